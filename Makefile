@@ -1,0 +1,61 @@
+# twincity — two commands for a newcomer: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# A Python 3.12+ interpreter: PYTHON=... overrides; otherwise the first suitable one on PATH or under pyenv.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python 2>/dev/null | sort -r); do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+VENDOR := build/vendor
+
+.PHONY: help setup assets demo test lint format serve bench clean
+
+help:
+	@echo "make demo   set up and serve the Tianfu–Liangjiang demo at http://127.0.0.1:$(PORT)"
+	@echo "make test   set up and run the whole test suite (DATABASE_URL selects PostgreSQL)"
+
+$(BIN)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (set PYTHON=/path/to/python3.12)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+$(VENDOR)/.built: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/echarts
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map $(VENDOR)/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts $(VENDOR)/bootstrap-icons/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	@touch $@
+
+setup: $(BIN)/.installed $(VENDOR)/.built
+
+assets: $(VENDOR)/.built
+
+demo: setup
+	mkdir -p var
+	$(BIN)/twincity migrate --no-input
+	$(BIN)/twincity load_demo
+	@echo "Serving the demo at http://127.0.0.1:$(PORT) — sign in as office / tf-coord / lj-coord / tf-unit / lj-unit / leader / auditor / outsider"
+	$(BIN)/twincity runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check src bench conftest.py
+	$(BIN)/ruff format --check src bench conftest.py
+
+format: setup
+	$(BIN)/ruff format src bench conftest.py
+	$(BIN)/ruff check --fix src bench conftest.py
+
+messages: setup
+	cd src/twincity && ../../$(BIN)/twincity makemessages -l zh_Hans --no-obsolete && ../../$(BIN)/twincity compilemessages -l zh_Hans
+
+clean:
+	rm -rf $(VENV) build node_modules var

@@ -1,0 +1,28 @@
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside the live server
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db):
+    from twincity.testing import build_world
+
+    return build_world()
+
+
+@pytest.fixture
+def client_as(client, world):
+    """Sign the test client in as one of the personas: ``client_as("tf-unit")``."""
+
+    def login(persona: str):
+        client.force_login(world.users[persona])
+        return client
+
+    return login

@@ -1,0 +1,190 @@
+"""The one place where access is decided.
+
+``restrict(queryset, user, action)`` narrows any queryset of the office's models to the rows a user
+may act on; ``can(user, action, obj)`` asks the same question of one object, against the database.
+Pages, htmx fragments, the API, exports, downloads and feeds all call these and nothing else.
+
+The rules are a matrix of role × action → scope:
+
+=================== ============ ============= ============ ======== ========
+action              office admin coordinator   unit contact leader   auditor
+=================== ============ ============= ============ ======== ========
+view                partnership  partnership   partnership  partnership partnership
+change              partnership  own side      —            —        —
+report              partnership  own side      own unit     —        —
+approve             partnership  —             —            partnership —
+audit               partnership  —             —            —        partnership
+=================== ============ ============= ============ ======== ========
+
+A model says how it relates to these scopes in an inner ``Access`` class: ``partnership``,
+``regions`` (the sides it is party to) and ``organisations`` (the units that own it) are field
+paths (or tuples of alternative paths); ``organisation_side`` names a field that must also equal
+the unit's side (a milestone of the Tianfu side can be closed only by a Tianfu owner). Anyone
+without a matching membership gets an empty queryset, which views turn into a 404.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db.models import Model, Q, QuerySet
+
+from twincity.accounts.choices import Action, Role
+
+PARTNERSHIP, REGIONS, ORGANISATIONS = "partnership", "regions", "organisations"
+
+RULES: dict[str, dict[str, str]] = {
+    Action.VIEW: {
+        Role.OFFICE_ADMIN: PARTNERSHIP,
+        Role.REGION_COORDINATOR: PARTNERSHIP,
+        Role.UNIT_CONTACT: PARTNERSHIP,
+        Role.LEADER: PARTNERSHIP,
+        Role.AUDITOR: PARTNERSHIP,
+    },
+    Action.CHANGE: {Role.OFFICE_ADMIN: PARTNERSHIP, Role.REGION_COORDINATOR: REGIONS},
+    Action.REPORT: {Role.OFFICE_ADMIN: PARTNERSHIP, Role.REGION_COORDINATOR: REGIONS, Role.UNIT_CONTACT: ORGANISATIONS},
+    Action.APPROVE: {Role.OFFICE_ADMIN: PARTNERSHIP, Role.LEADER: PARTNERSHIP},
+    Action.AUDIT: {Role.OFFICE_ADMIN: PARTNERSHIP, Role.AUDITOR: PARTNERSHIP},
+}
+
+
+def memberships(user) -> list:
+    """The user's active memberships, loaded once per user object (i.e. once per request)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return []
+    cached = getattr(user, "_twincity_memberships", None)
+    if cached is None:
+        from twincity.accounts.models import Membership
+
+        cached = list(
+            Membership.objects.filter(user=user, archived_at__isnull=True, partnership__archived_at__isnull=True)
+        )
+        user._twincity_memberships = cached
+    return cached
+
+
+def forget(user) -> None:
+    """Drop the cached memberships (after they changed)."""
+    if hasattr(user, "_twincity_memberships"):
+        del user._twincity_memberships
+
+
+def _paths(model: type[Model], scope: str) -> tuple[str, ...]:
+    access = getattr(model, "Access", None)
+    if access is None:
+        raise ImproperlyConfigured(f"{model._meta.label} has no Access class: it cannot be restricted")
+    value = getattr(access, scope, None)
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _is_multivalued(model: type[Model], path: str) -> bool:
+    current = model
+    for part in path.split("__"):
+        if part == "pk":
+            return False
+        try:
+            field = current._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        current = field.related_model
+    return False
+
+
+def _match(model: type[Model], paths: tuple[str, ...], values: set[int]) -> Q | None:
+    """Rows where any of the paths points to one of ``values``; multi-valued paths go through a subquery."""
+    result = None
+    for path in paths:
+        if _is_multivalued(model, path):
+            q = Q(pk__in=model._base_manager.filter(**{f"{path}__in": values}).values("pk"))
+        else:
+            q = Q(**{f"{path}__in": values})
+        result = q if result is None else result | q
+    return result
+
+
+def _membership_q(model: type[Model], membership, scope: str) -> Q | None:
+    in_partnership = _match(model, _paths(model, PARTNERSHIP), {membership.partnership_id})
+    if in_partnership is None:
+        return None
+    if scope == PARTNERSHIP:
+        return in_partnership
+    if scope == REGIONS:
+        if membership.region_id is None:
+            return None
+        by_region = _match(model, _paths(model, REGIONS), {membership.region_id})
+        return None if by_region is None else in_partnership & by_region
+    if scope == ORGANISATIONS:
+        if membership.organisation_id is None:
+            return None
+        by_unit = _match(model, _paths(model, ORGANISATIONS), {membership.organisation_id})
+        if by_unit is None:
+            return None
+        side_field = getattr(model.Access, "organisation_side", None)
+        if side_field:
+            by_unit &= Q(**{side_field: membership.region_id})
+        return in_partnership & by_unit
+    raise ValueError(scope)
+
+
+def access_q(model: type[Model], user, action: str) -> Q | None:
+    """The condition a row must meet for ``user`` to do ``action``; None means nothing at all."""
+    rules = RULES.get(action)
+    if rules is None:
+        raise ValueError(f"Unknown action {action!r}")
+    result = None
+    for membership in memberships(user):
+        scope = rules.get(membership.role)
+        if scope is None:
+            continue
+        q = _membership_q(model, membership, scope)
+        if q is not None:
+            result = q if result is None else result | q
+    return result
+
+
+def restrict(queryset: QuerySet, user, action: str = Action.VIEW) -> QuerySet:
+    """Narrow ``queryset`` to the rows ``user`` may ``action``. The one door."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    q = access_q(queryset.model, user, action)
+    return queryset.none() if q is None else queryset.filter(q)
+
+
+def can(user, action: str, obj: Model) -> bool:
+    """May ``user`` do ``action`` to ``obj``? Asked of the database, so it holds after a save too."""
+    if obj is None or obj.pk is None:
+        return False
+    if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
+        return True
+    cache = obj.__dict__.setdefault("_twincity_can", {})
+    key = (getattr(user, "pk", None), action)
+    if key not in cache:
+        cache[key] = restrict(type(obj)._base_manager.filter(pk=obj.pk), user, action).exists()
+    return cache[key]
+
+
+def roles(user, partnership_id: int) -> set[str]:
+    if user is not None and user.is_authenticated and user.is_superuser:
+        return set(Role.values)
+    return {m.role for m in memberships(user) if m.partnership_id == partnership_id}
+
+
+def partnerships_for(user) -> list:
+    cached = getattr(user, "_twincity_partnerships", None)
+    if cached is None:
+        from twincity.regions.models import Partnership
+
+        cached = list(Partnership.objects.restrict(user, Action.VIEW).active().order_by("name"))
+        user._twincity_partnerships = cached
+    return cached
+
+
+def units_of(user, partnership_id: int) -> set[int]:
+    return {m.organisation_id for m in memberships(user) if m.partnership_id == partnership_id and m.organisation_id}

@@ -1,0 +1,125 @@
+"""The office's memory: what changed, who did it, when, and in which request.
+
+* ``ObjectChange``: written automatically for every create, change and archive of a domain object,
+  with the values before and after.
+* ``AuditEvent``: a named workflow step (``matter.rolled_over``, ``matter.completion_confirmed``)
+  written by the service that performed it.
+* ``JournalEntry``: a note a person writes on an object ("called the lead unit, report follows").
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from twincity.audit.choices import ChangeAction
+from twincity.core.querysets import RestrictedQuerySet
+
+
+class ObjectChange(models.Model):
+    """One recorded change of one object."""
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("user")
+    )
+    user_name = models.CharField(_("user name"), max_length=150, blank=True)
+    request_id = models.UUIDField(_("request id"), null=True, db_index=True)
+    action = models.CharField(_("action"), max_length=10, choices=ChangeAction.choices)
+    changed_object_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    changed_object_id = models.PositiveBigIntegerField()
+    changed_object = GenericForeignKey("changed_object_type", "changed_object_id")
+    related_object_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", null=True)
+    related_object_id = models.PositiveBigIntegerField(null=True)
+    object_repr = models.CharField(_("object"), max_length=200)
+    partnership = models.ForeignKey(
+        "regions.Partnership", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("partnership")
+    )
+    prechange_data = models.JSONField(_("before"), null=True, blank=True)
+    postchange_data = models.JSONField(_("after"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-time", "-pk"]
+        verbose_name = _("change record")
+        verbose_name_plural = _("change records")
+        indexes = [
+            models.Index(fields=["changed_object_type", "changed_object_id"]),
+            models.Index(fields=["related_object_type", "related_object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"
+
+    def diff(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) for each field whose value changed."""
+        before = self.prechange_data or {}
+        after = self.postchange_data or {}
+        keys = sorted(set(before) | set(after))
+        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+class AuditEvent(models.Model):
+    """A named step of a workflow, written by the service that took it."""
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("user")
+    )
+    user_name = models.CharField(_("user name"), max_length=150, blank=True)
+    request_id = models.UUIDField(_("request id"), null=True, db_index=True)
+    verb = models.CharField(_("event"), max_length=64, db_index=True)
+    object_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", null=True)
+    object_id = models.PositiveBigIntegerField(null=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    partnership = models.ForeignKey(
+        "regions.Partnership", on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("partnership")
+    )
+    message = models.TextField(_("message"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-time", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.object_repr}"
+
+
+class JournalEntry(models.Model):
+    """A person's note on an object: kept with the object's history, never edited away."""
+
+    class Kind(models.TextChoices):
+        INFO = "info", _("Note")
+        SUCCESS = "success", _("Good news")
+        WARNING = "warning", _("Concern")
+        DANGER = "danger", _("Problem")
+
+    time = models.DateTimeField(_("time"), auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    object_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    partnership = models.ForeignKey(
+        "regions.Partnership", on_delete=models.PROTECT, related_name="+", verbose_name=_("partnership")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.INFO)
+    text = models.TextField(_("note"))
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-time", "-pk"]
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return self.text[:50]

@@ -1,0 +1,35 @@
+"""Writes to the audit app: named events and journal notes."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from twincity.audit import context
+from twincity.audit.models import AuditEvent, JournalEntry
+
+
+def log_event(verb: str, obj: models.Model | None, *, message: str = "", data: dict | None = None, user=None):
+    """Record a named workflow step (call inside the service's transaction)."""
+    user = user or context.current_user()
+    return AuditEvent.objects.create(
+        user=user,
+        user_name=user.get_username() if user else "",
+        request_id=context.current_request_id(),
+        verb=verb,
+        object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=obj.pk if obj is not None else None,
+        object_repr=str(obj)[:200] if obj is not None else "",
+        partnership_id=obj.audit_partnership_id() if hasattr(obj, "audit_partnership_id") else None,
+        message=message,
+        data=data or {},
+    )
+
+
+def add_journal_entry(obj, *, author, text: str, kind: str = JournalEntry.Kind.INFO) -> JournalEntry:
+    return JournalEntry.objects.create(
+        author=author,
+        object_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        partnership_id=obj.audit_partnership_id(),
+        kind=kind,
+        text=text,
+    )

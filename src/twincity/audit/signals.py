@@ -1,0 +1,61 @@
+"""Record a change for every save of a ChangeLoggedModel, with the values it was loaded with as 'before'."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from twincity.audit import context
+from twincity.audit.choices import ChangeAction
+from twincity.audit.models import ObjectChange
+from twincity.core.models import ChangeLoggedModel
+
+
+def _action(instance, created: bool, before: dict | None, after: dict) -> str:
+    if created:
+        return ChangeAction.CREATE
+    if before is not None and "archived_at" in after:
+        if before.get("archived_at") is None and after["archived_at"] is not None:
+            return ChangeAction.ARCHIVE
+        if before.get("archived_at") is not None and after["archived_at"] is None:
+            return ChangeAction.RESTORE
+    return ChangeAction.UPDATE
+
+
+def record_change(instance: ChangeLoggedModel, action: str, before: dict | None, after: dict | None) -> ObjectChange:
+    user = context.current_user()
+    parent = instance.audit_parent()
+    return ObjectChange.objects.create(
+        user=user,
+        user_name=user.get_username() if user else "",
+        request_id=context.current_request_id(),
+        action=action,
+        changed_object_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
+        changed_object_id=instance.pk,
+        related_object_type=ContentType.objects.get_for_model(parent) if parent is not None else None,
+        related_object_id=parent.pk if parent is not None else None,
+        object_repr=str(instance)[:200],
+        partnership_id=instance.audit_partnership_id(),
+        prechange_data=before,
+        postchange_data=after,
+    )
+
+
+@receiver(post_save, dispatch_uid="twincity_audit_post_save")
+def on_save(sender, instance, created, raw=False, **kwargs):
+    if raw or not isinstance(instance, ChangeLoggedModel):
+        return
+    before = None if created else instance.loaded_snapshot()
+    after = instance.snapshot()
+    if before is not None:
+        comparable = {k: v for k, v in after.items() if k != "version"}
+        if comparable == {k: v for k, v in before.items() if k != "version"}:
+            instance.mark_loaded()
+            return
+    record_change(instance, _action(instance, created, before, after), before, after)
+    instance.mark_loaded()
+
+
+@receiver(post_delete, dispatch_uid="twincity_audit_post_delete")
+def on_delete(sender, instance, **kwargs):
+    if isinstance(instance, ChangeLoggedModel):
+        record_change(instance, ChangeAction.DELETE, instance.snapshot(), None)

@@ -1,0 +1,12 @@
+from django.conf import settings
+
+
+def twincity(request):
+    """What every page's frame needs: the site name and the user's partnerships for the switcher."""
+    user = getattr(request, "user", None)
+    partnerships = []
+    if user is not None and user.is_authenticated:
+        from twincity.accounts.access import partnerships_for
+
+        partnerships = partnerships_for(user)
+    return {"site_name": settings.TWINCITY_SITE_NAME, "nav_partnerships": partnerships}

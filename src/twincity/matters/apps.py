@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MattersConfig(AppConfig):
+    name = "twincity.matters"
+    label = "matters"
+    verbose_name = _("Key cooperation matters")

@@ -1,0 +1,270 @@
+"""The rolling annual list of key cooperation matters (滚动推进年度重点合作事项)."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from twincity.core.models import ChangeLoggedModel, PrimaryModel
+from twincity.matters.choices import MatterStatus, OwnerRole
+from twincity.matters.querysets import MatterQuerySet
+
+
+class MatterList(PrimaryModel):
+    """A partnership's list of key cooperation matters for one year."""
+
+    partnership = models.ForeignKey(
+        "regions.Partnership", on_delete=models.PROTECT, related_name="matter_lists", verbose_name=_("partnership")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["partnership", "-year"]
+        verbose_name = _("annual list")
+        verbose_name_plural = _("annual lists")
+        constraints = [models.UniqueConstraint(fields=["partnership", "year"], name="one_list_per_year")]
+
+    class Access:
+        partnership = "partnership"
+
+    def __str__(self) -> str:
+        return self.title or f"{self.year}"
+
+
+class Matter(PrimaryModel):
+    """A key cooperation matter: one piece of joint work owned by units on every participating side.
+
+    A matter keeps its identity when it rolls into next year's list; ``year_list`` and ``code`` say
+    where it stands now, ``entries`` the chain of lists it has been on. ``percent_complete``,
+    ``next_milestone_due``, ``watch_from`` and ``lag_date`` are derived by the services from reports and milestones,
+    so that the health light can be computed by the database for tens of thousands of matters.
+    """
+
+    partnership = models.ForeignKey(
+        "regions.Partnership", on_delete=models.PROTECT, related_name="matters", verbose_name=_("partnership")
+    )
+    year_list = models.ForeignKey(MatterList, on_delete=models.PROTECT, related_name="matters", verbose_name=_("list"))
+    code = models.CharField(_("code"), max_length=30)
+    title = models.CharField(_("title"), max_length=300)
+    field = models.ForeignKey(
+        "regions.Field", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("field")
+    )
+    goal = models.TextField(_("goal"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MatterStatus.choices, default=MatterStatus.PROPOSED, db_index=True
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True, db_index=True)
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"), default=0, validators=[MaxValueValidator(100)], editable=False
+    )
+    next_milestone_due = models.DateField(_("next milestone due"), null=True, blank=True, editable=False)
+    watch_from = models.DateField(_("deadline near from"), null=True, blank=True, editable=False)
+    lag_date = models.DateField(_("progress lags from"), null=True, blank=True, editable=False)
+    completion_requested_at = models.DateTimeField(_("completion reported at"), null=True, blank=True, editable=False)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True, editable=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("completion confirmed by"),
+    )
+    search_document = models.TextField(editable=False, blank=True, default="")
+
+    objects = MatterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year_list__year", "code"]
+        verbose_name = _("key cooperation matter")
+        verbose_name_plural = _("key cooperation matters")
+        constraints = [models.UniqueConstraint(fields=["year_list", "code"], name="matter_code_unique_in_list")]
+        indexes = [
+            models.Index(fields=["partnership", "status"]),
+            models.Index(fields=["year_list", "status"]),
+            models.Index(fields=["next_milestone_due"]),
+        ]
+
+    class Access:
+        partnership = "partnership"
+        regions = "sides__region"
+        organisations = "owners__organisation"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("matters:matter", args=[self.pk])
+
+
+class MatterSide(ChangeLoggedModel):
+    """One side's half of a matter: its responsible leader and its own progress."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="sides")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("side"))
+    responsible_leader = models.CharField(_("responsible leader"), max_length=100, blank=True)
+    percent_complete = models.PositiveSmallIntegerField(_("percent complete"), default=0, editable=False)
+    last_reported_on = models.DateField(_("last report"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["matter", "pk"]
+        verbose_name = _("side of a matter")
+        verbose_name_plural = _("sides of matters")
+        constraints = [models.UniqueConstraint(fields=["matter", "region"], name="matter_side_unique")]
+
+    class Access:
+        partnership = "matter__partnership"
+        regions = "region"
+
+    def __str__(self) -> str:
+        return f"{self.matter.code} · {self.region}"
+
+    def audit_parent(self):
+        return self.matter
+
+    def audit_partnership_id(self):
+        return self.matter.partnership_id
+
+
+class MatterOwner(ChangeLoggedModel):
+    """A unit that leads (牵头单位) or supports (配合单位) a matter on its side."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="owners")
+    organisation = models.ForeignKey(
+        "regions.Organisation", on_delete=models.PROTECT, related_name="matter_roles", verbose_name=_("unit")
+    )
+    side = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("side"))
+    role = models.CharField(_("role"), max_length=10, choices=OwnerRole.choices, default=OwnerRole.LEAD)
+
+    class Meta:
+        ordering = ["matter", "role", "pk"]
+        verbose_name = _("owning unit")
+        verbose_name_plural = _("owning units")
+        constraints = [models.UniqueConstraint(fields=["matter", "organisation"], name="matter_owner_unique")]
+
+    class Access:
+        partnership = "matter__partnership"
+        regions = "side"
+        organisations = "organisation"
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+    def audit_parent(self):
+        return self.matter
+
+    def audit_partnership_id(self):
+        return self.matter.partnership_id
+
+
+class ListEntry(ChangeLoggedModel):
+    """A matter's stay on one annual list: how it came on, under which code, and how it left."""
+
+    class Outcome(models.TextChoices):
+        CURRENT = "current", _("On this list")
+        ROLLED_OVER = "rolled_over", _("Rolled over")
+
+    matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="entries")
+    year_list = models.ForeignKey(MatterList, on_delete=models.PROTECT, related_name="entries")
+    code = models.CharField(_("code"), max_length=30)
+    entered_on = models.DateField(_("entered on"))
+    reason = models.TextField(_("reason"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.CURRENT)
+
+    class Meta:
+        ordering = ["matter", "year_list__year"]
+        verbose_name = _("list entry")
+        verbose_name_plural = _("list entries")
+        constraints = [models.UniqueConstraint(fields=["matter", "year_list"], name="one_entry_per_list")]
+
+    class Access:
+        partnership = "matter__partnership"
+
+    def __str__(self) -> str:
+        return f"{self.year_list.year} {self.code}"
+
+    def audit_parent(self):
+        return self.matter
+
+    def audit_partnership_id(self):
+        return self.matter.partnership_id
+
+
+class Milestone(PrimaryModel):
+    """A dated step of one side's half of a matter, closed with evidence."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="milestones")
+    side = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("side"))
+    title = models.CharField(_("title"), max_length=300)
+    due_date = models.DateField(_("due date"))
+    done_date = models.DateField(_("done on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    class Meta:
+        ordering = ["matter", "due_date", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        indexes = [models.Index(fields=["matter", "done_date", "due_date"])]
+
+    class Access:
+        partnership = "matter__partnership"
+        regions = "side"
+        organisations = "matter__owners__organisation"
+        organisation_side = "side"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_parent(self):
+        return self.matter
+
+    def audit_partnership_id(self):
+        return self.matter.partnership_id
+
+
+class ProgressReport(PrimaryModel):
+    """One side's report on a matter for a period: what was done and how far along it is."""
+
+    matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="reports")
+    side = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("side"))
+    organisation = models.ForeignKey(
+        "regions.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reporting unit"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("author")
+    )
+    period = models.CharField(_("period"), max_length=20, help_text=_("For example 2020-06 or 2020-Q2"))
+    reported_on = models.DateField(_("reported on"))
+    text = models.TextField(_("progress"))
+    percent_complete = models.PositiveSmallIntegerField(_("percent complete"), validators=[MaxValueValidator(100)])
+
+    class Meta:
+        ordering = ["matter", "-reported_on", "-pk"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        indexes = [models.Index(fields=["matter", "side", "reported_on"])]
+
+    class Access:
+        partnership = "matter__partnership"
+        regions = "side"
+        organisations = "organisation"
+
+    def __str__(self) -> str:
+        return f"{self.matter.code} · {self.period}"
+
+    def audit_parent(self):
+        return self.matter
+
+    def audit_partnership_id(self):
+        return self.matter.partnership_id

@@ -1,0 +1,382 @@
+"""Every write to the matter list. Each service is one transaction that checks access, writes, and
+leaves its trace (automatic change records plus named events for workflow steps)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Min
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twincity.accounts.choices import Action
+from twincity.audit.services import log_event
+from twincity.core import search
+from twincity.core.services import ConflictError, attach, require, update_versioned
+from twincity.matters.choices import CLOSED_STATUSES, TRANSITIONS, MatterStatus, OwnerRole
+from twincity.matters.health import derived_dates
+from twincity.matters.models import ListEntry, Matter, MatterList, MatterOwner, MatterSide, Milestone, ProgressReport
+from twincity.regions.models import Organisation, Partnership
+
+__all__ = [
+    "ConflictError",
+    "OwnerSpec",
+    "archive_matter",
+    "bulk_change_status",
+    "change_status",
+    "close_milestone",
+    "confirm_completion",
+    "create_matter",
+    "file_progress",
+    "get_or_create_list",
+    "add_milestone",
+    "refresh_derived",
+    "roll_over",
+    "roll_over_list",
+    "set_owners",
+    "update_matter",
+]
+
+EDITABLE_FIELDS = ("code", "title", "field", "goal", "description", "start_date", "due_date")
+
+
+@dataclass(frozen=True)
+class OwnerSpec:
+    organisation: Organisation
+    role: str = OwnerRole.LEAD
+
+
+def get_or_create_list(partnership: Partnership, year: int) -> MatterList:
+    year_list, _created = MatterList.objects.get_or_create(
+        partnership=partnership, year=year, defaults={"title": _("Key cooperation matters %(year)s") % {"year": year}}
+    )
+    return year_list
+
+
+def _require_partnership(user, action: str, partnership: Partnership) -> None:
+    """Creating needs the right on the partnership (office admin) or on one's own side (coordinator)."""
+    from twincity.accounts.access import roles
+
+    if action == Action.CHANGE and roles(user, partnership.pk) & {"office_admin", "region_coordinator"}:
+        return
+    raise PermissionDenied(_("You may not add matters to this partnership."))
+
+
+def refresh_derived(matter: Matter, *, save: bool = True) -> Matter:
+    """Recompute what the light and the list read: percents per side and overall, the next open
+    milestone, the dates that turn the light, and the search document."""
+    partnership = matter.partnership
+    latest_by_side: dict[int, ProgressReport] = {}
+    for report in matter.reports.filter(archived_at__isnull=True).order_by("side_id", "-reported_on", "-pk"):
+        latest_by_side.setdefault(report.side_id, report)
+    sides = list(matter.sides.all())
+    for side in sides:
+        latest = latest_by_side.get(side.region_id)
+        percent = latest.percent_complete if latest else 0
+        reported = latest.reported_on if latest else None
+        if (side.percent_complete, side.last_reported_on) != (percent, reported):
+            side.percent_complete, side.last_reported_on = percent, reported
+            side.save(update_fields=["percent_complete", "last_reported_on", "last_updated"])
+    matter.percent_complete = round(sum(s.percent_complete for s in sides) / len(sides)) if sides else 0
+    matter.next_milestone_due = matter.milestones.filter(archived_at__isnull=True, done_date__isnull=True).aggregate(
+        d=Min("due_date")
+    )["d"]
+    matter.watch_from, matter.lag_date = derived_dates(
+        start_date=matter.start_date,
+        due_date=matter.due_date,
+        next_milestone_due=matter.next_milestone_due,
+        percent_complete=matter.percent_complete,
+        near_days=partnership.health_near_days,
+        lag_margin=partnership.health_lag_margin,
+    )
+    owners = " ".join(o.organisation.name for o in matter.owners.select_related("organisation"))
+    reports = " ".join(matter.reports.filter(archived_at__isnull=True).values_list("text", flat=True))
+    matter.search_document = search.document(matter.code, matter.title, matter.goal, matter.description, owners, reports)
+    if save:
+        matter.save()
+    return matter
+
+
+def _validate_owners(partnership: Partnership, owners: list[OwnerSpec]) -> list[tuple[OwnerSpec, int]]:
+    result = []
+    for spec in owners:
+        side = spec.organisation.side_for(partnership)
+        if side is None:
+            raise ValidationError(
+                _("%(unit)s does not belong to a region of this partnership.") % {"unit": spec.organisation}
+            )
+        result.append((spec, side.pk))
+    seen = set()
+    for spec, _side in result:
+        if spec.organisation.pk in seen:
+            raise ValidationError(_("%(unit)s is listed twice.") % {"unit": spec.organisation})
+        seen.add(spec.organisation.pk)
+    return result
+
+
+def set_owners(matter: Matter, owners: list[OwnerSpec], leaders: dict[int, str] | None = None) -> None:
+    """Make the matter's owning units exactly ``owners`` and keep one side record per side involved."""
+    validated = _validate_owners(matter.partnership, owners)
+    existing = {o.organisation_id: o for o in matter.owners.all()}
+    wanted = {spec.organisation.pk for spec, _side in validated}
+    for org_id, owner in existing.items():
+        if org_id not in wanted:
+            owner.delete()  # an ownership link, not an accountable record: its removal is in the change log
+    for spec, side_id in validated:
+        owner = existing.get(spec.organisation.pk)
+        if owner is None:
+            MatterOwner.objects.create(matter=matter, organisation=spec.organisation, side_id=side_id, role=spec.role)
+        elif owner.role != spec.role:
+            owner.role = spec.role
+            owner.save()
+    side_ids = [m.region_id for m in matter.partnership.memberships.order_by("rotation_order", "pk")]
+    involved = {side_id for _spec, side_id in validated}
+    leaders = leaders or {}
+    current = {s.region_id: s for s in matter.sides.all()}
+    for region_id in side_ids:
+        if region_id in involved or region_id in leaders or region_id in current:
+            side = current.get(region_id)
+            if side is None:
+                MatterSide.objects.create(matter=matter, region_id=region_id, responsible_leader=leaders.get(region_id, ""))
+            elif region_id in leaders and side.responsible_leader != leaders[region_id]:
+                side.responsible_leader = leaders[region_id]
+                side.save()
+
+
+def create_matter(
+    *,
+    partnership: Partnership,
+    year: int,
+    title: str,
+    user,
+    code: str | None = None,
+    owners: list[OwnerSpec] = (),
+    leaders: dict[int, str] | None = None,
+    status: str = MatterStatus.PROPOSED,
+    **fields,
+) -> Matter:
+    """Add a matter to the partnership's list for ``year`` (creating the list when it is the first)."""
+    with transaction.atomic():
+        _require_partnership(user, Action.CHANGE, partnership)
+        year_list = get_or_create_list(partnership, year)
+        if not code:
+            code = next_code(year_list)
+        matter = Matter(partnership=partnership, year_list=year_list, code=code, title=title, status=status, **fields)
+        matter.full_clean(exclude=["search_document"])
+        matter.save()
+        ListEntry.objects.create(matter=matter, year_list=year_list, code=code, entered_on=timezone.localdate())
+        set_owners(matter, list(owners), leaders)
+        refresh_derived(matter)
+        require(user, Action.CHANGE, matter)  # a coordinator may only create what their side is party to
+        log_event("matter.created", matter)
+    return matter
+
+
+def next_code(year_list: MatterList) -> str:
+    taken = set(year_list.entries.values_list("code", flat=True)) | set(year_list.matters.values_list("code", flat=True))
+    n = len(taken) + 1
+    while f"{year_list.year}-{n:02d}" in taken:
+        n += 1
+    return f"{year_list.year}-{n:02d}"
+
+
+def update_matter(
+    matter: Matter,
+    *,
+    user,
+    version: int | None,
+    owners: list[OwnerSpec] | None = None,
+    leaders: dict[int, str] | None = None,
+    **changes,
+) -> Matter:
+    """Edit a matter's own fields (and, if given, its owners and leaders) unless someone saved it meanwhile."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    with transaction.atomic():
+        update_versioned(matter, version, changes, user=user)
+        if "code" in changes:
+            ListEntry.objects.filter(matter=matter, year_list=matter.year_list).update(code=matter.code)
+        if owners is not None or leaders:
+            set_owners(matter, owners if owners is not None else _current_owner_specs(matter), leaders)
+        refresh_derived(matter)
+        require(user, Action.CHANGE, matter)
+    return matter
+
+
+def _current_owner_specs(matter: Matter) -> list[OwnerSpec]:
+    return [OwnerSpec(o.organisation, o.role) for o in matter.owners.select_related("organisation")]
+
+
+def change_status(matter: Matter, to: str, *, user, reason: str = "", version: int | None = None) -> Matter:
+    """Move a matter along its workflow; completion needs the approve right (office or leader)."""
+    allowed = TRANSITIONS.get(matter.status, {})
+    if to not in allowed:
+        raise ValidationError(
+            _("A matter that is “%(from)s” cannot become “%(to)s”.")
+            % {"from": matter.get_status_display(), "to": MatterStatus(to).label}
+        )
+    action = allowed[to]
+    with transaction.atomic():
+        changes: dict = {"status": to}
+        if to == MatterStatus.COMPLETED:
+            changes.update(completed_on=timezone.localdate(), confirmed_by=user)
+        update_versioned(matter, version, changes, user=user, action=action)
+        refresh_derived(matter)
+        verb = "matter.completion_confirmed" if to == MatterStatus.COMPLETED else f"matter.{to}"
+        log_event(verb, matter, message=reason, data={"to": to})
+    return matter
+
+
+def confirm_completion(matter: Matter, *, user, version: int | None = None, note: str = "") -> Matter:
+    return change_status(matter, MatterStatus.COMPLETED, user=user, reason=note, version=version)
+
+
+def bulk_change_status(matters, to: str, *, user, reason: str = "") -> tuple[int, list[str]]:
+    """Apply a status change to many matters at once; all or nothing."""
+    errors: list[str] = []
+    with transaction.atomic():
+        count = 0
+        for matter in matters:
+            try:
+                change_status(matter, to, user=user, reason=reason)
+                count += 1
+            except (ValidationError, PermissionDenied) as exc:
+                message = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+                errors.append(f"{matter.code}: {message}")
+        if errors:
+            transaction.set_rollback(True)
+            return 0, errors
+    return count, errors
+
+
+def add_milestone(matter: Matter, *, side_id: int, title: str, due_date: dt.date, user) -> Milestone:
+    with transaction.atomic():
+        require(user, Action.CHANGE, matter)
+        if not matter.sides.filter(region_id=side_id).exists():
+            raise ValidationError(_("This side takes no part in the matter."))
+        milestone = Milestone(matter=matter, side_id=side_id, title=title, due_date=due_date)
+        milestone.full_clean()
+        milestone.save()
+        refresh_derived(matter)
+    return milestone
+
+
+def close_milestone(
+    milestone: Milestone, *, user, done_date: dt.date, evidence: str, version: int | None = None
+) -> Milestone:
+    """A side's owner (or its coordinator, or the office) closes a milestone with evidence."""
+    if not evidence.strip():
+        raise ValidationError({"evidence": _("Say what shows the milestone is done.")})
+    if done_date > timezone.localdate():
+        raise ValidationError({"done_date": _("The date it was done cannot be in the future.")})
+    with transaction.atomic():
+        update_versioned(
+            milestone, version, {"done_date": done_date, "evidence": evidence}, user=user, action=Action.REPORT
+        )
+        refresh_derived(milestone.matter)
+        log_event("milestone.closed", milestone, data={"matter": milestone.matter_id})
+    return milestone
+
+
+def file_progress(
+    matter: Matter,
+    *,
+    user,
+    side_id: int,
+    period: str,
+    text: str,
+    percent_complete: int,
+    organisation: Organisation | None = None,
+    files=(),
+    reported_on: dt.date | None = None,
+) -> ProgressReport:
+    """One side reports progress; the matter's percent, light and search text follow."""
+    from twincity.accounts.access import memberships
+
+    with transaction.atomic():
+        if matter.status in CLOSED_STATUSES:
+            raise ValidationError(_("A closed matter takes no more reports."))
+        if not matter.sides.filter(region_id=side_id).exists():
+            raise ValidationError(_("This side takes no part in the matter."))
+        if organisation is None:
+            own = [
+                m.organisation
+                for m in memberships(user)
+                if m.partnership_id == matter.partnership_id and m.organisation_id
+            ]
+            organisation = next((o for o in own if o.side_for(matter.partnership).pk == side_id), None)
+        report = ProgressReport(
+            matter=matter,
+            side_id=side_id,
+            organisation=organisation,
+            author=user,
+            period=period,
+            text=text,
+            percent_complete=percent_complete,
+            reported_on=reported_on or timezone.localdate(),
+        )
+        report.full_clean()
+        report.save()
+        require(user, Action.REPORT, report)  # the reporter must speak for the side or unit it reports for
+        for upload in files:
+            attach(report, upload, user=user, partnership_id=matter.partnership_id)
+        if matter.status == MatterStatus.APPROVED:
+            matter.status = MatterStatus.IN_PROGRESS
+        refresh_derived(matter, save=False)
+        if matter.percent_complete >= 100 and matter.completion_requested_at is None:
+            matter.completion_requested_at = timezone.now()
+            log_event("matter.completion_reported", matter, data={"report": report.pk})
+        matter.save()
+        log_event("matter.progress_reported", matter, data={"report": report.pk, "percent": percent_complete})
+    return report
+
+
+def roll_over(matter: Matter, *, to_year: int, user, reason: str, code: str | None = None) -> Matter:
+    """Move an unfinished matter into the next year's list, keeping its identity and history."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the matter rolls over.")})
+    if matter.status in CLOSED_STATUSES:
+        raise ValidationError(_("A completed or cancelled matter does not roll over."))
+    if to_year <= matter.year_list.year:
+        raise ValidationError(_("A matter rolls over into a later year's list."))
+    with transaction.atomic():
+        require(user, Action.CHANGE, matter)
+        target = get_or_create_list(matter.partnership, to_year)
+        code = code or next_code(target)
+        if target.matters.filter(code=code).exists():
+            raise ValidationError(_("The code %(code)s is already used in the %(year)s list.") % {"code": code, "year": to_year})
+        ListEntry.objects.filter(matter=matter, year_list=matter.year_list).update(outcome=ListEntry.Outcome.ROLLED_OVER)
+        ListEntry.objects.create(
+            matter=matter, year_list=target, code=code, entered_on=timezone.localdate(), reason=reason
+        )
+        previous = f"{matter.year_list.year} {matter.code}"
+        matter.year_list = target
+        matter.code = code
+        matter.version += 1
+        matter.save()
+        log_event("matter.rolled_over", matter, message=reason, data={"from": previous, "to": f"{to_year} {code}"})
+    return matter
+
+
+def roll_over_list(year_list: MatterList, *, to_year: int, user, reason: str) -> list[Matter]:
+    """Year end: every unfinished matter of the list moves on, all or nothing."""
+    with transaction.atomic():
+        moved = [
+            roll_over(m, to_year=to_year, user=user, reason=reason)
+            for m in year_list.matters.filter(archived_at__isnull=True).exclude(status__in=CLOSED_STATUSES)
+        ]
+    return moved
+
+
+def archive_matter(matter: Matter, *, user) -> Matter:
+    from twincity.core.services import archive
+
+    return archive(matter, user=user)
+
+
+def last_year(partnership: Partnership) -> int | None:
+    return partnership.matter_lists.aggregate(y=Max("year"))["y"]

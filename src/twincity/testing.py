@@ -1,0 +1,99 @@
+"""The people and places tests speak of, built in code.
+
+``build_world()`` makes a two-sided partnership (Tianfu 天府 and Liangjiang 两江) with the office,
+a few units on each side, and one user per persona:
+
+=========== ====================================================
+username    who
+=========== ====================================================
+office      office admin (runs the joint office)
+tf-coord    region coordinator of the Tianfu side
+lj-coord    region coordinator of the Liangjiang side
+tf-unit     unit contact of a Tianfu department
+lj-unit     unit contact of a Liangjiang department
+leader      leader (reads everything, confirms completion)
+auditor     auditor (reads, plus the audit log)
+outsider    signed in, but no membership at all
+=========== ====================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+from django.contrib.auth import get_user_model
+
+from twincity.accounts.choices import Role
+from twincity.accounts.services import add_membership
+from twincity.audit.context import acting
+from twincity.regions.choices import DEFAULT_FIELDS, OrganisationKind
+from twincity.regions.models import Field, Organisation, Partnership, PartnershipRegion, Region
+
+PASSWORD = "twincity-test-pass-2020"
+PERSONAS = ("office", "tf-coord", "lj-coord", "tf-unit", "lj-unit", "leader", "auditor", "outsider")
+
+
+def make_user(username: str, *, superuser: bool = False):
+    User = get_user_model()
+    user = User.objects.create_user(username=username, password=PASSWORD, email=f"{username}@example.org")
+    if superuser:
+        user.is_superuser = user.is_staff = True
+        user.save()
+    return user
+
+
+def build_world(*, code_prefix: str = "") -> SimpleNamespace:
+    """A small, complete partnership with one user per persona (see the module docstring)."""
+    w = SimpleNamespace()
+    p = code_prefix
+    w.partnership = Partnership.objects.create(
+        name=f"{p}天府新区—两江新区合作机制", name_en=f"{p}Tianfu–Liangjiang partnership", established_on=dt.date(2020, 3, 1)
+    )
+    w.tf = Region.objects.create(code=f"{p}TF", name="四川天府新区", name_en="Sichuan Tianfu New Area", short_name="天府")
+    w.lj = Region.objects.create(code=f"{p}LJ", name="重庆两江新区", name_en="Chongqing Liangjiang New Area", short_name="两江")
+    PartnershipRegion.objects.create(partnership=w.partnership, region=w.tf, rotation_order=1)
+    PartnershipRegion.objects.create(partnership=w.partnership, region=w.lj, rotation_order=2)
+    for i, (zh, en) in enumerate(DEFAULT_FIELDS):
+        Field.objects.create(partnership=w.partnership, name=zh, name_en=en, order=i)
+    w.field = Field.objects.get(partnership=w.partnership, name="开放")
+    w.office_unit = Organisation.objects.create(region=w.tf, name="天府新区双城办", kind=OrganisationKind.JOINT_OFFICE)
+    w.tf_dept = Organisation.objects.create(region=w.tf, name="天府新区市场监管局", kind=OrganisationKind.DEPARTMENT)
+    w.tf_dept2 = Organisation.objects.create(region=w.tf, name="天府新区教育局", kind=OrganisationKind.DEPARTMENT)
+    w.lj_dept = Organisation.objects.create(region=w.lj, name="两江新区市场监管局", kind=OrganisationKind.DEPARTMENT)
+    w.lj_dept2 = Organisation.objects.create(region=w.lj, name="两江新区教育局", kind=OrganisationKind.DEPARTMENT)
+    w.users = {}
+    roles = {
+        "office": (Role.OFFICE_ADMIN, {}),
+        "tf-coord": (Role.REGION_COORDINATOR, {"region": w.tf}),
+        "lj-coord": (Role.REGION_COORDINATOR, {"region": w.lj}),
+        "tf-unit": (Role.UNIT_CONTACT, {"organisation": w.tf_dept}),
+        "lj-unit": (Role.UNIT_CONTACT, {"organisation": w.lj_dept}),
+        "leader": (Role.LEADER, {}),
+        "auditor": (Role.AUDITOR, {}),
+    }
+    for username in PERSONAS:
+        user = make_user(f"{p}{username}")
+        w.users[username] = user
+        if username in roles:
+            role, scope = roles[username]
+            add_membership(user, w.partnership, role, **scope)
+    return w
+
+
+def make_matter(w: SimpleNamespace, *, year: int = 2020, title: str = "共建内陆开放门户", **kwargs):
+    """A running matter led by the market-supervision bureaus of both sides."""
+    from twincity.matters.services import OwnerSpec, create_matter
+
+    defaults = {
+        "status": "in_progress",
+        "field": w.field,
+        "start_date": dt.date(year, 1, 1),
+        "due_date": dt.date(year, 12, 31),
+        "owners": [OwnerSpec(w.tf_dept), OwnerSpec(w.lj_dept)],
+        "leaders": {w.tf.pk: "张主任", w.lj.pk: "李主任"},
+    }
+    defaults.update(kwargs)
+    office = w.users["office"]
+    with acting(office):
+        return create_matter(partnership=w.partnership, year=year, title=title, user=office, **defaults)

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from twincity.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("", core_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("twincity.accounts.urls")),
+    path("audit/", include("twincity.audit.urls")),
+    path("p/", include("twincity.regions.urls")),
+    path("matters/", include("twincity.matters.urls")),
+    path("files/", include("twincity.core.urls")),
+    path("api/", include("twincity.api_urls")),
+    path("admin/", admin.site.urls),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+]
