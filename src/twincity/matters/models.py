@@ -248,6 +248,7 @@ class ProgressReport(PrimaryModel):
     reported_on = models.DateField(_("reported on"))
     text = models.TextField(_("progress"))
     percent_complete = models.PositiveSmallIntegerField(_("percent complete"), validators=[MaxValueValidator(100)])
+    search_document = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         ordering = ["matter", "-reported_on", "-pk"]

@@ -318,6 +318,7 @@ def file_progress(
             text=text,
             percent_complete=percent_complete,
             reported_on=reported_on or timezone.localdate(),
+            search_document=search.document(period, text),
         )
         report.full_clean()
         report.save()

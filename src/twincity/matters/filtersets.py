@@ -1,0 +1,101 @@
+"""One FilterSet per model, shared by the list page, the export and the API."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from twincity.core import search
+from twincity.matters.choices import Light, MatterStatus
+from twincity.matters.models import Matter, Milestone, ProgressReport
+from twincity.regions.models import Field, Organisation, Partnership, Region
+
+
+class MatterFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+    partnership = django_filters.ModelChoiceFilter(queryset=Partnership.objects.all(), label=_("Partnership"))
+    year = django_filters.NumberFilter(field_name="year_list__year", label=_("Year"))
+    status = django_filters.MultipleChoiceFilter(choices=MatterStatus.choices, label=_("Status"))
+    light = django_filters.MultipleChoiceFilter(choices=Light.choices, method="filter_light", label=_("Light"))
+    field = django_filters.ModelMultipleChoiceFilter(queryset=Field.objects.all(), label=_("Field"))
+    side = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), method="filter_side", label=_("Side"))
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.all(), method="filter_organisation", label=_("Unit")
+    )
+    due_before = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", label=_("Due by"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    awaiting_confirmation = django_filters.BooleanFilter(
+        field_name="completion_requested_at", lookup_expr="isnull", exclude=True, label=_("Completion reported")
+    )
+    archived = django_filters.BooleanFilter(method="filter_archived", label=_("Archived"))
+
+    class Meta:
+        model = Matter
+        fields = ["q", "partnership", "year", "status", "light", "field", "side", "organisation"]
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        super().__init__(data, *args, request=request, **kwargs)
+        self.form.fields["year"].widget.attrs.update({"min": 2000, "max": 2100})
+        user = getattr(request, "user", None)
+        if user is not None:
+            # Choices come through the same door as the rows: nothing an outsider may not see.
+            self.filters["partnership"].queryset = Partnership.objects.restrict(user).active()
+            self.filters["field"].queryset = Field.objects.restrict(user).active()
+            self.filters["side"].queryset = Region.objects.restrict(user).active().distinct()
+            self.filters["organisation"].queryset = Organisation.objects.restrict(user).active()
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("archived"):
+            queryset = queryset.filter(archived_at__isnull=True)
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        return search.search(queryset, value)
+
+    def filter_light(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.alias(_light=_light_expr()).filter(_light__in=value)
+
+    def filter_side(self, queryset, name, value):
+        return queryset.filter(pk__in=Matter.sides.rel.related_model.objects.filter(region=value).values("matter"))
+
+    def filter_organisation(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=Matter.owners.rel.related_model.objects.filter(organisation=value).values("matter")
+        )
+
+    def filter_archived(self, queryset, name, value):
+        return queryset.filter(archived_at__isnull=not value)
+
+
+def _light_expr():
+    from twincity.matters.querysets import light_expression
+
+    return light_expression()
+
+
+class MilestoneFilterSet(django_filters.FilterSet):
+    matter = django_filters.NumberFilter(field_name="matter_id")
+    side = django_filters.NumberFilter(field_name="side_id")
+    open = django_filters.BooleanFilter(field_name="done_date", lookup_expr="isnull", label=_("Open"))
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("Due by"))
+
+    class Meta:
+        model = Milestone
+        fields = ["matter", "side", "open", "due_before"]
+
+
+class ProgressReportFilterSet(django_filters.FilterSet):
+    matter = django_filters.NumberFilter(field_name="matter_id")
+    side = django_filters.NumberFilter(field_name="side_id")
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+
+    class Meta:
+        model = ProgressReport
+        fields = ["matter", "side", "period"]
+
+    def filter_text(self, queryset, name, value):
+        return search.search(queryset, value)

@@ -1,0 +1,50 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from twincity.regions.choices import OrganisationKind
+from twincity.regions.models import Organisation, Partnership, Region
+
+
+class PartnershipFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+
+    class Meta:
+        model = Partnership
+        fields = ["q"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(short_name__icontains=value))
+
+
+class RegionFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+    partnership = django_filters.ModelChoiceFilter(
+        queryset=Partnership.objects.all(), field_name="partnerships", label=_("Partnership")
+    )
+
+    class Meta:
+        model = Region
+        fields = ["q", "partnership", "parent"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(code__iexact=value))
+
+
+class OrganisationFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+    kind = django_filters.MultipleChoiceFilter(choices=OrganisationKind.choices, label=_("Kind"))
+    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("Region"))
+
+    class Meta:
+        model = Organisation
+        fields = ["q", "kind", "region"]
+
+    def __init__(self, data=None, *args, request=None, **kwargs):
+        super().__init__(data, *args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        if user is not None:
+            self.filters["region"].queryset = Region.objects.restrict(user).active().distinct()
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(short_name__icontains=value))
