@@ -144,7 +144,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Login throttling: this many failures for one username (or one address) within the window locks it out.
 TWINCITY_LOGIN_MAX_FAILURES = env_int("TWINCITY_LOGIN_MAX_FAILURES", 5)
@@ -160,7 +160,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("TWINCITY_STATIC_ROOT", str(DATA_DIR / "static")))
 # Front-end packages from the npm registry, copied here by `make assets` (never committed, never a CDN).
-STATICFILES_DIRS = [("vendor", PROJECT_DIR / "build" / "vendor")]
+STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", PROJECT_DIR / "build" / "vendor")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

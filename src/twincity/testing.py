@@ -48,10 +48,16 @@ def build_world(*, code_prefix: str = "") -> SimpleNamespace:
     w = SimpleNamespace()
     p = code_prefix
     w.partnership = Partnership.objects.create(
-        name=f"{p}天府新区—两江新区合作机制", name_en=f"{p}Tianfu–Liangjiang partnership", established_on=dt.date(2020, 3, 1)
+        name=f"{p}天府新区—两江新区合作机制",
+        name_en=f"{p}Tianfu–Liangjiang partnership",
+        established_on=dt.date(2020, 3, 1),
     )
-    w.tf = Region.objects.create(code=f"{p}TF", name="四川天府新区", name_en="Sichuan Tianfu New Area", short_name="天府")
-    w.lj = Region.objects.create(code=f"{p}LJ", name="重庆两江新区", name_en="Chongqing Liangjiang New Area", short_name="两江")
+    w.tf = Region.objects.create(
+        code=f"{p}TF", name="四川天府新区", name_en="Sichuan Tianfu New Area", short_name="天府"
+    )
+    w.lj = Region.objects.create(
+        code=f"{p}LJ", name="重庆两江新区", name_en="Chongqing Liangjiang New Area", short_name="两江"
+    )
     PartnershipRegion.objects.create(partnership=w.partnership, region=w.tf, rotation_order=1)
     PartnershipRegion.objects.create(partnership=w.partnership, region=w.lj, rotation_order=2)
     for i, (zh, en) in enumerate(DEFAULT_FIELDS):

@@ -188,3 +188,10 @@ def partnerships_for(user) -> list:
 
 def units_of(user, partnership_id: int) -> set[int]:
     return {m.organisation_id for m in memberships(user) if m.partnership_id == partnership_id and m.organisation_id}
+
+
+def can_audit(user) -> bool:
+    """Does the user read the audit log of at least one partnership?"""
+    if user is not None and user.is_authenticated and user.is_superuser:
+        return True
+    return any(m.role in RULES[Action.AUDIT] for m in memberships(user))

@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from twincity.audit import views
 
 app_name = "audit"
-urlpatterns = []
+urlpatterns = [path("", views.ObjectChangeListView.as_view(), name="log")]

@@ -4,9 +4,9 @@ from django.conf import settings
 def twincity(request):
     """What every page's frame needs: the site name and the user's partnerships for the switcher."""
     user = getattr(request, "user", None)
-    partnerships = []
+    partnerships, audit = [], False
     if user is not None and user.is_authenticated:
-        from twincity.accounts.access import partnerships_for
+        from twincity.accounts.access import can_audit, partnerships_for
 
-        partnerships = partnerships_for(user)
-    return {"site_name": settings.TWINCITY_SITE_NAME, "nav_partnerships": partnerships}
+        partnerships, audit = partnerships_for(user), can_audit(user)
+    return {"site_name": settings.TWINCITY_SITE_NAME, "nav_partnerships": partnerships, "nav_can_audit": audit}

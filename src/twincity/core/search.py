@@ -78,10 +78,12 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
     if connection.vendor == "postgresql":
         tsquery = " & ".join(_pg_quote(w) for w in words)
         return queryset.filter(
-            Q(pk__in=RawSQL(
-                f"SELECT id FROM {table} WHERE to_tsvector('simple', search_document) @@ to_tsquery('simple', %s)",
-                [tsquery],
-            ))
+            Q(
+                pk__in=RawSQL(
+                    f"SELECT id FROM {table} WHERE to_tsvector('simple', search_document) @@ to_tsquery('simple', %s)",
+                    [tsquery],
+                )
+            )
         )
     if connection.vendor == "sqlite":
         match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)

@@ -36,7 +36,9 @@ def update_versioned(obj: PrimaryModel, expected_version: int | None, changes: d
     with transaction.atomic():
         require(user, action, obj)
         if expected_version is not None:
-            bumped = type(obj)._base_manager.filter(pk=obj.pk, version=expected_version).update(version=F("version") + 1)
+            bumped = (
+                type(obj)._base_manager.filter(pk=obj.pk, version=expected_version).update(version=F("version") + 1)
+            )
             if not bumped:
                 current = type(obj)._base_manager.get(pk=obj.pk)
                 raise ConflictError(current, changes)

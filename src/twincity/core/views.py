@@ -61,13 +61,21 @@ class ObjectListView(LoginRequiredMixin, View):
     def get_extra_context(self) -> dict:
         return {}
 
+    def get_table_kwargs(self) -> dict:
+        return {}
+
     def get(self, request, *args, **kwargs):
         queryset = self.get_queryset()
         filterset = self.filterset_class(request.GET, queryset=queryset, request=request)
-        table = self.table_class(filterset.qs if filterset.is_valid() else queryset.none(), request=request)
+        rows = filterset.qs if filterset.is_valid() else queryset.none()
+        table = self.table_class(rows, request=request, **self.get_table_kwargs())
         RequestConfig(request, paginate={"per_page": _per_page(request, self.per_page)}).configure(table)
         context = {"filterset": filterset, "table": table, "view": self, **self.get_extra_context()}
-        template = f"{self.template_name}#{self.partial_name}" if request.htmx and not request.htmx.boosted else self.template_name
+        template = (
+            f"{self.template_name}#{self.partial_name}"
+            if request.htmx and not request.htmx.boosted
+            else self.template_name
+        )
         return render(request, template, context)
 
 
@@ -97,4 +105,6 @@ def attachment_download(request, pk: int):
 
 
 def csrf_failure(request, reason=""):
-    return HttpResponse(_("Your session expired or the form was sent twice. Go back, reload and try again."), status=403)
+    return HttpResponse(
+        _("Your session expired or the form was sent twice. Go back, reload and try again."), status=403
+    )

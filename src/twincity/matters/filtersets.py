@@ -5,12 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core import search
+from twincity.core.filtersets import StyledFilterSet
 from twincity.matters.choices import Light, MatterStatus
 from twincity.matters.models import Matter, Milestone, ProgressReport
 from twincity.regions.models import Field, Organisation, Partnership, Region
 
 
-class MatterFilterSet(django_filters.FilterSet):
+class MatterFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     partnership = django_filters.ModelChoiceFilter(queryset=Partnership.objects.all(), label=_("Partnership"))
     year = django_filters.NumberFilter(field_name="year_list__year", label=_("Year"))

@@ -94,7 +94,9 @@ def refresh_derived(matter: Matter, *, save: bool = True) -> Matter:
     )
     owners = " ".join(o.organisation.name for o in matter.owners.select_related("organisation"))
     reports = " ".join(matter.reports.filter(archived_at__isnull=True).values_list("text", flat=True))
-    matter.search_document = search.document(matter.code, matter.title, matter.goal, matter.description, owners, reports)
+    matter.search_document = search.document(
+        matter.code, matter.title, matter.goal, matter.description, owners, reports
+    )
     if save:
         matter.save()
     return matter
@@ -140,7 +142,9 @@ def set_owners(matter: Matter, owners: list[OwnerSpec], leaders: dict[int, str] 
         if region_id in involved or region_id in leaders or region_id in current:
             side = current.get(region_id)
             if side is None:
-                MatterSide.objects.create(matter=matter, region_id=region_id, responsible_leader=leaders.get(region_id, ""))
+                MatterSide.objects.create(
+                    matter=matter, region_id=region_id, responsible_leader=leaders.get(region_id, "")
+                )
             elif region_id in leaders and side.responsible_leader != leaders[region_id]:
                 side.responsible_leader = leaders[region_id]
                 side.save()
@@ -176,7 +180,9 @@ def create_matter(
 
 
 def next_code(year_list: MatterList) -> str:
-    taken = set(year_list.entries.values_list("code", flat=True)) | set(year_list.matters.values_list("code", flat=True))
+    taken = set(year_list.entries.values_list("code", flat=True)) | set(
+        year_list.matters.values_list("code", flat=True)
+    )
     n = len(taken) + 1
     while f"{year_list.year}-{n:02d}" in taken:
         n += 1
@@ -349,8 +355,12 @@ def roll_over(matter: Matter, *, to_year: int, user, reason: str, code: str | No
         target = get_or_create_list(matter.partnership, to_year)
         code = code or next_code(target)
         if target.matters.filter(code=code).exists():
-            raise ValidationError(_("The code %(code)s is already used in the %(year)s list.") % {"code": code, "year": to_year})
-        ListEntry.objects.filter(matter=matter, year_list=matter.year_list).update(outcome=ListEntry.Outcome.ROLLED_OVER)
+            raise ValidationError(
+                _("The code %(code)s is already used in the %(year)s list.") % {"code": code, "year": to_year}
+            )
+        ListEntry.objects.filter(matter=matter, year_list=matter.year_list).update(
+            outcome=ListEntry.Outcome.ROLLED_OVER
+        )
         ListEntry.objects.create(
             matter=matter, year_list=target, code=code, entered_on=timezone.localdate(), reason=reason
         )

@@ -18,14 +18,14 @@ class BilingualName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         if self.name_en and (get_language() or "").startswith("en"):
             return self.name_en
         return self.name
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class Partnership(BilingualName, PrimaryModel):

@@ -1,0 +1,33 @@
+import django_filters
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from twincity.audit.choices import ChangeAction
+from twincity.audit.models import ObjectChange
+from twincity.core.filtersets import StyledFilterSet
+
+
+class ObjectChangeFilterSet(StyledFilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Object"))
+    user_name = django_filters.CharFilter(lookup_expr="iexact", label=_("User"))
+    action = django_filters.MultipleChoiceFilter(choices=ChangeAction.choices, label=_("Action"))
+    changed_object_type = django_filters.ModelChoiceFilter(
+        queryset=ContentType.objects.filter(app_label__in=["regions", "matters", "accounts", "core"]).order_by("model"),
+        label=_("Kind of object"),
+    )
+    since = django_filters.DateFilter(
+        field_name="time", lookup_expr="date__gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        field_name="time", lookup_expr="date__lte", label=_("To"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    request_id = django_filters.UUIDFilter(label=_("Request id"))
+
+    class Meta:
+        model = ObjectChange
+        fields = ["q", "user_name", "action", "changed_object_type", "since", "until", "request_id"]
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(object_repr__icontains=value))

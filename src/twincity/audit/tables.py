@@ -1,0 +1,37 @@
+import django_tables2 as tables
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from twincity.audit.models import ObjectChange
+
+
+class ObjectChangeTable(tables.Table):
+    time = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i:s")
+    user_name = tables.Column(verbose_name=_("User"))
+    action = tables.Column(verbose_name=_("Action"))
+    changed_object_type = tables.Column(verbose_name=_("Kind"), accessor="changed_object_type__model")
+    object_repr = tables.Column(verbose_name=_("Object"))
+    changes = tables.Column(verbose_name=_("Changes"), accessor="pk", orderable=False, empty_values=())
+    request_id = tables.Column(verbose_name=_("Request"), orderable=False)
+
+    class Meta:
+        model = ObjectChange
+        fields = ()
+        sequence = ("time", "user_name", "action", "changed_object_type", "object_repr", "changes", "request_id")
+        attrs = {"class": "table table-sm align-middle mb-0", "id": "audit-table"}
+        empty_text = _("No changes match these filters.")
+
+    def render_changes(self, record):
+        rows = [(k, str(b)[:60], str(a)[:60]) for k, b, a in record.diff() if k != "version"][:8]
+        return (
+            format_html_join(
+                "",
+                '<div class="small"><code>{}</code> <span class="tc-diff-old">{}</span>'
+                ' → <span class="tc-diff-new">{}</span></div>',
+                rows,
+            )
+            or "—"
+        )
+
+    def render_request_id(self, value):
+        return format_html('<a class="font-monospace small" href="?request_id={}">{}</a>', value, str(value)[:8])

@@ -1,0 +1,91 @@
+/* twincity: the little behaviour the pages need. No inline script anywhere (strict CSP). */
+(function () {
+  "use strict";
+
+  function percentBars(root) {
+    root.querySelectorAll("[data-percent]").forEach(function (el) {
+      var v = Math.max(0, Math.min(100, parseFloat(el.dataset.percent) || 0));
+      el.style.width = v + "%";
+    });
+  }
+
+  var charts = [];
+  function renderCharts(root) {
+    if (typeof window.echarts === "undefined") return;
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      var source = document.getElementById(el.dataset.chart);
+      if (!source || el.dataset.rendered) return;
+      var option = JSON.parse(source.textContent);
+      var chart = window.echarts.init(el, null, { renderer: "svg" });
+      chart.setOption(option);
+      if (option.tcLinks) {
+        chart.on("click", function (params) {
+          var href = option.tcLinks[params.name];
+          if (href) window.location.href = href;
+        });
+      }
+      el.dataset.rendered = "1";
+      charts.push(chart);
+    });
+  }
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+
+  function confirmations(root) {
+    root.querySelectorAll("form[data-confirm]").forEach(function (form) {
+      if (form.dataset.bound) return;
+      form.dataset.bound = "1";
+      form.addEventListener("submit", function (event) {
+        if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+      });
+    });
+  }
+
+  function bulkSelect(root) {
+    root.querySelectorAll("[data-select-all]").forEach(function (box) {
+      if (box.dataset.bound) return;
+      box.dataset.bound = "1";
+      box.addEventListener("change", function () {
+        document.querySelectorAll("input[name='" + box.dataset.selectAll + "']").forEach(function (b) { b.checked = box.checked; });
+        updateBulk();
+      });
+    });
+    root.querySelectorAll("input[name='pk']").forEach(function (b) {
+      if (b.dataset.bound) return;
+      b.dataset.bound = "1";
+      b.addEventListener("change", updateBulk);
+    });
+    updateBulk();
+  }
+  function updateBulk() {
+    var n = document.querySelectorAll("input[name='pk']:checked").length;
+    document.querySelectorAll("[data-bulk-count]").forEach(function (el) { el.textContent = n; });
+    document.querySelectorAll("[data-bulk-action]").forEach(function (el) { el.disabled = n === 0; });
+  }
+
+  function autoSubmit(root) {
+    root.querySelectorAll("form[data-auto-submit] select, form[data-auto-submit] input[type=date]").forEach(function (el) {
+      if (el.dataset.bound) return;
+      el.dataset.bound = "1";
+      el.addEventListener("change", function () {
+        if (window.htmx) window.htmx.trigger(el.form, "submit"); else el.form.submit();
+      });
+    });
+  }
+
+  function init(root) {
+    percentBars(root);
+    renderCharts(root);
+    confirmations(root);
+    bulkSelect(root);
+    autoSubmit(root);
+  }
+
+  function showTabFromHash() {
+    if (!location.hash || !window.bootstrap) return;
+    var button = document.querySelector("[data-bs-target='" + location.hash + "']");
+    if (button) window.bootstrap.Tab.getOrCreateInstance(button).show();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); showTabFromHash(); });
+  document.addEventListener("htmx:afterSettle", function (event) { init(event.target); });
+})();
