@@ -391,3 +391,18 @@ def archive_matter(matter: Matter, *, user) -> Matter:
 
 def last_year(partnership: Partnership) -> int | None:
     return partnership.matter_lists.aggregate(y=Max("year"))["y"]
+
+
+def update_progress_report(report: ProgressReport, *, user, version: int | None, **changes) -> ProgressReport:
+    """Correct a filed report: only its own side's coordinator, its unit, or the office may."""
+    unknown = set(changes) - {"period", "text", "percent_complete"}
+    if unknown:
+        raise ValueError(f"Not editable here: {sorted(unknown)}")
+    with transaction.atomic():
+        if "text" in changes or "period" in changes:
+            changes["search_document"] = search.document(
+                changes.get("period", report.period), changes.get("text", report.text)
+            )
+        update_versioned(report, version, changes, user=user, action=Action.REPORT)
+        refresh_derived(report.matter)
+    return report

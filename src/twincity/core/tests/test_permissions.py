@@ -1,0 +1,260 @@
+"""Every page as every persona: the access matrix of docs/permissions.md, the outsider included.
+
+The walk is driven by the URL configuration itself: a page added without an entry here fails
+``test_every_page_is_in_the_matrix``, so nothing new escapes the check.
+"""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from twincity.audit.context import acting
+from twincity.core.services import attach
+from twincity.matters import services
+from twincity.matters.models import Matter
+from twincity.testing import PERSONAS, build_world, make_matter
+
+pytestmark = pytest.mark.django_db
+
+MEMBERS = {"office", "tf-coord", "lj-coord", "tf-unit", "lj-unit", "leader", "auditor"}
+EDITORS = {"office", "tf-coord", "lj-coord"}
+AUDITORS = {"office", "auditor"}
+EVERYONE = MEMBERS | {"outsider"}
+
+# Pages that are not the office's data: the admin (superusers only), i18n and API plumbing.
+EXEMPT_PREFIXES = ("admin:", "set_language", "javascript-catalog", "api", "schema", "swagger", "redoc")
+
+
+@pytest.fixture
+def scene(world):
+    matter = make_matter(world)
+    office = world.users["office"]
+    with acting(office):
+        ms_lj = services.add_milestone(
+            matter, side_id=world.lj.pk, title="签署协议", due_date=dt.date(2020, 6, 1), user=office
+        )
+        report = services.file_progress(
+            matter,
+            user=world.users["tf-unit"],
+            side_id=world.tf.pk,
+            period="2020-06",
+            text="完成方案",
+            percent_complete=40,
+        )
+        upload = SimpleUploadedFile("方案.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+        attachment = attach(report, upload, user=office, partnership_id=world.partnership.pk)
+    other = build_world(code_prefix="X")
+    other_matter = make_matter(other, title="别的合作机制的事项")
+    return {
+        "world": world,
+        "matter": matter,
+        "milestone": ms_lj,
+        "report": report,
+        "attachment": attachment,
+        "other": other,
+        "other_matter": other_matter,
+    }
+
+
+def pages(s):
+    """name → (url, personas that get 200). Everyone else gets 404 (or is sent to sign in when anonymous)."""
+    w, m = s["world"], s["matter"]
+    p = w.partnership.pk
+    return {
+        "home": (reverse("home"), None),  # a redirect to one's dashboard, or the welcome page: see below
+        "dashboard": (reverse("dashboard", args=[p]), MEMBERS),
+        "matters:list": (reverse("matters:list") + f"?partnership={p}", EVERYONE),
+        "matters:matter": (reverse("matters:matter", args=[m.pk]), MEMBERS),
+        "matters:edit": (reverse("matters:edit", args=[m.pk]), EDITORS),
+        "matters:roll_over": (reverse("matters:roll_over", args=[m.pk]), EDITORS),
+        "matters:add": (reverse("matters:add") + f"?partnership={p}", EDITORS),
+        "matters:import": (reverse("matters:import") + f"?partnership={p}", EDITORS),
+        "matters:export": (reverse("matters:export") + f"?partnership={p}", MEMBERS),
+        "matters:my_work": (reverse("matters:my_work"), EVERYONE),
+        "regions:partnerships": (reverse("regions:partnerships"), EVERYONE),
+        "regions:partnership": (reverse("regions:partnership", args=[p]), MEMBERS),
+        "regions:organisation": (reverse("regions:organisation", args=[w.tf_dept.pk]), MEMBERS),
+        "audit:log": (reverse("audit:log"), AUDITORS),
+        "core:attachment": (reverse("core:attachment", args=[s["attachment"].pk]), MEMBERS),
+        "profile": (reverse("profile"), EVERYONE),
+        "password_change": (reverse("password_change"), EVERYONE),
+        "password_change_done": (reverse("password_change_done"), EVERYONE),
+        "login": (reverse("login"), None),
+        "logout": (None, None),
+        "healthz": (reverse("healthz"), None),
+    }
+
+
+# POST-only actions: (url, data, personas allowed to reach the action at all).
+def actions(s):
+    w, m = s["world"], s["matter"]
+    return {
+        "matters:file_progress": (reverse("matters:file_progress", args=[m.pk]), MEMBERS),
+        "matters:add_milestone": (reverse("matters:add_milestone", args=[m.pk]), EDITORS),
+        "matters:close_milestone": (
+            reverse("matters:close_milestone", args=[s["milestone"].pk]),
+            {"office", "lj-coord", "lj-unit"},
+        ),
+        "matters:change_status": (reverse("matters:change_status", args=[m.pk]), MEMBERS),
+        "matters:archive": (reverse("matters:archive", args=[m.pk]), EDITORS),
+        "matters:add_note": (reverse("matters:add_note", args=[m.pk]), MEMBERS),
+        "matters:bulk_status": (reverse("matters:bulk_status"), EVERYONE),
+    }
+
+
+def _names(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{entry.namespace}:" if entry.namespace else ""
+            yield from _names(entry.url_patterns, prefix + ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield prefix + entry.name
+
+
+def test_every_page_is_in_the_matrix(scene):
+    covered = set(pages(scene)) | set(actions(scene))
+    names = {n for n in _names(get_resolver().url_patterns) if not n.startswith(EXEMPT_PREFIXES)}
+    assert names - covered == set(), "pages without an access expectation"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_persona_reaches_exactly_the_pages_of_their_role(client, scene, persona):
+    client.force_login(scene["world"].users[persona])
+    for name, (url, allowed) in pages(scene).items():
+        if url is None or allowed is None:
+            continue
+        response = client.get(url)
+        expected = 200 if persona in allowed else 404
+        assert response.status_code == expected, f"{persona} GET {name} {url}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_nobody_reaches_another_partnerships_data(client, scene, persona):
+    client.force_login(scene["world"].users[persona])
+    other = scene["other"]
+    for url in (
+        reverse("dashboard", args=[other.partnership.pk]),
+        reverse("matters:matter", args=[scene["other_matter"].pk]),
+        reverse("matters:edit", args=[scene["other_matter"].pk]),
+        reverse("regions:partnership", args=[other.partnership.pk]),
+        reverse("regions:organisation", args=[other.tf_dept.pk]),
+    ):
+        assert client.get(url).status_code == 404, f"{persona} {url}"
+    listing = client.get(reverse("matters:list") + f"?partnership={other.partnership.pk}")
+    assert "别的合作机制的事项" not in listing.content.decode()
+    search = client.get(reverse("matters:list") + "?q=合作机制")
+    assert "别的合作机制的事项" not in search.content.decode()
+
+
+def test_the_outsider_sees_no_row_no_count_no_search_hit(client, scene):
+    client.force_login(scene["world"].users["outsider"])
+    for url in (
+        reverse("matters:list"),
+        reverse("matters:list") + "?q=内陆开放门户",
+        reverse("matters:list") + f"?partnership={scene['world'].partnership.pk}",
+    ):
+        response = client.get(url, headers={"HX-Request": "true"})
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert "共建内陆开放门户" not in body
+        assert scene["matter"].code not in body
+    assert client.get(reverse("home")).status_code == 200  # the welcome page, not a dashboard
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, scene):
+    for name, (url, allowed) in pages(scene).items():
+        if url is None or allowed is None:
+            continue
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+    assert client.get(reverse("healthz")).status_code == 200
+
+
+@pytest.mark.parametrize("persona", sorted(EVERYONE - {"office", "lj-coord", "lj-unit"}))
+def test_only_the_owning_side_closes_a_milestone(client, scene, persona):
+    client.force_login(scene["world"].users[persona])
+    response = client.post(
+        reverse("matters:close_milestone", args=[scene["milestone"].pk]),
+        {"version": scene["milestone"].version, "done_date": "2020-05-01", "evidence": "协议文本"},
+    )
+    assert response.status_code == 404
+    scene["milestone"].refresh_from_db()
+    assert scene["milestone"].done_date is None
+
+
+def test_a_unit_contact_closes_its_own_sides_milestone(client, scene):
+    client.force_login(scene["world"].users["lj-unit"])
+    response = client.post(
+        reverse("matters:close_milestone", args=[scene["milestone"].pk]),
+        {"version": scene["milestone"].version, "done_date": "2020-05-01", "evidence": "协议文本"},
+    )
+    assert response.status_code == 302
+    scene["milestone"].refresh_from_db()
+    assert scene["milestone"].done_date == dt.date(2020, 5, 1)
+
+
+def test_a_coordinator_cannot_edit_the_other_sides_progress_report(scene):
+    report = scene["report"]  # filed by the Tianfu side
+    with pytest.raises(services.PermissionDenied):
+        services.update_progress_report(
+            report, user=scene["world"].users["lj-coord"], version=report.version, text="改写"
+        )
+    report.refresh_from_db()
+    assert report.text == "完成方案"
+    services.update_progress_report(
+        report, user=scene["world"].users["tf-coord"], version=report.version, text="补充说明"
+    )
+    report.refresh_from_db()
+    assert report.text == "补充说明"
+
+
+@pytest.mark.parametrize("persona", ["leader", "auditor", "tf-unit"])
+def test_readers_cannot_edit_a_matter(client, scene, persona):
+    client.force_login(scene["world"].users[persona])
+    m = scene["matter"]
+    response = client.post(reverse("matters:edit", args=[m.pk]), {"title": "被改了", "version": m.version})
+    assert response.status_code == 404
+    response = client.post(reverse("matters:change_status", args=[m.pk]), {"status": "suspended", "version": m.version})
+    assert response.status_code == 403
+    assert Matter.objects.get(pk=m.pk).title == m.title
+    assert Matter.objects.get(pk=m.pk).status == "in_progress"
+
+
+def test_a_leader_confirms_completion_through_the_page(client, scene):
+    client.force_login(scene["world"].users["leader"])
+    m = scene["matter"]
+    response = client.post(reverse("matters:change_status", args=[m.pk]), {"status": "completed", "version": m.version})
+    assert response.status_code == 302
+    assert Matter.objects.get(pk=m.pk).status == "completed"
+
+
+def test_the_outsider_cannot_download_an_attachment_and_members_can(client, scene):
+    url = reverse("core:attachment", args=[scene["attachment"].pk])
+    client.force_login(scene["world"].users["outsider"])
+    assert client.get(url).status_code == 404
+    client.force_login(scene["world"].users["lj-unit"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_uploads_of_the_wrong_type_are_refused(client, scene):
+    client.force_login(scene["world"].users["tf-unit"])
+    m = scene["matter"]
+    fake = SimpleUploadedFile("evil.pdf", b"<script>alert(1)</script>", content_type="application/pdf")
+    response = client.post(
+        reverse("matters:file_progress", args=[m.pk]),
+        {"side": scene["world"].tf.pk, "period": "2020-07", "percent_complete": 50, "text": "进展", "files": [fake]},
+    )
+    assert response.status_code == 302
+    assert m.reports.count() == 1  # the report with the bad file was not kept either
+    exe = SimpleUploadedFile("tool.exe", io.BytesIO(b"MZ").read())
+    client.post(
+        reverse("matters:file_progress", args=[m.pk]),
+        {"side": scene["world"].tf.pk, "period": "2020-07", "percent_complete": 50, "text": "进展", "files": [exe]},
+    )
+    assert m.reports.count() == 1

@@ -1,0 +1,152 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from twincity.audit.context import acting
+from twincity.matters import services
+from twincity.matters.models import Matter
+from twincity.testing import make_matter
+
+pytestmark = pytest.mark.django_db
+
+
+def add_matters(world, n, year=2020):
+    for i in range(n):
+        m = make_matter(world, year=year, title=f"合作事项{i}")
+        with acting(world.users["office"]):
+            services.add_milestone(
+                m, side_id=world.tf.pk, title="节点", due_date=dt.date(year, 6, 1), user=world.users["office"]
+            )
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("page", ["list", "dashboard", "my_work"])
+def test_pages_cost_the_same_number_of_queries_for_3_or_30_matters(client_as, world, page):
+    urls = {
+        "list": reverse("matters:list") + f"?partnership={world.partnership.pk}&year=2020",
+        "dashboard": reverse("dashboard", args=[world.partnership.pk]) + "?year=2020",
+        "my_work": reverse("matters:my_work"),
+    }
+    client = client_as("tf-unit" if page == "my_work" else "office")
+    add_matters(world, 3)
+    few = count_queries(client, urls[page])
+    add_matters(world, 27)
+    many = count_queries(client, urls[page])
+    assert many == few, f"{page}: {few} queries for 3 matters, {many} for 30"
+
+
+def test_the_list_filters_by_light_and_finds_chinese_words_inside_sentences(client_as, world):
+    make_matter(world, title="建设国家级大数据中心", description="参与全国一体化大数据中心建设试点")
+    make_matter(world, title="人力资源合作", due_date=dt.date(2020, 3, 1))
+    client = client_as("leader")
+    body = client.get(reverse("matters:list") + "?q=大数据").content.decode()
+    assert "建设国家级大数据中心" in body and "人力资源合作" not in body
+    body = client.get(reverse("matters:list") + "?q=试点").content.decode()
+    assert "建设国家级大数据中心" in body
+    red = client.get(reverse("matters:list") + "?light=red&year=2020").content.decode()
+    assert "人力资源合作" in red  # due 2020-03-01 long ago
+
+
+def test_an_htmx_request_gets_only_the_table(client_as, world):
+    make_matter(world)
+    client = client_as("office")
+    response = client.get(reverse("matters:list"), headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert "<html" not in body and 'id="matter-table"' in body
+
+
+def test_a_stale_edit_shows_both_versions_and_saves_nothing(client_as, world):
+    matter = make_matter(world)
+    client = client_as("office")
+    url = reverse("matters:edit", args=[matter.pk])
+    stale_version = matter.version
+    services.update_matter(matter, user=world.users["office"], version=matter.version, title="别人先改的标题")
+    form = client.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        title="我的标题",
+        version=stale_version,
+        start_date="2020-01-01",
+        due_date="2020-12-31",
+        **{f"lead_{world.tf.pk}": [world.tf_dept.pk], f"lead_{world.lj.pk}": [world.lj_dept.pk]},
+    )
+    data.pop("field", None)
+    response = client.post(url, data)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "别人先改的标题" in body and "我的标题" in body
+    assert Matter.objects.get(pk=matter.pk).title == "别人先改的标题"
+
+
+def test_the_office_creates_a_matter_through_the_form(client_as, world):
+    client = client_as("office")
+    response = client.post(
+        reverse("matters:add") + f"?partnership={world.partnership.pk}",
+        {
+            "year": 2021,
+            "title": "共建西部金融中心",
+            "field": world.field.pk,
+            "start_date": "2021-01-01",
+            "due_date": "2021-12-31",
+            "version": 0,
+            f"lead_{world.tf.pk}": [world.tf_dept.pk],
+            f"support_{world.lj.pk}": [world.lj_dept2.pk],
+            f"leader_{world.tf.pk}": "王主任",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    matter = Matter.objects.get(title="共建西部金融中心")
+    assert matter.code == "2021-01"
+    assert {(o.organisation_id, o.role) for o in matter.owners.all()} == {
+        (world.tf_dept.pk, "lead"),
+        (world.lj_dept2.pk, "support"),
+    }
+
+
+def test_the_form_refuses_a_due_date_before_the_start(client_as, world):
+    client = client_as("office")
+    response = client.post(
+        reverse("matters:add") + f"?partnership={world.partnership.pk}",
+        {
+            "year": 2021,
+            "title": "x",
+            "start_date": "2021-05-01",
+            "due_date": "2021-01-01",
+            "version": 0,
+            f"lead_{world.tf.pk}": [world.tf_dept.pk],
+        },
+    )
+    assert response.status_code == 200
+    assert not Matter.objects.exists()
+    assert response.context["form"].errors["due_date"]
+
+
+def test_healthz_answers_with_the_database(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+
+
+def test_every_response_carries_a_strict_content_security_policy(client_as, world):
+    response = client_as("office").get(reverse("dashboard", args=[world.partnership.pk]))
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "object-src 'none'" in csp
+    assert response["X-Request-ID"]
+
+
+def test_login_is_throttled_after_repeated_failures(client, world):
+    from twincity.testing import PASSWORD
+
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "office", "password": "wrong-password"})
+    response = client.post(reverse("login"), {"username": "office", "password": PASSWORD})
+    assert response.status_code == 200  # refused, even with the right password
+    assert "_auth_user_id" not in client.session
