@@ -90,7 +90,7 @@ def pages(s):
 
 # POST-only actions: (url, data, personas allowed to reach the action at all).
 def actions(s):
-    w, m = s["world"], s["matter"]
+    m = s["matter"]
     return {
         "matters:file_progress": (reverse("matters:file_progress", args=[m.pk]), MEMBERS),
         "matters:add_milestone": (reverse("matters:add_milestone", args=[m.pk]), EDITORS),
