@@ -5,6 +5,7 @@ from django.db import models
 
 from twincity.audit import context
 from twincity.audit.models import AuditEvent, JournalEntry
+from twincity.core.text import plain
 
 
 def log_event(verb: str, obj: models.Model | None, *, message: str = "", data: dict | None = None, user=None):
@@ -31,5 +32,5 @@ def add_journal_entry(obj, *, author, text: str, kind: str = JournalEntry.Kind.I
         object_id=obj.pk,
         partnership_id=obj.audit_partnership_id(),
         kind=kind,
-        text=text,
+        text=plain(text),
     )

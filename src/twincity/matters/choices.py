@@ -45,3 +45,12 @@ class Light(models.TextChoices):
 class OwnerRole(models.TextChoices):
     LEAD = "lead", _("Lead unit")
     SUPPORT = "support", _("Supporting unit")
+
+# What the button that makes the move says.
+TRANSITION_LABELS = {
+    MatterStatus.APPROVED: _("Approve"),
+    MatterStatus.IN_PROGRESS: _("Start / resume"),
+    MatterStatus.COMPLETED: _("Confirm completion"),
+    MatterStatus.SUSPENDED: _("Suspend"),
+    MatterStatus.CANCELLED: _("Cancel the matter"),
+}

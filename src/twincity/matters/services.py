@@ -16,6 +16,7 @@ from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core import search
 from twincity.core.services import ConflictError, attach, require, update_versioned
+from twincity.core.text import plain
 from twincity.matters.choices import CLOSED_STATUSES, TRANSITIONS, MatterStatus, OwnerRole
 from twincity.matters.health import derived_dates
 from twincity.matters.models import ListEntry, Matter, MatterList, MatterOwner, MatterSide, Milestone, ProgressReport
@@ -41,6 +42,12 @@ __all__ = [
 ]
 
 EDITABLE_FIELDS = ("code", "title", "field", "goal", "description", "start_date", "due_date")
+TEXT_FIELDS = ("code", "title", "goal", "description", "period", "text", "evidence", "reason")
+
+
+def _plain_fields(values: dict) -> dict:
+    """Free text arrives without markup (see core.text)."""
+    return {k: plain(v) if k in TEXT_FIELDS and isinstance(v, str) else v for k, v in values.items()}
 
 
 @dataclass(frozen=True)
@@ -163,6 +170,7 @@ def create_matter(
     **fields,
 ) -> Matter:
     """Add a matter to the partnership's list for ``year`` (creating the list when it is the first)."""
+    title, fields = plain(title), _plain_fields(fields)
     with transaction.atomic():
         _require_partnership(user, Action.CHANGE, partnership)
         year_list = get_or_create_list(partnership, year)
@@ -202,6 +210,7 @@ def update_matter(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
+    changes = _plain_fields(changes)
     with transaction.atomic():
         update_versioned(matter, version, changes, user=user)
         if "code" in changes:
@@ -264,7 +273,7 @@ def add_milestone(matter: Matter, *, side_id: int, title: str, due_date: dt.date
         require(user, Action.CHANGE, matter)
         if not matter.sides.filter(region_id=side_id).exists():
             raise ValidationError(_("This side takes no part in the matter."))
-        milestone = Milestone(matter=matter, side_id=side_id, title=title, due_date=due_date)
+        milestone = Milestone(matter=matter, side_id=side_id, title=plain(title), due_date=due_date)
         milestone.full_clean()
         milestone.save()
         refresh_derived(matter)
@@ -275,6 +284,7 @@ def close_milestone(
     milestone: Milestone, *, user, done_date: dt.date, evidence: str, version: int | None = None
 ) -> Milestone:
     """A side's owner (or its coordinator, or the office) closes a milestone with evidence."""
+    evidence = plain(evidence)
     if not evidence.strip():
         raise ValidationError({"evidence": _("Say what shows the milestone is done.")})
     if done_date > timezone.localdate():
@@ -303,6 +313,7 @@ def file_progress(
     """One side reports progress; the matter's percent, light and search text follow."""
     from twincity.accounts.access import memberships
 
+    period, text = plain(period), plain(text)
     with transaction.atomic():
         if matter.status in CLOSED_STATUSES:
             raise ValidationError(_("A closed matter takes no more reports."))
@@ -344,6 +355,7 @@ def file_progress(
 
 def roll_over(matter: Matter, *, to_year: int, user, reason: str, code: str | None = None) -> Matter:
     """Move an unfinished matter into the next year's list, keeping its identity and history."""
+    reason = plain(reason)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the matter rolls over.")})
     if matter.status in CLOSED_STATUSES:
@@ -398,6 +410,7 @@ def update_progress_report(report: ProgressReport, *, user, version: int | None,
     unknown = set(changes) - {"period", "text", "percent_complete"}
     if unknown:
         raise ValueError(f"Not editable here: {sorted(unknown)}")
+    changes = _plain_fields(changes)
     with transaction.atomic():
         if "text" in changes or "period" in changes:
             changes["search_document"] = search.document(

@@ -24,7 +24,7 @@ from twincity.core.models import Attachment
 from twincity.core.services import ConflictError
 from twincity.core.views import ObjectListView, restricted_object
 from twincity.matters import forms, services
-from twincity.matters.choices import TRANSITIONS, Light, MatterStatus
+from twincity.matters.choices import TRANSITION_LABELS, TRANSITIONS, Light, MatterStatus
 from twincity.matters.filtersets import MatterFilterSet
 from twincity.matters.health import explain
 from twincity.matters.models import Matter, MatterOwner, MatterSide, Milestone, ProgressReport
@@ -340,7 +340,7 @@ def matter_detail(request, pk: int):
     events = AuditEvent.objects.filter(object_type=matter_ct, object_id=matter.pk)[:100]
     journal = JournalEntry.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("author")[:100]
     transitions = [
-        (to, MatterStatus(to).label)
+        (to, TRANSITION_LABELS[to])
         for to, action in TRANSITIONS.get(matter.status, {}).items()
         if can(user, action, matter)
     ]

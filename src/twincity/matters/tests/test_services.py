@@ -32,12 +32,16 @@ def test_a_unit_contact_files_progress_and_the_percent_and_light_follow(world):
     # Half the year gone and nothing reported: yellow (lags by more than 20 points).
     assert light_of(matter, dt.date(2020, 7, 1)) == Light.YELLOW
     with acting(tf_unit):
-        services.file_progress(matter, user=tf_unit, side_id=world.tf.pk, period="2020-06", text="完成方案", percent_complete=90)
+        services.file_progress(
+            matter, user=tf_unit, side_id=world.tf.pk, period="2020-06", text="完成方案", percent_complete=90
+        )
     matter.refresh_from_db()
     assert matter.percent_complete == 45  # Liangjiang has not reported yet
     lj_unit = world.users["lj-unit"]
     with acting(lj_unit):
-        services.file_progress(matter, user=lj_unit, side_id=world.lj.pk, period="2020-06", text="完成调研", percent_complete=60)
+        services.file_progress(
+            matter, user=lj_unit, side_id=world.lj.pk, period="2020-06", text="完成调研", percent_complete=60
+        )
     matter.refresh_from_db()
     assert matter.percent_complete == 75
     assert light_of(matter, dt.date(2020, 7, 1)) == Light.GREEN
@@ -48,7 +52,9 @@ def test_a_coordinator_cannot_report_for_the_other_side(world):
     matter = make_matter(world)
     tf_coord = world.users["tf-coord"]
     with pytest.raises(PermissionDenied), acting(tf_coord):
-        services.file_progress(matter, user=tf_coord, side_id=world.lj.pk, period="2020-06", text="x", percent_complete=10)
+        services.file_progress(
+            matter, user=tf_coord, side_id=world.lj.pk, period="2020-06", text="x", percent_complete=10
+        )
     assert not matter.reports.exists()
 
 
@@ -56,7 +62,9 @@ def test_a_unit_contact_cannot_close_the_other_sides_milestone(world):
     matter = make_matter(world)
     office = world.users["office"]
     with acting(office):
-        ms = services.add_milestone(matter, side_id=world.lj.pk, title="签署协议", due_date=dt.date(2020, 5, 1), user=office)
+        ms = services.add_milestone(
+            matter, side_id=world.lj.pk, title="签署协议", due_date=dt.date(2020, 5, 1), user=office
+        )
     with pytest.raises(PermissionDenied):
         services.close_milestone(ms, user=world.users["tf-unit"], done_date=dt.date(2020, 4, 1), evidence="协议")
     services.close_milestone(ms, user=world.users["lj-unit"], done_date=dt.date(2020, 4, 1), evidence="协议")
@@ -112,7 +120,23 @@ def test_a_coordinator_can_only_create_matters_their_side_is_party_to(world):
     lj_coord = world.users["lj-coord"]
     with pytest.raises(PermissionDenied):
         services.create_matter(
-            partnership=world.partnership, year=2020, title="只有天府", user=lj_coord,
+            partnership=world.partnership,
+            year=2020,
+            title="只有天府",
+            user=lj_coord,
             owners=[services.OwnerSpec(world.tf_dept)],
         )
     assert not Matter.objects.exists()
+
+
+def test_markup_in_user_text_is_removed_before_it_is_stored(world):
+    matter = make_matter(world, title="<b>共建</b>开放门户", description="一 < 二 <script>alert(1)</script>")
+    assert matter.title == "共建开放门户"
+    assert matter.description == "一 < 二 "
+
+
+def test_markup_is_escaped_on_the_page(client, world):
+    matter = make_matter(world, goal="目标 <img src=x onerror=alert(1)>")
+    client.force_login(world.users["leader"])
+    body = client.get(matter.get_absolute_url()).content.decode()
+    assert "onerror" not in body
