@@ -17,6 +17,16 @@ from twincity.audit.choices import ChangeAction
 from twincity.core.querysets import RestrictedQuerySet
 
 
+class ObjectChangeQuerySet(RestrictedQuerySet):
+    def for_object(self, obj):
+        """Changes of ``obj`` and of the records that belong to it (a matter's milestones, owners…)."""
+        ct = ContentType.objects.get_for_model(obj)
+        return self.filter(
+            models.Q(changed_object_type=ct, changed_object_id=obj.pk)
+            | models.Q(related_object_type=ct, related_object_id=obj.pk)
+        ).select_related("changed_object_type")
+
+
 class ObjectChange(models.Model):
     """One recorded change of one object."""
 
@@ -39,7 +49,7 @@ class ObjectChange(models.Model):
     prechange_data = models.JSONField(_("before"), null=True, blank=True)
     postchange_data = models.JSONField(_("after"), null=True, blank=True)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = ObjectChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-time", "-pk"]

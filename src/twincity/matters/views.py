@@ -333,10 +333,7 @@ def matter_detail(request, pk: int):
             p["lagging"] = p["record"] is not None and (top - p["percent"] >= 20 or bool(p["open_overdue"]))
     report_sides = [s for s in sides if s.pk in side_records and _may_report_for(user, matter, s)]
     matter_ct = ContentType.objects.get_for_model(Matter)
-    history = ObjectChange.objects.filter(
-        Q(changed_object_type=matter_ct, changed_object_id=matter.pk)
-        | Q(related_object_type=matter_ct, related_object_id=matter.pk)
-    ).select_related("changed_object_type")[:200]
+    history = ObjectChange.objects.for_object(matter)[:200]
     events = AuditEvent.objects.filter(object_type=matter_ct, object_id=matter.pk)[:100]
     journal = JournalEntry.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("author")[:100]
     transitions = [

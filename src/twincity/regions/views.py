@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.shortcuts import render
 
+from twincity.audit.models import ObjectChange
 from twincity.core.views import restricted_object
 from twincity.regions.models import CounterpartPair, Organisation, Partnership
 
@@ -43,6 +44,7 @@ def partnership_detail(request, pk: int):
         "sides": [(s, by_side.get(s.pk, [])) for s in sides],
         "counterparts": counterparts,
         "fields": partnership.fields.filter(archived_at__isnull=True),
+        "history": ObjectChange.objects.for_object(partnership)[:100],
     }
     return render(request, "regions/partnership_detail.html", context)
 
@@ -60,4 +62,10 @@ def organisation_detail(request, pk: int):
         .select_related("year_list")
         .order_by("-year_list__year", "code")[:200]
     )
-    return render(request, "regions/organisation_detail.html", {"unit": unit, "matters": matters, "nav": "partnership"})
+    context = {
+        "unit": unit,
+        "matters": matters,
+        "history": ObjectChange.objects.for_object(unit)[:100],
+        "nav": "partnership",
+    }
+    return render(request, "regions/organisation_detail.html", context)
