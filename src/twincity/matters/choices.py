@@ -46,6 +46,7 @@ class OwnerRole(models.TextChoices):
     LEAD = "lead", _("Lead unit")
     SUPPORT = "support", _("Supporting unit")
 
+
 # What the button that makes the move says.
 TRANSITION_LABELS = {
     MatterStatus.APPROVED: _("Approve"),
