@@ -63,11 +63,17 @@ def build_world(*, code_prefix: str = "") -> SimpleNamespace:
     for i, (zh, en) in enumerate(DEFAULT_FIELDS):
         Field.objects.create(partnership=w.partnership, name=zh, name_en=en, order=i)
     w.field = Field.objects.get(partnership=w.partnership, name="开放")
-    w.office_unit = Organisation.objects.create(region=w.tf, name="天府新区双城办", kind=OrganisationKind.JOINT_OFFICE)
-    w.tf_dept = Organisation.objects.create(region=w.tf, name="天府新区市场监管局", kind=OrganisationKind.DEPARTMENT)
-    w.tf_dept2 = Organisation.objects.create(region=w.tf, name="天府新区教育局", kind=OrganisationKind.DEPARTMENT)
-    w.lj_dept = Organisation.objects.create(region=w.lj, name="两江新区市场监管局", kind=OrganisationKind.DEPARTMENT)
-    w.lj_dept2 = Organisation.objects.create(region=w.lj, name="两江新区教育局", kind=OrganisationKind.DEPARTMENT)
+    w.office_unit = Organisation.objects.create(
+        region=w.tf, name=f"{p}天府新区双城办", kind=OrganisationKind.JOINT_OFFICE
+    )
+    w.tf_dept = Organisation.objects.create(
+        region=w.tf, name=f"{p}天府新区市场监管局", kind=OrganisationKind.DEPARTMENT
+    )
+    w.tf_dept2 = Organisation.objects.create(region=w.tf, name=f"{p}天府新区教育局", kind=OrganisationKind.DEPARTMENT)
+    w.lj_dept = Organisation.objects.create(
+        region=w.lj, name=f"{p}两江新区市场监管局", kind=OrganisationKind.DEPARTMENT
+    )
+    w.lj_dept2 = Organisation.objects.create(region=w.lj, name=f"{p}两江新区教育局", kind=OrganisationKind.DEPARTMENT)
     w.users = {}
     roles = {
         "office": (Role.OFFICE_ADMIN, {}),

@@ -42,3 +42,64 @@ def record_login_attempt(username: str, address: str | None, succeeded: bool) ->
     if succeeded:
         # A successful sign-in clears the user's failure count.
         LoginAttempt.objects.filter(username__iexact=username, succeeded=False).delete()
+
+
+def _require_office(user, partnership) -> None:
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    from twincity.accounts.access import roles
+
+    if Role.OFFICE_ADMIN not in roles(user, partnership.pk):
+        raise PermissionDenied(_("Only the office gives people their roles."))
+
+
+def enrol(
+    partnership,
+    *,
+    acting_user,
+    username: str,
+    role: str,
+    full_name: str = "",
+    email: str = "",
+    region=None,
+    organisation=None,
+    title: str = "",
+) -> tuple:
+    """The office gives a person a role; a new person gets an account with a one-time password.
+
+    Returns ``(user, membership, initial_password)``; the password is None for an existing account.
+    """
+    import secrets
+
+    from django.contrib.auth import get_user_model
+
+    from twincity.audit.services import log_event
+
+    User = get_user_model()
+    with transaction.atomic():
+        _require_office(acting_user, partnership)
+        user = User.objects.filter(username__iexact=username).first()
+        password = None
+        if user is None:
+            password = secrets.token_urlsafe(12)
+            first, _sep, last = full_name.partition(" ")
+            user = User.objects.create_user(
+                username=username, email=email, password=password, first_name=first, last_name=last
+            )
+        membership = add_membership(user, partnership, role, region=region, organisation=organisation, title=title)
+        log_event("membership.granted", membership, data={"user": user.username, "role": role})
+    return user, membership, password
+
+
+def revoke(membership, *, acting_user) -> None:
+    """End a membership (archived, so the record of who held which role stays)."""
+    from twincity.audit.services import log_event
+
+    with transaction.atomic():
+        _require_office(acting_user, membership.partnership)
+        membership.archived_at = timezone.now()
+        membership.version += 1
+        membership.save()
+        log_event("membership.revoked", membership, data={"user": membership.user.username})
+    forget(membership.user)

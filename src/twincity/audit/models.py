@@ -60,6 +60,9 @@ class ObjectChange(models.Model):
             models.Index(fields=["related_object_type", "related_object_id"]),
         ]
 
+    class Access:
+        partnership = "partnership"
+
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
 
@@ -98,6 +101,9 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
+    class Access:
+        partnership = "partnership"
+
     def __str__(self) -> str:
         return f"{self.verb} {self.object_repr}"
 
@@ -130,6 +136,9 @@ class JournalEntry(models.Model):
         verbose_name = _("journal entry")
         verbose_name_plural = _("journal entries")
         indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    class Access:
+        partnership = "partnership"
 
     def __str__(self) -> str:
         return self.text[:50]

@@ -3,13 +3,21 @@ from django import forms
 
 
 class StyledFilterSet(django_filters.FilterSet):
-    """A FilterSet whose form fits the compact filter bar of list pages."""
+    """A FilterSet whose form fits the compact filter bar of list pages.
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs["class"] = "form-select form-select-sm"
-            elif not isinstance(widget, forms.CheckboxInput):
-                widget.attrs["class"] = "form-control form-control-sm"
+    Styling happens when the form is first built, after subclasses have narrowed their choices
+    through the access door in ``__init__`` (building it earlier would freeze unrestricted choices).
+    """
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_tc_styled", False):
+            for field in form.fields.values():
+                widget = field.widget
+                if isinstance(widget, forms.Select | forms.SelectMultiple):
+                    widget.attrs["class"] = "form-select form-select-sm"
+                elif not isinstance(widget, forms.CheckboxInput):
+                    widget.attrs["class"] = "form-control form-control-sm"
+            form._tc_styled = True
+        return form

@@ -11,16 +11,27 @@ from twincity.matters.models import Matter, Milestone, ProgressReport
 from twincity.regions.models import Field, Organisation, Partnership, Region
 
 
+def _visible(model):
+    """A queryset callable for a choice filter: only what the requesting user may see."""
+
+    def choices(request):
+        user = getattr(request, "user", None)
+        return model.objects.restrict(user).active().distinct()
+
+    return choices
+
+
 class MatterFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
-    partnership = django_filters.ModelChoiceFilter(queryset=Partnership.objects.all(), label=_("Partnership"))
+    # Choices come through the same door as the rows (callables get the request): nothing leaks.
+    partnership = django_filters.ModelChoiceFilter(queryset=_visible(Partnership), label=_("Partnership"))
     year = django_filters.NumberFilter(field_name="year_list__year", label=_("Year"))
     status = django_filters.MultipleChoiceFilter(choices=MatterStatus.choices, label=_("Status"))
     light = django_filters.MultipleChoiceFilter(choices=Light.choices, method="filter_light", label=_("Light"))
-    field = django_filters.ModelMultipleChoiceFilter(queryset=Field.objects.all(), label=_("Field"))
-    side = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), method="filter_side", label=_("Side"))
+    field = django_filters.ModelMultipleChoiceFilter(queryset=_visible(Field), label=_("Field"))
+    side = django_filters.ModelChoiceFilter(queryset=_visible(Region), method="filter_side", label=_("Side"))
     organisation = django_filters.ModelChoiceFilter(
-        queryset=Organisation.objects.all(), method="filter_organisation", label=_("Unit")
+        queryset=_visible(Organisation), method="filter_organisation", label=_("Unit")
     )
     due_before = django_filters.DateFilter(
         field_name="due_date", lookup_expr="lte", label=_("Due by"), widget=forms.DateInput(attrs={"type": "date"})
@@ -33,17 +44,6 @@ class MatterFilterSet(StyledFilterSet):
     class Meta:
         model = Matter
         fields = ["q", "partnership", "year", "status", "light", "field", "side", "organisation"]
-
-    def __init__(self, data=None, *args, request=None, **kwargs):
-        super().__init__(data, *args, request=request, **kwargs)
-        self.form.fields["year"].widget.attrs.update({"min": 2000, "max": 2100})
-        user = getattr(request, "user", None)
-        if user is not None:
-            # Choices come through the same door as the rows: nothing an outsider may not see.
-            self.filters["partnership"].queryset = Partnership.objects.restrict(user).active()
-            self.filters["field"].queryset = Field.objects.restrict(user).active()
-            self.filters["side"].queryset = Region.objects.restrict(user).active().distinct()
-            self.filters["organisation"].queryset = Organisation.objects.restrict(user).active()
 
     @property
     def qs(self):

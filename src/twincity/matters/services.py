@@ -167,9 +167,13 @@ def create_matter(
     owners: list[OwnerSpec] = (),
     leaders: dict[int, str] | None = None,
     status: str = MatterStatus.PROPOSED,
+    entered_on: dt.date | None = None,
     **fields,
 ) -> Matter:
-    """Add a matter to the partnership's list for ``year`` (creating the list when it is the first)."""
+    """Add a matter to the partnership's list for ``year`` (creating the list when it is the first).
+
+    ``entered_on`` records when it came on the list, for lists taken over from earlier records.
+    """
     title, fields = plain(title), _plain_fields(fields)
     with transaction.atomic():
         _require_partnership(user, Action.CHANGE, partnership)
@@ -179,12 +183,23 @@ def create_matter(
         matter = Matter(partnership=partnership, year_list=year_list, code=code, title=title, status=status, **fields)
         matter.full_clean(exclude=["search_document"])
         matter.save()
-        ListEntry.objects.create(matter=matter, year_list=year_list, code=code, entered_on=timezone.localdate())
+        ListEntry.objects.create(
+            matter=matter, year_list=year_list, code=code, entered_on=_not_future(entered_on, "entered_on")
+        )
         set_owners(matter, list(owners), leaders)
         refresh_derived(matter)
         require(user, Action.CHANGE, matter)  # a coordinator may only create what their side is party to
         log_event("matter.created", matter)
     return matter
+
+
+def _not_future(day: dt.date | None, field: str) -> dt.date:
+    today = timezone.localdate()
+    if day is None:
+        return today
+    if day > today:
+        raise ValidationError({field: _("The date cannot be in the future.")})
+    return day
 
 
 def next_code(year_list: MatterList) -> str:
@@ -226,8 +241,13 @@ def _current_owner_specs(matter: Matter) -> list[OwnerSpec]:
     return [OwnerSpec(o.organisation, o.role) for o in matter.owners.select_related("organisation")]
 
 
-def change_status(matter: Matter, to: str, *, user, reason: str = "", version: int | None = None) -> Matter:
-    """Move a matter along its workflow; completion needs the approve right (office or leader)."""
+def change_status(
+    matter: Matter, to: str, *, user, reason: str = "", version: int | None = None, on: dt.date | None = None
+) -> Matter:
+    """Move a matter along its workflow; completion needs the approve right (office or leader).
+
+    ``on`` is the day of a completion recorded after the fact (default: today).
+    """
     allowed = TRANSITIONS.get(matter.status, {})
     if to not in allowed:
         raise ValidationError(
@@ -238,7 +258,7 @@ def change_status(matter: Matter, to: str, *, user, reason: str = "", version: i
     with transaction.atomic():
         changes: dict = {"status": to}
         if to == MatterStatus.COMPLETED:
-            changes.update(completed_on=timezone.localdate(), confirmed_by=user)
+            changes.update(completed_on=_not_future(on, "on"), confirmed_by=user)
         update_versioned(matter, version, changes, user=user, action=action)
         refresh_derived(matter)
         verb = "matter.completion_confirmed" if to == MatterStatus.COMPLETED else f"matter.{to}"
@@ -353,7 +373,9 @@ def file_progress(
     return report
 
 
-def roll_over(matter: Matter, *, to_year: int, user, reason: str, code: str | None = None) -> Matter:
+def roll_over(
+    matter: Matter, *, to_year: int, user, reason: str, code: str | None = None, entered_on: dt.date | None = None
+) -> Matter:
     """Move an unfinished matter into the next year's list, keeping its identity and history."""
     reason = plain(reason)
     if not reason.strip():
@@ -374,7 +396,11 @@ def roll_over(matter: Matter, *, to_year: int, user, reason: str, code: str | No
             outcome=ListEntry.Outcome.ROLLED_OVER
         )
         ListEntry.objects.create(
-            matter=matter, year_list=target, code=code, entered_on=timezone.localdate(), reason=reason
+            matter=matter,
+            year_list=target,
+            code=code,
+            entered_on=_not_future(entered_on, "entered_on"),
+            reason=reason,
         )
         previous = f"{matter.year_list.year} {matter.code}"
         matter.year_list = target
@@ -419,3 +445,34 @@ def update_progress_report(report: ProgressReport, *, user, version: int | None,
         update_versioned(report, version, changes, user=user, action=Action.REPORT)
         refresh_derived(report.matter)
     return report
+
+
+def refresh_light_dates(partnership: Partnership, *, batch_size: int = 2000) -> int:
+    """Recompute the dates behind the light for every matter of a partnership (after its thresholds changed).
+
+    Only ``watch_from`` and ``lag_date`` depend on the thresholds, so this is a bulk update of two
+    columns, not a full refresh of each matter.
+    """
+    count = 0
+    queryset = Matter.objects.filter(partnership=partnership).only(
+        "pk", "start_date", "due_date", "next_milestone_due", "percent_complete", "watch_from", "lag_date"
+    )
+    batch = []
+    for matter in queryset.iterator(chunk_size=batch_size):
+        matter.watch_from, matter.lag_date = derived_dates(
+            start_date=matter.start_date,
+            due_date=matter.due_date,
+            next_milestone_due=matter.next_milestone_due,
+            percent_complete=matter.percent_complete,
+            near_days=partnership.health_near_days,
+            lag_margin=partnership.health_lag_margin,
+        )
+        batch.append(matter)
+        if len(batch) >= batch_size:
+            Matter.objects.bulk_update(batch, ["watch_from", "lag_date"])
+            count += len(batch)
+            batch = []
+    if batch:
+        Matter.objects.bulk_update(batch, ["watch_from", "lag_date"])
+        count += len(batch)
+    return count

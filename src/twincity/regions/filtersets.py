@@ -6,6 +6,13 @@ from twincity.regions.choices import OrganisationKind
 from twincity.regions.models import Organisation, Partnership, Region
 
 
+def _visible(model):
+    def choices(request):
+        return model.objects.restrict(getattr(request, "user", None)).active().distinct()
+
+    return choices
+
+
 class PartnershipFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
 
@@ -20,7 +27,7 @@ class PartnershipFilterSet(django_filters.FilterSet):
 class RegionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     partnership = django_filters.ModelChoiceFilter(
-        queryset=Partnership.objects.all(), field_name="partnerships", label=_("Partnership")
+        queryset=_visible(Partnership), field_name="partnerships", label=_("Partnership")
     )
 
     class Meta:
@@ -34,17 +41,11 @@ class RegionFilterSet(django_filters.FilterSet):
 class OrganisationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     kind = django_filters.MultipleChoiceFilter(choices=OrganisationKind.choices, label=_("Kind"))
-    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), label=_("Region"))
+    region = django_filters.ModelChoiceFilter(queryset=_visible(Region), label=_("Region"))
 
     class Meta:
         model = Organisation
         fields = ["q", "kind", "region"]
-
-    def __init__(self, data=None, *args, request=None, **kwargs):
-        super().__init__(data, *args, request=request, **kwargs)
-        user = getattr(request, "user", None)
-        if user is not None:
-            self.filters["region"].queryset = Region.objects.restrict(user).active().distinct()
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(short_name__icontains=value))

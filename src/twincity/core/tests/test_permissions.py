@@ -77,6 +77,12 @@ def pages(s):
         "regions:partnerships": (reverse("regions:partnerships"), EVERYONE),
         "regions:partnership": (reverse("regions:partnership", args=[p]), MEMBERS),
         "regions:organisation": (reverse("regions:organisation", args=[w.tf_dept.pk]), MEMBERS),
+        "regions:organisation_edit": (
+            reverse("regions:organisation_edit", args=[w.tf_dept.pk]),
+            {"office", "tf-coord"},
+        ),
+        "regions:organisation_add": (reverse("regions:organisation_add", args=[p]), EDITORS),
+        "regions:settings": (reverse("regions:settings", args=[p]), {"office"}),
         "audit:log": (reverse("audit:log"), AUDITORS),
         "core:attachment": (reverse("core:attachment", args=[s["attachment"].pk]), MEMBERS),
         "profile": (reverse("profile"), EVERYONE),
@@ -145,6 +151,8 @@ def test_nobody_reaches_another_partnerships_data(client, scene, persona):
         assert client.get(url).status_code == 404, f"{persona} {url}"
     listing = client.get(reverse("matters:list") + f"?partnership={other.partnership.pk}")
     assert "别的合作机制的事项" not in listing.content.decode()
+    assert other.partnership.name not in listing.content.decode()
+    assert other.tf_dept.name not in listing.content.decode()  # not even as a filter choice
     search = client.get(reverse("matters:list") + "?q=合作机制")
     assert "别的合作机制的事项" not in search.content.decode()
 
