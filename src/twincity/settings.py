@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "twincity.accounts",
     "twincity.regions",
     "twincity.matters",
+    "twincity.meetings",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("p/<int:pk>/", matter_views.dashboard, name="dashboard"),
     path("p/", include("twincity.regions.urls")),
     path("matters/", include("twincity.matters.urls")),
+    path("meetings/", include("twincity.meetings.urls")),
     path("files/", include("twincity.core.urls")),
     path("api/", include("twincity.api_urls")),
     path("admin/", admin.site.urls),
