@@ -1,3 +1,25 @@
-from django.urls import path  # noqa: F401
+"""The REST API under /api/: one router, the OpenAPI 3 schema and its browsable documentation."""
 
-urlpatterns = []
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from twincity.core.api import api_docs
+from twincity.matters.api import MatterViewSet, MilestoneViewSet, ProgressReportViewSet
+from twincity.regions.api import OrganisationViewSet, PartnershipViewSet, RegionViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("partnerships", PartnershipViewSet, basename="partnership")
+router.register("regions", RegionViewSet, basename="region")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("matters", MatterViewSet, basename="matter")
+router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", api_docs, name="docs"),
+    *router.urls,
+]

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "twincity.core",
     "twincity.audit",
     "twincity.accounts",

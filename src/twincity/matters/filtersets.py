@@ -3,6 +3,8 @@
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from twincity.core import search
 from twincity.core.filtersets import StyledFilterSet
@@ -60,9 +62,11 @@ class MatterFilterSet(StyledFilterSet):
             return queryset
         return queryset.alias(_light=_light_expr()).filter(_light__in=value)
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_side(self, queryset, name, value):
         return queryset.filter(pk__in=Matter.sides.rel.related_model.objects.filter(region=value).values("matter"))
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_organisation(self, queryset, name, value):
         return queryset.filter(
             pk__in=Matter.owners.rel.related_model.objects.filter(organisation=value).values("matter")

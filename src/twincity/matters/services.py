@@ -193,6 +193,11 @@ def create_matter(
     return matter
 
 
+def _side_id(unit: Organisation, partnership: Partnership) -> int | None:
+    side = unit.side_for(partnership)
+    return side.pk if side else None
+
+
 def _not_future(day: dt.date | None, field: str) -> dt.date:
     today = timezone.localdate()
     if day is None:
@@ -345,7 +350,9 @@ def file_progress(
                 for m in memberships(user)
                 if m.partnership_id == matter.partnership_id and m.organisation_id
             ]
-            organisation = next((o for o in own if o.side_for(matter.partnership).pk == side_id), None)
+            organisation = next((o for o in own if _side_id(o, matter.partnership) == side_id), None)
+        elif _side_id(organisation, matter.partnership) != side_id:
+            raise ValidationError({"organisation": _("The reporting unit does not belong to the side it reports for.")})
         report = ProgressReport(
             matter=matter,
             side_id=side_id,

@@ -30,6 +30,8 @@ class RegionFilterSet(django_filters.FilterSet):
         queryset=_visible(Partnership), field_name="partnerships", label=_("Partnership")
     )
 
+    parent = django_filters.ModelChoiceFilter(queryset=_visible(Region), label=_("Parent region"))
+
     class Meta:
         model = Region
         fields = ["q", "partnership", "parent"]

@@ -1,0 +1,220 @@
+"""What every API endpoint shares: the same door as the pages, attribution, versions and clear errors.
+
+* Rows come through ``restrict(user, "view")``: an object the user may not see is a 404, on a
+  list, a detail, a filter choice or a related-field choice alike.
+* A write on an object the user can see is decided by the services, which raise ``PermissionDenied``
+  (403) when the user may not do that particular thing.
+* DRF authenticates tokens inside the view, after the audit middleware ran: the views name the
+  user to the audit context themselves, so API changes are attributed like page changes.
+* Every update names the version the client edited (``version`` in the body or an
+  ``If-Match: "<version>"`` header). Without it the request is refused with 428; with a stale
+  one, 409 and a body that says what the record is now and which fields someone else changed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+
+from twincity.accounts.choices import Action
+from twincity.audit import context as audit_context
+from twincity.core.services import ConflictError
+
+__all__ = [
+    "IF_MATCH",
+    "AuditedAPIMixin",
+    "PreconditionRequired",
+    "RestrictedPrimaryKeyRelatedField",
+    "RestrictedViewSetMixin",
+    "VersionField",
+    "api_docs",
+    "expected_version",
+]
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=gettext_lazy(
+        'The version you edited, as "3". Either this header or "version" in the body is required.'
+    ),
+)
+
+_ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = gettext_lazy(
+        "Say which version you edited: send “version” in the body or an If-Match header, so that a change "
+        "someone else saved meanwhile is not overwritten."
+    )
+    default_code = "version_required"
+
+
+class VersionField(serializers.IntegerField):
+    """The version the client edited (the ``version`` it last read)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault(
+            "help_text",
+            gettext_lazy("The version you edited. Required here or as an If-Match header; a stale one gets 409."),
+        )
+        super().__init__(**kwargs)
+
+
+def expected_version(request, validated: dict | None = None) -> int:
+    """The version the client says it edited: ``version`` in the body, else the If-Match header; 428 if neither."""
+    body = (validated or {}).get("version")
+    header = request.headers.get("If-Match")
+    from_header = None
+    if header:
+        match = _ETAG.match(header)
+        if match is None:
+            raise exceptions.ValidationError({"version": [_('If-Match must carry a version, as "3".')]})
+        from_header = int(match.group(1))
+    if body is not None and from_header is not None and body != from_header:
+        raise exceptions.ValidationError({"version": [_("The version in the body and in If-Match differ.")]})
+    version = body if body is not None else from_header
+    if version is None:
+        raise PreconditionRequired()
+    return version
+
+
+class RestrictedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related object chosen by id among those the requesting user may see (never anyone else's).
+
+    The browsable API lists these choices in its forms: they go through the same door as the rows.
+    """
+
+    def __init__(self, *, action: str = Action.VIEW, **kwargs):
+        self.access_action = action
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return queryset.restrict(user, self.access_action).active()
+
+
+def _api_name(model, attname: str) -> str:
+    for field in model._meta.concrete_fields:
+        if field.attname == attname:
+            return field.name
+    return attname
+
+
+def changed_since(obj, version: int) -> list[str]:
+    """The fields others changed after ``version``, read from the change records."""
+    from twincity.audit.models import ObjectChange
+
+    changes = ObjectChange.objects.filter(
+        changed_object_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        changed_object_id=obj.pk,
+        postchange_data__version__gt=version,
+    ).only("prechange_data", "postchange_data")
+    fields: set[str] = set()
+    for change in changes:
+        before, after = change.prechange_data or {}, change.postchange_data or {}
+        for key in set(before) | set(after):
+            if key != "version" and before.get(key) != after.get(key):
+                fields.add(_api_name(type(obj), key))
+    return sorted(fields)
+
+
+class AuditedAPIMixin:
+    """Attribute changes to the token's user, and turn the services' exceptions into HTTP answers."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        audit_context.set_user(request.user)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, ConflictError):
+            return self.conflict_response(exc)
+        if isinstance(exc, DjangoValidationError):
+            if hasattr(exc, "error_dict"):
+                detail = {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
+            else:
+                detail = {"non_field_errors": exc.messages}
+            exc = exceptions.ValidationError(detail)
+        elif isinstance(exc, DjangoPermissionDenied):
+            exc = exceptions.PermissionDenied(str(exc) or None)
+        return super().handle_exception(exc)
+
+    def conflict_response(self, conflict: ConflictError) -> Response:
+        current = conflict.current
+        attempted = sorted(_api_name(type(current), name) for name in conflict.attempted)
+        yours = getattr(self, "_expected_version", None)
+        changed = changed_since(current, yours) if yours is not None else []
+        data = {
+            "detail": _(
+                "This record was changed by someone else while you were editing it (it is now at version "
+                "%(version)s). Nothing was saved: load it again, then redo your change."
+            )
+            % {"version": current.version},
+            "code": "conflict",
+            "current_version": current.version,
+            "your_version": yours,
+            "changed_fields": changed,
+            "conflicting_fields": [name for name in attempted if name in changed] if changed else attempted,
+            "current": self.conflict_representation(current),
+        }
+        return Response(data, status=status.HTTP_409_CONFLICT, headers={"ETag": f'"{current.version}"'})
+
+    def conflict_representation(self, current) -> dict:
+        # The viewset's own serializer (an action may have set another one for its input).
+        return type(self).serializer_class(current, context=self.get_serializer_context()).data
+
+    def expected_version(self, validated: dict | None = None) -> int:
+        self._expected_version = expected_version(self.request, validated)
+        return self._expected_version
+
+
+class RestrictedViewSetMixin(AuditedAPIMixin):
+    """Rows through ``restrict(user, "view")``; filters on lists only; archived rows left out of lists.
+
+    Set ``filterset_handles_archived`` when the FilterSet already leaves archived rows out unless asked.
+    """
+
+    filterset_handles_archived = False
+
+    def get_queryset(self):
+        queryset = self.queryset.all().restrict(self.request.user, Action.VIEW)
+        if self.action == "list" and not self.filterset_handles_archived:
+            queryset = queryset.active()
+        return queryset
+
+    def filter_queryset(self, queryset):
+        # Filters narrow lists; a detail is found by id alone (an archived record stays readable).
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        version = response.data.get("version") if isinstance(response.data, dict) else None
+        if version is not None:
+            response["ETag"] = f'"{version}"'
+        return response
+
+
+@login_required
+def api_docs(request):
+    """The browsable documentation of the API (Swagger UI served from this site, no inline script)."""
+    return render(request, "api/docs.html", {"schema_url": reverse("api:schema")})
