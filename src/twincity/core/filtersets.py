@@ -21,3 +21,16 @@ class StyledFilterSet(django_filters.FilterSet):
                     widget.attrs["class"] = "form-control form-control-sm"
             form._tc_styled = True
         return form
+
+
+def visible_to_requester(model):
+    """A queryset callable for a choice filter: only what the requesting user may see.
+
+    django-filter calls it with the request, so the choices of a filter go through the same access
+    door as the rows (no name, id or count of another partnership leaks through a filter).
+    """
+
+    def choices(request):
+        return model.objects.restrict(getattr(request, "user", None)).active().distinct()
+
+    return choices

@@ -7,33 +7,25 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from twincity.core import search
-from twincity.core.filtersets import StyledFilterSet
+from twincity.core.filtersets import StyledFilterSet, visible_to_requester
 from twincity.matters.choices import Light, MatterStatus
 from twincity.matters.models import Matter, Milestone, ProgressReport
 from twincity.regions.models import Field, Organisation, Partnership, Region
 
 
-def _visible(model):
-    """A queryset callable for a choice filter: only what the requesting user may see."""
-
-    def choices(request):
-        user = getattr(request, "user", None)
-        return model.objects.restrict(user).active().distinct()
-
-    return choices
-
-
 class MatterFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     # Choices come through the same door as the rows (callables get the request): nothing leaks.
-    partnership = django_filters.ModelChoiceFilter(queryset=_visible(Partnership), label=_("Partnership"))
+    partnership = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Partnership), label=_("Partnership"))
     year = django_filters.NumberFilter(field_name="year_list__year", label=_("Year"))
     status = django_filters.MultipleChoiceFilter(choices=MatterStatus.choices, label=_("Status"))
     light = django_filters.MultipleChoiceFilter(choices=Light.choices, method="filter_light", label=_("Light"))
-    field = django_filters.ModelMultipleChoiceFilter(queryset=_visible(Field), label=_("Field"))
-    side = django_filters.ModelChoiceFilter(queryset=_visible(Region), method="filter_side", label=_("Side"))
+    field = django_filters.ModelMultipleChoiceFilter(queryset=visible_to_requester(Field), label=_("Field"))
+    side = django_filters.ModelChoiceFilter(
+        queryset=visible_to_requester(Region), method="filter_side", label=_("Side")
+    )
     organisation = django_filters.ModelChoiceFilter(
-        queryset=_visible(Organisation), method="filter_organisation", label=_("Unit")
+        queryset=visible_to_requester(Organisation), method="filter_organisation", label=_("Unit")
     )
     due_before = django_filters.DateFilter(
         field_name="due_date", lookup_expr="lte", label=_("Due by"), widget=forms.DateInput(attrs={"type": "date"})

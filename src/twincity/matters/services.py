@@ -72,6 +72,18 @@ def _require_partnership(user, action: str, partnership: Partnership) -> None:
     raise PermissionDenied(_("You may not add matters to this partnership."))
 
 
+def _light_dates(matter: Matter, partnership: Partnership):
+    """(watch_from, lag_date) of a matter under its partnership's thresholds."""
+    return derived_dates(
+        start_date=matter.start_date,
+        due_date=matter.due_date,
+        next_milestone_due=matter.next_milestone_due,
+        percent_complete=matter.percent_complete,
+        near_days=partnership.health_near_days,
+        lag_margin=partnership.health_lag_margin,
+    )
+
+
 def refresh_derived(matter: Matter, *, save: bool = True) -> Matter:
     """Recompute what the light and the list read: percents per side and overall, the next open
     milestone, the dates that turn the light, and the search document."""
@@ -91,14 +103,7 @@ def refresh_derived(matter: Matter, *, save: bool = True) -> Matter:
     matter.next_milestone_due = matter.milestones.filter(archived_at__isnull=True, done_date__isnull=True).aggregate(
         d=Min("due_date")
     )["d"]
-    matter.watch_from, matter.lag_date = derived_dates(
-        start_date=matter.start_date,
-        due_date=matter.due_date,
-        next_milestone_due=matter.next_milestone_due,
-        percent_complete=matter.percent_complete,
-        near_days=partnership.health_near_days,
-        lag_margin=partnership.health_lag_margin,
-    )
+    matter.watch_from, matter.lag_date = _light_dates(matter, partnership)
     owners = " ".join(o.organisation.name for o in matter.owners.select_related("organisation"))
     reports = " ".join(matter.reports.filter(archived_at__isnull=True).values_list("text", flat=True))
     matter.search_document = search.document(
@@ -466,14 +471,7 @@ def refresh_light_dates(partnership: Partnership, *, batch_size: int = 2000) -> 
     )
     batch = []
     for matter in queryset.iterator(chunk_size=batch_size):
-        matter.watch_from, matter.lag_date = derived_dates(
-            start_date=matter.start_date,
-            due_date=matter.due_date,
-            next_milestone_due=matter.next_milestone_due,
-            percent_complete=matter.percent_complete,
-            near_days=partnership.health_near_days,
-            lag_margin=partnership.health_lag_margin,
-        )
+        matter.watch_from, matter.lag_date = _light_dates(matter, partnership)
         batch.append(matter)
         if len(batch) >= batch_size:
             Matter.objects.bulk_update(batch, ["watch_from", "lag_date"])

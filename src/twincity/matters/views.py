@@ -388,19 +388,22 @@ def _may_report_for(user, matter: Matter, side) -> bool:
 # ---------------------------------------------------------------------------------------------- edits
 
 
-@login_required
-def matter_create(request):
+def _editable_partnership(request, wanted: str | None) -> Partnership:
+    """The partnership (the one asked for, else the first) whose list the user may add to; 404 if none."""
     partnerships = [
         p
         for p in partnerships_for(request.user)
         if roles(request.user, p.pk) & {Role.OFFICE_ADMIN, Role.REGION_COORDINATOR}
     ]
-    partnership = next(
-        (p for p in partnerships if str(p.pk) == request.GET.get("partnership")),
-        partnerships[0] if partnerships else None,
-    )
-    if partnership is None:
+    chosen = next((p for p in partnerships if str(p.pk) == wanted), partnerships[0] if partnerships else None)
+    if chosen is None:
         raise Http404
+    return chosen
+
+
+@login_required
+def matter_create(request):
+    partnership = _editable_partnership(request, request.GET.get("partnership"))
     sides = partnership.sides()
     form = forms.MatterForm(request.POST or None, partnership=partnership, sides=sides, user=request.user, version=0)
     if request.method == "POST" and form.is_valid():
@@ -690,17 +693,7 @@ def export_xlsx(request):
 def import_xlsx(request):
     from twincity.matters.excel import apply_import, parse_import
 
-    partnerships = [
-        p
-        for p in partnerships_for(request.user)
-        if roles(request.user, p.pk) & {Role.OFFICE_ADMIN, Role.REGION_COORDINATOR}
-    ]
-    partnership = next(
-        (p for p in partnerships if str(p.pk) == (request.POST.get("partnership") or request.GET.get("partnership"))),
-        partnerships[0] if partnerships else None,
-    )
-    if partnership is None:
-        raise Http404
+    partnership = _editable_partnership(request, request.POST.get("partnership") or request.GET.get("partnership"))
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     plan = result = None
     if request.method == "POST" and form.is_valid():
@@ -721,7 +714,6 @@ def import_xlsx(request):
             "plan": plan,
             "result": result,
             "partnership": partnership,
-            "partnerships": partnerships,
             "nav": "matters",
         },
     )

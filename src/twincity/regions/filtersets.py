@@ -2,15 +2,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from twincity.core.filtersets import visible_to_requester
 from twincity.regions.choices import OrganisationKind
 from twincity.regions.models import Organisation, Partnership, Region
-
-
-def _visible(model):
-    def choices(request):
-        return model.objects.restrict(getattr(request, "user", None)).active().distinct()
-
-    return choices
 
 
 class PartnershipFilterSet(django_filters.FilterSet):
@@ -27,10 +21,10 @@ class PartnershipFilterSet(django_filters.FilterSet):
 class RegionFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     partnership = django_filters.ModelChoiceFilter(
-        queryset=_visible(Partnership), field_name="partnerships", label=_("Partnership")
+        queryset=visible_to_requester(Partnership), field_name="partnerships", label=_("Partnership")
     )
 
-    parent = django_filters.ModelChoiceFilter(queryset=_visible(Region), label=_("Parent region"))
+    parent = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Region), label=_("Parent region"))
 
     class Meta:
         model = Region
@@ -43,7 +37,7 @@ class RegionFilterSet(django_filters.FilterSet):
 class OrganisationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     kind = django_filters.MultipleChoiceFilter(choices=OrganisationKind.choices, label=_("Kind"))
-    region = django_filters.ModelChoiceFilter(queryset=_visible(Region), label=_("Region"))
+    region = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Region), label=_("Region"))
 
     class Meta:
         model = Organisation
