@@ -2,6 +2,13 @@ import os
 
 import pytest
 
+# Browser fixtures (Debian's Chromium through Playwright), shared by every app's browser tests.
+from twincity.core.tests.browser import (  # noqa: F401
+    browser_context_args_fixture,
+    browser_page_fixture,
+    browser_type_launch_args_fixture,
+)
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside the live server
 
 

@@ -24,7 +24,7 @@ class ObjectChangeQuerySet(RestrictedQuerySet):
         return self.filter(
             models.Q(changed_object_type=ct, changed_object_id=obj.pk)
             | models.Q(related_object_type=ct, related_object_id=obj.pk)
-        ).select_related("changed_object_type")
+        ).select_related("changed_object_type", "user")
 
 
 class ObjectChange(models.Model):
@@ -73,6 +73,28 @@ class ObjectChange(models.Model):
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
+    def readable_diff(self) -> list[tuple[str, object, object]]:
+        """The diff as people read it: field names in their language, choices by label, derived values left out.
+
+        Models name the values they derive (and that nobody types) in ``audit_derived``; those are
+        recorded but not shown.
+        """
+        model = self.changed_object_type.model_class()
+        if model is None:
+            return self.diff()
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        hidden = {"version", *getattr(model, "audit_derived", ())}
+        rows = []
+        for name, before, after in self.diff():
+            field = fields.get(name)
+            if field is None or field.name in hidden or name in hidden:
+                continue
+            if field.choices:
+                labels = dict(field.flatchoices)
+                before, after = labels.get(before, before), labels.get(after, after)
+            rows.append((str(field.verbose_name), before, after))
+        return rows
+
 
 class AuditEvent(models.Model):
     """A named step of a workflow, written by the service that took it."""
@@ -106,6 +128,12 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verb} {self.object_repr}"
+
+    @property
+    def label(self) -> str:
+        from twincity.audit.events import label
+
+        return label(self.verb)
 
 
 class JournalEntry(models.Model):

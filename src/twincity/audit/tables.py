@@ -22,11 +22,11 @@ class ObjectChangeTable(tables.Table):
         empty_text = _("No changes match these filters.")
 
     def render_changes(self, record):
-        rows = [(k, str(b)[:60], str(a)[:60]) for k, b, a in record.diff() if k != "version"][:8]
+        rows = [(k, str(b)[:60], str(a)[:60]) for k, b, a in record.readable_diff()][:8]
         return (
             format_html_join(
                 "",
-                '<div class="small"><code>{}</code> <span class="tc-diff-old">{}</span>'
+                '<div class="small"><span class="text-muted">{}</span> <span class="tc-diff-old">{}</span>'
                 ' → <span class="tc-diff-new">{}</span></div>',
                 rows,
             )

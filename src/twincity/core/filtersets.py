@@ -15,7 +15,9 @@ class StyledFilterSet(django_filters.FilterSet):
         if not getattr(form, "_tc_styled", False):
             for field in form.fields.values():
                 widget = field.widget
-                if isinstance(widget, forms.Select | forms.SelectMultiple):
+                if isinstance(widget, forms.CheckboxSelectMultiple):
+                    widget.attrs["class"] = "form-check-input"
+                elif isinstance(widget, forms.Select | forms.SelectMultiple):
                     widget.attrs["class"] = "form-select form-select-sm"
                 elif not isinstance(widget, forms.CheckboxInput):
                     widget.attrs["class"] = "form-control form-control-sm"

@@ -100,6 +100,21 @@ def _pg_quote(word: str) -> str:
     return "'" + word.replace("'", "''").replace("\\", "\\\\") + "'"
 
 
+def _sqlite_statements(table: str) -> list[str]:
+    fts = f"{table}_fts"
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_document, content='{table}', "
+        "content_rowid='id', tokenize='unicode61')",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ai AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, search_document) VALUES (new.id, new.search_document); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_ad AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, search_document) VALUES('delete', old.id, old.search_document); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_au AFTER UPDATE OF search_document ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, search_document) VALUES('delete', old.id, old.search_document); "
+        f"INSERT INTO {fts}(rowid, search_document) VALUES (new.id, new.search_document); END",
+    ]
+
+
 def fts_migration_operations(model_label: str, table: str) -> list:
     """Migration operations that create the full-text index for ``table.search_document`` on either database."""
 
@@ -107,27 +122,12 @@ def fts_migration_operations(model_label: str, table: str) -> list:
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
             schema_editor.execute(
-                f"CREATE INDEX {table}_fts_idx ON {table} USING GIN (to_tsvector('simple', search_document))"
+                f"CREATE INDEX IF NOT EXISTS {table}_fts_idx ON {table} "
+                "USING GIN (to_tsvector('simple', search_document))"
             )
         elif vendor == "sqlite":
-            fts = f"{table}_fts"
-            schema_editor.execute(
-                f"CREATE VIRTUAL TABLE {fts} USING fts5(search_document, content='{table}', content_rowid='id', "
-                "tokenize='unicode61')"
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN "
-                f"INSERT INTO {fts}(rowid, search_document) VALUES (new.id, new.search_document); END"
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN "
-                f"INSERT INTO {fts}({fts}, rowid, search_document) VALUES('delete', old.id, old.search_document); END"
-            )
-            schema_editor.execute(
-                f"CREATE TRIGGER {fts}_au AFTER UPDATE OF search_document ON {table} BEGIN "
-                f"INSERT INTO {fts}({fts}, rowid, search_document) VALUES('delete', old.id, old.search_document); "
-                f"INSERT INTO {fts}(rowid, search_document) VALUES (new.id, new.search_document); END"
-            )
+            for statement in _sqlite_statements(table):
+                schema_editor.execute(statement)
 
     def backwards(apps, schema_editor):
         vendor = schema_editor.connection.vendor
@@ -137,3 +137,30 @@ def fts_migration_operations(model_label: str, table: str) -> list:
             schema_editor.execute(f"DROP TABLE IF EXISTS {table}_fts")
 
     return [migrations.RunPython(forwards, backwards)]
+
+
+def repair_sqlite_indexes(using: str = "default", **kwargs) -> list[str]:
+    """Put back the FTS5 triggers that a later migration dropped, and re-index what they missed.
+
+    On SQLite, Django alters a table by rebuilding it, and the rebuild drops the table's triggers; the
+    full-text index would then silently stop following changes. This runs after every ``migrate``
+    (post_migrate) and returns the tables it repaired.
+    """
+    from django.db import connections
+
+    conn = connections[using]
+    if conn.vendor != "sqlite":
+        return []
+    repaired = []
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type='table' AND name LIKE '%\\_fts' ESCAPE '\\'")
+        for (fts,) in cursor.fetchall():
+            table = fts[: -len("_fts")]
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type='trigger' AND tbl_name=%s", [table])
+            if cursor.fetchone()[0] >= 3:
+                continue
+            for statement in _sqlite_statements(table):
+                cursor.execute(statement)
+            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES('rebuild')")
+            repaired.append(table)
+    return repaired

@@ -14,7 +14,7 @@ class MatterAdmin(ArchiveOnlyAdmin):
     """Read-mostly: matters are edited in the application, where the workflow and its checks live."""
 
     list_display = ("code", "title", "year_list", "status", "percent_complete", "due_date", "archived_at")
-    list_filter = ("status", "year_list__year")
+    list_filter = ("status", "year")
     search_fields = ("code", "title")
     readonly_fields = [f.name for f in Matter._meta.concrete_fields]
 

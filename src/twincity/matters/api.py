@@ -218,7 +218,7 @@ class StatusChangeSerializer(serializers.Serializer):
 class MatterViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Key cooperation matters (重点合作事项): the rolling annual list, filtered like the list page."""
 
-    queryset = Matter.objects.order_by("year_list__year", "code", "pk")
+    queryset = Matter.objects.order_by("year", "code", "pk")
     serializer_class = MatterSerializer
     filterset_class = MatterFilterSet
     filterset_handles_archived = True

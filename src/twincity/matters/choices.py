@@ -39,7 +39,7 @@ class Light(models.TextChoices):
     GREEN = "green", _("On track")
     YELLOW = "yellow", _("Needs attention")
     RED = "red", _("Overdue")
-    GREY = "grey", _("Not running")
+    GREY = "grey", _("No light (not under way)")
 
 
 class OwnerRole(models.TextChoices):

@@ -47,6 +47,8 @@ class Matter(PrimaryModel):
         "regions.Partnership", on_delete=models.PROTECT, related_name="matters", verbose_name=_("partnership")
     )
     year_list = models.ForeignKey(MatterList, on_delete=models.PROTECT, related_name="matters", verbose_name=_("list"))
+    # The year of ``year_list``, kept beside it so that lists filter and sort without a join.
+    year = models.PositiveSmallIntegerField(_("year"), editable=False)
     code = models.CharField(_("code"), max_length=30)
     title = models.CharField(_("title"), max_length=300)
     field = models.ForeignKey(
@@ -80,14 +82,25 @@ class Matter(PrimaryModel):
 
     objects = MatterQuerySet.as_manager()
 
+    audit_derived = (
+        "year",
+        "percent_complete",
+        "next_milestone_due",
+        "watch_from",
+        "lag_date",
+        "completion_requested_at",
+    )
+
     class Meta:
-        ordering = ["year_list__year", "code"]
+        ordering = ["year", "code"]
         verbose_name = _("key cooperation matter")
         verbose_name_plural = _("key cooperation matters")
         constraints = [models.UniqueConstraint(fields=["year_list", "code"], name="matter_code_unique_in_list")]
         indexes = [
+            models.Index(fields=["partnership", "year", "code"]),
             models.Index(fields=["partnership", "status"]),
             models.Index(fields=["year_list", "status"]),
+            models.Index(fields=["year_list", "due_date"]),
             models.Index(fields=["next_milestone_due"]),
         ]
 
@@ -111,6 +124,8 @@ class MatterSide(ChangeLoggedModel):
     responsible_leader = models.CharField(_("responsible leader"), max_length=100, blank=True)
     percent_complete = models.PositiveSmallIntegerField(_("percent complete"), default=0, editable=False)
     last_reported_on = models.DateField(_("last report"), null=True, blank=True, editable=False)
+
+    audit_derived = ("percent_complete", "last_reported_on")
 
     class Meta:
         ordering = ["matter", "pk"]
@@ -154,7 +169,7 @@ class MatterOwner(ChangeLoggedModel):
         organisations = "organisation"
 
     def __str__(self) -> str:
-        return f"{self.organisation} ({self.get_role_display()})"
+        return _("%(unit)s (%(role)s)") % {"unit": self.organisation, "role": self.get_role_display()}
 
     def audit_parent(self):
         return self.matter

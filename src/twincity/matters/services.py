@@ -185,7 +185,15 @@ def create_matter(
         year_list = get_or_create_list(partnership, year)
         if not code:
             code = next_code(year_list)
-        matter = Matter(partnership=partnership, year_list=year_list, code=code, title=title, status=status, **fields)
+        matter = Matter(
+            partnership=partnership,
+            year_list=year_list,
+            year=year_list.year,
+            code=code,
+            title=title,
+            status=status,
+            **fields,
+        )
         matter.full_clean(exclude=["search_document"])
         matter.save()
         ListEntry.objects.create(
@@ -416,6 +424,7 @@ def roll_over(
         )
         previous = f"{matter.year_list.year} {matter.code}"
         matter.year_list = target
+        matter.year = target.year
         matter.code = code
         matter.version += 1
         matter.save()

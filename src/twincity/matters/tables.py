@@ -31,7 +31,7 @@ class MatterTable(tables.Table):
     """The annual list as the office reads it. Owners come from a prefetch: no query per row."""
 
     pk = tables.CheckBoxColumn(accessor="pk", attrs={"th__input": {"data-select-all": "pk"}}, orderable=False)
-    code = tables.Column(verbose_name=_("Code"), linkify=True, order_by=("year_list__year", "code"))
+    code = tables.Column(verbose_name=_("Code"), linkify=True, order_by=("year", "code"))
     title = tables.Column(verbose_name=_("Matter"), linkify=True)
     field = tables.Column(verbose_name=_("Field"), accessor="field__name", order_by=("field__order",))
     lead_units = tables.Column(verbose_name=_("Lead units"), accessor="pk", orderable=False, empty_values=())

@@ -88,6 +88,9 @@ class Region(BilingualName, PrimaryModel):
 
     @property
     def label(self) -> str:
+        """A short name for tight places (charts, table cells): 天府, or the English name in English."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
         return self.short_name or self.display_name
 
 

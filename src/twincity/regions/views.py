@@ -72,7 +72,7 @@ def organisation_detail(request, pk: int):
         .filter(owners__organisation=unit)
         .with_light()
         .select_related("year_list")
-        .order_by("-year_list__year", "code")[:200]
+        .order_by("-year", "code")[:200]
     )
     context = {
         "unit": unit,
@@ -213,3 +213,18 @@ def organisation_edit(request, pk: int | None = None, partnership_pk: int | None
         "regions/organisation_form.html",
         {"form": form, "unit": unit, "partnership": partnership, "nav": "partnership"},
     )
+
+
+@login_required
+def unit_options(request):
+    """The <option>s of a unit filter, loaded when the person opens it (a partnership may have thousands)."""
+    units = Organisation.objects.restrict(request.user).active().select_related("region").order_by("region", "name")
+    if request.GET.get("partnership", "").isdigit():
+        partnership = restricted_object(request, Partnership.objects.all(), pk=int(request.GET["partnership"]))
+        sides = [s.pk for s in partnership.sides()]
+        units = units.filter(Q(region_id__in=sides) | Q(region__parent_id__in=sides))
+    if request.GET.get("side", "").isdigit():
+        side = int(request.GET["side"])
+        units = units.filter(Q(region_id=side) | Q(region__parent_id=side))
+    selected = request.GET.get("organisation", "")
+    return render(request, "regions/unit_options.html", {"units": units[:5000], "selected": selected})

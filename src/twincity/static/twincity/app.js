@@ -72,7 +72,30 @@
     });
   }
 
+  // The button of a checkbox filter says what is chosen ("All" when nothing is).
+  function checkSummaries(root) {
+    root.querySelectorAll("[data-summary-of]").forEach(function (button) {
+      var name = button.dataset.summaryOf;
+      var update = function () {
+        var chosen = [];
+        document.querySelectorAll("input[type=checkbox][name='" + name + "']:checked").forEach(function (box) {
+          var label = document.querySelector("label[for='" + box.id + "']");
+          chosen.push(label ? label.textContent.trim() : box.value);
+        });
+        button.textContent = chosen.length ? chosen.join("、") : button.dataset.summaryEmpty;
+      };
+      if (!button.dataset.bound) {
+        button.dataset.bound = "1";
+        document.querySelectorAll("input[type=checkbox][name='" + name + "']").forEach(function (box) {
+          box.addEventListener("change", update);
+        });
+      }
+      update();
+    });
+  }
+
   function init(root) {
+    checkSummaries(root);
     percentBars(root);
     renderCharts(root);
     confirmations(root);
