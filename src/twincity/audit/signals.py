@@ -21,23 +21,28 @@ def _action(instance, created: bool, before: dict | None, after: dict) -> str:
     return ChangeAction.UPDATE
 
 
-def record_change(instance: ChangeLoggedModel, action: str, before: dict | None, after: dict | None) -> ObjectChange:
+def change_values(instance: ChangeLoggedModel, action: str, before: dict | None, after: dict | None) -> dict:
+    """The fields of the change record for one change of ``instance`` (also used by bulk writers)."""
     user = context.current_user()
     parent = instance.audit_parent()
-    return ObjectChange.objects.create(
-        user=user,
-        user_name=user.get_username() if user else "",
-        request_id=context.current_request_id(),
-        action=action,
-        changed_object_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
-        changed_object_id=instance.pk,
-        related_object_type=ContentType.objects.get_for_model(parent) if parent is not None else None,
-        related_object_id=parent.pk if parent is not None else None,
-        object_repr=str(instance)[:200],
-        partnership_id=instance.audit_partnership_id(),
-        prechange_data=before,
-        postchange_data=after,
-    )
+    return {
+        "user_id": user.pk if user else None,
+        "user_name": user.get_username() if user else "",
+        "request_id": context.current_request_id(),
+        "action": action,
+        "changed_object_type_id": ContentType.objects.get_for_model(instance, for_concrete_model=True).pk,
+        "changed_object_id": instance.pk,
+        "related_object_type_id": ContentType.objects.get_for_model(parent).pk if parent is not None else None,
+        "related_object_id": parent.pk if parent is not None else None,
+        "object_repr": str(instance)[:200],
+        "partnership_id": instance.audit_partnership_id(),
+        "prechange_data": before,
+        "postchange_data": after,
+    }
+
+
+def record_change(instance: ChangeLoggedModel, action: str, before: dict | None, after: dict | None) -> ObjectChange:
+    return ObjectChange.objects.create(**change_values(instance, action, before, after))
 
 
 @receiver(post_save, dispatch_uid="twincity_audit_post_save")

@@ -63,7 +63,7 @@ def get_or_create_list(partnership: Partnership, year: int) -> MatterList:
     return year_list
 
 
-def _require_partnership(user, action: str, partnership: Partnership) -> None:
+def require_partnership(user, action: str, partnership: Partnership) -> None:
     """Creating needs the right on the partnership (office admin) or on one's own side (coordinator)."""
     from twincity.accounts.access import roles
 
@@ -181,7 +181,7 @@ def create_matter(
     """
     title, fields = plain(title), _plain_fields(fields)
     with transaction.atomic():
-        _require_partnership(user, Action.CHANGE, partnership)
+        require_partnership(user, Action.CHANGE, partnership)
         year_list = get_or_create_list(partnership, year)
         if not code:
             code = next_code(year_list)

@@ -1,0 +1,1386 @@
+"""The annual list in Excel: export it, edit it, import it back (年度重点合作事项清单 · Excel 导出与导入).
+
+The file
+========
+
+An export is an ``.xlsx`` workbook with two sheets.
+
+**重点合作事项** (the list): one matter per row.
+
+* Row 1 holds the column headers in Chinese, row 2 the same headers in English (grey). Matters start
+  in row 3. The headers are the file's format, not interface text: they are the same whatever the
+  language of the person who exported it, so a file goes from one office to another unchanged. On
+  import the columns are found by their header (Chinese or English), in any order; row 2 may be
+  deleted.
+* Columns (``天府`` / ``两江`` stand for each side's short name, ``<side>`` for its English name; sides
+  come in the partnership's rotation order):
+
+  ============= ============================ ==================================================
+  header        English                      content
+  ============= ============================ ==================================================
+  编号          Code                         the matter's code on the year's list (2020-07);
+                                             empty on a new row = numbered automatically
+  事项名称      Title                        required
+  领域          Field                        one of the partnership's fields (Chinese or English)
+  目标          Goal                         text
+  内容          Description                  text
+  状态          Status                       拟推进 已确定 推进中 已完成 暂缓 已取消 (or English)
+  开始日期      Start date                   a date cell, or 2020-06-01 / 2020/6/1 / 2020年6月1日
+  完成时限      Due date                     the same; not before the start date
+  天府牵头单位  <side>: lead units           units of that side by name (full, short or English),
+                                             several separated by 、 or ; or a new line
+  天府配合单位  <side>: supporting units     the same
+  天府责任领导  <side>: responsible leader   a name
+  完成进度(%)   Percent complete             for reading only (from progress reports)
+  健康状况      Health light                 for reading only: 正常 预警 逾期 未在推进
+  下一节点日期  Next milestone due           for reading only
+  最近报送日期  Last report                  for reading only
+  版本          Version                      hidden; lets the import notice a matter changed
+                                             since the export. Do not edit; empty on new rows.
+  ============= ============================ ==================================================
+
+**说明 Notes**: the same explanations, the allowed status values and the partnership's fields.
+
+Importing
+=========
+
+The person importing chooses the year; each row's code decides: a code already on that year's list
+updates that matter, a new or empty code adds one. The whole file is checked first and every problem
+is reported with its row (as Excel numbers it) and column; nothing is written unless every row is
+valid, and then everything is written in one transaction with the usual change records.
+
+The import refuses a file that is not an ``.xlsx`` workbook (old ``.xls``, CSV, a renamed file, one
+with macros), one larger than ``TWINCITY_IMPORT_MAX_BYTES``, one that would unpack to too much data
+(a zip bomb: more than 100 MB in all, or a part compressed more than 100 times), more than 20,000
+rows, and any cell holding a formula: formulas are never calculated, the value itself must be typed.
+A row for a matter changed by someone else since the export is refused (export again and redo the
+edit); so is a row whose code was changed (codes are not changed by import). Read-only columns are
+ignored, and so is anything to the right of the last known column.
+
+Who may import: the office (every matter) and a side's coordinator (matters their side is party to,
+and new matters naming a unit of their side). New matters start as 拟推进 unless the importer may
+approve (the office); completion is confirmed on the matter's page, never by adding a row.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import itertools
+import logging
+import re
+import zipfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Prefetch, Q
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from twincity.accounts.access import RULES, memberships, roles
+from twincity.accounts.choices import Action, Role
+from twincity.audit.choices import ChangeAction
+from twincity.audit.context import acting
+from twincity.audit.models import AuditEvent, ObjectChange
+from twincity.audit.services import event_values, log_event
+from twincity.audit.signals import change_values
+from twincity.core import search
+from twincity.core.services import ConflictError
+from twincity.core.text import plain
+from twincity.matters import services
+from twincity.matters.choices import TRANSITIONS, Light, MatterStatus, OwnerRole
+from twincity.matters.health import derived_dates
+from twincity.matters.models import ListEntry, Matter, MatterList, MatterOwner, MatterSide
+from twincity.matters.querysets import light_expression
+from twincity.regions.models import Field, Organisation, Partnership, Region
+
+__all__ = [
+    "COLUMNS",
+    "EXPORT_ONLY_COLUMNS",
+    "SIDE_COLUMNS",
+    "VERSION_COLUMN",
+    "Column",
+    "ImportPlan",
+    "ImportProblem",
+    "ImportResult",
+    "PlannedRow",
+    "apply_import",
+    "export_matters",
+    "layout",
+    "parse_import",
+]
+
+logger = logging.getLogger(__name__)
+
+DATA_SHEET = "重点合作事项"
+NOTES_SHEET = "说明 Notes"  # a sheet title may not contain "/"
+FIRST_DATA_ROW = 3
+
+# Limits beyond the upload size (settings.TWINCITY_IMPORT_MAX_BYTES). Read with getattr so that a
+# deployment may set them; the defaults hold a 10,000-matter list with a wide margin.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # sum of the declared uncompressed sizes of all parts
+MAX_RATIO = 100  # uncompressed / compressed, for any part above RATIO_FLOOR_BYTES
+RATIO_FLOOR_BYTES = 1024 * 1024
+MAX_PARTS = 1000
+MAX_ROWS = 20_000
+
+# Words of the file format (not interface text: a file must read the same in every office).
+STATUS_WORDS: dict[str, str] = {
+    MatterStatus.PROPOSED: "拟推进",
+    MatterStatus.APPROVED: "已确定",
+    MatterStatus.IN_PROGRESS: "推进中",
+    MatterStatus.COMPLETED: "已完成",
+    MatterStatus.SUSPENDED: "暂缓",
+    MatterStatus.CANCELLED: "已取消",
+}
+LIGHT_WORDS: dict[str, str] = {
+    Light.GREEN: "正常",
+    Light.YELLOW: "预警",
+    Light.RED: "逾期",
+    Light.GREY: "未在推进",
+}
+UNIT_SEPARATORS = re.compile(r"[、;；\r\n]+")
+DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$"),
+)
+
+
+# ----------------------------------------------------------------------------------------- the layout
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the sheet. ``zh`` is the header import looks for (``en`` is accepted too)."""
+
+    key: str
+    zh: str
+    en: str
+    help: Any = ""
+    width: float = 14
+    imported: bool = True
+    side_id: int | None = None
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "code", "编号", "Code", gettext_lazy("Code on the year's list; empty on a new row: numbered automatically."), 11
+    ),
+    Column("title", "事项名称", "Title", gettext_lazy("Required."), 36),
+    Column("field", "领域", "Field", gettext_lazy("One of the fields listed below (Chinese or English name)."), 10),
+    Column("goal", "目标", "Goal", gettext_lazy("Text."), 30),
+    Column("description", "内容", "Description", gettext_lazy("Text."), 40),
+    Column(
+        "status", "状态", "Status", gettext_lazy("One of the statuses listed below; empty on a new row: 拟推进."), 10
+    ),
+    Column("start_date", "开始日期", "Start date", gettext_lazy("A date: 2020-06-01, 2020/6/1 or 2020年6月1日."), 12),
+    Column("due_date", "完成时限", "Due date", gettext_lazy("A date, not before the start date."), 12),
+)
+# Repeated for every side of the partnership, prefixed with the side's short name.
+SIDE_COLUMNS: tuple[Column, ...] = (
+    Column(
+        "lead",
+        "牵头单位",
+        "lead units",
+        gettext_lazy("Units of this side, by name; several separated by 、 or ; or a new line."),
+        26,
+    ),
+    Column("support", "配合单位", "supporting units", gettext_lazy("Same as the lead units."), 26),
+    Column("leader", "责任领导", "responsible leader", gettext_lazy("A name."), 12),
+)
+EXPORT_ONLY_COLUMNS: tuple[Column, ...] = (
+    Column("percent", "完成进度(%)", "Percent complete", gettext_lazy("For reading only."), 10, imported=False),
+    Column("light", "健康状况", "Health light", gettext_lazy("For reading only."), 10, imported=False),
+    Column(
+        "next_milestone", "下一节点日期", "Next milestone due", gettext_lazy("For reading only."), 12, imported=False
+    ),
+    Column("last_report", "最近报送日期", "Last report", gettext_lazy("For reading only."), 12, imported=False),
+)
+VERSION_COLUMN = Column(
+    "version",
+    "版本",
+    "Version",
+    gettext_lazy("Hidden. Tells the import which state of the matter you edited. Do not change it; empty on new rows."),
+    8,
+)
+
+
+def side_words(region: Region) -> tuple[str, str]:
+    """How a side is named in headers: fixed words from the region itself, never the interface language."""
+    zh = region.short_name or region.name
+    return zh, region.name_en or zh
+
+
+def layout(sides: list[Region]) -> list[Column]:
+    """The full sheet layout for a partnership whose sides (in rotation order) are ``sides``."""
+    columns = list(COLUMNS)
+    for side in sides:
+        zh, en = side_words(side)
+        for col in SIDE_COLUMNS:
+            columns.append(
+                Column(f"{col.key}:{side.pk}", f"{zh}{col.zh}", f"{en}: {col.en}", col.help, col.width, True, side.pk)
+            )
+    return columns + list(EXPORT_ONLY_COLUMNS) + [VERSION_COLUMN]
+
+
+def _norm(value: str) -> str:
+    return " ".join(str(value).split()).casefold()
+
+
+# ----------------------------------------------------------------------------------------- export
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+READ_ONLY_FILL = PatternFill("solid", fgColor="7F7F7F")
+EN_FONT = Font(italic=True, color="595959", size=9)
+EN_FILL = PatternFill("solid", fgColor="DDEBF7")
+EN_READ_ONLY_FILL = PatternFill("solid", fgColor="EDEDED")
+HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _text(ws, value: str):
+    """A text cell that stays text: no control characters, and "=…" never becomes a formula."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value or "")
+    if not value:
+        return None
+    if value.startswith("="):
+        cell = WriteOnlyCell(ws, value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def _header_cell(ws, value: str, *, font, fill):
+    cell = WriteOnlyCell(ws, value)
+    cell.font, cell.fill, cell.alignment = font, fill, HEADER_ALIGN
+    return cell
+
+
+EXPORT_CHUNK = 2000
+EXPORT_VALUES = (
+    "pk",
+    "code",
+    "title",
+    "field__name",
+    "goal",
+    "description",
+    "status",
+    "start_date",
+    "due_date",
+    "percent_complete",
+    "xl_light",
+    "next_milestone_due",
+    "version",
+)
+
+
+def export_matters(queryset, partnership: Partnership, *, today: dt.date | None = None) -> bytes:
+    """The matters of ``queryset`` (already narrowed by the caller with ``restrict``) as an xlsx file.
+
+    Three queries per 2,000 matters (matters, their units, their sides); rows are streamed (write-only mode).
+    """
+    today = today or timezone.localdate()
+    sides = partnership.sides()
+    columns = layout(sides)
+    # Plain values, not model instances: building 60,000 objects for 10,000 matters cost more than the rest.
+    matters = (
+        queryset.filter(partnership=partnership)
+        .annotate(xl_light=light_expression(today))
+        .order_by("year_list__year", "code", "pk")
+        .values_list(*EXPORT_VALUES)
+    )
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(DATA_SHEET)
+    letters = {col.key: get_column_letter(i) for i, col in enumerate(columns, 1)}
+    for col in columns:
+        dim = ws.column_dimensions[letters[col.key]]
+        dim.width = col.width
+        dim.hidden = col is VERSION_COLUMN
+    ws.freeze_panes = f"C{FIRST_DATA_ROW}"  # headers and code + title stay in view
+    ws.append(
+        [_header_cell(ws, c.zh, font=HEADER_FONT, fill=HEADER_FILL if c.imported else READ_ONLY_FILL) for c in columns]
+    )
+    ws.append(
+        [_header_cell(ws, c.en, font=EN_FONT, fill=EN_FILL if c.imported else EN_READ_ONLY_FILL) for c in columns]
+    )
+
+    for chunk in itertools.batched(matters.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
+        ids = [values[0] for values in chunk]
+        units: dict[tuple[int, str, int], list[str]] = defaultdict(list)
+        owned = MatterOwner.objects.filter(matter_id__in=ids).order_by("pk")
+        for matter_id, role, side_id, name in owned.values_list("matter_id", "role", "side_id", "organisation__name"):
+            units[(matter_id, role, side_id)].append(name)
+        leaders: dict[tuple[int, int], str] = {}
+        last_report: dict[int, dt.date] = {}
+        in_sides = MatterSide.objects.filter(matter_id__in=ids)
+        for matter_id, region_id, leader, reported in in_sides.values_list(
+            "matter_id", "region_id", "responsible_leader", "last_reported_on"
+        ):
+            leaders[(matter_id, region_id)] = leader
+            if reported and (matter_id not in last_report or reported > last_report[matter_id]):
+                last_report[matter_id] = reported
+        for pk, code, title, field_name, goal, description, status, start, due, percent, light, nxt, version in chunk:
+            row: list[Any] = [
+                _text(ws, code),
+                _text(ws, title),
+                field_name,
+                _text(ws, goal),
+                _text(ws, description),
+                STATUS_WORDS.get(status, status),
+                start,
+                due,
+            ]
+            for side in sides:
+                row += [
+                    _text(ws, "、".join(units[(pk, OwnerRole.LEAD, side.pk)])),
+                    _text(ws, "、".join(units[(pk, OwnerRole.SUPPORT, side.pk)])),
+                    _text(ws, leaders.get((pk, side.pk), "")),
+                ]
+            row += [percent, LIGHT_WORDS.get(light, light), nxt, last_report.get(pk), version]
+            ws.append(row)
+
+    fields = list(Field.objects.filter(partnership=partnership, archived_at__isnull=True).order_by("order", "pk"))
+    _add_choice(ws, letters["status"], list(STATUS_WORDS.values()), _("Choose one of the statuses."))
+    _add_choice(ws, letters["field"], [f.name for f in fields], _("Choose one of the partnership's fields."))
+    _write_notes(wb, columns, letters, fields)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _add_choice(ws, letter: str, words: list[str], message: str) -> None:
+    # An inline list is limited to 255 characters by Excel; a long list of fields simply gets no dropdown.
+    formula = '"' + ",".join(w.replace('"', "") for w in words) + '"'
+    if not words or len(formula) > 255 or any("," in w for w in words):
+        return
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True, error=message)
+    dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}1048576")
+    ws.data_validations.append(dv)
+
+
+def _write_notes(wb: Workbook, columns: list[Column], letters: dict[str, str], fields: list[Field]) -> None:
+    ws = wb.create_sheet(NOTES_SHEET)
+    for letter, width in zip("ABCDE", (8, 18, 26, 14, 70), strict=True):
+        ws.column_dimensions[letter].width = width
+    bold = Font(bold=True)
+
+    def heading(text):
+        cell = WriteOnlyCell(ws, text)
+        cell.font = Font(bold=True, size=12)
+        return cell
+
+    ws.append([heading(_("How to fill in the list"))])
+    for line in (
+        _("One matter per row, from row 3. Rows 1 and 2 are the column headers (Chinese, English): keep them."),
+        _(
+            "The code decides: a code already on the year's list updates that matter; "
+            "a new or empty code adds a matter (an empty code is numbered automatically)."
+        ),
+        _("Units by their name in the system; several units separated by 、 or ; or a new line."),
+        _("Dates as date cells or typed as 2020-06-01, 2020/6/1 or 2020年6月1日."),
+        _("Grey columns are for reading only: the import ignores them."),
+        _(
+            "The hidden column “版本” (Version) lets the import notice a matter someone changed after your "
+            "export: do not change it, and leave it empty on new rows."
+        ),
+        _("A code is changed on the matter's page, not here: a row whose code was changed is refused."),
+        _("Formulas are refused: type the values themselves."),
+        _("The file is checked as a whole: nothing is imported unless every row is valid."),
+    ):
+        ws.append([None, line])
+    ws.append([])
+    ws.append([heading(_("Columns"))])
+    titles = []
+    for value in (_("Column"), "表头", "English", _("On import"), _("Content")):
+        cell = WriteOnlyCell(ws, value)
+        cell.font = bold
+        titles.append(cell)
+    ws.append(titles)
+    for col in columns:
+        ws.append(
+            [
+                letters[col.key],
+                col.zh,
+                col.en,
+                _("read") if col.imported else _("ignored"),
+                str(col.help),
+            ]
+        )
+    ws.append([])
+    ws.append([heading(_("Statuses"))])
+    with translation.override("en"):
+        english = {k: str(MatterStatus(k).label) for k in STATUS_WORDS}
+    for code, word in STATUS_WORDS.items():
+        ws.append([None, word, english[code]])
+    ws.append([])
+    ws.append([heading(_("Fields"))])
+    for f in fields:
+        ws.append([None, f.name, f.name_en])
+
+
+# ----------------------------------------------------------------------------------------- import: results
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One reason the file cannot be imported: where (row as Excel numbers it, column) and what."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.row and self.column:
+            return _("Row %(row)s, column %(column)s: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        if self.row:
+            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return self.message
+
+
+@dataclass
+class PlannedRow:
+    """A valid row and what it will do: ``create``, ``update`` or nothing (``unchanged``)."""
+
+    row: int
+    action: str
+    code: str
+    matter: Matter | None = None
+    version: int | None = None
+    values: dict = field(default_factory=dict)  # title, field, goal, description, start_date, due_date
+    status: str | None = None
+    owners: list[services.OwnerSpec] | None = None
+    leaders: dict[int, str] = field(default_factory=dict)
+    changes: list[str] = field(default_factory=list)
+    auto_code: bool = False
+
+
+@dataclass
+class ImportPlan:
+    partnership: Partnership
+    year: int
+    rows: list[PlannedRow] = field(default_factory=list)
+    errors: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def count(self, action: str) -> int:
+        return sum(1 for r in self.rows if r.action == action)
+
+    @property
+    def to_create(self) -> int:
+        return self.count("create")
+
+    @property
+    def to_update(self) -> int:
+        return self.count("update")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
+
+    def refuse(self, message: str, row: int | None = None, column: str | None = None) -> None:
+        self.errors.append(ImportProblem(row, column, message))
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int = 0
+
+
+# ----------------------------------------------------------------------------------------- import: the file
+
+
+def _read_limited(fileobj, plan: ImportPlan) -> bytes | None:
+    """The upload's bytes, never reading more than the limit allows (a stream may not say its size)."""
+    limit = settings.TWINCITY_IMPORT_MAX_BYTES
+    too_large = _("The file is too large: at most %(max)s may be imported.") % {"max": filesizeformat(limit)}
+    size = getattr(fileobj, "size", None)
+    if size is not None and size > limit:
+        plan.refuse(too_large)
+        return None
+    if hasattr(fileobj, "seek"):
+        fileobj.seek(0)
+    data = fileobj.read(limit + 1)
+    if len(data) > limit:
+        plan.refuse(too_large)
+        return None
+    if not data:
+        plan.refuse(_("The file is empty."))
+        return None
+    return data
+
+
+def _open_container(data: bytes, plan: ImportPlan) -> bool:
+    """Is this a real xlsx, and does it unpack to a reasonable size? Decided before openpyxl reads it.
+
+    The declared sizes are authoritative: Python's zipfile stops decompressing a part at its declared
+    size (and checks the CRC), so a part that lies about its size cannot unpack to more.
+    """
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        plan.refuse(
+            _(
+                "This is an old Excel 97–2003 file (.xls) or a password-protected workbook. Open it in Excel, "
+                "save it as “Excel Workbook (.xlsx)” without a password, and import that file."
+            )
+        )
+        return False
+    not_xlsx = _(
+        "This file is not an Excel workbook (.xlsx). If it is a CSV or text file, open it in Excel "
+        "and save it as “Excel Workbook (.xlsx)”."
+    )
+    if not data.startswith(b"PK\x03\x04"):
+        plan.refuse(not_xlsx)
+        return False
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        plan.refuse(not_xlsx)
+        return False
+    names = {info.filename for info in infos}
+    if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
+        plan.refuse(not_xlsx)
+        return False
+    if "xl/vbaProject.bin" in names:
+        plan.refuse(_("The workbook contains macros. Save it as “Excel Workbook (.xlsx)” and import that file."))
+        return False
+    bomb = _("The file unpacks to far more data than a list of matters holds; it is refused as unsafe.")
+    max_unpacked = getattr(settings, "TWINCITY_IMPORT_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES)
+    max_ratio = getattr(settings, "TWINCITY_IMPORT_MAX_RATIO", MAX_RATIO)
+    if len(infos) > MAX_PARTS or sum(info.file_size for info in infos) > max_unpacked:
+        plan.refuse(bomb)
+        return False
+    for info in infos:
+        if info.file_size > RATIO_FLOOR_BYTES and info.file_size > max_ratio * max(info.compress_size, 1):
+            plan.refuse(bomb)
+            return False
+    # An xlsx never declares a DTD; refusing one rules out entity-expansion tricks whatever the XML parser.
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            with archive.open(info) as part:
+                head = part.read(65536)
+            if b"<!DOCTYPE" in head.upper() or b"<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E" in head.upper():
+                plan.refuse(_("The workbook contains XML this import does not accept (a document type declaration)."))
+                return False
+    return True
+
+
+# ----------------------------------------------------------------------------------------- import: context
+
+
+class _Units:
+    """The partnership's units, found by full name, short name or English name, per side."""
+
+    def __init__(self, side_ids: list[int]):
+        self.by_name: dict[str, list[tuple[int, Organisation]]] = defaultdict(list)
+        # Archived units too: a matter they still own must survive the round trip (see _parse_row).
+        units = Organisation.objects.filter(Q(region_id__in=side_ids) | Q(region__parent_id__in=side_ids))
+        units = units.select_related("region")
+        for unit in units:
+            side_id = unit.region_id if unit.region_id in side_ids else unit.region.parent_id
+            for key in {_norm(unit.name), _norm(unit.short_name), _norm(unit.name_en)} - {""}:
+                self.by_name[key].append((side_id, unit))
+
+    def find(self, name: str, side_id: int) -> tuple[Organisation | None, list[int]]:
+        """(the unit of this side called ``name``, or None; the sides where units of that name were found)."""
+        matches = self.by_name.get(_norm(name), [])
+        own = {u.pk: u for s, u in matches if s == side_id}
+        active = [u for u in own.values() if u.archived_at is None]
+        if len(own) == 1 or len(active) == 1:
+            return (active[0] if active else next(iter(own.values()))), [side_id]
+        return None, sorted({s for s, _u in matches})
+
+
+@dataclass
+class _Context:
+    partnership: Partnership
+    year: int
+    user: Any
+    sides: list[Region]
+    side_names: dict[int, str]
+    fields: dict[str, Field]
+    statuses: dict[str, str]
+    units: _Units
+    year_list: MatterList | None
+    matters: dict[str, Matter]
+    moved_codes: dict[str, Matter]
+    changeable: set[int]
+    approvable: set[int]
+    is_office: bool
+    may_approve: bool
+    own_sides: set[int]
+
+
+def _context(partnership: Partnership, year: int, user) -> _Context:
+    sides = partnership.sides()
+    side_ids = [s.pk for s in sides]
+    fields: dict[str, Field] = {}
+    for f in Field.objects.filter(partnership=partnership).order_by("archived_at", "order", "pk"):
+        for key in (_norm(f.name), _norm(f.name_en)):
+            if key:
+                fields.setdefault(key, f)
+    statuses: dict[str, str] = {}
+    for code, word in STATUS_WORDS.items():
+        statuses[_norm(word)] = code
+        statuses[_norm(code)] = code
+        statuses[_norm(str(MatterStatus(code).label))] = code
+        with translation.override("en"):
+            statuses[_norm(str(MatterStatus(code).label))] = code
+    year_list = MatterList.objects.filter(partnership=partnership, year=year).first()
+    matters: dict[str, Matter] = {}
+    moved: dict[str, Matter] = {}
+    changeable: set[int] = set()
+    approvable: set[int] = set()
+    if year_list is not None:
+        on_list = Matter.objects.filter(year_list=year_list).select_related("field", "year_list", "partnership")
+        on_list = on_list.prefetch_related(
+            Prefetch("owners", queryset=MatterOwner.objects.select_related("organisation").order_by("pk")), "sides"
+        )
+        matters = {m.code: m for m in on_list}
+        entries = ListEntry.objects.filter(year_list=year_list).exclude(matter__year_list=year_list)
+        for entry in entries.select_related("matter__year_list"):
+            moved.setdefault(entry.code, entry.matter)
+        changeable = set(
+            Matter.objects.restrict(user, Action.CHANGE).filter(year_list=year_list).values_list("pk", flat=True)
+        )
+        approvable = set(
+            Matter.objects.restrict(user, Action.APPROVE).filter(year_list=year_list).values_list("pk", flat=True)
+        )
+    held = roles(user, partnership.pk)
+    superuser = bool(getattr(user, "is_superuser", False))
+    own_sides = {
+        m.region_id
+        for m in memberships(user)
+        if m.partnership_id == partnership.pk and m.role == Role.REGION_COORDINATOR and m.region_id
+    }
+    return _Context(
+        partnership=partnership,
+        year=year,
+        user=user,
+        sides=sides,
+        side_names={s.pk: side_words(s)[0] for s in sides},
+        fields=fields,
+        statuses=statuses,
+        units=_Units(side_ids),
+        year_list=year_list,
+        matters=matters,
+        moved_codes=moved,
+        changeable=changeable,
+        approvable=approvable,
+        is_office=superuser or Role.OFFICE_ADMIN in held,
+        may_approve=superuser or bool(held & set(RULES[Action.APPROVE])),
+        own_sides=own_sides,
+    )
+
+
+# ----------------------------------------------------------------------------------------- import: parsing
+
+
+def parse_import(fileobj, *, partnership: Partnership, year: int, user) -> ImportPlan:
+    """Read and check an uploaded list; write nothing. The plan's ``errors`` say every problem found."""
+    plan = ImportPlan(partnership=partnership, year=year)
+    held = roles(user, partnership.pk)
+    if not (getattr(user, "is_superuser", False) or held & {Role.OFFICE_ADMIN, Role.REGION_COORDINATOR}):
+        plan.refuse(_("You may not add or change matters of this partnership."))
+        return plan
+    data = _read_limited(fileobj, plan)
+    if data is None or not _open_container(data, plan):
+        return plan
+    try:
+        workbook = load_workbook(
+            io.BytesIO(data), read_only=True, data_only=False, keep_links=False, keep_vba=False, rich_text=False
+        )
+    except Exception:  # untrusted input: any failure to read it is the file's fault, said plainly
+        logger.warning("xlsx import: workbook could not be read", exc_info=True)
+        plan.refuse(_("The workbook could not be read; it may be damaged. Open it in Excel, save it again and retry."))
+        return plan
+    try:
+        ws = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        if not hasattr(ws, "iter_rows"):  # a chart sheet
+            plan.refuse(_("The first sheet of the workbook holds no table."))
+            return plan
+        ws.reset_dimensions()  # the declared size may be wrong or hostile; read what is there
+        _parse_sheet(ws, plan, _context(partnership, year, user))
+    except Exception:  # the sheet is parsed lazily: a damaged part may only show here (logged, in case it is a bug)
+        logger.warning("xlsx import: sheet could not be read", exc_info=True)
+        plan.rows.clear()
+        plan.refuse(_("The workbook could not be read; it may be damaged. Open it in Excel, save it again and retry."))
+    finally:
+        workbook.close()
+    if plan.errors:
+        plan.rows.clear()
+    return plan
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    return plain(str(value).replace("\r\n", "\n").strip())
+
+
+def _header_map(cells, plan: ImportPlan, columns: list[Column]) -> dict[str, int] | None:
+    """Column key → 0-based index, from the header row; problems name every missing or unknown column."""
+    wanted = {}
+    for col in columns:
+        wanted.setdefault(_norm(col.zh), col)
+        wanted.setdefault(_norm(col.en), col)
+    found: dict[str, int] = {}
+    ok = True
+    for index, cell in enumerate(cells):
+        text = _cell_text(cell.value)
+        if not text:
+            continue
+        letter = get_column_letter(index + 1)
+        col = wanted.get(_norm(text))
+        if col is None:
+            plan.refuse(
+                _(
+                    "Unknown column “%(header)s”: rename it to one of the columns described on the Notes sheet "
+                    "or remove it."
+                )
+                % {"header": text},
+                1,
+                f"{letter} {text}",
+            )
+            ok = False
+        elif col.key in found:
+            plan.refuse(
+                _("The column “%(header)s” appears twice (also in column %(other)s).")
+                % {"header": col.zh, "other": get_column_letter(found[col.key] + 1)},
+                1,
+                f"{letter} {text}",
+            )
+            ok = False
+        else:
+            found[col.key] = index
+    for col in columns:
+        if col.imported and col.key not in found:
+            plan.refuse(
+                _("The column “%(header)s” (%(english)s) is missing.") % {"header": col.zh, "english": col.en},
+                1,
+                col.zh,
+            )
+            ok = False
+    return found if ok else None
+
+
+def _parse_sheet(ws, plan: ImportPlan, ctx: _Context) -> None:
+    columns = layout(ctx.sides)
+    by_key = {c.key: c for c in columns}
+    rows = ws.iter_rows(min_row=1, max_row=1)
+    header = next(rows, None)
+    rows.close()
+    if not header:
+        plan.refuse(_("The sheet is empty: it has no header row."))
+        return
+    _refuse_formulas(header, 1, plan, {})
+    index = _header_map(header, plan, columns)
+    if index is None:
+        return
+    headers = {key: f"{get_column_letter(i + 1)} {_cell_text(header[i].value)}" for key, i in index.items()}
+    labels = {i: headers[key] for key, i in index.items()}
+    # Rows are read only as wide as the last known column: a cell far to the right (XFD) would otherwise make
+    # openpyxl build 16,384 cells for every row. What lies right of the headers is neither read nor run.
+    width = max(index.values()) + 1
+
+    parsed: list[PlannedRow] = []
+    seen_codes: dict[str, int] = {}
+    count = 0
+    for offset, cells in enumerate(ws.iter_rows(min_row=2, max_col=width)):
+        number = offset + 2
+        # Cheap test first: a stray cell far down the sheet makes openpyxl hand over every empty row above it.
+        if all(c.value is None for c in cells) or not any(_cell_text(c.value) for c in cells):
+            continue
+        if number == 2 and _is_english_header(cells, index, by_key):
+            continue
+        count += 1
+        if count > MAX_ROWS:
+            plan.refuse(_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS})
+            return
+        before = len(plan.errors)
+        _refuse_formulas(cells, number, plan, labels)
+        if len(plan.errors) > before:
+            continue
+        values = {key: (cells[i] if i < len(cells) else None) for key, i in index.items()}
+        planned = _parse_row(number, values, headers, ctx, plan, seen_codes)
+        if planned is not None:
+            parsed.append(planned)
+    if not count and not plan.errors:
+        plan.refuse(_("The file holds no matters: fill in rows from row %(row)s on.") % {"row": FIRST_DATA_ROW})
+        return
+    _number_new_rows(parsed, ctx, seen_codes)
+    plan.rows.extend(parsed)
+
+
+def _is_english_header(cells, index: dict[str, int], by_key: dict[str, Column]) -> bool:
+    texts = {key: _norm(_cell_text(cells[i].value)) for key, i in index.items() if i < len(cells)}
+    filled = {k: v for k, v in texts.items() if v}
+    return bool(filled) and all(v in (_norm(by_key[k].en), _norm(by_key[k].zh)) for k, v in filled.items())
+
+
+def _refuse_formulas(cells, number: int, plan: ImportPlan, labels: dict[int, str]) -> None:
+    for i, cell in enumerate(cells):
+        data_type = getattr(cell, "data_type", None)
+        column = labels.get(i) or get_column_letter(i + 1)
+        if data_type == "f":
+            formula = str(cell.value)[:60]
+            plan.refuse(
+                _(
+                    "The cell holds a formula (%(formula)s). Formulas are not calculated on import: "
+                    "type the value itself."
+                )
+                % {"formula": formula},
+                number,
+                column,
+            )
+        elif data_type == "e":
+            plan.refuse(_("The cell holds an Excel error (%(value)s).") % {"value": cell.value}, number, column)
+
+
+def _parse_date(value) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for pattern in DATE_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                return dt.date(*(int(g) for g in match.groups()))  # ValueError for 2020-02-30
+    raise ValueError(value)
+
+
+def _parse_row(
+    number: int, cells: dict, headers: dict[str, str], ctx: _Context, plan: ImportPlan, seen_codes: dict[str, int]
+) -> PlannedRow | None:
+    errors_before = len(plan.errors)
+
+    def refuse(key: str, message: str) -> None:
+        plan.refuse(message, number, headers.get(key))
+
+    def text(key: str) -> str:
+        cell = cells.get(key)
+        return _cell_text(cell.value if cell is not None else None)
+
+    def raw(key: str):
+        cell = cells.get(key)
+        return cell.value if cell is not None else None
+
+    code = text("code")
+    if len(code) > 30:
+        refuse("code", _("The code is longer than %(max)s characters.") % {"max": 30})
+    title = text("title")
+    if not title:
+        refuse("title", _("The title is required."))
+    elif len(title) > 300:
+        refuse("title", _("The title is longer than %(max)s characters.") % {"max": 300})
+
+    field_obj = None
+    if field_name := text("field"):
+        field_obj = ctx.fields.get(_norm(field_name))
+        if field_obj is None:
+            refuse("field", _("“%(value)s” is not a field of this partnership.") % {"value": field_name})
+
+    status = None
+    if status_text := text("status"):
+        status = ctx.statuses.get(_norm(status_text))
+        if status is None:
+            refuse(
+                "status",
+                _("Unknown status “%(value)s”; use one of: %(allowed)s.")
+                % {"value": status_text, "allowed": "、".join(STATUS_WORDS.values())},
+            )
+
+    dates = {}
+    for key in ("start_date", "due_date"):
+        try:
+            dates[key] = _parse_date(raw(key) if not isinstance(raw(key), str) else text(key))
+        except (ValueError, TypeError):
+            refuse(
+                key, _("“%(value)s” is not a date; write 2020-06-01, 2020/6/1 or 2020年6月1日.") % {"value": text(key)}
+            )
+    if dates.get("start_date") and dates.get("due_date") and dates["due_date"] < dates["start_date"]:
+        refuse("due_date", _("The due date is before the start date."))
+
+    owners: list[services.OwnerSpec] = []
+    leaders: dict[int, str] = {}
+    units_seen: dict[int, str] = {}
+    owner_columns: dict[int, str] = {}
+    for side in ctx.sides:
+        for role in (OwnerRole.LEAD, OwnerRole.SUPPORT):
+            key = f"{role}:{side.pk}"
+            for name in (n.strip() for n in UNIT_SEPARATORS.split(text(key))):
+                if not name:
+                    continue
+                unit, found_in = ctx.units.find(name, side.pk)
+                if unit is None:
+                    if side.pk in found_in:
+                        message = _("Several units of %(side)s are called “%(unit)s”: use the full name.")
+                    elif found_in:
+                        message = _(
+                            "“%(unit)s” is a unit of %(other)s, not of %(side)s: put it in the %(other)s column."
+                        )
+                    else:
+                        message = _("There is no unit called “%(unit)s” in this partnership.")
+                    other = "、".join(ctx.side_names[s] for s in found_in if s != side.pk)
+                    refuse(key, message % {"unit": name, "side": ctx.side_names[side.pk], "other": other})
+                    continue
+                if unit.pk in units_seen:
+                    refuse(
+                        key,
+                        _("“%(unit)s” is named twice in this row (also under %(other)s).")
+                        % {
+                            "unit": name,
+                            "other": units_seen[unit.pk],
+                        },
+                    )
+                    continue
+                units_seen[unit.pk] = headers[key]
+                owners.append(services.OwnerSpec(unit, role))
+                owner_columns[unit.pk] = key
+        leader = text(f"leader:{side.pk}")
+        if len(leader) > 100:
+            refuse(f"leader:{side.pk}", _("The name is longer than %(max)s characters.") % {"max": 100})
+        leaders[side.pk] = leader
+
+    version = None
+    version_text = text("version")
+    if version_text:
+        try:
+            version = int(version_text)
+        except ValueError:
+            refuse("version", _("The version must be a whole number; do not edit this column."))
+
+    if code and code in seen_codes:
+        refuse(
+            "code",
+            _("The code %(code)s appears twice in the file (also in row %(row)s).")
+            % {
+                "code": code,
+                "row": seen_codes[code],
+            },
+        )
+    elif code:
+        seen_codes[code] = number
+
+    values = {"title": title, "field": field_obj, **dates}
+    for key in ("goal", "description"):
+        values[key] = text(key)
+    matter = ctx.matters.get(code) if code else None
+    already = {o.organisation_id for o in matter.owners.all()} if matter is not None else set()
+    for spec in owners:
+        if spec.organisation.archived_at is not None and spec.organisation.pk not in already:
+            refuse(
+                owner_columns[spec.organisation.pk],
+                _("The unit “%(unit)s” is archived: it can take on no more matters.")
+                % {"unit": spec.organisation.name},
+            )
+    if matter is not None:
+        planned = _plan_update(number, code, matter, version, values, status, owners, leaders, ctx, refuse)
+    else:
+        planned = _plan_create(number, code, version, values, status, owners, leaders, ctx, refuse)
+    return planned if len(plan.errors) == errors_before else None
+
+
+def _same(current, new) -> bool:
+    """Does the cell say what the matter already holds? (Excel keeps no trailing spaces or CR.)"""
+    if isinstance(current, str):
+        return current.replace("\r\n", "\n").strip() == new
+    return current == new
+
+
+def _plan_update(number, code, matter: Matter, version, values, status, owners, leaders, ctx: _Context, refuse):
+    if matter.archived_at is not None:
+        refuse("code", _("The matter %(code)s is archived; restore it before changing it.") % {"code": code})
+        return None
+    changes = [k for k, v in values.items() if not _same(getattr(matter, k), v)]
+    owners_changed = {(o.organisation_id, o.role) for o in matter.owners.all()} != {
+        (spec.organisation.pk, spec.role) for spec in owners
+    }
+    if owners_changed:
+        changes.append("owners")
+    current_leaders = {s.region_id: s.responsible_leader for s in matter.sides.all()}
+    changed_leaders = {side: name for side, name in leaders.items() if current_leaders.get(side, "") != name}
+    if changed_leaders:
+        changes.append("leaders")
+    new_status = status if status and status != matter.status else None
+    if new_status:
+        changes.append("status")
+    if not changes:
+        # A row that changes nothing is no edit, whoever may edit the matter: an exported list holds them all.
+        return PlannedRow(number, "unchanged", code, matter=matter, version=version)
+    if matter.pk not in ctx.changeable:
+        refuse("code", _("You may not change the matter %(code)s: your side takes no part in it.") % {"code": code})
+        return None
+    if "field" in changes and values["field"] is not None and values["field"].archived_at is not None:
+        refuse("field", _("The field “%(value)s” is no longer in use.") % {"value": values["field"].name})
+    if owners_changed and not any(spec.role == OwnerRole.LEAD for spec in owners):
+        refuse(f"lead:{ctx.sides[0].pk}", _("Name at least one lead unit."))
+    if new_status:
+        action = TRANSITIONS.get(matter.status, {}).get(new_status)
+        if action is None:
+            refuse(
+                "status",
+                _("A matter that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": STATUS_WORDS[matter.status], "to": STATUS_WORDS[new_status]},
+            )
+        elif action == Action.APPROVE and matter.pk not in ctx.approvable:
+            refuse(
+                "status",
+                _("Only the office or a leader may make a matter “%(to)s”.") % {"to": STATUS_WORDS[new_status]},
+            )
+    if version is None:
+        refuse("version", _("The version is missing: export the list again and make your changes in that file."))
+    elif version != matter.version:
+        refuse(
+            "version",
+            _(
+                "The matter %(code)s was changed by someone else after this file was exported. Export the list "
+                "again and redo your changes to this row."
+            )
+            % {"code": code},
+        )
+    return PlannedRow(
+        number,
+        "update",
+        code,
+        matter=matter,
+        version=version,
+        values={k: values[k] for k in changes if k in values},
+        status=new_status,
+        owners=owners if owners_changed else None,
+        leaders=changed_leaders,
+        changes=changes,
+    )
+
+
+def _plan_create(number, code, version, values, status, owners, leaders, ctx: _Context, refuse):
+    if code and code in ctx.moved_codes:
+        moved = ctx.moved_codes[code]
+        refuse(
+            "code",
+            _("The code %(code)s was used on this list by a matter that has moved to the %(year)s list.")
+            % {"code": code, "year": moved.year_list.year},
+        )
+    if version is not None:
+        refuse(
+            "version",
+            _(
+                "This row has a version but its code is not on the %(year)s list. Codes cannot be changed by "
+                "import; for a new matter leave the version (hidden column) empty."
+            )
+            % {"year": ctx.year},
+        )
+    status = status or MatterStatus.PROPOSED
+    if status == MatterStatus.COMPLETED:
+        refuse("status", _("A new matter cannot start as completed; completion is confirmed on the matter's page."))
+    elif status not in (MatterStatus.PROPOSED, MatterStatus.CANCELLED) and not ctx.may_approve:
+        refuse(
+            "status",
+            _("A new matter starts as “%(proposed)s”; only the office may add it as “%(status)s”.")
+            % {"proposed": STATUS_WORDS[MatterStatus.PROPOSED], "status": STATUS_WORDS[status]},
+        )
+    if not any(spec.role == OwnerRole.LEAD for spec in owners):
+        refuse(f"lead:{ctx.sides[0].pk}", _("Name at least one lead unit."))
+    leaders = {side: name for side, name in leaders.items() if name}
+    involved = _sides_of(owners, ctx) | set(leaders)
+    if not ctx.is_office and not (involved & ctx.own_sides):
+        own = sorted(ctx.own_sides)
+        refuse(
+            f"lead:{own[0]}" if own else "code",
+            _("A matter you add must involve your side: name a unit of %(side)s.")
+            % {"side": "、".join(ctx.side_names.get(s, "?") for s in own)},
+        )
+    if values["field"] is not None and values["field"].archived_at is not None:
+        refuse("field", _("The field “%(value)s” is no longer in use.") % {"value": values["field"].name})
+    return PlannedRow(
+        number,
+        "create",
+        code,
+        version=None,
+        values=values,
+        status=status,
+        owners=owners,
+        leaders=leaders,
+        changes=["new"],
+        auto_code=not code,
+    )
+
+
+def _sides_of(owners: list[services.OwnerSpec], ctx: _Context) -> set[int]:
+    side_ids = {s.pk for s in ctx.sides}
+    return {
+        spec.organisation.region_id if spec.organisation.region_id in side_ids else spec.organisation.region.parent_id
+        for spec in owners
+    }
+
+
+def _number_new_rows(rows: list[PlannedRow], ctx: _Context, seen_codes: dict[str, int]) -> None:
+    """Number rows without a code as ``services.next_code`` does (year-NN after the list's codes), skipping
+    every code already on the list or typed in the file; the plan shows the codes before anything is written."""
+    on_list = set(ctx.matters) | set(ctx.moved_codes)
+    taken = on_list | set(seen_codes)
+    n = len(on_list) + 1
+    for row in rows:
+        if row.auto_code:
+            while f"{ctx.year}-{n:02d}" in taken:
+                n += 1
+            row.code = f"{ctx.year}-{n:02d}"
+            taken.add(row.code)
+
+
+# ----------------------------------------------------------------------------------------- import: writing
+
+
+def apply_import(plan: ImportPlan, *, user) -> ImportResult:
+    """Write a valid plan in one transaction, or nothing at all.
+
+    Updates go through ``services.update_matter`` (with the version read from the file) and, for a new
+    status, ``services.change_status``. New matters are written in bulk by ``_create_in_bulk``: the same
+    checks and the same rows, change records and events as ``services.create_matter``, in a few
+    statements instead of some forty per matter.
+    """
+    if plan.errors:
+        raise ValidationError([str(e) for e in plan.errors])
+    updated = 0
+    with acting(user), transaction.atomic():
+        for row in plan.rows:
+            if row.action != "update":
+                continue
+            with _row_errors(row):
+                matter, version = row.matter, row.version
+                if row.values or row.owners is not None or row.leaders:
+                    services.update_matter(
+                        matter, user=user, version=version, owners=row.owners, leaders=row.leaders or None, **row.values
+                    )
+                    version = matter.version
+                if row.status:
+                    services.change_status(matter, row.status, user=user, version=version)
+            updated += 1
+        created = _create_in_bulk([r for r in plan.rows if r.action == "create"], plan, user)
+        year_list = MatterList.objects.get(partnership=plan.partnership, year=plan.year)
+        log_event(
+            "matter_list.imported",
+            year_list,
+            user=user,
+            data={
+                "year": plan.year,
+                "created": len(created),
+                "updated": updated,
+                "unchanged": plan.unchanged,
+                "rows": len(plan.rows),
+            },
+        )
+    return ImportResult(created=len(created), updated=updated, unchanged=plan.unchanged)
+
+
+@contextlib.contextmanager
+def _row_errors(row: PlannedRow):
+    """Whatever a service refuses is refused for the whole file, naming the row."""
+    try:
+        yield
+    except ConflictError as exc:
+        raise ValidationError(
+            _("Row %(row)s: the matter %(code)s was changed by someone else meanwhile; nothing was imported.")
+            % {"row": row.row, "code": row.code}
+        ) from exc
+    except IntegrityError as exc:
+        raise ValidationError(
+            _("Row %(row)s: the code %(code)s is already taken; nothing was imported.")
+            % {"row": row.row, "code": row.code}
+        ) from exc
+    except ValidationError as exc:
+        raise ValidationError(
+            _("Row %(row)s: %(message)s") % {"row": row.row, "message": " ".join(exc.messages)}
+        ) from exc
+    except PermissionDenied as exc:
+        raise PermissionDenied(_("Row %(row)s: %(message)s") % {"row": row.row, "message": exc}) from exc
+
+
+def _create_in_bulk(rows: list[PlannedRow], plan: ImportPlan, user) -> list[Matter]:
+    """Add the new matters as ``services.create_matter`` would, a batch at a time.
+
+    Same checks: the partnership right (``services.require_partnership``), the model's own validation
+    (``full_clean``; foreign keys and the unique code were checked against the loaded data by the
+    parser, and the database constraint still holds), and afterwards the access door for every new
+    matter, as ``require`` does. Same rows: the matter with its derived values (what
+    ``services.refresh_derived`` computes for a matter without reports or milestones), its list entry,
+    owning units, sides, one change record per object and a ``matter.created`` event per matter.
+    """
+    if not rows:
+        return []
+    partnership = plan.partnership
+    services.require_partnership(user, Action.CHANGE, partnership)
+    year_list = services.get_or_create_list(partnership, plan.year)
+    sides = partnership.sides()
+    side_ids = {s.pk for s in sides}
+    today = timezone.localdate()
+    matters: list[Matter] = []
+    entries: list[ListEntry] = []
+    owners: list[MatterOwner] = []
+    side_rows: list[MatterSide] = []
+    for row in rows:
+        fields = {k: (plain(v) if isinstance(v, str) else v) for k, v in row.values.items()}
+        matter = Matter(
+            partnership=partnership,
+            year_list=year_list,
+            year=year_list.year,
+            code=plain(row.code),
+            status=row.status,
+            **fields,
+        )
+        matter.watch_from, matter.lag_date = derived_dates(
+            start_date=matter.start_date,
+            due_date=matter.due_date,
+            next_milestone_due=None,
+            percent_complete=0,
+            near_days=partnership.health_near_days,
+            lag_margin=partnership.health_lag_margin,
+        )
+        with _row_errors(row):
+            matter.full_clean(
+                exclude=["search_document", "partnership", "year_list", "field"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        # refresh_derived lists owners in their model order: leads before supporting units, then as added.
+        ordered = sorted(enumerate(row.owners or []), key=lambda pair: (pair[1].role, pair[0]))
+        matter.search_document = search.document(
+            matter.code,
+            matter.title,
+            matter.goal,
+            matter.description,
+            " ".join(s.organisation.name for _i, s in ordered),
+        )
+        matters.append(matter)
+        entries.append(ListEntry(matter=matter, year_list=year_list, code=matter.code, entered_on=today))
+        involved = set()
+        for spec in row.owners or []:
+            unit = spec.organisation
+            side_id = unit.region_id if unit.region_id in side_ids else unit.region.parent_id
+            involved.add(side_id)
+            owners.append(MatterOwner(matter=matter, organisation=unit, side_id=side_id, role=spec.role))
+        for side in sides:
+            if side.pk in involved or side.pk in row.leaders:
+                side_rows.append(
+                    MatterSide(matter=matter, region=side, responsible_leader=row.leaders.get(side.pk, ""))
+                )
+    try:
+        with transaction.atomic():
+            _insert(Matter, matters, key=("year_list_id", "code"))
+    except IntegrityError as exc:
+        if not Matter.objects.filter(year_list=year_list, code__in=[m.code for m in matters]).exists():
+            raise
+        raise ValidationError(  # a code taken between the check and now
+            _("Someone added matters to the %(year)s list meanwhile; nothing was imported. Import the file again.")
+            % {"year": plan.year}
+        ) from exc
+    for child in (*entries, *owners, *side_rows):
+        child.matter = child.matter  # the matter has its id now: copy it into matter_id
+    _insert(ListEntry, entries, key=("matter_id", "year_list_id"))
+    _insert(MatterOwner, owners, key=("matter_id", "organisation_id"))
+    _insert(MatterSide, side_rows, key=("matter_id", "region_id"))
+    ids = [m.pk for m in matters]
+    reachable = 0
+    for start in range(0, len(ids), BULK_BATCH):
+        reachable += Matter.objects.restrict(user, Action.CHANGE).filter(pk__in=ids[start : start + BULK_BATCH]).count()
+    if reachable != len(ids):  # a coordinator may only create what their side is party to (as create_matter)
+        raise PermissionDenied(_("You may not do this."))
+    _record_created([*matters, *entries, *owners, *side_rows])
+    _log_created(matters)
+    return matters
+
+
+BULK_BATCH = 1000
+
+
+def _record_created(instances: list) -> None:
+    """The change records ``audit.signals.on_save`` writes for a created object, for objects bulk-inserted."""
+    now = timezone.now()
+    rows = []
+    for instance in instances:
+        rows.append({"time": now, **change_values(instance, ChangeAction.CREATE, None, instance.snapshot())})
+        instance.mark_loaded()
+    _insert_rows(ObjectChange, rows)
+
+
+def _log_created(matters: list[Matter]) -> None:
+    """The ``matter.created`` events ``audit.services.log_event`` writes, one per new matter."""
+    now = timezone.now()
+    _insert_rows(AuditEvent, [{"time": now, **event_values("matter.created", m)} for m in matters])
+
+
+def _insert(model, objs: list, *, key: tuple[str, ...]) -> None:
+    """Insert new model instances through the driver (``_insert_rows``) and give each its primary key,
+    found again by ``key``, a unique constraint of the model (a code on a list, a unit on a matter…)."""
+    if not objs:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    _insert_rows(model, [{f.attname: f.pre_save(obj, True) for f in fields} for obj in objs])
+    first = key[0]
+    values = sorted({getattr(obj, first) for obj in objs})
+    found = {}
+    for start in range(0, len(values), BULK_BATCH):
+        chunk = values[start : start + BULK_BATCH]
+        for pk, *identity in model._base_manager.filter(**{f"{first}__in": chunk}).values_list("pk", *key):
+            found[tuple(identity)] = pk
+    for obj in objs:
+        obj.pk = found[tuple(getattr(obj, k) for k in key)]
+        obj._state.adding, obj._state.db = False, connection.alias
+
+
+def _insert_rows(model, rows: list[dict]) -> None:
+    """Insert rows whose ids nobody needs back (change records, events) at the speed of the driver.
+
+    Values are prepared by the model's own fields, as the ORM does; only the SQL is built once instead of
+    per row: PostgreSQL's COPY, elsewhere ``executemany``. Measured on 40,000 change records: 2-3 times
+    faster than ``bulk_create`` on both databases (which also builds each multi-row INSERT value by value).
+    """
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    values = [[f.get_db_prep_save(row.get(f.attname), connection) for f in fields] for row in rows]
+    with connection.cursor() as cursor, connection.wrap_database_errors:  # driver errors as Django's
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for value in values:
+                    copy.write_row(value)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            for start in range(0, len(values), BULK_BATCH):
+                cursor.executemany(
+                    f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values[start : start + BULK_BATCH]
+                )
