@@ -3,11 +3,12 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.models import ChangeLoggedModel, PrimaryModel
-from twincity.matters.choices import MatterStatus, OwnerRole
+from twincity.matters.choices import Light, MatterStatus, OwnerRole
 from twincity.matters.querysets import MatterQuerySet
 
 
@@ -102,6 +103,10 @@ class Matter(PrimaryModel):
             models.Index(fields=["year_list", "status"]),
             models.Index(fields=["year_list", "due_date"]),
             models.Index(fields=["next_milestone_due"]),
+            # Counting a partnership's live matters (every paginated list) without reading the wide rows.
+            models.Index(
+                fields=["partnership"], condition=Q(archived_at__isnull=True), name="matter_live_in_partnership"
+            ),
         ]
 
     class Access:
@@ -114,6 +119,11 @@ class Matter(PrimaryModel):
 
     def get_absolute_url(self) -> str:
         return reverse("matters:matter", args=[self.pk])
+
+    @property
+    def light_label(self) -> str:
+        """The name of the light, on a matter loaded with ``with_light()``."""
+        return Light(self.light).label
 
 
 class MatterSide(ChangeLoggedModel):

@@ -150,3 +150,19 @@ def test_login_is_throttled_after_repeated_failures(client, world):
     response = client.post(reverse("login"), {"username": "office", "password": PASSWORD})
     assert response.status_code == 200  # refused, even with the right password
     assert "_auth_user_id" not in client.session
+
+
+def test_the_dashboard_follows_a_change_at_once_although_its_figures_are_cached(client_as, world):
+    today = dt.date.today()
+    matter = make_matter(
+        world, year=today.year, start_date=today - dt.timedelta(days=100), due_date=today - dt.timedelta(days=1)
+    )
+    client = client_as("leader")
+    url = reverse("dashboard", args=[world.partnership.pk])
+    assert client.get(url).context["by_light"]["red"] == 1
+    services.update_matter(
+        matter, user=world.users["office"], version=matter.version, due_date=today + dt.timedelta(days=200)
+    )
+    figures = client.get(url).context
+    assert figures["by_light"]["red"] == 0
+    assert figures["total"] == 1
