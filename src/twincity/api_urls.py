@@ -6,6 +6,13 @@ from rest_framework.routers import DefaultRouter
 
 from twincity.core.api import api_docs
 from twincity.matters.api import MatterViewSet, MilestoneViewSet, ProgressReportViewSet
+from twincity.meetings.api import (
+    ActionItemViewSet,
+    AgendaItemViewSet,
+    MeetingSeriesViewSet,
+    OutcomeViewSet,
+    SessionViewSet,
+)
 from twincity.regions.api import OrganisationViewSet, PartnershipViewSet, RegionViewSet
 
 app_name = "api"
@@ -17,6 +24,11 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("matters", MatterViewSet, basename="matter")
 router.register("milestones", MilestoneViewSet, basename="milestone")
 router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
+router.register("meeting-series", MeetingSeriesViewSet, basename="meeting-series")
+router.register("sessions", SessionViewSet, basename="session")
+router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
+router.register("outcomes", OutcomeViewSet, basename="outcome")
+router.register("actions", ActionItemViewSet, basename="action")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

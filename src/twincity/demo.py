@@ -1065,6 +1065,9 @@ class _Loader:
                 title=persona.title,
             )
 
+    def load_meetings(self) -> None:
+        _MeetingsLoader(self).run()
+
     # --- helpers for matters ---
 
     def owners(self, tf: tuple[str, ...], lj: tuple[str, ...]) -> list[OwnerSpec]:
@@ -1331,6 +1334,198 @@ LIST_NOTES = {
 CURRENT_LIST_NOTE = "本年度清单为演示数据，日期随演示加载之日生成，用于展示进度灯和临期提醒（示例数据）。"
 
 
+class _MeetingsLoader:
+    """The article's meetings: the second docking meeting (19 June 2020) and the monthly joint meeting
+    since, alternating host, with agendas, minutes, decisions and actions in every state. Topics come
+    from the article; dates after June 2020, venues, names and outcomes are illustrative (示例)."""
+
+    TOPICS = [
+        ("共同对上争取事项清单推进情况", "opening"),
+        ("产业协作与错位发展", "economy"),
+        ("开放平台联动与自贸试验区协同", "opening"),
+        ("科技创新资源共享", "tech"),
+        ("规划衔接与基础设施互联", "planning"),
+        ("政务服务“跨省通办”", "govsvc"),
+        ("人才交流与干部互派", "organisation"),
+        ("市场监管执法协作", "market"),
+    ]
+
+    def __init__(self, loader):
+        self.l = loader
+        self.office = loader.users["office"]
+
+    def run(self) -> None:
+        from twincity.meetings import services as ms
+        from twincity.meetings.choices import Cadence, SeriesKind
+
+        ld, office = self.l, self.office
+        tf, lj = ld.regions["TF"], ld.regions["LJ"]
+        self.sides = {"TF": tf, "LJ": lj}
+        with acting(office):
+            docking = ms.create_series(
+                partnership=ld.partnership,
+                user=office,
+                kind=SeriesKind.DOCKING,
+                name="双城办对接会议",
+                name_en="Docking meeting of the Twin-City Offices",
+                cadence=Cadence.AD_HOC,
+                first_number=2,
+                first_host=lj,
+                description="文章所载：2020年6月19日召开第二次对接会议。主办方为示例。",
+            )
+            joint = ms.create_series(
+                partnership=ld.partnership,
+                user=office,
+                kind=SeriesKind.JOINT,
+                name="天府新区—两江新区联席会议",
+                name_en="Tianfu–Liangjiang joint meeting",
+                cadence=Cadence.MONTHLY,
+                description="每月在两地轮开一次（据文章）；各次会议内容为示例。",
+            )
+        self.session(
+            docking,
+            dt.date(2020, 6, 19),
+            [
+                ("初步梳理共同对上争取事项清单", "opening"),
+                ("产业、开放、创新、建设、改革、规划等方面深化联动", "economy"),
+            ],
+            past=True,
+        )
+        months, day = [], dt.date(2020, 7, 1)
+        while True:
+            meeting_day = ms.day_in_month(joint, day.year, day.month)
+            months.append(meeting_day)
+            if meeting_day > self.l.today:
+                break
+            day = (day.replace(day=28) + dt.timedelta(days=7)).replace(day=1)
+        cancel_on = next((d for d in months if d.year == 2022 and d.month == 2), None)
+        self.state_counter = 0
+        for i, meeting_day in enumerate(months):
+            topics = [self.TOPICS[i % len(self.TOPICS)], self.TOPICS[(i + 3) % len(self.TOPICS)]]
+            self.session(
+                joint,
+                meeting_day,
+                topics,
+                past=meeting_day <= self.l.today,
+                cancel=meeting_day == cancel_on,
+                recent=i >= len(months) - 5,
+                # Actions for the first months and the last half year; the years between keep their decisions.
+                with_actions=i < 6 or i >= len(months) - 7,
+            )
+
+    def session(
+        self, series, day, topics, *, past: bool, cancel: bool = False, recent: bool = False, with_actions=True
+    ):
+        from twincity.meetings import services as ms
+        from twincity.meetings.choices import OutcomeKind
+
+        ld, office = self.l, self.office
+        starts = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30)))
+        with acting(office):
+            session = ms.add_session(series, user=office, starts_at=starts)
+            host = "TF" if session.host_id == self.sides["TF"].pk else "LJ"
+            venue = "天府新区管委会会议室" if host == "TF" else "两江新区管委会会议室"
+            session = ms.update_session(
+                session, user=office, version=session.version, venue=venue, chair=f"{AREA_PREFIX[host]}双城办主任"
+            )
+            if cancel:
+                ms.cancel_session(session, user=office, reason="春节假期，本月会议取消（示例）。")
+                return session
+            if not past:
+                ms.propose_item(series, user=office, title="下阶段重点合作事项安排（示例）", side=self.sides[host])
+                return session
+            for title, unit_key in topics:
+                ms.add_item(
+                    session,
+                    user=office,
+                    title=title,
+                    side=self.sides[host],
+                    organisation=ld.units[f"{host.lower()}-{unit_key}"],
+                    duration_minutes=20,
+                    presenter="示例汇报人",
+                )
+            ms.publish_agenda(session, user=office)
+            for code in ("TF", "LJ"):
+                ms.record_attendance(
+                    session,
+                    user=office,
+                    side=self.sides[code],
+                    name=f"{AREA_PREFIX[code]}领导（示例）",
+                    post="党工委副书记",
+                    is_leader=True,
+                )
+            items = list(session.items.filter(source="proposed").order_by("order"))
+            ms.record_outcome(
+                session, user=office, kind=OutcomeKind.INFORMATION, item=items[0], text="听取了有关情况汇报（示例）。"
+            )
+            made = []
+            for n, (title, unit_key) in enumerate(topics):
+                owners = (
+                    [ld.units[f"tf-{unit_key}"], ld.units[f"lj-{unit_key}"]]
+                    if n == 0
+                    else [ld.units[f"{'lj' if host == 'TF' else 'tf'}-{unit_key}"]]
+                )
+                outcome = ms.record_outcome(
+                    session,
+                    user=office,
+                    kind=OutcomeKind.DECISION,
+                    item=items[n],
+                    text=f"会议议定：{title}由双方对口部门共同推进（示例）。",
+                    action=None
+                    if not with_actions
+                    else ms.ActionSpec(
+                        title=f"{title}——形成工作方案（示例）", due_date=day + dt.timedelta(days=30), owners=owners
+                    ),
+                )
+                made.extend(outcome.actions.all())
+            ms.update_minutes_summary(
+                session, user=office, summary="会议通报了合作进展，研究部署了下阶段工作（示例）。"
+            )
+            session.refresh_from_db()
+        for side in ("TF", "LJ"):
+            coordinator = ld.users[f"{side.lower()}-coord"]
+            with acting(coordinator):
+                ms.confirm_minutes(session, user=coordinator, side=self.sides[side])
+        if not recent:
+            with acting(office):
+                ms.lock_minutes(session, user=office)
+        self.follow_up(made, day, recent=recent)
+        return session
+
+    def follow_up(self, actions, day, *, recent: bool) -> None:
+        """Older actions are done and verified; the latest ones are left in every state of the cycle."""
+        from twincity.meetings import services as ms
+        from twincity.meetings.models import ActionUpdate
+
+        states = ["verified", "reported_done", "in_progress", "returned", "acknowledged", "assigned", "cancelled"]
+        for action in actions:
+            if recent:
+                target = states[self.state_counter % len(states)]
+                self.state_counter += 1
+            else:
+                target = "verified"
+            owner_side = action.owners.first().side
+            reporter = self.l.users["tf-coord" if owner_side.code == "TF" else "lj-coord"]
+            with acting(reporter):
+                if target != "assigned":
+                    ms.acknowledge_action(action, user=reporter)
+                if target in ("in_progress", "returned", "reported_done", "verified"):
+                    ms.feed_back(action, user=reporter, text="已完成初稿，正在征求对方意见（示例）。")
+                if target in ("returned", "reported_done", "verified"):
+                    ms.report_done(action, user=reporter, text="工作方案已印发，附印发文件（示例）。")
+            with acting(self.office):
+                if target == "verified":
+                    ms.verify_action(action, user=self.office, note="经核实已完成（示例）。")
+                elif target == "returned":
+                    ms.return_action(action, user=self.office, reason="缺少对方部门会签意见，请补充（示例）。")
+                elif target == "cancelled":
+                    ms.cancel_action(action, user=self.office, reason="因上级政策调整不再推进（示例）。")
+            # The history reads as it happened: each step dated within the month after the session.
+            for n, update in enumerate(ActionUpdate.objects.filter(action=action).order_by("pk")):
+                on = min(day + dt.timedelta(days=n * 6), self.l.today)
+                ActionUpdate.objects.filter(pk=update.pk).update(on=on)
+
+
 def _post(unit: Organisation) -> str:
     """A responsible leader given by post, never by a real person's name."""
     name = unit.short_name or unit.name
@@ -1398,6 +1593,7 @@ def load_demo(*, today: dt.date | None = None, stdout=None) -> DemoSummary:
         loader.load_current(continuing)
         with acting(loader.users["office"]):
             loader.annotate_lists()
+        loader.load_meetings()
     partnership = loader.partnership
     by_year = {
         y: Matter.objects.filter(partnership=partnership, entries__year_list__year=y).distinct().count()

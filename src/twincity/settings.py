@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "twincity.regions",
     "twincity.matters",
     "twincity.meetings",
+    "twincity.notifications",
 ]
 
 MIDDLEWARE = [
@@ -173,12 +174,15 @@ STORAGES = {
 }
 # Uploads live outside the static tree and are served only through access-checked views.
 MEDIA_ROOT = Path(env_str("TWINCITY_MEDIA_ROOT", str(DATA_DIR / "media")))
-MEDIA_URL = None
+MEDIA_URL = "/media/"  # never served as such: downloads go through core.views.attachment_download
 TWINCITY_UPLOAD_MAX_BYTES = env_int("TWINCITY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 TWINCITY_UPLOAD_EXTENSIONS = env_list(
     "TWINCITY_UPLOAD_EXTENSIONS", ["pdf", "docx", "xlsx", "pptx", "png", "jpg", "jpeg", "txt", "ofd"]
 )
 TWINCITY_IMPORT_MAX_BYTES = env_int("TWINCITY_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Zip-bomb guards for imported workbooks: total unpacked size, and unpacked/packed ratio of any member.
+TWINCITY_IMPORT_MAX_UNPACKED_BYTES = env_int("TWINCITY_IMPORT_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+TWINCITY_IMPORT_MAX_RATIO = env_int("TWINCITY_IMPORT_MAX_RATIO", 100)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -209,6 +213,14 @@ SECURE_HSTS_PRELOAD = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TWINCITY_BEHIND_PROXY") else None
 SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a choice for each government domain, not ours
 
+# Reminders and calendars (docs/reminders.md).
+TWINCITY_BASE_URL = env_str("TWINCITY_BASE_URL", "http://localhost:8000")
+TWINCITY_REMINDER_SESSION_DAYS = env_int("TWINCITY_REMINDER_SESSION_DAYS", 3)
+TWINCITY_REMINDER_ACTION_DUE_DAYS = env_int("TWINCITY_REMINDER_ACTION_DUE_DAYS", 3)
+TWINCITY_REMINDER_ESCALATION_DAYS = env_int("TWINCITY_REMINDER_ESCALATION_DAYS", 7)
+TWINCITY_REMINDER_ESCALATION_REPEAT_DAYS = env_int("TWINCITY_REMINDER_ESCALATION_REPEAT_DAYS", 7)
+TWINCITY_CALENDAR_PAST_DAYS = env_int("TWINCITY_CALENDAR_PAST_DAYS", 400)
+
 EMAIL_BACKEND = env_str("TWINCITY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("TWINCITY_FROM_EMAIL", "twincity@localhost")
 
@@ -230,6 +242,19 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Several apps have a "status" or a "kind": name each choice set after its meaning.
+    "ENUM_NAME_OVERRIDES": {
+        "MatterStatusEnum": "twincity.matters.choices.MatterStatus",
+        "SessionStatusEnum": "twincity.meetings.choices.SessionStatus",
+        "MinutesStatusEnum": "twincity.meetings.choices.MinutesStatus",
+        "ItemStatusEnum": "twincity.meetings.choices.ItemStatus",
+        "ActionStatusEnum": "twincity.meetings.choices.ActionStatus",
+        "OrganisationKindEnum": "twincity.regions.choices.OrganisationKind",
+        "SeriesKindEnum": "twincity.meetings.choices.SeriesKind",
+        "OutcomeKindEnum": "twincity.meetings.choices.OutcomeKind",
+        "AgendaChangeKindEnum": "twincity.meetings.choices.AgendaChangeKind",
+        "ActionUpdateKindEnum": "twincity.meetings.choices.ActionUpdateKind",
+    },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
@@ -241,7 +266,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("TWINCITY_LOG_LEVEL", "INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "loggers": {
+        "jieba": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},  # it logs every layout step at INFO
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 TWINCITY_SITE_NAME = _("Twin-City Office")

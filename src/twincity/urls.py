@@ -15,6 +15,7 @@ urlpatterns = [
     path("p/", include("twincity.regions.urls")),
     path("matters/", include("twincity.matters.urls")),
     path("meetings/", include("twincity.meetings.urls")),
+    path("notifications/", include("twincity.notifications.urls")),
     path("files/", include("twincity.core.urls")),
     path("api/", include("twincity.api_urls")),
     path("admin/", admin.site.urls),

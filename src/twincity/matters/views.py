@@ -7,8 +7,9 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, Count, Max, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +25,7 @@ from twincity.core.models import Attachment
 from twincity.core.services import ConflictError
 from twincity.core.views import ObjectListView, restricted_object
 from twincity.matters import forms, services
-from twincity.matters.choices import TRANSITION_LABELS, TRANSITIONS, Light, MatterStatus
+from twincity.matters.choices import ACTIVE_STATUSES, TRANSITION_LABELS, TRANSITIONS, Light, MatterStatus
 from twincity.matters.filtersets import MatterFilterSet
 from twincity.matters.health import explain
 from twincity.matters.models import Matter, MatterOwner, MatterSide, Milestone, ProgressReport
@@ -44,6 +45,7 @@ def _message_of(exc: ValidationError | PermissionDenied) -> str:
 def list_queryset():
     return (
         Matter.objects.with_light()
+        .defer("search_document", "goal", "description")  # long text no list shows
         .select_related("field", "year_list")
         .prefetch_related(Prefetch("owners", queryset=MatterOwner.objects.select_related("organisation")))
     )
@@ -52,29 +54,22 @@ def list_queryset():
 # ---------------------------------------------------------------------------------------------- dashboard
 
 
-@login_required
-def dashboard(request, pk: int):
-    """The partnership at a glance: counts by status, light, field and side; what is overdue and due soon."""
-    partnership = restricted_object(request, Partnership.objects.filter(archived_at__isnull=True), pk=pk)
-    today = timezone.localdate()
-    years = list(partnership.matter_lists.order_by("-year").values_list("year", flat=True))
-    try:
-        year = int(
-            request.GET.get("year") or (today.year if today.year in years else (years[0] if years else today.year))
-        )
-    except ValueError:
-        year = today.year
-    matters = Matter.objects.restrict(request.user).filter(
-        partnership=partnership, year_list__year=year, archived_at__isnull=True
-    )
-    with_light = matters.annotate(light=light_expression(today))
-    by_status = dict(matters.values_list("status").annotate(n=Count("pk")).order_by())
-    by_light = dict(with_light.values_list("light").annotate(n=Count("pk")).order_by())
-    by_field_rows = (
-        with_light.values("field__name", "field__name_en", "field__order", "light")
+def _dashboard_figures(partnership, year: int, today: dt.date, user, is_en: bool, link) -> dict:
+    """The dashboard's counts, lists and chart options for one partnership and year, as plain data."""
+    matters = Matter.objects.restrict(user).filter(partnership=partnership, year=year, archived_at__isnull=True)
+    # One pass over the year's matters gives the counts by status, light and field.
+    by_status: dict[str, int] = {}
+    by_light: dict[str, int] = {}
+    by_field_rows = []
+    for row in (
+        matters.annotate(light=light_expression(today))
+        .values("status", "light", "field__name", "field__name_en", "field__order")
         .annotate(n=Count("pk"))
         .order_by("field__order")
-    )
+    ):
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+        by_light[row["light"]] = by_light.get(row["light"], 0) + row["n"]
+        by_field_rows.append(row)
     sides = partnership.sides()
     side_rows = {
         row["region"]: row
@@ -83,29 +78,25 @@ def dashboard(request, pk: int):
         .annotate(n=Count("matter", distinct=True), avg=Avg("percent_complete"))
         .order_by()
     }
-    lead_rows = dict(
-        MatterOwner.objects.filter(matter__in=matters, role="lead")
+    # Per side: open milestones past their date, the clearest sign of a lagging half.
+    overdue_steps = dict(
+        Milestone.objects.filter(
+            matter__in=matters, archived_at__isnull=True, done_date__isnull=True, due_date__lt=today
+        )
         .values_list("side")
-        .annotate(n=Count("matter", distinct=True))
+        .annotate(n=Count("pk"))
         .order_by()
     )
     soon = today + dt.timedelta(days=30)
-    base = list_queryset().filter(pk__in=matters.values("pk"))
-    overdue = base.filter(light=Light.RED).order_by("due_date", "code")[:10]
-    due_soon = (
-        base.filter(status__in=[MatterStatus.APPROVED, MatterStatus.IN_PROGRESS])
-        .filter(Q(due_date__range=(today, soon)) | Q(next_milestone_due__range=(today, soon)))
-        .order_by("due_date", "code")[:10]
-    )
+    base = list_queryset().restrict(user).filter(partnership=partnership, year=year, archived_at__isnull=True)
+    running = base.filter(status__in=ACTIVE_STATUSES)
+    # Red written as plain conditions (not the CASE), so that the (year_list, due_date) index serves it.
+    overdue = running.filter(Q(due_date__lt=today) | Q(next_milestone_due__lt=today)).order_by("due_date", "code")[:10]
+    due_soon = running.filter(Q(due_date__range=(today, soon)) | Q(next_milestone_due__range=(today, soon))).order_by(
+        "due_date", "code"
+    )[:10]
     awaiting = base.filter(completion_requested_at__isnull=False).exclude(status=MatterStatus.COMPLETED)[:10]
     total = sum(by_status.values())
-    list_url = reverse("matters:list")
-
-    def link(**params):
-        query = "&".join(f"{k}={v}" for k, v in {"partnership": partnership.pk, "year": year, **params}.items())
-        return f"{list_url}?{query}"
-
-    is_en = (request.LANGUAGE_CODE or "").startswith("en")
     fields: dict[str, dict[str, int]] = {}
     for row in by_field_rows:
         name = (row["field__name_en"] if is_en and row["field__name_en"] else row["field__name"]) or _("(no field)")
@@ -119,7 +110,7 @@ def dashboard(request, pk: int):
                 {
                     "type": "pie",
                     "radius": ["45%", "70%"],
-                    "label": {"formatter": "{b}\n{c}"},
+                    "label": {"formatter": "{c}"},
                     "data": [
                         {
                             "name": str(Light(lt).label),
@@ -152,7 +143,7 @@ def dashboard(request, pk: int):
             "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
             "legend": {"bottom": 0},
             "grid": {"left": 8, "right": 16, "top": 10, "bottom": 36, "containLabel": True},
-            "xAxis": {"type": "category", "data": list(fields)},
+            "xAxis": {"type": "category", "data": list(fields), "axisLabel": {"interval": 0, "rotate": 30}},
             "yAxis": {"type": "value", "minInterval": 1},
             "series": [
                 {
@@ -176,10 +167,10 @@ def dashboard(request, pk: int):
             ],
             "series": [
                 {
-                    "name": _("Matters it leads"),
+                    "name": _("Overdue milestones"),
                     "type": "bar",
-                    "itemStyle": {"color": "#3b6fb6"},
-                    "data": [lead_rows.get(s.pk, 0) for s in sides],
+                    "itemStyle": {"color": "#d93025"},
+                    "data": [overdue_steps.get(s.pk, 0) for s in sides],
                 },
                 {
                     "name": _("Average progress (%)"),
@@ -191,18 +182,79 @@ def dashboard(request, pk: int):
             ],
         },
     }
+    return {
+        "total": total,
+        "by_light": {lt: by_light.get(lt, 0) for lt in Light},
+        "by_status": [(st, by_status.get(st, 0)) for st in MatterStatus],
+        "overdue": _rows(overdue),
+        "due_soon": _rows(due_soon),
+        "awaiting": _rows(awaiting),
+        "charts": charts,
+    }
+
+
+def _rows(matters) -> list[dict]:
+    """Matters as the small lists of the dashboard show them (plain data, so that it can be cached)."""
+    return [
+        {
+            "pk": m.pk,
+            "code": m.code,
+            "title": m.title,
+            "light": m.light,
+            "get_status_display": str(m.get_status_display()),
+            "due_date": m.due_date,
+            "next_milestone_due": m.next_milestone_due,
+        }
+        for m in matters
+    ]
+
+
+@login_required
+def dashboard(request, pk: int):
+    """The partnership at a glance: counts by status, light, field and side; what is overdue and due soon."""
+    partnership = restricted_object(request, Partnership.objects.filter(archived_at__isnull=True), pk=pk)
+    today = timezone.localdate()
+    years = list(partnership.matter_lists.order_by("-year").values_list("year", flat=True))
+    try:
+        year = int(
+            request.GET.get("year") or (today.year if today.year in years else (years[0] if years else today.year))
+        )
+    except ValueError:
+        year = today.year
+    is_en = (request.LANGUAGE_CODE or "").startswith("en")
+    list_url = reverse("matters:list")
+
+    def link(**params):
+        query = "&".join(f"{k}={v}" for k, v in {"partnership": partnership.pk, "year": year, **params}.items())
+        return f"{list_url}?{query}"
+
+    # Every member of a partnership reads all of its matters (docs/permissions.md), so the figures are the
+    # same for everyone who may open this page: they are cached per partnership, year, day and language,
+    # and the key carries a signature of the data, so any change to a matter shows at once.
+    signature = Matter.objects.filter(partnership=partnership, year=year).aggregate(
+        n=Count("pk"), changed=Max("last_updated")
+    )
+    fields_changed = partnership.fields.aggregate(changed=Max("last_updated"))["changed"]
+    parts = (
+        partnership.pk,
+        year,
+        today.isoformat(),
+        "en" if is_en else "zh",
+        signature["n"],
+        signature["changed"].isoformat() if signature["changed"] else "-",
+        fields_changed.isoformat() if fields_changed else "-",
+    )
+    key = "dashboard:" + ":".join(str(p) for p in parts)
+    figures = cache.get(key)
+    if figures is None:
+        figures = _dashboard_figures(partnership, year, today, request.user, is_en, link)
+        cache.set(key, figures, 24 * 3600)
     context = {
         "nav": "dashboard",
         "partnership": partnership,
         "year": year,
         "years": sorted(set(years) | {today.year}, reverse=True),
-        "total": total,
-        "by_light": {lt: by_light.get(lt, 0) for lt in Light},
-        "by_status": [(s, by_status.get(s, 0)) for s in MatterStatus],
-        "overdue": overdue,
-        "due_soon": due_soon,
-        "awaiting": awaiting,
-        "charts": charts,
+        **figures,
         "link_red": link(light="red"),
         "link_yellow": link(light="yellow"),
         "link_green": link(light="green"),
@@ -334,7 +386,7 @@ def matter_detail(request, pk: int):
     report_sides = [s for s in sides if s.pk in side_records and _may_report_for(user, matter, s)]
     matter_ct = ContentType.objects.get_for_model(Matter)
     history = ObjectChange.objects.for_object(matter)[:200]
-    events = AuditEvent.objects.filter(object_type=matter_ct, object_id=matter.pk)[:100]
+    events = AuditEvent.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("user")[:100]
     journal = JournalEntry.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("author")[:100]
     transitions = [
         (to, TRANSITION_LABELS[to])
@@ -658,11 +710,14 @@ def my_work(request):
     )
     stale_since = today - dt.timedelta(days=30)
     needs_report = matters.exclude(sides__last_reported_on__gte=stale_since).distinct()[:50]
+    from twincity.meetings.services import actions_for_my_work  # meetings builds on matters, not the reverse
+
     context = {
         "nav": "mywork",
         "matters": matters[:100],
         "milestones": milestones,
         "needs_report": needs_report,
+        "meeting_actions": actions_for_my_work(user, today)[:100],
         "today": today,
     }
     return render(request, "matters/my_work.html", context)

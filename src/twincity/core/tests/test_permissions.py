@@ -48,7 +48,9 @@ def scene(world):
         attachment = attach(report, upload, user=office, partnership_id=world.partnership.pk)
     other = build_world(code_prefix="X")
     other_matter = make_matter(other, title="别的合作机制的事项")
+    meeting = _meeting_scene(world)
     return {
+        **meeting,
         "world": world,
         "matter": matter,
         "milestone": ms_lj,
@@ -57,6 +59,46 @@ def scene(world):
         "other": other,
         "other_matter": other_matter,
     }
+
+
+def _meeting_scene(w):
+    """A joint meeting: session 1 hosted by Tianfu (agenda published, a decision whose action a Tianfu
+    unit owns), session 2 by Liangjiang (planned), and a Tianfu proposal in the backlog."""
+    from twincity.meetings import services as meeting_services
+    from twincity.meetings.choices import OutcomeKind
+
+    office = w.users["office"]
+    today = dt.date.today()
+    with acting(office):
+        series = meeting_services.create_series(partnership=w.partnership, user=office, name="联席会议")
+        first = meeting_services.add_session(series, user=office, starts_at=_at(today - dt.timedelta(days=20)))
+        second = meeting_services.add_session(series, user=office, starts_at=_at(today + dt.timedelta(days=10)))
+        meeting_services.add_item(first, user=office, title="合作事项推进情况", side=w.tf)
+        meeting_services.publish_agenda(first, user=office)
+        outcome = meeting_services.record_outcome(
+            first,
+            user=office,
+            kind=OutcomeKind.DECISION,
+            text="同意",
+            action=meeting_services.ActionSpec(title="报送方案", due_date=today, owners=[w.tf_dept]),
+        )
+        attendance = meeting_services.record_attendance(first, user=office, side=w.tf, name="王主任")
+    proposal = meeting_services.propose_item(series, user=w.users["tf-coord"], title="天府提议", side=w.tf)
+    return {
+        "series": series,
+        "session": first,
+        "next_session": second,
+        "outcome": outcome,
+        "meeting_action": outcome.actions.get(),
+        "attendance": attendance,
+        "proposal": proposal,
+    }
+
+
+def _at(day):
+    from django.utils import timezone
+
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30)))
 
 
 def pages(s):
@@ -83,11 +125,48 @@ def pages(s):
         ),
         "regions:organisation_add": (reverse("regions:organisation_add", args=[p]), EDITORS),
         "regions:settings": (reverse("regions:settings", args=[p]), {"office"}),
+        "regions:unit_options": (reverse("regions:unit_options") + f"?partnership={p}", MEMBERS),
         "audit:log": (reverse("audit:log"), AUDITORS),
         "core:attachment": (reverse("core:attachment", args=[s["attachment"].pk]), MEMBERS),
         "profile": (reverse("profile"), EVERYONE),
         "password_change": (reverse("password_change"), EVERYONE),
         "password_change_done": (reverse("password_change_done"), EVERYONE),
+        "meetings:index": (reverse("meetings:index") + f"?partnership={p}", MEMBERS),
+        "meetings:actions": (reverse("meetings:actions") + f"?partnership={p}", MEMBERS),
+        "meetings:series": (reverse("meetings:series", args=[s["series"].pk]), MEMBERS),
+        "meetings:series_add": (reverse("meetings:series_add") + f"?partnership={p}", {"office"}),
+        "meetings:series_edit": (reverse("meetings:series_edit", args=[s["series"].pk]), {"office"}),
+        "meetings:propose": (
+            reverse("meetings:propose", args=[s["series"].pk]),
+            {"office", "tf-coord", "lj-coord", "tf-unit", "lj-unit"},
+        ),
+        "meetings:session": (reverse("meetings:session", args=[s["session"].pk]), MEMBERS),
+        "meetings:session_edit": (reverse("meetings:session_edit", args=[s["session"].pk]), {"office", "tf-coord"}),
+        "meetings:reschedule": (
+            reverse("meetings:reschedule", args=[s["next_session"].pk]),
+            {"office", "lj-coord"},
+        ),
+        "meetings:cancel": (reverse("meetings:cancel", args=[s["next_session"].pk]), {"office", "lj-coord"}),
+        "meetings:item_edit": (reverse("meetings:item_edit", args=[s["proposal"].pk]), {"office", "tf-coord"}),
+        "meetings:outcome_edit": (reverse("meetings:outcome_edit", args=[s["outcome"].pk]), {"office", "tf-coord"}),
+        "meetings:action": (reverse("meetings:action", args=[s["meeting_action"].pk]), MEMBERS),
+        "meetings:action_edit": (
+            reverse("meetings:action_edit", args=[s["meeting_action"].pk]),
+            {"office", "tf-coord"},
+        ),
+        # The papers render PDFs/.docx: their access (members 200, outsiders 404) is walked in
+        # meetings/tests/test_documents.py, where a render is affordable.
+        "meetings:pack_pdf": (reverse("meetings:pack_pdf", args=[s["session"].pk]), None),
+        "meetings:minutes_pdf": (reverse("meetings:minutes_pdf", args=[s["session"].pk]), None),
+        "meetings:minutes_docx": (reverse("meetings:minutes_docx", args=[s["session"].pk]), None),
+        # Notifications and calendar addresses are personal: every signed-in person has their own pages;
+        # one person's notification is a 404 to anyone else (notifications/tests), and the calendar feeds
+        # open by their secret address without a sign-in (meetings/tests/test_calendars.py).
+        "notifications:list": (reverse("notifications:list"), EVERYONE),
+        "notifications:calendar": (reverse("notifications:calendar"), EVERYONE),
+        "notifications:open": (None, None),
+        "notifications:feed": (None, None),
+        "notifications:series_feed": (None, None),
         "login": (reverse("login"), None),
         "logout": (None, None),
         "healthz": (reverse("healthz"), None),
@@ -108,6 +187,41 @@ def actions(s):
         "matters:archive": (reverse("matters:archive", args=[m.pk]), EDITORS),
         "matters:add_note": (reverse("matters:add_note", args=[m.pk]), MEMBERS),
         "matters:bulk_status": (reverse("matters:bulk_status"), EVERYONE),
+        "notifications:mark_read": (None, set()),  # the notification's owner only (notifications/tests)
+        "notifications:mark_all_read": (reverse("notifications:mark_all_read"), EVERYONE),
+        "notifications:calendar_issue": (reverse("notifications:calendar_issue"), EVERYONE),
+        "notifications:calendar_revoke": (reverse("notifications:calendar_revoke"), EVERYONE),
+        # Meetings: the session's host side (Tianfu for session 1, Liangjiang for session 2) and the office.
+        "meetings:generate": (reverse("meetings:generate", args=[s["series"].pk]), {"office"}),
+        "meetings:session_add": (reverse("meetings:session_add", args=[s["series"].pk]), {"office"}),
+        "meetings:held": (reverse("meetings:held", args=[s["session"].pk]), {"office", "tf-coord"}),
+        "meetings:add_proposals": (
+            reverse("meetings:add_proposals", args=[s["next_session"].pk]),
+            {"office", "lj-coord"},
+        ),
+        "meetings:add_item": (reverse("meetings:add_item", args=[s["next_session"].pk]), {"office", "lj-coord"}),
+        "meetings:schedule_item": (
+            reverse("meetings:schedule_item", args=[s["next_session"].pk]),
+            {"office", "lj-coord"},
+        ),
+        "meetings:publish": (reverse("meetings:publish", args=[s["next_session"].pk]), {"office", "lj-coord"}),
+        "meetings:attendance_add": (reverse("meetings:attendance_add", args=[s["session"].pk]), {"office", "tf-coord"}),
+        "meetings:attendance_remove": (
+            reverse("meetings:attendance_remove", args=[s["attendance"].pk]),
+            {"office", "tf-coord"},
+        ),
+        "meetings:outcome_add": (reverse("meetings:outcome_add", args=[s["session"].pk]), {"office", "tf-coord"}),
+        "meetings:summary": (reverse("meetings:summary", args=[s["session"].pk]), {"office", "tf-coord"}),
+        "meetings:confirm": (reverse("meetings:confirm", args=[s["session"].pk]), {"office", "tf-coord", "lj-coord"}),
+        "meetings:lock": (reverse("meetings:lock", args=[s["session"].pk]), {"office", "tf-coord"}),
+        "meetings:amend": (reverse("meetings:amend", args=[s["session"].pk]), {"office", "tf-coord"}),
+        "meetings:item_move": (reverse("meetings:item_move", args=[s["proposal"].pk]), set()),
+        "meetings:item_remove": (reverse("meetings:item_remove", args=[s["proposal"].pk]), set()),
+        "meetings:item_withdraw": (reverse("meetings:item_withdraw", args=[s["proposal"].pk]), {"office", "tf-coord"}),
+        "meetings:action_step": (
+            reverse("meetings:action_step", args=[s["meeting_action"].pk, "acknowledge"]),
+            {"office", "tf-coord", "tf-unit"},
+        ),
     }
 
 
@@ -266,3 +380,23 @@ def test_uploads_of_the_wrong_type_are_refused(client, scene):
         {"side": scene["world"].tf.pk, "period": "2020-07", "percent_complete": 50, "text": "进展", "files": [exe]},
     )
     assert m.reports.count() == 1
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_meeting_actions_are_a_404_for_whoever_may_not_take_them(client, scene, persona):
+    """Each POST of the meetings, sent by someone outside its allowed set, changes nothing and says 404."""
+    from twincity.meetings.models import ActionItem, Session
+
+    client.force_login(scene["world"].users[persona])
+    for name, (url, allowed) in actions(scene).items():
+        if not name.startswith("meetings:") or persona in allowed:
+            continue
+        if name == "meetings:action_step":
+            continue  # readers reach the action's page; the service refuses the step (tested below)
+        assert client.post(url, {}).status_code == 404, f"{persona} POST {name}"
+    assert not Session.objects.get(pk=scene["next_session"].pk).agenda_frozen
+    if persona not in {"office", "tf-coord", "tf-unit"}:
+        step = actions(scene)["meetings:action_step"][0]
+        response = client.post(step, {"text": ""})
+        assert response.status_code in (302, 404)
+        assert ActionItem.objects.get(pk=scene["meeting_action"].pk).status == "assigned"

@@ -105,5 +105,17 @@ def test_regions_are_read_only_over_the_api(api_as, world):
 
 def test_the_api_root_lists_every_endpoint_for_a_signed_in_user(api_as, world, client):
     body = api_as("leader").get("/api/").json()
-    assert set(body) == {"partnerships", "regions", "organisations", "matters", "milestones", "progress-reports"}
+    assert set(body) == {
+        "partnerships",
+        "regions",
+        "organisations",
+        "matters",
+        "milestones",
+        "progress-reports",
+        "meeting-series",
+        "sessions",
+        "agenda-items",
+        "outcomes",
+        "actions",
+    }
     assert client.get("/api/").status_code in (401, 403)

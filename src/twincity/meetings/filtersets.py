@@ -1,0 +1,118 @@
+"""One FilterSet per model, shared by the list pages and the API."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from twincity.core import search
+from twincity.core.filtersets import StyledFilterSet
+from twincity.meetings.choices import ActionLight, ActionStatus, ItemStatus, OutcomeKind, SeriesKind, SessionStatus
+from twincity.meetings.models import ActionItem, AgendaItem, MeetingSeries, Outcome, Session
+from twincity.meetings.querysets import action_light_expression
+from twincity.regions.models import Organisation, Partnership, Region
+
+
+def _visible(model):
+    """A queryset callable for a choice filter: only what the requesting user may see."""
+
+    def choices(request):
+        user = getattr(request, "user", None)
+        return model.objects.restrict(user).active().distinct()
+
+    return choices
+
+
+class MeetingSeriesFilterSet(StyledFilterSet):
+    partnership = django_filters.ModelChoiceFilter(queryset=_visible(Partnership), label=_("Partnership"))
+    kind = django_filters.MultipleChoiceFilter(choices=SeriesKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = MeetingSeries
+        fields = ["partnership", "kind"]
+
+
+class SessionFilterSet(StyledFilterSet):
+    partnership = django_filters.ModelChoiceFilter(queryset=_visible(Partnership), label=_("Partnership"))
+    series = django_filters.ModelChoiceFilter(queryset=_visible(MeetingSeries), label=_("Series"))
+    host = django_filters.ModelChoiceFilter(queryset=_visible(Region), label=_("Host side"))
+    status = django_filters.MultipleChoiceFilter(choices=SessionStatus.choices, label=_("Status"))
+    after = django_filters.DateFilter(
+        field_name="starts_at__date", lookup_expr="gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    before = django_filters.DateFilter(
+        field_name="starts_at__date",
+        lookup_expr="lte",
+        label=_("Until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Session
+        fields = ["partnership", "series", "host", "status"]
+
+
+class AgendaItemFilterSet(StyledFilterSet):
+    series = django_filters.ModelChoiceFilter(queryset=_visible(MeetingSeries), label=_("Series"))
+    session = django_filters.NumberFilter(field_name="session_id", label=_("Session"))
+    status = django_filters.MultipleChoiceFilter(choices=ItemStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = AgendaItem
+        fields = ["series", "session", "status"]
+
+
+class OutcomeFilterSet(StyledFilterSet):
+    session = django_filters.NumberFilter(field_name="session_id", label=_("Session"))
+    kind = django_filters.MultipleChoiceFilter(choices=OutcomeKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Outcome
+        fields = ["session", "kind"]
+
+
+class ActionFilterSet(StyledFilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+    partnership = django_filters.ModelChoiceFilter(queryset=_visible(Partnership), label=_("Partnership"))
+    series = django_filters.ModelChoiceFilter(
+        queryset=_visible(MeetingSeries), field_name="session__series", label=_("Series")
+    )
+    session = django_filters.NumberFilter(field_name="session_id", label=_("Session"))
+    status = django_filters.MultipleChoiceFilter(choices=ActionStatus.choices, label=_("Status"))
+    light = django_filters.MultipleChoiceFilter(choices=ActionLight.choices, method="filter_light", label=_("Light"))
+    open = django_filters.BooleanFilter(method="filter_open", label=_("Open"))
+    side = django_filters.ModelChoiceFilter(queryset=_visible(Region), method="filter_side", label=_("Side"))
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=_visible(Organisation), method="filter_organisation", label=_("Unit")
+    )
+    due_before = django_filters.DateFilter(
+        field_name="due_date", lookup_expr="lte", label=_("Due by"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = ActionItem
+        fields = ["q", "partnership", "series", "session", "status", "light", "side", "organisation"]
+
+    def filter_text(self, queryset, name, value):
+        return search.search(queryset, value)
+
+    def filter_light(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.alias(_light=action_light_expression()).filter(_light__in=value)
+
+    def filter_open(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.open() if value else queryset.exclude(pk__in=queryset.open().values("pk"))
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_side(self, queryset, name, value):
+        return queryset.filter(pk__in=ActionItem.owners.rel.related_model.objects.filter(side=value).values("action"))
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_organisation(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=ActionItem.owners.rel.related_model.objects.filter(organisation=value).values("action")
+        )

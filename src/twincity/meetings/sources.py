@@ -1,0 +1,211 @@
+"""Where the standing items of an agenda come from: a registry of agenda sources.
+
+Each source looks at the state of the work and proposes items for a session. The meetings app
+registers the sources it knows (matters turned red since the last session, matters awaiting a
+decision, actions still open); other apps add theirs from their ``AppConfig.ready()``::
+
+    from twincity.meetings.sources import AgendaSource, register
+
+    class EndorsementSource(AgendaSource):
+        key = "petition_endorsement"
+        label = _("Joint request awaiting endorsement")
+
+        def proposals(self, session, since, today):
+            return [Proposal(key=f"{self.key}:{p.pk}", source=self.key, title=..., obj=p) for p in ...]
+
+    register(EndorsementSource())
+
+A proposal is only a suggestion: the host's secretariat accepts it onto the agenda (``add_proposals``),
+except open actions, which return on the next agenda by themselves when it is published.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from twincity.meetings.choices import ItemSource
+
+
+@dataclass
+class Proposal:
+    """An item the system suggests for a session's agenda."""
+
+    key: str
+    source: str
+    title: str
+    reason: str = ""
+    matter: object | None = None
+    action: object | None = None
+    obj: object | None = None
+    side_id: int | None = None
+    presenter: str = ""
+    duration_minutes: int = 5
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def source_label(self) -> str:
+        return label(self.source)
+
+
+class AgendaSource:
+    key: str = ""
+    label = ""
+    order: int = 100
+
+    def proposals(self, session, since: dt.date | None, today: dt.date) -> list[Proposal]:
+        raise NotImplementedError
+
+
+SOURCES: dict[str, AgendaSource] = {}
+
+
+def register(source: AgendaSource) -> AgendaSource:
+    if not source.key:
+        raise ValueError("An agenda source needs a key")
+    SOURCES[source.key] = source
+    return source
+
+
+def label(key: str) -> str:
+    if key in SOURCES:
+        return str(SOURCES[key].label)
+    try:
+        return str(ItemSource(key).label)
+    except ValueError:
+        return key
+
+
+def _matters(session):
+    from twincity.matters.models import Matter
+
+    return Matter.objects.filter(partnership_id=session.partnership_id, archived_at__isnull=True)
+
+
+def _lead_side(matter) -> int | None:
+    leads = [o for o in matter.owners.all() if o.role == "lead"]
+    return leads[0].side_id if leads else None
+
+
+class RedMatters(AgendaSource):
+    """Matters whose light turned red since the last session (all red matters before the first one)."""
+
+    key = ItemSource.RED_MATTER
+    label = gettext_lazy("Matter turned red")
+    order = 10
+
+    def proposals(self, session, since, today):
+        from twincity.matters.choices import Light
+
+        matters = _matters(session).light_is(Light.RED, today)
+        if since is not None:
+            # Red means a due date or the next milestone has passed; "since" means none passed before.
+            matters = matters.filter(Q(due_date__isnull=True) | Q(due_date__gte=since)).filter(
+                Q(next_milestone_due__isnull=True) | Q(next_milestone_due__gte=since)
+            )
+        result = []
+        for matter in matters.prefetch_related("owners").order_by("code")[:200]:
+            passed = [d for d in (matter.due_date, matter.next_milestone_due) if d and d < today]
+            result.append(
+                Proposal(
+                    key=f"{self.key}:{matter.pk}",
+                    source=self.key,
+                    title=_("Red matter %(code)s %(title)s") % {"code": matter.code, "title": matter.title},
+                    reason=_("Overdue since %(date)s") % {"date": min(passed).isoformat()} if passed else "",
+                    matter=matter,
+                    side_id=_lead_side(matter),
+                    duration_minutes=10,
+                )
+            )
+        return result
+
+
+class MattersAwaitingDecision(AgendaSource):
+    """Matters the meeting must decide on: completion reported, proposed, suspended, or left on last year's list."""
+
+    key = ItemSource.AWAITING_DECISION
+    label = gettext_lazy("Matter awaiting a decision")
+    order = 20
+
+    def proposals(self, session, since, today):
+        from twincity.matters.choices import CLOSED_STATUSES, MatterStatus
+
+        matters = (
+            _matters(session)
+            .filter(
+                Q(completion_requested_at__isnull=False, status__in=[MatterStatus.APPROVED, MatterStatus.IN_PROGRESS])
+                | Q(status__in=[MatterStatus.PROPOSED, MatterStatus.SUSPENDED])
+                | (Q(year_list__year__lt=today.year) & ~Q(status__in=CLOSED_STATUSES))
+            )
+            .select_related("year_list")
+            .prefetch_related("owners")
+            .order_by("year_list__year", "code")[:200]
+        )
+        result = []
+        for matter in matters:
+            if matter.completion_requested_at and matter.status not in CLOSED_STATUSES:
+                why = _("Completion reported: confirm it")
+            elif matter.status == MatterStatus.PROPOSED:
+                why = _("Proposed: approve it")
+            elif matter.status == MatterStatus.SUSPENDED:
+                why = _("Suspended: resume or cancel it")
+            else:
+                why = _("Unfinished on the %(year)s list: roll it over") % {"year": matter.year_list.year}
+            result.append(
+                Proposal(
+                    key=f"{self.key}:{matter.pk}",
+                    source=self.key,
+                    title=_("Decide on %(code)s %(title)s") % {"code": matter.code, "title": matter.title},
+                    reason=why,
+                    matter=matter,
+                    side_id=_lead_side(matter),
+                    duration_minutes=5,
+                )
+            )
+        return result
+
+
+class OpenActions(AgendaSource):
+    """Actions decided at earlier sessions of the series and not yet verified: carried forward."""
+
+    key = ItemSource.OPEN_ACTION
+    label = gettext_lazy("Open action carried forward")
+    order = 30
+
+    def proposals(self, session, since, today):
+        from twincity.meetings.models import ActionItem
+
+        actions = (
+            ActionItem.objects.open()
+            .filter(session__series_id=session.series_id, session__starts_at__lt=session.starts_at)
+            .exclude(session=session)
+            .select_related("session")
+            .prefetch_related("owners__organisation")
+            .order_by("due_date", "pk")
+        )
+        result = []
+        for action in actions:
+            owners = "、".join(o.organisation.display_name for o in action.owners.all())
+            result.append(
+                Proposal(
+                    key=f"{self.key}:{action.pk}",
+                    source=self.key,
+                    title=_("Action %(code)s %(title)s") % {"code": action.code, "title": action.title},
+                    reason=_("%(status)s, due %(date)s; owners: %(owners)s")
+                    % {"status": action.get_status_display(), "date": action.due_date.isoformat(), "owners": owners},
+                    action=action,
+                    matter=None,
+                    side_id=next((o.side_id for o in action.owners.all()), None),
+                    duration_minutes=5,
+                )
+            )
+        return result
+
+
+register(RedMatters())
+register(MattersAwaitingDecision())
+register(OpenActions())

@@ -1,0 +1,233 @@
+"""The meeting pages as the office's people use them, with the query counts of the lists held constant."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from twincity.audit.context import acting
+from twincity.meetings import services
+from twincity.meetings.choices import ActionStatus, ItemSource, SessionStatus
+from twincity.meetings.models import ActionItem, Session
+from twincity.meetings.tests.helpers import add_session, decide_action, make_series, publish
+from twincity.testing import make_matter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def meeting(world):
+    today = timezone.localdate()
+    series = make_series(world)
+    first = add_session(world, series, today - dt.timedelta(days=30))
+    second = add_session(world, series, today + dt.timedelta(days=2))
+    publish(world, first)
+    action = decide_action(world, first, owners=[world.tf_dept], due=today + dt.timedelta(days=20))
+    return {"series": series, "first": first, "second": second, "action": action}
+
+
+def test_every_member_reads_the_meetings_and_the_outsider_gets_404(client_as, meeting):
+    for persona in ("office", "tf-coord", "lj-coord", "tf-unit", "lj-unit", "leader", "auditor"):
+        client = client_as(persona)
+        assert client.get(reverse("meetings:index")).status_code == 200
+        assert client.get(reverse("meetings:session", args=[meeting["second"].pk])).status_code == 200
+        assert client.get(reverse("meetings:action", args=[meeting["action"].pk])).status_code == 200
+    client = client_as("outsider")
+    for url in (
+        reverse("meetings:index"),
+        reverse("meetings:actions"),
+        reverse("meetings:series", args=[meeting["series"].pk]),
+        reverse("meetings:session", args=[meeting["second"].pk]),
+        reverse("meetings:action", args=[meeting["action"].pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+
+
+def test_the_host_secretariat_sees_the_proposals_and_the_other_side_does_not(client_as, meeting, world):
+    # The second session is hosted by Liangjiang (rotation: Tianfu first).
+    assert meeting["second"].host == world.lj
+    page = client_as("lj-coord").get(reverse("meetings:session", args=[meeting["second"].pk])).content.decode()
+    assert 'id="proposals"' in page and 'id="publish-agenda"' in page
+    assert meeting["action"].title in page  # the open action is proposed and shown with its history
+    other = client_as("tf-coord").get(reverse("meetings:session", args=[meeting["second"].pk])).content.decode()
+    assert 'id="proposals"' not in other and 'id="publish-agenda"' not in other
+
+
+def test_publishing_through_the_page_carries_the_open_action_forward(client_as, meeting):
+    client = client_as("lj-coord")
+    second = meeting["second"]
+    response = client.post(
+        reverse("meetings:add_item", args=[second.pk]), {"title": "两江议题", "duration_minutes": 15}
+    )
+    assert response.status_code == 302
+    response = client.post(reverse("meetings:publish", args=[second.pk]))
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert second.agenda_frozen
+    assert second.items.filter(source=ItemSource.OPEN_ACTION, action=meeting["action"]).exists()
+
+
+def test_the_other_side_cannot_publish_or_cancel_the_hosts_session(client_as, meeting):
+    client = client_as("tf-coord")
+    second = meeting["second"]
+    assert client.post(reverse("meetings:publish", args=[second.pk])).status_code == 404
+    assert client.post(reverse("meetings:cancel", args=[second.pk]), {"reason": "x", "version": 1}).status_code == 404
+    second.refresh_from_db()
+    assert not second.agenda_frozen and second.status == SessionStatus.PLANNED
+
+
+def test_a_cancellation_through_the_page_says_who_hosts_next(client_as, meeting, world):
+    third = add_session(world, meeting["series"], timezone.localdate() + dt.timedelta(days=40))
+    assert third.host == world.tf
+    client = client_as("lj-coord")
+    second = meeting["second"]
+    response = client.post(
+        reverse("meetings:cancel", args=[second.pk]), {"reason": "防汛", "version": second.version}, follow=True
+    )
+    body = response.content.decode()
+    assert "两江" in body
+    third.refresh_from_db()
+    assert third.host == world.lj
+
+
+def test_the_unit_contact_acknowledges_and_reports_done_and_the_office_verifies(client_as, meeting):
+    action = meeting["action"]
+    unit = client_as("tf-unit")
+    assert unit.post(reverse("meetings:action_step", args=[action.pk, "acknowledge"]), {"text": ""}).status_code == 302
+    unit.post(reverse("meetings:action_step", args=[action.pk, "done"]), {"text": "已印发"})
+    action.refresh_from_db()
+    assert action.status == ActionStatus.REPORTED_DONE
+    unit.post(reverse("meetings:action_step", args=[action.pk, "verify"]), {"text": ""})
+    action.refresh_from_db()
+    assert action.status == ActionStatus.REPORTED_DONE  # a unit does not verify its own work
+    client_as("office").post(reverse("meetings:action_step", args=[action.pk, "verify"]), {"text": "核实"})
+    action.refresh_from_db()
+    assert action.status == ActionStatus.VERIFIED
+
+
+def test_the_other_sides_unit_cannot_touch_the_action(client_as, meeting):
+    action = meeting["action"]
+    client = client_as("lj-unit")
+    response = client.post(reverse("meetings:action_step", args=[action.pk, "acknowledge"]), {"text": ""}, follow=True)
+    assert response.status_code == 200
+    action.refresh_from_db()
+    assert action.status == ActionStatus.ASSIGNED
+    page = client.get(reverse("meetings:action", args=[action.pk])).content.decode()
+    assert 'data-step="acknowledge"' not in page
+
+
+def test_the_owner_sees_the_action_in_my_work(client_as, meeting):
+    body = client_as("tf-unit").get(reverse("matters:my_work")).content.decode()
+    assert meeting["action"].title in body
+    other = client_as("lj-unit").get(reverse("matters:my_work")).content.decode()
+    assert meeting["action"].title not in other
+
+
+def test_a_decision_recorded_on_the_page_creates_the_action(client_as, meeting, world):
+    first = meeting["first"]
+    client = client_as("office")
+    response = client.post(
+        reverse("meetings:outcome_add", args=[first.pk]),
+        {
+            "kind": "decision",
+            "text": "同意共建平台",
+            "creates_action": "on",
+            "action_title": "制定平台方案",
+            "owners": [world.lj_dept.pk],
+            "due_date": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    action = ActionItem.objects.get(title="制定平台方案")
+    assert action.outcome.number == 2 and list(action.owners.values_list("organisation", flat=True)) == [
+        world.lj_dept.pk
+    ]
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_session_list_takes_the_same_number_of_queries_for_3_or_30_sessions(client_as, world):
+    series = make_series(world)
+    start = timezone.localdate()
+    for i in range(3):
+        add_session(world, series, start + dt.timedelta(days=7 * i))
+    client = client_as("tf-unit")
+    url = reverse("meetings:index")
+    few = _count(client, url)
+    for i in range(3, 30):
+        add_session(world, series, start + dt.timedelta(days=7 * i))
+    assert Session.objects.count() == 30
+    assert _count(client, url) == few
+
+
+def test_the_action_list_takes_the_same_number_of_queries_for_2_or_20_actions(client_as, world):
+    today = timezone.localdate()
+    series = make_series(world)
+    session = add_session(world, series, today)
+    publish(world, session)
+    for i in range(2):
+        decide_action(world, session, owners=[world.tf_dept, world.lj_dept], due=today + dt.timedelta(days=i + 1))
+    client = client_as("tf-coord")
+    url = reverse("meetings:actions")
+    few = _count(client, url)
+    for i in range(2, 20):
+        decide_action(world, session, owners=[world.tf_dept, world.lj_dept], due=today + dt.timedelta(days=i + 1))
+    assert _count(client, url) == few
+
+
+def test_the_session_page_shows_the_red_matter_proposal(client_as, world):
+    today = timezone.localdate()
+    series = make_series(world)
+    session = add_session(world, series, today + dt.timedelta(days=3))
+    make_matter(
+        world,
+        title="逾期的事项",
+        year=today.year,
+        due_date=today - dt.timedelta(days=2),
+        start_date=today - dt.timedelta(days=100),
+    )
+    body = client_as("office").get(reverse("meetings:session", args=[session.pk])).content.decode()
+    assert "逾期的事项" in body and 'data-proposal="red_matter:' in body
+
+
+def test_pages_speak_english_too(client_as, meeting):
+    client = client_as("office")
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("meetings:session", args=[meeting["first"].pk]), headers={"Accept-Language": "en"})
+    assert "Agenda" in body.content.decode()
+
+
+def test_an_ad_hoc_series_is_set_up_by_the_office_only(client_as, world):
+    data = {
+        "kind": "leading_group",
+        "name": "领导小组会议",
+        "cadence": "ad_hoc",
+        "day_rule": "nth_weekday",
+        "week_of_month": 3,
+        "weekday": 4,
+        "day_of_month": 15,
+        "default_time": "09:30",
+        "default_duration_minutes": 90,
+        "first_number": 1,
+        "action_near_days": 7,
+        "action_feedback_days": 14,
+        "version": 0,
+    }
+    url = reverse("meetings:series_add") + f"?partnership={world.partnership.pk}"
+    assert client_as("tf-coord").post(url, data).status_code == 404
+    response = client_as("office").post(url, data)
+    assert response.status_code == 302
+    with acting(world.users["office"]):
+        series = world.partnership.meeting_series.get(name="领导小组会议")
+        session = services.add_session(
+            series, user=world.users["office"], starts_at=timezone.now() + dt.timedelta(days=3)
+        )
+    assert session.number == 1

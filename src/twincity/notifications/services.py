@@ -1,0 +1,142 @@
+"""Writes of the notifications app: in-app messages, reminders sent exactly once, calendar addresses.
+
+``deliver`` is the one way a reminder leaves the system. Each (reminder, recipient, channel) gets a
+``ReminderLog`` row whose unique key is written in the same transaction as the message: when the row
+exists the message was sent and is not sent again; when sending fails the transaction rolls back, the
+row disappears and the next run tries again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from twincity.audit.services import log_event
+from twincity.notifications.choices import Channel
+from twincity.notifications.models import CalendarToken, Notification, ReminderLog
+
+
+@dataclass
+class Message:
+    """A reminder or notice, before it is addressed to anyone.
+
+    ``key`` names what the message is about and the period it belongs to (for example
+    ``action_overdue:action:12:2026-05-01``); the recipient and the channel are added per delivery.
+    """
+
+    kind: str
+    key: str
+    subject: str
+    body: str
+    url: str = ""
+    partnership_id: int | None = None
+    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+
+
+def absolute_url(path: str) -> str:
+    """A link for an e-mail: the site's public address (``TWINCITY_BASE_URL``) and the path."""
+    if not path or path.startswith(("http://", "https://")):
+        return path
+    base = getattr(settings, "TWINCITY_BASE_URL", "http://localhost:8000").rstrip("/")
+    return base + path
+
+
+def notify(user, *, kind: str, title: str, body: str = "", url: str = "", partnership_id: int | None = None):
+    """Put a message in the user's in-app notifications (not logged as a reminder: for one-off notices)."""
+    return Notification.objects.create(
+        user=user, kind=kind, title=title[:300], body=body, url=url[:500], partnership_id=partnership_id
+    )
+
+
+def _email(message: Message, user) -> EmailMessage:
+    prefix = getattr(settings, "TWINCITY_EMAIL_SUBJECT_PREFIX", "[双城办] ")
+    body = message.body
+    if message.url:
+        body = f"{body}\n\n{absolute_url(message.url)}"
+    email = EmailMessage(
+        subject=f"{prefix}{message.subject}",
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[user.email],
+    )
+    for name, content, mimetype in message.attachments:
+        email.attach(name, content, mimetype)
+    return email
+
+
+def deliver(message: Message, user, *, channels=(Channel.IN_APP, Channel.EMAIL)) -> list[str]:
+    """Send ``message`` to ``user`` on each channel not yet used for it; return the channels used now.
+
+    A user without an e-mail address gets the in-app message only. Safe to call any number of times.
+    """
+    sent = []
+    for channel in channels:
+        if channel == Channel.EMAIL and not user.email:
+            continue
+        key = f"{message.key}:u{user.pk}:{channel}"[:255]
+        try:
+            with transaction.atomic():
+                ReminderLog.objects.create(
+                    key=key,
+                    kind=message.kind,
+                    channel=channel,
+                    recipient=user,
+                    address=user.email if channel == Channel.EMAIL else "",
+                    partnership_id=message.partnership_id,
+                    subject=message.subject[:300],
+                )
+                if channel == Channel.IN_APP:
+                    notify(
+                        user,
+                        kind=message.kind,
+                        title=message.subject,
+                        body=message.body,
+                        url=message.url,
+                        partnership_id=message.partnership_id,
+                    )
+                else:
+                    # Sent inside the transaction: if the mail server refuses, the log row is rolled back
+                    # and the next run tries again.
+                    _email(message, user).send(fail_silently=False)
+        except IntegrityError:
+            continue  # sent before (by an earlier run, or by one running at the same time)
+        sent.append(channel)
+    return sent
+
+
+def already_sent(message: Message, user, channel: str = Channel.IN_APP) -> bool:
+    return ReminderLog.objects.filter(key=f"{message.key}:u{user.pk}:{channel}"[:255]).exists()
+
+
+def mark_read(notification: Notification, *, user) -> Notification:
+    if notification.user_id != user.pk:
+        raise PermissionError("not yours")
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def mark_all_read(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def issue_calendar_token(user) -> tuple[CalendarToken, str]:
+    """A new secret calendar address for ``user``; the addresses made before stop working."""
+    with transaction.atomic():
+        revoke_calendar_tokens(user, log=False)
+        token, secret = CalendarToken.issue(user)
+        log_event("calendar.address_issued", None, user=user, data={"user": user.pk, "hint": token.hint})
+    return token, secret
+
+
+def revoke_calendar_tokens(user, *, log: bool = True) -> int:
+    """Close every calendar address of ``user``: the feeds answer 404 from now on."""
+    count = CalendarToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if log and count:
+        log_event("calendar.address_revoked", None, user=user, data={"user": user.pk, "count": count})
+    return count

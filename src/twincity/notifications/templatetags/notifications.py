@@ -1,0 +1,13 @@
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def unread_notifications(user) -> int:
+    """How many notifications ``user`` has not read (for a badge in the navigation bar)."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    from twincity.notifications.models import Notification
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,0 +1,151 @@
+"""The person's own notifications and calendar addresses, and the calendar feeds those addresses open.
+
+Notifications and calendar addresses belong to one person: they are looked up by their owner, and
+another person's item is a 404. What a feed holds is decided by the meetings app through the access
+door, with the rights the address's owner has at the moment of the fetch.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from twincity.notifications import services
+from twincity.notifications.models import CalendarToken, Notification
+
+
+@login_required
+def notification_list(request):
+    """My notifications, newest first; ``?unread=1`` shows only those not yet read."""
+    qs = Notification.objects.filter(user=request.user).select_related("partnership")
+    only_unread = request.GET.get("unread") == "1"
+    if only_unread:
+        qs = qs.unread()
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    unread = Notification.objects.filter(user=request.user).unread().count()
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "only_unread": only_unread, "unread": unread, "nav": "notifications"},
+    )
+
+
+def _own(request, pk: int) -> Notification:
+    return get_object_or_404(Notification, pk=pk, user=request.user)
+
+
+@login_required
+@require_GET
+def open_notification(request, pk: int):
+    """Follow a notification's link, marking it read on the way."""
+    notification = services.mark_read(_own(request, pk), user=request.user)
+    target = notification.url
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def mark_read(request, pk: int):
+    services.mark_read(_own(request, pk), user=request.user)
+    if request.htmx:
+        return render(request, "notifications/list.html#row", {"n": _own(request, pk)})
+    return redirect(request.POST.get("next") or reverse("notifications:list"))
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    count = services.mark_all_read(request.user)
+    messages.success(request, _("%(count)s notifications marked as read.") % {"count": count})
+    return redirect("notifications:list")
+
+
+# ------------------------------------------------------------------------------------------------ calendars
+
+
+@login_required
+def calendar_settings(request):
+    """My calendar address: make a new one (shown once), or close it."""
+    token = CalendarToken.objects.active().filter(user=request.user).first()
+    secret = request.session.pop("tc_calendar_secret", None)
+    feed_url = request.build_absolute_uri(reverse("notifications:feed", args=[secret])) if secret else None
+    series = []
+    if secret:
+        from twincity.meetings.calendars import visible_series
+
+        series = [
+            (s, request.build_absolute_uri(reverse("notifications:series_feed", args=[secret, s.pk])))
+            for s in visible_series(request.user)
+        ]
+    return render(
+        request,
+        "notifications/calendar.html",
+        {"token": token, "feed_url": feed_url, "series_feeds": series, "nav": "notifications"},
+    )
+
+
+@login_required
+@require_POST
+def calendar_issue(request):
+    _token, secret = services.issue_calendar_token(request.user)
+    # Kept in the session for the one page that shows it, so that it never appears in a URL or a log.
+    request.session["tc_calendar_secret"] = secret
+    messages.success(request, _("A new calendar address was made. Earlier addresses no longer work."))
+    return redirect("notifications:calendar")
+
+
+@login_required
+@require_POST
+def calendar_revoke(request):
+    services.revoke_calendar_tokens(request.user)
+    messages.success(request, _("Your calendar address is closed: calendar programs using it get nothing more."))
+    return redirect("notifications:calendar")
+
+
+def _token_user(secret: str):
+    token = CalendarToken.lookup(secret)
+    if token is None:
+        raise Http404
+    # Once an hour is enough to know that an address is in use; no write on every poll.
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 3600:
+        CalendarToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def _ics_response(payload: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(payload, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def feed(request, secret: str):
+    """Every meeting session the address's owner may see (unknown or closed address: 404)."""
+    from twincity.meetings.calendars import user_feed
+
+    user = _token_user(secret)
+    return _ics_response(user_feed(user), "twincity.ics")
+
+
+@require_GET
+def series_feed(request, secret: str, pk: int):
+    """The sessions of one meeting series, for someone who may see it (otherwise 404)."""
+    from twincity.meetings.calendars import series_feed as build
+
+    user = _token_user(secret)
+    payload = build(user, pk)
+    if payload is None:
+        raise Http404
+    return _ics_response(payload, f"series-{pk}.ics")
