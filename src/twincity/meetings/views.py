@@ -687,10 +687,14 @@ def item_edit(request, pk: int):
             services.update_item(
                 item,
                 user=request.user,
-                version=None,
+                version=int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None,
                 reason=form.cleaned_data.get("reason", ""),
                 files=form.cleaned_data["files"],
                 **changes,
+            )
+        except ConflictError:
+            form.add_error(
+                None, _("Someone else changed this item while you were editing it. Nothing was overwritten: reload it.")
             )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, _message_of(exc))

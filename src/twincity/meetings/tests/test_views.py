@@ -231,3 +231,21 @@ def test_an_ad_hoc_series_is_set_up_by_the_office_only(client_as, world):
             series, user=world.users["office"], starts_at=timezone.now() + dt.timedelta(days=3)
         )
     assert session.number == 1
+
+
+def test_two_people_editing_one_agenda_item_cannot_overwrite_each_other(client_as, meeting, world):
+    office = world.users["office"]
+    with acting(office):
+        item = services.propose_item(meeting["series"], user=office, title="两地政策比对", side=world.tf)
+    stale = item.version
+    with acting(office):
+        services.update_item(item, user=office, version=item.version, title="两地政策条款比对")
+    client = client_as("office")
+    response = client.post(
+        reverse("meetings:item_edit", args=[item.pk]),
+        {"version": stale, "title": "我的标题", "side": world.tf.pk, "duration_minutes": 10},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()  # told why, in the form
+    item.refresh_from_db()
+    assert item.title == "两地政策条款比对"
