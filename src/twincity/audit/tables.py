@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from twincity.audit.models import ObjectChange
 
@@ -8,8 +9,8 @@ from twincity.audit.models import ObjectChange
 class ObjectChangeTable(tables.Table):
     time = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i:s")
     user_name = tables.Column(verbose_name=_("User"))
-    action = tables.Column(verbose_name=_("Action"))
-    changed_object_type = tables.Column(verbose_name=_("Kind"), accessor="changed_object_type__model")
+    action = tables.Column(verbose_name=pgettext_lazy("audit", "Action"))
+    changed_object_type = tables.Column(verbose_name=_("Kind"), accessor="changed_object_type")
     object_repr = tables.Column(verbose_name=_("Object"))
     changes = tables.Column(verbose_name=_("Changes"), accessor="pk", orderable=False, empty_values=())
     request_id = tables.Column(verbose_name=_("Request"), orderable=False)
@@ -32,6 +33,9 @@ class ObjectChangeTable(tables.Table):
             )
             or "—"
         )
+
+    def render_changed_object_type(self, value):
+        return value.name
 
     def render_request_id(self, value):
         return format_html('<a class="font-monospace small" href="?request_id={}">{}</a>', value, str(value)[:8])

@@ -1,4 +1,8 @@
 from django import forms
+from django.utils.translation import gettext_noop
+
+# Django 6.1's blank choice of model selects, not yet in Django's own Chinese catalogue: ours carries it.
+gettext_noop("- Select an option -")
 
 
 class StyledFormMixin:

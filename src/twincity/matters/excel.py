@@ -32,7 +32,7 @@ An export is an ``.xlsx`` workbook with two sheets.
   天府配合单位  <side>: supporting units     the same
   天府责任领导  <side>: responsible leader   a name
   完成进度(%)   Percent complete             for reading only (from progress reports)
-  健康状况      Health light                 for reading only: 正常 预警 逾期 未在推进
+  状态灯        Health light                 for reading only: 正常推进 需关注 已逾期 不适用
   下一节点日期  Next milestone due           for reading only
   最近报送日期  Last report                  for reading only
   版本          Version                      hidden; lets the import notice a matter changed
@@ -147,10 +147,10 @@ STATUS_WORDS: dict[str, str] = {
     MatterStatus.CANCELLED: "已取消",
 }
 LIGHT_WORDS: dict[str, str] = {
-    Light.GREEN: "正常",
-    Light.YELLOW: "预警",
-    Light.RED: "逾期",
-    Light.GREY: "未在推进",
+    Light.GREEN: "正常推进",
+    Light.YELLOW: "需关注",
+    Light.RED: "已逾期",
+    Light.GREY: "不适用",
 }
 UNIT_SEPARATORS = re.compile(r"[、;；\r\n]+")
 DATE_PATTERNS = (
@@ -205,7 +205,7 @@ SIDE_COLUMNS: tuple[Column, ...] = (
 )
 EXPORT_ONLY_COLUMNS: tuple[Column, ...] = (
     Column("percent", "完成进度(%)", "Percent complete", gettext_lazy("For reading only."), 10, imported=False),
-    Column("light", "健康状况", "Health light", gettext_lazy("For reading only."), 10, imported=False),
+    Column("light", "状态灯", "Health light", gettext_lazy("For reading only."), 10, imported=False),
     Column(
         "next_milestone", "下一节点日期", "Next milestone due", gettext_lazy("For reading only."), 12, imported=False
     ),

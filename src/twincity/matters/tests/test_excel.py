@@ -405,14 +405,14 @@ def test_the_export_has_two_header_lines_the_notes_and_the_dropdowns(world):
         "两江配合单位",
         "两江责任领导",
     ]
-    assert headers[14:] == ["完成进度(%)", "健康状况", "下一节点日期", "最近报送日期", "版本"]
+    assert headers[14:] == ["完成进度(%)", "状态灯", "下一节点日期", "最近报送日期", "版本"]
     assert [c.value for c in ws[2]][:2] == ["Code", "Title"]
     assert ws.freeze_panes == "C3"
     assert ws.column_dimensions[columns(world)["version"][0]].hidden
     row = {key: ws[cell(world, key, 3)] for key in columns(world)}
     assert row["title"].value == '=HYPERLINK("http://example.org")' and row["title"].data_type == "s"
     assert row["status"].value == STATUS_WORDS["in_progress"]
-    assert row["light"].value == "逾期"  # due 2020-03-01, seen on 2020-06-01
+    assert row["light"].value == "已逾期"  # due 2020-03-01, seen on 2020-06-01
     assert row["due_date"].value == dt.datetime(2020, 3, 1)
     assert row[f"lead:{world.tf.pk}"].value == "天府新区市场监管局"
     assert row["version"].value == matter.version
