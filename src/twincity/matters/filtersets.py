@@ -33,7 +33,7 @@ class MatterFilterSet(StyledFilterSet):
         queryset=visible_to_requester(Field), distinct=False, label=_("Field"), widget=forms.CheckboxSelectMultiple
     )
     side = django_filters.ModelChoiceFilter(
-        queryset=visible_to_requester(Region), method="filter_side", label=_("Side")
+        queryset=visible_to_requester(Region), method="filter_side", label=_("Side"), empty_label=_("All")
     )
     organisation = django_filters.ModelChoiceFilter(
         queryset=visible_to_requester(Organisation), method="filter_organisation", label=_("Unit")
