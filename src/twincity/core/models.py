@@ -52,6 +52,8 @@ class ChangeLoggedModel(models.Model):
 
     # Fields left out of change records: bookkeeping, or derived text that would swamp the diff.
     audit_exclude: tuple[str, ...] = ("created", "last_updated", "search_document")
+    # The field naming the record this one belongs to (a milestone's matter): its history shows this one.
+    audit_parent_field: str | None = None
 
     class Meta:
         abstract = True
@@ -87,11 +89,14 @@ class ChangeLoggedModel(models.Model):
 
     def audit_parent(self) -> models.Model | None:
         """The object on whose history page a change to this one belongs (e.g. a milestone → its matter)."""
-        return None
+        return getattr(self, self.audit_parent_field) if self.audit_parent_field else None
 
     def audit_partnership_id(self) -> int | None:
-        """The partnership whose auditors may read this object's changes."""
-        return getattr(self, "partnership_id", None)
+        """The partnership whose auditors may read this object's changes (its own, or its parent's)."""
+        if hasattr(self, "partnership_id"):
+            return self.partnership_id
+        parent = self.audit_parent()
+        return parent.audit_partnership_id() if parent is not None else None
 
 
 class PrimaryModel(ChangeLoggedModel):

@@ -129,6 +129,8 @@ class Matter(PrimaryModel):
 class MatterSide(ChangeLoggedModel):
     """One side's half of a matter: its responsible leader and its own progress."""
 
+    audit_parent_field = "matter"
+
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="sides")
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("side"))
     responsible_leader = models.CharField(_("responsible leader"), max_length=100, blank=True)
@@ -150,15 +152,11 @@ class MatterSide(ChangeLoggedModel):
     def __str__(self) -> str:
         return f"{self.matter.code} · {self.region}"
 
-    def audit_parent(self):
-        return self.matter
-
-    def audit_partnership_id(self):
-        return self.matter.partnership_id
-
 
 class MatterOwner(ChangeLoggedModel):
     """A unit that leads (牵头单位) or supports (配合单位) a matter on its side."""
+
+    audit_parent_field = "matter"
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="owners")
     organisation = models.ForeignKey(
@@ -181,15 +179,11 @@ class MatterOwner(ChangeLoggedModel):
     def __str__(self) -> str:
         return _("%(unit)s (%(role)s)") % {"unit": self.organisation, "role": self.get_role_display()}
 
-    def audit_parent(self):
-        return self.matter
-
-    def audit_partnership_id(self):
-        return self.matter.partnership_id
-
 
 class ListEntry(ChangeLoggedModel):
     """A matter's stay on one annual list: how it came on, under which code, and how it left."""
+
+    audit_parent_field = "matter"
 
     class Outcome(models.TextChoices):
         CURRENT = "current", _("On this list")
@@ -214,15 +208,11 @@ class ListEntry(ChangeLoggedModel):
     def __str__(self) -> str:
         return f"{self.year_list.year} {self.code}"
 
-    def audit_parent(self):
-        return self.matter
-
-    def audit_partnership_id(self):
-        return self.matter.partnership_id
-
 
 class Milestone(PrimaryModel):
     """A dated step of one side's half of a matter, closed with evidence."""
+
+    audit_parent_field = "matter"
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="milestones")
     side = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("side"))
@@ -246,15 +236,11 @@ class Milestone(PrimaryModel):
     def __str__(self) -> str:
         return self.title
 
-    def audit_parent(self):
-        return self.matter
-
-    def audit_partnership_id(self):
-        return self.matter.partnership_id
-
 
 class ProgressReport(PrimaryModel):
     """One side's report on a matter for a period: what was done and how far along it is."""
+
+    audit_parent_field = "matter"
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="reports")
     side = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("side"))
@@ -288,9 +274,3 @@ class ProgressReport(PrimaryModel):
 
     def __str__(self) -> str:
         return f"{self.matter.code} · {self.period}"
-
-    def audit_parent(self):
-        return self.matter
-
-    def audit_partnership_id(self):
-        return self.matter.partnership_id

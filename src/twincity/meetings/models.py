@@ -269,6 +269,8 @@ class AgendaItem(PrimaryModel):
 class AgendaChange(ChangeLoggedModel):
     """A change made to an agenda after it was published, shown to both sides with the agenda."""
 
+    audit_parent_field = "session"
+
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="agenda_changes")
     item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     kind = models.CharField(_("change"), max_length=20, choices=AgendaChangeKind.choices)
@@ -290,15 +292,11 @@ class AgendaChange(ChangeLoggedModel):
     def __str__(self) -> str:
         return self.text[:80]
 
-    def audit_parent(self):
-        return self.session
-
-    def audit_partnership_id(self):
-        return self.session.partnership_id
-
 
 class Attendance(ChangeLoggedModel):
     """Someone present at a session, for one side; leaders are listed first in the minutes."""
+
+    audit_parent_field = "session"
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendance")
     side = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("side"))
@@ -326,16 +324,12 @@ class Attendance(ChangeLoggedModel):
     def __str__(self) -> str:
         return self.name
 
-    def audit_parent(self):
-        return self.session
-
-    def audit_partnership_id(self):
-        return self.session.partnership_id
-
 
 class Outcome(PrimaryModel):
     """What the session concluded on an agenda item: information noted, a decision (议定事项, numbered
     per session) or an action (督办事项) that the office then supervises."""
+
+    audit_parent_field = "session"
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="outcomes")
     item = models.ForeignKey(
@@ -364,12 +358,6 @@ class Outcome(PrimaryModel):
 
     def __str__(self) -> str:
         return self.text[:80]
-
-    def audit_parent(self):
-        return self.session
-
-    def audit_partnership_id(self):
-        return self.session.partnership_id
 
 
 class ActionItem(PrimaryModel):
@@ -444,6 +432,8 @@ class ActionItem(PrimaryModel):
 class ActionOwner(ChangeLoggedModel):
     """A unit that owns an action on its side (an action may have owners on several sides)."""
 
+    audit_parent_field = "action"
+
     action = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="owners")
     organisation = models.ForeignKey(
         "regions.Organisation", on_delete=models.PROTECT, related_name="meeting_actions", verbose_name=_("unit")
@@ -464,16 +454,12 @@ class ActionOwner(ChangeLoggedModel):
     def __str__(self) -> str:
         return str(self.organisation)
 
-    def audit_parent(self):
-        return self.action
-
-    def audit_partnership_id(self):
-        return self.action.partnership_id
-
 
 class ActionUpdate(ChangeLoggedModel):
     """One step in an action's history: acknowledged, progress fed back, reported done (with
     evidence files attached), verified, or returned with a reason."""
+
+    audit_parent_field = "action"
 
     action = models.ForeignKey(ActionItem, on_delete=models.PROTECT, related_name="updates")
     kind = models.CharField(_("step"), max_length=20, choices=ActionUpdateKind.choices)
@@ -504,15 +490,11 @@ class ActionUpdate(ChangeLoggedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.on:%Y-%m-%d}"
 
-    def audit_parent(self):
-        return self.action
-
-    def audit_partnership_id(self):
-        return self.action.partnership_id
-
 
 class MinutesConfirmation(ChangeLoggedModel):
     """One side's confirmation of a session's minutes."""
+
+    audit_parent_field = "session"
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="confirmations")
     side = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("side"))
@@ -534,15 +516,11 @@ class MinutesConfirmation(ChangeLoggedModel):
     def __str__(self) -> str:
         return f"{self.session} · {self.side}"
 
-    def audit_parent(self):
-        return self.session
-
-    def audit_partnership_id(self):
-        return self.session.partnership_id
-
 
 class MinutesAmendment(ChangeLoggedModel):
     """A dated amendment to locked minutes: the record itself is never edited."""
+
+    audit_parent_field = "session"
 
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="amendments")
     outcome = models.ForeignKey(
@@ -566,9 +544,3 @@ class MinutesAmendment(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return f"{self.on:%Y-%m-%d} {self.text[:60]}"
-
-    def audit_parent(self):
-        return self.session
-
-    def audit_partnership_id(self):
-        return self.session.partnership_id

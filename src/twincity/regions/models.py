@@ -97,6 +97,8 @@ class Region(BilingualName, PrimaryModel):
 class PartnershipRegion(PrimaryModel):
     """A region's seat in a partnership: its side and its place in the host rotation."""
 
+    audit_parent_field = "partnership"
+
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="memberships")
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="memberships")
     rotation_order = models.PositiveSmallIntegerField(_("rotation order"), default=0)
@@ -113,9 +115,6 @@ class PartnershipRegion(PrimaryModel):
 
     def __str__(self) -> str:
         return f"{self.partnership} · {self.region}"
-
-    def audit_parent(self):
-        return self.partnership
 
 
 class Organisation(BilingualName, PrimaryModel):
