@@ -30,6 +30,7 @@ from twincity.meetings.filtersets import (
     SessionFilterSet,
 )
 from twincity.meetings.models import ActionItem, ActionOwner, ActionUpdate, AgendaItem, MeetingSeries, Outcome, Session
+from twincity.meetings.services import SERIES_FIELDS
 from twincity.regions.models import Organisation, Region
 
 # ------------------------------------------------------------------------------------------------ read
@@ -40,28 +41,7 @@ class MeetingSeriesSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MeetingSeries
-        fields = [
-            "id",
-            "partnership",
-            "kind",
-            "kind_label",
-            "name",
-            "name_en",
-            "cadence",
-            "day_rule",
-            "week_of_month",
-            "weekday",
-            "day_of_month",
-            "default_time",
-            "default_duration_minutes",
-            "first_number",
-            "first_host",
-            "action_near_days",
-            "action_feedback_days",
-            "description",
-            "version",
-            "archived_at",
-        ]
+        fields = ["id", "partnership", *SERIES_FIELDS, "kind_label", "version", "archived_at"]
         read_only_fields = fields
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from twincity.core.forms import MultipleFileField, StyledFormMixin, VersionedFormMixin
 from twincity.meetings.choices import OutcomeKind
 from twincity.meetings.models import MeetingSeries, Session
+from twincity.meetings.services import SERIES_FIELDS
 from twincity.regions.models import Organisation, Region
 
 
@@ -26,23 +27,7 @@ def _units_of(partnership, sides=None):
 class SeriesForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = MeetingSeries
-        fields = [
-            "kind",
-            "name",
-            "name_en",
-            "cadence",
-            "day_rule",
-            "week_of_month",
-            "weekday",
-            "day_of_month",
-            "default_time",
-            "default_duration_minutes",
-            "first_number",
-            "first_host",
-            "action_near_days",
-            "action_feedback_days",
-            "description",
-        ]
+        fields = list(SERIES_FIELDS)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "default_time": forms.TimeInput(attrs={"type": "time"}),
