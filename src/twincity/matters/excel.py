@@ -70,25 +70,20 @@ import io
 import itertools
 import logging
 import re
-import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch, Q
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from twincity.accounts.access import RULES, memberships, roles
 from twincity.accounts.choices import Action, Role
@@ -97,9 +92,10 @@ from twincity.audit.context import acting
 from twincity.audit.models import AuditEvent, ObjectChange
 from twincity.audit.services import event_values, log_event
 from twincity.audit.signals import change_values
-from twincity.core import search
+from twincity.core import search, xlsx
 from twincity.core.services import ConflictError
 from twincity.core.text import plain
+from twincity.core.xlsx import Column, ImportProblem, ImportReport
 from twincity.matters import services
 from twincity.matters.choices import TRANSITIONS, Light, MatterStatus, OwnerRole
 from twincity.matters.health import derived_dates
@@ -131,10 +127,6 @@ FIRST_DATA_ROW = 3
 
 # Limits beyond the upload size (settings.TWINCITY_IMPORT_MAX_BYTES). Read with getattr so that a
 # deployment may set them; the defaults hold a 10,000-matter list with a wide margin.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # sum of the declared uncompressed sizes of all parts
-MAX_RATIO = 100  # uncompressed / compressed, for any part above RATIO_FLOOR_BYTES
-RATIO_FLOOR_BYTES = 1024 * 1024
-MAX_PARTS = 1000
 MAX_ROWS = 20_000
 
 # Words of the file format (not interface text: a file must read the same in every office).
@@ -153,28 +145,7 @@ LIGHT_WORDS: dict[str, str] = {
     Light.GREY: "不适用",
 }
 UNIT_SEPARATORS = re.compile(r"[、;；\r\n]+")
-DATE_PATTERNS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$"),
-)
-
-
 # ----------------------------------------------------------------------------------------- the layout
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of the sheet. ``zh`` is the header import looks for (``en`` is accepted too)."""
-
-    key: str
-    zh: str
-    en: str
-    help: Any = ""
-    width: float = 14
-    imported: bool = True
-    side_id: int | None = None
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -238,38 +209,7 @@ def layout(sides: list[Region]) -> list[Column]:
     return columns + list(EXPORT_ONLY_COLUMNS) + [VERSION_COLUMN]
 
 
-def _norm(value: str) -> str:
-    return " ".join(str(value).split()).casefold()
-
-
 # ----------------------------------------------------------------------------------------- export
-
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-READ_ONLY_FILL = PatternFill("solid", fgColor="7F7F7F")
-EN_FONT = Font(italic=True, color="595959", size=9)
-EN_FILL = PatternFill("solid", fgColor="DDEBF7")
-EN_READ_ONLY_FILL = PatternFill("solid", fgColor="EDEDED")
-HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-def _text(ws, value: str):
-    """A text cell that stays text: no control characters, and "=…" never becomes a formula."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value or "")
-    if not value:
-        return None
-    if value.startswith("="):
-        cell = WriteOnlyCell(ws, value)
-        cell.data_type = "s"
-        return cell
-    return value
-
-
-def _header_cell(ws, value: str, *, font, fill):
-    cell = WriteOnlyCell(ws, value)
-    cell.font, cell.fill, cell.alignment = font, fill, HEADER_ALIGN
-    return cell
-
 
 EXPORT_CHUNK = 2000
 EXPORT_VALUES = (
@@ -313,10 +253,18 @@ def export_matters(queryset, partnership: Partnership, *, today: dt.date | None 
         dim.hidden = col is VERSION_COLUMN
     ws.freeze_panes = f"C{FIRST_DATA_ROW}"  # headers and code + title stay in view
     ws.append(
-        [_header_cell(ws, c.zh, font=HEADER_FONT, fill=HEADER_FILL if c.imported else READ_ONLY_FILL) for c in columns]
+        [
+            xlsx.header_cell(
+                ws, c.zh, font=xlsx.HEADER_FONT, fill=xlsx.HEADER_FILL if c.imported else xlsx.READ_ONLY_FILL
+            )
+            for c in columns
+        ]
     )
     ws.append(
-        [_header_cell(ws, c.en, font=EN_FONT, fill=EN_FILL if c.imported else EN_READ_ONLY_FILL) for c in columns]
+        [
+            xlsx.header_cell(ws, c.en, font=xlsx.EN_FONT, fill=xlsx.EN_FILL if c.imported else xlsx.EN_READ_ONLY_FILL)
+            for c in columns
+        ]
     )
 
     for chunk in itertools.batched(matters.iterator(chunk_size=EXPORT_CHUNK), EXPORT_CHUNK):
@@ -336,41 +284,39 @@ def export_matters(queryset, partnership: Partnership, *, today: dt.date | None 
                 last_report[matter_id] = reported
         for pk, code, title, field_name, goal, description, status, start, due, percent, light, nxt, version in chunk:
             row: list[Any] = [
-                _text(ws, code),
-                _text(ws, title),
+                xlsx.text_cell(ws, code),
+                xlsx.text_cell(ws, title),
                 field_name,
-                _text(ws, goal),
-                _text(ws, description),
+                xlsx.text_cell(ws, goal),
+                xlsx.text_cell(ws, description),
                 STATUS_WORDS.get(status, status),
                 start,
                 due,
             ]
             for side in sides:
                 row += [
-                    _text(ws, "、".join(units[(pk, OwnerRole.LEAD, side.pk)])),
-                    _text(ws, "、".join(units[(pk, OwnerRole.SUPPORT, side.pk)])),
-                    _text(ws, leaders.get((pk, side.pk), "")),
+                    xlsx.text_cell(ws, "、".join(units[(pk, OwnerRole.LEAD, side.pk)])),
+                    xlsx.text_cell(ws, "、".join(units[(pk, OwnerRole.SUPPORT, side.pk)])),
+                    xlsx.text_cell(ws, leaders.get((pk, side.pk), "")),
                 ]
             row += [percent, LIGHT_WORDS.get(light, light), nxt, last_report.get(pk), version]
             ws.append(row)
 
     fields = list(Field.objects.filter(partnership=partnership, archived_at__isnull=True).order_by("order", "pk"))
-    _add_choice(ws, letters["status"], list(STATUS_WORDS.values()), _("Choose one of the statuses."))
-    _add_choice(ws, letters["field"], [f.name for f in fields], _("Choose one of the partnership's fields."))
+    xlsx.add_choice(
+        ws, letters["status"], list(STATUS_WORDS.values()), _("Choose one of the statuses."), first_row=FIRST_DATA_ROW
+    )
+    xlsx.add_choice(
+        ws,
+        letters["field"],
+        [f.name for f in fields],
+        _("Choose one of the partnership's fields."),
+        first_row=FIRST_DATA_ROW,
+    )
     _write_notes(wb, columns, letters, fields)
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
-
-
-def _add_choice(ws, letter: str, words: list[str], message: str) -> None:
-    # An inline list is limited to 255 characters by Excel; a long list of fields simply gets no dropdown.
-    formula = '"' + ",".join(w.replace('"', "") for w in words) + '"'
-    if not words or len(formula) > 255 or any("," in w for w in words):
-        return
-    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True, error=message)
-    dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}1048576")
-    ws.data_validations.append(dv)
 
 
 def _write_notes(wb: Workbook, columns: list[Column], letters: dict[str, str], fields: list[Field]) -> None:
@@ -436,26 +382,6 @@ def _write_notes(wb: Workbook, columns: list[Column], letters: dict[str, str], f
 # ----------------------------------------------------------------------------------------- import: results
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    """One reason the file cannot be imported: where (row as Excel numbers it, column) and what."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.row and self.column:
-            return _("Row %(row)s, column %(column)s: %(message)s") % {
-                "row": self.row,
-                "column": self.column,
-                "message": self.message,
-            }
-        if self.row:
-            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-        return self.message
-
-
 @dataclass
 class PlannedRow:
     """A valid row and what it will do: ``create``, ``update`` or nothing (``unchanged``)."""
@@ -474,15 +400,10 @@ class PlannedRow:
 
 
 @dataclass
-class ImportPlan:
-    partnership: Partnership
-    year: int
+class ImportPlan(ImportReport):
+    partnership: Partnership | None = None
+    year: int = 0
     rows: list[PlannedRow] = field(default_factory=list)
-    errors: list[ImportProblem] = field(default_factory=list)
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -499,9 +420,6 @@ class ImportPlan:
     def unchanged(self) -> int:
         return self.count("unchanged")
 
-    def refuse(self, message: str, row: int | None = None, column: str | None = None) -> None:
-        self.errors.append(ImportProblem(row, column, message))
-
 
 @dataclass(frozen=True)
 class ImportResult:
@@ -511,81 +429,6 @@ class ImportResult:
 
 
 # ----------------------------------------------------------------------------------------- import: the file
-
-
-def _read_limited(fileobj, plan: ImportPlan) -> bytes | None:
-    """The upload's bytes, never reading more than the limit allows (a stream may not say its size)."""
-    limit = settings.TWINCITY_IMPORT_MAX_BYTES
-    too_large = _("The file is too large: at most %(max)s may be imported.") % {"max": filesizeformat(limit)}
-    size = getattr(fileobj, "size", None)
-    if size is not None and size > limit:
-        plan.refuse(too_large)
-        return None
-    if hasattr(fileobj, "seek"):
-        fileobj.seek(0)
-    data = fileobj.read(limit + 1)
-    if len(data) > limit:
-        plan.refuse(too_large)
-        return None
-    if not data:
-        plan.refuse(_("The file is empty."))
-        return None
-    return data
-
-
-def _open_container(data: bytes, plan: ImportPlan) -> bool:
-    """Is this a real xlsx, and does it unpack to a reasonable size? Decided before openpyxl reads it.
-
-    The declared sizes are authoritative: Python's zipfile stops decompressing a part at its declared
-    size (and checks the CRC), so a part that lies about its size cannot unpack to more.
-    """
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        plan.refuse(
-            _(
-                "This is an old Excel 97–2003 file (.xls) or a password-protected workbook. Open it in Excel, "
-                "save it as “Excel Workbook (.xlsx)” without a password, and import that file."
-            )
-        )
-        return False
-    not_xlsx = _(
-        "This file is not an Excel workbook (.xlsx). If it is a CSV or text file, open it in Excel "
-        "and save it as “Excel Workbook (.xlsx)”."
-    )
-    if not data.startswith(b"PK\x03\x04"):
-        plan.refuse(not_xlsx)
-        return False
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
-        plan.refuse(not_xlsx)
-        return False
-    names = {info.filename for info in infos}
-    if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
-        plan.refuse(not_xlsx)
-        return False
-    if "xl/vbaProject.bin" in names:
-        plan.refuse(_("The workbook contains macros. Save it as “Excel Workbook (.xlsx)” and import that file."))
-        return False
-    bomb = _("The file unpacks to far more data than a list of matters holds; it is refused as unsafe.")
-    max_unpacked = getattr(settings, "TWINCITY_IMPORT_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES)
-    max_ratio = getattr(settings, "TWINCITY_IMPORT_MAX_RATIO", MAX_RATIO)
-    if len(infos) > MAX_PARTS or sum(info.file_size for info in infos) > max_unpacked:
-        plan.refuse(bomb)
-        return False
-    for info in infos:
-        if info.file_size > RATIO_FLOOR_BYTES and info.file_size > max_ratio * max(info.compress_size, 1):
-            plan.refuse(bomb)
-            return False
-    # An xlsx never declares a DTD; refusing one rules out entity-expansion tricks whatever the XML parser.
-    for info in infos:
-        if info.filename.endswith((".xml", ".rels")):
-            with archive.open(info) as part:
-                head = part.read(65536)
-            if b"<!DOCTYPE" in head.upper() or b"<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E" in head.upper():
-                plan.refuse(_("The workbook contains XML this import does not accept (a document type declaration)."))
-                return False
-    return True
 
 
 # ----------------------------------------------------------------------------------------- import: context
@@ -601,12 +444,12 @@ class _Units:
         units = units.select_related("region")
         for unit in units:
             side_id = unit.region_id if unit.region_id in side_ids else unit.region.parent_id
-            for key in {_norm(unit.name), _norm(unit.short_name), _norm(unit.name_en)} - {""}:
+            for key in {xlsx.norm(unit.name), xlsx.norm(unit.short_name), xlsx.norm(unit.name_en)} - {""}:
                 self.by_name[key].append((side_id, unit))
 
     def find(self, name: str, side_id: int) -> tuple[Organisation | None, list[int]]:
         """(the unit of this side called ``name``, or None; the sides where units of that name were found)."""
-        matches = self.by_name.get(_norm(name), [])
+        matches = self.by_name.get(xlsx.norm(name), [])
         own = {u.pk: u for s, u in matches if s == side_id}
         active = [u for u in own.values() if u.archived_at is None]
         if len(own) == 1 or len(active) == 1:
@@ -639,16 +482,16 @@ def _context(partnership: Partnership, year: int, user) -> _Context:
     side_ids = [s.pk for s in sides]
     fields: dict[str, Field] = {}
     for f in Field.objects.filter(partnership=partnership).order_by("archived_at", "order", "pk"):
-        for key in (_norm(f.name), _norm(f.name_en)):
+        for key in (xlsx.norm(f.name), xlsx.norm(f.name_en)):
             if key:
                 fields.setdefault(key, f)
     statuses: dict[str, str] = {}
     for code, word in STATUS_WORDS.items():
-        statuses[_norm(word)] = code
-        statuses[_norm(code)] = code
-        statuses[_norm(str(MatterStatus(code).label))] = code
+        statuses[xlsx.norm(word)] = code
+        statuses[xlsx.norm(code)] = code
+        statuses[xlsx.norm(str(MatterStatus(code).label))] = code
         with translation.override("en"):
-            statuses[_norm(str(MatterStatus(code).label))] = code
+            statuses[xlsx.norm(str(MatterStatus(code).label))] = code
     year_list = MatterList.objects.filter(partnership=partnership, year=year).first()
     matters: dict[str, Matter] = {}
     moved: dict[str, Matter] = {}
@@ -706,8 +549,9 @@ def parse_import(fileobj, *, partnership: Partnership, year: int, user) -> Impor
     if not (getattr(user, "is_superuser", False) or held & {Role.OFFICE_ADMIN, Role.REGION_COORDINATOR}):
         plan.refuse(_("You may not add or change matters of this partnership."))
         return plan
-    data = _read_limited(fileobj, plan)
-    if data is None or not _open_container(data, plan):
+    data = xlsx.read_limited(fileobj, plan)
+    bomb = _("The file unpacks to far more data than a list of matters holds; it is refused as unsafe.")
+    if data is None or not xlsx.open_container(data, plan, bomb_message=bomb):
         return plan
     try:
         workbook = load_workbook(
@@ -735,62 +579,6 @@ def parse_import(fileobj, *, partnership: Partnership, year: int, user) -> Impor
     return plan
 
 
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        value = value.date() if value.time() == dt.time() else value
-    return plain(str(value).replace("\r\n", "\n").strip())
-
-
-def _header_map(cells, plan: ImportPlan, columns: list[Column]) -> dict[str, int] | None:
-    """Column key → 0-based index, from the header row; problems name every missing or unknown column."""
-    wanted = {}
-    for col in columns:
-        wanted.setdefault(_norm(col.zh), col)
-        wanted.setdefault(_norm(col.en), col)
-    found: dict[str, int] = {}
-    ok = True
-    for index, cell in enumerate(cells):
-        text = _cell_text(cell.value)
-        if not text:
-            continue
-        letter = get_column_letter(index + 1)
-        col = wanted.get(_norm(text))
-        if col is None:
-            plan.refuse(
-                _(
-                    "Unknown column “%(header)s”: rename it to one of the columns described on the Notes sheet "
-                    "or remove it."
-                )
-                % {"header": text},
-                1,
-                f"{letter} {text}",
-            )
-            ok = False
-        elif col.key in found:
-            plan.refuse(
-                _("The column “%(header)s” appears twice (also in column %(other)s).")
-                % {"header": col.zh, "other": get_column_letter(found[col.key] + 1)},
-                1,
-                f"{letter} {text}",
-            )
-            ok = False
-        else:
-            found[col.key] = index
-    for col in columns:
-        if col.imported and col.key not in found:
-            plan.refuse(
-                _("The column “%(header)s” (%(english)s) is missing.") % {"header": col.zh, "english": col.en},
-                1,
-                col.zh,
-            )
-            ok = False
-    return found if ok else None
-
-
 def _parse_sheet(ws, plan: ImportPlan, ctx: _Context) -> None:
     columns = layout(ctx.sides)
     by_key = {c.key: c for c in columns}
@@ -800,11 +588,11 @@ def _parse_sheet(ws, plan: ImportPlan, ctx: _Context) -> None:
     if not header:
         plan.refuse(_("The sheet is empty: it has no header row."))
         return
-    _refuse_formulas(header, 1, plan, {})
-    index = _header_map(header, plan, columns)
+    xlsx.refuse_formulas(header, 1, plan, {})
+    index = xlsx.header_map(header, plan, columns)
     if index is None:
         return
-    headers = {key: f"{get_column_letter(i + 1)} {_cell_text(header[i].value)}" for key, i in index.items()}
+    headers = {key: f"{get_column_letter(i + 1)} {xlsx.cell_text(header[i].value)}" for key, i in index.items()}
     labels = {i: headers[key] for key, i in index.items()}
     # Rows are read only as wide as the last known column: a cell far to the right (XFD) would otherwise make
     # openpyxl build 16,384 cells for every row. What lies right of the headers is neither read nor run.
@@ -816,16 +604,16 @@ def _parse_sheet(ws, plan: ImportPlan, ctx: _Context) -> None:
     for offset, cells in enumerate(ws.iter_rows(min_row=2, max_col=width)):
         number = offset + 2
         # Cheap test first: a stray cell far down the sheet makes openpyxl hand over every empty row above it.
-        if all(c.value is None for c in cells) or not any(_cell_text(c.value) for c in cells):
+        if all(c.value is None for c in cells) or not any(xlsx.cell_text(c.value) for c in cells):
             continue
-        if number == 2 and _is_english_header(cells, index, by_key):
+        if number == 2 and xlsx.is_english_header(cells, index, by_key):
             continue
         count += 1
         if count > MAX_ROWS:
             plan.refuse(_("The file has more than %(max)s rows; split it.") % {"max": MAX_ROWS})
             return
         before = len(plan.errors)
-        _refuse_formulas(cells, number, plan, labels)
+        xlsx.refuse_formulas(cells, number, plan, labels)
         if len(plan.errors) > before:
             continue
         values = {key: (cells[i] if i < len(cells) else None) for key, i in index.items()}
@@ -839,47 +627,6 @@ def _parse_sheet(ws, plan: ImportPlan, ctx: _Context) -> None:
     plan.rows.extend(parsed)
 
 
-def _is_english_header(cells, index: dict[str, int], by_key: dict[str, Column]) -> bool:
-    texts = {key: _norm(_cell_text(cells[i].value)) for key, i in index.items() if i < len(cells)}
-    filled = {k: v for k, v in texts.items() if v}
-    return bool(filled) and all(v in (_norm(by_key[k].en), _norm(by_key[k].zh)) for k, v in filled.items())
-
-
-def _refuse_formulas(cells, number: int, plan: ImportPlan, labels: dict[int, str]) -> None:
-    for i, cell in enumerate(cells):
-        data_type = getattr(cell, "data_type", None)
-        column = labels.get(i) or get_column_letter(i + 1)
-        if data_type == "f":
-            formula = str(cell.value)[:60]
-            plan.refuse(
-                _(
-                    "The cell holds a formula (%(formula)s). Formulas are not calculated on import: "
-                    "type the value itself."
-                )
-                % {"formula": formula},
-                number,
-                column,
-            )
-        elif data_type == "e":
-            plan.refuse(_("The cell holds an Excel error (%(value)s).") % {"value": cell.value}, number, column)
-
-
-def _parse_date(value) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        for pattern in DATE_PATTERNS:
-            match = pattern.match(text)
-            if match:
-                return dt.date(*(int(g) for g in match.groups()))  # ValueError for 2020-02-30
-    raise ValueError(value)
-
-
 def _parse_row(
     number: int, cells: dict, headers: dict[str, str], ctx: _Context, plan: ImportPlan, seen_codes: dict[str, int]
 ) -> PlannedRow | None:
@@ -890,7 +637,7 @@ def _parse_row(
 
     def text(key: str) -> str:
         cell = cells.get(key)
-        return _cell_text(cell.value if cell is not None else None)
+        return xlsx.cell_text(cell.value if cell is not None else None)
 
     def raw(key: str):
         cell = cells.get(key)
@@ -907,13 +654,13 @@ def _parse_row(
 
     field_obj = None
     if field_name := text("field"):
-        field_obj = ctx.fields.get(_norm(field_name))
+        field_obj = ctx.fields.get(xlsx.norm(field_name))
         if field_obj is None:
             refuse("field", _("“%(value)s” is not a field of this partnership.") % {"value": field_name})
 
     status = None
     if status_text := text("status"):
-        status = ctx.statuses.get(_norm(status_text))
+        status = ctx.statuses.get(xlsx.norm(status_text))
         if status is None:
             refuse(
                 "status",
@@ -924,7 +671,7 @@ def _parse_row(
     dates = {}
     for key in ("start_date", "due_date"):
         try:
-            dates[key] = _parse_date(raw(key) if not isinstance(raw(key), str) else text(key))
+            dates[key] = xlsx.parse_date(raw(key) if not isinstance(raw(key), str) else text(key))
         except (ValueError, TypeError):
             refuse(
                 key, _("“%(value)s” is not a date; write 2020-06-01, 2020/6/1 or 2020年6月1日.") % {"value": text(key)}

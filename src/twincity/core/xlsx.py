@@ -1,0 +1,301 @@
+"""Excel workbooks the office exchanges, read and written safely: shared by every register.
+
+What is not about any one list lives here: refusing what is not an .xlsx, too large, a zip bomb,
+macro-laden or declaring a DTD (checked on the zip container before openpyxl reads anything);
+formulas and Excel errors refused cell by cell (never calculated); headers matched in Chinese or
+English with every missing, unknown or repeated column named; dates in the forms people type; every
+problem with its row and column, in the user's language; text cells that stay text on export. A
+register's own module (``matters/excel.py``) describes its columns and its rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from twincity.core.text import plain
+
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # sum of the declared uncompressed sizes of all parts
+MAX_RATIO = 100  # uncompressed / compressed, for any part above RATIO_FLOOR_BYTES
+RATIO_FLOOR_BYTES = 1024 * 1024
+MAX_PARTS = 1000
+
+DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$"),
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the sheet. ``zh`` is the header import looks for (``en`` is accepted too)."""
+
+    key: str
+    zh: str
+    en: str
+    help: Any = ""
+    width: float = 14
+    imported: bool = True
+    side_id: int | None = None
+
+
+def norm(value: str) -> str:
+    return " ".join(str(value).split()).casefold()
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One reason the file cannot be imported: where (row as Excel numbers it, column) and what."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.row and self.column:
+            return _("Row %(row)s, column %(column)s: %(message)s") % {
+                "row": self.row,
+                "column": self.column,
+                "message": self.message,
+            }
+        if self.row:
+            return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return self.message
+
+
+@dataclass
+class ImportReport:
+    """The problems found in a file; nothing is written while there is one."""
+
+    errors: list[ImportProblem] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def refuse(self, message: str, row: int | None = None, column: str | None = None) -> None:
+        self.errors.append(ImportProblem(row, column, message))
+
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
+READ_ONLY_FILL = PatternFill("solid", fgColor="7F7F7F")
+EN_FONT = Font(italic=True, color="595959", size=9)
+EN_FILL = PatternFill("solid", fgColor="DDEBF7")
+EN_READ_ONLY_FILL = PatternFill("solid", fgColor="EDEDED")
+HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def text_cell(ws, value: str):
+    """A text cell that stays text: no control characters, and "=…" never becomes a formula."""
+    value = ILLEGAL_CHARACTERS_RE.sub("", value or "")
+    if not value:
+        return None
+    if value.startswith("="):
+        cell = WriteOnlyCell(ws, value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def header_cell(ws, value: str, *, font, fill):
+    cell = WriteOnlyCell(ws, value)
+    cell.font, cell.fill, cell.alignment = font, fill, HEADER_ALIGN
+    return cell
+
+
+def add_choice(ws, letter: str, words: list[str], message: str, *, first_row: int) -> None:
+    # An inline list is limited to 255 characters by Excel; a long list of fields simply gets no dropdown.
+    formula = '"' + ",".join(w.replace('"', "") for w in words) + '"'
+    if not words or len(formula) > 255 or any("," in w for w in words):
+        return
+    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True, error=message)
+    dv.add(f"{letter}{first_row}:{letter}1048576")
+    ws.data_validations.append(dv)
+
+
+def read_limited(fileobj, report: ImportReport) -> bytes | None:
+    """The upload's bytes, never reading more than the limit allows (a stream may not say its size)."""
+    limit = settings.TWINCITY_IMPORT_MAX_BYTES
+    too_large = _("The file is too large: at most %(max)s may be imported.") % {"max": filesizeformat(limit)}
+    size = getattr(fileobj, "size", None)
+    if size is not None and size > limit:
+        report.refuse(too_large)
+        return None
+    if hasattr(fileobj, "seek"):
+        fileobj.seek(0)
+    data = fileobj.read(limit + 1)
+    if len(data) > limit:
+        report.refuse(too_large)
+        return None
+    if not data:
+        report.refuse(_("The file is empty."))
+        return None
+    return data
+
+
+def open_container(data: bytes, report: ImportReport, *, bomb_message: str | None = None) -> bool:
+    """Is this a real xlsx, and does it unpack to a reasonable size? Decided before openpyxl reads it.
+
+    The declared sizes are authoritative: Python's zipfile stops decompressing a part at its declared
+    size (and checks the CRC), so a part that lies about its size cannot unpack to more.
+    """
+    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        report.refuse(
+            _(
+                "This is an old Excel 97–2003 file (.xls) or a password-protected workbook. Open it in Excel, "
+                "save it as “Excel Workbook (.xlsx)” without a password, and import that file."
+            )
+        )
+        return False
+    not_xlsx = _(
+        "This file is not an Excel workbook (.xlsx). If it is a CSV or text file, open it in Excel "
+        "and save it as “Excel Workbook (.xlsx)”."
+    )
+    if not data.startswith(b"PK\x03\x04"):
+        report.refuse(not_xlsx)
+        return False
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        report.refuse(not_xlsx)
+        return False
+    names = {info.filename for info in infos}
+    if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
+        report.refuse(not_xlsx)
+        return False
+    if "xl/vbaProject.bin" in names:
+        report.refuse(_("The workbook contains macros. Save it as “Excel Workbook (.xlsx)” and import that file."))
+        return False
+    bomb = bomb_message or _("The file unpacks to far more data than such a workbook holds; it is refused as unsafe.")
+    max_unpacked = getattr(settings, "TWINCITY_IMPORT_MAX_UNPACKED_BYTES", MAX_UNPACKED_BYTES)
+    max_ratio = getattr(settings, "TWINCITY_IMPORT_MAX_RATIO", MAX_RATIO)
+    if len(infos) > MAX_PARTS or sum(info.file_size for info in infos) > max_unpacked:
+        report.refuse(bomb)
+        return False
+    for info in infos:
+        if info.file_size > RATIO_FLOOR_BYTES and info.file_size > max_ratio * max(info.compress_size, 1):
+            report.refuse(bomb)
+            return False
+    # An xlsx never declares a DTD; refusing one rules out entity-expansion tricks whatever the XML parser.
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")):
+            with archive.open(info) as part:
+                head = part.read(65536)
+            if b"<!DOCTYPE" in head.upper() or b"<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E" in head.upper():
+                report.refuse(_("The workbook contains XML this import does not accept (a document type declaration)."))
+                return False
+    return True
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    return plain(str(value).replace("\r\n", "\n").strip())
+
+
+def header_map(cells, report: ImportReport, columns: list[Column]) -> dict[str, int] | None:
+    """Column key → 0-based index, from the header row; problems name every missing or unknown column."""
+    wanted = {}
+    for col in columns:
+        wanted.setdefault(norm(col.zh), col)
+        wanted.setdefault(norm(col.en), col)
+    found: dict[str, int] = {}
+    ok = True
+    for index, cell in enumerate(cells):
+        text = cell_text(cell.value)
+        if not text:
+            continue
+        letter = get_column_letter(index + 1)
+        col = wanted.get(norm(text))
+        if col is None:
+            report.refuse(
+                _(
+                    "Unknown column “%(header)s”: rename it to one of the columns described on the Notes sheet "
+                    "or remove it."
+                )
+                % {"header": text},
+                1,
+                f"{letter} {text}",
+            )
+            ok = False
+        elif col.key in found:
+            report.refuse(
+                _("The column “%(header)s” appears twice (also in column %(other)s).")
+                % {"header": col.zh, "other": get_column_letter(found[col.key] + 1)},
+                1,
+                f"{letter} {text}",
+            )
+            ok = False
+        else:
+            found[col.key] = index
+    for col in columns:
+        if col.imported and col.key not in found:
+            report.refuse(
+                _("The column “%(header)s” (%(english)s) is missing.") % {"header": col.zh, "english": col.en},
+                1,
+                col.zh,
+            )
+            ok = False
+    return found if ok else None
+
+
+def is_english_header(cells, index: dict[str, int], by_key: dict[str, Column]) -> bool:
+    texts = {key: norm(cell_text(cells[i].value)) for key, i in index.items() if i < len(cells)}
+    filled = {k: v for k, v in texts.items() if v}
+    return bool(filled) and all(v in (norm(by_key[k].en), norm(by_key[k].zh)) for k, v in filled.items())
+
+
+def refuse_formulas(cells, number: int, report: ImportReport, labels: dict[int, str]) -> None:
+    for i, cell in enumerate(cells):
+        data_type = getattr(cell, "data_type", None)
+        column = labels.get(i) or get_column_letter(i + 1)
+        if data_type == "f":
+            formula = str(cell.value)[:60]
+            report.refuse(
+                _(
+                    "The cell holds a formula (%(formula)s). Formulas are not calculated on import: "
+                    "type the value itself."
+                )
+                % {"formula": formula},
+                number,
+                column,
+            )
+        elif data_type == "e":
+            report.refuse(_("The cell holds an Excel error (%(value)s).") % {"value": cell.value}, number, column)
+
+
+def parse_date(value) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for pattern in DATE_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                return dt.date(*(int(g) for g in match.groups()))  # ValueError for 2020-02-30
+    raise ValueError(value)
