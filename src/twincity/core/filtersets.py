@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class StyledFilterSet(django_filters.FilterSet):
@@ -14,6 +15,8 @@ class StyledFilterSet(django_filters.FilterSet):
         form = super().form
         if not getattr(form, "_tc_styled", False):
             for field in form.fields.values():
+                if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
+                    field.empty_label = _("All")
                 widget = field.widget
                 if isinstance(widget, forms.CheckboxSelectMultiple):
                     widget.attrs["class"] = "form-check-input"

@@ -7,25 +7,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from twincity.core import search
-from twincity.core.filtersets import StyledFilterSet
+from twincity.core.filtersets import StyledFilterSet, visible_to_requester
 from twincity.meetings.choices import ActionLight, ActionStatus, ItemStatus, OutcomeKind, SeriesKind, SessionStatus
 from twincity.meetings.models import ActionItem, AgendaItem, MeetingSeries, Outcome, Session
 from twincity.meetings.querysets import action_light_expression
 from twincity.regions.models import Organisation, Partnership, Region
 
 
-def _visible(model):
-    """A queryset callable for a choice filter: only what the requesting user may see."""
-
-    def choices(request):
-        user = getattr(request, "user", None)
-        return model.objects.restrict(user).active().distinct()
-
-    return choices
-
-
 class MeetingSeriesFilterSet(StyledFilterSet):
-    partnership = django_filters.ModelChoiceFilter(queryset=_visible(Partnership), label=_("Partnership"))
+    partnership = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Partnership), label=_("Partnership"))
     kind = django_filters.MultipleChoiceFilter(choices=SeriesKind.choices, label=_("Kind"))
 
     class Meta:
@@ -34,10 +24,12 @@ class MeetingSeriesFilterSet(StyledFilterSet):
 
 
 class SessionFilterSet(StyledFilterSet):
-    partnership = django_filters.ModelChoiceFilter(queryset=_visible(Partnership), label=_("Partnership"))
-    series = django_filters.ModelChoiceFilter(queryset=_visible(MeetingSeries), label=_("Series"))
-    host = django_filters.ModelChoiceFilter(queryset=_visible(Region), label=_("Host side"))
-    status = django_filters.MultipleChoiceFilter(choices=SessionStatus.choices, label=_("Status"))
+    partnership = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Partnership), label=_("Partnership"))
+    series = django_filters.ModelChoiceFilter(queryset=visible_to_requester(MeetingSeries), label=_("Series"))
+    host = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Region), label=_("Host side"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=SessionStatus.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple, distinct=False
+    )
     after = django_filters.DateFilter(
         field_name="starts_at__date", lookup_expr="gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -54,7 +46,7 @@ class SessionFilterSet(StyledFilterSet):
 
 
 class AgendaItemFilterSet(StyledFilterSet):
-    series = django_filters.ModelChoiceFilter(queryset=_visible(MeetingSeries), label=_("Series"))
+    series = django_filters.ModelChoiceFilter(queryset=visible_to_requester(MeetingSeries), label=_("Series"))
     session = django_filters.NumberFilter(field_name="session_id", label=_("Session"))
     status = django_filters.MultipleChoiceFilter(choices=ItemStatus.choices, label=_("Status"))
 
@@ -74,17 +66,27 @@ class OutcomeFilterSet(StyledFilterSet):
 
 class ActionFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
-    partnership = django_filters.ModelChoiceFilter(queryset=_visible(Partnership), label=_("Partnership"))
+    partnership = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Partnership), label=_("Partnership"))
     series = django_filters.ModelChoiceFilter(
-        queryset=_visible(MeetingSeries), field_name="session__series", label=_("Series")
+        queryset=visible_to_requester(MeetingSeries), field_name="session__series", label=_("Series")
     )
     session = django_filters.NumberFilter(field_name="session_id", label=_("Session"))
-    status = django_filters.MultipleChoiceFilter(choices=ActionStatus.choices, label=_("Status"))
-    light = django_filters.MultipleChoiceFilter(choices=ActionLight.choices, method="filter_light", label=_("Light"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=ActionStatus.choices, label=_("Status"), widget=forms.CheckboxSelectMultiple, distinct=False
+    )
+    light = django_filters.MultipleChoiceFilter(
+        choices=ActionLight.choices,
+        method="filter_light",
+        label=_("Light"),
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+    )
     open = django_filters.BooleanFilter(method="filter_open", label=_("Open"))
-    side = django_filters.ModelChoiceFilter(queryset=_visible(Region), method="filter_side", label=_("Side"))
+    side = django_filters.ModelChoiceFilter(
+        queryset=visible_to_requester(Region), method="filter_side", label=_("Side")
+    )
     organisation = django_filters.ModelChoiceFilter(
-        queryset=_visible(Organisation), method="filter_organisation", label=_("Unit")
+        queryset=visible_to_requester(Organisation), method="filter_organisation", label=_("Unit")
     )
     due_before = django_filters.DateFilter(
         field_name="due_date", lookup_expr="lte", label=_("Due by"), widget=forms.DateInput(attrs={"type": "date"})
