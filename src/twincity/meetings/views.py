@@ -449,7 +449,9 @@ def session_detail(request, pk: int):
         "attendance_form": forms.AttendanceForm(partnership=partnership) if minutes_open else None,
         "summary_form": forms.SummaryForm(initial={"summary": session.minutes_summary}) if minutes_open else None,
         "amend_form": forms.AmendmentForm(session=session) if can_change and session.minutes_locked else None,
-        "events": AuditEvent.objects.filter(object_type=session_ct, object_id=session.pk).order_by("-time")[:50],
+        "events": AuditEvent.objects.filter(object_type=session_ct, object_id=session.pk)
+        .select_related("user")
+        .order_by("-time")[:50],
         "today": today,
         "MinutesStatus": MinutesStatus,
     }
