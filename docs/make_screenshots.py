@@ -78,7 +78,7 @@ def server(env: dict):
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("The development server did not start; see " + log.name)
-            time.sleep(0.2)
+            time.sleep(0.2)  # polling interval while waiting for the server to answer (bounded by the deadline)
         yield url
     finally:
         os.kill(proc.pid, 15)

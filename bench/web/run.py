@@ -207,7 +207,7 @@ def start_gunicorn(port: int, workers: int) -> tuple[subprocess.Popen, Path]:
             pass
         if process.poll() is not None:
             raise SystemExit(f"gunicorn exited; see {OUT / 'gunicorn.log'}")
-        time.sleep(0.5)
+        time.sleep(0.5)  # polling interval while waiting for the server to answer (bounded by the deadline)
     stop_gunicorn(process, pidfile)
     raise SystemExit("gunicorn did not answer within 60 s")
 
