@@ -165,3 +165,9 @@ class ImportForm(StyledFormMixin, forms.Form):
 
 class JournalForm(StyledFormMixin, forms.Form):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReportEditForm(VersionedFormMixin, forms.Form):
+    period = forms.CharField(label=_("Period"), max_length=20)
+    percent_complete = forms.IntegerField(label=_("Percent complete"), min_value=0, max_value=100)
+    text = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 5}))

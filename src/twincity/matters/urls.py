@@ -19,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/archive/", views.archive, name="archive"),
     path("<int:pk>/notes/", views.add_note, name="add_note"),
     path("milestones/<int:pk>/close/", views.close_milestone, name="close_milestone"),
+    path("reports/<int:pk>/edit/", views.edit_report, name="edit_report"),
 ]

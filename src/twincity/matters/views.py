@@ -354,6 +354,9 @@ def matter_detail(request, pk: int):
         .order_by("-reported_on", "-pk")
     )
     closable = set(Milestone.objects.restrict(user, Action.REPORT).filter(matter=matter).values_list("pk", flat=True))
+    correctable = set(
+        ProgressReport.objects.restrict(user, Action.REPORT).filter(matter=matter).values_list("pk", flat=True)
+    )
     report_ct = ContentType.objects.get_for_model(ProgressReport)
     attachments: dict[int, list[Attachment]] = {}
     for a in Attachment.objects.filter(
@@ -403,6 +406,7 @@ def matter_detail(request, pk: int):
         "owners": owners,
         "milestones": milestones,
         "closable": closable,
+        "correctable": correctable,
         "reports": reports,
         "entries": matter.entries.select_related("year_list").order_by("year_list__year"),
         "history": history,
@@ -564,6 +568,35 @@ def _form_errors(form) -> str:
     return "; ".join(
         f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip() for f, e in form.errors.items()
     )
+
+
+@login_required
+def edit_report(request, pk: int):
+    """Correct a filed progress report: its side's coordinator, its unit, or the office."""
+    report = restricted_object(request, ProgressReport.objects.select_related("matter"), Action.REPORT, pk=pk)
+    form = forms.ReportEditForm(
+        request.POST or None,
+        version=report.version,
+        initial={"period": report.period, "percent_complete": report.percent_complete, "text": report.text},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_progress_report(
+                report,
+                user=request.user,
+                version=form.cleaned_data["version"],
+                period=form.cleaned_data["period"],
+                percent_complete=form.cleaned_data["percent_complete"],
+                text=form.cleaned_data["text"],
+            )
+        except ConflictError:
+            form.add_error(None, _("Someone else corrected this report meanwhile. Nothing was overwritten: reload it."))
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _message_of(exc))
+        else:
+            messages.success(request, _("Report corrected."))
+            return redirect(reverse("matters:matter", args=[report.matter_id]) + "#progress")
+    return render(request, "matters/report_form.html", {"form": form, "report": report, "nav": "matters"})
 
 
 @login_required

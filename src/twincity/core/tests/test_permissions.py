@@ -116,6 +116,11 @@ def pages(s):
         "matters:import": (reverse("matters:import") + f"?partnership={p}", EDITORS),
         "matters:export": (reverse("matters:export") + f"?partnership={p}", MEMBERS),
         "matters:my_work": (reverse("matters:my_work"), EVERYONE),
+        # The report was filed by the Tianfu side: its coordinator, its unit and the office may correct it.
+        "matters:edit_report": (
+            reverse("matters:edit_report", args=[s["report"].pk]),
+            {"office", "tf-coord", "tf-unit"},
+        ),
         "regions:partnerships": (reverse("regions:partnerships"), EVERYONE),
         "regions:partnership": (reverse("regions:partnership", args=[p]), MEMBERS),
         "regions:organisation": (reverse("regions:organisation", args=[w.tf_dept.pk]), MEMBERS),

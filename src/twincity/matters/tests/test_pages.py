@@ -166,3 +166,20 @@ def test_the_dashboard_follows_a_change_at_once_although_its_figures_are_cached(
     figures = client.get(url).context
     assert figures["by_light"]["red"] == 0
     assert figures["total"] == 1
+
+
+def test_a_unit_corrects_its_own_report_and_the_other_side_cannot(client_as, world):
+    matter = make_matter(world)
+    report = services.file_progress(
+        matter, user=world.users["tf-unit"], side_id=world.tf.pk, period="2020-06", text="完成方案", percent_complete=40
+    )
+    url = reverse("matters:edit_report", args=[report.pk])
+    assert client_as("lj-coord").get(url).status_code == 404
+    response = client_as("tf-unit").post(
+        url, {"version": report.version, "period": "2020-06", "percent_complete": 50, "text": "完成方案并报审"}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert (report.text, report.percent_complete) == ("完成方案并报审", 50)
+    matter.refresh_from_db()
+    assert matter.percent_complete == 25  # the matter's percent follows the correction
