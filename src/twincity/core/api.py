@@ -40,6 +40,7 @@ __all__ = [
     "VersionField",
     "api_docs",
     "expected_version",
+    "refuse_unless",
 ]
 
 IF_MATCH = OpenApiParameter(
@@ -93,6 +94,14 @@ def expected_version(request, validated: dict | None = None) -> int:
     if version is None:
         raise PreconditionRequired()
     return version
+
+
+def refuse_unless(user, action_name: str, obj) -> None:
+    """Say 403 before looking at the body or the version: the user sees the object but may not do this to it."""
+    from twincity.accounts.access import can
+
+    if not can(user, action_name, obj):
+        raise exceptions.PermissionDenied(_("You may not do this."))
 
 
 class RestrictedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):

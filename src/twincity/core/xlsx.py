@@ -299,3 +299,91 @@ def parse_date(value) -> dt.date | None:
             if match:
                 return dt.date(*(int(g) for g in match.groups()))  # ValueError for 2020-02-30
     raise ValueError(value)
+
+
+@dataclass
+class Sheet:
+    """The rows of an uploaded sheet under its known columns: ``rows`` yields (row number, {key: cell})."""
+
+    index: dict[str, int]
+    labels: dict[str, str]
+    rows: Any
+
+
+def read_sheet(fileobj, report: ImportReport, columns: list[Column], *, sheet: str = "", max_rows: int = 20_000):
+    """Open an upload safely and hand its data rows to ``consume(Sheet)``; every problem goes to ``report``.
+
+    A context manager, because openpyxl reads lazily and must be closed::
+
+        with read_sheet(upload, report, COLUMNS, sheet="合作协议") as data:
+            for number, cells in data.rows: ...
+
+    ``data`` is None when the file cannot be read (the reason is in ``report``). Empty rows, and an
+    English header row right under the Chinese one, are skipped; formulas are refused cell by cell.
+    """
+    return _SheetReader(fileobj, report, columns, sheet, max_rows)
+
+
+class _SheetReader:
+    def __init__(self, fileobj, report, columns, sheet, max_rows):
+        self.fileobj, self.report, self.columns, self.sheet, self.max_rows = fileobj, report, columns, sheet, max_rows
+        self.workbook = None
+
+    def __enter__(self) -> Sheet | None:
+        import logging
+
+        from openpyxl import load_workbook
+
+        data = read_limited(self.fileobj, self.report)
+        if data is None or not open_container(data, self.report):
+            return None
+        unreadable = _("The workbook could not be read; it may be damaged. Open it in Excel, save it again and retry.")
+        try:
+            self.workbook = load_workbook(
+                io.BytesIO(data), read_only=True, data_only=False, keep_links=False, keep_vba=False, rich_text=False
+            )
+            names = self.workbook.sheetnames
+            ws = self.workbook[self.sheet] if self.sheet in names else self.workbook.worksheets[0]
+            if not hasattr(ws, "iter_rows"):
+                self.report.refuse(_("The first sheet of the workbook holds no table."))
+                return None
+            ws.reset_dimensions()  # the declared size may be wrong or hostile; read what is there
+            header_rows = ws.iter_rows(min_row=1, max_row=1)
+            header = next(header_rows, None)
+            header_rows.close()
+        except Exception:  # untrusted input: any failure to read it is the file's fault, said plainly
+            logging.getLogger(__name__).warning("xlsx import: workbook could not be read", exc_info=True)
+            self.report.refuse(unreadable)
+            return None
+        if not header:
+            self.report.refuse(_("The sheet is empty: it has no header row."))
+            return None
+        refuse_formulas(header, 1, self.report, {})
+        index = header_map(header, self.report, self.columns)
+        if index is None:
+            return None
+        labels = {key: f"{get_column_letter(i + 1)} {cell_text(header[i].value)}" for key, i in index.items()}
+        by_key = {c.key: c for c in self.columns}
+        return Sheet(index=index, labels=labels, rows=self._rows(ws, index, labels, by_key))
+
+    def _rows(self, ws, index, labels, by_key):
+        width = max(index.values()) + 1  # what lies right of the last known column is neither read nor run
+        by_position = {i: labels[key] for key, i in index.items()}
+        count = 0
+        for offset, cells in enumerate(ws.iter_rows(min_row=2, max_col=width)):
+            number = offset + 2
+            if all(c.value is None for c in cells) or not any(cell_text(c.value) for c in cells):
+                continue
+            if number == 2 and is_english_header(cells, index, by_key):
+                continue
+            count += 1
+            if count > self.max_rows:
+                self.report.refuse(_("The file has more than %(max)s rows; split it.") % {"max": self.max_rows})
+                return
+            refuse_formulas(cells, number, self.report, by_position)
+            yield number, {key: (cells[i] if i < len(cells) else None) for key, i in index.items()}
+
+    def __exit__(self, *exc):
+        if self.workbook is not None:
+            self.workbook.close()
+        return False

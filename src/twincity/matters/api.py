@@ -14,13 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from twincity.accounts.access import can
 from twincity.accounts.choices import Action
-from twincity.core.api import IF_MATCH, RestrictedPrimaryKeyRelatedField, RestrictedViewSetMixin, VersionField
+from twincity.core.api import (
+    IF_MATCH,
+    RestrictedPrimaryKeyRelatedField,
+    RestrictedViewSetMixin,
+    VersionField,
+    refuse_unless,
+)
 from twincity.core.models import Attachment
 from twincity.matters import services
 from twincity.matters.choices import Light, MatterStatus, OwnerRole
@@ -28,13 +33,6 @@ from twincity.matters.filtersets import MatterFilterSet, MilestoneFilterSet, Pro
 from twincity.matters.health import explain
 from twincity.matters.models import Matter, MatterOwner, MatterSide, Milestone, ProgressReport
 from twincity.regions.models import Field, Organisation, Partnership, PartnershipRegion, Region
-
-
-def _refuse_unless(user, action_name: str, obj) -> None:
-    """Say 403 before looking at the version: the user sees the object but may not do this to it."""
-    if not can(user, action_name, obj):
-        raise exceptions.PermissionDenied(_("You may not do this."))
-
 
 # ------------------------------------------------------------------------------------------------ matters
 
@@ -266,7 +264,7 @@ class MatterViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
     @extend_schema(request=MatterUpdateSerializer, responses=MatterSerializer, parameters=[IF_MATCH])
     def partial_update(self, request, *args, **kwargs):
         matter = self.get_object()
-        _refuse_unless(request.user, Action.CHANGE, matter)
+        refuse_unless(request.user, Action.CHANGE, matter)
         context = {**self.get_serializer_context(), "matter": matter}
         serializer = MatterUpdateSerializer(data=request.data, partial=True, context=context)
         serializer.is_valid(raise_exception=True)
@@ -295,7 +293,7 @@ class MatterViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
     def archive(self, request, pk=None):
         """Archive the matter (the office's records are never deleted)."""
         matter = self.get_object()
-        _refuse_unless(request.user, Action.CHANGE, matter)
+        refuse_unless(request.user, Action.CHANGE, matter)
         services.archive_matter(matter, user=request.user)
         return self.respond(matter)
 
@@ -373,7 +371,7 @@ class MilestoneViewSet(
     def close(self, request, pk=None):
         """Close the milestone with what shows it is done (its side's owners, coordinator, or the office)."""
         milestone = self.get_object()
-        _refuse_unless(request.user, Action.REPORT, milestone)
+        refuse_unless(request.user, Action.REPORT, milestone)
         serializer = MilestoneCloseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

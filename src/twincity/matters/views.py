@@ -23,7 +23,7 @@ from twincity.audit.models import AuditEvent, JournalEntry, ObjectChange
 from twincity.audit.services import add_journal_entry
 from twincity.core.models import Attachment
 from twincity.core.services import ConflictError
-from twincity.core.views import ObjectListView, restricted_object
+from twincity.core.views import ObjectListView, editable_partnership, restricted_object
 from twincity.matters import forms, services
 from twincity.matters.choices import ACTIVE_STATUSES, TRANSITION_LABELS, TRANSITIONS, Light, MatterStatus
 from twincity.matters.filtersets import MatterFilterSet
@@ -32,6 +32,7 @@ from twincity.matters.models import Matter, MatterOwner, MatterSide, Milestone, 
 from twincity.matters.querysets import light_expression
 from twincity.matters.tables import MatterTable
 from twincity.regions.models import Partnership
+from twincity.registers.registry import panels as register_panels
 
 LIGHT_COLOURS = {Light.GREEN: "#1e8e3e", Light.YELLOW: "#e0a100", Light.RED: "#d93025", Light.GREY: "#9aa0a6"}
 
@@ -260,6 +261,7 @@ def dashboard(request, pk: int):
         "link_green": link(light="green"),
         "link_all": link(),
         "can_add": bool(roles(request.user, partnership.pk) & {Role.OFFICE_ADMIN, Role.REGION_COORDINATOR}),
+        "register_panels": register_panels(partnership, today),
     }
     return render(request, "matters/dashboard.html", context)
 
@@ -444,22 +446,9 @@ def _may_report_for(user, matter: Matter, side) -> bool:
 # ---------------------------------------------------------------------------------------------- edits
 
 
-def _editable_partnership(request, wanted: str | None) -> Partnership:
-    """The partnership (the one asked for, else the first) whose list the user may add to; 404 if none."""
-    partnerships = [
-        p
-        for p in partnerships_for(request.user)
-        if roles(request.user, p.pk) & {Role.OFFICE_ADMIN, Role.REGION_COORDINATOR}
-    ]
-    chosen = next((p for p in partnerships if str(p.pk) == wanted), partnerships[0] if partnerships else None)
-    if chosen is None:
-        raise Http404
-    return chosen
-
-
 @login_required
 def matter_create(request):
-    partnership = _editable_partnership(request, request.GET.get("partnership"))
+    partnership = editable_partnership(request, request.GET.get("partnership"))
     sides = partnership.sides()
     form = forms.MatterForm(request.POST or None, partnership=partnership, sides=sides, user=request.user, version=0)
     if request.method == "POST" and form.is_valid():
@@ -781,7 +770,7 @@ def export_xlsx(request):
 def import_xlsx(request):
     from twincity.matters.excel import apply_import, parse_import
 
-    partnership = _editable_partnership(request, request.POST.get("partnership") or request.GET.get("partnership"))
+    partnership = editable_partnership(request, request.POST.get("partnership") or request.GET.get("partnership"))
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     plan = result = None
     if request.method == "POST" and form.is_valid():
