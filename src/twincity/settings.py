@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "twincity.matters",
     "twincity.meetings",
     "twincity.notifications",
+    "twincity.registers",
+    "twincity.petitions",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,8 @@ The walk is driven by the URL configuration itself: a page added without an entr
 
 import datetime as dt
 import io
+from importlib import import_module
+from importlib.util import find_spec
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,6 +27,19 @@ AUDITORS = {"office", "auditor"}
 EVERYONE = MEMBERS | {"outsider"}
 
 # Pages that are not the office's data: the admin (superusers only), i18n and API plumbing.
+# Each register declares its own expectations in ``<app>/tests/access.py``: ``scene(world)`` builds its
+# entries, ``pages(scene)`` and ``actions(scene)`` say who reaches what, in the format used below.
+REGISTER_APPS = ("petitions", "agreements", "visits", "exchanges", "policies", "siting")
+
+
+def register_access_modules():
+    return [
+        import_module(f"twincity.{app}.tests.access")
+        for app in REGISTER_APPS
+        if find_spec(f"twincity.{app}.tests.access")  # TODO(lead): import them all once every register landed
+    ]
+
+
 EXEMPT_PREFIXES = ("admin:", "set_language", "javascript-catalog", "api", "schema", "swagger", "redoc")
 
 
@@ -49,7 +64,9 @@ def scene(world):
     other = build_world(code_prefix="X")
     other_matter = make_matter(other, title="别的合作机制的事项")
     meeting = _meeting_scene(world)
+    registers = {module.__name__: module.scene(world) for module in register_access_modules()}
     return {
+        "registers": registers,
         **meeting,
         "world": world,
         "matter": matter,
@@ -175,7 +192,15 @@ def pages(s):
         "login": (reverse("login"), None),
         "logout": (None, None),
         "healthz": (reverse("healthz"), None),
+        **_register_expectations(s, "pages"),
     }
+
+
+def _register_expectations(s, kind: str) -> dict:
+    expected = {}
+    for module in register_access_modules():
+        expected.update(getattr(module, kind)(s["registers"][module.__name__]))
+    return expected
 
 
 # POST-only actions: (url, data, personas allowed to reach the action at all).
@@ -227,6 +252,7 @@ def actions(s):
             reverse("meetings:action_step", args=[s["meeting_action"].pk, "acknowledge"]),
             {"office", "tf-coord", "tf-unit"},
         ),
+        **_register_expectations(s, "actions"),
     }
 
 
@@ -405,3 +431,18 @@ def test_meeting_actions_are_a_404_for_whoever_may_not_take_them(client, scene, 
         response = client.post(step, {"text": ""})
         assert response.status_code in (302, 404)
         assert ActionItem.objects.get(pk=scene["meeting_action"].pk).status == "assigned"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_register_actions_are_a_404_for_whoever_may_not_take_them(client, scene, persona):
+    """Every POST of every register, as every persona who may not take it: 404, and nothing changes."""
+    from twincity.audit.models import AuditEvent
+
+    client.force_login(scene["world"].users[persona])
+    register_actions = _register_expectations(scene, "actions")
+    events = AuditEvent.objects.count()
+    for name, (url, allowed) in register_actions.items():
+        if url is None or persona in allowed:
+            continue
+        assert client.post(url, {}).status_code == 404, f"{persona} POST {name}"
+    assert AuditEvent.objects.count() == events

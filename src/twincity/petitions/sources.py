@@ -1,0 +1,80 @@
+"""What the register of joint requests tells the rest of the office: its menu entry, a dashboard
+panel (requests waiting for a side's endorsement or for the authority's answer) and an agenda source
+(requests awaiting endorsement, proposed for the next joint meeting)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from twincity.meetings.sources import AgendaSource, Proposal
+from twincity.meetings.sources import register as register_source
+from twincity.petitions.choices import PetitionStatus
+from twincity.petitions.models import Petition
+from twincity.registers import registry
+
+
+def _waiting(partnership):
+    return Petition.objects.filter(partnership=partnership, archived_at__isnull=True)
+
+
+def panel_items(partnership, today) -> list[registry.PanelItem]:
+    """Requests in drafting that still lack an endorsement, and submitted ones without an answer."""
+    items = []
+    drafting = _waiting(partnership).filter(status=PetitionStatus.DRAFTING, sides__endorsed_text__isnull=True)
+    for petition in drafting.distinct().order_by("-year", "code")[:5]:
+        items.append(
+            registry.PanelItem(
+                petition.title, petition.get_absolute_url(), badge=_("awaiting endorsement"), tone="warning"
+            )
+        )
+    pending = _waiting(partnership).filter(status__in=(PetitionStatus.SUBMITTED, PetitionStatus.UNDER_CONSIDERATION))
+    for petition in pending.order_by("submitted_on")[:5]:
+        items.append(
+            registry.PanelItem(
+                petition.title, petition.get_absolute_url(), date=petition.submitted_on, badge=_("awaiting the answer")
+            )
+        )
+    return items
+
+
+class AwaitingEndorsement(AgendaSource):
+    """Joint requests in drafting that one side has not endorsed yet: the meeting is where it gets unblocked."""
+
+    key = "petition_endorsement"
+    label = gettext_lazy("Joint request awaiting endorsement")
+    order = 40
+
+    def proposals(self, session, since, today):
+        waiting = (
+            _waiting(session.partnership)
+            .filter(status=PetitionStatus.DRAFTING, sides__endorsed_text__isnull=True)
+            .distinct()
+            .order_by("-year", "code")
+        )
+        return [
+            Proposal(
+                key=f"{self.key}:{p.pk}",
+                source=self.key,
+                title=_("Joint request: %(title)s") % {"title": p.title},
+                reason=_("Awaiting the endorsement of every side before it can be submitted to %(authority)s.")
+                % {"authority": p.target_authority},
+                obj=p,
+            )
+            for p in waiting[:10]
+        ]
+
+
+registry.register(registry.Register(model=Petition, label=gettext_lazy("Joint requests"), icon="send", order=10))
+registry.add_panel(
+    registry.DashboardPanel(
+        key="petitions",
+        title=gettext_lazy("Joint requests to higher authorities"),
+        items=panel_items,
+        icon="send",
+        order=10,
+        link=lambda partnership: reverse("petitions:petition_list") + f"?partnership={partnership.pk}",
+    )
+)
+register_source(AwaitingEndorsement())

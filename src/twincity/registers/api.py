@@ -1,0 +1,114 @@
+"""What every register's API shares: rows through the door, writes through the register's services.
+
+A register's ``api.py`` declares a serializer for reading (``RegisterSerializer`` subclass), one for
+writing, and a ``RegisterViewSet`` subclass naming its ``create_service``/``update_service``. Lists
+filter with the register's FilterSet (the same as the page's); edits need the version the client
+read (body ``version`` or ``If-Match``); archive is a POST action; nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from twincity.accounts.choices import Action
+from twincity.core.api import (
+    IF_MATCH,
+    RestrictedPrimaryKeyRelatedField,
+    RestrictedViewSetMixin,
+    VersionField,
+    refuse_unless,
+)
+from twincity.regions.models import Field, Partnership
+from twincity.registers import services
+
+
+class RegisterSerializer(serializers.ModelSerializer):
+    """The fields every entry has, for reading; a register lists its own after these."""
+
+    COMMON = [
+        "id",
+        "url",
+        "partnership",
+        "code",
+        "title",
+        "field",
+        "note",
+        "version",
+        "archived_at",
+        "created",
+        "last_updated",
+    ]
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, obj) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(obj.get_absolute_url()) if request else obj.get_absolute_url()
+
+
+class RegisterWriteSerializer(serializers.ModelSerializer):
+    """Input of a create or an edit: the partnership and field are chosen among what the user may see."""
+
+    partnership = RestrictedPrimaryKeyRelatedField(queryset=Partnership.objects.all(), required=False)
+    field = RestrictedPrimaryKeyRelatedField(queryset=Field.objects.all(), required=False, allow_null=True)
+    version = VersionField()
+
+
+class RegisterViewSet(
+    RestrictedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """List, read, create, edit (PATCH with a version) and archive the entries of one register."""
+
+    write_serializer_class = None
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    filterset_handles_archived = True
+
+    def create_service(self, **data):
+        raise NotImplementedError
+
+    def update_service(self, obj, **data):
+        raise NotImplementedError
+
+    def respond(self, obj, code=status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=obj.pk)
+        data = self.serializer_class(fresh, context=self.get_serializer_context()).data
+        return Response(data, status=code, headers={"ETag": f'"{fresh.version}"'})
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.write_serializer_class(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        partnership = data.pop("partnership", None)
+        if partnership is None:
+            raise serializers.ValidationError({"partnership": [serializers.Field.default_error_messages["required"]]})
+        obj = self.create_service(partnership=partnership, user=request.user, **data)
+        return self.respond(obj, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        obj = self.get_object()
+        refuse_unless(request.user, Action.CHANGE, obj)
+        serializer = self.write_serializer_class(data=request.data, partial=True, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = self.expected_version(data)
+        data.pop("version", None)
+        data.pop("partnership", None)  # an entry does not move between partnerships
+        self.update_service(obj, user=request.user, version=version, **data)
+        return self.respond(obj)
+
+    @extend_schema(request=None, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        """Archive the entry (the office's records are never deleted)."""
+        obj = self.get_object()
+        refuse_unless(request.user, Action.CHANGE, obj)
+        services.archive_entry(obj, user=request.user)
+        return self.respond(obj)

@@ -1,0 +1,204 @@
+"""Writes every register shares: saving an entry (plain text, search words, access, trace), versioned
+edits, archiving, and turning an entry into follow-up matters.
+
+A register's own services (``petitions/services.py``…) call these inside their transaction and add
+what is particular to them (sides, endorsements, obligations…). The pattern::
+
+    with transaction.atomic():
+        registers.require_member(user, Action.CHANGE, partnership)
+        entry = registers.save_new(Petition(partnership=partnership, title=title, ...))
+        ... the entry's sides, parties ...
+        registers.created(entry, user=user)      # re-checks access now that the sides exist, logs the event
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twincity.accounts.access import restrict
+from twincity.accounts.choices import Action
+from twincity.audit.services import log_event
+from twincity.core import search
+from twincity.core.services import ConflictError, archive, require, restore, update_versioned
+from twincity.core.text import plain
+from twincity.registers.choices import LinkRelation
+from twincity.registers.models import MatterLink, RegisterEntry
+
+__all__ = [
+    "ConflictError",
+    "archive_entry",
+    "created",
+    "follow_up",
+    "link_matter",
+    "links_for",
+    "links_of",
+    "plain_values",
+    "refresh_search",
+    "require_member",
+    "restore_entry",
+    "save_new",
+    "unlink_matter",
+    "update_entry",
+]
+
+
+def require_member(user, action: str, partnership) -> None:
+    """Refuse unless ``user`` may ``action`` something in ``partnership`` at all (before the entry exists)."""
+    from twincity.regions.models import Partnership
+
+    if not restrict(Partnership.objects.filter(pk=partnership.pk), user, Action.VIEW).exists():
+        raise PermissionDenied(_("You may not do this."))
+    if action != Action.VIEW:
+        from twincity.accounts.access import RULES, roles
+
+        if not roles(user, partnership.pk) & set(RULES[action]):
+            raise PermissionDenied(_("You may not do this."))
+
+
+def plain_values(model: type[RegisterEntry], values: dict) -> dict:
+    """Free text arrives without markup (see core.text): the model's ``text_fields``."""
+    text_fields = getattr(model, "text_fields", ())
+    return {k: plain(v) if k in text_fields and isinstance(v, str) else v for k, v in values.items()}
+
+
+def refresh_search(entry: RegisterEntry, *, save: bool = True) -> None:
+    entry.search_document = search.document(entry.search_text())
+    if save:
+        type(entry)._base_manager.filter(pk=entry.pk).update(search_document=entry.search_document)
+
+
+def save_new(entry: RegisterEntry) -> RegisterEntry:
+    """Validate and save a new entry (inside the caller's transaction); its text plain, its search words set."""
+    for name in getattr(entry, "text_fields", ()):
+        value = getattr(entry, name, None)
+        if isinstance(value, str):
+            setattr(entry, name, plain(value))
+    entry.full_clean(exclude=["search_document"], validate_constraints=False)
+    refresh_search(entry, save=False)
+    entry.save()
+    return entry
+
+
+def created(entry: models.Model, *, user, action: str = Action.CHANGE) -> models.Model:
+    """The entry is complete: it must be within its author's reach, and its creation is logged."""
+    require(user, action, entry)
+    log_event(f"{entry._meta.model_name}.created", entry)
+    return entry
+
+
+def update_entry(entry: RegisterEntry, *, user, version: int | None, action: str = Action.CHANGE, **changes):
+    """A versioned edit of the entry's own fields (refused with ConflictError if someone saved meanwhile)."""
+    changes = plain_values(type(entry), changes)
+    with transaction.atomic():
+        update_versioned(entry, version, changes, user=user, action=action)
+        if hasattr(entry, "search_document"):
+            refresh_search(entry)
+    return entry
+
+
+def archive_entry(entry, *, user):
+    return archive(entry, user=user)
+
+
+def restore_entry(entry, *, user):
+    return restore(entry, user=user)
+
+
+def _subject_partnership_id(subject: models.Model) -> int:
+    partnership_id = subject.audit_partnership_id()
+    if partnership_id is None:
+        raise ValueError(f"{subject._meta.label} does not belong to a partnership")
+    return partnership_id
+
+
+def link_matter(subject: models.Model, matter, *, user, relation: str = LinkRelation.SERVES, note: str = ""):
+    """Record that ``matter`` follows up ``subject`` (who may change the subject, and may see the matter)."""
+    with transaction.atomic():
+        require(user, Action.CHANGE, subject)
+        if matter.partnership_id != _subject_partnership_id(subject):
+            raise ValidationError(_("The matter belongs to another partnership."))
+        require(user, Action.VIEW, matter)
+        content_type = ContentType.objects.get_for_model(subject)
+        existing = MatterLink.objects.filter(
+            content_type=content_type, object_id=subject.pk, matter=matter, archived_at__isnull=True
+        ).first()
+        if existing is not None:
+            return existing
+        link = MatterLink.objects.create(
+            partnership_id=matter.partnership_id,
+            content_type=content_type,
+            object_id=subject.pk,
+            matter=matter,
+            relation=relation,
+            note=plain(note)[:300],
+            created_by=user,
+        )
+        log_event("matter_link.created", link, data={"matter": matter.code, "subject": str(subject)})
+    return link
+
+
+def unlink_matter(link: MatterLink, *, user) -> MatterLink:
+    """Take a matter off the entry's follow-up (the link is archived; both stay in the history)."""
+    with transaction.atomic():
+        require(user, Action.CHANGE, link.subject)
+        if link.archived_at is None:
+            link.archived_at = timezone.now()
+            link.save(update_fields=["archived_at", "last_updated"])
+            log_event("matter_link.archived", link, data={"matter": link.matter.code})
+    return link
+
+
+def follow_up(subject: models.Model, *, user, title: str, year: int, owners=(), leaders=None, note: str = "", **fields):
+    """Turn ``subject`` into a new key cooperation matter in one step, linked as "created from it".
+
+    The matter goes through ``matters.services.create_matter`` with its usual rules (a coordinator
+    creates only matters their side is party to); nothing is written if either step is refused.
+    """
+    from twincity.matters.services import create_matter
+
+    with transaction.atomic():
+        require(user, Action.CHANGE, subject)
+        partnership = subject.partnership if hasattr(subject, "partnership") else None
+        if partnership is None:
+            from twincity.regions.models import Partnership
+
+            partnership = Partnership.objects.get(pk=_subject_partnership_id(subject))
+        matter = create_matter(
+            partnership=partnership, year=year, title=title, user=user, owners=list(owners), leaders=leaders, **fields
+        )
+        link_matter(subject, matter, user=user, relation=LinkRelation.CREATED, note=note)
+    return matter
+
+
+def links_for(subjects) -> dict[int, list[MatterLink]]:
+    """The live links of entries of one model, by entry id, each with its matter (light, status, percent).
+
+    Two queries whatever the number of entries, for a list page or one entry's page alike.
+    """
+    from twincity.matters.models import Matter
+
+    subjects = list(subjects)
+    if not subjects:
+        return {}
+    links = list(
+        MatterLink.objects.filter(
+            content_type=ContentType.objects.get_for_model(subjects[0]),
+            object_id__in=[s.pk for s in subjects],
+            archived_at__isnull=True,
+        ).order_by("created", "pk")
+    )
+    matters = Matter.objects.with_light().select_related("year_list").in_bulk({link.matter_id for link in links})
+    result: dict[int, list[MatterLink]] = {s.pk: [] for s in subjects}
+    for link in links:
+        link.matter = matters[link.matter_id]
+        result[link.object_id].append(link)
+    return result
+
+
+def links_of(subject: models.Model) -> list[MatterLink]:
+    """The live links of one entry with their matters, for its page."""
+    return links_for([subject])[subject.pk]

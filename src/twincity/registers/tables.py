@@ -1,0 +1,18 @@
+"""The columns every register's list starts with; a register's table adds its own."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+
+class RegisterTable(tables.Table):
+    """Number, title (linking to the entry) and field; sorting and pagination by django-tables2."""
+
+    code = tables.Column(verbose_name=_("Number"), attrs={"td": {"class": "font-monospace text-nowrap"}})
+    title = tables.Column(verbose_name=_("Title"), linkify=True)
+    field = tables.Column(verbose_name=_("Field"), order_by=("field__order",))
+
+    class Meta:
+        fields = ()
+        template_name = "django_tables2/bootstrap5.html"
+        attrs = {"class": "table table-hover table-sm align-middle mb-0"}
+        empty_text = _("Nothing matches these filters.")
