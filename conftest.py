@@ -33,3 +33,19 @@ def client_as(client, world):
         return client
 
     return login
+
+
+@pytest.fixture
+def api_as(world):
+    """An API client that sends the persona's token: ``api_as("tf-unit")`` (or a user object)."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def make(who):
+        user = world.users[who] if isinstance(who, str) else who
+        token, _created = Token.objects.get_or_create(user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make

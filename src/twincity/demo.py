@@ -75,6 +75,8 @@ REGIONS = [
     ("LJ", "重庆两江新区", "Chongqing Liangjiang New Area", "两江", 2),
 ]
 
+REGISTER_APPS = ("petitions", "agreements", "visits", "exchanges", "policies", "siting")
+
 GROUP_NAME = "“打造内陆开放门户，助力成渝地区双城经济圈建设”领导小组"
 
 # Units that exist on both sides and work as counterparts (对口单位):
@@ -1068,6 +1070,15 @@ class _Loader:
     def load_meetings(self) -> None:
         _MeetingsLoader(self).run()
 
+    def load_registers(self) -> None:
+        """Each register fills itself from the article (``<app>/demo.py``), after the matters and meetings it links to."""
+        from importlib import import_module
+        from importlib.util import find_spec
+
+        for app in REGISTER_APPS:
+            if find_spec(f"twincity.{app}.demo"):  # TODO(lead): import them all once every register landed
+                import_module(f"twincity.{app}.demo").load(self)
+
     # --- helpers for matters ---
 
     def owners(self, tf: tuple[str, ...], lj: tuple[str, ...]) -> list[OwnerSpec]:
@@ -1594,6 +1605,7 @@ def load_demo(*, today: dt.date | None = None, stdout=None) -> DemoSummary:
         with acting(loader.users["office"]):
             loader.annotate_lists()
         loader.load_meetings()
+        loader.load_registers()
     partnership = loader.partnership
     by_year = {
         y: Matter.objects.filter(partnership=partnership, entries__year_list__year=y).distinct().count()

@@ -51,6 +51,8 @@ class PetitionSide(ChangeLoggedModel):
     """One side's half of a joint request: its drafting units and its endorsement of the current text."""
 
     audit_parent_field = "petition"
+    # Who endorsed and when is said by the "endorsed" event; the change record keeps the raw values.
+    audit_derived = ("endorsed_at", "endorsed_by")
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="sides")
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("side"))

@@ -78,7 +78,7 @@ class RegisterViewSet(
 
     def respond(self, obj, code=status.HTTP_200_OK) -> Response:
         fresh = self.get_queryset().get(pk=obj.pk)
-        data = self.serializer_class(fresh, context=self.get_serializer_context()).data
+        data = type(self).serializer_class(fresh, context=self.get_serializer_context()).data
         return Response(data, status=code, headers={"ETag": f'"{fresh.version}"'})
 
     def create(self, request, *args, **kwargs):

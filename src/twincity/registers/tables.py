@@ -16,3 +16,14 @@ class RegisterTable(tables.Table):
         template_name = "django_tables2/bootstrap5.html"
         attrs = {"class": "table table-hover table-sm align-middle mb-0"}
         empty_text = _("Nothing matches these filters.")
+
+
+class StatusColumn(tables.Column):
+    """A workflow state as the badge the entry's page shows."""
+
+    def render(self, value, record):
+        from django.utils.html import format_html
+
+        return format_html(
+            '<span class="badge tc-status tc-status-{}">{}</span>', record.status, record.get_status_display()
+        )

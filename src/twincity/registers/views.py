@@ -277,9 +277,19 @@ class RegisterViews:
                     _("Imported: %(created)s added, %(updated)s updated.")
                     % {"created": result.created, "updated": result.updated},
                 )
-                return redirect(reverse(self.url_name("list")) + f"?partnership={partnership.pk}")
+                target = reverse(self.url_name("list")) + f"?partnership={partnership.pk}"
+                if request.htmx:
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = target
+                    return response
+                return redirect(target)
         context = self.base_context(request, form=form, partnership=partnership, result=result)
-        return render(request, self.template("import"), context, status=400 if result else 200)
+        templates = self.template("import")
+        if request.htmx and request.method == "POST":
+            templates = [f"{t}#result" for t in templates]
+        refused = bool(result and not result.is_valid) or bool(form.errors)
+        # htmx swaps only 2xx answers into the page; a plain form post says 400.
+        return render(request, templates, context, status=400 if refused and not request.htmx else 200)
 
     # --- wiring ---
 

@@ -10,8 +10,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from twincity.audit.context import acting
 from twincity.audit.models import ObjectChange
@@ -23,20 +21,6 @@ from twincity.testing import build_world, make_matter
 pytestmark = pytest.mark.django_db
 
 LISTS = ["matters", "milestones", "progress-reports", "partnerships", "regions", "organisations"]
-
-
-@pytest.fixture
-def api_as(world):
-    """An API client that sends the persona's token: ``api_as("tf-unit")`` (or a user object)."""
-
-    def make(who):
-        user = world.users[who] if isinstance(who, str) else who
-        token, _created = Token.objects.get_or_create(user=user)
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -164,7 +164,11 @@ def test_a_coordinator_cannot_create_a_follow_up_matter_owned_only_by_the_other_
     petition = make_petition(world)
     with pytest.raises(PermissionDenied):
         registers.follow_up(
-            petition, user=world.users["tf-coord"], title="只属于两江的事项", year=2020, owners=[OwnerSpec(world.lj_dept)]
+            petition,
+            user=world.users["tf-coord"],
+            title="只属于两江的事项",
+            year=2020,
+            owners=[OwnerSpec(world.lj_dept)],
         )
     assert not Matter.objects.filter(title="只属于两江的事项").exists()
     assert registers.links_of(petition) == []

@@ -113,8 +113,8 @@ def test_a_follow_up_matter_is_created_from_the_page_and_shows_its_state(world, 
 def test_export_then_import_round_trips_and_a_bad_row_changes_nothing(world, client_as):
     import io
 
-    from openpyxl import load_workbook
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
 
     make_petition(world, code="2020-01")
     client = client_as("office")
@@ -136,6 +136,8 @@ def test_export_then_import_round_trips_and_a_bad_row_changes_nothing(world, cli
     ws.delete_rows(ws.max_row)
     out = io.BytesIO()
     wb.save(out)
-    response = client.post(url, {"file": SimpleUploadedFile("p.xlsx", out.getvalue()), "partnership": world.partnership.pk})
+    response = client.post(
+        url, {"file": SimpleUploadedFile("p.xlsx", out.getvalue()), "partnership": world.partnership.pk}
+    )
     assert response.status_code == 302
     assert Petition.objects.filter(title="新的争取事项").count() == 1

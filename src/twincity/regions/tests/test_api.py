@@ -1,25 +1,11 @@
 """The partnership, its regions and units over the API: members read their own, nobody else's."""
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from twincity.regions.models import Organisation, PartnershipRegion, Region
 from twincity.testing import build_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def api_as(world):
-    def make(who):
-        user = world.users[who] if isinstance(who, str) else who
-        token, _created = Token.objects.get_or_create(user=user)
-        client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return make
 
 
 @pytest.fixture
