@@ -36,7 +36,7 @@ router.register("actions", ActionItemViewSet, basename="action")
 router.register("petitions", PetitionViewSet, basename="petition")
 # Registers being built declare ROUTES = [(prefix, viewset, basename), ...] in their api.py. TODO(lead): make explicit.
 for _app in ("agreements", "visits", "exchanges", "policies", "siting"):
-    if find_spec(f"twincity.{_app}.api"):
+    if find_spec(f"twincity.{_app}") and find_spec(f"twincity.{_app}.api"):
         for _prefix, _viewset, _basename in import_module(f"twincity.{_app}.api").ROUTES:
             router.register(_prefix, _viewset, basename=_basename)
 

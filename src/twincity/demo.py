@@ -1076,7 +1076,9 @@ class _Loader:
         from importlib.util import find_spec
 
         for app in REGISTER_APPS:
-            if find_spec(f"twincity.{app}.demo"):  # TODO(lead): import them all once every register landed
+            if find_spec(f"twincity.{app}") and find_spec(
+                f"twincity.{app}.demo"
+            ):  # TODO(lead): import them all once every register landed
                 import_module(f"twincity.{app}.demo").load(self)
 
     # --- helpers for matters ---

@@ -23,7 +23,11 @@ urlpatterns = [
     path("notifications/", include("twincity.notifications.urls")),
     path("registers/", include("twincity.registers.urls")),
     path("petitions/", include("twincity.petitions.urls")),
-    *[path(f"{app}/", include(f"twincity.{app}.urls")) for app in REGISTER_APPS if find_spec(f"twincity.{app}.urls")],
+    *[
+        path(f"{app}/", include(f"twincity.{app}.urls"))
+        for app in REGISTER_APPS
+        if find_spec(f"twincity.{app}") and find_spec(f"twincity.{app}.urls")
+    ],
     path("files/", include("twincity.core.urls")),
     path("api/", include("twincity.api_urls")),
     path("admin/", admin.site.urls),

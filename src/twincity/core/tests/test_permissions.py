@@ -36,7 +36,8 @@ def register_access_modules():
     return [
         import_module(f"twincity.{app}.tests.access")
         for app in REGISTER_APPS
-        if find_spec(f"twincity.{app}.tests.access")  # TODO(lead): import them all once every register landed
+        if find_spec(f"twincity.{app}")
+        and find_spec(f"twincity.{app}.tests.access")  # TODO(lead): import them all once every register landed
     ]
 
 
