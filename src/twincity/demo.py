@@ -1071,7 +1071,7 @@ class _Loader:
         _MeetingsLoader(self).run()
 
     def load_registers(self) -> None:
-        """Each register fills itself from the article (``<app>/demo.py``), after the matters and meetings it links to."""
+        """Each register fills itself from the article (``<app>/demo.py``), after the matters and meetings."""
         from importlib import import_module
         from importlib.util import find_spec
 
