@@ -2,6 +2,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from twincity.core import search
+
 
 class StyledFilterSet(django_filters.FilterSet):
     """A FilterSet whose form fits the compact filter bar of list pages.
@@ -39,3 +41,26 @@ def visible_to_requester(model):
         return model.objects.restrict(getattr(request, "user", None)).active().distinct()
 
     return choices
+
+
+class SearchableFilterSet(StyledFilterSet):
+    """Chinese full-text search (``q``) and archived records left out unless asked for (``archived``).
+
+    The model keeps a ``search_document`` (see core.search) and an ``archived_at``.
+    """
+
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+    archived = django_filters.BooleanFilter(method="filter_archived", label=_("Archived"))
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not self.form.cleaned_data.get("archived"):
+            queryset = queryset.filter(archived_at__isnull=True)
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        return search.search(queryset, value)
+
+    def filter_archived(self, queryset, name, value):
+        return queryset.filter(archived_at__isnull=not value)

@@ -7,14 +7,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from twincity.core import search
-from twincity.core.filtersets import StyledFilterSet, visible_to_requester
+from twincity.core.filtersets import SearchableFilterSet, visible_to_requester
 from twincity.matters.choices import Light, MatterStatus
 from twincity.matters.models import Matter, Milestone, ProgressReport
 from twincity.regions.models import Field, Organisation, Partnership, Region
 
 
-class MatterFilterSet(StyledFilterSet):
-    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+class MatterFilterSet(SearchableFilterSet):
     # Choices come through the same door as the rows (callables get the request): nothing leaks.
     partnership = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Partnership), label=_("Partnership"))
     year = django_filters.NumberFilter(field_name="year", label=_("Year"))
@@ -44,21 +43,10 @@ class MatterFilterSet(StyledFilterSet):
     awaiting_confirmation = django_filters.BooleanFilter(
         field_name="completion_requested_at", lookup_expr="isnull", exclude=True, label=_("Completion reported")
     )
-    archived = django_filters.BooleanFilter(method="filter_archived", label=_("Archived"))
 
     class Meta:
         model = Matter
         fields = ["q", "partnership", "year", "status", "light", "field", "side", "organisation"]
-
-    @property
-    def qs(self):
-        queryset = super().qs
-        if not self.form.cleaned_data.get("archived"):
-            queryset = queryset.filter(archived_at__isnull=True)
-        return queryset
-
-    def filter_text(self, queryset, name, value):
-        return search.search(queryset, value)
 
     def filter_light(self, queryset, name, value):
         if not value:
@@ -75,8 +63,6 @@ class MatterFilterSet(StyledFilterSet):
             pk__in=Matter.owners.rel.related_model.objects.filter(organisation=value).values("matter")
         )
 
-    def filter_archived(self, queryset, name, value):
-        return queryset.filter(archived_at__isnull=not value)
 
 
 def _light_expr():

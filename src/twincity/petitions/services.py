@@ -146,15 +146,20 @@ def submit(petition: Petition, *, user, submitted_on: dt.date, channel: str = ""
     return petition
 
 
-def mark_under_consideration(petition: Petition, *, user) -> Petition:
+def _step(petition: Petition, *, user, to: str, verb: str, message: str = "") -> Petition:
+    """Move the request to ``to`` (if its workflow allows it) and log ``verb``."""
     with transaction.atomic():
         petition = Petition.objects.select_for_update().get(pk=petition.pk)
         require(user, Action.CHANGE, petition)
-        _move(petition, PetitionStatus.UNDER_CONSIDERATION)
+        _move(petition, to)
         petition.version += 1
         petition.save(update_fields=["status", "version", "last_updated"])
-        log_event("petition.under_consideration", petition)
+        log_event(verb, petition, message=message)
     return petition
+
+
+def mark_under_consideration(petition: Petition, *, user) -> Petition:
+    return _step(petition, user=user, to=PetitionStatus.UNDER_CONSIDERATION, verb="petition.under_consideration")
 
 
 def record_response(petition: Petition, *, user, outcome: str, response: str, response_on: dt.date) -> Petition:
@@ -181,11 +186,4 @@ def withdraw(petition: Petition, *, user, reason: str) -> Petition:
     reason = plain(reason).strip()
     if not reason:
         raise ValidationError(_("Say why the request is withdrawn."))
-    with transaction.atomic():
-        petition = Petition.objects.select_for_update().get(pk=petition.pk)
-        require(user, Action.CHANGE, petition)
-        _move(petition, PetitionStatus.WITHDRAWN)
-        petition.version += 1
-        petition.save(update_fields=["status", "version", "last_updated"])
-        log_event("petition.withdrawn", petition, message=reason)
-    return petition
+    return _step(petition, user=user, to=PetitionStatus.WITHDRAWN, verb="petition.withdrawn", message=reason)

@@ -1,18 +1,16 @@
 """Pages of the register of joint requests: the standard register pages plus the request's workflow."""
 
-from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from twincity.accounts.access import can
 from twincity.accounts.choices import Action
-from twincity.core.views import restricted_object
 from twincity.petitions import excel, forms, services
 from twincity.petitions.choices import PetitionStatus
 from twincity.petitions.filtersets import PetitionFilterSet
 from twincity.petitions.models import Petition, PetitionSide
 from twincity.petitions.tables import PetitionTable
-from twincity.registers.views import RegisterViews, run_step
+from twincity.registers.views import RegisterViews, step
 
 
 class PetitionViews(RegisterViews):
@@ -58,78 +56,34 @@ class PetitionViews(RegisterViews):
 
 views = PetitionViews()
 
-
-def _petition(request, pk):
-    return restricted_object(request, Petition.objects.all(), Action.CHANGE, pk=pk)
-
-
-@login_required
-@require_POST
-def revise_text(request, pk):
-    petition = _petition(request, pk)
-    form = forms.TextForm(request.POST)
-    return run_step(
-        request,
-        petition,
-        lambda data: services.revise_text(petition, user=request.user, text=data["text"]),
-        form=form,
-        done=_("New version of the text saved; every side endorses it again."),
-    )
-
-
-@login_required
-@require_POST
-def endorse(request, pk):
-    half = restricted_object(request, PetitionSide.objects.select_related("petition", "region"), Action.CHANGE, pk=pk)
-    return run_step(
-        request,
-        half.petition,
-        lambda data: services.endorse(half.petition, user=request.user, side=half.region),
-        done=_("Endorsed for %(side)s.") % {"side": half.region.display_name},
-    )
-
-
-@login_required
-@require_POST
-def submit(request, pk):
-    petition = _petition(request, pk)
-    return run_step(
-        request,
-        petition,
-        lambda data: services.submit(petition, user=request.user, **data),
-        form=forms.SubmitForm(request.POST),
-        done=_("Submitted."),
-    )
-
-
-@login_required
-@require_POST
-def consider(request, pk):
-    petition = _petition(request, pk)
-    return run_step(request, petition, lambda data: services.mark_under_consideration(petition, user=request.user))
-
-
-@login_required
-@require_POST
-def respond(request, pk):
-    petition = _petition(request, pk)
-    return run_step(
-        request,
-        petition,
-        lambda data: services.record_response(petition, user=request.user, **data),
-        form=forms.ResponseForm(request.POST),
-        done=_("The answer is recorded."),
-    )
-
-
-@login_required
-@require_POST
-def withdraw(request, pk):
-    petition = _petition(request, pk)
-    return run_step(
-        request,
-        petition,
-        lambda data: services.withdraw(petition, user=request.user, reason=data["reason"]),
-        form=forms.ReasonForm(request.POST),
-        done=_("Withdrawn."),
-    )
+revise_text = step(
+    Petition.objects,
+    lambda petition, user, data: services.revise_text(petition, user=user, text=data["text"]),
+    form_class=forms.TextForm,
+    done=gettext_lazy("New version of the text saved; every side endorses it again."),
+)
+endorse = step(
+    PetitionSide.objects.select_related("petition", "region"),
+    lambda half, user, data: services.endorse(half.petition, user=user, side=half.region),
+    done=lambda half: _("Endorsed for %(side)s.") % {"side": half.region.display_name},
+    entry=lambda half: half.petition,
+)
+submit = step(
+    Petition.objects,
+    lambda petition, user, data: services.submit(petition, user=user, **data),
+    form_class=forms.SubmitForm,
+    done=gettext_lazy("Submitted."),
+)
+consider = step(Petition.objects, lambda petition, user, data: services.mark_under_consideration(petition, user=user))
+respond = step(
+    Petition.objects,
+    lambda petition, user, data: services.record_response(petition, user=user, **data),
+    form_class=forms.ResponseForm,
+    done=gettext_lazy("The answer is recorded."),
+)
+withdraw = step(
+    Petition.objects,
+    lambda petition, user, data: services.withdraw(petition, user=user, reason=data["reason"]),
+    form_class=forms.ReasonForm,
+    done=gettext_lazy("Withdrawn."),
+)

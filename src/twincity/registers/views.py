@@ -79,6 +79,27 @@ def run_step(request, obj, run, *, form=None, done: str = ""):
     return redirect(obj)
 
 
+def step(queryset, run, *, form_class=None, done="", entry=None):
+    """The view of one workflow step, posted from an entry's page.
+
+    ``run(found, user, data)`` calls the service; the object is found through the door with the
+    action "change" (whoever may not take the step gets a 404); ``done`` (a lazy string, or a
+    callable of the object found) is said on success; ``entry(found)`` is the page to go back to
+    (the object itself by default, or its entry for a part such as one side's half).
+    """
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        found = restricted_object(request, queryset.all(), Action.CHANGE, pk=pk)
+        form = form_class(request.POST) if form_class is not None else None
+        message = done(found) if callable(done) else str(done)
+        back = entry(found) if entry is not None else found
+        return run_step(request, back, lambda data: run(found, request.user, data), form=form, done=message)
+
+    return view
+
+
 class RegisterViews:
     """The standard pages of one register model (NetBox's model views, gathered in one class).
 
