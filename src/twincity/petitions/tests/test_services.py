@@ -44,7 +44,7 @@ def test_a_new_request_has_a_half_for_each_side_with_its_own_drafting_units(worl
 def test_a_request_is_submitted_only_after_both_sides_endorsed_the_current_text(world):
     petition = make_petition(world)
     office = world.users["office"]
-    with pytest.raises(ValidationError, match="still missing"):
+    with pytest.raises(ValidationError, match="尚未确认"):
         services.submit(petition, user=office, submitted_on=DAY)
     services.endorse(petition, user=world.users["tf-coord"], side=world.tf)
     petition.refresh_from_db()
@@ -91,7 +91,7 @@ def test_the_answer_is_recorded_only_on_a_submitted_request(world):
     services.endorse(petition, user=world.users["office"], side=world.tf)
     services.endorse(petition, user=world.users["office"], side=world.lj)
     services.submit(petition, user=world.users["office"], submitted_on=DAY)
-    with pytest.raises(ValidationError, match="before the submission"):
+    with pytest.raises(ValidationError, match="不能早于报送日期"):
         services.record_response(
             petition, user=world.users["office"], outcome="granted", response="同意", response_on=DAY.replace(month=6)
         )
@@ -123,7 +123,7 @@ def test_a_drafting_unit_of_another_partnership_is_refused(world):
     from twincity.testing import build_world
 
     other = build_world(code_prefix="X")
-    with pytest.raises(ValidationError, match="not a unit"):
+    with pytest.raises(ValidationError, match="不是本合作机制"):
         make_petition(world, drafting_units=[other.tf_dept])
 
 
