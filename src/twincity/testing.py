@@ -32,6 +32,11 @@ from twincity.regions.models import Field, Organisation, Partnership, Partnershi
 
 PASSWORD = "twincity-test-pass-2020"
 PERSONAS = ("office", "tf-coord", "lj-coord", "tf-unit", "lj-unit", "leader", "auditor", "outsider")
+# Who reaches what, as the permission walks say it (core/tests/test_permissions.py, <app>/tests/access.py).
+MEMBERS = frozenset(PERSONAS) - {"outsider"}
+EDITORS = frozenset({"office", "tf-coord", "lj-coord"})
+AUDITORS = frozenset({"office", "auditor"})
+EVERYONE = frozenset(PERSONAS)
 
 
 def make_user(username: str, *, superuser: bool = False):

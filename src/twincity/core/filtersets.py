@@ -19,6 +19,8 @@ class StyledFilterSet(django_filters.FilterSet):
             for field in form.fields.values():
                 if isinstance(field, forms.ModelChoiceField) and not isinstance(field, forms.ModelMultipleChoiceField):
                     field.empty_label = _("All")
+                elif isinstance(field, django_filters.fields.ChoiceField) and field.empty_label is not None:
+                    field.empty_label = _("All")  # django-filter's blank choice reads "---------"
                 widget = field.widget
                 if isinstance(widget, forms.CheckboxSelectMultiple):
                     widget.attrs["class"] = "form-check-input"

@@ -60,6 +60,10 @@ class AgendaSource:
     def proposals(self, session, since: dt.date | None, today: dt.date) -> list[Proposal]:
         raise NotImplementedError
 
+    def proposal(self, obj, title: str, reason: str = "", **extra) -> Proposal:
+        """A proposal about ``obj`` (a register entry), keyed so that the same entry is proposed once."""
+        return Proposal(key=f"{self.key}:{obj.pk}", source=self.key, title=title, reason=reason, obj=obj, **extra)
+
 
 SOURCES: dict[str, AgendaSource] = {}
 

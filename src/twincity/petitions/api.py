@@ -5,7 +5,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 
 from twincity.accounts.choices import Action
-from twincity.core.api import RestrictedPrimaryKeyRelatedField, refuse_unless
+from twincity.core.api import RestrictedPrimaryKeyRelatedField
 from twincity.petitions import services
 from twincity.petitions.choices import Channel
 from twincity.petitions.filtersets import PetitionFilterSet
@@ -100,19 +100,23 @@ class PetitionViewSet(RegisterViewSet):
     @action(detail=True, methods=["post"], serializer_class=EndorseSerializer)
     def endorse(self, request, pk=None):
         """A side endorses the current text (its coordinator or the office); the last one makes the request endorsed."""
-        petition = self.get_object()
-        serializer = EndorseSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        services.endorse(petition, user=request.user, side=serializer.validated_data["side"])
-        return self.respond(petition)
+        # Either side's coordinator reaches the step; the service lets each endorse only its own side.
+        return self.take_step(
+            request,
+            lambda petition, data: services.endorse(petition, user=request.user, side=data["side"]),
+            serializer_class=EndorseSerializer,
+            action=Action.VIEW,
+        )
 
     @extend_schema(request=SubmitSerializer, responses=PetitionSerializer)
     @action(detail=True, methods=["post"], serializer_class=SubmitSerializer)
     def submit(self, request, pk=None):
         """Submit to the authority: refused until every side endorsed the current text."""
-        petition = self.get_object()
-        refuse_unless(request.user, Action.CHANGE, petition)
-        serializer = SubmitSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.submit(petition, user=request.user, **serializer.validated_data)
-        return self.respond(petition)
+        return self.take_step(
+            request,
+            lambda petition, data: services.submit(petition, user=request.user, **data),
+            serializer_class=SubmitSerializer,
+        )
+
+
+ROUTES = [("petitions", PetitionViewSet, "petition")]

@@ -38,16 +38,18 @@ def _move(petition: Petition, to: str) -> None:
 
 def _set_drafting_units(petition: Petition, units) -> None:
     """Put each drafting unit on its own side's half (a unit of no side of the partnership is refused)."""
-    by_side: dict[int, list] = {side.region_id: [] for side in petition.sides.all()}
+    halves = {half.region_id: half for half in petition.sides.all()}
+    by_side: dict[int, list] = {region_id: [] for region_id in halves}
     for unit in units or ():
-        side = unit.side_for(petition.partnership)
-        if side is None or side.pk not in by_side:
+        # A unit speaks for its region's side, or its parent region's (Organisation.side_for, without a query).
+        side_id = unit.region_id if unit.region_id in by_side else unit.region.parent_id
+        if side_id not in by_side:
             raise ValidationError(
                 _("%(unit)s is not a unit of any side of this partnership.") % {"unit": unit.display_name}
             )
-        by_side[side.pk].append(unit)
-    for half in petition.sides.all():
-        half.drafting_units.set(by_side[half.region_id])
+        by_side[side_id].append(unit)
+    for region_id, half in halves.items():
+        half.drafting_units.set(by_side[region_id])
 
 
 def create_petition(*, partnership, user, title: str, year: int, text: str = "", drafting_units=(), **fields):

@@ -4,11 +4,10 @@ panel (requests waiting for a side's endorsement or for the authority's answer) 
 
 from __future__ import annotations
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from twincity.meetings.sources import AgendaSource, Proposal
+from twincity.meetings.sources import AgendaSource
 from twincity.meetings.sources import register as register_source
 from twincity.petitions.choices import PetitionStatus
 from twincity.petitions.models import Petition
@@ -54,13 +53,11 @@ class AwaitingEndorsement(AgendaSource):
             .order_by("-year", "code")
         )
         return [
-            Proposal(
-                key=f"{self.key}:{p.pk}",
-                source=self.key,
+            self.proposal(
+                p,
                 title=_("Joint request: %(title)s") % {"title": p.title},
                 reason=_("Awaiting the endorsement of every side before it can be submitted to %(authority)s.")
                 % {"authority": p.target_authority},
-                obj=p,
             )
             for p in waiting[:10]
         ]
@@ -74,7 +71,7 @@ registry.add_panel(
         items=panel_items,
         icon="send",
         order=10,
-        link=lambda partnership: reverse("petitions:petition_list") + f"?partnership={partnership.pk}",
+        link=registry.list_link("petitions:petition_list"),
     )
 )
 register_source(AwaitingEndorsement())

@@ -22,7 +22,7 @@ from twincity.core.api import (
     refuse_unless,
 )
 from twincity.regions.models import Field, Partnership
-from twincity.registers import services
+from twincity.registers import registry, services
 
 
 class RegisterSerializer(serializers.ModelSerializer):
@@ -81,6 +81,22 @@ class RegisterViewSet(
         data = type(self).serializer_class(fresh, context=self.get_serializer_context()).data
         return Response(data, status=code, headers={"ETag": f'"{fresh.version}"'})
 
+    def take_step(
+        self, request, run, *, serializer_class=None, action: str = Action.CHANGE, code=status.HTTP_200_OK, answer=None
+    ):
+        """One workflow step of the entry in the URL: 404 if unseen, 403 if the user may not ``action`` it,
+        400 if the body is invalid; then ``run(obj, validated_data)`` (the service) and the entry as it is now,
+        or ``answer(result)`` (a Response) for a step that answers with what it made (a matter, a report)."""
+        obj = self.get_object()
+        refuse_unless(request.user, action, obj)
+        data = {}
+        if serializer_class is not None:
+            serializer = serializer_class(data=request.data, context=self.get_serializer_context())
+            serializer.is_valid(raise_exception=True)
+            data = dict(serializer.validated_data)
+        result = run(obj, data)
+        return answer(result) if answer is not None else self.respond(obj, code)
+
     def create(self, request, *args, **kwargs):
         serializer = self.write_serializer_class(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
@@ -108,7 +124,5 @@ class RegisterViewSet(
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
         """Archive the entry (the office's records are never deleted)."""
-        obj = self.get_object()
-        refuse_unless(request.user, Action.CHANGE, obj)
-        services.archive_entry(obj, user=request.user)
-        return self.respond(obj)
+        archive = registry.hook(self.queryset.model, "archive", services.archive_entry)
+        return self.take_step(request, lambda obj, data: archive(obj, user=request.user))

@@ -105,7 +105,7 @@ class _Context:
                         self.units.setdefault(norm(name), unit)
 
 
-def _choice_words(choices) -> dict[str, str]:
+def choice_words(choices) -> dict[str, str]:
     words = {}
     for value, label in choices.choices:
         words[norm(value)] = value
@@ -215,7 +215,7 @@ class RegisterWorkbook:
             except decimal.InvalidOperation:
                 raise ValueError(_("“%(value)s” is not a number.") % {"value": text}) from None
         if col.kind == CHOICE:
-            value = _choice_words(col.choices).get(norm(text))
+            value = choice_words(col.choices).get(norm(text))
             if value is None:
                 allowed = "、".join(_zh(label) for _v, label in col.choices.choices)
                 raise ValueError(_("“%(value)s” is not one of: %(allowed)s.") % {"value": text, "allowed": allowed})

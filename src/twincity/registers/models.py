@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from twincity.core.models import ChangeLoggedModel, PrimaryModel
 from twincity.registers.choices import LinkRelation
@@ -71,7 +72,7 @@ class RegisterEntry(PrimaryModel):
     partnership = models.ForeignKey(
         "regions.Partnership", on_delete=models.PROTECT, related_name="+", verbose_name=_("partnership")
     )
-    code = models.CharField(_("number"), max_length=30, blank=True)
+    code = models.CharField(pgettext_lazy("register entry", "number"), max_length=30, blank=True)
     title = models.CharField(_("title"), max_length=300)
     field = models.ForeignKey(
         "regions.Field", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("field")

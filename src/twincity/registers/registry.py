@@ -63,6 +63,17 @@ class DashboardPanel:
 
 _REGISTERS: list[Register] = []
 _PANELS: list[DashboardPanel] = []
+_HOOKS: dict[type, dict[str, Callable]] = {}
+
+
+def list_link(url_name: str, **filters) -> Callable[..., str]:
+    """A panel's "All" link: the register's list for the partnership, with ``filters`` applied."""
+    from urllib.parse import urlencode
+
+    def link(partnership) -> str:
+        return reverse(url_name) + "?" + urlencode({"partnership": partnership.pk, **filters})
+
+    return link
 
 
 def register(entry: Register) -> None:
@@ -90,3 +101,17 @@ def panels(partnership, today: dt.date) -> list[dict]:
             link = panel.link(partnership) if panel.link else ""
             shown.append({"key": panel.key, "title": panel.title, "icon": panel.icon, "items": items, "link": link})
     return shown
+
+
+def set_hooks(model: type, **hooks: Callable) -> None:
+    """Let a register's own service take a shared page's step for ``model``, so its rules and events hold
+    on every path. Hooks: ``follow_up(subject, *, user, title, year, owners, note, **fields)``,
+    ``link(subject, matter, *, user, note)``, ``upload(subject, file, *, user)``, ``archive(entry, *, user)``."""
+    unknown = set(hooks) - {"follow_up", "link", "upload", "archive"}
+    if unknown:
+        raise ValueError(f"Unknown register hooks: {sorted(unknown)}")
+    _HOOKS.setdefault(model, {}).update(hooks)
+
+
+def hook(model: type, name: str, default: Callable) -> Callable:
+    return _HOOKS.get(model, {}).get(name, default)

@@ -26,7 +26,7 @@ from twincity.audit.models import AuditEvent, ObjectChange
 from twincity.core.models import Attachment
 from twincity.core.services import ConflictError, attach
 from twincity.core.views import _per_page, editable_partnership, restricted_object
-from twincity.registers import services
+from twincity.registers import registry, services
 from twincity.registers.forms import FollowUpForm, LinkMatterForm, UploadForm
 from twincity.registers.models import MatterLink
 
@@ -79,20 +79,28 @@ def run_step(request, obj, run, *, form=None, done: str = ""):
     return redirect(obj)
 
 
-def step(queryset, run, *, form_class=None, done="", entry=None):
+def step(queryset, run, *, form_class=None, done="", entry=None, form_kwargs=None, allowed=None, action=Action.CHANGE):
     """The view of one workflow step, posted from an entry's page.
 
-    ``run(found, user, data)`` calls the service; the object is found through the door with the
-    action "change" (whoever may not take the step gets a 404); ``done`` (a lazy string, or a
-    callable of the object found) is said on success; ``entry(found)`` is the page to go back to
-    (the object itself by default, or its entry for a part such as one side's half).
+    ``run(found, user, data)`` calls the service; the object is found through the door with
+    ``action`` ("change" unless the service decides finer, e.g. a side adding its own clause to a group
+    it may only read: then "view"; whoever may not reach it gets a 404); ``allowed(user, found)``, when
+    given, narrows that further (a step only the office takes: 404 for everyone else too);
+    ``form_kwargs(found, user)`` gives the form what it needs beyond the POST; ``done`` (a lazy
+    string, or a callable of the object found) is said on success; ``entry(found)`` is the page to
+    go back to (the object itself by default, or its entry for a part such as one side's half).
     """
 
     @login_required
     @require_POST
     def view(request, pk: int):
-        found = restricted_object(request, queryset.all(), Action.CHANGE, pk=pk)
-        form = form_class(request.POST) if form_class is not None else None
+        found = restricted_object(request, queryset.all(), action, pk=pk)
+        if allowed is not None and not allowed(request.user, found):
+            raise Http404
+        form = None
+        if form_class is not None:
+            extra = form_kwargs(found, request.user) if form_kwargs is not None else {}
+            form = form_class(request.POST, request.FILES or None, **extra)
         message = done(found) if callable(done) else str(done)
         back = entry(found) if entry is not None else found
         return run_step(request, back, lambda data: run(found, request.user, data), form=form, done=message)
@@ -202,7 +210,7 @@ class RegisterViews:
             request,
             object=obj,
             partnership=obj.partnership,
-            facts=[(obj._meta.get_field(n).verbose_name, _display(obj, n)) for n in self.detail_fields],
+            facts=[(obj._meta.get_field(n).verbose_name, display_value(obj, n)) for n in self.detail_fields],
             can_change=can(request.user, Action.CHANGE, obj),
             **history_of(obj),
         )
@@ -250,7 +258,7 @@ class RegisterViews:
                 self.update(obj, user=request.user, version=form.cleaned_data["version"], **data)
             except ConflictError as conflict:
                 rows = [
-                    (form[name].label, _display(conflict.current, name), _shown(form, name))
+                    (form[name].label, display_value(conflict.current, name), _shown(form, name))
                     for name in data
                     if name in form.fields
                 ]
@@ -266,7 +274,11 @@ class RegisterViews:
 
     def archive(self, request, pk: int):
         obj = self.get_object(request, pk, Action.CHANGE)
-        services.archive_entry(obj, user=request.user)
+        try:
+            registry.hook(self.model, "archive", services.archive_entry)(obj, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, message_of(exc))
+            return redirect(obj)
         messages.success(
             request,
             _("%(entry)s archived. It stays in the history and the “archived” filter finds it.") % {"entry": obj},
@@ -332,7 +344,8 @@ class RegisterViews:
         return patterns
 
 
-def _display(obj, name: str):
+def display_value(obj, name: str):
+    """A field's value as the entry's page shows it (choices by label, related sets joined)."""
     getter = getattr(obj, f"get_{name}_display", None)
     value = getter() if getter else getattr(obj, name, None)
     if hasattr(value, "all"):
@@ -344,8 +357,11 @@ def _shown(form, name: str):
     value = form.cleaned_data.get(name)
     field = form.fields[name]
     if hasattr(field, "choices") and not hasattr(field, "queryset"):
-        return dict(field.choices).get(value, value)
-    if hasattr(value, "__iter__") and not isinstance(value, str):
+        labels = dict(field.choices)
+        if isinstance(value, list | tuple):
+            return "、".join(str(labels.get(v, v)) for v in value)
+        return labels.get(value, value)
+    if isinstance(value, list | tuple | set) or hasattr(value, "model"):
         return "、".join(str(v) for v in value)
     return value
 
@@ -380,7 +396,7 @@ def follow_up(request, label: str, pk: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            matter = services.follow_up(
+            matter = registry.hook(type(subject), "follow_up", services.follow_up)(
                 subject,
                 user=request.user,
                 title=data["title"],
@@ -419,7 +435,8 @@ def link(request, label: str, pk: int):
             messages.error(request, _("No matter of this partnership has the code %(code)s.") % form.cleaned_data)
         else:
             try:
-                services.link_matter(subject, matter, user=request.user, note=form.cleaned_data["note"])
+                link_matter = registry.hook(type(subject), "link", services.link_matter)
+                link_matter(subject, matter, user=request.user, note=form.cleaned_data["note"])
             except (ValidationError, PermissionDenied) as exc:
                 messages.error(request, message_of(exc))
             else:
@@ -451,7 +468,8 @@ def upload(request, label: str, pk: int):
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            attach(subject, form.cleaned_data["file"], user=request.user, partnership_id=_partnership_of(subject).pk)
+            upload_file = registry.hook(type(subject), "upload", _attach)
+            upload_file(subject, form.cleaned_data["file"], user=request.user)
         except ValidationError as exc:
             messages.error(request, message_of(exc))
         else:
@@ -459,6 +477,10 @@ def upload(request, label: str, pk: int):
     else:
         messages.error(request, _("Choose a file."))
     return redirect(_back(subject))
+
+
+def _attach(subject, file, *, user):
+    return attach(subject, file, user=user, partnership_id=_partnership_of(subject).pk)
 
 
 def _partnership_of(subject):

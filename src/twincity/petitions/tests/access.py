@@ -7,10 +7,7 @@ name → (url, personas allowed to reach the action; everyone else gets 404 and 
 from django.urls import reverse
 
 from twincity.petitions.tests.test_services import make_petition
-
-MEMBERS = {"office", "tf-coord", "lj-coord", "tf-unit", "lj-unit", "leader", "auditor"}
-EDITORS = {"office", "tf-coord", "lj-coord"}
-EVERYONE = MEMBERS | {"outsider"}
+from twincity.testing import EDITORS, EVERYONE, MEMBERS
 
 
 def scene(world) -> dict:
