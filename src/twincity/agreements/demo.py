@@ -1,0 +1,247 @@
+"""The agreements of the demo: the seven areas in which, the article says, the departments of the two
+new areas signed strategic cooperation agreements (战略合作协议):
+
+    “在强化警务合作、川渝自贸区法院合作共建、检察协作、深化国家级新区市场监管一体化合作、人力资源合作、
+    政务服务一体化发展合作、打造教育高地等多个方面签订了战略合作协议。”
+
+What comes from the article: the seven areas and that the counterpart departments signed them. What
+does not: the titles' exact wording, the numbers, signing dates, terms, signatories' posts, the
+obligations, the renewal and expiry story (dated relative to ``loader.today`` so that the dashboard
+always has an agreement expiring within 90 days and one past its date still marked in force), and the
+follow-up matters. Each agreement's note, each obligation and each follow-up matter says so (示例).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from twincity.agreements import services
+from twincity.agreements.services import PartySpec
+from twincity.audit.context import acting
+from twincity.matters.choices import MatterStatus
+from twincity.matters.models import Matter
+
+D = dt.date
+SOURCE = (
+    "来源：报道称两个新区各部门在“{item}”等方面签订了战略合作协议。"
+    "协议名称、编号、签署日期、期限、签署人职务和协议任务为示例。"
+)
+
+# code, area as the article names it, title, topic, field, unit key (tf-/lj-), signatory's post, signed on,
+# obligations: (side, text, follow it up as a matter this year?)
+AGREEMENTS = [
+    (
+        "XY2020-01",
+        "强化警务合作",
+        "强化警务合作战略合作协议",
+        "警务合作",
+        "公共服务",
+        "police",
+        "分局局长",
+        D(2020, 5, 8),
+        [
+            ("TF", "建立跨区域案件协查与警情信息通报机制（示例）", False),
+            ("LJ", "共同开展重大活动安保与交界区域治安联防（示例）", False),
+        ],
+    ),
+    (
+        "XY2020-02",
+        "川渝自贸区法院合作共建",
+        "川渝自贸区法院合作共建协议",
+        "自贸区法院合作",
+        "开放",
+        "court",
+        "院长",
+        D(2020, 5, 12),
+        [("TF", "建立类案联合研讨与法官交流机制（示例）", False)],
+    ),
+    (
+        "XY2020-03",
+        "检察协作",
+        "检察协作战略合作协议",
+        "检察协作",
+        "改革",
+        "procuratorate",
+        "检察长",
+        D(2020, 5, 20),
+        [("LJ", "建立联络员与案件线索移送机制（示例）", False)],
+    ),
+    (
+        "XY2020-04",
+        "深化国家级新区市场监管一体化合作",
+        "深化国家级新区市场监管一体化合作协议",
+        "市场监管",
+        "改革",
+        "market",
+        "局长",
+        D(2020, 5, 15),
+        [
+            ("TF", "建立市场监管执法协作与信息共享机制（示例）", False),
+            ("LJ", "实现两地企业登记信息互查互认（示例）", True),
+        ],
+    ),
+    (
+        "XY2020-05",
+        "人力资源合作",
+        "人力资源合作战略合作协议",
+        "人力资源",
+        "人才",
+        "hr",
+        "局长",
+        D(2020, 5, 20),
+        [
+            ("TF", "每年联合举办一场双城人才招聘活动（示例）", False),
+            ("LJ", "建立人才信息共享与社保服务协同机制（示例）", False),
+        ],
+    ),
+    (
+        "XY2020-06",
+        "政务服务一体化发展合作",
+        "政务服务一体化发展合作协议",
+        "政务服务",
+        "公共服务",
+        "govsvc",
+        "主任",
+        D(2020, 6, 5),
+        [("TF", "梳理异地可办事项清单，开设“跨省通办”窗口（示例）", True)],
+    ),
+    (
+        "XY2020-07",
+        "打造教育高地",
+        "打造教育高地战略合作协议",
+        "教育",
+        "公共服务",
+        "education",
+        "局长",
+        D(2020, 6, 10),
+        [
+            ("LJ", "推动首批中小学结对与教师交流（示例）", True),
+            ("TF", "共建优质教育资源共享平台（示例）", False),
+        ],
+    ),
+]
+
+
+def _terms(today: dt.date) -> dict[str, dict]:
+    """Expiry of each agreement, relative to today (all illustrative)."""
+    return {
+        "police": {"expires_on": None},  # open-ended
+        "court": {"expires_on": None},
+        "procuratorate": {"expires_on": None},
+        # Three years, then extended so that it now expires within the dashboard's 90 days.
+        "market": {"expires_on": D(2023, 5, 14), "extend_to": today + dt.timedelta(days=45)},
+        # Three years, then replaced by a renewed agreement.
+        "hr": {"expires_on": D(2023, 5, 19), "successor": True},
+        # Past its date and nobody has recorded the lapse or renewed it: the dashboard says so.
+        "govsvc": {"expires_on": today - dt.timedelta(days=20)},
+        "education": {"expires_on": today + dt.timedelta(days=300)},
+    }
+
+
+def load(loader) -> None:
+    """Fill the register of agreements from the article (see the module docstring)."""
+    office = loader.users["office"]
+    today = loader.today
+    terms = _terms(today)
+    with acting(office):
+        for code, area, title, topic, field, key, post, signed_on, obligations in AGREEMENTS:
+            term = terms[key]
+            expires_on = term["expires_on"]
+            extend_to = term.get("extend_to")
+            if extend_to and expires_on and extend_to <= expires_on:
+                expires_on, extend_to = extend_to, None  # a demo dated before the first term ended
+            agreement = services.create_agreement(
+                partnership=loader.partnership,
+                user=office,
+                code=code,
+                title=title,
+                topic=topic,
+                field=loader.fields[field],
+                signed_on=signed_on,
+                starts_on=signed_on,
+                expires_on=expires_on,
+                note=SOURCE.format(item=area),
+                parties=[
+                    PartySpec(loader.units[f"tf-{key}"], signatory_post=post),
+                    PartySpec(loader.units[f"lj-{key}"], signatory_post=post),
+                ],
+            )
+            if extend_to:
+                services.renew(agreement, user=office, new_expires_on=extend_to, note="经双方协商续期（示例）")
+            if term.get("successor") and expires_on and expires_on < today:
+                _renew_by_successor(loader, agreement, key=key, post=post)
+            _link_the_articles_matter(loader, agreement, area)
+            for side, text, follow in obligations:
+                obligation = services.add_obligation(
+                    agreement,
+                    user=office,
+                    text=text,
+                    organisation=loader.units[f"{side.lower()}-{key}"],
+                    due_date=_due(today, follow),
+                )
+                if follow:
+                    _follow_up(loader, obligation)
+
+
+def _due(today: dt.date, follow: bool) -> dt.date | None:
+    return today + dt.timedelta(days=120) if follow else None
+
+
+def _renew_by_successor(loader, old, *, key: str, post: str) -> None:
+    office = loader.users["office"]
+    signed_on = old.expires_on - dt.timedelta(days=9)
+    successor = services.create_agreement(
+        partnership=loader.partnership,
+        user=office,
+        code=f"XY{signed_on.year}-01",
+        title=f"{old.title}（续签）",
+        topic=old.topic,
+        field=old.field,
+        signed_on=signed_on,
+        starts_on=old.expires_on + dt.timedelta(days=1),
+        expires_on=max(old.expires_on.replace(year=old.expires_on.year + 5), loader.today + dt.timedelta(days=400)),
+        note="原协议期满续签（示例）。协议名称、签署日期和期限为示例。",
+        parties=[
+            PartySpec(loader.units[f"tf-{key}"], signatory_post=post),
+            PartySpec(loader.units[f"lj-{key}"], signatory_post=post),
+        ],
+    )
+    services.renew(old, user=office, successor=successor, note="期满续签（示例）")
+
+
+def _link_the_articles_matter(loader, agreement, area: str) -> None:
+    """The 2020 matter that carried the agreement out (when the matters demo made it) serves the agreement."""
+    from twincity.registers import services as registers
+
+    matter = Matter.objects.filter(partnership=loader.partnership, title=area).order_by("year").first()
+    if matter is not None:
+        registers.link_matter(agreement, matter, user=loader.users["office"], note="落实协议的年度重点合作事项")
+
+
+def _follow_up(loader, obligation) -> None:
+    """The obligation becomes one of this year's matters, under way, with a first report (示例)."""
+    from twincity.matters import services as matters
+
+    office, today = loader.users["office"], loader.today
+    sides = {side.pk: side for side in loader.partnership.sides()}
+    matter = services.follow_up_obligation(
+        obligation,
+        user=office,
+        year=today.year,
+        status=MatterStatus.IN_PROGRESS,
+        start_date=today - dt.timedelta(days=60),
+        entered_on=today - dt.timedelta(days=60),
+        leaders={pk: "分管负责同志" for pk in sides},
+        description=f"由合作协议“{obligation.agreement.title}”的协议任务转化。（示例数据）",
+    )
+    unit = obligation.organisation
+    matters.file_progress(
+        matter,
+        user=office,
+        side_id=obligation.side_id,
+        period=f"{today:%Y-%m}",
+        text=f"{unit.short_name or unit.name}：方案已形成，正在推进（示例）。",
+        percent_complete=40,
+        organisation=unit,
+        reported_on=today - dt.timedelta(days=5),
+    )
