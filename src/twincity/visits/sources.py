@@ -1,0 +1,105 @@
+"""What the registers of visits, lessons and gaps tell the rest of the office: their menu entries, a
+dashboard panel (visits ahead, and how many lessons and gaps no matter follows up yet) and agenda
+sources (lessons and gaps recorded since the last session without follow-up, proposed for the next one)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from twincity.meetings.sources import AgendaSource
+from twincity.meetings.sources import register as register_source
+from twincity.registers import registry
+from twincity.visits import services
+from twincity.visits.choices import VisitStatus
+from twincity.visits.models import Gap, Lesson, Visit
+
+LEARNINGS = (Lesson, Gap)
+
+
+def _live(model, partnership):
+    return model.objects.filter(partnership=partnership, archived_at__isnull=True)
+
+
+def panel_items(partnership, today) -> list[registry.PanelItem]:
+    """Planned visits, and the lessons and gaps that no matter follows up yet."""
+    items = []
+    planned = (
+        _live(Visit, partnership).filter(status=VisitStatus.PLANNED).select_related("visiting_region", "host_region")
+    )
+    for visit in planned.order_by("start_date")[:5]:
+        items.append(
+            registry.PanelItem(
+                f"{visit.visiting_region.label} → {visit.host_region.label} {visit.title}",
+                visit.get_absolute_url(),
+                date=visit.start_date,
+                badge=_("planned"),
+                tone="info",
+            )
+        )
+    for model in LEARNINGS:
+        entries = _live(model, partnership)
+        waiting = entries.followed_up(False).count()
+        if waiting:
+            meta = model._meta
+            items.append(
+                registry.PanelItem(
+                    _("%(waiting)s of %(total)s %(entries)s without a follow-up matter")
+                    % {"waiting": waiting, "total": entries.count(), "entries": meta.verbose_name_plural},
+                    reverse(f"visits:{meta.model_name}_list") + f"?partnership={partnership.pk}&followed_up=no",
+                    badge=_("to follow up"),
+                    tone="warning",
+                )
+            )
+    return items
+
+
+class WithoutFollowUp(AgendaSource):
+    """Lessons (or gaps) recorded since the last session that no matter follows up: the meeting decides
+    what to do with them (or that nothing is to be done). One source per model, so that the agenda's
+    ``source:object`` keys never mix a lesson with a gap."""
+
+    order = 45
+
+    def __init__(self, model, label):
+        self.model, self.label = model, label
+        self.key = f"{model._meta.model_name}_follow_up"
+
+    def proposals(self, session, since, today):
+        waiting = _live(self.model, session.partnership).followed_up(False).select_related("side", "visit")
+        if since is not None:
+            waiting = waiting.filter(created__date__gte=since)
+        result = []
+        for entry in waiting.order_by("visit__start_date", "number", "pk")[:10]:
+            source = entry.visit.title if entry.visit else _("no visit")
+            result.append(
+                self.proposal(
+                    entry,
+                    title=_("%(kind)s: %(title)s") % {"kind": self.model._meta.verbose_name, "title": entry.title},
+                    reason=_("Learned by %(side)s (%(source)s); no matter follows it up yet.")
+                    % {"side": entry.side.display_name, "source": source},
+                    side_id=entry.side_id,
+                )
+            )
+        return result
+
+
+registry.register(registry.Register(model=Visit, label=gettext_lazy("Visits"), icon="airplane", order=30))
+registry.register(registry.Register(model=Lesson, label=gettext_lazy("Lessons"), icon="lightbulb", order=31))
+registry.register(registry.Register(model=Gap, label=gettext_lazy("Gaps"), icon="rulers", order=32))
+registry.add_panel(
+    registry.DashboardPanel(
+        key="visits",
+        title=gettext_lazy("Visits, lessons and gaps"),
+        items=panel_items,
+        icon="airplane",
+        order=30,
+        link=registry.list_link("visits:visit_list"),
+    )
+)
+register_source(WithoutFollowUp(Lesson, gettext_lazy("Lesson without follow-up")))
+register_source(WithoutFollowUp(Gap, gettext_lazy("Gap without follow-up")))
+# The shared "turn into a matter" and "link a matter" pages go through this register's rules and events.
+for _model in (Lesson, Gap):
+    registry.set_hooks(_model, follow_up=services.follow_up_learning, link=services.link_follow_up)

@@ -1,0 +1,131 @@
+"""The visit log in Excel: a round trip, and a catalogue of bad files each leaving the database as it was."""
+
+import io
+from functools import partial
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from twincity.audit.models import AuditEvent, ObjectChange
+from twincity.regions.models import PartnershipRegion, Region
+from twincity.registers.tests import workbooks
+from twincity.visits.excel import VisitWorkbook
+from twincity.visits.models import Visit, VisitTopic
+from twincity.visits.tests.test_services import record_visit
+
+pytestmark = pytest.mark.django_db
+
+WORKBOOK = VisitWorkbook()
+GOOD = {
+    "编号": "2020-01",
+    "考察名称": "天府新区党政代表团赴两江新区实地考察学习",
+    "来访方": "天府",
+    "接待方": "两江",
+    "开始日期": "2020-04-23",
+    "层级": "党政代表团",
+    "考察主题": "开放、创新",
+}
+typed = partial(workbooks.typed, WORKBOOK)
+
+
+def row(**changes) -> dict:
+    """A row of the sheet: the good one with some cells changed (named by their Chinese headers)."""
+    return {**GOOD, **changes}
+
+
+def import_as(world, content: bytes, persona="office"):
+    return WORKBOOK.import_file(io.BytesIO(content), partnership=world.partnership, user=world.users[persona])
+
+
+def state():
+    return (Visit.objects.count(), VisitTopic.objects.count(), AuditEvent.objects.count(), ObjectChange.objects.count())
+
+
+def test_new_rows_add_visits_with_their_topics_and_status(world):
+    result = import_as(world, typed(row()))
+    assert result.is_valid and result.created == 1, result.errors
+    visit = Visit.objects.get(code="2020-01")
+    assert (visit.visiting_region, visit.host_region) == (world.tf, world.lj)
+    assert visit.topic_values == ["opening_up", "innovation"] and visit.status == "held"
+
+
+def test_an_exported_log_edited_in_excel_updates_its_visit(world):
+    visit = record_visit(world, code="2019-01")
+    wb = load_workbook(io.BytesIO(workbooks.export(WORKBOOK, world)))
+    ws = wb["考察互访"]
+    headers = [c.value for c in ws[1]]
+    assert ws.cell(3, headers.index("考察主题") + 1).value == "城市、产业"
+    assert ws.cell(3, headers.index("状态") + 1).value == "已开展"
+    ws.cell(3, headers.index("考察成果") + 1).value = "提炼形成“十条真经”"
+    ws.cell(3, headers.index("考察主题") + 1).value = "人才"
+    out = io.BytesIO()
+    wb.save(out)
+    result = import_as(world, out.getvalue(), "lj-coord")
+    assert result.is_valid and result.updated == 1, result.errors
+    visit = Visit.objects.get(pk=visit.pk)
+    assert visit.outcomes == "提炼形成“十条真经”" and visit.topic_values == ["talent"] and visit.version == 2
+
+
+BAD_FILES = {
+    "not a workbook": b"%PDF-1.4 this is not a spreadsheet",
+    "wrong header": typed(row(), header_row=["编号", "名称", "来访方"]),
+    "bad date": typed(row(开始日期="二〇二〇年四月")),
+    "unknown side": typed(row(来访方="浦东")),
+    "unknown level": typed(row(层级="市长代表团")),
+    "unknown topic": typed(row(考察主题="开放、旅游")),
+    "formula": typed(row(考察名称='=HYPERLINK("http://evil.example/","点击")')),
+    "duplicate numbers": typed(row(), row(考察名称="另一次考察")),
+    "a side visiting itself": typed(row(), row(编号="2020-02", 来访方="天府", 接待方="天府")),
+    "ends before it starts": typed(row(编号="", 结束日期="2020-04-01")),
+    "empty": typed(),
+}
+
+
+@pytest.mark.parametrize("content", BAD_FILES.values(), ids=BAD_FILES.keys())
+def test_a_bad_file_is_refused_and_changes_nothing(world, content):
+    before = state()
+    result = import_as(world, content)
+    assert not result.is_valid and result.errors
+    assert state() == before
+
+
+def test_a_bad_cell_is_reported_with_its_row_and_column(world):
+    result = import_as(world, BAD_FILES["unknown topic"])
+    [problem] = result.errors
+    assert (problem.row, problem.column) == (2, "H 考察主题") and "旅游" in problem.message
+
+
+def test_a_coordinator_cannot_import_a_visit_their_side_took_no_part_in(world):
+    third = Region.objects.create(code="GA", name="贵安新区", short_name="贵安")
+    PartnershipRegion.objects.create(partnership=world.partnership, region=third, rotation_order=3)
+    before = state()
+    guian = {
+        "考察名称": "贵安新区赴天府新区考察",
+        "来访方": "贵安",
+        "接待方": "天府",
+        "开始日期": "2020-05-01",
+        "层级": "部门",
+    }
+    result = import_as(world, typed(guian), "lj-coord")
+    assert not result.is_valid and state() == before
+
+
+@pytest.mark.parametrize("persona", ["tf-unit", "leader", "auditor", "outsider"])
+def test_people_who_may_not_record_visits_may_not_import_them(world, persona):
+    before = state()
+    assert not import_as(world, typed(row()), persona).is_valid
+    assert state() == before
+
+
+def test_the_office_imports_the_visit_log_on_the_import_page(world, client_as):
+    client = client_as("office")
+    url = reverse("visits:visit_import") + f"?partnership={world.partnership.pk}"
+    bad = SimpleUploadedFile("visits.xlsx", BAD_FILES["unknown topic"])
+    response = client.post(url, {"file": bad, "partnership": world.partnership.pk})
+    assert response.status_code == 400 and "旅游" in response.content.decode()
+    good = SimpleUploadedFile("visits.xlsx", typed(row()))
+    response = client.post(url, {"file": good, "partnership": world.partnership.pk})
+    assert response.status_code == 302
+    assert Visit.objects.get(code="2020-01").topic_values == ["opening_up", "innovation"]
