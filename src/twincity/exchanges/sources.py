@@ -1,0 +1,95 @@
+"""What the register of secondments tells the rest of the office (imported from ``AppConfig.ready()``): its
+menu entry, the dashboard panel of terms ending within 60 days (time to plan the hand-over and the
+host's evaluation), and an agenda source for the joint meeting: terms that ended without the host's
+evaluation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from twincity.exchanges.choices import ENDING_SOON_DAYS
+from twincity.exchanges.models import Secondment
+from twincity.exchanges.querysets import effective_end_expression
+from twincity.meetings.sources import AgendaSource
+from twincity.meetings.sources import register as register_source
+from twincity.registers import registry
+from twincity.registers.registry import PanelItem
+
+PANEL_LIMIT = 20
+
+
+def _secondments(partnership_id: int):
+    return Secondment.objects.filter(partnership_id=partnership_id, archived_at__isnull=True).select_related(
+        "home_organisation", "host_organisation"
+    )
+
+
+def _who(secondment) -> str:
+    return _("%(person)s (%(home)s → %(host)s)") % {
+        "person": secondment.person_name,
+        "home": secondment.home_organisation.display_name,
+        "host": secondment.host_organisation.display_name,
+    }
+
+
+def panel_items(partnership, today: dt.date) -> list[PanelItem]:
+    """Live secondments whose term ends within ``ENDING_SOON_DAYS`` days, soonest first."""
+    items = []
+    for secondment in _secondments(partnership.pk).ending_within(ENDING_SOON_DAYS, today)[:PANEL_LIMIT]:
+        days = (secondment.last_day - today).days
+        items.append(
+            PanelItem(
+                text=_who(secondment),
+                url=secondment.get_absolute_url(),
+                date=secondment.last_day,
+                badge=ngettext("in %(days)s day", "in %(days)s days", days) % {"days": days} if days else _("today"),
+                tone="danger" if days <= 14 else "warning",
+            )
+        )
+    return items
+
+
+class EvaluationDue(AgendaSource):
+    """Terms that ended before the session and still lack the host's evaluation."""
+
+    key = "secondment_evaluation"
+    label = gettext_lazy("Secondment ended: awaiting the host's evaluation")
+    order = 70
+
+    def proposals(self, session, since, today):
+        due = (
+            _secondments(session.partnership_id)
+            .filter(rating="")
+            .alias(_end=effective_end_expression())
+            .filter(_end__lt=session.local_date)
+            .select_related("host_side")
+            .order_by("_end", "pk")[:20]
+        )
+        return [
+            self.proposal(
+                s,
+                title=_("Evaluation of the secondment of %(who)s") % {"who": _who(s)},
+                reason=_("The term ended on %(date)s; the host has not evaluated it yet.")
+                % {"date": s.last_day.isoformat()},
+                side_id=s.host_side_id,
+            )
+            for s in due
+        ]
+
+
+registry.register(registry.Register(model=Secondment, label=gettext_lazy("Secondments"), icon="person-badge", order=40))
+registry.add_panel(
+    registry.DashboardPanel(
+        key="secondments_ending",
+        title=gettext_lazy("Secondments ending within 60 days"),
+        items=panel_items,
+        icon="person-badge",
+        order=40,
+        link=registry.list_link("exchanges:secondment_list", ending_within=ENDING_SOON_DAYS),
+    )
+)
+register_source(EvaluationDue())
