@@ -1,0 +1,157 @@
+"""The demo's siting cases (项目布局协调), from the article (川报观察, 30 July 2020).
+
+From the article: the big-data platform that Chengdu Science City needed while Liangjiang already had
+several similar platforms; after negotiation among all parties it went to Chengdu Science City and
+became the Chengdu Supercomputing Center ("你急需的，放在你那里，我急需的，放在我这里").
+
+Not from the article, marked （示例）: Liangjiang's candidate site and the details of both bids, the dates,
+and the second case, still under negotiation, which is linked to the demo's joint-meeting decisions on
+"industrial cooperation and differentiated development" when the meetings were loaded first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from twincity.audit.context import acting
+from twincity.registers.services import link_matter
+from twincity.siting import services
+from twincity.siting.services import BidSpec
+
+SOURCE = "来源：川报观察2020年7月30日报道。"
+
+RATIONALE = (
+    "天府新区的成都科学城需要布局一个大数据平台，而两江新区已经有多个类似平台；经各方协商努力，该平台顺利落户"
+    "成都科学城，这就是“成都超级计算中心”。按照差异化产业生态补缺的原则：“你急需的，放在你那里，我急需的，"
+    "放在我这里”。（据川报观察2020年7月30日报道）"
+)
+
+
+# Each side's bid: side, bidding unit, candidate site, need, existing capacity, policy offer.
+SUPERCOMPUTING_BIDS = [
+    (
+        "TF",
+        "tf-science-city",
+        "成都科学城",
+        "成都科学城需要布局一个大数据平台（据报道）。",
+        "科学城尚无同类平台（示例）。",
+        "与两江新区同等的招商政策，不相互“杀价”（政策融通，示例）。",
+    ),
+    (
+        "LJ",
+        "lj-tech",
+        "两江新区（示例）",
+        "进一步扩充算力（示例）。",
+        "两江新区已经有多个类似平台（据报道）。",
+        "同等政策（示例）。",
+    ),
+]
+TESTING_PLATFORM_BIDS = [
+    (
+        "TF",
+        "tf-invest",
+        "天府新区（示例地点）",
+        "补齐新能源汽车产业链检测环节（示例）。",
+        "已有整车及零部件企业若干（示例）。",
+        "场地租金前三年减免50%（示例）。",
+    ),
+    (
+        "LJ",
+        "lj-invest",
+        "两江新区（示例地点）",
+        "服务本地整车制造集群（示例）。",
+        "已有整车制造集群和测试场（示例）。",
+        "场地租金前三年减免50%（示例）。",
+    ),
+]
+
+
+def load(loader) -> None:
+    office = loader.users["office"]
+    with acting(office):
+        supercomputing(loader, office)
+        under_negotiation(loader, office)
+
+
+def _bids(loader, rows) -> list[BidSpec]:
+    return [
+        BidSpec(
+            side=loader.regions[side],
+            unit=loader.units.get(unit),
+            candidate_site=site,
+            need=need,
+            existing_capacity=capacity,
+            policy_offer=offer,
+        )
+        for side, unit, site, need, capacity, offer in rows
+    ]
+
+
+def supercomputing(loader, office):
+    """The article's case: Liangjiang gives way, the office records the decision for Chengdu Science City."""
+    case = services.create_siting_case(
+        partnership=loader.partnership,
+        user=office,
+        code="布局2020-01",
+        title="大数据平台布局（成都超级计算中心）",
+        industry="大数据 / 超级计算",
+        field=loader.fields.get("创新"),
+        description=(
+            "两地产业存在一定同质性，遇到双方都想要的项目难免竞争。天府新区的成都科学城需要布局一个大数据平台，"
+            "两江新区已经有多个类似平台。"
+        ),
+        note=SOURCE + "两江新区的候选地点、双方诉求的细节和各环节日期为示例。",
+        bids=_bids(loader, SUPERCOMPUTING_BIDS),
+    )
+    services.withdraw_bid(
+        case.bids.get(side=loader.regions["LJ"]),
+        user=office,
+        reason="两江新区已有多个类似平台，支持该平台落户成都科学城（据报道；撤回环节为示例）。",
+        withdrawn_on=dt.date(2020, 6, 20),
+    )
+    case = services.decide(
+        case,
+        user=office,
+        side=loader.regions["TF"],
+        site="成都科学城（成都超级计算中心）",
+        rationale=RATIONALE,
+        decided_on=dt.date(2020, 6, 30),
+    )
+    from twincity.matters.models import Matter
+
+    for matter in Matter.objects.filter(partnership=loader.partnership, title__contains="成都超级计算中心"):
+        link_matter(case, matter, user=office, note="落实布局决定")
+    return case
+
+
+def under_negotiation(loader, office):
+    """An illustrative contested case, still open, negotiated at the demo's latest joint meetings on siting."""
+    case = services.create_siting_case(
+        partnership=loader.partnership,
+        user=office,
+        code=f"布局{loader.today.year}-01",
+        title="智能网联新能源汽车检测认证平台布局（示例）",
+        industry="智能网联新能源汽车",
+        field=loader.fields.get("产业"),
+        description="（示例）一个检测认证平台项目，两地均有意承接，正按错位发展的原则协商布局。",
+        note="整条记录为示例，并非真实项目。",
+        bids=_bids(loader, TESTING_PLATFORM_BIDS),
+    )
+    for outcome in _meeting_decisions(loader, "错位发展")[-2:]:  # the latest two
+        services.link_negotiation(case, outcome, user=office, note="联席会议研究产业协作与错位发展（示例）")
+    return case
+
+
+def _meeting_decisions(loader, words: str) -> list:
+    """The demo's joint-meeting decisions on ``words``, oldest first (none when the meetings are not loaded)."""
+    from twincity.meetings.choices import OutcomeKind
+    from twincity.meetings.models import Outcome
+
+    return list(
+        Outcome.objects.filter(
+            session__partnership=loader.partnership,
+            kind=OutcomeKind.DECISION,
+            archived_at__isnull=True,
+            text__contains=words,
+        ).order_by("session__starts_at", "number")
+    )
