@@ -55,7 +55,7 @@ format: setup
 	$(BIN)/ruff check --fix src bench conftest.py
 
 messages: setup
-	cd src/twincity && ../../$(BIN)/twincity makemessages -l zh_Hans --no-obsolete && ../../$(BIN)/twincity compilemessages -l zh_Hans
+	cd src/twincity && ../../$(BIN)/twincity makemessages -l zh_Hans --no-obsolete -i "analytics/*" -i "*/tests/*" && ../../$(BIN)/twincity compilemessages -l zh_Hans
 
 clean:
 	rm -rf $(VENV) build node_modules var

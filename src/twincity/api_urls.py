@@ -1,13 +1,12 @@
 """The REST API under /api/: one router, the OpenAPI 3 schema and its browsable documentation."""
 
-from importlib import import_module
-from importlib.util import find_spec
-
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from twincity.agreements import api as agreements_api
 from twincity.core.api import api_docs
+from twincity.exchanges import api as exchanges_api
 from twincity.matters.api import MatterViewSet, MilestoneViewSet, ProgressReportViewSet
 from twincity.meetings.api import (
     ActionItemViewSet,
@@ -16,8 +15,11 @@ from twincity.meetings.api import (
     OutcomeViewSet,
     SessionViewSet,
 )
-from twincity.petitions.api import PetitionViewSet
+from twincity.petitions import api as petitions_api
+from twincity.policies import api as policies_api
 from twincity.regions.api import OrganisationViewSet, PartnershipViewSet, RegionViewSet
+from twincity.siting import api as siting_api
+from twincity.visits import api as visits_api
 
 app_name = "api"
 
@@ -33,12 +35,10 @@ router.register("sessions", SessionViewSet, basename="session")
 router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
 router.register("outcomes", OutcomeViewSet, basename="outcome")
 router.register("actions", ActionItemViewSet, basename="action")
-router.register("petitions", PetitionViewSet, basename="petition")
-# Registers being built declare ROUTES = [(prefix, viewset, basename), ...] in their api.py. TODO(lead): make explicit.
-for _app in ("agreements", "visits", "exchanges", "policies", "siting"):
-    if find_spec(f"twincity.{_app}") and find_spec(f"twincity.{_app}.api"):
-        for _prefix, _viewset, _basename in import_module(f"twincity.{_app}.api").ROUTES:
-            router.register(_prefix, _viewset, basename=_basename)
+# The registers declare their routes (prefix, viewset, basename) in their api.py.
+for _module in (petitions_api, agreements_api, visits_api, exchanges_api, policies_api, siting_api):
+    for _prefix, _viewset, _basename in _module.ROUTES:
+        router.register(_prefix, _viewset, basename=_basename)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

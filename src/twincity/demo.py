@@ -1073,13 +1073,9 @@ class _Loader:
     def load_registers(self) -> None:
         """Each register fills itself from the article (``<app>/demo.py``), after the matters and meetings."""
         from importlib import import_module
-        from importlib.util import find_spec
 
         for app in REGISTER_APPS:
-            if find_spec(f"twincity.{app}") and find_spec(
-                f"twincity.{app}.demo"
-            ):  # TODO(lead): import them all once every register landed
-                import_module(f"twincity.{app}.demo").load(self)
+            import_module(f"twincity.{app}.demo").load(self)
 
     # --- helpers for matters ---
 

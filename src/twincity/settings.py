@@ -103,6 +103,11 @@ INSTALLED_APPS = [
     "twincity.notifications",
     "twincity.registers",
     "twincity.petitions",
+    "twincity.agreements",
+    "twincity.visits",
+    "twincity.exchanges",
+    "twincity.policies",
+    "twincity.siting",
 ]
 
 MIDDLEWARE = [

@@ -1,14 +1,9 @@
-from importlib.util import find_spec
-
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from twincity.core import views as core_views
 from twincity.matters import views as matter_views
-
-# Registers being built: mounted when their URL module exists. TODO(lead): list them explicitly once all have landed.
-REGISTER_APPS = ("agreements", "visits", "exchanges", "policies", "siting")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -23,11 +18,11 @@ urlpatterns = [
     path("notifications/", include("twincity.notifications.urls")),
     path("registers/", include("twincity.registers.urls")),
     path("petitions/", include("twincity.petitions.urls")),
-    *[
-        path(f"{app}/", include(f"twincity.{app}.urls"))
-        for app in REGISTER_APPS
-        if find_spec(f"twincity.{app}") and find_spec(f"twincity.{app}.urls")
-    ],
+    path("agreements/", include("twincity.agreements.urls")),
+    path("visits/", include("twincity.visits.urls")),
+    path("exchanges/", include("twincity.exchanges.urls")),
+    path("policies/", include("twincity.policies.urls")),
+    path("siting/", include("twincity.siting.urls")),
     path("files/", include("twincity.core.urls")),
     path("api/", include("twincity.api_urls")),
     path("admin/", admin.site.urls),

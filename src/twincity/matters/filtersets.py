@@ -64,7 +64,6 @@ class MatterFilterSet(SearchableFilterSet):
         )
 
 
-
 def _light_expr():
     from twincity.matters.querysets import light_expression
 

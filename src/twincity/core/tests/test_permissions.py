@@ -7,7 +7,6 @@ The walk is driven by the URL configuration itself: a page added without an entr
 import datetime as dt
 import io
 from importlib import import_module
-from importlib.util import find_spec
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,14 +16,10 @@ from twincity.audit.context import acting
 from twincity.core.services import attach
 from twincity.matters import services
 from twincity.matters.models import Matter
-from twincity.testing import PERSONAS, build_world, make_matter
+from twincity.testing import AUDITORS, EDITORS, EVERYONE, MEMBERS, PERSONAS, build_world, make_matter
 
 pytestmark = pytest.mark.django_db
 
-MEMBERS = {"office", "tf-coord", "lj-coord", "tf-unit", "lj-unit", "leader", "auditor"}
-EDITORS = {"office", "tf-coord", "lj-coord"}
-AUDITORS = {"office", "auditor"}
-EVERYONE = MEMBERS | {"outsider"}
 
 # Pages that are not the office's data: the admin (superusers only), i18n and API plumbing.
 # Each register declares its own expectations in ``<app>/tests/access.py``: ``scene(world)`` builds its
@@ -33,12 +28,7 @@ REGISTER_APPS = ("petitions", "agreements", "visits", "exchanges", "policies", "
 
 
 def register_access_modules():
-    return [
-        import_module(f"twincity.{app}.tests.access")
-        for app in REGISTER_APPS
-        if find_spec(f"twincity.{app}")
-        and find_spec(f"twincity.{app}.tests.access")  # TODO(lead): import them all once every register landed
-    ]
+    return [import_module(f"twincity.{app}.tests.access") for app in REGISTER_APPS]
 
 
 EXEMPT_PREFIXES = ("admin:", "set_language", "javascript-catalog", "api", "schema", "swagger", "redoc")

@@ -103,5 +103,17 @@ def test_the_api_root_lists_every_endpoint_for_a_signed_in_user(api_as, world, c
         "agenda-items",
         "outcomes",
         "actions",
+        "petitions",
+        "agreements",
+        "obligations",
+        "visits",
+        "lessons",
+        "gaps",
+        "secondments",
+        "policies",
+        "policy-clauses",
+        "alignment-groups",
+        "siting-cases",
+        "siting-bids",
     }
     assert client.get("/api/").status_code in (401, 403)
