@@ -92,8 +92,37 @@ class ObjectChange(models.Model):
             if field.choices:
                 labels = dict(field.flatchoices)
                 before, after = labels.get(before, before), labels.get(after, after)
+            elif field.many_to_one and hasattr(self, "_names"):
+                names = self._names.get(field.related_model, {})
+                before, after = names.get(before, before), names.get(after, after)
             rows.append((str(field.verbose_name), before, after))
         return rows
+
+
+def with_names(changes) -> list[ObjectChange]:
+    """The changes, with the records their foreign keys point to named ("side: ∅ → 天府", not "∅ → 1").
+
+    One query per kind of record referred to, however many changes: call it on a page's history.
+    """
+    from collections import defaultdict
+
+    changes = list(changes)
+    wanted: dict[type, set] = defaultdict(set)
+    for change in changes:
+        model = change.changed_object_type.model_class()
+        if model is None:
+            continue
+        fields = {f.attname: f for f in model._meta.concrete_fields if f.many_to_one}
+        for name, before, after in change.diff():
+            if name in fields:
+                wanted[fields[name].related_model].update(v for v in (before, after) if v is not None)
+    names = {
+        related: {pk: str(obj) for pk, obj in related._base_manager.in_bulk(ids).items()}
+        for related, ids in wanted.items()
+    }
+    for change in changes:
+        change._names = names
+    return changes
 
 
 class AuditEvent(models.Model):

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from twincity.accounts.access import can, memberships, partnerships_for, roles
 from twincity.accounts.choices import Action, Role
-from twincity.audit.models import AuditEvent, JournalEntry, ObjectChange
+from twincity.audit.models import AuditEvent, JournalEntry, ObjectChange, with_names
 from twincity.audit.services import add_journal_entry
 from twincity.core.models import Attachment
 from twincity.core.services import ConflictError
@@ -390,7 +390,7 @@ def matter_detail(request, pk: int):
             p["lagging"] = p["record"] is not None and (top - p["percent"] >= 20 or bool(p["open_overdue"]))
     report_sides = [s for s in sides if s.pk in side_records and _may_report_for(user, matter, s)]
     matter_ct = ContentType.objects.get_for_model(Matter)
-    history = ObjectChange.objects.for_object(matter)[:200]
+    history = with_names(ObjectChange.objects.for_object(matter)[:200])
     events = AuditEvent.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("user")[:100]
     journal = JournalEntry.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("author")[:100]
     transitions = [

@@ -10,7 +10,7 @@ from twincity.accounts.access import can, roles
 from twincity.accounts.choices import Role
 from twincity.accounts.models import Membership
 from twincity.accounts.services import enrol, revoke
-from twincity.audit.models import ObjectChange
+from twincity.audit.models import ObjectChange, with_names
 from twincity.core.services import ConflictError, archive
 from twincity.core.views import restricted_object
 from twincity.regions import forms, services
@@ -54,7 +54,7 @@ def partnership_detail(request, pk: int):
         "sides": [(s, by_side.get(s.pk, [])) for s in sides],
         "counterparts": counterparts,
         "fields": partnership.fields.filter(archived_at__isnull=True),
-        "history": ObjectChange.objects.for_object(partnership)[:100],
+        "history": with_names(ObjectChange.objects.for_object(partnership)[:100]),
         "is_office": Role.OFFICE_ADMIN in roles(request.user, partnership.pk),
         "can_add_unit": bool(roles(request.user, partnership.pk) & {Role.OFFICE_ADMIN, Role.REGION_COORDINATOR}),
     }
@@ -77,7 +77,7 @@ def organisation_detail(request, pk: int):
     context = {
         "unit": unit,
         "matters": matters,
-        "history": ObjectChange.objects.for_object(unit)[:100],
+        "history": with_names(ObjectChange.objects.for_object(unit)[:100]),
         "can_change": can(request.user, "change", unit),
         "nav": "partnership",
     }

@@ -22,7 +22,7 @@ from django_tables2 import RequestConfig
 
 from twincity.accounts.access import can, partnerships_for, roles
 from twincity.accounts.choices import Action, Role
-from twincity.audit.models import AuditEvent, ObjectChange
+from twincity.audit.models import AuditEvent, ObjectChange, with_names
 from twincity.core.models import Attachment
 from twincity.core.services import ConflictError, attach
 from twincity.core.views import _per_page, editable_partnership, restricted_object
@@ -47,7 +47,7 @@ def history_of(obj) -> dict:
     """The change records and named events of an entry and of what belongs to it."""
     ct = ContentType.objects.get_for_model(obj)
     return {
-        "history": ObjectChange.objects.for_object(obj)[:200],
+        "history": with_names(ObjectChange.objects.for_object(obj)[:200]),
         "events": AuditEvent.objects.filter(object_type=ct, object_id=obj.pk).select_related("user")[:100],
     }
 
