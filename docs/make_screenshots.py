@@ -12,8 +12,10 @@ changes. The demo dates its current-year list from today, so the pictures show t
 The pictures: dashboard, dashboard-en (a leader whose browser asks for English), matter-list,
 matter-list-overdue (filtered by light), matter-parity (both sides of one matter), matter (its progress
 reports and the report form), matter-history, import-errors (a spreadsheet with two mistakes), my-work
-(a unit contact's desk). The matter is the running one with the most reports and the widest gap
-between its sides. For the browser's own widgets in Chinese, install Debian's ``chromium-l10n``.
+(a unit contact's desk), register-petitions, register-lessons (the ten lessons and their follow-up),
+register-policy-divergence (two sides' clauses compared), register-siting-case. The matter is the running
+one with the most reports and the widest gap between its sides. For the browser's own widgets in Chinese,
+install Debian's ``chromium-l10n``.
 """
 
 from __future__ import annotations
@@ -259,6 +261,21 @@ def main(only: list[str]) -> None:
             page.locator("#import-form button[type=submit]").click()
             expect(page.locator("#import-errors")).to_be_visible()
             shoot(page, "import-errors")
+
+            # The registers: what the office did with the ten lessons; two sides' clauses compared.
+            from twincity.policies.models import AlignmentGroup
+            from twincity.siting.models import SitingCase
+
+            page.goto(f"{url}/petitions/?partnership={partnership.pk}")
+            shoot(page, "register-petitions")
+            page.goto(f"{url}/visits/lessons/?partnership={partnership.pk}")
+            shoot(page, "register-lessons")
+            diverging = AlignmentGroup.objects.filter(partnership=partnership, status="diverging").first()
+            page.goto(f"{url}{diverging.get_absolute_url()}")
+            shoot(page, "register-policy-divergence")
+            case = SitingCase.objects.filter(partnership=partnership).order_by("pk").first()
+            page.goto(f"{url}{case.get_absolute_url()}")
+            shoot(page, "register-siting-case")
             context.close()
 
             context, page = session("tf-unit")
