@@ -437,3 +437,26 @@ def test_register_actions_are_a_404_for_whoever_may_not_take_them(client, scene,
             continue
         assert client.post(url, {}).status_code == 404, f"{persona} POST {name}"
     assert AuditEvent.objects.count() == events
+
+
+def test_every_api_list_is_empty_for_the_outsider_and_closed_to_the_anonymous(client, scene):
+    """Every endpoint of the router, registers included: with the whole scene in the database, the outsider's
+    lists hold no row and the anonymous caller is asked to sign in."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from twincity.api_urls import router
+
+    outsider = APIClient()
+    outsider.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=scene['world'].users['outsider'])}")
+    member = APIClient()
+    member.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=scene['world'].users['auditor'])}")
+    seen_by_members = 0
+    for prefix, _viewset, _basename in router.registry:
+        url = f"/api/{prefix}/"
+        assert client.get(url).status_code in (401, 403), url
+        response = outsider.get(url)
+        assert response.status_code == 200, url
+        assert response.json()["results"] == [], url
+        seen_by_members += bool(member.get(url).json()["results"])
+    assert seen_by_members >= len(router.registry) - 3  # the scene fills nearly every list (a check on the check)
