@@ -114,3 +114,16 @@ def make_matter(w: SimpleNamespace, *, year: int = 2020, title: str = "共建内
     office = w.users["office"]
     with acting(office):
         return create_matter(partnership=w.partnership, year=year, title=title, user=office, **defaults)
+
+
+def demo_loader(w: SimpleNamespace, units: dict, *, today: dt.date | None = None) -> SimpleNamespace:
+    """What the demo's loader hands each register's ``demo.load``, built from the test world (the real
+    demo takes seconds): ``units`` maps the demo's unit keys ("tf-market") to units of the world."""
+    return SimpleNamespace(
+        partnership=w.partnership,
+        regions={"TF": w.tf, "LJ": w.lj},
+        units=units,
+        users=w.users,
+        fields={f.name: f for f in Field.objects.filter(partnership=w.partnership)},
+        today=today,
+    )

@@ -1,5 +1,4 @@
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 
@@ -8,8 +7,8 @@ from twincity.agreements.choices import AgreementStatus
 from twincity.agreements.models import Agreement
 from twincity.agreements.services import obligations_with_follow_up
 from twincity.matters.models import Matter
-from twincity.regions.models import Field, Organisation
-from twincity.testing import make_matter
+from twincity.regions.models import Organisation
+from twincity.testing import demo_loader, make_matter
 
 pytestmark = pytest.mark.django_db
 
@@ -23,14 +22,7 @@ def loader(world):
     for key in UNITS:
         units[f"tf-{key}"] = Organisation.objects.create(region=world.tf, name=f"天府新区{key}")
         units[f"lj-{key}"] = Organisation.objects.create(region=world.lj, name=f"两江新区{key}")
-    return SimpleNamespace(
-        partnership=world.partnership,
-        regions={"TF": world.tf, "LJ": world.lj},
-        units=units,
-        users=world.users,
-        fields={f.name: f for f in Field.objects.filter(partnership=world.partnership)},
-        today=TODAY,
-    )
+    return demo_loader(world, units, today=TODAY)
 
 
 def test_the_demo_has_the_seven_agreements_the_article_names_between_counterpart_units(loader):

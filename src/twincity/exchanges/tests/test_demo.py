@@ -1,7 +1,6 @@
 """The demo's secondments, loaded into the test partnership through a small stand-in for the demo loader."""
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 from django.utils import timezone
@@ -9,7 +8,7 @@ from django.utils import timezone
 from twincity.exchanges.choices import ENDING_SOON_DAYS, Rating, SecondmentStatus
 from twincity.exchanges.demo import SPECS, load, quarter_reports
 from twincity.exchanges.models import Secondment, SecondmentReport
-from twincity.regions.models import Field
+from twincity.testing import demo_loader
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +23,7 @@ def fake_loader(world, today):
                 units[key] = world.tf_dept if side == "tf" else world.lj_dept
             else:
                 units[key] = world.tf_dept2 if side == "tf" else world.lj_dept2
-    return SimpleNamespace(
-        partnership=world.partnership,
-        regions={"TF": world.tf, "LJ": world.lj},
-        units=units,
-        users=world.users,
-        fields={f.name: f for f in Field.objects.filter(partnership=world.partnership)},
-        today=today,
-    )
+    return demo_loader(world, units, today=today)
 
 
 @pytest.fixture

@@ -1,26 +1,17 @@
-from types import SimpleNamespace
-
 import pytest
 
 from twincity.audit.models import AuditEvent
 from twincity.policies import demo
 from twincity.policies.choices import AlignmentStatus
 from twincity.policies.models import AlignmentGroup, Clause, Policy
-from twincity.regions.models import Field
+from twincity.testing import demo_loader
 
 pytestmark = pytest.mark.django_db
 
 
 def fake_loader(w):
     """What the demo's loader offers, built from the test world (the real one takes 11 s)."""
-    return SimpleNamespace(
-        partnership=w.partnership,
-        regions={"TF": w.tf, "LJ": w.lj},
-        units={"tf-market": w.tf_dept, "lj-market": w.lj_dept},
-        users=w.users,
-        fields={f.name: f for f in Field.objects.filter(partnership=w.partnership)},
-        today=None,
-    )
+    return demo_loader(w, {"tf-market": w.tf_dept, "lj-market": w.lj_dept}, today=None)
 
 
 def test_the_demo_shows_one_group_aligned_one_undercut_and_one_under_negotiation(world):

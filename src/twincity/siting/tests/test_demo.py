@@ -1,27 +1,22 @@
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 
-from twincity.regions.models import Field
 from twincity.registers.services import links_of
 from twincity.siting import demo
 from twincity.siting.choices import CaseStatus
 from twincity.siting.models import SitingCase
 from twincity.siting.tests.helpers import meeting_decision
-from twincity.testing import make_matter
+from twincity.testing import demo_loader, make_matter
 
 pytestmark = pytest.mark.django_db
 
 
 def fake_loader(w):
     """What the product's demo loader offers an app, built from the test world (the real one takes 11 s)."""
-    return SimpleNamespace(
-        partnership=w.partnership,
-        regions={"TF": w.tf, "LJ": w.lj},
-        units={"tf-science-city": w.tf_dept, "lj-tech": w.lj_dept, "tf-invest": w.tf_dept2, "lj-invest": w.lj_dept2},
-        users=w.users,
-        fields={f.name: f for f in Field.objects.filter(partnership=w.partnership)},
+    return demo_loader(
+        w,
+        {"tf-science-city": w.tf_dept, "lj-tech": w.lj_dept, "tf-invest": w.tf_dept2, "lj-invest": w.lj_dept2},
         today=dt.date(2024, 5, 1),
     )
 

@@ -1,11 +1,10 @@
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 
 from twincity.matters.choices import MatterStatus
-from twincity.regions.models import Field, Organisation
-from twincity.testing import make_matter
+from twincity.regions.models import Organisation
+from twincity.testing import demo_loader, make_matter
 from twincity.visits import demo
 from twincity.visits.choices import VisitLevel
 from twincity.visits.models import Gap, Lesson, Visit
@@ -22,14 +21,7 @@ def fake_loader(world):
     for side, region in (("tf", world.tf), ("lj", world.lj)):
         for key in ("opening", "invest", "tech"):
             units[f"{side}-{key}"] = Organisation.objects.create(region=region, name=f"{region.short_name}{key}")
-    return SimpleNamespace(
-        partnership=world.partnership,
-        regions={"TF": world.tf, "LJ": world.lj},
-        units=units,
-        users=world.users,
-        fields={f.name: f for f in Field.objects.filter(partnership=world.partnership)},
-        today=TODAY,
-    )
+    return demo_loader(world, units, today=TODAY)
 
 
 def test_the_demo_holds_the_visits_the_article_names(world):
