@@ -4,19 +4,15 @@ of a policy, and the group's comparison with its steps (clauses in and out, nego
 from functools import partial
 from types import SimpleNamespace
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from twincity.accounts.access import can, roles
 from twincity.accounts.choices import Action, Role
-from twincity.core.services import ConflictError
 from twincity.core.views import editable_partnership, restricted_object
 from twincity.policies import excel, forms, services
 from twincity.policies.choices import AlignmentStatus
@@ -24,7 +20,7 @@ from twincity.policies.divergence import exceeds
 from twincity.policies.filtersets import AlignmentGroupFilterSet, PolicyFilterSet
 from twincity.policies.models import AlignmentGroup, AlignmentMember, Clause, Policy
 from twincity.policies.tables import AlignmentGroupTable, PolicyTable
-from twincity.registers.views import RegisterViews, may_add, message_of, step
+from twincity.registers.views import RegisterViews, may_add, save_versioned, step
 
 
 class PolicyViews(RegisterViews):
@@ -152,19 +148,9 @@ def clause_edit(request, pk):
     back = back or clause.policy.get_absolute_url()
     fresh = Clause.objects.get(pk=clause.pk) if request.method == "POST" else clause
     form = forms.ClauseForm(request.POST or None, instance=fresh, version=clause.version)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.update_clause(clause, user=request.user, version=form.cleaned_data["version"], **data)
-        except ConflictError as conflict:
-            rows = [(form[name].label, getattr(conflict.current, name), form.cleaned_data.get(name)) for name in data]
-            context = {"views": CLAUSE_PAGES, "object": clause, "current": conflict.current, "rows": rows}
-            return render(request, "registers/conflict.html", context, status=409)
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, message_of(exc))
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(back)
+    saved = save_versioned(request, clause, form, services.update_clause, pages=CLAUSE_PAGES, done_url=back)
+    if saved is not None:
+        return saved
     context = {"form": form, "object": clause, "back": back, "nav": "policies", "nav_is_register": True}
     return render(request, "policies/clause_form.html", context)
 

@@ -79,6 +79,34 @@ def run_step(request, obj, run, *, form=None, done: str = ""):
     return redirect(obj)
 
 
+def save_versioned(request, obj, form, update, *, pages, done_url: str, extra: dict | None = None):
+    """What every edit form of a versioned record does with a POST: ``update(obj, user=, version=, **data)``
+    with the version the editor started from. A stale version renders the conflict page with both
+    versions (409); a refusal is put on the form. Returns the response, or None to show the form (again).
+
+    ``pages`` names the record's pages for the conflict page (a ``RegisterViews``, or anything with
+    ``url_name``); ``extra`` adds to that page's context.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    try:
+        update(obj, user=request.user, version=form.cleaned_data["version"], **data)
+    except ConflictError as conflict:
+        rows = [
+            (form[name].label, display_value(conflict.current, name), _shown(form, name))
+            for name in data
+            if name in form.fields
+        ]
+        context = {"views": pages, "object": obj, "current": conflict.current, "rows": rows, "nav_is_register": True}
+        return render(request, "registers/conflict.html", {**context, **(extra or {})}, status=409)
+    except (ValidationError, PermissionDenied) as exc:
+        form.add_error(None, message_of(exc))
+        return None
+    messages.success(request, _("Saved."))
+    return redirect(done_url)
+
+
 def step(queryset, run, *, form_class=None, done="", entry=None, form_kwargs=None, allowed=None, action=Action.CHANGE):
     """The view of one workflow step, posted from an entry's page.
 
@@ -252,23 +280,9 @@ class RegisterViews:
             version=obj.version,
             **self.form_kwargs(request, obj.partnership, obj),
         )
-        if request.method == "POST" and form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-            try:
-                self.update(obj, user=request.user, version=form.cleaned_data["version"], **data)
-            except ConflictError as conflict:
-                rows = [
-                    (form[name].label, display_value(conflict.current, name), _shown(form, name))
-                    for name in data
-                    if name in form.fields
-                ]
-                context = self.base_context(request, object=obj, current=conflict.current, rows=rows)
-                return render(request, "registers/conflict.html", context, status=409)
-            except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, message_of(exc))
-            else:
-                messages.success(request, _("Saved."))
-                return redirect(obj)
+        saved = save_versioned(request, obj, form, self.update, pages=self, done_url=obj.get_absolute_url())
+        if saved is not None:
+            return saved
         context = self.base_context(request, form=form, object=obj, partnership=obj.partnership)
         return render(request, self.template("form"), context)
 

@@ -12,10 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from twincity.accounts.access import can
 from twincity.accounts.choices import Action
-from twincity.core.services import ConflictError
 from twincity.core.views import restricted_object
 from twincity.meetings.services import is_office
-from twincity.registers.views import RegisterViews, display_value, message_of, step
+from twincity.registers.views import RegisterViews, message_of, save_versioned, step
 from twincity.siting import excel, forms, services, specialisation
 from twincity.siting.choices import OPEN_STATUSES
 from twincity.siting.filtersets import SitingCaseFilterSet
@@ -130,19 +129,9 @@ def bid_edit(request, pk):
     form = forms.BidForm(
         request.POST or None, instance=fresh, partnership=case.partnership, user=request.user, version=bid.version
     )
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.update_bid(bid, user=request.user, version=form.cleaned_data["version"], **data)
-        except ConflictError as conflict:
-            rows = [(form[n].label, display_value(conflict.current, n), form.cleaned_data.get(n)) for n in data]
-            context = {"views": BID_PAGES, "object": bid, "current": conflict.current, "rows": rows}
-            return render(request, "registers/conflict.html", context, status=409)
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, message_of(exc))
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(bid)
+    saved = save_versioned(request, bid, form, services.update_bid, pages=BID_PAGES, done_url=bid.get_absolute_url())
+    if saved is not None:
+        return saved
     return _form_page(request, case, form, title=_("Edit the bid of %(side)s") % {"side": bid.side.label}, bid=bid)
 
 
