@@ -18,7 +18,14 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from twincity.core.api import RestrictedPrimaryKeyRelatedField, RestrictedViewSetMixin
+from twincity.accounts.choices import Action
+from twincity.core.api import (
+    IF_MATCH,
+    RestrictedPrimaryKeyRelatedField,
+    RestrictedViewSetMixin,
+    VersionField,
+    refuse_unless,
+)
 from twincity.matters.models import Matter
 from twincity.meetings import services
 from twincity.meetings.choices import ActionLight, OutcomeKind
@@ -30,8 +37,8 @@ from twincity.meetings.filtersets import (
     SessionFilterSet,
 )
 from twincity.meetings.models import ActionItem, ActionOwner, ActionUpdate, AgendaItem, MeetingSeries, Outcome, Session
-from twincity.meetings.services import SERIES_FIELDS
-from twincity.regions.models import Organisation, Region
+from twincity.meetings.services import SERIES_FIELDS, SESSION_FIELDS
+from twincity.regions.models import Organisation, Partnership, Region
 
 # ------------------------------------------------------------------------------------------------ read
 
@@ -164,28 +171,153 @@ class ReadOnly(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveMod
     pass
 
 
-class MeetingSeriesViewSet(ReadOnly):
-    """The partnership's standing meetings."""
+class SeriesWriteSerializer(serializers.ModelSerializer):
+    """A series to create (``partnership`` and ``name`` required) or edit (any of its fields, with ``version``)."""
+
+    partnership = RestrictedPrimaryKeyRelatedField(queryset=Partnership.objects.all(), required=False)
+    first_host = RestrictedPrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
+    version = VersionField()
+
+    class Meta:
+        model = MeetingSeries
+        fields = ["partnership", *SERIES_FIELDS, "version"]
+        extra_kwargs = {name: {"required": False} for name in SERIES_FIELDS}
+
+
+class GenerateSerializer(serializers.Serializer):
+    count = serializers.IntegerField(min_value=1, max_value=24, default=3)
+
+
+class WritableMixin(mixins.CreateModelMixin, mixins.UpdateModelMixin):
+    """Create and PATCH (with the version the client read) through the services; never PUT, never DELETE."""
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def respond(self, obj, code=status.HTTP_200_OK) -> Response:
+        fresh = self.get_queryset().get(pk=obj.pk)
+        data = type(self).serializer_class(fresh, context=self.get_serializer_context()).data
+        return Response(data, status=code, headers={"ETag": f'"{fresh.version}"'})
+
+    def validated(self, serializer_class, **kwargs) -> dict:
+        serializer = serializer_class(data=self.request.data, context=self.get_serializer_context(), **kwargs)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+def _required(data: dict, *names: str) -> None:
+    missing = {name: [serializers.Field.default_error_messages["required"]] for name in names if not data.get(name)}
+    if missing:
+        raise serializers.ValidationError(missing)
+
+
+class MeetingSeriesViewSet(WritableMixin, ReadOnly):
+    """The partnership's standing meetings: the office creates and edits them and plans their sessions."""
 
     queryset = MeetingSeries.objects.order_by("partnership", "kind", "pk")
     serializer_class = MeetingSeriesSerializer
     filterset_class = MeetingSeriesFilterSet
+
+    @extend_schema(request=SeriesWriteSerializer, responses={201: MeetingSeriesSerializer})
+    def create(self, request, *args, **kwargs):
+        data = self.validated(SeriesWriteSerializer)
+        data.pop("version", None)
+        _required(data, "partnership", "name")
+        series = services.create_series(user=request.user, **data)
+        return self.respond(series, status.HTTP_201_CREATED)
+
+    @extend_schema(request=SeriesWriteSerializer, responses=MeetingSeriesSerializer, parameters=[IF_MATCH])
+    def partial_update(self, request, *args, **kwargs):
+        series = self.get_object()
+        refuse_unless(request.user, Action.CHANGE, series)
+        data = self.validated(SeriesWriteSerializer, partial=True)
+        version = self.expected_version(data)
+        data.pop("version", None)
+        data.pop("partnership", None)  # a series does not move between partnerships
+        services.update_series(series, user=request.user, version=version, **data)
+        return self.respond(series)
+
+    @extend_schema(request=GenerateSerializer, responses={201: SessionSerializer(many=True)})
+    @action(detail=True, methods=["post"], serializer_class=GenerateSerializer)
+    def generate(self, request, pk=None):
+        """Plan the next ``count`` sessions (1–24) on the series' cadence, hosts in rotation."""
+        series = self.get_object()
+        refuse_unless(request.user, Action.CHANGE, series)
+        created = services.generate_sessions(series, user=request.user, **self.validated(GenerateSerializer))
+        sessions = Session.objects.select_related("host").filter(pk__in=[s.pk for s in created]).order_by("starts_at")
+        data = SessionSerializer(sessions, many=True, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class SessionViewSet(ReadOnly):
-    """Numbered sessions with their host; publishing and cancelling go through the services."""
+class SessionCreateSerializer(serializers.Serializer):
+    """A session added by hand; its host follows the rotation (choose another one by PATCH)."""
+
+    series = RestrictedPrimaryKeyRelatedField(queryset=MeetingSeries.objects.all())
+    starts_at = serializers.DateTimeField()
+    duration_minutes = serializers.IntegerField(min_value=15, max_value=24 * 60, required=False)
+    venue = serializers.CharField(required=False, allow_blank=True)
+    chair = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class SessionUpdateSerializer(serializers.ModelSerializer):
+    host = RestrictedPrimaryKeyRelatedField(queryset=Region.objects.all(), required=False)
+    secretariat = RestrictedPrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
+    version = VersionField()
+
+    class Meta:
+        model = Session
+        fields = [*SESSION_FIELDS, "version"]
+        extra_kwargs = {name: {"required": False} for name in SESSION_FIELDS}
+
+
+class RescheduleSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    version = VersionField()
+
+
+class SessionViewSet(WritableMixin, ReadOnly):
+    """Numbered sessions with their host: added, edited, rescheduled, published and cancelled through the
+    services (the office plans them; the host side's coordinator edits its session)."""
 
     queryset = Session.objects.select_related("host").order_by("starts_at", "pk")
     serializer_class = SessionSerializer
     filterset_class = SessionFilterSet
 
-    def respond(self, session) -> Response:
-        fresh = self.get_queryset().get(pk=session.pk)
-        return Response(SessionSerializer(fresh, context=self.get_serializer_context()).data)
+    @extend_schema(request=SessionCreateSerializer, responses={201: SessionSerializer})
+    def create(self, request, *args, **kwargs):
+        data = self.validated(SessionCreateSerializer)
+        series = data.pop("series")
+        refuse_unless(request.user, Action.CHANGE, series)
+        session = services.add_session(series, user=request.user, **data)
+        return self.respond(session, status.HTTP_201_CREATED)
+
+    @extend_schema(request=SessionUpdateSerializer, responses=SessionSerializer, parameters=[IF_MATCH])
+    def partial_update(self, request, *args, **kwargs):
+        session = self.get_object()
+        refuse_unless(request.user, Action.CHANGE, session)
+        data = self.validated(SessionUpdateSerializer, partial=True)
+        version = self.expected_version(data)
+        data.pop("version", None)
+        services.update_session(session, user=request.user, version=version, **data)
+        return self.respond(session)
+
+    @extend_schema(request=RescheduleSerializer, responses=SessionSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"], serializer_class=RescheduleSerializer)
+    def reschedule(self, request, pk=None):
+        """Move a planned session (between its neighbours); the host stays, the reason is recorded."""
+        session = self.get_object()
+        refuse_unless(request.user, Action.CHANGE, session)
+        data = self.validated(RescheduleSerializer)
+        version = self.expected_version(data)
+        services.reschedule_session(
+            session, user=request.user, starts_at=data["starts_at"], reason=data["reason"], version=version
+        )
+        return self.respond(session)
 
     @extend_schema(request=None, responses=SessionSerializer)
     @action(detail=True, methods=["post"])
@@ -200,6 +332,7 @@ class SessionViewSet(ReadOnly):
     def cancel(self, request, pk=None):
         """Cancel the session; its host hosts the next one."""
         session = self.get_object()
+        refuse_unless(request.user, Action.CHANGE, session)
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.cancel_session(session, user=request.user, reason=serializer.validated_data["reason"])

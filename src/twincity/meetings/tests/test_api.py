@@ -80,3 +80,73 @@ def test_the_secretariat_records_a_decision_with_its_action_and_a_reader_cannot(
 def test_a_published_agenda_is_not_published_twice(world, meeting):
     response = call(SessionViewSet, {"post": "publish"}, world.users["office"], "post", pk=meeting["session"].pk)
     assert response.status_code == 400
+
+
+# ------------------------------------------------------------------------------ series and sessions: writes
+
+
+def test_the_office_creates_a_series_and_plans_its_sessions_through_the_api(api_as, world):
+    office = api_as("office")
+    created = office.post(
+        "/api/meeting-series/",
+        {"partnership": world.partnership.pk, "name": "联席会议", "first_host": world.lj.pk},
+        format="json",
+    )
+    assert created.status_code == 201, created.content
+    series = created.json()
+    planned = office.post(f"/api/meeting-series/{series['id']}/generate/", {"count": 3}, format="json")
+    assert planned.status_code == 201, planned.content
+    sessions = planned.json()
+    assert [s["number"] for s in sessions] == [1, 2, 3]
+    assert [s["host"] for s in sessions] == [world.lj.pk, world.tf.pk, world.lj.pk]  # the rotation
+    assert office.post(f"/api/meeting-series/{series['id']}/generate/", {"count": 25}).status_code == 400
+
+
+def test_only_the_office_creates_series_and_plans_sessions(api_as, world):
+    body = {"partnership": world.partnership.pk, "name": "联席会议"}
+    for persona in ("tf-coord", "leader"):
+        assert api_as(persona).post("/api/meeting-series/", body, format="json").status_code == 403, persona
+    assert api_as("outsider").post("/api/meeting-series/", body, format="json").status_code == 400  # unseen: no choice
+    series = make_series(world)
+    assert api_as("tf-coord").post(f"/api/meeting-series/{series.pk}/generate/", {"count": 1}).status_code == 403
+    assert api_as("outsider").post(f"/api/meeting-series/{series.pk}/generate/", {"count": 1}).status_code == 404
+
+
+def test_a_series_is_edited_with_its_version_and_a_stale_edit_changes_nothing(api_as, world):
+    series = make_series(world)
+    url = f"/api/meeting-series/{series.pk}/"
+    office = api_as("office")
+    assert office.patch(url, {"name": "月度联席会议"}, format="json").status_code == 428
+    ok = office.patch(url, {"name": "月度联席会议", "version": series.version}, format="json")
+    assert ok.status_code == 200 and ok.json()["name"] == "月度联席会议"
+    stale = office.patch(url, {"name": "别的名字", "version": series.version}, format="json")
+    assert stale.status_code == 409
+    series.refresh_from_db()
+    assert series.name == "月度联席会议"
+
+
+def test_a_session_is_added_edited_by_its_host_and_rescheduled_through_the_api(api_as, world):
+    series = make_series(world)
+    starts = timezone.now().replace(microsecond=0) + dt.timedelta(days=20)
+    added = api_as("office").post(
+        "/api/sessions/", {"series": series.pk, "starts_at": starts.isoformat(), "venue": "天府新区"}, format="json"
+    )
+    assert added.status_code == 201, added.content
+    session = added.json()
+    host = "tf-coord" if session["host"] == world.tf.pk else "lj-coord"
+    other = "lj-coord" if host == "tf-coord" else "tf-coord"
+    url = f"/api/sessions/{session['id']}/"
+    assert api_as(other).patch(url, {"venue": "别处", "version": session["version"]}, format="json").status_code == 403
+    edited = api_as(host).patch(url, {"venue": "兴隆湖畔", "version": session["version"]}, format="json")
+    assert edited.status_code == 200 and edited.json()["venue"] == "兴隆湖畔"
+    later = (starts + dt.timedelta(days=2)).isoformat()
+    moved = api_as(host).post(
+        url + "reschedule/",
+        {"starts_at": later, "reason": "避开节假日", "version": edited.json()["version"]},
+        format="json",
+    )
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["host"] == session["host"]  # the host stays
+    assert (
+        api_as("leader").post(url + "reschedule/", {"starts_at": later, "version": 9}, format="json").status_code == 403
+    )
