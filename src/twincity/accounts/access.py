@@ -176,6 +176,12 @@ def roles(user, partnership_id: int) -> set[str]:
     return {m.role for m in memberships(user) if m.partnership_id == partnership_id}
 
 
+def may_act_in(user, action: str, partnership_id: int) -> bool:
+    """Does the user hold a role that may ``action`` something in the partnership at all? Asked before a
+    record exists (may they add a matter, a register entry, a unit?); the record itself is checked after."""
+    return bool(roles(user, partnership_id) & set(RULES[action]))
+
+
 def partnerships_for(user) -> list:
     cached = getattr(user, "_twincity_partnerships", None)
     if cached is None:

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_tables2 import RequestConfig
 
-from twincity.accounts.access import can, partnerships_for, roles
-from twincity.accounts.choices import Action, Role
+from twincity.accounts.access import can, may_act_in, partnerships_for
+from twincity.accounts.choices import Action
 from twincity.core.models import Attachment
 
 
@@ -42,11 +42,7 @@ def restricted_object(request, queryset, action: str = Action.VIEW, **lookup):
 
 def editable_partnership(request, wanted: str | None):
     """The partnership (the one asked for, else the first) the user may add records to; 404 if none."""
-    partnerships = [
-        p
-        for p in partnerships_for(request.user)
-        if roles(request.user, p.pk) & {Role.OFFICE_ADMIN, Role.REGION_COORDINATOR}
-    ]
+    partnerships = [p for p in partnerships_for(request.user) if may_act_in(request.user, Action.CHANGE, p.pk)]
     chosen = next((p for p in partnerships if str(p.pk) == wanted), partnerships[0] if partnerships else None)
     if chosen is None:
         raise Http404

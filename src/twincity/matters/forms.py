@@ -7,7 +7,7 @@ from twincity.core.forms import MultipleFileField, StyledFormMixin, VersionedFor
 from twincity.matters.choices import MatterStatus, OwnerRole
 from twincity.matters.models import Matter
 from twincity.matters.services import OwnerSpec
-from twincity.regions.models import Field, Organisation
+from twincity.regions.models import Field, Organisation, units_by_side
 
 
 class MatterForm(VersionedFormMixin, forms.ModelForm):
@@ -39,9 +39,7 @@ class MatterForm(VersionedFormMixin, forms.ModelForm):
         else:
             self.fields["year"].initial = timezone.localdate().year
             current, leaders = {}, {}
-        units = Organisation.objects.filter(archived_at__isnull=True).select_related("region")
-        for side in sides:
-            side_units = [o for o in units if o.region_id == side.pk or o.region.parent_id == side.pk]
+        for side, side_units in units_by_side(sides):
             choices = [(o.pk, o.display_name) for o in side_units]
             self.fields[f"lead_{side.pk}"] = forms.TypedMultipleChoiceField(
                 label=_("%(side)s: lead units") % {"side": side.label},

@@ -65,9 +65,9 @@ def get_or_create_list(partnership: Partnership, year: int) -> MatterList:
 
 def require_partnership(user, action: str, partnership: Partnership) -> None:
     """Creating needs the right on the partnership (office admin) or on one's own side (coordinator)."""
-    from twincity.accounts.access import roles
+    from twincity.accounts.access import may_act_in
 
-    if action == Action.CHANGE and roles(user, partnership.pk) & {"office_admin", "region_coordinator"}:
+    if action == Action.CHANGE and may_act_in(user, action, partnership.pk):
         return
     raise PermissionDenied(_("You may not add matters to this partnership."))
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twincity.accounts.access import can, memberships, partnerships_for, roles
+from twincity.accounts.access import can, may_act_in, memberships, partnerships_for, roles
 from twincity.accounts.choices import Action, Role
 from twincity.audit.models import AuditEvent, JournalEntry, ObjectChange, with_names
 from twincity.audit.services import add_journal_entry
@@ -260,7 +260,7 @@ def dashboard(request, pk: int):
         "link_yellow": link(light="yellow"),
         "link_green": link(light="green"),
         "link_all": link(),
-        "can_add": bool(roles(request.user, partnership.pk) & {Role.OFFICE_ADMIN, Role.REGION_COORDINATOR}),
+        "can_add": may_act_in(request.user, Action.CHANGE, partnership.pk),
         "register_panels": register_panels(partnership, today),
     }
     return render(request, "matters/dashboard.html", context)
@@ -296,8 +296,7 @@ class MatterListView(ObjectListView):
             "partnership": partnership,
             "can_bulk": self.can_bulk,
             "bulk_form": forms.BulkStatusForm(),
-            "can_add": partnership is not None
-            and bool(roles(self.request.user, partnership.pk) & {Role.OFFICE_ADMIN, Role.REGION_COORDINATOR}),
+            "can_add": partnership is not None and may_act_in(self.request.user, Action.CHANGE, partnership.pk),
             "query_string": self.request.GET.urlencode(),
         }
 

@@ -9,19 +9,11 @@ from twincity.core.forms import MultipleFileField, StyledFormMixin, VersionedFor
 from twincity.meetings.choices import OutcomeKind
 from twincity.meetings.models import MeetingSeries, Session
 from twincity.meetings.services import SERIES_FIELDS
-from twincity.regions.models import Organisation, Region
+from twincity.regions.models import Organisation, Region, side_units
 
 
 def _units_of(partnership, sides=None):
-    sides = sides if sides is not None else partnership.sides()
-    side_ids = {s.pk for s in sides}
-    return [
-        o
-        for o in Organisation.objects.filter(archived_at__isnull=True)
-        .select_related("region")
-        .order_by("region", "name")
-        if o.region_id in side_ids or o.region.parent_id in side_ids
-    ]
+    return list(side_units(sides if sides is not None else partnership.sides(), order=("region", "name")))
 
 
 class SeriesForm(VersionedFormMixin, forms.ModelForm):

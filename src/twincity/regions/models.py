@@ -205,3 +205,23 @@ class Field(PrimaryModel):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+def side_units(sides, *, order: tuple[str, ...] | None = None):
+    """The live units that speak for ``sides``: those of a side's region or of a region under it.
+
+    Read by region in the database, not by loading every unit of every partnership; ``order``
+    defaults to the units' usual order.
+    """
+    ids = [side.pk for side in sides]
+    units = Organisation.objects.filter(archived_at__isnull=True).filter(
+        models.Q(region__in=ids) | models.Q(region__parent__in=ids)
+    )
+    units = units.select_related("region")
+    return units.order_by(*order) if order else units
+
+
+def units_by_side(sides, *, order: tuple[str, ...] | None = None) -> list[tuple[Region, list[Organisation]]]:
+    """Each side with its live units (see ``side_units``), in the sides' order."""
+    units = list(side_units(sides, order=order))
+    return [(side, [o for o in units if side.pk in (o.region_id, o.region.parent_id)]) for side in sides]

@@ -6,8 +6,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from twincity.accounts.access import can, roles
-from twincity.accounts.choices import Role
+from twincity.accounts.access import can, may_act_in, roles
+from twincity.accounts.choices import Action, Role
 from twincity.accounts.models import Membership
 from twincity.accounts.services import enrol, revoke
 from twincity.audit.models import ObjectChange, with_names
@@ -56,7 +56,7 @@ def partnership_detail(request, pk: int):
         "fields": partnership.fields.filter(archived_at__isnull=True),
         "history": with_names(ObjectChange.objects.for_object(partnership)[:100]),
         "is_office": Role.OFFICE_ADMIN in roles(request.user, partnership.pk),
-        "can_add_unit": bool(roles(request.user, partnership.pk) & {Role.OFFICE_ADMIN, Role.REGION_COORDINATOR}),
+        "can_add_unit": may_act_in(request.user, Action.CHANGE, partnership.pk),
     }
     return render(request, "regions/partnership_detail.html", context)
 
@@ -186,7 +186,7 @@ def organisation_edit(request, pk: int | None = None, partnership_pk: int | None
     else:
         unit = None
         partnership = restricted_object(request, Partnership.objects.all(), pk=partnership_pk)
-        if not roles(request.user, partnership.pk) & {Role.OFFICE_ADMIN, Role.REGION_COORDINATOR}:
+        if not may_act_in(request.user, Action.CHANGE, partnership.pk):
             raise Http404
     if partnership is None:
         raise Http404

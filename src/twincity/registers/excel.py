@@ -35,7 +35,7 @@ from twincity.accounts.choices import Action
 from twincity.core import xlsx
 from twincity.core.services import ConflictError
 from twincity.core.xlsx import Column, ImportReport, norm
-from twincity.regions.models import Field, Organisation
+from twincity.regions.models import Field, side_units
 
 TEXT, DATE, INT, DECIMAL, CHOICE, FIELD, SIDE, UNIT, UNITS = (
     "text",
@@ -96,13 +96,11 @@ class _Context:
             self.fields[norm(f.name)] = f
             if f.name_en:
                 self.fields[norm(f.name_en)] = f
-        side_ids = {s.pk for s in self.sides}
         self.units = {}
-        for unit in Organisation.objects.filter(archived_at__isnull=True).select_related("region"):
-            if unit.region_id in side_ids or unit.region.parent_id in side_ids:
-                for name in (unit.name, unit.name_en, unit.short_name):
-                    if name:
-                        self.units.setdefault(norm(name), unit)
+        for unit in side_units(self.sides):
+            for name in (unit.name, unit.name_en, unit.short_name):
+                if name:
+                    self.units.setdefault(norm(name), unit)
 
 
 def choice_words(choices) -> dict[str, str]:

@@ -7,13 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.forms import StyledFormMixin, VersionedFormMixin
-from twincity.regions.models import Field, Organisation, Region
+from twincity.regions.models import Field, Organisation, Region, units_by_side
 
 
 def units_of_sides(sides) -> list[tuple[Region, list[Organisation]]]:
-    """The live units of each side (a unit speaks for its region's side, or its parent region's)."""
-    units = list(Organisation.objects.filter(archived_at__isnull=True).select_related("region").order_by("name"))
-    return [(side, [o for o in units if o.region_id == side.pk or o.region.parent_id == side.pk]) for side in sides]
+    """The live units of each side, by name (the choices of a register's forms)."""
+    return units_by_side(sides, order=("name",))
 
 
 class RegisterForm(VersionedFormMixin, forms.ModelForm):

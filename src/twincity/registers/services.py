@@ -19,7 +19,6 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twincity.accounts.access import restrict
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core import search
@@ -48,15 +47,10 @@ __all__ = [
 
 def require_member(user, action: str, partnership) -> None:
     """Refuse unless ``user`` may ``action`` something in ``partnership`` at all (before the entry exists)."""
-    from twincity.regions.models import Partnership
+    from twincity.accounts.access import may_act_in
 
-    if not restrict(Partnership.objects.filter(pk=partnership.pk), user, Action.VIEW).exists():
+    if not may_act_in(user, action, partnership.pk):
         raise PermissionDenied(_("You may not do this."))
-    if action != Action.VIEW:
-        from twincity.accounts.access import RULES, roles
-
-        if not roles(user, partnership.pk) & set(RULES[action]):
-            raise PermissionDenied(_("You may not do this."))
 
 
 def plain_values(model: type[RegisterEntry], values: dict) -> dict:

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
-from twincity.accounts.access import can, partnerships_for, roles
-from twincity.accounts.choices import Action, Role
+from twincity.accounts.access import can, may_act_in, partnerships_for
+from twincity.accounts.choices import Action
 from twincity.audit.models import AuditEvent, ObjectChange, with_names
 from twincity.core.models import Attachment
 from twincity.core.services import ConflictError, attach
@@ -40,7 +40,7 @@ def message_of(exc: ValidationError | PermissionDenied) -> str:
 
 
 def may_add(user, partnership) -> bool:
-    return bool(roles(user, partnership.pk) & {Role.OFFICE_ADMIN, Role.REGION_COORDINATOR})
+    return may_act_in(user, Action.CHANGE, partnership.pk)
 
 
 def history_of(obj) -> dict:
