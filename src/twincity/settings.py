@@ -6,6 +6,7 @@ values are documented in docs/deploy.md.
 """
 
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
@@ -48,7 +49,14 @@ def database_from_url(url: str) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": unquote(parsed.path[1:]) or ":memory:",
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20},
+            # Many people write at once: WAL lets readers go on while one writes; every transaction takes the
+            # write lock when it begins (IMMEDIATE), so none reads first and then fails to upgrade ("database is
+            # locked"); a writer waits up to 20 s for the lock instead of failing.
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
         }
     if parsed.scheme in {"postgres", "postgresql"}:
         options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
@@ -77,6 +85,10 @@ CSRF_TRUSTED_ORIGINS = env_list("TWINCITY_CSRF_TRUSTED_ORIGINS", [])
 
 DATA_DIR = Path(env_str("TWINCITY_DATA_DIR", str(PROJECT_DIR / "var")))
 DATABASES = {"default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'twincity.sqlite3'}"))}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Tests use a file too, not shared-cache memory, so that concurrent clients meet SQLite's real locking.
+    # One file per test process, in the temporary folder (pytest-django creates and removes it).
+    DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"twincity-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

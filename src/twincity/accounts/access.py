@@ -19,7 +19,9 @@ audit               partnership  —             —            —        partn
 A model says how it relates to these scopes in an inner ``Access`` class: ``partnership``,
 ``regions`` (the sides it is party to) and ``organisations`` (the units that own it) are field
 paths (or tuples of alternative paths); ``organisation_side`` names a field that must also equal
-the unit's side (a milestone of the Tianfu side can be closed only by a Tianfu owner). Anyone
+the unit's side (a milestone of the Tianfu side can be closed only by a Tianfu owner), and
+``organisation_owners`` a path to units the unit must also be among (a progress report is filed by
+a unit, and that unit must own the matter it reports on). Anyone
 without a matching membership gets an empty queryset, which views turn into a 404.
 """
 
@@ -127,6 +129,9 @@ def _membership_q(model: type[Model], membership, scope: str) -> Q | None:
         side_field = getattr(model.Access, "organisation_side", None)
         if side_field:
             by_unit &= Q(**{side_field: membership.region_id})
+        owners = getattr(model.Access, "organisation_owners", None)
+        if owners:
+            by_unit &= _match(model, (owners,), {membership.organisation_id})
         return in_partnership & by_unit
     raise ValueError(scope)
 

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,24 +30,62 @@ def require(user, action: str, obj: models.Model) -> None:
         raise PermissionDenied(_("You may not do this."))
 
 
+def _locked_row(obj: models.Model) -> models.Model:
+    return type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+
+
+def _take(obj: models.Model, fresh: models.Model) -> None:
+    """Bring ``obj`` up to date with ``fresh`` (its row as locked), dropping related objects that moved."""
+    for field in obj._meta.concrete_fields:
+        value = getattr(fresh, field.attname)
+        if field.is_relation and getattr(obj, field.attname) != value and field.is_cached(obj):
+            field.delete_cached_value(obj)
+        setattr(obj, field.attname, value)
+    if hasattr(fresh, "_loaded_values"):
+        obj._loaded_values = fresh._loaded_values  # the change record's "before" is what was locked
+
+
+def lock(obj: models.Model, *, version: int | None = None) -> models.Model:
+    """Take the row's write lock and bring ``obj`` up to date with it (inside the caller's transaction).
+
+    Every write that changes part of a record starts here, so it never writes back values it read before
+    someone else's change. Services lock the parent record first (a matter before its reports and
+    milestones), so two writers always take their locks in the same order and cannot deadlock. On
+    SQLite the write lock is the whole database, taken when the transaction begins (IMMEDIATE).
+    With ``version``, someone's save since that version is a conflict, and ``obj`` is left as it was.
+    """
+    fresh = _locked_row(obj)
+    if version is not None and fresh.version != version:
+        raise ConflictError(fresh, {})
+    _take(obj, fresh)
+    return obj
+
+
+def save_fields(obj: models.Model, fields) -> None:
+    """Save only ``fields`` (and the change stamp), never the rest of a possibly stale object."""
+    names = {obj._meta.get_field(name).name for name in fields}
+    if any(f.name == "last_updated" for f in obj._meta.concrete_fields):
+        names.add("last_updated")
+    obj.save(update_fields=sorted(names))
+
+
 def update_versioned(obj: PrimaryModel, expected_version: int | None, changes: dict, *, user, action: str = "change"):
-    """Apply ``changes`` to ``obj`` if nobody saved it since ``expected_version``; re-check access after saving."""
+    """Apply ``changes`` to ``obj`` if nobody saved it since ``expected_version``; re-check access after saving.
+
+    The row is locked and re-read first; only the changed fields and the version are written, so a
+    concurrent write to other fields (a report moving a matter's percent) is never undone.
+    """
     with transaction.atomic():
         require(user, action, obj)
-        if expected_version is not None:
-            bumped = (
-                type(obj)._base_manager.filter(pk=obj.pk, version=expected_version).update(version=F("version") + 1)
-            )
-            if not bumped:
-                current = type(obj)._base_manager.get(pk=obj.pk)
-                raise ConflictError(current, changes)
-            obj.version = expected_version + 1
-        else:
-            obj.version = (obj.version or 0) + 1
+        try:
+            lock(obj, version=expected_version)
+        except ConflictError as conflict:
+            raise ConflictError(conflict.current, changes) from None
+        obj.version += 1
         for name, value in changes.items():
             setattr(obj, name, value)
         obj.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
-        obj.save()
+        save_fields(obj, [*changes, "version"])
         require(user, action, obj)  # the edit must not move the object out of the editor's reach
     return obj
 
@@ -58,10 +95,11 @@ def archive(obj: PrimaryModel, *, user, action: str = "change") -> PrimaryModel:
 
     with transaction.atomic():
         require(user, action, obj)
+        lock(obj)
         if obj.archived_at is None:
             obj.archived_at = timezone.now()
             obj.version += 1
-            obj.save(update_fields=["archived_at", "version", "last_updated"])
+            save_fields(obj, ["archived_at", "version"])
             log_event(f"{obj._meta.model_name}.archived", obj)
     return obj
 
@@ -69,10 +107,11 @@ def archive(obj: PrimaryModel, *, user, action: str = "change") -> PrimaryModel:
 def restore(obj: PrimaryModel, *, user, action: str = "change") -> PrimaryModel:
     with transaction.atomic():
         require(user, action, obj)
+        lock(obj)
         if obj.archived_at is not None:
             obj.archived_at = None
             obj.version += 1
-            obj.save(update_fields=["archived_at", "version", "last_updated"])
+            save_fields(obj, ["archived_at", "version"])
     return obj
 
 

@@ -270,7 +270,10 @@ class ProgressReport(PrimaryModel):
     class Access:
         partnership = "matter__partnership"
         regions = "side"
+        # A unit reports for itself, on its own side, and only on a matter it owns.
         organisations = "organisation"
+        organisation_side = "side"
+        organisation_owners = "matter__owners__organisation"
 
     def __str__(self) -> str:
         return f"{self.matter.code} · {self.period}"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core import search
-from twincity.core.services import ConflictError, attach, require, update_versioned
+from twincity.core.services import ConflictError, attach, lock, require, save_fields, update_versioned
 from twincity.core.text import plain
 from twincity.matters.choices import CLOSED_STATUSES, TRANSITIONS, MatterStatus, OwnerRole
 from twincity.matters.health import derived_dates
@@ -84,9 +84,16 @@ def _light_dates(matter: Matter, partnership: Partnership):
     )
 
 
-def refresh_derived(matter: Matter, *, save: bool = True) -> Matter:
+DERIVED_FIELDS = ("percent_complete", "next_milestone_due", "watch_from", "lag_date", "search_document")
+
+
+def refresh_derived(matter: Matter) -> Matter:
     """Recompute what the light and the list read: percents per side and overall, the next open
-    milestone, the dates that turn the light, and the search document."""
+    milestone, the dates that turn the light, and the search document.
+
+    The matter is locked and re-read first and only these derived fields are written, so whatever
+    the caller loaded earlier (a title, a status, a version) is never written back."""
+    lock(matter)
     partnership = matter.partnership
     latest_by_side: dict[int, ProgressReport] = {}
     for report in matter.reports.filter(archived_at__isnull=True).order_by("side_id", "-reported_on", "-pk"):
@@ -109,8 +116,7 @@ def refresh_derived(matter: Matter, *, save: bool = True) -> Matter:
     matter.search_document = search.document(
         matter.code, matter.title, matter.goal, matter.description, owners, reports
     )
-    if save:
-        matter.save()
+    save_fields(matter, DERIVED_FIELDS)
     return matter
 
 
@@ -131,21 +137,23 @@ def _validate_owners(partnership: Partnership, owners: list[OwnerSpec]) -> list[
     return result
 
 
-def set_owners(matter: Matter, owners: list[OwnerSpec], leaders: dict[int, str] | None = None) -> None:
-    """Make the matter's owning units exactly ``owners`` and keep one side record per side involved."""
+def set_owners(matter: Matter, owners: list[OwnerSpec], leaders: dict[int, str] | None = None, *, user=None) -> None:
+    """Make the matter's owning units exactly ``owners`` and keep one side record per side involved.
+
+    With ``user`` (an edit), every owner added, changed or removed and every side's leader changed must be
+    one the user may change: each side edits its own half (a coordinator their side's, the office all)."""
     validated = _validate_owners(matter.partnership, owners)
     existing = {o.organisation_id: o for o in matter.owners.all()}
     wanted = {spec.organisation.pk for spec, _side in validated}
+
+    def check(record) -> None:
+        if user is not None:
+            require(user, Action.CHANGE, record)
+
     for org_id, owner in existing.items():
         if org_id not in wanted:
+            check(owner)
             owner.delete()  # an ownership link, not an accountable record: its removal is in the change log
-    for spec, side_id in validated:
-        owner = existing.get(spec.organisation.pk)
-        if owner is None:
-            MatterOwner.objects.create(matter=matter, organisation=spec.organisation, side_id=side_id, role=spec.role)
-        elif owner.role != spec.role:
-            owner.role = spec.role
-            owner.save()
     side_ids = [m.region_id for m in matter.partnership.memberships.order_by("rotation_order", "pk")]
     involved = {side_id for _spec, side_id in validated}
     leaders = leaders or {}
@@ -154,12 +162,25 @@ def set_owners(matter: Matter, owners: list[OwnerSpec], leaders: dict[int, str] 
         if region_id in involved or region_id in leaders or region_id in current:
             side = current.get(region_id)
             if side is None:
-                MatterSide.objects.create(
-                    matter=matter, region_id=region_id, responsible_leader=leaders.get(region_id, "")
+                side = MatterSide.objects.create(
+                    matter=matter, region_id=region_id, responsible_leader=plain(leaders.get(region_id, ""))
                 )
-            elif region_id in leaders and side.responsible_leader != leaders[region_id]:
-                side.responsible_leader = leaders[region_id]
-                side.save()
+                check(side)
+            elif region_id in leaders and side.responsible_leader != plain(leaders[region_id]):
+                check(side)
+                side.responsible_leader = plain(leaders[region_id])
+                save_fields(side, ["responsible_leader"])
+    for spec, side_id in validated:
+        owner = existing.get(spec.organisation.pk)
+        if owner is None:
+            owner = MatterOwner.objects.create(
+                matter=matter, organisation=spec.organisation, side_id=side_id, role=spec.role
+            )
+            check(owner)
+        elif owner.role != spec.role:
+            check(owner)
+            owner.role = spec.role
+            save_fields(owner, ["role"])
 
 
 def create_matter(
@@ -249,7 +270,7 @@ def update_matter(
         if "code" in changes:
             ListEntry.objects.filter(matter=matter, year_list=matter.year_list).update(code=matter.code)
         if owners is not None or leaders:
-            set_owners(matter, owners if owners is not None else _current_owner_specs(matter), leaders)
+            set_owners(matter, owners if owners is not None else _current_owner_specs(matter), leaders, user=user)
         refresh_derived(matter)
         require(user, Action.CHANGE, matter)
     return matter
@@ -266,14 +287,15 @@ def change_status(
 
     ``on`` is the day of a completion recorded after the fact (default: today).
     """
-    allowed = TRANSITIONS.get(matter.status, {})
-    if to not in allowed:
-        raise ValidationError(
-            _("A matter that is “%(from)s” cannot become “%(to)s”.")
-            % {"from": matter.get_status_display(), "to": MatterStatus(to).label}
-        )
-    action = allowed[to]
     with transaction.atomic():
+        lock(matter, version=version)  # the transition is judged on the status as it is now, not as it was read
+        allowed = TRANSITIONS.get(matter.status, {})
+        if to not in allowed:
+            raise ValidationError(
+                _("A matter that is “%(from)s” cannot become “%(to)s”.")
+                % {"from": matter.get_status_display(), "to": MatterStatus(to).label}
+            )
+        action = allowed[to]
         changes: dict = {"status": to}
         if to == MatterStatus.COMPLETED:
             changes.update(completed_on=_not_future(on, "on"), confirmed_by=user)
@@ -309,6 +331,7 @@ def bulk_change_status(matters, to: str, *, user, reason: str = "") -> tuple[int
 def add_milestone(matter: Matter, *, side_id: int, title: str, due_date: dt.date, user) -> Milestone:
     with transaction.atomic():
         require(user, Action.CHANGE, matter)
+        lock(matter)
         if not matter.sides.filter(region_id=side_id).exists():
             raise ValidationError(_("This side takes no part in the matter."))
         milestone = Milestone(matter=matter, side_id=side_id, title=plain(title), due_date=due_date)
@@ -328,6 +351,7 @@ def close_milestone(
     if done_date > timezone.localdate():
         raise ValidationError({"done_date": _("The date it was done cannot be in the future.")})
     with transaction.atomic():
+        lock(milestone.matter)
         update_versioned(
             milestone, version, {"done_date": done_date, "evidence": evidence}, user=user, action=Action.REPORT
         )
@@ -353,6 +377,7 @@ def file_progress(
 
     period, text = plain(period), plain(text)
     with transaction.atomic():
+        lock(matter)  # the matter first, then its parts: the lock order every matter service keeps
         if matter.status in CLOSED_STATUSES:
             raise ValidationError(_("A closed matter takes no more reports."))
         if not matter.sides.filter(region_id=side_id).exists():
@@ -382,13 +407,18 @@ def file_progress(
         require(user, Action.REPORT, report)  # the reporter must speak for the side or unit it reports for
         for upload in files:
             attach(report, upload, user=user, partnership_id=matter.partnership_id)
+        refresh_derived(matter)
+        changed = []
         if matter.status == MatterStatus.APPROVED:
-            matter.status = MatterStatus.IN_PROGRESS
-        refresh_derived(matter, save=False)
+            # The first report starts the work: a change of the matter's state, so its version moves.
+            matter.status, matter.version = MatterStatus.IN_PROGRESS, matter.version + 1
+            changed += ["status", "version"]
         if matter.percent_complete >= 100 and matter.completion_requested_at is None:
             matter.completion_requested_at = timezone.now()
+            changed.append("completion_requested_at")
             log_event("matter.completion_reported", matter, data={"report": report.pk})
-        matter.save()
+        if changed:
+            save_fields(matter, changed)
         log_event("matter.progress_reported", matter, data={"report": report.pk, "percent": percent_complete})
     return report
 
@@ -400,12 +430,13 @@ def roll_over(
     reason = plain(reason)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the matter rolls over.")})
-    if matter.status in CLOSED_STATUSES:
-        raise ValidationError(_("A completed or cancelled matter does not roll over."))
-    if to_year <= matter.year_list.year:
-        raise ValidationError(_("A matter rolls over into a later year's list."))
     with transaction.atomic():
         require(user, Action.CHANGE, matter)
+        lock(matter)
+        if matter.status in CLOSED_STATUSES:
+            raise ValidationError(_("A completed or cancelled matter does not roll over."))
+        if to_year <= matter.year_list.year:
+            raise ValidationError(_("A matter rolls over into a later year's list."))
         target = get_or_create_list(matter.partnership, to_year)
         code = code or next_code(target)
         if target.matters.filter(code=code).exists():
@@ -427,7 +458,7 @@ def roll_over(
         matter.year = target.year
         matter.code = code
         matter.version += 1
-        matter.save()
+        save_fields(matter, ["year_list", "year", "code", "version"])
         log_event("matter.rolled_over", matter, message=reason, data={"from": previous, "to": f"{to_year} {code}"})
     return matter
 
@@ -459,6 +490,7 @@ def update_progress_report(report: ProgressReport, *, user, version: int | None,
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     changes = _plain_fields(changes)
     with transaction.atomic():
+        lock(report.matter)
         if "text" in changes or "period" in changes:
             changes["search_document"] = search.document(
                 changes.get("period", report.period), changes.get("text", report.text)
