@@ -268,7 +268,9 @@ def update_matter(
     with transaction.atomic():
         update_versioned(matter, version, changes, user=user)
         if "code" in changes:
-            ListEntry.objects.filter(matter=matter, year_list=matter.year_list).update(code=matter.code)
+            for entry in ListEntry.objects.filter(matter=matter, year_list=matter.year_list):
+                entry.code = matter.code
+                save_fields(entry, ["code"])
         if owners is not None or leaders:
             set_owners(matter, owners if owners is not None else _current_owner_specs(matter), leaders, user=user)
         refresh_derived(matter)
@@ -443,9 +445,9 @@ def roll_over(
             raise ValidationError(
                 _("The code %(code)s is already used in the %(year)s list.") % {"code": code, "year": to_year}
             )
-        ListEntry.objects.filter(matter=matter, year_list=matter.year_list).update(
-            outcome=ListEntry.Outcome.ROLLED_OVER
-        )
+        for entry in ListEntry.objects.filter(matter=matter, year_list=matter.year_list):
+            entry.outcome = ListEntry.Outcome.ROLLED_OVER
+            save_fields(entry, ["outcome"])
         ListEntry.objects.create(
             matter=matter,
             year_list=target,
