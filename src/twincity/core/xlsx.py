@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,13 +196,50 @@ def open_container(data: bytes, report: ImportReport, *, bomb_message: str | Non
             return False
     # An xlsx never declares a DTD; refusing one rules out entity-expansion tricks whatever the XML parser.
     for info in infos:
-        if info.filename.endswith((".xml", ".rels")):
-            with archive.open(info) as part:
-                head = part.read(65536)
-            if b"<!DOCTYPE" in head.upper() or b"<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E" in head.upper():
-                report.refuse(_("The workbook contains XML this import does not accept (a document type declaration)."))
-                return False
+        try:
+            dtd = declares_dtd(archive, info)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError, zlib.error):
+            report.refuse(not_xlsx)  # a damaged, encrypted or oddly compressed part: not a workbook we read
+            return False
+        if dtd:
+            report.refuse(_("The workbook contains XML this import does not accept (a document type declaration)."))
+            return False
     return True
+
+
+SCAN_CHUNK = 64 * 1024
+DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
+XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']", re.IGNORECASE)
+XML_ENCODINGS = {b"UTF-8", b"UTF8", b"UTF-16", b"UTF-16LE", b"UTF-16BE", b"US-ASCII", b"ASCII"}
+
+
+def declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Does this part declare a DTD or an entity anywhere, or use an encoding that could hide one?
+
+    Every part is read to its end (a worksheet may be named anything: the relationships decide what is
+    parsed as XML), in chunks of ``SCAN_CHUNK`` bytes within the container's declared sizes. NUL bytes
+    are dropped before looking, so UTF-16 and UTF-32 text is seen as ASCII, and the last bytes of each
+    chunk are kept for the next so that a mark split across a chunk boundary is still found, in any
+    case. An XML declaration naming another encoding than UTF-8/UTF-16 (EBCDIC, UTF-7…) is refused
+    too: in those the marks have other bytes.
+    """
+    keep = max(len(mark) for mark in DTD_MARKS) - 1
+    tail = b""
+    first = True
+    with archive.open(info) as part:
+        while chunk := part.read(SCAN_CHUNK):
+            text = tail + chunk.replace(b"\x00", b"").upper()
+            if first:
+                first = False
+                match = XML_ENCODING.match(
+                    text.removeprefix(b"\xef\xbb\xbf").removeprefix(b"\xfe\xff").removeprefix(b"\xff\xfe")
+                )
+                if match and match.group(1) not in XML_ENCODINGS:
+                    return True
+            if any(mark in text for mark in DTD_MARKS):
+                return True
+            tail = text[-keep:]
+    return False
 
 
 def cell_text(value) -> str:
