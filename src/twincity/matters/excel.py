@@ -80,8 +80,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl import load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -244,25 +243,21 @@ def export_matters(queryset, partnership: Partnership, *, today: dt.date | None 
         .order_by("year_list__year", "code", "pk")
         .values_list(*EXPORT_VALUES)
     )
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(DATA_SHEET)
+    book = xlsx.ExportBook()
+    ws = book.sheet(DATA_SHEET)
     letters = {col.key: get_column_letter(i) for i, col in enumerate(columns, 1)}
     for col in columns:
-        dim = ws.column_dimensions[letters[col.key]]
-        dim.width = col.width
-        dim.hidden = col is VERSION_COLUMN
-    ws.freeze_panes = f"C{FIRST_DATA_ROW}"  # headers and code + title stay in view
+        ws.width(letters[col.key], col.width, hidden=col is VERSION_COLUMN)
+    ws.freeze(f"C{FIRST_DATA_ROW}")  # headers and code + title stay in view
     ws.append(
         [
-            xlsx.header_cell(
-                ws, c.zh, font=xlsx.HEADER_FONT, fill=xlsx.HEADER_FILL if c.imported else xlsx.READ_ONLY_FILL
-            )
+            ws.header(c.zh, font=xlsx.HEADER_FONT, fill=xlsx.HEADER_FILL if c.imported else xlsx.READ_ONLY_FILL)
             for c in columns
         ]
     )
     ws.append(
         [
-            xlsx.header_cell(ws, c.en, font=xlsx.EN_FONT, fill=xlsx.EN_FILL if c.imported else xlsx.EN_READ_ONLY_FILL)
+            ws.header(c.en, font=xlsx.EN_FONT, fill=xlsx.EN_FILL if c.imported else xlsx.EN_READ_ONLY_FILL)
             for c in columns
         ]
     )
@@ -282,53 +277,40 @@ def export_matters(queryset, partnership: Partnership, *, today: dt.date | None 
             leaders[(matter_id, region_id)] = leader
             if reported and (matter_id not in last_report or reported > last_report[matter_id]):
                 last_report[matter_id] = reported
+        # Strings are written as they are: the sheet's one writer (xlsx.ExportSheet.append) keeps them text.
         for pk, code, title, field_name, goal, description, status, start, due, percent, light, nxt, version in chunk:
-            row: list[Any] = [
-                xlsx.text_cell(ws, code),
-                xlsx.text_cell(ws, title),
-                field_name,
-                xlsx.text_cell(ws, goal),
-                xlsx.text_cell(ws, description),
-                STATUS_WORDS.get(status, status),
-                start,
-                due,
-            ]
+            row: list[Any] = [code, title, field_name, goal, description, STATUS_WORDS.get(status, status), start, due]
             for side in sides:
                 row += [
-                    xlsx.text_cell(ws, "、".join(units[(pk, OwnerRole.LEAD, side.pk)])),
-                    xlsx.text_cell(ws, "、".join(units[(pk, OwnerRole.SUPPORT, side.pk)])),
-                    xlsx.text_cell(ws, leaders.get((pk, side.pk), "")),
+                    "、".join(units[(pk, OwnerRole.LEAD, side.pk)]),
+                    "、".join(units[(pk, OwnerRole.SUPPORT, side.pk)]),
+                    leaders.get((pk, side.pk), ""),
                 ]
             row += [percent, LIGHT_WORDS.get(light, light), nxt, last_report.get(pk), version]
             ws.append(row)
 
     fields = list(Field.objects.filter(partnership=partnership, archived_at__isnull=True).order_by("order", "pk"))
-    xlsx.add_choice(
-        ws, letters["status"], list(STATUS_WORDS.values()), _("Choose one of the statuses."), first_row=FIRST_DATA_ROW
+    ws.add_choice(
+        letters["status"], list(STATUS_WORDS.values()), _("Choose one of the statuses."), first_row=FIRST_DATA_ROW
     )
-    xlsx.add_choice(
-        ws,
+    ws.add_choice(
         letters["field"],
         [f.name for f in fields],
         _("Choose one of the partnership's fields."),
         first_row=FIRST_DATA_ROW,
     )
-    _write_notes(wb, columns, letters, fields)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    _write_notes(book, columns, letters, fields)
+    return book.save()
 
 
-def _write_notes(wb: Workbook, columns: list[Column], letters: dict[str, str], fields: list[Field]) -> None:
-    ws = wb.create_sheet(NOTES_SHEET)
+def _write_notes(book: xlsx.ExportBook, columns: list[Column], letters: dict[str, str], fields: list[Field]) -> None:
+    ws = book.sheet(NOTES_SHEET)
     for letter, width in zip("ABCDE", (8, 18, 26, 14, 70), strict=True):
-        ws.column_dimensions[letter].width = width
+        ws.width(letter, width)
     bold = Font(bold=True)
 
     def heading(text):
-        cell = WriteOnlyCell(ws, text)
-        cell.font = Font(bold=True, size=12)
-        return cell
+        return ws.styled(text, font=Font(bold=True, size=12))
 
     ws.append([heading(_("How to fill in the list"))])
     for line in (
@@ -351,12 +333,7 @@ def _write_notes(wb: Workbook, columns: list[Column], letters: dict[str, str], f
         ws.append([None, line])
     ws.append([])
     ws.append([heading(_("Columns"))])
-    titles = []
-    for value in (_("Column"), "表头", "English", _("On import"), _("Content")):
-        cell = WriteOnlyCell(ws, value)
-        cell.font = bold
-        titles.append(cell)
-    ws.append(titles)
+    ws.append([ws.styled(value, font=bold) for value in (_("Column"), "表头", "English", _("On import"), _("Content"))])
     for col in columns:
         ws.append(
             [

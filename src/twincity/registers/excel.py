@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from twincity.accounts.choices import Action
@@ -142,7 +140,8 @@ class RegisterWorkbook:
 
     # --- export ---
 
-    def cell_value(self, ws, col: Cell, entry):
+    def cell_value(self, col: Cell, entry):
+        """The value ``col`` exports for ``entry``; strings are made safe by the sheet's writer, not here."""
         value = col.get(entry) if col.get else getattr(entry, col.key, None)
         if col.kind == CHOICE and value:
             return _zh(col.choices(value).label)
@@ -151,9 +150,7 @@ class RegisterWorkbook:
         if col.kind == SIDE:
             return (value.short_name or value.name) if value is not None else None
         if col.kind == UNITS:
-            return xlsx.text_cell(ws, "、".join(u.name for u in value))
-        if isinstance(value, str):
-            return xlsx.text_cell(ws, value)
+            return "、".join(u.name for u in value)
         if isinstance(value, decimal.Decimal):
             return float(value)
         return value
@@ -161,27 +158,23 @@ class RegisterWorkbook:
     def export(self, queryset, partnership) -> bytes:
         """The entries of ``queryset`` (already narrowed by the caller through the door) as an xlsx file."""
         columns = self.layout()
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(self.sheet)
+        book = xlsx.ExportBook()
+        ws = book.sheet(self.sheet)
         for i, col in enumerate(columns, 1):
-            dim = ws.column_dimensions[get_column_letter(i)]
-            dim.width = col.width
-            dim.hidden = col is VERSION
-        ws.freeze_panes = "C3"
-        ws.append([xlsx.header_cell(ws, c.zh, font=xlsx.HEADER_FONT, fill=xlsx.HEADER_FILL) for c in columns])
-        ws.append([xlsx.header_cell(ws, c.en, font=xlsx.EN_FONT, fill=xlsx.EN_FILL) for c in columns])
+            ws.width(get_column_letter(i), col.width, hidden=col is VERSION)
+        ws.freeze("C3")
+        ws.append([ws.header(c.zh, font=xlsx.HEADER_FONT, fill=xlsx.HEADER_FILL) for c in columns])
+        ws.append([ws.header(c.en, font=xlsx.EN_FONT, fill=xlsx.EN_FILL) for c in columns])
         for entry in self.queryset(queryset).order_by("code", "pk"):
-            ws.append([self.cell_value(ws, col, entry) for col in columns])
-        notes = wb.create_sheet("说明 Notes")
+            ws.append([self.cell_value(col, entry) for col in columns])
+        notes = book.sheet("说明 Notes")
         notes.append(["列 Column", "English", "说明 Notes"])
         for col in columns:
             words = ""
             if col.kind == CHOICE:
                 words = "：" + " ".join(_zh(label) for _value, label in col.choices.choices)
             notes.append([col.zh, col.en, f"{_zh(col.help)}{words}" if col.help or words else ""])
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue()
+        return book.save()
 
     # --- import ---
 
