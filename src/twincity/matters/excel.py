@@ -45,7 +45,10 @@ Importing
 =========
 
 The person importing chooses the year; each row's code decides: a code already on that year's list
-updates that matter, a new or empty code adds one. The whole file is checked first and every problem
+updates that matter, a new or empty code adds one. A row without a code whose title (ignoring case and
+spacing) is that of another row of the file, or of a matter on the year's list, is refused with both
+rows or the matter's code: the same file imported twice, or a copied row, would otherwise add the matter
+twice. Two rows that both carry a code are taken as meant. The whole file is checked first and every problem
 is reported with its row (as Excel numbers it) and column; nothing is written unless every row is
 valid, and then everything is written in one transaction with the usual change records.
 
@@ -600,8 +603,50 @@ def _parse_sheet(ws, plan: ImportPlan, ctx: _Context) -> None:
     if not count and not plan.errors:
         plan.refuse(_("The file holds no matters: fill in rows from row %(row)s on.") % {"row": FIRST_DATA_ROW})
         return
+    _refuse_repeated_matters(parsed, ctx, plan, headers.get("title"))
     _number_new_rows(parsed, ctx, seen_codes)
     plan.rows.extend(parsed)
+
+
+def _refuse_repeated_matters(rows: list[PlannedRow], ctx: _Context, plan: ImportPlan, column: str | None) -> None:
+    """A row without a code adds a matter; the same file imported twice, or a row copied, would add it twice.
+
+    So a row without a code is refused when its title (ignoring case and spacing) is that of another row of
+    the file, or of a matter already on the year's list (not archived, and not given another title by a row
+    of this file). Two rows that both have a code are each what the person meant and stay allowed.
+    """
+    in_file = {r.code for r in rows if not r.auto_code}
+    on_list = {}
+    for code, matter in ctx.matters.items():
+        if matter.archived_at is None and code not in in_file:
+            on_list.setdefault(xlsx.norm(matter.title), code)
+    first: dict[str, PlannedRow] = {}
+    for row in rows:
+        title = row.values.get("title") if "title" in row.values else (row.matter.title if row.matter else "")
+        key = xlsx.norm(title or "")
+        if not key:
+            continue
+        earlier = first.setdefault(key, row)
+        if earlier is not row and (row.auto_code or earlier.auto_code):
+            plan.refuse(
+                _(
+                    "Rows %(first)s and %(row)s have the same title and at least one of them has no code: the "
+                    "matter would be added twice. Give the row its matter's code, change its title or delete it."
+                )
+                % {"first": earlier.row, "row": row.row},
+                row.row,
+                column,
+            )
+        elif row.auto_code and key in on_list:
+            plan.refuse(
+                _(
+                    "This row has no code, but the matter %(code)s on the %(year)s list has the same title: it "
+                    "would be added twice. To change that matter, put %(code)s in the code column."
+                )
+                % {"code": on_list[key], "year": ctx.year},
+                row.row,
+                column,
+            )
 
 
 def _parse_row(

@@ -8,7 +8,10 @@ A hidden 版本 (Version) column lets the import notice an entry changed since t
 **Import**: columns are found by header (Chinese or English, any order; row 2 may be deleted). A row
 whose 编号 (number) is already in the partnership's register updates that entry (through the
 register's update service, with the exported version); a row with a new or empty number adds one
-(through its create service). The whole file is checked first, cell by cell, then every row is
+(through its create service). A row without a number that is the same entry as another row of the file
+or as an entry of the register (same ``identity`` columns: the title and year of a request, the title,
+parties and signing date of an agreement…) is refused, so that a file imported twice adds nothing
+twice. The whole file is checked first, cell by cell, then every row is
 written inside one transaction, each in a savepoint so that the services' own refusals (access,
 workflow rules, a stale version) are reported with their row; if any row has a problem the
 transaction is rolled back and **nothing** is written.
@@ -125,6 +128,8 @@ class RegisterWorkbook:
     sheet = ""
     columns: list[Cell] = []
     imports = True
+    # The columns that make two rows the same entry (see _check_repeats): a register sets its own.
+    identity: tuple[str, ...] = ("title",)
 
     def layout(self) -> list[Cell]:
         return [CODE, *self.columns, VERSION]
@@ -276,6 +281,8 @@ class RegisterWorkbook:
             return result
         self._check_numbers(parsed, result)
         if result.is_valid:
+            self._check_repeats(parsed, result, partnership)
+        if result.is_valid:
             self._apply(parsed, result, partnership=partnership, user=user)
         return result
 
@@ -288,6 +295,72 @@ class RegisterWorkbook:
                     _("The number %(code)s is also on row %(row)s.") % {"code": code, "row": seen[code]}, number, "编号"
                 )
             seen.setdefault(code, number) if code else None
+
+    def _identity(self, get) -> tuple:
+        """What makes two rows (or a row and an entry) the same entry: the ``identity`` columns' values, with
+        text compared ignoring case and spacing and units by who they are, in any order."""
+        key = []
+        for name in self.identity:
+            value = get(name)
+            if isinstance(value, str):
+                value = norm(value)
+            elif isinstance(value, list | tuple | set):
+                value = frozenset(getattr(v, "pk", v) for v in value)
+            elif hasattr(value, "pk"):
+                value = value.pk
+            key.append(value)
+        return tuple(key)
+
+    def _check_repeats(self, parsed, result, partnership) -> None:
+        """A row without a number adds an entry; the same file imported twice, or a copied row, would add it
+        twice. Such a row is refused when its ``identity`` is that of another row of the file, or of an entry
+        of the register (not archived, and not changed by a row of this file). Rows that both have a number
+        are each what the person meant."""
+        if not any(not values.get("code") for _n, values in parsed):
+            return
+        by_key = {c.key: c for c in self.layout()}
+        what = "、".join(by_key[name].zh for name in self.identity)
+        column = by_key[self.identity[0]].zh
+        in_file = {values["code"] for _n, values in parsed if values.get("code")}
+        entries = self.queryset(self.model.objects.filter(partnership=partnership, archived_at__isnull=True))
+        known = {}
+        for entry in entries:
+            if entry.code in in_file:
+                continue
+
+            def exported(name, entry=entry):
+                col = by_key[name]
+                return col.get(entry) if col.get else getattr(entry, name, None)
+
+            known.setdefault(self._identity(exported), entry)
+        first: dict[tuple, tuple[int, bool]] = {}
+        for number, values in parsed:
+            key = self._identity(values.get)
+            if all(v in (None, "", frozenset()) for v in key):
+                continue
+            numbered = bool(values.get("code"))
+            earlier, earlier_numbered = first.setdefault(key, (number, numbered))
+            if earlier != number and not (numbered and earlier_numbered):
+                result.refuse(
+                    _(
+                        "Rows %(first)s and %(row)s are the same entry (same %(what)s) and at least one of them has "
+                        "no number: it would be added twice. Give the row its entry's number, change it or delete it."
+                    )
+                    % {"first": earlier, "row": number, "what": what},
+                    number,
+                    column,
+                )
+            elif not numbered and key in known:
+                result.refuse(
+                    _(
+                        "This row has no number, but “%(entry)s” is already in the register with the same "
+                        "%(what)s: it would be added twice. To change that entry, put its number in the 编号 "
+                        "column (an entry without a number gets one on its page)."
+                    )
+                    % {"entry": known[key], "what": what},
+                    number,
+                    column,
+                )
 
     def _apply(self, parsed, result, *, partnership, user) -> None:
         existing = {

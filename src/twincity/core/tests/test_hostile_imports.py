@@ -39,6 +39,7 @@ class Import:
     title_field: str
     file: Callable
     run: Callable
+    first_row: int = 2  # a typed register sheet has one header row; the matter list's template two
 
     def count(self) -> tuple[int, ...]:
         return (self.model.objects.count(), ObjectChange.objects.count(), AuditEvent.objects.count())
@@ -68,7 +69,7 @@ def _register(workbook, title_header: str, base: Callable, extra_key: str):
 
 
 IMPORTS = [
-    Import("matters", Matter, "title", _matters_file, _matters_run),
+    Import("matters", Matter, "title", _matters_file, _matters_run, first_row=3),
     Import(
         "petitions",
         PetitionWorkbook.model,
@@ -87,11 +88,11 @@ IMPORTS = [
         "title",
         *_register(VisitWorkbook(), "考察名称", lambda w: {**visit_row(), "编号": None}, "visit"),
     ),
-    Import(
+    Import(  # a secondment is told apart by its person (and units and start), not by its optional title
         "secondments",
         SecondmentWorkbook.model,
-        "title",
-        *_register(SecondmentWorkbook(), "名称", lambda w: secondment_row(w), "secondment"),
+        "person_name",
+        *_register(SecondmentWorkbook(), "姓名", lambda w: secondment_row(w), "secondment"),
     ),
 ]
 EACH_IMPORT = pytest.mark.parametrize("imp", IMPORTS, ids=[i.name for i in IMPORTS])
@@ -175,3 +176,63 @@ def test_an_ordinary_part_declares_nothing():
     data = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' + b"<t>DOCTYPE ENTITY &lt;!x</t>" * 10_000
     archive = _zip(**{"xl/sharedStrings.xml": data})
     assert not xlsx.declares_dtd(archive, archive.infolist()[0])
+
+
+# ------------------------------------------------------------------------------- rows without a code, twice
+
+
+@EACH_IMPORT
+def test_two_rows_without_a_code_for_the_same_entry_are_refused_with_both_row_numbers(world, imp):
+    content = imp.file(world, [{"title": "同一事项"}, {"title": "另一事项"}, {"title": " 同一事项 "}])
+    before = imp.count()
+    with translation.override("zh-hans"):
+        (problem,) = imp.run(world, content)
+    first, second = imp.first_row, imp.first_row + 2
+    assert f"第{first}行与第{second}行" in problem and "重复添加" in problem, problem
+    assert imp.count() == before
+
+
+@EACH_IMPORT
+def test_the_same_file_imported_twice_adds_its_rows_once(world, imp):
+    content = imp.file(world, [{"title": "导入两次的事项"}])
+    assert imp.run(world, content) == []
+    before = imp.count()
+    with translation.override("en"):
+        (problem,) = imp.run(world, content)
+    assert "would be added twice" in problem and str(imp.first_row) in problem, problem
+    assert imp.count() == before
+    assert imp.model.objects.filter(**{imp.title_field: "导入两次的事项"}).count() == 1
+
+
+def test_a_register_row_is_the_same_entry_only_when_its_identity_is(world):
+    """An agreement of the same title between other parties, or a visit of the same title another day, is new."""
+    agreements = next(i for i in IMPORTS if i.name == "agreements")
+    other_parties = {"签约单位": f"{world.tf_dept2.name}、{world.lj_dept2.name}"}
+    content = agreements.file(world, [{"title": "战略合作协议"}, {"title": "战略合作协议", "agreement": other_parties}])
+    assert agreements.run(world, content) == []
+    visits = next(i for i in IMPORTS if i.name == "visits")
+    content = visits.file(world, [{"title": "考察学习"}, {"title": "考察学习", "visit": {"开始日期": "2020-05-01"}}])
+    assert visits.run(world, content) == []
+
+
+def test_rows_that_both_have_a_code_stay_what_the_person_meant(world):
+    petitions = next(i for i in IMPORTS if i.name == "petitions")
+    content = petitions.file(
+        world,
+        [
+            {"title": "同名请求", "petition": {"编号": "2020-31"}},
+            {"title": "同名请求", "petition": {"编号": "2020-32"}},
+        ],
+    )
+    assert petitions.run(world, content) == []
+
+
+def test_a_hostile_title_exported_and_imported_back_is_the_same_text(world):
+    """The quote prefix that keeps “=…” text in Excel does not change what the import reads."""
+    from twincity.matters.tests.test_excel import export as export_matters_of
+    from twincity.testing import make_matter
+
+    make_matter(world, title='=HYPERLINK("http://x.example/","y")')
+    office = world.users["office"]
+    plan = parse_import(io.BytesIO(export_matters_of(world)), partnership=world.partnership, year=2020, user=office)
+    assert plan.errors == [] and plan.unchanged == 1
