@@ -38,6 +38,8 @@ def _party_specs(agreement, units) -> list[PartySpec]:
 class AgreementWorkbook(RegisterWorkbook):
     model = Agreement
     sheet = "合作协议"
+    # a row without a number that repeats these is refused (docs/registers.md)
+    identity = ("title", "parties", "signed_on")
     columns = [
         Cell("title", "协议名称", "Title", required=True, width=40, max_length=300),
         Cell("field", "领域", "Field", kind=FIELD),

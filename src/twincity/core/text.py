@@ -1,15 +1,48 @@
 """Free text from users is stored as plain text: any markup is removed on the way in (nh3), and
-templates escape it on the way out. Exports and documents therefore never carry live HTML."""
+templates escape it on the way out. Exports and documents therefore never carry live HTML.
+
+The promise, for API clients too: a stored value never holds anything a browser would parse as a tag
+(``<`` followed by a letter, ``/``, ``!`` or ``?``), however the input was nested or encoded
+(``&lt;img …&gt;``, ``&amp;lt;``, ``&#60;``, mixed), and cleaning is idempotent
+(``plain(plain(x)) == plain(x)``). How:
+
+1. tags are removed by nh3 (the content of ``script`` and ``style`` is dropped with them);
+2. character references are turned back into characters until none is left (text encoded several
+   times over comes out as the characters meant); past ``MAX_DECODE`` rounds, which no honest text
+   needs, the remaining ``&`` are written as the full-width ``＆`` so that nothing decodes any more;
+3. a ``<`` that would open a tag becomes the full-width ``＜`` (U+FF1C): the text reads the same, and
+   no browser, HTML parser or later cleaning turns it back into markup. Line ends become ``\\n``, as
+   the HTML parser of step 1 makes them.
+
+Ordinary text is kept as typed: ``A < B``, ``5<6``, ``R&D``, ``“引号”``, ``<中文>`` (a ``<`` followed
+by a space, a digit or a non-ASCII character opens no tag). Typed raw, ``x<y`` (an ASCII letter right
+after ``<``) is the start of a tag to nh3 as to a browser and is removed, as before; encoded
+(``x&lt;y``) it becomes ``x＜y``. Entities become their characters (``AT&amp;T`` → ``AT&T``).
+"""
 
 import html
+import re
 
 import nh3
 
+MAX_DECODE = 8
+TAG_OPENER = re.compile(r"<(?=[A-Za-z/!?])")
+
 
 def plain(value: str | None) -> str:
-    """``value`` without HTML tags (script and style content dropped), entities turned back into characters."""
+    """``value`` without HTML tags, entities turned into characters, and no ``<`` left that opens a tag."""
     if not value:
         return value or ""
-    if "<" not in value:
+    if "<" not in value and "&" not in value:
         return value
-    return html.unescape(nh3.clean(value, tags=set(), clean_content_tags={"script", "style"}))
+    text = nh3.clean(value, tags=set(), clean_content_tags={"script", "style"})
+    for _round in range(MAX_DECODE):
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    else:
+        if html.unescape(text) != text:
+            text = text.replace("&", "＆")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return TAG_OPENER.sub("＜", text)

@@ -4,24 +4,28 @@ What is not about any one list lives here: refusing what is not an .xlsx, too la
 macro-laden or declaring a DTD (checked on the zip container before openpyxl reads anything);
 formulas and Excel errors refused cell by cell (never calculated); headers matched in Chinese or
 English with every missing, unknown or repeated column named; dates in the forms people type; every
-problem with its row and column, in the user's language; text cells that stay text on export. A
+problem with its row and column, in the user's language. Exports are written through ``ExportBook``, whose
+one row writer makes every string a text cell that no spreadsheet evaluates (formula injection). A
 register's own module (``matters/excel.py``) describes its columns and its rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -101,32 +105,104 @@ EN_READ_ONLY_FILL = PatternFill("solid", fgColor="EDEDED")
 HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def text_cell(ws, value: str):
-    """A text cell that stays text: no control characters, and "=…" never becomes a formula."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value or "")
-    if not value:
+# A cell whose text starts with one of these is a formula to Excel or WPS when typed, re-entered (F2, Enter)
+# or opened from CSV: "=", "+", "-", "@", and a leading tab or line end (CSV injection, OWASP). The full-width
+# forms are included because an East Asian input method, Excel's autocorrect and WPS turn them into the
+# ASCII ones on entry; marking them costs nothing visible.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+SAFE_TYPES = (bool, int, float, decimal.Decimal, dt.date, dt.datetime, dt.time, dt.timedelta)
+
+
+def safe_value(ws, value):
+    """What an export may put in a cell: numbers and dates as they are; every string as text, never a formula.
+
+    A string is written as a text cell (``t="inlineStr"``), whatever it starts with; one that Excel or WPS
+    would read as a formula on re-entry also gets the quote prefix (the ``'`` Excel shows in the formula
+    bar), so that editing the cell keeps it text. The text itself is never changed (control characters
+    Excel cannot hold aside), so an export imported back reads the same. Anything else (a lazy
+    translation, a model) is written as its text.
+    """
+    if value is None or isinstance(value, SAFE_TYPES):
+        return value
+    if isinstance(value, Cell):  # a styled cell made by ExportSheet.styled
+        if isinstance(value.value, str):
+            _as_text(value, value.value)
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    if not text:
         return None
-    if value.startswith("="):
-        cell = WriteOnlyCell(ws, value)
-        cell.data_type = "s"
-        return cell
-    return value
+    if not text.startswith(FORMULA_STARTS) and text not in ERROR_CODES:
+        return text  # openpyxl writes it as text: only "=…" and error words need telling
+    return _as_text(WriteOnlyCell(ws), text)
 
 
-def header_cell(ws, value: str, *, font, fill):
-    cell = WriteOnlyCell(ws, value)
-    cell.font, cell.fill, cell.alignment = font, fill, HEADER_ALIGN
+def _as_text(cell, text: str):
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
+    cell.data_type = "s"
+    if cell.value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
     return cell
 
 
-def add_choice(ws, letter: str, words: list[str], message: str, *, first_row: int) -> None:
-    # An inline list is limited to 255 characters by Excel; a long list of fields simply gets no dropdown.
-    formula = '"' + ",".join(w.replace('"', "") for w in words) + '"'
-    if not words or len(formula) > 255 or any("," in w for w in words):
-        return
-    dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True, error=message)
-    dv.add(f"{letter}{first_row}:{letter}1048576")
-    ws.data_validations.append(dv)
+class ExportSheet:
+    """A sheet of an export. Its ``append`` is the only way a row reaches the file, and every value goes
+    through ``safe_value``: no export can write a formula, whichever column the text comes from."""
+
+    def __init__(self, ws):
+        self._ws = ws
+
+    def append(self, values) -> None:
+        ws = self._ws
+        ws.append([safe_value(ws, value) for value in values])
+
+    def styled(self, value, *, font=None, fill=None, alignment=None):
+        """A cell with a look (headers, headings); its text still goes through ``safe_value`` on ``append``."""
+        cell = WriteOnlyCell(self._ws)
+        cell.value = None if value is None else str(value)
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if alignment is not None:
+            cell.alignment = alignment
+        return cell
+
+    def header(self, value, *, font, fill):
+        return self.styled(value, font=font, fill=fill, alignment=HEADER_ALIGN)
+
+    def width(self, letter: str, width: float, *, hidden: bool = False) -> None:
+        dim = self._ws.column_dimensions[letter]
+        dim.width = width
+        dim.hidden = hidden
+
+    def freeze(self, cell: str) -> None:
+        self._ws.freeze_panes = cell
+
+    def add_choice(self, letter: str, words: list[str], message: str, *, first_row: int) -> None:
+        """A dropdown of ``words`` (a quoted list literal: quotes removed, a word with a comma gives no list)."""
+        # An inline list is limited to 255 characters by Excel; a long list of fields simply gets no dropdown.
+        formula = '"' + ",".join(w.replace('"', "") for w in words) + '"'
+        if not words or len(formula) > 255 or any("," in w for w in words):
+            return
+        dv = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True, error=message)
+        dv.add(f"{letter}{first_row}:{letter}1048576")
+        self._ws.data_validations.append(dv)
+
+
+class ExportBook:
+    """The workbook of an export (streamed, write-only). Every export builds its file with this class, so
+    that every cell passes the one safe writer (``ExportSheet.append``); a test keeps it that way."""
+
+    def __init__(self):
+        self._wb = Workbook(write_only=True)
+
+    def sheet(self, title: str) -> ExportSheet:
+        return ExportSheet(self._wb.create_sheet(title))
+
+    def save(self) -> bytes:
+        out = io.BytesIO()
+        self._wb.save(out)
+        return out.getvalue()
 
 
 def read_limited(fileobj, report: ImportReport) -> bytes | None:
@@ -195,13 +271,50 @@ def open_container(data: bytes, report: ImportReport, *, bomb_message: str | Non
             return False
     # An xlsx never declares a DTD; refusing one rules out entity-expansion tricks whatever the XML parser.
     for info in infos:
-        if info.filename.endswith((".xml", ".rels")):
-            with archive.open(info) as part:
-                head = part.read(65536)
-            if b"<!DOCTYPE" in head.upper() or b"<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E" in head.upper():
-                report.refuse(_("The workbook contains XML this import does not accept (a document type declaration)."))
-                return False
+        try:
+            dtd = declares_dtd(archive, info)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError, zlib.error):
+            report.refuse(not_xlsx)  # a damaged, encrypted or oddly compressed part: not a workbook we read
+            return False
+        if dtd:
+            report.refuse(_("The workbook contains XML this import does not accept (a document type declaration)."))
+            return False
     return True
+
+
+SCAN_CHUNK = 64 * 1024
+DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
+XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']", re.IGNORECASE)
+XML_ENCODINGS = {b"UTF-8", b"UTF8", b"UTF-16", b"UTF-16LE", b"UTF-16BE", b"US-ASCII", b"ASCII"}
+
+
+def declares_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Does this part declare a DTD or an entity anywhere, or use an encoding that could hide one?
+
+    Every part is read to its end (a worksheet may be named anything: the relationships decide what is
+    parsed as XML), in chunks of ``SCAN_CHUNK`` bytes within the container's declared sizes. NUL bytes
+    are dropped before looking, so UTF-16 and UTF-32 text is seen as ASCII, and the last bytes of each
+    chunk are kept for the next so that a mark split across a chunk boundary is still found, in any
+    case. An XML declaration naming another encoding than UTF-8/UTF-16 (EBCDIC, UTF-7…) is refused
+    too: in those the marks have other bytes.
+    """
+    keep = max(len(mark) for mark in DTD_MARKS) - 1
+    tail = b""
+    first = True
+    with archive.open(info) as part:
+        while chunk := part.read(SCAN_CHUNK):
+            text = tail + chunk.replace(b"\x00", b"").upper()
+            if first:
+                first = False
+                match = XML_ENCODING.match(
+                    text.removeprefix(b"\xef\xbb\xbf").removeprefix(b"\xfe\xff").removeprefix(b"\xff\xfe")
+                )
+                if match and match.group(1) not in XML_ENCODINGS:
+                    return True
+            if any(mark in text for mark in DTD_MARKS):
+                return True
+            tail = text[-keep:]
+    return False
 
 
 def cell_text(value) -> str:

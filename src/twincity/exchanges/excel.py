@@ -14,6 +14,8 @@ from twincity.registers.excel import CHOICE, DATE, FIELD, SIDE, UNIT, Cell, Regi
 class SecondmentWorkbook(RegisterWorkbook):
     model = Secondment
     sheet = "干部互派"
+    # a row without a number that repeats these is refused (docs/registers.md)
+    identity = ("person_name", "home_organisation", "host_organisation", "start_date")
     columns = [
         Cell("person_name", "姓名", "Name", required=True, width=12, max_length=100),
         Cell("rank", "职级", "Rank", kind=CHOICE, choices=Rank, required=True, width=10),

@@ -45,7 +45,10 @@ Importing
 =========
 
 The person importing chooses the year; each row's code decides: a code already on that year's list
-updates that matter, a new or empty code adds one. The whole file is checked first and every problem
+updates that matter, a new or empty code adds one. A row without a code whose title (ignoring case and
+spacing) is that of another row of the file, or of a matter on the year's list, is refused with both
+rows or the matter's code: the same file imported twice, or a copied row, would otherwise add the matter
+twice. Two rows that both carry a code are taken as meant. The whole file is checked first and every problem
 is reported with its row (as Excel numbers it) and column; nothing is written unless every row is
 valid, and then everything is written in one transaction with the usual change records.
 
@@ -80,8 +83,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl import load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -244,25 +246,21 @@ def export_matters(queryset, partnership: Partnership, *, today: dt.date | None 
         .order_by("year_list__year", "code", "pk")
         .values_list(*EXPORT_VALUES)
     )
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(DATA_SHEET)
+    book = xlsx.ExportBook()
+    ws = book.sheet(DATA_SHEET)
     letters = {col.key: get_column_letter(i) for i, col in enumerate(columns, 1)}
     for col in columns:
-        dim = ws.column_dimensions[letters[col.key]]
-        dim.width = col.width
-        dim.hidden = col is VERSION_COLUMN
-    ws.freeze_panes = f"C{FIRST_DATA_ROW}"  # headers and code + title stay in view
+        ws.width(letters[col.key], col.width, hidden=col is VERSION_COLUMN)
+    ws.freeze(f"C{FIRST_DATA_ROW}")  # headers and code + title stay in view
     ws.append(
         [
-            xlsx.header_cell(
-                ws, c.zh, font=xlsx.HEADER_FONT, fill=xlsx.HEADER_FILL if c.imported else xlsx.READ_ONLY_FILL
-            )
+            ws.header(c.zh, font=xlsx.HEADER_FONT, fill=xlsx.HEADER_FILL if c.imported else xlsx.READ_ONLY_FILL)
             for c in columns
         ]
     )
     ws.append(
         [
-            xlsx.header_cell(ws, c.en, font=xlsx.EN_FONT, fill=xlsx.EN_FILL if c.imported else xlsx.EN_READ_ONLY_FILL)
+            ws.header(c.en, font=xlsx.EN_FONT, fill=xlsx.EN_FILL if c.imported else xlsx.EN_READ_ONLY_FILL)
             for c in columns
         ]
     )
@@ -282,53 +280,40 @@ def export_matters(queryset, partnership: Partnership, *, today: dt.date | None 
             leaders[(matter_id, region_id)] = leader
             if reported and (matter_id not in last_report or reported > last_report[matter_id]):
                 last_report[matter_id] = reported
+        # Strings are written as they are: the sheet's one writer (xlsx.ExportSheet.append) keeps them text.
         for pk, code, title, field_name, goal, description, status, start, due, percent, light, nxt, version in chunk:
-            row: list[Any] = [
-                xlsx.text_cell(ws, code),
-                xlsx.text_cell(ws, title),
-                field_name,
-                xlsx.text_cell(ws, goal),
-                xlsx.text_cell(ws, description),
-                STATUS_WORDS.get(status, status),
-                start,
-                due,
-            ]
+            row: list[Any] = [code, title, field_name, goal, description, STATUS_WORDS.get(status, status), start, due]
             for side in sides:
                 row += [
-                    xlsx.text_cell(ws, "、".join(units[(pk, OwnerRole.LEAD, side.pk)])),
-                    xlsx.text_cell(ws, "、".join(units[(pk, OwnerRole.SUPPORT, side.pk)])),
-                    xlsx.text_cell(ws, leaders.get((pk, side.pk), "")),
+                    "、".join(units[(pk, OwnerRole.LEAD, side.pk)]),
+                    "、".join(units[(pk, OwnerRole.SUPPORT, side.pk)]),
+                    leaders.get((pk, side.pk), ""),
                 ]
             row += [percent, LIGHT_WORDS.get(light, light), nxt, last_report.get(pk), version]
             ws.append(row)
 
     fields = list(Field.objects.filter(partnership=partnership, archived_at__isnull=True).order_by("order", "pk"))
-    xlsx.add_choice(
-        ws, letters["status"], list(STATUS_WORDS.values()), _("Choose one of the statuses."), first_row=FIRST_DATA_ROW
+    ws.add_choice(
+        letters["status"], list(STATUS_WORDS.values()), _("Choose one of the statuses."), first_row=FIRST_DATA_ROW
     )
-    xlsx.add_choice(
-        ws,
+    ws.add_choice(
         letters["field"],
         [f.name for f in fields],
         _("Choose one of the partnership's fields."),
         first_row=FIRST_DATA_ROW,
     )
-    _write_notes(wb, columns, letters, fields)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    _write_notes(book, columns, letters, fields)
+    return book.save()
 
 
-def _write_notes(wb: Workbook, columns: list[Column], letters: dict[str, str], fields: list[Field]) -> None:
-    ws = wb.create_sheet(NOTES_SHEET)
+def _write_notes(book: xlsx.ExportBook, columns: list[Column], letters: dict[str, str], fields: list[Field]) -> None:
+    ws = book.sheet(NOTES_SHEET)
     for letter, width in zip("ABCDE", (8, 18, 26, 14, 70), strict=True):
-        ws.column_dimensions[letter].width = width
+        ws.width(letter, width)
     bold = Font(bold=True)
 
     def heading(text):
-        cell = WriteOnlyCell(ws, text)
-        cell.font = Font(bold=True, size=12)
-        return cell
+        return ws.styled(text, font=Font(bold=True, size=12))
 
     ws.append([heading(_("How to fill in the list"))])
     for line in (
@@ -351,12 +336,7 @@ def _write_notes(wb: Workbook, columns: list[Column], letters: dict[str, str], f
         ws.append([None, line])
     ws.append([])
     ws.append([heading(_("Columns"))])
-    titles = []
-    for value in (_("Column"), "表头", "English", _("On import"), _("Content")):
-        cell = WriteOnlyCell(ws, value)
-        cell.font = bold
-        titles.append(cell)
-    ws.append(titles)
+    ws.append([ws.styled(value, font=bold) for value in (_("Column"), "表头", "English", _("On import"), _("Content"))])
     for col in columns:
         ws.append(
             [
@@ -623,8 +603,50 @@ def _parse_sheet(ws, plan: ImportPlan, ctx: _Context) -> None:
     if not count and not plan.errors:
         plan.refuse(_("The file holds no matters: fill in rows from row %(row)s on.") % {"row": FIRST_DATA_ROW})
         return
+    _refuse_repeated_matters(parsed, ctx, plan, headers.get("title"))
     _number_new_rows(parsed, ctx, seen_codes)
     plan.rows.extend(parsed)
+
+
+def _refuse_repeated_matters(rows: list[PlannedRow], ctx: _Context, plan: ImportPlan, column: str | None) -> None:
+    """A row without a code adds a matter; the same file imported twice, or a row copied, would add it twice.
+
+    So a row without a code is refused when its title (ignoring case and spacing) is that of another row of
+    the file, or of a matter already on the year's list (not archived, and not given another title by a row
+    of this file). Two rows that both have a code are each what the person meant and stay allowed.
+    """
+    in_file = {r.code for r in rows if not r.auto_code}
+    on_list = {}
+    for code, matter in ctx.matters.items():
+        if matter.archived_at is None and code not in in_file:
+            on_list.setdefault(xlsx.norm(matter.title), code)
+    first: dict[str, PlannedRow] = {}
+    for row in rows:
+        title = row.values.get("title") if "title" in row.values else (row.matter.title if row.matter else "")
+        key = xlsx.norm(title or "")
+        if not key:
+            continue
+        earlier = first.setdefault(key, row)
+        if earlier is not row and (row.auto_code or earlier.auto_code):
+            plan.refuse(
+                _(
+                    "Rows %(first)s and %(row)s have the same title and at least one of them has no code: the "
+                    "matter would be added twice. Give the row its matter's code, change its title or delete it."
+                )
+                % {"first": earlier.row, "row": row.row},
+                row.row,
+                column,
+            )
+        elif row.auto_code and key in on_list:
+            plan.refuse(
+                _(
+                    "This row has no code, but the matter %(code)s on the %(year)s list has the same title: it "
+                    "would be added twice. To change that matter, put %(code)s in the code column."
+                )
+                % {"code": on_list[key], "year": ctx.year},
+                row.row,
+                column,
+            )
 
 
 def _parse_row(

@@ -17,6 +17,7 @@ def _drafting_units(petition):
 class PetitionWorkbook(RegisterWorkbook):
     model = Petition
     sheet = "共同对上争取事项"
+    identity = ("year", "title")  # a row without a number that repeats these is refused (docs/registers.md)
     columns = [
         Cell("year", "年度", "Year", kind=INT, required=True, width=8),
         Cell("title", "事项名称", "Title", required=True, width=40, max_length=300),

@@ -8,7 +8,10 @@ A hidden 版本 (Version) column lets the import notice an entry changed since t
 **Import**: columns are found by header (Chinese or English, any order; row 2 may be deleted). A row
 whose 编号 (number) is already in the partnership's register updates that entry (through the
 register's update service, with the exported version); a row with a new or empty number adds one
-(through its create service). The whole file is checked first, cell by cell, then every row is
+(through its create service). A row without a number that is the same entry as another row of the file
+or as an entry of the register (same ``identity`` columns: the title and year of a request, the title,
+parties and signing date of an agreement…) is refused, so that a file imported twice adds nothing
+twice. The whole file is checked first, cell by cell, then every row is
 written inside one transaction, each in a savepoint so that the services' own refusals (access,
 workflow rules, a stale version) are reported with their row; if any row has a problem the
 transaction is rolled back and **nothing** is written.
@@ -18,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +30,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from twincity.accounts.choices import Action
@@ -127,6 +128,8 @@ class RegisterWorkbook:
     sheet = ""
     columns: list[Cell] = []
     imports = True
+    # The columns that make two rows the same entry (see _check_repeats): a register sets its own.
+    identity: tuple[str, ...] = ("title",)
 
     def layout(self) -> list[Cell]:
         return [CODE, *self.columns, VERSION]
@@ -142,7 +145,8 @@ class RegisterWorkbook:
 
     # --- export ---
 
-    def cell_value(self, ws, col: Cell, entry):
+    def cell_value(self, col: Cell, entry):
+        """The value ``col`` exports for ``entry``; strings are made safe by the sheet's writer, not here."""
         value = col.get(entry) if col.get else getattr(entry, col.key, None)
         if col.kind == CHOICE and value:
             return _zh(col.choices(value).label)
@@ -151,9 +155,7 @@ class RegisterWorkbook:
         if col.kind == SIDE:
             return (value.short_name or value.name) if value is not None else None
         if col.kind == UNITS:
-            return xlsx.text_cell(ws, "、".join(u.name for u in value))
-        if isinstance(value, str):
-            return xlsx.text_cell(ws, value)
+            return "、".join(u.name for u in value)
         if isinstance(value, decimal.Decimal):
             return float(value)
         return value
@@ -161,27 +163,23 @@ class RegisterWorkbook:
     def export(self, queryset, partnership) -> bytes:
         """The entries of ``queryset`` (already narrowed by the caller through the door) as an xlsx file."""
         columns = self.layout()
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(self.sheet)
+        book = xlsx.ExportBook()
+        ws = book.sheet(self.sheet)
         for i, col in enumerate(columns, 1):
-            dim = ws.column_dimensions[get_column_letter(i)]
-            dim.width = col.width
-            dim.hidden = col is VERSION
-        ws.freeze_panes = "C3"
-        ws.append([xlsx.header_cell(ws, c.zh, font=xlsx.HEADER_FONT, fill=xlsx.HEADER_FILL) for c in columns])
-        ws.append([xlsx.header_cell(ws, c.en, font=xlsx.EN_FONT, fill=xlsx.EN_FILL) for c in columns])
+            ws.width(get_column_letter(i), col.width, hidden=col is VERSION)
+        ws.freeze("C3")
+        ws.append([ws.header(c.zh, font=xlsx.HEADER_FONT, fill=xlsx.HEADER_FILL) for c in columns])
+        ws.append([ws.header(c.en, font=xlsx.EN_FONT, fill=xlsx.EN_FILL) for c in columns])
         for entry in self.queryset(queryset).order_by("code", "pk"):
-            ws.append([self.cell_value(ws, col, entry) for col in columns])
-        notes = wb.create_sheet("说明 Notes")
+            ws.append([self.cell_value(col, entry) for col in columns])
+        notes = book.sheet("说明 Notes")
         notes.append(["列 Column", "English", "说明 Notes"])
         for col in columns:
             words = ""
             if col.kind == CHOICE:
                 words = "：" + " ".join(_zh(label) for _value, label in col.choices.choices)
             notes.append([col.zh, col.en, f"{_zh(col.help)}{words}" if col.help or words else ""])
-        out = io.BytesIO()
-        wb.save(out)
-        return out.getvalue()
+        return book.save()
 
     # --- import ---
 
@@ -283,6 +281,8 @@ class RegisterWorkbook:
             return result
         self._check_numbers(parsed, result)
         if result.is_valid:
+            self._check_repeats(parsed, result, partnership)
+        if result.is_valid:
             self._apply(parsed, result, partnership=partnership, user=user)
         return result
 
@@ -295,6 +295,72 @@ class RegisterWorkbook:
                     _("The number %(code)s is also on row %(row)s.") % {"code": code, "row": seen[code]}, number, "编号"
                 )
             seen.setdefault(code, number) if code else None
+
+    def _identity(self, get) -> tuple:
+        """What makes two rows (or a row and an entry) the same entry: the ``identity`` columns' values, with
+        text compared ignoring case and spacing and units by who they are, in any order."""
+        key = []
+        for name in self.identity:
+            value = get(name)
+            if isinstance(value, str):
+                value = norm(value)
+            elif isinstance(value, list | tuple | set):
+                value = frozenset(getattr(v, "pk", v) for v in value)
+            elif hasattr(value, "pk"):
+                value = value.pk
+            key.append(value)
+        return tuple(key)
+
+    def _check_repeats(self, parsed, result, partnership) -> None:
+        """A row without a number adds an entry; the same file imported twice, or a copied row, would add it
+        twice. Such a row is refused when its ``identity`` is that of another row of the file, or of an entry
+        of the register (not archived, and not changed by a row of this file). Rows that both have a number
+        are each what the person meant."""
+        if not any(not values.get("code") for _n, values in parsed):
+            return
+        by_key = {c.key: c for c in self.layout()}
+        what = "、".join(by_key[name].zh for name in self.identity)
+        column = by_key[self.identity[0]].zh
+        in_file = {values["code"] for _n, values in parsed if values.get("code")}
+        entries = self.queryset(self.model.objects.filter(partnership=partnership, archived_at__isnull=True))
+        known = {}
+        for entry in entries:
+            if entry.code in in_file:
+                continue
+
+            def exported(name, entry=entry):
+                col = by_key[name]
+                return col.get(entry) if col.get else getattr(entry, name, None)
+
+            known.setdefault(self._identity(exported), entry)
+        first: dict[tuple, tuple[int, bool]] = {}
+        for number, values in parsed:
+            key = self._identity(values.get)
+            if all(v in (None, "", frozenset()) for v in key):
+                continue
+            numbered = bool(values.get("code"))
+            earlier, earlier_numbered = first.setdefault(key, (number, numbered))
+            if earlier != number and not (numbered and earlier_numbered):
+                result.refuse(
+                    _(
+                        "Rows %(first)s and %(row)s are the same entry (same %(what)s) and at least one of them has "
+                        "no number: it would be added twice. Give the row its entry's number, change it or delete it."
+                    )
+                    % {"first": earlier, "row": number, "what": what},
+                    number,
+                    column,
+                )
+            elif not numbered and key in known:
+                result.refuse(
+                    _(
+                        "This row has no number, but “%(entry)s” is already in the register with the same "
+                        "%(what)s: it would be added twice. To change that entry, put its number in the 编号 "
+                        "column (an entry without a number gets one on its page)."
+                    )
+                    % {"entry": known[key], "what": what},
+                    number,
+                    column,
+                )
 
     def _apply(self, parsed, result, *, partnership, user) -> None:
         existing = {

@@ -26,6 +26,7 @@ def _topics_text(visit) -> str:
 class VisitWorkbook(RegisterWorkbook):
     model = Visit
     sheet = "考察互访"
+    identity = ("title", "start_date")  # a row without a number that repeats these is refused (docs/registers.md)
     columns = [
         Cell("title", "考察名称", "Title", required=True, width=36, max_length=300),
         Cell("visiting_region", "来访方", "Visiting side", kind=SIDE, required=True, width=10),

@@ -552,7 +552,10 @@ def test_problems_are_told_in_the_language_of_the_person_importing(world):
 def test_a_code_twice_in_the_file_is_refused_on_its_second_row(world, untouched):
     untouched()
     plan = parse(
-        world, new_file(world, [row_for(world, code="2020-05"), row_for(world), row_for(world, code="2020-05")])
+        world,
+        new_file(
+            world, [row_for(world, code="2020-05"), row_for(world, title="另一事项"), row_for(world, code="2020-05")]
+        ),
     )
     assert problems(plan) == [
         (
