@@ -634,21 +634,20 @@ def _restore_postgresql(dump: Path, settings_dict: dict, manifest: dict, pg_bind
 
 @contextlib.contextmanager
 def _connection_alias(settings_dict: dict):
-    """A Django connection to the restore target, for ``migrate`` (removed afterwards)."""
+    """A Django connection to the restore target, for ``migrate``; it is not added to the settings, so it is
+    gone (and never seen by code that walks every configured database) once the block ends."""
     from django.db import connections
+    from django.db.utils import load_backend
 
     alias = "twincity_restore_target"
     databases = {"default": dict(connections.settings["default"]), alias: dict(settings_dict)}
-    configured = connections.configure_settings(databases)
-    connections.settings[alias] = configured[alias]
+    configured = connections.configure_settings(databases)[alias]
+    connections[alias] = load_backend(configured["ENGINE"]).DatabaseWrapper(configured, alias)
     try:
         yield alias
     finally:
-        with contextlib.suppress(Exception):
-            connections[alias].close()
-        with contextlib.suppress(Exception):
-            del connections[alias]
-        connections.settings.pop(alias, None)
+        connections[alias].close()
+        del connections[alias]
 
 
 def describe(settings_dict: dict) -> str:

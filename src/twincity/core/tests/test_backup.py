@@ -395,3 +395,29 @@ def test_a_backup_taken_while_reports_are_filed_restores_whole(file_database, me
         assert parents == 1
         assert sha256(restored_media / name) == sha256(media / name)
     assert len(list(restored_media.rglob("*.*"))) == len(attachments)  # no file of a later report
+
+
+def test_restore_applies_the_migrations_this_code_has_and_the_backup_lacks(media, target, tmp_path):
+    archive = tmp_path / "b.tar.gz"
+    call_command("backup", output=str(archive), stdout=io.StringIO())
+    latest = manifest_of(archive)["migrations"]["matters"][-1]
+
+    def one_migration_behind(name, data):  # as if made before this code's latest matters migration
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["migrations"]["matters"].remove(latest)
+        return json.dumps(manifest).encode()
+
+    older = tmp_path / "older.tar.gz"
+    rewrite(archive, older, one_migration_behind)
+    assert "then applied 1 newer migrations" in restore(older, target, tmp_path / "m")
+    with target.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM django_migrations WHERE app = 'matters' AND name = %s".replace(
+                "%s", "?" if target.vendor == "sqlite" else "%s"
+            ),
+            [latest],
+        )
+        assert cursor.fetchone()[0] == 1
+    assert "twincity_restore_target" not in connections.settings  # the temporary connection is gone
