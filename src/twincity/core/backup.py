@@ -414,6 +414,7 @@ def create_backup(
             entry = tarfile.TarInfo(MANIFEST)
             entry.size, entry.mode, entry.mtime = len(data), 0o644, int(time.time())
             tar.addfile(entry, io.BytesIO(data))
+        os.chmod(partial, 0o600)  # it holds everything: password hashes, tokens, sessions, every document
         with open(partial, "rb") as f:
             os.fsync(f.fileno())
         try:

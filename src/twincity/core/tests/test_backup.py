@@ -178,6 +178,7 @@ def test_a_backup_restores_into_an_empty_database_with_every_row_and_file_identi
     call_command("backup", output=str(archive), stdout=out)
 
     assert out.getvalue().startswith(f"Backup written to {archive}: ")
+    assert archive.stat().st_mode & 0o077 == 0  # readable by its owner only
     assert " 3 files " in out.getvalue()
     manifest = manifest_of(archive)
     assert manifest["database"]["vendor"] == connection.vendor
@@ -273,6 +274,18 @@ def test_restore_refuses_a_database_that_is_not_empty(media, target, tmp_path):
     with target.cursor() as cursor:
         assert row_counts(cursor, target.vendor) == before
     assert not (tmp_path / "m2").exists()
+
+
+def test_restore_refuses_a_database_that_has_tables_even_without_rows(media, target, tmp_path):
+    archive = tmp_path / "b.tar.gz"
+    call_command("backup", output=str(archive), stdout=io.StringIO())
+    with target.cursor() as cursor:  # as if someone ran migrate on it first
+        cursor.execute("CREATE TABLE core_attachment (id integer PRIMARY KEY)")
+        if target.vendor == "sqlite":
+            cursor.connection.commit()
+    with pytest.raises(CommandError, match="already has 1 tables"):
+        restore(archive, target, tmp_path / "m")
+    assert target.tables() == ["core_attachment"]
 
 
 def test_restore_refuses_another_kind_of_database(media, tmp_path):
