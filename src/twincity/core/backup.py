@@ -214,7 +214,7 @@ def pg_tool(name: str, bindir: str | None) -> tuple[str, str]:
 
 def pg_environment(settings_dict: dict) -> dict[str, str]:
     """The connection settings as libpq environment variables (the password never reaches a command line)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PG")}
+    env = dict(os.environ)  # PG* variables the operator set apply to pg_dump as they do to the server's own connection
     for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
         if settings_dict.get(key):
             env[var] = str(settings_dict[key])
