@@ -190,15 +190,18 @@ def shape(path: str) -> str:
 
 
 def error_message(status: int, content_type: str, body: bytes) -> str:
+    """What went wrong, in one line: the exception and its message when DEBUG shows them."""
     text = body.decode("utf-8", "replace")
     if "json" in content_type:
         return text[:300]
     value = re.search(r'<pre class="exception_value">(.*?)</pre>', text, re.S)
     title = re.search(r"<title>(.*?)</title>", text, re.S)
-    parts = [p.group(1).strip() for p in (title, value) if p]
-    if title:
-        parts[0] = re.sub(r"\s+at\s+/\S*$", "", parts[0])  # the path is in the endpoint already
-    return " — ".join(parts)[:300] if parts else text[:200]
+    if title and value:  # DEBUG's HTML page
+        return f"{re.sub(r'\s+at\s+/\S*$', '', title.group(1).strip())}: {value.group(1).strip()}"[:300]
+    lines = text.splitlines()
+    if len(lines) > 1 and re.match(r"^[\w.]+ at /", lines[0]):  # DEBUG's plain-text page (API clients)
+        return f"{lines[0].split(' at /', 1)[0]}: {lines[1].strip()}"[:300]
+    return " ".join(text.split())[:200]
 
 
 class Shared:
@@ -404,13 +407,13 @@ class Client(threading.Thread):
 # ------------------------------------------------------------------------------------------ the run
 
 
-def hot_matters(plan: dict) -> list[int]:
-    """The five matters the most personas may write to (edit or report): where the races happen."""
+def hot_matters(plan: dict, size: int = HOT) -> list[int]:
+    """The matters the most personas may write to (edit or report): where the races happen."""
     reach: dict[int, int] = {}
     for mine in plan["personas"].values():
         for matter in set(mine["edit"]) | {m for m, _s in mine["report"]}:
             reach[matter] = reach.get(matter, 0) + 1
-    return sorted(reach, key=lambda m: (-reach[m], m))[:HOT]
+    return sorted(reach, key=lambda m: (-reach[m], m))[:size]
 
 
 def final_state(entries: list[Entry], env: dict[str, str]) -> Final:
@@ -445,8 +448,9 @@ def machine(env: dict[str, str], profile: str) -> dict:
     ).split()
     info.update(django=versions[0], sqlite=versions[1], database=versions[2])
     if profile == "gunicorn-postgres":
-        info["postgresql"] = versions[3]
-        info["gunicorn"] = subprocess.run([str(BIN / "gunicorn"), "--version"], capture_output=True, text=True).stdout
+        info["postgresql"] = f"{int(versions[3]) // 10000}.{int(versions[3]) % 100}"
+        gunicorn = subprocess.run([str(BIN / "gunicorn"), "--version"], capture_output=True, text=True)
+        info["gunicorn"] = gunicorn.stdout.strip()
     return info
 
 
@@ -454,6 +458,11 @@ def git_commit() -> str:
     done = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
     dirty = subprocess.run(["git", "status", "--porcelain", "src"], capture_output=True, text=True, cwd=ROOT).stdout
     return done.stdout.strip() + ("+dirty src" if dirty.strip() else "")
+
+
+def _on_objects(findings: list[dict]) -> str:
+    objects = {tuple(f["object"] or f.get("what", [])[:2]) for f in findings}
+    return f" (on {len(objects)} object{'s' if len(objects) > 1 else ''})" if objects else ""
 
 
 def summary(result: dict) -> str:
@@ -467,8 +476,8 @@ def summary(result: dict) -> str:
         ("refused (other 4xx)", v["refused"]),
         ("server errors (≥ 500)", len(v["server_errors"])),
         ("no answer (connection failed or timed out)", len(v["no_answer"])),
-        ("lost writes", len(v["lost"])),
-        ("versions backwards", len(v["backwards"])),
+        ("lost writes", f"{len(v['lost'])}{_on_objects(v['lost'])}"),
+        ("versions backwards", f"{len(v['backwards'])}{_on_objects(v['backwards'])}"),
         ("read latency p50 / p95 ms", f"{lat['read']['p50']} / {lat['read']['p95']}"),
         ("write latency p50 / p95 ms", f"{lat['write']['p50']} / {lat['write']['p95']}"),
     ]
@@ -501,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=180)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument("--hot", type=int, default=HOT, help="size of the hot set (1: every write races on one matter)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (SQLite file, media)")
     args = parser.parse_args(argv)
 
@@ -513,7 +523,7 @@ def main(argv: list[str] | None = None) -> int:
             [str(BIN / "python"), "-m", "bench.load.helper", "plan"], env, stdin=json.dumps({"personas": PERSONAS})
         )
     )
-    hot = hot_matters(plan)
+    hot = hot_matters(plan, args.hot)
     port = args.port or free_port()
     server = Server(args.profile, port, args.workers, env, workdir)
     shared = Shared()
