@@ -212,6 +212,7 @@ class Shared:
         self.entries: list[Entry] = []
         self.new_milestones: list[tuple[int, int, int]] = []  # (milestone, matter, side)
         self.counter = 0
+        self.crashes: list[str] = []
 
     def add(self, entry: Entry) -> None:
         with self.lock:
@@ -303,7 +304,11 @@ class Client(threading.Thread):
         weights = [w for w, _op in ops]
         while time.monotonic() < self.deadline:
             (op,) = self.rng.choices([op for _w, op in ops], weights=weights)
-            op()
+            try:
+                op()
+            except Exception as exc:  # an answer the client did not expect: reported, and the run fails
+                with self.shared.lock:
+                    self.shared.crashes.append(f"client {self.number} {op.__name__}: {exc!r}")
 
     # --- reads
 
@@ -564,6 +569,7 @@ def main(argv: list[str] | None = None) -> int:
         "errors_by_endpoint": errors_by_endpoint(result_verdict.server_errors + result_verdict.no_answer),
         "server_log_errors": server.errors_in_log(),
         "stuck_clients": stuck,
+        "client_crashes": shared.crashes,
     }
     text = summary(result)
     print()
@@ -578,7 +584,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.keep:
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"\nload average before/after: {load_before[0]:.1f} / {load_after[0]:.1f}; result: {out}")
-    return 0 if result_verdict.passed else 1
+    if shared.crashes:
+        print(f"{len(shared.crashes)} client operations crashed (the run fails): {shared.crashes[:5]}")
+    return 0 if result_verdict.passed and not shared.crashes and not stuck else 1
 
 
 if __name__ == "__main__":
