@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 VENDOR := build/vendor
 
-.PHONY: help setup assets demo test lint format serve bench clean
+.PHONY: help setup assets demo test lint format serve bench load clean
 
 help:
 	@echo "make demo   set up and serve the Tianfu–Liangjiang demo at http://127.0.0.1:$(PORT)"
@@ -53,6 +53,14 @@ lint: setup
 format: setup
 	$(BIN)/ruff format src bench conftest.py
 	$(BIN)/ruff check --fix src bench conftest.py
+
+# Issue 9: concurrent clients on a fresh demo; fails if a server error, a lost write or a version going back is seen.
+# LOAD_PROFILE=gunicorn-postgres uses DATABASE_URL (a PostgreSQL database whose name contains "load"; recreated).
+LOAD_PROFILE ?= sqlite-demo
+LOAD_CLIENTS ?= 16
+LOAD_SECONDS ?= 180
+load: setup
+	$(BIN)/python -m bench.load.run --profile $(LOAD_PROFILE) --clients $(LOAD_CLIENTS) --seconds $(LOAD_SECONDS)
 
 messages: setup
 	cd src/twincity && ../../$(BIN)/twincity makemessages -l zh_Hans --no-obsolete -i "analytics/*" -i "*/tests/*" && ../../$(BIN)/twincity compilemessages -l zh_Hans
