@@ -50,20 +50,3 @@ class Membership(PrimaryModel):
             raise ValidationError({"region": _("A region coordinator needs the side they coordinate.")})
         if self.role == Role.UNIT_CONTACT and not self.organisation_id:
             raise ValidationError({"organisation": _("A unit contact needs the unit they speak for.")})
-
-
-class LoginAttempt(models.Model):
-    """A sign-in attempt, kept to throttle password guessing and for the audit trail."""
-
-    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    username = models.CharField(_("user name"), max_length=150, db_index=True)
-    address = models.GenericIPAddressField(_("address"), null=True)
-    succeeded = models.BooleanField(_("succeeded"), default=False)
-
-    class Meta:
-        ordering = ["-time"]
-        verbose_name = _("sign-in attempt")
-        verbose_name_plural = _("sign-in attempts")
-
-    def __str__(self) -> str:
-        return f"{self.username} {self.time:%Y-%m-%d %H:%M}"
