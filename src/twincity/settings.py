@@ -165,7 +165,9 @@ LOGOUT_REDIRECT_URL = "login"
 # page, /admin/login/, the API's session sign-in), because it sits first among the backends.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that counts an attempt before checking its password, so simultaneous guesses cannot all
+    # pass axes' check before the first failure is recorded (accounts/signin.py).
+    "twincity.accounts.signin.CountedModelBackend",
 ]
 # This many failures for one user name within the window lock that user name out (from every address);
 # they are also counted per (user name, address). Never per address alone: a whole office behind one proxy
