@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from twincity.accounts.access import forget
 from twincity.accounts.choices import Role
-from twincity.accounts.models import Membership
+from twincity.accounts.models import ApiToken, Membership
 
 
 def add_membership(user, partnership, role: str, *, region=None, organisation=None, title: str = "") -> Membership:
@@ -83,3 +83,33 @@ def revoke(membership, *, acting_user) -> None:
         membership.save()
         log_event("membership.revoked", membership, data={"user": membership.user.username})
     forget(membership.user)
+
+
+def issue_api_token(user) -> tuple[ApiToken, str]:
+    """A new API token for ``user`` (the key is returned once and not kept); their earlier tokens stop working."""
+    from twincity.audit.services import log_event
+
+    with transaction.atomic():
+        revoke_api_tokens(user, reason="replaced")
+        token, key = ApiToken.issue(user)
+        log_event(
+            "api_token.created",
+            token,
+            data={"user": user.username, "prefix": token.prefix, "expires": token.expires_at.isoformat()},
+        )
+    return token, key
+
+
+def revoke_api_tokens(user, *, reason: str = "revoked") -> int:
+    """Close every API token of ``user``; calls with them answer 401 from now on."""
+    from twincity.audit.services import log_event
+
+    with transaction.atomic():
+        tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+        now = timezone.now()
+        for token in tokens:
+            token.revoked_at = now
+            token.save(update_fields=["revoked_at"])
+            data = {"user": user.username, "prefix": token.prefix, "reason": reason}
+            log_event("api_token.revoked", token, data=data)
+    return len(tokens)

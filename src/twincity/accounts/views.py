@@ -1,9 +1,12 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from rest_framework.authtoken.models import Token
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
+from twincity.accounts import services
 from twincity.accounts.access import memberships
+from twincity.accounts.models import ApiToken
 
 
 class LoginView(auth_views.LoginView):
@@ -15,15 +18,25 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def profile(request):
-    """Who I am here: my roles, and my API token (created or replaced on request)."""
-    token = Token.objects.filter(user=request.user).first()
-    if request.method == "POST" and request.POST.get("action") == "token":
-        Token.objects.filter(user=request.user).delete()
-        token = Token.objects.create(user=request.user)
+    """Who I am here: my roles, and my API token (made on request and shown once; revocable)."""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "token":
+            _token, key = services.issue_api_token(request.user)
+            # Kept in the session for the one page that shows it, so that it never appears in a URL or a log.
+            request.session["tc_api_token_key"] = key
+            messages.success(request, _("A new API token was made. Earlier tokens no longer work."))
+        elif action == "revoke" and services.revoke_api_tokens(request.user):
+            messages.success(request, _("Your API token is revoked: calls with it are refused from now on."))
+        return redirect("profile")
     return render(
         request,
         "accounts/profile.html",
-        {"memberships": [m for m in memberships(request.user)], "token": token},
+        {
+            "memberships": [m for m in memberships(request.user)],
+            "token": ApiToken.objects.active().filter(user=request.user).first(),
+            "new_key": request.session.pop("tc_api_token_key", None),
+        },
     )
 
 

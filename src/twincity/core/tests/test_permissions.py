@@ -442,15 +442,15 @@ def test_register_actions_are_a_404_for_whoever_may_not_take_them(client, scene,
 def test_every_api_list_is_empty_for_the_outsider_and_closed_to_the_anonymous(client, scene):
     """Every endpoint of the router, registers included: with the whole scene in the database, the outsider's
     lists hold no row and the anonymous caller is asked to sign in."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from twincity.accounts.models import ApiToken
     from twincity.api_urls import router
 
     outsider = APIClient()
-    outsider.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=scene['world'].users['outsider'])}")
+    outsider.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(scene['world'].users['outsider'])[1]}")
     member = APIClient()
-    member.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=scene['world'].users['auditor'])}")
+    member.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(scene['world'].users['auditor'])[1]}")
     seen_by_members = 0
     for prefix, _viewset, _basename in router.registry:
         url = f"/api/{prefix}/"
