@@ -118,3 +118,23 @@ class ApiToken(models.Model):
         if not key or len(key) > 100:
             return None
         return cls.objects.active().select_related("user").filter(digest=token_digest(key)).first()
+
+
+class PasswordChangeRequired(models.Model):
+    """A person whose password the office has reset: at their next sign-in they must choose their own."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    since = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("password change required")
+        verbose_name_plural = _("password changes required")
+
+    def __str__(self) -> str:
+        return str(self.user)

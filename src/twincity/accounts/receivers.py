@@ -1,10 +1,12 @@
 """Signal receivers of the accounts app (connected in AccountsConfig.ready)."""
 
 from django.conf import settings
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
+from twincity.accounts.middleware import MUST_CHANGE_PASSWORD
+from twincity.accounts.models import PasswordChangeRequired
 from twincity.accounts.services import revoke_api_tokens
 from twincity.accounts.signin import release
 
@@ -30,3 +32,11 @@ def revoke_tokens_after_password_change(sender, instance, created, **kwargs):
     if getattr(instance, "_twincity_password_changed", False):
         instance._twincity_password_changed = False
         revoke_api_tokens(instance, reason="password_changed")
+        # A password of one's own (an office reset sets its mark again right after).
+        PasswordChangeRequired.objects.filter(user=instance).delete()
+
+
+@receiver(user_logged_in, dispatch_uid="twincity.accounts.ask_for_a_new_password")
+def ask_for_a_new_password(sender, request, user, **kwargs):
+    if request is not None and PasswordChangeRequired.objects.filter(user=user).exists():
+        request.session[MUST_CHANGE_PASSWORD] = True

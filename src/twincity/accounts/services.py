@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from twincity.accounts.access import forget
 from twincity.accounts.choices import Role
-from twincity.accounts.models import ApiToken, Membership
+from twincity.accounts.models import ApiToken, Membership, PasswordChangeRequired
 
 
 def add_membership(user, partnership, role: str, *, region=None, organisation=None, title: str = "") -> Membership:
@@ -113,3 +113,37 @@ def revoke_api_tokens(user, *, reason: str = "revoked") -> int:
             data = {"user": user.username, "prefix": token.prefix, "reason": reason}
             log_event("api_token.revoked", token, data=data)
     return len(tokens)
+
+
+def reset_password_by_office(target, membership: Membership, *, acting_user) -> str:
+    """The office gives ``target`` a one-time password (returned once, not kept), ends their sessions and API
+    tokens (both follow the password) and asks them to choose their own at the next sign-in."""
+    import secrets
+
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    from twincity.accounts.access import may_reset_password
+    from twincity.audit.services import log_event
+
+    with transaction.atomic():
+        if membership.user_id != target.pk or not may_reset_password(acting_user, target, membership.partnership_id):
+            raise PermissionDenied(_("Only the office resets the passwords of its own partnership's people."))
+        password = secrets.token_urlsafe(12)
+        target.set_password(password)
+        target.save(update_fields=["password"])  # accounts.receivers revokes the tokens
+        PasswordChangeRequired.objects.update_or_create(user=target)
+        log_event(
+            "account.password_reset",
+            membership,
+            user=acting_user,
+            data={"user": target.username, "by": "office"},
+        )
+    return password
+
+
+def record_password_reset_by_email(user) -> None:
+    """The trace of a reset through the e-mailed link (Django's form has saved the new password)."""
+    from twincity.audit.services import log_event
+
+    log_event("account.password_reset", None, user=user, data={"user": user.username, "by": "email"})

@@ -144,6 +144,12 @@ def pages(s):
         "profile": (reverse("profile"), EVERYONE),
         "password_change": (reverse("password_change"), EVERYONE),
         "password_change_done": (reverse("password_change_done"), EVERYONE),
+        # The office resets its people's passwords; the reset by e-mail is public when on (accounts/tests).
+        "office_password_reset": (reverse("office_password_reset", args=[p, w.users["tf-unit"].pk]), {"office"}),
+        "password_reset": (None, None),
+        "password_reset_done": (None, None),
+        "password_reset_confirm": (None, None),
+        "password_reset_complete": (None, None),
         "meetings:index": (reverse("meetings:index") + f"?partnership={p}", MEMBERS),
         "meetings:actions": (reverse("meetings:actions") + f"?partnership={p}", MEMBERS),
         "meetings:series": (reverse("meetings:series", args=[s["series"].pk]), MEMBERS),
