@@ -32,6 +32,10 @@ def revoke_tokens_after_password_change(sender, instance, created, **kwargs):
     if getattr(instance, "_twincity_password_changed", False):
         instance._twincity_password_changed = False
         revoke_api_tokens(instance, reason="password_changed")
+        # A new password (from the office, the e-mailed link, the admin) lifts a sign-in lockout of the old one.
+        from axes.utils import reset
+
+        reset(username=instance.get_username())
         # A password of one's own (an office reset sets its mark again right after).
         PasswordChangeRequired.objects.filter(user=instance).delete()
 

@@ -55,6 +55,16 @@ def test_the_office_resets_a_members_password_who_then_must_choose_their_own(cli
     assert client.get(reverse("matters:my_work")).status_code == 200  # free to work again
 
 
+def test_a_reset_by_the_office_lifts_a_sign_in_lockout(client, client_as, world):
+    for _ in range(5):
+        sign_in(client, "leader", "wrong-password")
+    assert sign_in(client, "leader", PASSWORD).status_code == 429
+    page = client_as("office").post(reset_url(world, "leader")).content.decode()
+    one_time = re.search(r'id="one-time-password">([^<]+)<', page).group(1)
+    client.logout()
+    assert sign_in(client, "leader", one_time).status_code == 302
+
+
 def test_a_coordinator_may_not_reset_a_password(client_as, world):
     client = client_as("tf-coord")
     assert client.get(reset_url(world, "tf-unit")).status_code == 404
