@@ -182,8 +182,10 @@ AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears that user's failures
 AXES_LOCKOUT_CALLABLE = "twincity.accounts.views.locked_out"  # the page in Chinese and English
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "new_password1", "new_password2"]
 AXES_VERBOSE = False
-# The client address: the proxy's X-Forwarded-For only when the deployment says a proxy sets it.
-AXES_IPWARE_PROXY_COUNT = env_int("TWINCITY_PROXY_COUNT", 1) if TWINCITY_BEHIND_PROXY else None
+# The client address: X-Forwarded-For only when the deployment says a proxy sets it, read from the right so
+# that whatever a client writes into the header itself is skipped. TWINCITY_PROXY_COUNT: how many further
+# proxies append to the header after the one that adds the client's address (0 for one nginx in front).
+AXES_IPWARE_PROXY_COUNT = env_int("TWINCITY_PROXY_COUNT", 0) if TWINCITY_BEHIND_PROXY else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TWINCITY_BEHIND_PROXY else ("REMOTE_ADDR",)
 )
