@@ -211,10 +211,13 @@ def may_manage_people(user, partnership_id: int) -> bool:
 def may_reset_password(user, target, partnership_id: int) -> bool:
     """May ``user`` reset ``target``'s password as the office of the partnership?
 
-    Only a member of that partnership, never a superuser, and never someone who also belongs to a partnership
-    that ``user`` does not run: resetting would hand the office the way into that other partnership.
+    Only a member of that partnership, never a superuser, never oneself (that is the password page), and never
+    someone who also belongs to a partnership that ``user`` does not run: resetting would hand the office the
+    way into that other partnership.
     """
-    if target is None or not target.is_active or target.is_superuser or not may_manage_people(user, partnership_id):
+    if target is None or not target.is_active or target.is_superuser or target.pk == getattr(user, "pk", None):
+        return False
+    if not may_manage_people(user, partnership_id):
         return False
     theirs = {m.partnership_id for m in memberships(target)}
     return partnership_id in theirs and all(may_manage_people(user, p) for p in theirs)

@@ -32,6 +32,8 @@ def sign_in(client, username, password):
 def test_the_office_resets_a_members_password_who_then_must_choose_their_own(client, client_as, api_as, world):
     api = api_as("tf-unit")
     office = client_as("office")
+    settings_page = office.get(reverse("regions:settings", args=[world.partnership.pk])).content.decode()
+    assert reset_url(world, "tf-unit") in settings_page  # "Reset password" beside each person
     assert office.get(reset_url(world, "tf-unit")).status_code == 200
     page = office.post(reset_url(world, "tf-unit"))
     assert page.status_code == 200 and "no-store" in page["Cache-Control"]  # never kept by a browser or proxy
@@ -93,6 +95,10 @@ def test_the_office_cannot_reset_across_partnerships(client_as, world):
     add_membership(world.users["lj-unit"], other.partnership, Role.LEADER)
     assert client.post(reset_url(world, "lj-unit")).status_code == 404
     assert not AuditEvent.objects.filter(verb="account.password_reset").exists()
+
+
+def test_the_office_resets_its_own_password_on_the_password_page_not_here(client_as, world):
+    assert client_as("office").post(reset_url(world, "office")).status_code == 404
 
 
 def test_the_office_cannot_reset_a_superuser(client_as, world):
