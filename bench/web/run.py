@@ -115,16 +115,17 @@ def credentials():
     """A session for ``bench-office`` (as a sign-in would create it) and its API token."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.sessions.backends.db import SessionStore
-    from rest_framework.authtoken.models import Token
+
+    from twincity.accounts.models import ApiToken
 
     user = get_user_model().objects.get(username="bench-office")
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "twincity.accounts.signin.CountedModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    token, _created = Token.objects.get_or_create(user=user)
-    return user, session.session_key, token.key
+    _token, key = ApiToken.issue(user)
+    return user, session.session_key, key
 
 
 def count_queries(path: str, headers: dict[str, str]) -> tuple[int, int]:

@@ -5,6 +5,7 @@ defaults start a development server on SQLite with no other service. Production
 values are documented in docs/deploy.md.
 """
 
+import datetime as dt
 import os
 import tempfile
 from pathlib import Path
@@ -103,9 +104,9 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "twincity.core",
     "twincity.audit",
     "twincity.accounts",
@@ -131,11 +132,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "twincity.accounts.middleware.PasswordChangeRequiredMiddleware",  # after an office reset
     "twincity.audit.middleware.ChangeContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a lockout flagged during sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "twincity.urls"
@@ -168,9 +172,39 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Login throttling: this many failures for one username (or one address) within the window locks it out.
+
+# Sign-in protection (docs/security.md): django-axes watches every path that checks a password (the sign-in
+# page, /admin/login/, the API's session sign-in), because it sits first among the backends.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    # ModelBackend that counts an attempt before checking its password, so simultaneous guesses cannot all
+    # pass axes' check before the first failure is recorded (accounts/signin.py).
+    "twincity.accounts.signin.CountedModelBackend",
+]
+# This many failures for one user name within the window lock that user name out (from every address);
+# they are also counted per (user name, address). Never per address alone: a whole office behind one proxy
+# shares an address, and one person's typing must not lock out everyone else.
 TWINCITY_LOGIN_MAX_FAILURES = env_int("TWINCITY_LOGIN_MAX_FAILURES", 5)
 TWINCITY_LOGIN_WINDOW_SECONDS = env_int("TWINCITY_LOGIN_WINDOW_SECONDS", 900)
+TWINCITY_BEHIND_PROXY = env_bool("TWINCITY_BEHIND_PROXY")
+AXES_FAILURE_LIMIT = TWINCITY_LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = dt.timedelta(seconds=TWINCITY_LOGIN_WINDOW_SECONDS)
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears that user's failures, nobody else's
+AXES_LOCKOUT_CALLABLE = "twincity.accounts.views.locked_out"  # the page in Chinese and English
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "new_password1", "new_password2"]
+AXES_VERBOSE = False
+# The client address: X-Forwarded-For only when the deployment says a proxy sets it, read from the right so
+# that whatever a client writes into the header itself is skipped. TWINCITY_PROXY_COUNT: how many further
+# proxies append to the header after the one that adds the client's address (0 for one nginx in front).
+AXES_IPWARE_PROXY_COUNT = env_int("TWINCITY_PROXY_COUNT", 0) if TWINCITY_BEHIND_PROXY else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TWINCITY_BEHIND_PROXY else ("REMOTE_ADDR",)
+)
+# API tokens (accounts.ApiToken): shown once, stored as a digest, expire after this many days.
+TWINCITY_API_TOKEN_DAYS = env_int("TWINCITY_API_TOKEN_DAYS", 90)
+# Password reset by e-mail (Django's PasswordResetView): only where the office has a mail server.
+TWINCITY_PASSWORD_RESET_BY_EMAIL = env_bool("TWINCITY_PASSWORD_RESET_BY_EMAIL")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -229,7 +263,7 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("TWINCITY_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = False
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TWINCITY_BEHIND_PROXY") else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TWINCITY_BEHIND_PROXY else None
 SILENCED_SYSTEM_CHECKS = ["security.W021"]  # HSTS preload is a choice for each government domain, not ours
 
 # Reminders and calendars (docs/reminders.md).
@@ -245,7 +279,7 @@ DEFAULT_FROM_EMAIL = env_str("TWINCITY_FROM_EMAIL", "twincity@localhost")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "twincity.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

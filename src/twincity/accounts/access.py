@@ -206,3 +206,23 @@ def can_audit(user) -> bool:
     if user is not None and user.is_authenticated and user.is_superuser:
         return True
     return any(m.role in RULES[Action.AUDIT] for m in memberships(user))
+
+
+def may_manage_people(user, partnership_id: int) -> bool:
+    """May ``user`` look after the people of a partnership (give and end roles, reset passwords)? The office may."""
+    return Role.OFFICE_ADMIN in roles(user, partnership_id)
+
+
+def may_reset_password(user, target, partnership_id: int) -> bool:
+    """May ``user`` reset ``target``'s password as the office of the partnership?
+
+    Only a member of that partnership, never a superuser, never oneself (that is the password page), and never
+    someone who also belongs to a partnership that ``user`` does not run: resetting would hand the office the
+    way into that other partnership.
+    """
+    if target is None or not target.is_active or target.is_superuser or target.pk == getattr(user, "pk", None):
+        return False
+    if not may_manage_people(user, partnership_id):
+        return False
+    theirs = {m.partnership_id for m in memberships(target)}
+    return partnership_id in theirs and all(may_manage_people(user, p) for p in theirs)

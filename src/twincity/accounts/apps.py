@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "twincity.accounts"
     label = "accounts"
     verbose_name = _("People and access")
+
+    def ready(self):
+        from twincity.accounts import receivers  # noqa: F401

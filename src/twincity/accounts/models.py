@@ -1,8 +1,15 @@
-"""People's places in the office: each membership gives one role in one partnership."""
+"""People's places in the office: each membership gives one role in one partnership; their API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twincity.accounts.choices import Role
@@ -52,18 +59,82 @@ class Membership(PrimaryModel):
             raise ValidationError({"organisation": _("A unit contact needs the unit they speak for.")})
 
 
-class LoginAttempt(models.Model):
-    """A sign-in attempt, kept to throttle password guessing and for the audit trail."""
+def token_digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
-    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    username = models.CharField(_("user name"), max_length=150, db_index=True)
-    address = models.GenericIPAddressField(_("address"), null=True)
-    succeeded = models.BooleanField(_("succeeded"), default=False)
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        """Not revoked, not expired, and its owner's account still open."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True)
+
+
+class ApiToken(models.Model):
+    """A key that lets a person's scripts use the API as that person (API 令牌).
+
+    The key is shown once, when it is made; only its SHA-256 digest and its first characters (so that the
+    person can tell which key is which) are kept, so a copy of the database opens nothing. It expires, and it
+    is revoked when the password changes or on request. Signing out of the site does not revoke it: it is a
+    separate credential for scripts (docs/security.md).
+    """
+
+    PREFIX_LENGTH = 8
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    digest = models.CharField(_("key digest"), max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("key start"), max_length=PREFIX_LENGTH, editable=False)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(_("expires"), editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-time"]
-        verbose_name = _("sign-in attempt")
-        verbose_name_plural = _("sign-in attempts")
+        ordering = ["-created", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
 
     def __str__(self) -> str:
-        return f"{self.username} {self.time:%Y-%m-%d %H:%M}"
+        return f"{self.user} · {self.prefix}…"
+
+    @classmethod
+    def issue(cls, user, *, days: int | None = None) -> tuple[ApiToken, str]:
+        """A new token for ``user``: the row and the key (which is not kept). Services log it; see services."""
+        key = secrets.token_urlsafe(32)
+        days = settings.TWINCITY_API_TOKEN_DAYS if days is None else days
+        token = cls.objects.create(
+            user=user,
+            digest=token_digest(key),
+            prefix=key[: cls.PREFIX_LENGTH],
+            expires_at=timezone.now() + dt.timedelta(days=days),
+        )
+        return token, key
+
+    @classmethod
+    def lookup(cls, key: str) -> ApiToken | None:
+        if not key or len(key) > 100:
+            return None
+        return cls.objects.active().select_related("user").filter(digest=token_digest(key)).first()
+
+
+class PasswordChangeRequired(models.Model):
+    """A person whose password the office has reset: at their next sign-in they must choose their own."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    since = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("password change required")
+        verbose_name_plural = _("password changes required")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -1,16 +1,13 @@
-"""Writes about people: memberships and sign-in attempts."""
+"""Writes about people: memberships, API tokens and passwords."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from twincity.accounts.access import forget
 from twincity.accounts.choices import Role
-from twincity.accounts.models import LoginAttempt, Membership
+from twincity.accounts.models import ApiToken, Membership, PasswordChangeRequired
 
 
 def add_membership(user, partnership, role: str, *, region=None, organisation=None, title: str = "") -> Membership:
@@ -25,23 +22,6 @@ def add_membership(user, partnership, role: str, *, region=None, organisation=No
         membership.save()
     forget(user)
     return membership
-
-
-def is_locked_out(username: str, address: str | None) -> bool:
-    """Too many failed sign-ins for this user name, or from this address, within the window."""
-    since = timezone.now() - dt.timedelta(seconds=settings.TWINCITY_LOGIN_WINDOW_SECONDS)
-    recent = LoginAttempt.objects.filter(time__gte=since, succeeded=False)
-    limit = settings.TWINCITY_LOGIN_MAX_FAILURES
-    if recent.filter(username__iexact=username).count() >= limit:
-        return True
-    return bool(address) and recent.filter(address=address).count() >= limit * 4
-
-
-def record_login_attempt(username: str, address: str | None, succeeded: bool) -> None:
-    LoginAttempt.objects.create(username=username[:150], address=address, succeeded=succeeded)
-    if succeeded:
-        # A successful sign-in clears the user's failure count.
-        LoginAttempt.objects.filter(username__iexact=username, succeeded=False).delete()
 
 
 def _require_office(user, partnership) -> None:
@@ -103,3 +83,67 @@ def revoke(membership, *, acting_user) -> None:
         membership.save()
         log_event("membership.revoked", membership, data={"user": membership.user.username})
     forget(membership.user)
+
+
+def issue_api_token(user) -> tuple[ApiToken, str]:
+    """A new API token for ``user`` (the key is returned once and not kept); their earlier tokens stop working."""
+    from twincity.audit.services import log_event
+
+    with transaction.atomic():
+        revoke_api_tokens(user, reason="replaced")
+        token, key = ApiToken.issue(user)
+        log_event(
+            "api_token.created",
+            token,
+            data={"user": user.username, "prefix": token.prefix, "expires": token.expires_at.isoformat()},
+        )
+    return token, key
+
+
+def revoke_api_tokens(user, *, reason: str = "revoked") -> int:
+    """Close every API token of ``user``; calls with them answer 401 from now on."""
+    from twincity.audit.services import log_event
+
+    with transaction.atomic():
+        tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+        now = timezone.now()
+        for token in tokens:
+            token.revoked_at = now
+            token.save(update_fields=["revoked_at"])
+            data = {"user": user.username, "prefix": token.prefix, "reason": reason}
+            log_event("api_token.revoked", token, data=data)
+    return len(tokens)
+
+
+def reset_password_by_office(target, membership: Membership, *, acting_user) -> str:
+    """The office gives ``target`` a one-time password (returned once, not kept), ends their sessions and API
+    tokens (both follow the password) and asks them to choose their own at the next sign-in."""
+    import secrets
+
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    from twincity.accounts.access import may_reset_password
+    from twincity.audit.services import log_event
+
+    with transaction.atomic():
+        if membership.user_id != target.pk or not may_reset_password(acting_user, target, membership.partnership_id):
+            raise PermissionDenied(_("Only the office resets the passwords of its own partnership's people."))
+        password = secrets.token_urlsafe(12)
+        target.set_password(password)
+        target.save(update_fields=["password"])  # accounts.receivers revokes the tokens
+        PasswordChangeRequired.objects.update_or_create(user=target)
+        log_event(
+            "account.password_reset",
+            membership,
+            user=acting_user,
+            data={"user": target.username, "by": "office"},
+        )
+    return password
+
+
+def record_password_reset_by_email(user) -> None:
+    """The trace of a reset through the e-mailed link (Django's form has saved the new password)."""
+    from twincity.audit.services import log_event
+
+    log_event("account.password_reset", None, user=user, data={"user": user.username, "by": "email"})

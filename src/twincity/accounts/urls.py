@@ -19,4 +19,14 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("me/", views.profile, name="profile"),
+    path(
+        "people/<int:partnership_pk>/<int:user_pk>/password-reset/",
+        views.office_password_reset,
+        name="office_password_reset",
+    ),
+    # Reset by e-mail: a 404 unless TWINCITY_PASSWORD_RESET_BY_EMAIL is on and mail is configured.
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("password/reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("password/reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

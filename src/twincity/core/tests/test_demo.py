@@ -9,6 +9,7 @@ from collections import Counter
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import TestCase, override_settings
 
 from twincity.accounts.models import Membership
@@ -61,9 +62,9 @@ class TheDemo(TestCase):
         assert DEMO_PASSWORD in self.output.getvalue()
         for username in [*USERNAMES, "admin"]:
             assert username in self.output.getvalue()
-            assert self.client.login(username=username, password=DEMO_PASSWORD), username
+            assert self.client.login(request=HttpRequest(), username=username, password=DEMO_PASSWORD), username
             self.client.logout()
-        assert not self.client.login(username="office", password="wrong-password-2020")
+        assert not self.client.login(request=HttpRequest(), username="office", password="wrong-password-2020")
 
     def test_the_2020_list_has_about_thirty_matters_across_the_articles_fields(self):
         matters = self.matters_on(2020)

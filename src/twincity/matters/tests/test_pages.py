@@ -151,7 +151,7 @@ def test_login_is_throttled_after_repeated_failures(client, world):
     for _ in range(5):
         client.post(reverse("login"), {"username": "office", "password": "wrong-password"})
     response = client.post(reverse("login"), {"username": "office", "password": PASSWORD})
-    assert response.status_code == 200  # refused, even with the right password
+    assert response.status_code == 429  # refused, even with the right password (accounts/tests/test_signin.py)
     assert "_auth_user_id" not in client.session
 
 
