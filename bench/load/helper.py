@@ -25,23 +25,23 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twincity.settings")
 def issue_token(user) -> str:
     """An API token for ``user``, sent as ``Authorization: Token <key>``.
 
-    The only function that knows the token model (today ``rest_framework.authtoken``): when it changes,
-    change this function and the header in ``run.py`` (``TOKEN_SCHEME``).
+    The only function that knows the token model (``accounts.ApiToken``: the key exists only here, once).
     """
-    from rest_framework.authtoken.models import Token
+    from twincity.accounts.models import ApiToken
 
-    token, _created = Token.objects.get_or_create(user=user)
-    return token.key
+    _token, key = ApiToken.issue(user)
+    return key
 
 
 def open_session(user) -> str:
     """A session key as signing in would create it (the dashboard is a page, not an API)."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]  # the one that checks passwords
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return session.session_key
