@@ -1009,6 +1009,8 @@ def record_outcome(
         raise ValidationError(_("Information noted creates no action; record a decision or an action."))
     with transaction.atomic():
         _require_minutes_editable(session, user)
+        if item is not None:
+            lock(item)  # after its session: judged on where the item is now
         if item is not None and (item.session_id != session.pk or item.status != ItemStatus.ON_AGENDA):
             raise ValidationError({"item": _("The item is not on this session's agenda.")})
         number = None
