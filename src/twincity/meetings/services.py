@@ -340,7 +340,7 @@ def update_series(series: MeetingSeries, *, user, version: int | None, **changes
         _rebalance(series)
         series.refresh_from_db()
         open_actions = ActionItem.objects.filter(session__series=series).exclude(status__in=CLOSED_ACTION_STATUSES)
-        for item in open_actions.select_for_update().order_by("pk"):  # fresh rows: the dates derive from them
+        for item in open_actions.select_for_update(of=("self",)).order_by("pk"):  # fresh rows: dates derive from them
             _refresh_action(item, series=series)
             save_fields(item, ACTION_DERIVED_FIELDS)
     return series
@@ -1222,13 +1222,15 @@ def _step(
     )
     for upload in files:
         attach(update, upload, user=user, partnership_id=action.partnership_id)
-    changed = [*fields, "version", *ACTION_DERIVED_FIELDS]
-    if status is not None:
+    changed = [*fields, *ACTION_DERIVED_FIELDS]
+    if status is not None and status != action.status:
+        # A change of the action's state moves its version (an editor of the old state is told). A further
+        # report of progress only adds an update and moves the dates derived from it, like a matter's report.
         action.status = status
-        changed.append("status")
+        action.version += 1
+        changed += ["status", "version"]
     for name, value in fields.items():
         setattr(action, name, value)
-    action.version += 1
     _refresh_action(action)
     save_fields(action, changed)
     log_event(f"action.{kind}", action, message=plain(text), data={"update": update.pk})
