@@ -33,7 +33,7 @@ from twincity.agreements.choices import DOCUMENT_EXTENSIONS, RENEWABLE, Agreemen
 from twincity.agreements.models import Agreement, AgreementParty, Obligation
 from twincity.audit.services import log_event
 from twincity.core.models import Attachment
-from twincity.core.services import ConflictError, attach, require
+from twincity.core.services import ConflictError, attach, lock, require, save_fields
 from twincity.core.text import plain
 from twincity.matters.choices import OwnerRole
 from twincity.regions.models import Organisation
@@ -146,7 +146,7 @@ def _set_parties(agreement: Agreement, parties, *, user=None) -> None:
                 require(user, Action.CHANGE, party)
             party.signatory, party.signatory_post, party.side_id = signatory, post, side_id
             party.full_clean(exclude=["agreement"], validate_constraints=False)
-            party.save()
+            save_fields(party, ["signatory", "signatory_post", "side"])
 
 
 def _end_of_term(begins: dt.date, years: int) -> dt.date:
@@ -159,18 +159,18 @@ def _end_of_term(begins: dt.date, years: int) -> dt.date:
 
 
 def _locked(agreement: Agreement, *, user, version: int | None) -> Agreement:
-    """The agreement, locked for this transaction, after the access and version checks."""
-    current = Agreement.objects.select_for_update().get(pk=agreement.pk)
-    require(user, Action.CHANGE, current)
-    if version is not None and current.version != version:
-        raise ConflictError(current, {})
-    return current
+    """The agreement, locked for this transaction and brought up to date in place, after the access and
+    version checks (the agreement before its parties and obligations: the lock order every step keeps)."""
+    lock(agreement, version=version)
+    require(user, Action.CHANGE, agreement)
+    return agreement
 
 
-def _saved(agreement: Agreement) -> Agreement:
+def _saved(agreement: Agreement, fields: list[str]) -> Agreement:
+    """Save a workflow step: ``fields`` of the locked agreement and a new version, nothing else."""
     agreement.version += 1
     agreement.full_clean(exclude=["search_document"], validate_constraints=False)
-    agreement.save()
+    save_fields(agreement, [*fields, "version"])
     return agreement
 
 
@@ -247,7 +247,7 @@ def renew(
                 )
             previous = agreement.expires_on
             agreement.expires_on, agreement.status = new_expires_on, AgreementStatus.IN_FORCE
-            _saved(agreement)
+            _saved(agreement, ["expires_on", "status"])
             log_event(
                 "agreement.extended",
                 agreement,
@@ -262,7 +262,7 @@ def renew(
         if successor.renewed_by_id == agreement.pk:
             raise ValidationError(_("The successor was itself renewed by this agreement."))
         agreement.status, agreement.renewed_by = AgreementStatus.RENEWED, successor
-        _saved(agreement)
+        _saved(agreement, ["status", "renewed_by"])
         log_event(
             "agreement.renewed", agreement, message=note, data={"successor": successor.pk, "title": str(successor)}
         )
@@ -294,7 +294,7 @@ def terminate(
             )
         agreement.status = AgreementStatus.TERMINATED
         agreement.terminated_on, agreement.termination_reason = terminated_on, reason
-        _saved(agreement)
+        _saved(agreement, ["status", "terminated_on", "termination_reason"])
         log_event("agreement.terminated", agreement, message=reason, data={"on": terminated_on.isoformat()})
     return agreement
 
@@ -308,7 +308,7 @@ def record_lapse(agreement: Agreement, *, user, version: int | None = None, note
                 _("Only an agreement in force whose expiry date has passed can be recorded as lapsed.")
             )
         agreement.status = AgreementStatus.EXPIRED
-        _saved(agreement)
+        _saved(agreement, ["status"])
         log_event("agreement.expired", agreement, message=plain(note).strip())
     return agreement
 

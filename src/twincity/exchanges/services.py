@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
-from twincity.core.services import archive, require, update_versioned
+from twincity.core.services import archive, lock, require, save_fields, update_versioned
 from twincity.core.text import plain
 from twincity.exchanges.choices import Rating
 from twincity.exchanges.models import HostedSecondment, Secondment, SecondmentReport
@@ -88,19 +88,20 @@ def _period(period: str) -> str:
 def _live(secondment: Secondment, user, action: str, *, host_only: bool = False) -> Secondment:
     """The secondment locked for a workflow step, once ``user`` may ``action`` it (as its host, for the
     evaluation); an archived one takes no more steps."""
-    secondment = Secondment.objects.select_for_update().get(pk=secondment.pk)
+    lock(secondment)  # judged and written as it is now, never as the caller loaded it
     require(user, action, HostedSecondment(pk=secondment.pk) if host_only else secondment)
     if secondment.is_archived:
         raise ValidationError(_("An archived secondment cannot be changed."))
     return secondment
 
 
-def _save_step(secondment: Secondment) -> None:
-    """Save what a workflow step decided: a new version, validated, its search words refreshed."""
+def _save_step(secondment: Secondment, fields: list[str]) -> None:
+    """Save what a workflow step decided (``fields`` of the locked secondment): a new version, validated,
+    its search words refreshed; nothing else is written."""
     secondment.version += 1
     secondment.full_clean(exclude=["search_document"], validate_constraints=False)
     registers.refresh_search(secondment, save=False)
-    secondment.save()
+    save_fields(secondment, [*fields, "version", "search_document"])
 
 
 def create_secondment(
@@ -177,7 +178,7 @@ def cut_short(secondment: Secondment, *, user, on: dt.date, reason: str) -> Seco
                 {"on": _("A term is cut short between its start and its planned end; to call it off, archive it.")}
             )
         secondment.cut_short_on, secondment.cut_short_reason = on, reason
-        _save_step(secondment)
+        _save_step(secondment, ["cut_short_on", "cut_short_reason"])
         log_event("secondment.cut_short", secondment, message=reason, data={"on": on.isoformat()})
     return secondment
 
@@ -214,7 +215,7 @@ def evaluate(
         previous = secondment.rating
         secondment.rating, secondment.evaluation = rating, evaluation
         secondment.evaluated_by, secondment.evaluated_on = user, evaluated_on
-        _save_step(secondment)
+        _save_step(secondment, ["rating", "evaluation", "evaluated_by", "evaluated_on"])
         data = {"rating": rating, "on": evaluated_on.isoformat()}
         if previous:
             log_event("secondment.evaluation_revised", secondment, data={**data, "previous": previous})
@@ -261,6 +262,7 @@ def update_report(report: SecondmentReport, *, user, version: int | None, **chan
         if not changes["text"]:
             raise ValidationError({"text": _("The report is empty.")})
     with transaction.atomic():
+        lock(report.secondment)  # the secondment before its reports: the lock order every step keeps
         clash = SecondmentReport.objects.filter(
             secondment_id=report.secondment_id, period=changes.get("period", report.period), archived_at__isnull=True
         ).exclude(pk=report.pk)
@@ -274,6 +276,7 @@ def update_report(report: SecondmentReport, *, user, version: int | None, **chan
 def archive_report(report: SecondmentReport, *, user) -> SecondmentReport:
     """Withdraw a report filed by mistake (archived, never deleted); its words leave the search."""
     with transaction.atomic():
+        lock(report.secondment)
         archive(report, user=user, action=Action.REPORT)
         registers.refresh_search(report.secondment)
     return report

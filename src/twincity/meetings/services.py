@@ -19,7 +19,7 @@ from twincity.accounts.access import can, memberships, roles
 from twincity.accounts.choices import Action, Role
 from twincity.audit.services import log_event
 from twincity.core import search
-from twincity.core.services import ConflictError, attach, require, update_versioned
+from twincity.core.services import ConflictError, attach, lock, require, save_fields, update_versioned
 from twincity.core.text import plain
 from twincity.meetings import sources
 from twincity.meetings.choices import (
@@ -254,9 +254,12 @@ def _rebalance(series: MeetingSeries) -> list[Session]:
     expected = series.first_host_id if series.first_host_id in sides else (sides[0] if sides else None)
     number = series.first_number
     changed = []
+    # Every caller holds the series' lock first, so two rebalancings never lock sessions in crossed orders;
+    # the sessions are read as locked (fresh), and each saves only what the rotation changed.
     sessions = list(
         series.sessions.exclude(status=SessionStatus.CANCELLED)
         .filter(archived_at__isnull=True)
+        .select_for_update()
         .order_by("starts_at", "pk")
     )
     for session in sessions:
@@ -273,7 +276,7 @@ def _rebalance(series: MeetingSeries) -> list[Session]:
             for name, value in updates.items():
                 setattr(session, name, value)
             session.version += 1
-            session.save()
+            save_fields(session, [*updates, "version"])
             changed.append(session)
         number = session.number + 1
         expected = next_side(sides, session.host_id)
@@ -336,9 +339,10 @@ def update_series(series: MeetingSeries, *, user, version: int | None, **changes
             raise ValidationError({"day_of_month": _("Choose a day from 1 to 28, which every month has.")})
         _rebalance(series)
         series.refresh_from_db()
-        for item in ActionItem.objects.filter(session__series=series).exclude(status__in=CLOSED_ACTION_STATUSES):
+        open_actions = ActionItem.objects.filter(session__series=series).exclude(status__in=CLOSED_ACTION_STATUSES)
+        for item in open_actions.select_for_update(of=("self",)).order_by("pk"):  # fresh rows: dates derive from them
             _refresh_action(item, series=series)
-            item.save(update_fields=["watch_from", "feedback_due", "search_document", "last_updated"])
+            save_fields(item, ACTION_DERIVED_FIELDS)
     return series
 
 
@@ -351,6 +355,7 @@ def generate_sessions(series: MeetingSeries, *, user, count: int = 3) -> list[Se
         raise ValidationError(_("Plan between 1 and 24 sessions at a time."))
     with transaction.atomic():
         _require_office(user, series.partnership_id)
+        lock(series)  # the series first: numbers and hosts are handed out one writer at a time
         last = series.sessions.filter(archived_at__isnull=True).order_by("-starts_at").first()
         after = timezone.localtime(last.starts_at).date() if last else timezone.localdate() - dt.timedelta(days=1)
         created = []
@@ -386,6 +391,7 @@ def add_session(
     fields = _plain(fields)
     with transaction.atomic():
         _require_office(user, series.partnership_id)
+        lock(series)  # the series before its sessions (the rebalancing locks them)
         later = series.sessions.filter(starts_at__gt=starts_at, archived_at__isnull=True)
         if later.exclude(status=SessionStatus.PLANNED).exists() or later.exclude(agenda_published_at=None).exists():
             raise ValidationError(_("A session cannot be added before one that is already held or published."))
@@ -403,9 +409,12 @@ def update_session(session: Session, *, user, version: int | None, **changes) ->
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     changes = _plain(changes)
     with transaction.atomic():
+        host = changes.get("host")
+        if host is not None:
+            lock(session.series)  # a new host rebalances the series: the series before its sessions
+        _lock_version(session, version, changes)  # judged on the session as it is now
         if session.is_cancelled:
             raise ValidationError(_("A cancelled session is not edited."))
-        host = changes.get("host")
         if host is not None and host.pk != session.host_id:
             _require_office(user, session.partnership_id)
             if host.pk not in rotation(session.partnership):
@@ -432,6 +441,7 @@ def reschedule_session(
     """Move a session to another day. The host stays; the order of sessions may not change."""
     reason = plain(reason)
     with transaction.atomic():
+        _lock_version(session, version, {"starts_at": starts_at})
         if session.status != SessionStatus.PLANNED:
             raise ValidationError(_("Only a planned session can be rescheduled."))
         siblings = session.series.sessions.exclude(pk=session.pk).exclude(status=SessionStatus.CANCELLED)
@@ -465,18 +475,21 @@ def cancel_session(session: Session, *, user, reason: str, version: int | None =
     reason = plain(reason)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the session is cancelled.")})
+    changes = {"status": SessionStatus.CANCELLED, "cancelled_reason": reason}
     with transaction.atomic():
+        lock(session.series)  # the series, the session, then its items: the order every meeting write keeps
+        _lock_version(session, version, changes)
         if session.status != SessionStatus.PLANNED:
             raise ValidationError(_("Only a planned session can be cancelled."))
-        update_versioned(session, version, {"status": SessionStatus.CANCELLED, "cancelled_reason": reason}, user=user)
+        update_versioned(session, session.version, changes, user=user)
         returned = 0
-        for item in session.items.filter(status=ItemStatus.ON_AGENDA):
+        for item in session.items.filter(status=ItemStatus.ON_AGENDA).select_for_update().order_by("pk"):
             if item.source == ItemSource.PROPOSED:
                 item.session, item.status = None, ItemStatus.BACKLOG
             else:
                 item.status = ItemStatus.WITHDRAWN  # standing items are proposed afresh for the next session
             item.version += 1
-            item.save()
+            save_fields(item, ["session", "status", "version"])
             returned += 1
         _rebalance(session.series)
         following = (
@@ -506,12 +519,13 @@ def cancel_session(session: Session, *, user, reason: str, version: int | None =
 def mark_held(session: Session, *, user) -> Session:
     with transaction.atomic():
         require(user, Action.CHANGE, session)
+        lock(session)
         if session.is_cancelled:
             raise ValidationError(_("A cancelled session was not held."))
         if session.status != SessionStatus.HELD:
             session.status = SessionStatus.HELD
             session.version += 1
-            session.save()
+            save_fields(session, ["status", "version"])
             log_event("session.held", session)
     return session
 
@@ -601,14 +615,15 @@ def update_item(item: AgendaItem, *, user, version: int | None, reason: str = ""
         raise ValueError(f"Not an item field: {sorted(unknown)}")
     changes = _plain(changes)
     with transaction.atomic():
+        _lock_item(item, version=version, changes=changes)
         if not may_edit_item(user, item):
             raise PermissionDenied(_("You may not change this item."))
         if item.session_id:
             _require_open_agenda(item.session)
         _check_item_links(item.series, {"side": item.side, **changes})
         before = {k: getattr(item, k) for k in changes}
-        # Access was decided above (secretariat, proposer or its side); the version check still applies.
-        _versioned_save(item, version, changes)
+        # Access was decided above (secretariat, proposer or its side); the version was checked by the lock.
+        _versioned_save(item, item.version, changes)
         for upload in files:
             attach(item, upload, user=user, partnership_id=item.partnership_id)
         diff = [k for k in changes if before[k] != changes[k]]
@@ -628,32 +643,45 @@ def update_item(item: AgendaItem, *, user, version: int | None, reason: str = ""
     return item
 
 
-def _versioned_save(obj, version: int | None, changes: dict):
-    from django.db.models import F
+def _lock_version(obj, version: int | None, changes: dict):
+    """Lock ``obj``'s row and bring it up to date; someone's save since ``version`` refuses ``changes``."""
+    try:
+        return lock(obj, version=version)
+    except ConflictError as conflict:
+        raise ConflictError(conflict.current, changes) from None
 
-    if version is not None:
-        if not type(obj)._base_manager.filter(pk=obj.pk, version=version).update(version=F("version") + 1):
-            raise ConflictError(type(obj)._base_manager.get(pk=obj.pk), changes)
-        obj.version = version + 1
-    else:
-        obj.version += 1
+
+def _lock_item(item: AgendaItem, *, version: int | None = None, changes: dict | None = None) -> AgendaItem:
+    """Lock an agenda item after its session (the parent first), and bring both up to date."""
+    if item.session_id is not None:
+        lock(item.session)
+    _lock_version(item, version, changes or {})
+    return item
+
+
+def _versioned_save(obj, version: int | None, changes: dict):
+    """A versioned edit of ``obj`` (an item, an outcome) whose access the caller decided: only the changed
+    fields and the version are written, from the row as locked."""
+    _lock_version(obj, version, changes)
+    obj.version += 1
     for name, value in changes.items():
         setattr(obj, name, value)
     obj.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
-    obj.save()
+    save_fields(obj, [*changes, "version"])
     return obj
 
 
 def withdraw_item(item: AgendaItem, *, user, reason: str = "") -> AgendaItem:
     """Take a proposal out of the backlog (it stays on record as withdrawn)."""
     with transaction.atomic():
+        _lock_item(item)
         if not may_edit_item(user, item):
             raise PermissionDenied(_("You may not change this item."))
         if item.status != ItemStatus.BACKLOG:
             raise ValidationError(_("Only an item in the backlog can be withdrawn; take it off the agenda first."))
         item.status = ItemStatus.WITHDRAWN
         item.version += 1
-        item.save()
+        save_fields(item, ["status", "version"])
         log_event("agenda_item.withdrawn", item, message=plain(reason))
     return item
 
@@ -662,6 +690,8 @@ def schedule_item(item: AgendaItem, session: Session, *, user, reason: str = "")
     """The host's secretariat places a backlog item on its session's agenda."""
     with transaction.atomic():
         require(user, Action.CHANGE, session)
+        lock(session)
+        lock(item)
         _require_open_agenda(session)
         if item.series_id != session.series_id:
             raise ValidationError(_("The item belongs to another series."))
@@ -669,7 +699,7 @@ def schedule_item(item: AgendaItem, session: Session, *, user, reason: str = "")
             raise ValidationError(_("Only an item in the backlog can be placed on an agenda."))
         item.session, item.status, item.order = session, ItemStatus.ON_AGENDA, _next_order(session)
         item.version += 1
-        item.save()
+        save_fields(item, ["session", "status", "order", "version"])
         _agenda_change(
             session,
             user=user,
@@ -689,6 +719,7 @@ def add_item(session: Session, *, user, title: str, reason: str = "", files=(), 
     fields = _plain(fields)
     with transaction.atomic():
         require(user, Action.CHANGE, session)
+        lock(session)
         _require_open_agenda(session)
         _check_item_links(session.series, fields)
         item = AgendaItem(
@@ -719,6 +750,7 @@ def add_item(session: Session, *, user, title: str, reason: str = "", files=(), 
 def unschedule_item(item: AgendaItem, *, user, reason: str = "") -> AgendaItem:
     """Take an item off the agenda: a proposal goes back to the backlog, a standing item is dropped."""
     with transaction.atomic():
+        _lock_item(item)
         if item.session_id is None or item.status != ItemStatus.ON_AGENDA:
             raise ValidationError(_("The item is not on an agenda."))
         session = item.session
@@ -737,12 +769,13 @@ def unschedule_item(item: AgendaItem, *, user, reason: str = "") -> AgendaItem:
         else:
             item.status = ItemStatus.WITHDRAWN
         item.version += 1
-        item.save()
+        save_fields(item, ["session", "status", "version"])
     return item
 
 
 def move_item(item: AgendaItem, *, user, up: bool, reason: str = "") -> AgendaItem:
     with transaction.atomic():
+        _lock_item(item)
         if item.session_id is None or item.status != ItemStatus.ON_AGENDA:
             raise ValidationError(_("The item is not on an agenda."))
         session = item.session
@@ -805,6 +838,7 @@ def add_proposals(session: Session, *, user, keys: list[str] | None = None, reas
     """Accept the system's proposals (all of them, or those whose keys are given) onto the agenda."""
     with transaction.atomic():
         require(user, Action.CHANGE, session)
+        lock(session)
         _require_open_agenda(session)
         proposals = propose_standing_items(session)
         if keys is not None:
@@ -849,6 +883,7 @@ def publish_agenda(session: Session, *, user) -> int:
     it yet are carried forward onto it first. Returns how many actions were carried forward."""
     with transaction.atomic():
         require(user, Action.CHANGE, session)
+        lock(session)
         _require_open_agenda(session)
         if session.agenda_frozen:
             raise ValidationError(_("The agenda is already published."))
@@ -860,7 +895,7 @@ def publish_agenda(session: Session, *, user) -> int:
         session.agenda_published_at = timezone.now()
         session.agenda_published_by = user
         session.version += 1
-        session.save()
+        save_fields(session, ["agenda_published_at", "agenda_published_by", "version"])
         log_event(
             "session.agenda_published",
             session,
@@ -874,6 +909,7 @@ def publish_agenda(session: Session, *, user) -> int:
 
 def _require_minutes_editable(session: Session, user) -> None:
     require(user, Action.CHANGE, session)
+    lock(session)  # the session before its minutes' parts, judged as it is now
     if session.is_cancelled:
         raise ValidationError(_("The session is cancelled."))
     if session.minutes_locked:
@@ -882,28 +918,34 @@ def _require_minutes_editable(session: Session, user) -> None:
         raise ValidationError(_("Publish the agenda before recording the minutes."))
 
 
-def _minutes_edited(session: Session) -> None:
-    """A change to the minutes undoes the sides' confirmations: they confirm what they read."""
+def _minutes_edited(session: Session, changed: tuple[str, ...] = ()) -> None:
+    """A change to the minutes undoes the sides' confirmations: they confirm what they read.
+
+    ``session`` is locked by the caller; ``changed`` are the session's fields it set already. A change of
+    the session's state (its minutes back to draft, the session now held) moves its version once."""
+    changed = list(changed)
     confirmations = list(session.confirmations.all())
     if confirmations or session.minutes_status != MinutesStatus.DRAFT:
         for c in confirmations:
             c.delete()  # the change log keeps the withdrawn confirmation
-        Session.objects.filter(pk=session.pk).update(minutes_status=MinutesStatus.DRAFT)
-        session.minutes_status = MinutesStatus.DRAFT
+        if session.minutes_status != MinutesStatus.DRAFT:
+            session.minutes_status = MinutesStatus.DRAFT
+            changed.append("minutes_status")
         log_event("session.minutes_confirmations_reset", session)
     if session.status == SessionStatus.PLANNED:
-        Session.objects.filter(pk=session.pk).update(status=SessionStatus.HELD)
         session.status = SessionStatus.HELD
+        changed.append("status")
         log_event("session.held", session)
+    if changed:
+        session.version += 1
+        save_fields(session, [*changed, "version"])
 
 
 def update_minutes_summary(session: Session, *, user, summary: str) -> Session:
     with transaction.atomic():
         _require_minutes_editable(session, user)
         session.minutes_summary = plain(summary)
-        session.version += 1
-        session.save()
-        _minutes_edited(session)
+        _minutes_edited(session, ("minutes_summary",))
     return session
 
 
@@ -967,6 +1009,8 @@ def record_outcome(
         raise ValidationError(_("Information noted creates no action; record a decision or an action."))
     with transaction.atomic():
         _require_minutes_editable(session, user)
+        if item is not None:
+            lock(item)  # after its session: judged on where the item is now
         if item is not None and (item.session_id != session.pk or item.status != ItemStatus.ON_AGENDA):
             raise ValidationError({"item": _("The item is not on this session's agenda.")})
         number = None
@@ -987,7 +1031,7 @@ def update_outcome(outcome: Outcome, *, user, version: int | None, text: str) ->
     if not text:
         raise ValidationError({"text": _("Write the outcome.")})
     with transaction.atomic():
-        _require_minutes_editable(outcome.session, user)
+        _require_minutes_editable(outcome.session, user)  # the session first, then its outcome
         _versioned_save(outcome, version, {"text": text})
         _minutes_edited(outcome.session)
     return outcome
@@ -996,6 +1040,7 @@ def update_outcome(outcome: Outcome, *, user, version: int | None, text: str) ->
 def confirm_minutes(session: Session, *, user, side: Region, note: str = "") -> MinutesConfirmation:
     """One side confirms the minutes; when every side has, they stand confirmed and can be locked."""
     with transaction.atomic():
+        lock(session)
         if session.is_cancelled or not session.agenda_frozen or session.status != SessionStatus.HELD:
             raise ValidationError(_("Only the minutes of a session that was held can be confirmed."))
         if session.minutes_locked:
@@ -1008,8 +1053,9 @@ def confirm_minutes(session: Session, *, user, side: Region, note: str = "") -> 
         log_event("session.minutes_confirmed", session, data={"side": side.pk})
         confirmed = set(session.confirmations.values_list("side_id", flat=True))
         if set(rotation(session.partnership)) <= confirmed:
-            Session.objects.filter(pk=session.pk).update(minutes_status=MinutesStatus.CONFIRMED)
             session.minutes_status = MinutesStatus.CONFIRMED
+            session.version += 1  # the minutes' state changed: an editor of the draft is told
+            save_fields(session, ["minutes_status", "version"])
     return confirmation
 
 
@@ -1017,12 +1063,13 @@ def lock_minutes(session: Session, *, user) -> Session:
     """Once every side has confirmed, the secretariat (or the office) locks the minutes for good."""
     with transaction.atomic():
         require(user, Action.CHANGE, session)
+        lock(session)
         if session.minutes_status != MinutesStatus.CONFIRMED:
             raise ValidationError(_("Every side must confirm the minutes before they are locked."))
         session.minutes_status = MinutesStatus.LOCKED
         session.minutes_locked_at = timezone.now()
         session.version += 1
-        session.save()
+        save_fields(session, ["minutes_status", "minutes_locked_at", "version"])
         log_event("session.minutes_locked", session)
     return session
 
@@ -1038,6 +1085,7 @@ def amend_minutes(
         raise ValidationError({"reason": _("Say why the minutes are amended.")})
     with transaction.atomic():
         require(user, Action.CHANGE, session)
+        lock(session)
         if not session.minutes_locked:
             raise ValidationError(_("The minutes are not locked yet: correct them directly."))
         if outcome is not None and outcome.session_id != session.pk:
@@ -1050,6 +1098,9 @@ def amend_minutes(
 
 
 # ---------------------------------------------------------------------------------------------- actions
+
+
+ACTION_DERIVED_FIELDS = ("watch_from", "feedback_due", "search_document")
 
 
 def _refresh_action(action: ActionItem, *, series: MeetingSeries | None = None) -> ActionItem:
@@ -1144,7 +1195,7 @@ def create_action(session: Session, outcome: Outcome | None, spec: ActionSpec, *
     for unit, side_id in owners:
         ActionOwner.objects.create(action=action, organisation=unit, side_id=side_id)
     _refresh_action(action, series=session.series)
-    action.save()
+    save_fields(action, ACTION_DERIVED_FIELDS)
     ActionUpdate.objects.create(
         action=action,
         kind=ActionUpdateKind.ASSIGNED,
@@ -1159,6 +1210,8 @@ def create_action(session: Session, outcome: Outcome | None, spec: ActionSpec, *
 def _step(
     action: ActionItem, *, user, kind: str, text: str = "", files=(), status: str | None = None, **fields
 ) -> ActionUpdate:
+    """Record one step of the action's follow-up. ``action`` was locked (and so is fresh) when its
+    transaction began; only the fields the step changes, the version and the derived dates are written."""
     update = ActionUpdate.objects.create(
         action=action,
         kind=kind,
@@ -1169,13 +1222,17 @@ def _step(
     )
     for upload in files:
         attach(update, upload, user=user, partnership_id=action.partnership_id)
-    if status is not None:
+    changed = [*fields, *ACTION_DERIVED_FIELDS]
+    if status is not None and status != action.status:
+        # A change of the action's state moves its version (an editor of the old state is told). A further
+        # report of progress only adds an update and moves the dates derived from it, like a matter's report.
         action.status = status
+        action.version += 1
+        changed += ["status", "version"]
     for name, value in fields.items():
         setattr(action, name, value)
-    action.version += 1
     _refresh_action(action)
-    action.save()
+    save_fields(action, changed)
     log_event(f"action.{kind}", action, message=plain(text), data={"update": update.pk})
     return update
 
@@ -1183,6 +1240,7 @@ def _step(
 def acknowledge_action(action: ActionItem, *, user, note: str = "") -> ActionItem:
     """The owner acknowledges the action it was assigned."""
     with transaction.atomic():
+        lock(action)
         require(user, Action.REPORT, action)
         if action.status != ActionStatus.ASSIGNED:
             raise ValidationError(_("Only a newly assigned action is acknowledged."))
@@ -1202,6 +1260,7 @@ def feed_back(action: ActionItem, *, user, text: str, files=()) -> ActionUpdate:
     if not plain(text).strip():
         raise ValidationError({"text": _("Say what has been done.")})
     with transaction.atomic():
+        lock(action)
         require(user, Action.REPORT, action)
         if action.status not in OWNER_PENDING_STATUSES:
             raise ValidationError(_("This action takes no more feedback."))
@@ -1223,6 +1282,7 @@ def report_done(action: ActionItem, *, user, text: str, files=()) -> ActionUpdat
     if not plain(text).strip():
         raise ValidationError({"text": _("Say what shows the action is done.")})
     with transaction.atomic():
+        lock(action)
         require(user, Action.REPORT, action)
         if action.status not in OWNER_PENDING_STATUSES:
             raise ValidationError(_("Only an open action can be reported done."))
@@ -1244,6 +1304,7 @@ def verify_action(action: ActionItem, *, user, note: str = "") -> ActionItem:
     """The office checks the evidence and closes the action."""
     with transaction.atomic():
         _require_office(user, action.partnership_id)
+        lock(action)
         if action.status != ActionStatus.REPORTED_DONE:
             raise ValidationError(_("Only an action reported done can be verified."))
         _step(
@@ -1264,6 +1325,7 @@ def return_action(action: ActionItem, *, user, reason: str) -> ActionItem:
         raise ValidationError({"reason": _("Say why the action is returned.")})
     with transaction.atomic():
         _require_office(user, action.partnership_id)
+        lock(action)
         if action.status != ActionStatus.REPORTED_DONE:
             raise ValidationError(_("Only an action reported done can be returned."))
         _step(
@@ -1282,6 +1344,7 @@ def cancel_action(action: ActionItem, *, user, reason: str) -> ActionItem:
         raise ValidationError({"reason": _("Say why the action is cancelled.")})
     with transaction.atomic():
         _require_office(user, action.partnership_id)
+        lock(action)
         if action.status in CLOSED_ACTION_STATUSES:
             raise ValidationError(_("The action is already closed."))
         _step(action, user=user, kind=ActionUpdateKind.CANCELLED, text=reason, status=ActionStatus.CANCELLED)
@@ -1297,6 +1360,7 @@ def update_action(
         raise ValueError(f"Not editable here: {sorted(unknown)}")
     changes = _plain(changes)
     with transaction.atomic():
+        _lock_version(action, version, changes)  # judged, and compared, as it is now
         if action.status in CLOSED_ACTION_STATUSES:
             raise ValidationError(_("A closed action is not changed."))
         matter = changes.get("matter")
@@ -1305,7 +1369,7 @@ def update_action(
         if changes.get("due_date") and changes["due_date"] < action.session.local_date:
             raise ValidationError({"due_date": _("The due date is before the session.")})
         before = {k: getattr(action, k) for k in changes}
-        update_versioned(action, version, changes, user=user)
+        update_versioned(action, action.version, changes, user=user)
         said = []
         for name in changes:
             if before[name] != getattr(action, name):

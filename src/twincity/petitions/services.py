@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
-from twincity.core.services import require
+from twincity.core.services import lock, require, save_fields
 from twincity.core.text import plain
 from twincity.petitions.choices import ANSWERS, TRANSITIONS, PetitionStatus
 from twincity.petitions.models import Petition, PetitionSide, PetitionText
@@ -82,19 +82,21 @@ def revise_text(petition: Petition, *, user, text: str) -> PetitionText:
     if not text:
         raise ValidationError(_("The text is empty."))
     with transaction.atomic():
-        petition = Petition.objects.select_for_update().get(pk=petition.pk)
+        lock(petition)  # the request first, then its halves: judged and written as it is now
         require(user, Action.CHANGE, petition)
         if petition.status not in (PetitionStatus.DRAFTING, PetitionStatus.ENDORSED):
             raise ValidationError(_("The text is fixed once the request was submitted."))
         number = (petition.texts.aggregate(n=Max("number"))["n"] or 0) + 1
         revision = PetitionText.objects.create(petition=petition, number=number, text=text, author=user)
-        lapsed = petition.sides.filter(endorsed_at__isnull=False).update(
-            endorsed_text=None, endorsed_at=None, endorsed_by=None
-        )
+        lapsed = 0
+        for half in petition.sides.filter(endorsed_at__isnull=False).select_for_update().order_by("pk"):
+            half.endorsed_text, half.endorsed_at, half.endorsed_by = None, None, None
+            save_fields(half, ["endorsed_text", "endorsed_at", "endorsed_by"])  # the lapse is in the change log
+            lapsed += 1
         if petition.status == PetitionStatus.ENDORSED:
             _move(petition, PetitionStatus.DRAFTING)
         petition.version += 1
-        petition.save(update_fields=["status", "version", "last_updated"])
+        save_fields(petition, ["status", "version"])
         log_event("petition.text_revised", petition, data={"version": number, "endorsements_lapsed": lapsed})
     return revision
 
@@ -102,8 +104,8 @@ def revise_text(petition: Petition, *, user, text: str) -> PetitionText:
 def endorse(petition: Petition, *, user, side) -> PetitionSide:
     """``side`` endorses the current text (by its coordinator or the office); the last endorsement makes it endorsed."""
     with transaction.atomic():
-        petition = Petition.objects.select_for_update().get(pk=petition.pk)
-        half = petition.sides.get(region=side)
+        lock(petition)  # the request first, then its halves: judged and written as it is now
+        half = petition.sides.select_for_update().get(region=side)
         require(user, Action.CHANGE, half)
         if petition.status != PetitionStatus.DRAFTING:
             raise ValidationError(_("Only a request in drafting is endorsed."))
@@ -111,12 +113,12 @@ def endorse(petition: Petition, *, user, side) -> PetitionSide:
         if current is None:
             raise ValidationError(_("There is no agreed text to endorse yet."))
         half.endorsed_text, half.endorsed_at, half.endorsed_by = current.number, timezone.now(), user
-        half.save()
+        save_fields(half, ["endorsed_text", "endorsed_at", "endorsed_by"])
         log_event("petition.endorsed", petition, data={"side": side.display_name, "text": current.number})
         if not petition.sides.filter(endorsed_text__isnull=True).exists():
             _move(petition, PetitionStatus.ENDORSED)
             petition.version += 1
-            petition.save(update_fields=["status", "version", "last_updated"])
+            save_fields(petition, ["status", "version"])
             log_event("petition.fully_endorsed", petition, data={"text": current.number})
     return half
 
@@ -124,7 +126,7 @@ def endorse(petition: Petition, *, user, side) -> PetitionSide:
 def submit(petition: Petition, *, user, submitted_on: dt.date, channel: str = "") -> Petition:
     """Send the request to the authority: only when every side endorsed the current text."""
     with transaction.atomic():
-        petition = Petition.objects.select_for_update().get(pk=petition.pk)
+        lock(petition)  # the request first, then its halves: judged and written as it is now
         require(user, Action.CHANGE, petition)
         current = petition.current_text()
         missing = [
@@ -143,7 +145,7 @@ def submit(petition: Petition, *, user, submitted_on: dt.date, channel: str = ""
         petition.submitted_on, petition.channel = submitted_on, channel
         petition.version += 1
         petition.full_clean(exclude=["search_document"], validate_constraints=False)
-        petition.save()
+        save_fields(petition, ["status", "submitted_on", "channel", "version"])
         log_event("petition.submitted", petition, data={"on": submitted_on.isoformat(), "channel": channel})
     return petition
 
@@ -151,11 +153,11 @@ def submit(petition: Petition, *, user, submitted_on: dt.date, channel: str = ""
 def _step(petition: Petition, *, user, to: str, verb: str, message: str = "") -> Petition:
     """Move the request to ``to`` (if its workflow allows it) and log ``verb``."""
     with transaction.atomic():
-        petition = Petition.objects.select_for_update().get(pk=petition.pk)
+        lock(petition)  # the request first, then its halves: judged and written as it is now
         require(user, Action.CHANGE, petition)
         _move(petition, to)
         petition.version += 1
-        petition.save(update_fields=["status", "version", "last_updated"])
+        save_fields(petition, ["status", "version"])
         log_event(verb, petition, message=message)
     return petition
 
@@ -169,7 +171,7 @@ def record_response(petition: Petition, *, user, outcome: str, response: str, re
     if outcome not in ANSWERS:
         raise ValidationError(_("Choose granted, partly granted or declined."))
     with transaction.atomic():
-        petition = Petition.objects.select_for_update().get(pk=petition.pk)
+        lock(petition)  # the request first, then its halves: judged and written as it is now
         require(user, Action.CHANGE, petition)
         _move(petition, outcome)
         if petition.submitted_on and response_on < petition.submitted_on:
@@ -178,8 +180,8 @@ def record_response(petition: Petition, *, user, outcome: str, response: str, re
             raise ValidationError(_("The response date cannot be in the future."))
         petition.response, petition.response_on = plain(response), response_on
         petition.version += 1
-        registers.refresh_search(petition, save=False)
-        petition.save()
+        registers.refresh_search(petition, save=False)  # the request is locked: its words come from it as it is now
+        save_fields(petition, ["status", "response", "response_on", "version", "search_document"])
         log_event(f"petition.{outcome}", petition, data={"on": response_on.isoformat()})
     return petition
 

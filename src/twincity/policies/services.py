@@ -38,7 +38,7 @@ from twincity.accounts.access import restrict
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core.models import Attachment
-from twincity.core.services import ConflictError, attach, require, update_versioned
+from twincity.core.services import ConflictError, attach, lock, require, save_fields, update_versioned
 from twincity.core.text import plain
 from twincity.policies.choices import COMPUTED_STATUSES, HELD_STATUSES, AlignmentStatus, ToleranceKind
 from twincity.policies.divergence import divergence, exceeds
@@ -164,6 +164,7 @@ def add_clause(
     )
     with transaction.atomic():
         require(user, Action.CHANGE, policy)
+        lock(policy)  # judged as it is now: a policy archived meanwhile takes no clause
         if policy.is_archived:
             raise ValidationError(_("An archived policy takes no new clauses."))
         clause = Clause(policy=policy, value=value, **values)
@@ -179,6 +180,7 @@ def update_clause(clause: Clause, *, user, version: int | None, **changes) -> Cl
     changes = registers.plain_values(Clause, changes)
     with transaction.atomic():
         require(user, Action.CHANGE, clause)
+        _lock_version(clause, version, changes)  # the clause, then its groups; "before" is the value as it is now
         groups = _groups_of(Clause.objects.filter(pk=clause.pk))
         if "unit" in changes:
             unit = normalise_unit(changes["unit"])
@@ -271,6 +273,7 @@ def update_group(group: AlignmentGroup, *, user, version: int | None, **changes)
     if "field" in changes:
         _check_field(group.partnership_id, changes["field"])
     with transaction.atomic():
+        _lock_version(group, version, changes)
         if "unit" in changes:
             unit = normalise_unit(changes["unit"])
             clashing = _live_members(group).exclude(clause__unit=unit)
@@ -330,6 +333,8 @@ def remove_member(member: AlignmentMember, *, user, reason: str = "") -> Alignme
     with transaction.atomic():
         group = member.group
         require(user, Action.CHANGE, group)
+        lock(group)  # the group before its members
+        lock(member)
         if member.archived_at is None:
             member.archived_at = timezone.now()
             member.save(update_fields=["archived_at", "last_updated"])
@@ -344,6 +349,14 @@ def remove_member(member: AlignmentMember, *, user, reason: str = "") -> Alignme
                 group, cause=_("%(side)s clause %(clause)s taken out.") % {"side": side, "clause": member.clause}
             )
     return member
+
+
+def _lock_version(obj, version: int | None, changes: dict):
+    """Lock ``obj`` and bring it up to date before it is judged; a save since ``version`` refuses ``changes``."""
+    try:
+        return lock(obj, version=version)
+    except ConflictError as conflict:
+        raise ConflictError(conflict.current, changes) from None
 
 
 def _live_members(group: AlignmentGroup):
@@ -386,32 +399,30 @@ def refresh_divergence(group: AlignmentGroup, *, cause: str = "") -> AlignmentGr
     """Recompute the group's divergence and, unless people hold its status, flag or clear it.
 
     Called by the writes that change what the comparison reads (they checked access). The group's
-    row is locked while it is recomputed and its version moves on when anything changed, so an edit
-    of the group begun before cannot write back a stale status.
+    row is locked and re-read while it is recomputed and only what moved is written. The divergence is a
+    derived figure: it moves no version. A new status (flagged or cleared) is a change of the group's
+    state: its version moves, so an edit of the group begun before is told.
     """
     with transaction.atomic():
-        fresh = AlignmentGroup.objects.select_for_update().get(pk=group.pk)
-        values = member_values(fresh)
-        value = divergence(values, fresh.tolerance_kind)
-        status = fresh.status
+        lock(group)
+        values = member_values(group)
+        value = divergence(values, group.tolerance_kind)
+        status = group.status
         if status in COMPUTED_STATUSES:
-            status = AlignmentStatus.DIVERGING if exceeds(value, fresh.tolerance) else AlignmentStatus.ALIGNED
-        if value != fresh.divergence or status != fresh.status:
-            flagged = status != fresh.status
-            previous = fresh.status
-            fresh.divergence, fresh.status = value, status
-            fresh.version += 1
-            fields = ["divergence", "status", "version", "last_updated"]
+            status = AlignmentStatus.DIVERGING if exceeds(value, group.tolerance) else AlignmentStatus.ALIGNED
+        if value != group.divergence or status != group.status:
+            flagged = status != group.status
+            previous = group.status
+            group.divergence, group.status = value, status
+            fields = ["divergence"]
             if flagged:
-                fresh.status_reason = " ".join(part for part in (_verdict(fresh), cause) if part)[:500]
-                fields.append("status_reason")
-            fresh.save(update_fields=fields)
+                group.version += 1
+                group.status_reason = " ".join(part for part in (_verdict(group), cause) if part)[:500]
+                fields += ["status", "status_reason", "version"]
+            save_fields(group, fields)
             if flagged:
-                data = _figures(fresh, values) | {"from": previous, "to": status, "cause": cause}
-                log_event(f"alignmentgroup.{status}", fresh, message=fresh.status_reason, data=data)
-        for name in ("divergence", "status", "status_reason", "version", "last_updated"):
-            setattr(group, name, getattr(fresh, name))
-        group.mark_loaded()
+                data = _figures(group, values) | {"from": previous, "to": status, "cause": cause}
+                log_event(f"alignmentgroup.{status}", group, message=group.status_reason, data=data)
     return group
 
 
@@ -448,6 +459,7 @@ def set_status(group: AlignmentGroup, *, user, status: str, reason: str, version
         )
     reason = _reason(reason)
     with transaction.atomic():
+        _lock_version(group, version, {"status": status, "status_reason": reason})  # judged as it is now
         if not may_hold(user, group, status):
             raise PermissionDenied(_("You may not do this."))
         if group.is_archived:
@@ -471,6 +483,7 @@ def resume_comparison(group: AlignmentGroup, *, user, reason: str, version: int 
     """
     reason = _reason(reason)
     with transaction.atomic():
+        _lock_version(group, version, {"status_reason": reason})  # the figures and status as they are now
         if not group.is_held:
             raise ValidationError(_("The group already follows the comparison."))
         if not may_hold(user, group, group.status):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core import search
-from twincity.core.services import ConflictError, archive, require, restore, update_versioned
+from twincity.core.services import ConflictError, archive, lock, require, restore, save_fields, update_versioned
 from twincity.core.text import plain
 from twincity.registers.choices import LinkRelation
 from twincity.registers.models import MatterLink, RegisterEntry
@@ -60,9 +60,17 @@ def plain_values(model: type[RegisterEntry], values: dict) -> dict:
 
 
 def refresh_search(entry: RegisterEntry, *, save: bool = True) -> None:
+    """Recompute the entry's search words (a derived field: the version does not move).
+
+    With ``save`` (inside the caller's transaction, after the caller saved its own changes) the entry is
+    locked and re-read first, so the words come from the row as it is now and only they are written.
+    ``save=False`` is for a caller that holds the entry's lock and saves ``search_document`` with its fields.
+    """
+    if save:
+        lock(entry)
     entry.search_document = search.document(entry.search_text())
     if save:
-        type(entry)._base_manager.filter(pk=entry.pk).update(search_document=entry.search_document)
+        save_fields(entry, ["search_document"])
 
 
 def save_new(entry: RegisterEntry) -> RegisterEntry:

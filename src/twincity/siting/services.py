@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
-from twincity.core.services import require, update_versioned
+from twincity.core.services import lock, require, save_fields, update_versioned
 from twincity.core.text import plain
 from twincity.meetings.choices import OutcomeKind
 from twincity.meetings.services import coordinated_sides, is_office
@@ -77,8 +77,9 @@ def _only(changes: dict, allowed: tuple[str, ...]) -> None:
 
 
 def _locked(case: SitingCase) -> SitingCase:
-    """The case, locked for this transaction (two decisions or a decision and a bid edit never interleave)."""
-    return SitingCase.objects.select_for_update().get(pk=case.pk)
+    """The case, locked for this transaction (two decisions or a decision and a bid edit never interleave) and
+    brought up to date in place: the case before its bids, the lock order every step keeps."""
+    return lock(case)
 
 
 def _require_open(case: SitingCase) -> None:
@@ -151,7 +152,7 @@ def _move_if_contested(case: SitingCase, *, because: str) -> None:
         return
     case.status = CaseStatus.NEGOTIATING
     case.version += 1
-    case.save(update_fields=["status", "version", "last_updated"])
+    save_fields(case, ["status", "version"])
     log_event("sitingcase.negotiating", case)
 
 
@@ -218,14 +219,14 @@ def withdraw_bid(bid: SitingBid, *, user, reason: str, withdrawn_on: dt.date | N
         raise ValidationError(_("The withdrawal date cannot be in the future."))
     with transaction.atomic():
         case = _locked(bid.case)
-        bid = SitingBid.objects.select_for_update().get(pk=bid.pk)
+        lock(bid)
         require(user, Action.CHANGE, bid)
         _require_open(case)
         if bid.is_withdrawn:
             raise ValidationError(_("The bid was already withdrawn."))
         bid.withdrawn_on, bid.withdrawal_reason = withdrawn_on, reason
         bid.version += 1
-        bid.save()
+        save_fields(bid, ["withdrawn_on", "withdrawal_reason", "version"])
         log_event("sitingcase.bid_withdrawn", case, message=reason, data={"side": bid.side.label})
     return bid
 
@@ -325,7 +326,7 @@ def withdraw_case(case: SitingCase, *, user, reason: str) -> SitingCase:
         _require_open(case)
         case.status, case.withdrawal_reason = CaseStatus.WITHDRAWN, reason
         case.version += 1
-        case.save(update_fields=["status", "withdrawal_reason", "version", "last_updated"])
+        save_fields(case, ["status", "withdrawal_reason", "version"])
         log_event("sitingcase.withdrawn", case, message=reason)
     return case
 

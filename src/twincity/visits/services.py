@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
-from twincity.core.services import require
+from twincity.core.services import lock, require, save_fields
 from twincity.core.text import plain
 from twincity.registers import services as registers
 from twincity.registers.choices import LinkRelation
@@ -153,7 +153,7 @@ def update_visit(visit: Visit, *, user, version: int | None, topics=None, **chan
 def mark_held(visit: Visit, *, user, outcomes: str | None = None) -> Visit:
     """A planned visit took place (and, when given, what came of it)."""
     with transaction.atomic():
-        visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        lock(visit)  # judged and written as it is now, never as the caller loaded it
         require(user, Action.CHANGE, visit)
         if visit.status != VisitStatus.PLANNED:
             raise ValidationError(_("Only a planned visit can be recorded as held."))
@@ -163,7 +163,7 @@ def mark_held(visit: Visit, *, user, outcomes: str | None = None) -> Visit:
             visit.outcomes = plain(outcomes)
         visit.version += 1
         registers.refresh_search(visit, save=False)
-        visit.save()
+        save_fields(visit, ["status", "outcomes", "version", "search_document"])
         log_event("visit.held", visit)
     return visit
 
@@ -174,13 +174,13 @@ def cancel_visit(visit: Visit, *, user, reason: str) -> Visit:
     if not reason:
         raise ValidationError({"reason": _("Say why the visit is cancelled.")})
     with transaction.atomic():
-        visit = Visit.objects.select_for_update().get(pk=visit.pk)
+        lock(visit)  # judged and written as it is now, never as the caller loaded it
         require(user, Action.CHANGE, visit)
         if visit.status != VisitStatus.PLANNED:
             raise ValidationError(_("Only a planned visit can be cancelled."))
         visit.status = VisitStatus.CANCELLED
         visit.version += 1
-        visit.save(update_fields=["status", "version", "last_updated"])
+        save_fields(visit, ["status", "version"])
         log_event("visit.cancelled", visit, message=reason)
     return visit
 
@@ -189,6 +189,7 @@ def archive_visit(visit: Visit, *, user) -> Visit:
     """Archive a visit, once its lessons and gaps are archived or moved to another visit."""
     with transaction.atomic():
         require(user, Action.CHANGE, visit)
+        lock(visit)  # the visit before its lessons and gaps
         if any(model.objects.filter(visit=visit, archived_at__isnull=True).exists() for model in (Lesson, Gap)):
             raise ValidationError(_("The visit still has lessons or gaps: archive them or move them first."))
         registers.archive_entry(visit, user=user)
@@ -257,7 +258,7 @@ def follow_up_learning(
     step is refused.
     """
     with transaction.atomic():
-        entry = type(entry).objects.select_for_update().get(pk=entry.pk)
+        lock(entry)
         require(user, Action.CHANGE, entry)
         if entry.is_archived:
             raise ValidationError(_("An archived entry is not followed up."))
