@@ -23,10 +23,12 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
@@ -48,6 +50,7 @@ __all__ = [
     "RestrictedViewSetMixin",
     "VersionField",
     "api_docs",
+    "not_found",
     "expected_version",
     "refuse_unless",
 ]
@@ -279,6 +282,12 @@ class RestrictedViewSetMixin(AuditedAPIMixin):
         if version is not None:
             response["ETag"] = f'"{version}"'
         return response
+
+
+@csrf_exempt  # it changes nothing; a token client's POST to a wrong address gets this 404, not a CSRF page
+def not_found(request, *args, **kwargs):
+    """An address under /api/ that names nothing (``/api/matters/0.5/``): a JSON 404 like every other."""
+    return JsonResponse({"detail": str(exceptions.NotFound.default_detail), "code": "not_found"}, status=404)
 
 
 @login_required

@@ -18,16 +18,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import ResolvedComponent
 
+# No property is typed: a refused field may be called "code" or "detail" and then holds a list of messages.
 ERROR_SCHEMA = {
     "type": "object",
-    "description": "DRF's error body: a detail, or the messages of each field that was refused.",
-    "properties": {
-        "detail": {"type": "string"},
-        "code": {"type": "string"},
-        "non_field_errors": {"type": "array", "items": {"type": "string"}},
-    },
+    "description": 'DRF\'s error body: {"detail": "…", "code": "…"}, or {"<field>": ["…"]} for each refused field.',
     "additionalProperties": True,
 }
+# A time of day as the API writes it ("09:30:00", local time). OpenAPI's "time" format is RFC 3339's
+# full-time, which requires an offset: validators refuse "09:30:00" against it.
+LOCAL_TIME = {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"}
 
 ERRORS = {
     "400": _("Invalid query or body."),
@@ -44,6 +43,13 @@ WRITE_ERRORS = {
 
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's schema with the refusals of every operation documented (see the module docstring)."""
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if schema.get("format") == "time":
+            del schema["format"]
+            schema.update(LOCAL_TIME)
+        return schema
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
