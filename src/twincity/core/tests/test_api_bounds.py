@@ -140,3 +140,15 @@ def test_a_matter_of_year_14_is_refused_by_the_model(world):
     with pytest.raises(ValidationError) as refused:
         matter.full_clean()
     assert "year" in refused.value.message_dict
+
+
+@pytest.mark.parametrize("pk", ["99999999999999999999", "9223372036854775808", "-1", "0.5", "1e3"])
+def test_an_id_beyond_the_database_is_a_json_404_on_every_detail(api_as, world, pk):
+    client = api_as("office")
+    client.raise_request_exception = False
+    for prefix, _viewset, _basename in router.registry:
+        response = client.get(f"/api/{prefix}/{pk}/")
+        assert response.status_code == 404, f"{prefix}/{pk}: {response.status_code}"
+        assert response["Content-Type"].startswith("application/json"), f"{prefix}/{pk}"
+        step = client.post(f"/api/{prefix}/{pk}/archive/", {}, format="json")
+        assert step.status_code in (404, 405), f"{prefix}/{pk}/archive: {step.status_code}"
