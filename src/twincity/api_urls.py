@@ -1,11 +1,11 @@
 """The REST API under /api/: one router, the OpenAPI 3 schema and its browsable documentation."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from twincity.agreements import api as agreements_api
-from twincity.core.api import api_docs
+from twincity.core.api import api_docs, not_found
 from twincity.exchanges import api as exchanges_api
 from twincity.matters.api import MatterViewSet, MilestoneViewSet, ProgressReportViewSet
 from twincity.meetings.api import (
@@ -44,4 +44,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
     *router.urls,
+    re_path(r"^", not_found),  # last: whatever the router does not match is a JSON 404, not the HTML page
 ]

@@ -127,3 +127,63 @@ def demo_loader(w: SimpleNamespace, units: dict, *, today: dt.date | None = None
         fields={f.name: f for f in Field.objects.filter(partnership=w.partnership)},
         today=today,
     )
+
+
+REGISTER_APPS = ("petitions", "agreements", "visits", "exchanges", "policies", "siting")
+
+
+def populate(w: SimpleNamespace) -> SimpleNamespace:
+    """Fill a world with one of everything: a matter with a milestone and a report, a joint meeting (a held
+    session with a decision and its action, a planned one) and the entries of each register's access scene.
+
+    Returns the world with ``matter``, ``milestone``, ``report``, ``series``, ``session``, ``next_session``,
+    ``outcome``, ``action`` and ``registers`` (app label → that register's scene) set on it.
+    """
+    # Function-level imports: this module is imported by conftest before the apps' test modules, and the
+    # registers' scenes live beside their tests (<app>/tests/access.py).
+    from importlib import import_module
+
+    from django.utils import timezone
+
+    from twincity.matters import services as matter_services
+    from twincity.meetings import services as meeting_services
+    from twincity.meetings.choices import OutcomeKind
+
+    office = w.users["office"]
+    w.matter = make_matter(w)
+    today = dt.date.today()
+
+    def at(day):
+        return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30)))
+
+    with acting(office):
+        w.milestone = matter_services.add_milestone(
+            w.matter, side_id=w.lj.pk, title="签署协议", due_date=dt.date(2020, 6, 1), user=office
+        )
+        w.report = matter_services.file_progress(
+            w.matter, user=w.users["tf-unit"], side_id=w.tf.pk, period="2020-06", text="完成方案", percent_complete=40
+        )
+        w.series = meeting_services.create_series(partnership=w.partnership, user=office, name="联席会议")
+        w.session = meeting_services.add_session(w.series, user=office, starts_at=at(today - dt.timedelta(days=20)))
+        w.next_session = meeting_services.add_session(
+            w.series, user=office, starts_at=at(today + dt.timedelta(days=10))
+        )
+        meeting_services.add_item(w.session, user=office, title="合作事项推进情况", side=w.tf)
+        meeting_services.publish_agenda(w.session, user=office)
+        w.outcome = meeting_services.record_outcome(
+            w.session,
+            user=office,
+            kind=OutcomeKind.DECISION,
+            text="同意",
+            action=meeting_services.ActionSpec(title="报送方案", due_date=today, owners=[w.tf_dept]),
+        )
+        w.action = w.outcome.actions.get()
+    w.registers = {app: import_module(f"twincity.{app}.tests.access").scene(w) for app in REGISTER_APPS}
+    return w
+
+
+def build_second_partnership(code_prefix: str = "X") -> SimpleNamespace:
+    """Another partnership beside ``build_world()``'s: its own regions, units, one member of each role
+    (usernames prefixed, as "Xoffice"), and one of everything (see ``populate``). Nobody of one may see
+    or touch the other."""
+    return populate(build_world(code_prefix=code_prefix))

@@ -7,8 +7,12 @@
 * DRF authenticates tokens inside the view, after the audit middleware ran: the views name the
   user to the audit context themselves, so API changes are attributed like page changes.
 * Every update names the version the client edited (``version`` in the body or an
-  ``If-Match: "<version>"`` header). Without it the request is refused with 428; with a stale
-  one, 409 and a body that says what the record is now and which fields someone else changed.
+  ``If-Match: "<version>"`` header). Without it (or with ``If-Match: *``) the request is refused
+  with 428; with a stale one, 409 and a body that says what the record is now and which fields
+  someone else changed. An If-Match that names no version (not a number, zero, negative, beyond
+  any version, a list of tags) is a 412; a weak tag ``W/"3"`` names version 3.
+* Lists come in pages of at most 500 (``Pagination``); ids and numbers in filters stay within what
+  the database holds (``core.filtersets.BoundedFilterSet``).
 """
 
 from __future__ import annotations
@@ -19,26 +23,34 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, OpenApiTypes
 from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from twincity.accounts.choices import Action
 from twincity.audit import context as audit_context
+from twincity.core.filtersets import DB_INT_MAX
 from twincity.core.services import ConflictError
 
 __all__ = [
     "IF_MATCH",
+    "MAX_VERSION",
     "AuditedAPIMixin",
+    "Pagination",
+    "PreconditionFailed",
     "PreconditionRequired",
     "RestrictedPrimaryKeyRelatedField",
     "RestrictedViewSetMixin",
     "VersionField",
     "api_docs",
+    "not_found",
     "expected_version",
     "refuse_unless",
 ]
@@ -53,7 +65,55 @@ IF_MATCH = OpenApiParameter(
     ),
 )
 
-_ETAG = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+# One version, quoted or not. A weak tag (W/"3") names the same version: a proxy that compresses the
+# answer weakens the ETag it passes on, and the version does not depend on the encoding.
+_ETAG = re.compile(r'^\s*(?:W/)?("?)(\d{1,19})\1\s*$')
+# PrimaryModel.version is a PositiveIntegerField: a version beyond it names no version of anything.
+MAX_VERSION = 2**31 - 1
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = gettext_lazy('If-Match must name one version of this record, as "3".')
+    default_code = "precondition_failed"
+
+
+class Pagination(LimitOffsetPagination):
+    """Pages of at most 500 rows; a ``limit`` or ``offset`` that is not a whole number (or a limit below 1)
+    is a 400 instead of being quietly replaced, and a limit above 500 gives 500 rows."""
+
+    max_limit = 500
+
+    def _whole(self, request, name: str, minimum: int):
+        raw = request.query_params.get(name)
+        if raw is None or raw == "":
+            return None
+        try:
+            value = int(raw.strip())
+        except ValueError:
+            value = None
+        if value is None or value < minimum:
+            raise exceptions.ValidationError(
+                {name: [_("Enter a whole number of at least %(minimum)s.") % {"minimum": minimum}]}
+            )
+        return value
+
+    def get_limit(self, request):
+        value = self._whole(request, self.limit_query_param, 1)
+        return self.default_limit if value is None else min(value, self.max_limit)
+
+    def get_offset(self, request):
+        value = self._whole(request, self.offset_query_param, 0)
+        return 0 if value is None else min(value, DB_INT_MAX)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.limit_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_limit)
+            elif parameter["name"] == self.offset_query_param:
+                parameter["schema"].update(minimum=0)
+        return parameters
 
 
 class PreconditionRequired(exceptions.APIException):
@@ -71,6 +131,7 @@ class VersionField(serializers.IntegerField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_VERSION)
         kwargs.setdefault(
             "help_text",
             gettext_lazy("The version you edited. Required here or as an If-Match header; a stale one gets 409."),
@@ -81,13 +142,13 @@ class VersionField(serializers.IntegerField):
 def expected_version(request, validated: dict | None = None) -> int:
     """The version the client says it edited: ``version`` in the body, else the If-Match header; 428 if neither."""
     body = (validated or {}).get("version")
-    header = request.headers.get("If-Match")
+    header = (request.headers.get("If-Match") or "").strip()
     from_header = None
-    if header:
+    if header and header != "*":  # "*" (any version) names none: the same as no header
         match = _ETAG.match(header)
-        if match is None:
-            raise exceptions.ValidationError({"version": [_('If-Match must carry a version, as "3".')]})
-        from_header = int(match.group(1))
+        if match is None or not 1 <= int(match.group(2)) <= MAX_VERSION:
+            raise PreconditionFailed()
+        from_header = int(match.group(2))
     if body is not None and from_header is not None and body != from_header:
         raise exceptions.ValidationError({"version": [_("The version in the body and in If-Match differ.")]})
     version = body if body is not None else from_header
@@ -221,6 +282,12 @@ class RestrictedViewSetMixin(AuditedAPIMixin):
         if version is not None:
             response["ETag"] = f'"{version}"'
         return response
+
+
+@csrf_exempt  # it changes nothing; a token client's POST to a wrong address gets this 404, not a CSRF page
+def not_found(request, *args, **kwargs):
+    """An address under /api/ that names nothing (``/api/matters/0.5/``): a JSON 404 like every other."""
+    return JsonResponse({"detail": str(exceptions.NotFound.default_detail), "code": "not_found"}, status=404)
 
 
 @login_required

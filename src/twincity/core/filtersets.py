@@ -1,11 +1,92 @@
 import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core import search
+from twincity.core.validators import YEAR_VALIDATORS
+
+# What an integer column holds on every database we run on (PostgreSQL bigint, SQLite's int64):
+# an id or a number beyond it names no row, and sending it to the database is a server error.
+DB_INT_MIN, DB_INT_MAX = -(2**63), 2**63 - 1
 
 
-class StyledFilterSet(django_filters.FilterSet):
+def _model_field(model, field_name: str):
+    """The model field a filter's ``field_name`` ("year", "matter_id", "parties__organisation") ends on."""
+    field = None
+    for part in field_name.split("__"):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return None
+        model = field.related_model
+    return field
+
+
+def bound_numbers(form_field, model_field=None) -> None:
+    """Give a number filter the bounds of its column: the model field's own validators (a year's 1949–2100)
+    where it has them, and always what the database can hold."""
+    low, high = DB_INT_MIN, DB_INT_MAX
+    if isinstance(model_field, models.ForeignKey):
+        model_field = model_field.target_field
+    for validator in getattr(model_field, "validators", ()):
+        if isinstance(validator, MinValueValidator):
+            low = max(low, validator.limit_value)
+        elif isinstance(validator, MaxValueValidator):
+            high = min(high, validator.limit_value)
+    if form_field.min_value is None or form_field.min_value < low:
+        form_field.min_value = low
+        form_field.validators.append(MinValueValidator(low))
+    if form_field.max_value is None or form_field.max_value > high:
+        form_field.max_value = high
+        form_field.validators.append(MaxValueValidator(high))
+
+
+def bound_keys(form_field) -> None:
+    """Refuse an id the database cannot hold as an unknown choice (a 400), before any query is made."""
+    if form_field.to_field_name or not isinstance(
+        form_field.queryset.model._meta.pk, models.AutoField | models.BigAutoField | models.IntegerField
+    ):
+        return
+    clean = form_field.clean
+
+    def bounded_clean(value):
+        values = value if isinstance(value, list | tuple) else [value]
+        for item in values:
+            if item in form_field.empty_values:
+                continue
+            try:
+                number = int(str(item).strip())
+            except ValueError:
+                continue  # the field's own checks say what is wrong with it
+            if not DB_INT_MIN <= number <= DB_INT_MAX:
+                raise ValidationError(
+                    form_field.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return clean(value)
+
+    form_field.clean = bounded_clean
+
+
+class BoundedFilterSet(django_filters.FilterSet):
+    """A FilterSet whose values stay within what the database holds: an id or a number beyond it is a 400
+    (or no row), never a server error. Every FilterSet of the project derives from this one."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_tc_bounded", False):
+            for name, field in form.fields.items():
+                bound(self, name, field)
+            form._tc_bounded = True
+        return form
+
+
+class StyledFilterSet(BoundedFilterSet):
     """A FilterSet whose form fits the compact filter bar of list pages.
 
     Styling happens when the form is first built, after subclasses have narrowed their choices
@@ -30,6 +111,25 @@ class StyledFilterSet(django_filters.FilterSet):
                     widget.attrs["class"] = "form-control form-control-sm"
             form._tc_styled = True
         return form
+
+
+class _YEAR_OF_A_DATE:  # noqa: N801 - a stand-in model field: a date's year spans the office's years
+    validators = YEAR_VALIDATORS
+
+
+def bound(filterset, name: str, field) -> None:
+    """Keep what a filter sends to the database within what the database holds (see ``bound_numbers``)."""
+    if isinstance(field, forms.ModelChoiceField):  # and ModelMultipleChoiceField
+        bound_keys(field)
+    elif isinstance(field, forms.IntegerField | forms.DecimalField | forms.FloatField):
+        declared = filterset.filters.get(name)
+        model_field = None
+        if declared is not None and not declared.method and filterset._meta.model is not None:
+            if declared.lookup_expr in ("year", "iso_year"):
+                model_field = _YEAR_OF_A_DATE
+            else:
+                model_field = _model_field(filterset._meta.model, declared.field_name)
+        bound_numbers(field, model_field)
 
 
 def visible_to_requester(model):

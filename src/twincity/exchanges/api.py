@@ -24,6 +24,7 @@ class SecondmentReportSerializer(serializers.Serializer):
 
 class SecondmentSerializer(RegisterSerializer):
     status = serializers.SerializerMethodField()
+    rating = serializers.ChoiceField(choices=Rating.choices, allow_blank=True, read_only=True)  # "" until rated
     reports = serializers.SerializerMethodField()
 
     class Meta:

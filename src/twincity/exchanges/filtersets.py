@@ -31,7 +31,7 @@ class SecondmentFilterSet(RegisterFilterSet):
         choices=Rating.choices, distinct=False, label=_("Rating"), widget=forms.CheckboxSelectMultiple
     )
     ending_within = django_filters.NumberFilter(
-        method="filter_ending_within", label=_("Term ends within (days)"), min_value=0
+        method="filter_ending_within", label=_("Term ends within (days)"), min_value=0, max_value=3650
     )
 
     class Meta:

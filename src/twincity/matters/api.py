@@ -68,13 +68,13 @@ class MatterSideSerializer(serializers.Serializer):
     short_name = serializers.CharField(source="region.short_name", read_only=True)
     responsible_leader = serializers.CharField(read_only=True)
     percent_complete = serializers.IntegerField(read_only=True)
-    last_reported_on = serializers.DateField(read_only=True)
+    last_reported_on = serializers.DateField(read_only=True, allow_null=True)  # no report yet
     owners = OwnerSerializer(source="api_side_owners", many=True, read_only=True)
 
 
 class MatterSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="year_list.year", read_only=True)
-    field_name = serializers.CharField(source="field.name", read_only=True, default=None)
+    field_name = serializers.CharField(source="field.name", read_only=True, default=None, allow_null=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     light = serializers.SerializerMethodField()
     sides = serializers.SerializerMethodField()

@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from twincity.core import search
-from twincity.core.filtersets import SearchableFilterSet, visible_to_requester
+from twincity.core.filtersets import BoundedFilterSet, SearchableFilterSet, visible_to_requester
 from twincity.matters.choices import Light, MatterStatus
 from twincity.matters.models import Matter, Milestone, ProgressReport
 from twincity.regions.models import Field, Organisation, Partnership, Region
@@ -70,7 +70,7 @@ def _light_expr():
     return light_expression()
 
 
-class MilestoneFilterSet(django_filters.FilterSet):
+class MilestoneFilterSet(BoundedFilterSet):
     matter = django_filters.NumberFilter(field_name="matter_id")
     side = django_filters.NumberFilter(field_name="side_id")
     open = django_filters.BooleanFilter(field_name="done_date", lookup_expr="isnull", label=_("Open"))
@@ -81,7 +81,7 @@ class MilestoneFilterSet(django_filters.FilterSet):
         fields = ["matter", "side", "open", "due_before"]
 
 
-class ProgressReportFilterSet(django_filters.FilterSet):
+class ProgressReportFilterSet(BoundedFilterSet):
     matter = django_filters.NumberFilter(field_name="matter_id")
     side = django_filters.NumberFilter(field_name="side_id")
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))

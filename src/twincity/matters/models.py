@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.models import ChangeLoggedModel, PrimaryModel
+from twincity.core.validators import YEAR_VALIDATORS
 from twincity.matters.choices import Light, MatterStatus, OwnerRole
 from twincity.matters.querysets import MatterQuerySet
 
@@ -18,7 +19,7 @@ class MatterList(PrimaryModel):
     partnership = models.ForeignKey(
         "regions.Partnership", on_delete=models.PROTECT, related_name="matter_lists", verbose_name=_("partnership")
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     title = models.CharField(_("title"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
 
@@ -49,7 +50,7 @@ class Matter(PrimaryModel):
     )
     year_list = models.ForeignKey(MatterList, on_delete=models.PROTECT, related_name="matters", verbose_name=_("list"))
     # The year of ``year_list``, kept beside it so that lists filter and sort without a join.
-    year = models.PositiveSmallIntegerField(_("year"), editable=False)
+    year = models.PositiveSmallIntegerField(_("year"), editable=False, validators=YEAR_VALIDATORS)
     code = models.CharField(_("code"), max_length=30)
     title = models.CharField(_("title"), max_length=300)
     field = models.ForeignKey(

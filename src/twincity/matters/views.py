@@ -782,6 +782,8 @@ def import_xlsx(request):
             except (ValidationError, PermissionDenied) as exc:
                 form.add_error(None, _message_of(exc))
     template = "matters/import.html#result" if request.htmx else "matters/import.html"
+    refused = bool(form.errors) or bool(plan and plan.errors)
+    # As the registers' imports: a refused file is a 400 to a plain form post; htmx swaps only 2xx answers.
     return render(
         request,
         template,
@@ -792,4 +794,5 @@ def import_xlsx(request):
             "partnership": partnership,
             "nav": "matters",
         },
+        status=400 if refused and not request.htmx else 200,
     )

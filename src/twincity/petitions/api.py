@@ -17,8 +17,8 @@ from twincity.registers.api import RegisterSerializer, RegisterViewSet, Register
 class PetitionSideSerializer(serializers.Serializer):
     side = serializers.IntegerField(source="region_id")
     drafting_units = serializers.SerializerMethodField()
-    endorsed_text = serializers.IntegerField()
-    endorsed_at = serializers.DateTimeField()
+    endorsed_text = serializers.IntegerField(allow_null=True)  # null until the side endorses
+    endorsed_at = serializers.DateTimeField(allow_null=True)
 
     def get_drafting_units(self, half) -> list[int]:
         return [u.pk for u in half.drafting_units.all()]

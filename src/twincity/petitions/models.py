@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.models import ChangeLoggedModel
+from twincity.core.validators import YEAR_VALIDATORS
 from twincity.petitions.choices import Channel, PetitionStatus
 from twincity.registers.models import RegisterEntry
 
@@ -19,7 +20,7 @@ class Petition(RegisterEntry):
     """A joint request to a higher authority (共同对上争取事项), e.g. to the National Development and Reform
     Commission."""
 
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     target_authority = models.CharField(_("target authority"), max_length=200)
     status = models.CharField(
         _("status"), max_length=20, choices=PetitionStatus.choices, default=PetitionStatus.DRAFTING, db_index=True

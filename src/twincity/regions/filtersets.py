@@ -2,12 +2,12 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from twincity.core.filtersets import visible_to_requester
+from twincity.core.filtersets import BoundedFilterSet, visible_to_requester
 from twincity.regions.choices import OrganisationKind
 from twincity.regions.models import Organisation, Partnership, Region
 
 
-class PartnershipFilterSet(django_filters.FilterSet):
+class PartnershipFilterSet(BoundedFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
 
     class Meta:
@@ -18,7 +18,7 @@ class PartnershipFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(short_name__icontains=value))
 
 
-class RegionFilterSet(django_filters.FilterSet):
+class RegionFilterSet(BoundedFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     partnership = django_filters.ModelChoiceFilter(
         queryset=visible_to_requester(Partnership), field_name="partnerships", label=_("Partnership")
@@ -34,7 +34,7 @@ class RegionFilterSet(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(name_en__icontains=value) | Q(code__iexact=value))
 
 
-class OrganisationFilterSet(django_filters.FilterSet):
+class OrganisationFilterSet(BoundedFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     kind = django_filters.MultipleChoiceFilter(choices=OrganisationKind.choices, label=_("Kind"))
     region = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Region), label=_("Region"))

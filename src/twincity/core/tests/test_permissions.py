@@ -16,7 +16,15 @@ from twincity.audit.context import acting
 from twincity.core.services import attach
 from twincity.matters import services
 from twincity.matters.models import Matter
-from twincity.testing import AUDITORS, EDITORS, EVERYONE, MEMBERS, PERSONAS, build_world, make_matter
+from twincity.testing import (
+    AUDITORS,
+    EDITORS,
+    EVERYONE,
+    MEMBERS,
+    PERSONAS,
+    build_second_partnership,
+    make_matter,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +60,7 @@ def scene(world):
         )
         upload = SimpleUploadedFile("方案.pdf", b"%PDF-1.4 test", content_type="application/pdf")
         attachment = attach(report, upload, user=office, partnership_id=world.partnership.pk)
-    other = build_world(code_prefix="X")
+    other = build_second_partnership("X")  # one of everything, in a partnership of its own
     other_matter = make_matter(other, title="别的合作机制的事项")
     meeting = _meeting_scene(world)
     registers = {module.__name__: module.scene(world) for module in register_access_modules()}
@@ -466,3 +474,121 @@ def test_every_api_list_is_empty_for_the_outsider_and_closed_to_the_anonymous(cl
         assert response.json()["results"] == [], url
         seen_by_members += bool(member.get(url).json()["results"])
     assert seen_by_members >= len(router.registry) - 3  # the scene fills nearly every list (a check on the check)
+
+
+# --- Two partnerships side by side: nobody of one sees or touches the other ------------------------------
+
+
+def _api(user):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+def _ids_by_endpoint(user) -> dict[str, set[int]]:
+    """What ``user`` sees in every list of the router (archived rows included where a list can show them)."""
+    from twincity.api_urls import router
+
+    client = _api(user)
+    seen = {}
+    for prefix, _viewset, _basename in router.registry:
+        rows = client.get(f"/api/{prefix}/", {"limit": 500}).json()["results"]
+        archived = client.get(f"/api/{prefix}/", {"limit": 500, "archived": "true"})
+        if archived.status_code == 200:
+            rows += archived.json()["results"]
+        seen[prefix] = {row["id"] for row in rows}
+    return seen
+
+
+@pytest.fixture
+def two_sides(scene):
+    """Each partnership's rows, as its office reads them through the API."""
+    world, other = scene["world"], scene["other"]
+    mine, theirs = _ids_by_endpoint(world.users["office"]), _ids_by_endpoint(other.users["office"])
+    assert all(mine[prefix].isdisjoint(theirs[prefix]) for prefix in mine)
+    assert sum(bool(ids) for ids in theirs.values()) >= len(theirs) - 3  # the other is full (a check on the check)
+    return world, other, mine, theirs
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_no_api_list_shows_a_row_of_the_other_partnership(two_sides, persona):
+    world, other, mine, theirs = two_sides
+    for user, foreign in ((world.users[persona], theirs), (other.users[persona], mine)):
+        for prefix, ids in _ids_by_endpoint(user).items():
+            assert ids.isdisjoint(foreign[prefix]), f"{user} sees another partnership's {prefix}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_detail_edit_and_step_of_the_other_partnership_is_a_404_through_the_api(two_sides, persona):
+    from twincity.api_urls import router
+
+    world, other, mine, theirs = two_sides
+    client = _api(world.users[persona])
+    for prefix, viewset, _basename in router.registry:
+        steps = [a.url_path for a in viewset.get_extra_actions() if a.detail and "post" in a.mapping]
+        for pk in sorted(theirs[prefix])[:2]:
+            url = f"/api/{prefix}/{pk}/"
+            assert client.get(url).status_code == 404, f"{persona} GET {url}"
+            if "patch" in viewset.http_method_names and hasattr(viewset, "partial_update"):
+                response = client.patch(url, {"title": "改了", "version": 1}, format="json", HTTP_IF_MATCH='"1"')
+                assert response.status_code == 404, f"{persona} PATCH {url}"
+            for step in steps:
+                assert client.post(f"{url}{step}/", {}, format="json").status_code == 404, f"{persona} {url}{step}/"
+
+
+@pytest.mark.parametrize("persona", ["office", "tf-coord", "tf-unit", "leader"])
+def test_the_other_partnerships_register_and_meeting_pages_are_a_404(client, scene, persona):
+    """Every page of an entry, a meeting or a matter of the other partnership (its register scenes walked
+    with the same expectations as ours): a 404 to each member of this one."""
+    other = scene["other"]
+    client.force_login(scene["world"].users[persona])
+    urls = [
+        reverse("meetings:series", args=[other.series.pk]),
+        reverse("meetings:session", args=[other.session.pk]),
+        reverse("meetings:action", args=[other.action.pk]),
+        reverse("matters:matter", args=[other.matter.pk]),
+    ]
+    for module in register_access_modules():
+        register_scene = other.registers[module.__name__.split(".")[1]]
+        urls += [url for url, _allowed in module.pages(register_scene).values() if url and "?" not in url]
+    for url in urls:
+        assert client.get(url).status_code == 404, f"{persona} {url}"
+
+
+@pytest.mark.parametrize("persona", ["office", "tf-unit", "leader"])
+def test_exports_and_calendar_feeds_hold_nothing_of_the_other_partnership(client, scene, persona):
+    from openpyxl import load_workbook
+
+    from twincity.meetings.calendars import session_uid
+    from twincity.meetings.models import Session
+    from twincity.notifications.services import issue_calendar_token
+
+    world, other = scene["world"], scene["other"]
+    client.force_login(world.users[persona])
+    foreign_names = {other.partnership.name, other.tf_dept.name, other.lj_dept.name, other.tf_dept2.name}
+    exports = [reverse("matters:export")]
+    for module in register_access_modules():
+        register_scene = scene["registers"][module.__name__]
+        exports += [url.split("?")[0] for name, (url, _a) in module.pages(register_scene).items() if "export" in name]
+    for url in exports:
+        own = client.get(url, {"partnership": world.partnership.pk})
+        assert own.status_code == 200, url
+        cells = " ".join(
+            str(cell)
+            for sheet in load_workbook(io.BytesIO(own.content), read_only=True).worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
+        assert not any(name in cells for name in foreign_names), url
+        assert client.get(url, {"partnership": other.partnership.pk}).status_code in (400, 404), url
+    _token, secret = issue_calendar_token(world.users[persona])
+    feed = client.get(reverse("notifications:feed", args=[secret])).content.decode()
+    for session in Session.objects.filter(series__partnership=other.partnership):
+        assert session_uid(session) not in feed
+    assert any(session_uid(s) in feed for s in Session.objects.filter(series__partnership=world.partnership))
+    series_feed = client.get(reverse("notifications:series_feed", args=[secret, other.series.pk]))
+    assert series_feed.status_code == 404
