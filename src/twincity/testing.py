@@ -187,3 +187,62 @@ def build_second_partnership(code_prefix: str = "X") -> SimpleNamespace:
     (usernames prefixed, as "Xoffice"), and one of everything (see ``populate``). Nobody of one may see
     or touch the other."""
     return populate(build_world(code_prefix=code_prefix))
+
+
+def race(*clients, timeout: float = 120) -> list[BaseException]:
+    """Run each callable at once in a thread with its own database connection, as separate people's
+    requests would; wait for all of them and return what they raised."""
+    import threading
+
+    from django.db import close_old_connections, connection
+
+    errors: list[BaseException] = []
+
+    def run(client):
+        try:
+            client()
+        except BaseException as exc:  # noqa: BLE001 - returned to the test, which asserts on it
+            errors.append(exc)
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    if any(thread.is_alive() for thread in threads):
+        raise AssertionError("a racing client did not finish in time")
+    return errors
+
+
+class Editor:
+    """Someone at a form: reads the record, edits one field from the version read, again and again;
+    a refused stale edit (ConflictError) is simply tried again next round. Remembers what was
+    acknowledged and every version it read, so a race can check that nothing it was told is lost."""
+
+    def __init__(self, load, update, *, field: str = "title", rounds: int = 10):
+        self.load, self.update, self.field, self.rounds = load, update, field, rounds
+        self.acknowledged: list[tuple[int, str]] = []
+        self.seen_versions: list[int] = []
+
+    def __call__(self) -> None:
+        from twincity.core.services import ConflictError
+
+        for i in range(self.rounds):
+            current = self.load()
+            self.seen_versions.append(current.version)
+            value = f"第{i}次修改"
+            try:
+                done = self.update(current, version=current.version, **{self.field: value})
+            except ConflictError:
+                continue
+            self.acknowledged.append((done.version, value))
+
+    def assert_nothing_lost(self, final) -> None:
+        assert self.acknowledged, "the editor never got an edit through"
+        last_version, last_value = max(self.acknowledged)
+        assert getattr(final, self.field) == last_value
+        assert final.version >= last_version
+        assert self.seen_versions == sorted(self.seen_versions), "a version went backwards"

@@ -2,18 +2,16 @@
 the matter, a side rewriting the other side's half, and acknowledged edits lost to a stale save."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections, connection
 
 from twincity.audit.context import acting
 from twincity.core.services import ConflictError
 from twincity.matters import services
 from twincity.matters.models import Matter, MatterOwner, MatterSide, Milestone, ProgressReport
 from twincity.matters.services import OwnerSpec
-from twincity.testing import make_matter
+from twincity.testing import Editor, make_matter, race
 
 pytestmark = pytest.mark.django_db
 
@@ -234,30 +232,12 @@ def test_an_editor_racing_two_reporters_and_a_milestone_closer_loses_nothing(wor
         services.add_milestone(matter, side_id=world.tf.pk, title=f"节点{i}", due_date=dt.date(2020, 6, 1), user=office)
         for i in range(6)
     ]
-    acknowledged: list[tuple[int, str]] = []
-    errors: list[BaseException] = []
-    seen_versions: list[int] = []
     rounds = 12
-
-    def run(work):
-        try:
-            work()
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    def editor():
-        for i in range(rounds):
-            current = Matter.objects.get(pk=matter.pk)
-            seen_versions.append(current.version)
-            title = f"第{i}次修改"
-            try:
-                done = services.update_matter(current, user=office, version=current.version, title=title)
-            except ConflictError:
-                continue
-            acknowledged.append((done.version, title))
+    editor = Editor(
+        lambda: Matter.objects.get(pk=matter.pk),
+        lambda current, **changes: services.update_matter(current, user=office, **changes),
+        rounds=rounds,
+    )
 
     def reporter(user, side):
         for i in range(rounds):
@@ -281,21 +261,8 @@ def test_an_editor_racing_two_reporters_and_a_milestone_closer_loses_nothing(wor
                 user=office,
             )
 
-    threads = [
-        threading.Thread(target=run, args=(work,))
-        for work in (editor, lambda: reporter(tf_unit, world.tf), lambda: reporter(lj_unit, world.lj), closer)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
+    errors = race(editor, lambda: reporter(tf_unit, world.tf), lambda: reporter(lj_unit, world.lj), closer)
     assert errors == []
-    final = Matter.objects.get(pk=matter.pk)
-    assert acknowledged, "the editor never got an edit through"
-    last_version, last_title = max(acknowledged)
-    assert final.title == last_title
-    assert final.version >= last_version
-    assert seen_versions == sorted(seen_versions)
+    editor.assert_nothing_lost(Matter.objects.get(pk=matter.pk))
     assert ProgressReport.objects.filter(matter=matter).count() == 2 * rounds
     assert Milestone.objects.filter(matter=matter, done_date__isnull=False).count() == len(milestones)

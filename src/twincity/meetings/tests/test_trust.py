@@ -7,7 +7,6 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from twincity.audit.context import acting
@@ -16,6 +15,7 @@ from twincity.meetings import services
 from twincity.meetings.choices import ActionStatus, ActionUpdateKind, OutcomeKind
 from twincity.meetings.models import ActionItem, Session
 from twincity.meetings.tests.helpers import add_session, decide_action, make_series, publish
+from twincity.testing import Editor, race
 
 pytestmark = pytest.mark.django_db
 
@@ -183,31 +183,13 @@ def test_an_editor_racing_both_sides_owners_acknowledging_and_reporting_loses_no
     session = add_session(world, series, TODAY())
     publish(world, session)
     action = decide_action(world, session, owners=[world.tf_dept, world.lj_dept], due=TODAY() + dt.timedelta(30))
-    acknowledged: list[tuple[int, str]] = []
-    errors: list[BaseException] = []
-    seen_versions: list[int] = []
     tianfu_acknowledged = threading.Event()
     rounds = 10
-
-    def run(work):
-        try:
-            work()
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
-            errors.append(exc)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    def editor():
-        for i in range(rounds):
-            current = ActionItem.objects.get(pk=action.pk)
-            seen_versions.append(current.version)
-            title = f"第{i}次修改"
-            try:
-                done = services.update_action(current, user=office, version=current.version, title=title)
-            except ConflictError:
-                continue
-            acknowledged.append((done.version, title))
+    editor = Editor(
+        lambda: ActionItem.objects.get(pk=action.pk),
+        lambda current, **changes: services.update_action(current, user=office, **changes),
+        rounds=rounds,
+    )
 
     def tianfu():
         try:
@@ -222,19 +204,9 @@ def test_an_editor_racing_both_sides_owners_acknowledging_and_reporting_loses_no
         for i in range(rounds):
             services.feed_back(ActionItem.objects.get(pk=action.pk), user=lj_unit, text=f"两江进展{i}")
 
-    threads = [threading.Thread(target=run, args=(work,)) for work in (editor, tianfu, liangjiang)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(t.is_alive() for t in threads)
-    assert errors == []
+    assert race(editor, tianfu, liangjiang) == []
     final = ActionItem.objects.get(pk=action.pk)
-    assert acknowledged, "the editor never got an edit through"
-    last_version, last_title = max(acknowledged)
-    assert final.title == last_title
-    assert final.version >= last_version
-    assert seen_versions == sorted(seen_versions)
+    editor.assert_nothing_lost(final)
     assert final.acknowledged_at is not None and final.status == ActionStatus.IN_PROGRESS
     assert final.updates.filter(kind=ActionUpdateKind.PROGRESS).count() == 2 * rounds
     assert final.updates.filter(kind=ActionUpdateKind.ACKNOWLEDGED).count() == 1
