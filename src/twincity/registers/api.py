@@ -8,6 +8,7 @@ read (body ``version`` or ``If-Match``); archive is a POST action; nothing is ev
 
 from __future__ import annotations
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -19,8 +20,10 @@ from twincity.core.api import (
     RestrictedPrimaryKeyRelatedField,
     RestrictedViewSetMixin,
     VersionField,
+    expected_version,
     refuse_unless,
 )
+from twincity.core.services import lock
 from twincity.regions.models import Field, Partnership
 from twincity.registers import registry, services
 
@@ -123,6 +126,14 @@ class RegisterViewSet(
     @extend_schema(request=None, parameters=[IF_MATCH])
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
-        """Archive the entry (the office's records are never deleted)."""
+        """Archive the entry (the office's records are never deleted). With If-Match, only the version named:
+        someone's change since then is a 409, not archived unseen."""
         archive = registry.hook(self.queryset.model, "archive", services.archive_entry)
-        return self.take_step(request, lambda obj, data: archive(obj, user=request.user))
+
+        def run(obj, data):
+            version = expected_version(request) if request.headers.get("If-Match") else None
+            with transaction.atomic():
+                lock(obj, version=version)
+                return archive(obj, user=request.user)
+
+        return self.take_step(request, run)

@@ -66,6 +66,18 @@ def test_submission_through_the_api_waits_for_both_endorsements(api_as, world):
     assert done.status_code == 200 and done.json()["status"] == PetitionStatus.SUBMITTED
 
 
+def test_archiving_with_if_match_archives_only_the_version_named(api_as, world):
+    petition = make_petition(world)
+    url = f"/api/petitions/{petition.pk}/archive/"
+    stale = api_as("office").post(url, headers={"If-Match": f'"{petition.version + 5}"'})
+    assert stale.status_code == 409
+    assert api_as("office").post(url, headers={"If-Match": "abc"}).status_code == 412
+    petition.refresh_from_db()
+    assert petition.archived_at is None
+    done = api_as("office").post(url, headers={"If-Match": f'"{petition.version}"'})
+    assert done.status_code == 200 and done.json()["archived_at"] is not None
+
+
 def test_the_office_archives_a_request_which_then_leaves_the_list(api_as, world):
     petition = make_petition(world)
     assert api_as("office").post(f"/api/petitions/{petition.pk}/archive/").status_code == 200
