@@ -15,7 +15,6 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -23,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from twincity.accounts.models import ApiToken
 from twincity.testing import populate
 
 CHECKS = [
@@ -45,7 +45,7 @@ def tokens(world):
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        yield {name: Token.objects.get_or_create(user=world.users[name])[0].key for name in FUZZ_PERSONAS}
+        yield {name: ApiToken.issue(world.users[name])[1] for name in FUZZ_PERSONAS}
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)

@@ -480,11 +480,12 @@ def test_every_api_list_is_empty_for_the_outsider_and_closed_to_the_anonymous(cl
 
 
 def _api(user):
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
+    from twincity.accounts.models import ApiToken
+
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(user)[1]}")
     return client
 
 
