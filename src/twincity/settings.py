@@ -52,11 +52,12 @@ def database_from_url(url: str) -> dict:
             "NAME": unquote(parsed.path[1:]) or ":memory:",
             # Many people write at once: WAL lets readers go on while one writes; every transaction takes the
             # write lock when it begins (IMMEDIATE), so none reads first and then fails to upgrade ("database is
-            # locked"); a writer waits up to 20 s for the lock instead of failing.
+            # locked"); a writer waits for the lock (60 s by default) instead of failing: under a burst the
+            # holder shares the process with every other request, and SQLite's waiting is not first-come.
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": env_int("TWINCITY_SQLITE_TIMEOUT", 60),
             },
         }
     if parsed.scheme in {"postgres", "postgresql"}:
