@@ -18,5 +18,6 @@ class ApiTokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
         now = timezone.now()
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > LAST_USED_EVERY_SECONDS:
+            # ApiToken is not an audited record (no change log): a one-column bookkeeping write, once a minute.
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
