@@ -187,6 +187,65 @@ def may_act_in(user, action: str, partnership_id: int) -> bool:
     return bool(roles(user, partnership_id) & set(RULES[action]))
 
 
+def is_office(user, partnership_id: int) -> bool:
+    """Does the user run the partnership's joint office (an office admin there, or a superuser)?"""
+    return Role.OFFICE_ADMIN in roles(user, partnership_id)
+
+
+def coordinated_sides(user, partnership_id: int) -> set[int]:
+    """The sides (regions) of the partnership the user coordinates."""
+    return {
+        m.region_id
+        for m in memberships(user)
+        if m.partnership_id == partnership_id and m.role == Role.REGION_COORDINATOR and m.region_id
+    }
+
+
+def runs_an_office(user) -> bool:
+    """Is the user an office admin of some partnership (or a superuser)? Asked where a page spans partnerships
+    (the matter list's bulk controls); every action is still checked on each record."""
+    if user is not None and user.is_authenticated and user.is_superuser:
+        return True
+    return any(m.role == Role.OFFICE_ADMIN for m in memberships(user))
+
+
+def may_report_for_side(user, matter, side_id: int) -> bool:
+    """May the user file a progress report on this side's half of the matter? The office; the side's coordinator,
+    on a matter they may change; a contact of one of the matter's owning units on that side."""
+    partnership_id = matter.partnership_id
+    if is_office(user, partnership_id):
+        return True
+    for m in memberships(user):
+        if m.partnership_id != partnership_id or m.region_id != side_id:
+            continue
+        if m.role == Role.REGION_COORDINATOR and can(user, Action.CHANGE, matter):
+            return True
+        if m.role == Role.UNIT_CONTACT and can(user, Action.REPORT, matter):
+            return True
+    return False
+
+
+def minutes_sides(user, partnership_id: int) -> set[int]:
+    """The sides for whom the user confirms joint minutes: a coordinator's side, or a leader's whose membership
+    names a side (the office confirms for every side)."""
+    return {
+        m.region_id
+        for m in memberships(user)
+        if m.partnership_id == partnership_id and m.role in (Role.REGION_COORDINATOR, Role.LEADER) and m.region_id
+    }
+
+
+def sides_spoken_for(user, partnership) -> set[int]:
+    """The sides the user speaks for: those they coordinate, and the side of the unit they are a contact of."""
+    sides = coordinated_sides(user, partnership.pk)
+    for m in memberships(user):
+        if m.partnership_id == partnership.pk and m.role == Role.UNIT_CONTACT and m.organisation_id:
+            side = m.organisation.side_for(partnership)
+            if side is not None:
+                sides.add(side.pk)
+    return sides
+
+
 def partnerships_for(user) -> list:
     cached = getattr(user, "_twincity_partnerships", None)
     if cached is None:

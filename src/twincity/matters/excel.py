@@ -87,8 +87,8 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from twincity.accounts.access import RULES, memberships, roles
-from twincity.accounts.choices import Action, Role
+from twincity.accounts.access import coordinated_sides, is_office, may_act_in
+from twincity.accounts.choices import Action
 from twincity.audit.choices import ChangeAction
 from twincity.audit.context import acting
 from twincity.audit.models import AuditEvent, ObjectChange
@@ -492,13 +492,6 @@ def _context(partnership: Partnership, year: int, user) -> _Context:
         approvable = set(
             Matter.objects.restrict(user, Action.APPROVE).filter(year_list=year_list).values_list("pk", flat=True)
         )
-    held = roles(user, partnership.pk)
-    superuser = bool(getattr(user, "is_superuser", False))
-    own_sides = {
-        m.region_id
-        for m in memberships(user)
-        if m.partnership_id == partnership.pk and m.role == Role.REGION_COORDINATOR and m.region_id
-    }
     return _Context(
         partnership=partnership,
         year=year,
@@ -513,9 +506,9 @@ def _context(partnership: Partnership, year: int, user) -> _Context:
         moved_codes=moved,
         changeable=changeable,
         approvable=approvable,
-        is_office=superuser or Role.OFFICE_ADMIN in held,
-        may_approve=superuser or bool(held & set(RULES[Action.APPROVE])),
-        own_sides=own_sides,
+        is_office=is_office(user, partnership.pk),
+        may_approve=may_act_in(user, Action.APPROVE, partnership.pk),
+        own_sides=coordinated_sides(user, partnership.pk),
     )
 
 
@@ -525,8 +518,7 @@ def _context(partnership: Partnership, year: int, user) -> _Context:
 def parse_import(fileobj, *, partnership: Partnership, year: int, user) -> ImportPlan:
     """Read and check an uploaded list; write nothing. The plan's ``errors`` say every problem found."""
     plan = ImportPlan(partnership=partnership, year=year)
-    held = roles(user, partnership.pk)
-    if not (getattr(user, "is_superuser", False) or held & {Role.OFFICE_ADMIN, Role.REGION_COORDINATOR}):
+    if not may_act_in(user, Action.CHANGE, partnership.pk):
         plan.refuse(_("You may not add or change matters of this partnership."))
         return plan
     data = xlsx.read_limited(fileobj, plan)

@@ -17,8 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twincity.accounts.access import can, may_act_in, memberships, partnerships_for, roles
-from twincity.accounts.choices import Action, Role
+from twincity.accounts.access import (
+    can,
+    may_act_in,
+    may_report_for_side,
+    partnerships_for,
+    runs_an_office,
+)
+from twincity.accounts.choices import Action
 from twincity.audit.models import AuditEvent, JournalEntry, ObjectChange, with_names
 from twincity.audit.services import add_journal_entry
 from twincity.core.models import Attachment
@@ -279,7 +285,7 @@ class MatterListView(ObjectListView):
         return list_queryset().restrict(self.request.user, Action.VIEW)
 
     def get(self, request, *args, **kwargs):
-        self.can_bulk = any(m.role == Role.OFFICE_ADMIN for m in memberships(request.user)) or request.user.is_superuser
+        self.can_bulk = runs_an_office(request.user)
         return super().get(request, *args, **kwargs)
 
     def get_table_kwargs(self):
@@ -387,7 +393,7 @@ def matter_detail(request, pk: int):
         top = max(p["percent"] for p in parity if p["record"])
         for p in parity:
             p["lagging"] = p["record"] is not None and (top - p["percent"] >= 20 or bool(p["open_overdue"]))
-    report_sides = [s for s in sides if s.pk in side_records and _may_report_for(user, matter, s)]
+    report_sides = [s for s in sides if s.pk in side_records and may_report_for_side(user, matter, s.pk)]
     matter_ct = ContentType.objects.get_for_model(Matter)
     history = with_names(ObjectChange.objects.for_object(matter)[:200])
     events = AuditEvent.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("user")[:100]
@@ -425,21 +431,6 @@ def matter_detail(request, pk: int):
         "today": today,
     }
     return render(request, "matters/matter_detail.html", context)
-
-
-def _may_report_for(user, matter: Matter, side) -> bool:
-    """May the user file a report on this side's half? (The side's coordinator, its owning units, the office.)"""
-    r = roles(user, matter.partnership_id)
-    if Role.OFFICE_ADMIN in r or user.is_superuser:
-        return True
-    for m in memberships(user):
-        if m.partnership_id != matter.partnership_id:
-            continue
-        if m.role == Role.REGION_COORDINATOR and m.region_id == side.pk and can(user, Action.CHANGE, matter):
-            return True
-        if m.role == Role.UNIT_CONTACT and m.region_id == side.pk and can(user, Action.REPORT, matter):
-            return True
-    return False
 
 
 # ---------------------------------------------------------------------------------------------- edits
@@ -528,7 +519,7 @@ def matter_edit(request, pk: int):
 @require_POST
 def file_progress(request, pk: int):
     matter = _matter(request, pk)
-    sides = [s for s in matter.partnership.sides() if _may_report_for(request.user, matter, s)]
+    sides = [s for s in matter.partnership.sides() if may_report_for_side(request.user, matter, s.pk)]
     if not sides:
         raise Http404
     form = forms.ProgressForm(request.POST, request.FILES, sides=sides)

@@ -15,8 +15,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twincity.accounts.access import can, memberships, roles
-from twincity.accounts.choices import Action, Role
+from twincity.accounts.access import (
+    can,
+    coordinated_sides,
+    is_office,
+    memberships,
+    minutes_sides,
+    sides_spoken_for,
+)
+from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core import search
 from twincity.core.services import ConflictError, attach, lock, require, save_fields, update_versioned
@@ -119,22 +126,6 @@ def _plain(values: dict) -> dict:
 # ---------------------------------------------------------------------------------------------- who may
 
 
-def is_office(user, partnership_id: int) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and (user.is_superuser or Role.OFFICE_ADMIN in roles(user, partnership_id))
-    )
-
-
-def coordinated_sides(user, partnership_id: int) -> set[int]:
-    return {
-        m.region_id
-        for m in memberships(user)
-        if m.partnership_id == partnership_id and m.role == Role.REGION_COORDINATOR and m.region_id
-    }
-
-
 def _require_office(user, partnership_id: int) -> None:
     if not is_office(user, partnership_id):
         raise PermissionDenied(_("Only the office may do this."))
@@ -144,18 +135,7 @@ def may_propose(user, series: MeetingSeries, side_id: int | None) -> bool:
     """Either side proposes items: the office, a side's coordinator or a unit contact, for their own side."""
     if is_office(user, series.partnership_id):
         return True
-    if side_id is None:
-        return False
-    for m in memberships(user):
-        if m.partnership_id != series.partnership_id:
-            continue
-        if m.role == Role.REGION_COORDINATOR and m.region_id == side_id:
-            return True
-        if m.role == Role.UNIT_CONTACT and m.organisation_id:
-            side = m.organisation.side_for(series.partnership)
-            if side is not None and side.pk == side_id:
-                return True
-    return False
+    return side_id is not None and side_id in sides_spoken_for(user, series.partnership)
 
 
 def confirmable_sides(user, session: Session) -> set[int]:
@@ -167,14 +147,7 @@ def confirmable_sides(user, session: Session) -> set[int]:
     sides = {m.region_id for m in session.partnership.memberships.all()}
     if is_office(user, session.partnership_id):
         return sides
-    own = {
-        m.region_id
-        for m in memberships(user)
-        if m.partnership_id == session.partnership_id
-        and m.role in (Role.REGION_COORDINATOR, Role.LEADER)
-        and m.region_id
-    }
-    return own & sides
+    return minutes_sides(user, session.partnership_id) & sides
 
 
 # ---------------------------------------------------------------------------------------------- dates & rotation

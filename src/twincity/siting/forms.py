@@ -3,10 +3,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from twincity.accounts.access import coordinated_sides, is_office
 from twincity.core.forms import StyledFormMixin
 from twincity.meetings.choices import OutcomeKind
 from twincity.meetings.models import Outcome
-from twincity.meetings.services import coordinated_sides, is_office
 from twincity.regions.models import Organisation, Region
 from twincity.registers.forms import RegisterForm
 from twincity.siting.models import SitingBid, SitingCase

@@ -26,12 +26,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twincity.accounts.access import coordinated_sides, is_office
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core.services import lock, require, save_fields, update_versioned
 from twincity.core.text import plain
 from twincity.meetings.choices import OutcomeKind
-from twincity.meetings.services import coordinated_sides, is_office
 from twincity.registers import services as registers
 from twincity.siting.choices import CLOSED_STATUSES, CaseStatus
 from twincity.siting.models import NegotiationRecord, SitingBid, SitingCase
