@@ -14,6 +14,7 @@ change              partnership  own side      —            —        —
 report              partnership  own side      own unit     —        —
 approve             partnership  —             —            partnership —
 audit               partnership  —             —            —        partnership
+administer          partnership  —             —            —        —
 =================== ============ ============= ============ ======== ========
 
 A model says how it relates to these scopes in an inner ``Access`` class: ``partnership``,
@@ -27,8 +28,9 @@ without a matching membership gets an empty queryset, which views turn into a 40
 
 from __future__ import annotations
 
-from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from twincity.accounts.choices import Action, Role
 
@@ -46,6 +48,7 @@ RULES: dict[str, dict[str, str]] = {
     Action.REPORT: {Role.OFFICE_ADMIN: PARTNERSHIP, Role.REGION_COORDINATOR: REGIONS, Role.UNIT_CONTACT: ORGANISATIONS},
     Action.APPROVE: {Role.OFFICE_ADMIN: PARTNERSHIP, Role.LEADER: PARTNERSHIP},
     Action.AUDIT: {Role.OFFICE_ADMIN: PARTNERSHIP, Role.AUDITOR: PARTNERSHIP},
+    Action.ADMINISTER: {Role.OFFICE_ADMIN: PARTNERSHIP},
 }
 
 
@@ -187,9 +190,16 @@ def may_act_in(user, action: str, partnership_id: int) -> bool:
     return bool(roles(user, partnership_id) & set(RULES[action]))
 
 
+def require_in(user, action: str, partnership_id: int, message: str | None = None) -> None:
+    """Refuse (``PermissionDenied`` with ``message`` or a plain reason) unless ``may_act_in`` says yes. For
+    steps asked of a partnership rather than of one record (a step only the office takes)."""
+    if not may_act_in(user, action, partnership_id):
+        raise PermissionDenied(message or _("You may not do this."))
+
+
 def is_office(user, partnership_id: int) -> bool:
     """Does the user run the partnership's joint office (an office admin there, or a superuser)?"""
-    return Role.OFFICE_ADMIN in roles(user, partnership_id)
+    return may_act_in(user, Action.ADMINISTER, partnership_id)
 
 
 def coordinated_sides(user, partnership_id: int) -> set[int]:

@@ -18,3 +18,4 @@ class Action(models.TextChoices):
     REPORT = "report", _("report progress")
     APPROVE = "approve", _("approve")
     AUDIT = "audit", _("read the audit log")
+    ADMINISTER = "administer", _("run the office")
