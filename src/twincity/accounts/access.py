@@ -15,6 +15,7 @@ report              partnership  own side      own unit     —        —
 approve             partnership  —             —            partnership —
 audit               partnership  —             —            —        partnership
 administer          partnership  —             —            —        —
+evaluate            partnership  own side      own unit     —        —
 =================== ============ ============= ============ ======== ========
 
 A model says how it relates to these scopes in an inner ``Access`` class: ``partnership``,
@@ -22,11 +23,22 @@ A model says how it relates to these scopes in an inner ``Access`` class: ``part
 paths (or tuples of alternative paths); ``organisation_side`` names a field that must also equal
 the unit's side (a milestone of the Tianfu side can be closed only by a Tianfu owner), and
 ``organisation_owners`` a path to units the unit must also be among (a progress report is filed by
-a unit, and that unit must own the matter it reports on). Anyone
-without a matching membership gets an empty queryset, which views turn into a 404.
+a unit, and that unit must own the matter it reports on). ``by_action`` maps an action to the
+declarations that differ for it (a secondment's sides and units are both the home's and the host's,
+but only the host's side and unit evaluate it: ``by_action = {Action.EVALUATE: {"regions": "host_side",
+"organisations": "host_organisation"}}``). Anyone without a matching membership gets an empty
+queryset, which views turn into a 404.
+
+Predicates asked before a record exists, or of a partnership rather than a record, live here too:
+``may_act_in``/``require_in`` (may the user do this anywhere in the partnership?), ``is_office``,
+``coordinated_sides``, ``sides_spoken_for``… and ``members_who`` answers the other way round: which
+members take part in what (reminders pick their recipients with it). No module outside ``accounts``
+compares roles; ruff's banned-api rule (TID251) keeps it so.
 """
 
 from __future__ import annotations
+
+from enum import StrEnum
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -49,7 +61,14 @@ RULES: dict[str, dict[str, str]] = {
     Action.APPROVE: {Role.OFFICE_ADMIN: PARTNERSHIP, Role.LEADER: PARTNERSHIP},
     Action.AUDIT: {Role.OFFICE_ADMIN: PARTNERSHIP, Role.AUDITOR: PARTNERSHIP},
     Action.ADMINISTER: {Role.OFFICE_ADMIN: PARTNERSHIP},
+    Action.EVALUATE: {
+        Role.OFFICE_ADMIN: PARTNERSHIP,
+        Role.REGION_COORDINATOR: REGIONS,
+        Role.UNIT_CONTACT: ORGANISATIONS,
+    },
 }
+# What an ``Access`` class may declare (and ``by_action`` may override for one action).
+DECLARATIONS = (PARTNERSHIP, REGIONS, ORGANISATIONS, "organisation_side", "organisation_owners")
 
 
 def memberships(user) -> list:
@@ -73,11 +92,24 @@ def forget(user) -> None:
         del user._twincity_memberships
 
 
-def _paths(model: type[Model], scope: str) -> tuple[str, ...]:
+def _declared(model: type[Model], name: str, action: str | None = None):
+    """What the model's ``Access`` declares as ``name``, for ``action`` when its ``by_action`` says otherwise."""
     access = getattr(model, "Access", None)
     if access is None:
         raise ImproperlyConfigured(f"{model._meta.label} has no Access class: it cannot be restricted")
-    value = getattr(access, scope, None)
+    overrides = getattr(access, "by_action", None) or {}
+    if action is not None and action in overrides:
+        override = overrides[action]
+        unknown = set(override) - set(DECLARATIONS)
+        if unknown:
+            raise ImproperlyConfigured(f"{model._meta.label}.Access.by_action[{action!r}] declares {sorted(unknown)}")
+        if name in override:
+            return override[name]
+    return getattr(access, name, None)
+
+
+def _paths(model: type[Model], scope: str, action: str | None = None) -> tuple[str, ...]:
+    value = _declared(model, scope, action)
     if value is None:
         return ()
     return (value,) if isinstance(value, str) else tuple(value)
@@ -112,8 +144,8 @@ def _match(model: type[Model], paths: tuple[str, ...], values: set[int]) -> Q | 
     return result
 
 
-def _membership_q(model: type[Model], membership, scope: str) -> Q | None:
-    in_partnership = _match(model, _paths(model, PARTNERSHIP), {membership.partnership_id})
+def _membership_q(model: type[Model], membership, scope: str, action: str | None = None) -> Q | None:
+    in_partnership = _match(model, _paths(model, PARTNERSHIP, action), {membership.partnership_id})
     if in_partnership is None:
         return None
     if scope == PARTNERSHIP:
@@ -121,18 +153,18 @@ def _membership_q(model: type[Model], membership, scope: str) -> Q | None:
     if scope == REGIONS:
         if membership.region_id is None:
             return None
-        by_region = _match(model, _paths(model, REGIONS), {membership.region_id})
+        by_region = _match(model, _paths(model, REGIONS, action), {membership.region_id})
         return None if by_region is None else in_partnership & by_region
     if scope == ORGANISATIONS:
         if membership.organisation_id is None:
             return None
-        by_unit = _match(model, _paths(model, ORGANISATIONS), {membership.organisation_id})
+        by_unit = _match(model, _paths(model, ORGANISATIONS, action), {membership.organisation_id})
         if by_unit is None:
             return None
-        side_field = getattr(model.Access, "organisation_side", None)
+        side_field = _declared(model, "organisation_side", action)
         if side_field:
             by_unit &= Q(**{side_field: membership.region_id})
-        owners = getattr(model.Access, "organisation_owners", None)
+        owners = _declared(model, "organisation_owners", action)
         if owners:
             by_unit &= _match(model, (owners,), {membership.organisation_id})
         return in_partnership & by_unit
@@ -144,12 +176,15 @@ def access_q(model: type[Model], user, action: str) -> Q | None:
     rules = RULES.get(action)
     if rules is None:
         raise ValueError(f"Unknown action {action!r}")
+    unknown = set(getattr(getattr(model, "Access", None), "by_action", None) or {}) - set(RULES)
+    if unknown:
+        raise ImproperlyConfigured(f"{model._meta.label}.Access.by_action names unknown actions {sorted(unknown)}")
     result = None
     for membership in memberships(user):
         scope = rules.get(membership.role)
         if scope is None:
             continue
-        q = _membership_q(model, membership, scope)
+        q = _membership_q(model, membership, scope, action)
         if q is not None:
             result = q if result is None else result | q
     return result
@@ -279,7 +314,7 @@ def can_audit(user) -> bool:
 
 def may_manage_people(user, partnership_id: int) -> bool:
     """May ``user`` look after the people of a partnership (give and end roles, reset passwords)? The office may."""
-    return Role.OFFICE_ADMIN in roles(user, partnership_id)
+    return is_office(user, partnership_id)
 
 
 def may_reset_password(user, target, partnership_id: int) -> bool:
@@ -295,3 +330,38 @@ def may_reset_password(user, target, partnership_id: int) -> bool:
         return False
     theirs = {m.partnership_id for m in memberships(target)}
     return partnership_id in theirs and all(may_manage_people(user, p) for p in theirs)
+
+
+class Part(StrEnum):
+    """What a member does in a partnership, as ``members_who`` is asked it."""
+
+    ATTENDS_SESSIONS = "attends_sessions"  # the joint sessions: the office, the coordinators, the leaders
+    SPEAKS_FOR_UNITS = "speaks_for_units"  # the contacts of the units named
+    COORDINATES_SIDES = "coordinates_sides"  # the coordinators of the sides named
+
+
+# Part → the roles that take it, and the membership field that names what it is taken for (None: the partnership).
+PARTS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    Part.ATTENDS_SESSIONS: ((Role.OFFICE_ADMIN, Role.REGION_COORDINATOR, Role.LEADER), None),
+    Part.SPEAKS_FOR_UNITS: ((Role.UNIT_CONTACT,), "organisation_id"),
+    Part.COORDINATES_SIDES: ((Role.REGION_COORDINATOR,), "region_id"),
+}
+
+
+def members_who(partnership_id: int, part: str, among=None) -> QuerySet:
+    """The live memberships (open accounts only, each with its user) of those who take ``part`` in the partnership:
+    attend its joint sessions; speak for the units ``among`` (their ids); coordinate the sides ``among``.
+
+    Who is told of something is asked here, as who may do something is; the caller still asks ``can`` whether
+    each may see what they are told of."""
+    from twincity.accounts.models import Membership
+
+    taken_by, scope = PARTS[part]
+    if (scope is None) != (among is None):
+        raise TypeError(f"members_who({part!r}) takes {'no ' if scope is None else ''}among")
+    filters = {"role__in": taken_by}
+    if scope is not None:
+        filters[f"{scope}__in"] = among
+    return Membership.objects.filter(
+        partnership_id=partnership_id, archived_at__isnull=True, user__is_active=True, **filters
+    ).select_related("user")

@@ -19,3 +19,4 @@ class Action(models.TextChoices):
     APPROVE = "approve", _("approve")
     AUDIT = "audit", _("read the audit log")
     ADMINISTER = "administer", _("run the office")
+    EVALUATE = "evaluate", _("evaluate at the end of a term")

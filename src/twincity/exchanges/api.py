@@ -133,7 +133,7 @@ class SecondmentViewSet(RegisterViewSet):
     def evaluate(self, request, pk=None):
         """The host's end-of-term evaluation (the office, the host side's coordinator or the host unit's contact)."""
         # Whoever reads the secondment reaches the step; the service lets only the host evaluate
-        # (``HostedSecondment``: the office, the host side's coordinator or the host unit's contact).
+        # (``Action.EVALUATE``: the office, the host side's coordinator or the host unit's contact).
         return self.take_step(
             request,
             lambda secondment, data: services.evaluate(secondment, user=request.user, **data),

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from twincity.accounts.choices import Action
 from twincity.core.models import PrimaryModel
 from twincity.exchanges.choices import Rank, Rating, SecondmentStatus
 from twincity.exchanges.querysets import SecondmentQuerySet
@@ -112,6 +113,9 @@ class Secondment(RegisterEntry):
         partnership = "partnership"
         regions = ("home_side", "host_side")
         organisations = ("home_organisation", "host_organisation")
+        # The end-of-term evaluation (考核鉴定) is the host's: the office, the host side's coordinator or the
+        # host unit's contact. Every other action is open to both ends.
+        by_action = {Action.EVALUATE: {"regions": "host_side", "organisations": "host_organisation"}}
 
     @property
     def last_day(self) -> dt.date:
@@ -160,25 +164,6 @@ class Secondment(RegisterEntry):
             errors["end_date"] = _("The term cannot end after its evaluation.")
         if errors:
             raise ValidationError(errors)
-
-
-class HostedSecondment(Secondment):
-    """A secondment as its host (接收方) sees it: what only the host may do is asked of this view.
-
-    The end-of-term evaluation (考核鉴定) is the host's: the office, the host side's coordinator or
-    the host unit's contact. The door (``accounts.access``) reads the ``Access`` below, so the rule
-    is decided in the one place like every other, with no table of its own.
-    """
-
-    class Meta:
-        proxy = True
-        verbose_name = _("secondment (host's view)")
-        verbose_name_plural = _("secondments (host's view)")
-
-    class Access:
-        partnership = "partnership"
-        regions = "host_side"
-        organisations = "host_organisation"
 
 
 class SecondmentReport(PrimaryModel):

@@ -18,12 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twincity.accounts.access import can
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core.services import archive, lock, require, save_fields, update_versioned
 from twincity.core.text import plain
 from twincity.exchanges.choices import Rating
-from twincity.exchanges.models import HostedSecondment, Secondment, SecondmentReport
+from twincity.exchanges.models import Secondment, SecondmentReport
 from twincity.registers import services as registers
 
 __all__ = [
@@ -85,11 +86,11 @@ def _period(period: str) -> str:
     return period
 
 
-def _live(secondment: Secondment, user, action: str, *, host_only: bool = False) -> Secondment:
-    """The secondment locked for a workflow step, once ``user`` may ``action`` it (as its host, for the
-    evaluation); an archived one takes no more steps."""
+def _live(secondment: Secondment, user, action: str) -> Secondment:
+    """The secondment locked for a workflow step, once ``user`` may ``action`` it (``Action.EVALUATE``: as its
+    host); an archived one takes no more steps."""
     lock(secondment)  # judged and written as it is now, never as the caller loaded it
-    require(user, action, HostedSecondment(pk=secondment.pk) if host_only else secondment)
+    require(user, action, secondment)
     if secondment.is_archived:
         raise ValidationError(_("An archived secondment cannot be changed."))
     return secondment
@@ -185,7 +186,7 @@ def cut_short(secondment: Secondment, *, user, on: dt.date, reason: str) -> Seco
 
 def may_evaluate(user, secondment: Secondment) -> bool:
     """Is ``user`` on the host's end: the office, the host side's coordinator or the host unit's contact?"""
-    return HostedSecondment.objects.filter(pk=secondment.pk).restrict(user, Action.REPORT).exists()
+    return can(user, Action.EVALUATE, secondment)
 
 
 def evaluate(
@@ -201,7 +202,7 @@ def evaluate(
     if not evaluation:
         raise ValidationError({"evaluation": _("Write the evaluation.")})
     with transaction.atomic():
-        secondment = _live(secondment, user, Action.REPORT, host_only=True)
+        secondment = _live(secondment, user, Action.EVALUATE)
         evaluated_on = _not_future(evaluated_on or timezone.localdate(), "evaluated_on")
         if evaluated_on < secondment.last_day:
             raise ValidationError(

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +15,7 @@ from twincity.core.views import restricted_object
 from twincity.exchanges import excel, forms, services
 from twincity.exchanges.choices import SecondmentStatus
 from twincity.exchanges.filtersets import SecondmentFilterSet
-from twincity.exchanges.models import HostedSecondment, Secondment, SecondmentReport
+from twincity.exchanges.models import Secondment, SecondmentReport
 from twincity.exchanges.tables import SecondmentTable
 from twincity.registers.views import RegisterViews, message_of, step
 
@@ -97,12 +96,11 @@ cut_short = step(
 )
 # Only the host may evaluate: anyone else (the home side included) does not find this step at all.
 evaluate = step(
-    HostedSecondment.objects,
-    lambda hosted, user, data: services.evaluate(hosted, user=user, **data),
+    Secondment.objects,
+    lambda secondment, user, data: services.evaluate(secondment, user=user, **data),
     form_class=forms.EvaluationForm,
     done=gettext_lazy("Evaluation saved."),
-    entry=lambda hosted: reverse("exchanges:secondment", args=[hosted.pk]),
-    action=Action.REPORT,
+    action=Action.EVALUATE,
 )
 archive_report = step(
     LIVE_REPORTS,
