@@ -219,17 +219,31 @@ def roles(user, partnership_id: int) -> set[str]:
     return {m.role for m in memberships(user) if m.partnership_id == partnership_id}
 
 
-def may_act_in(user, action: str, partnership_id: int) -> bool:
+def may_act_in(user, action: str, partnership_id: int, model: type[Model] | None = None) -> bool:
     """Does the user hold a role that may ``action`` something in the partnership at all? Asked before a
-    record exists (may they add a matter, a register entry, a unit?); the record itself is checked after."""
-    return bool(roles(user, partnership_id) & set(RULES[action]))
+    record exists (may they add a matter, a register entry, a unit?); the record itself is checked after.
+
+    With ``model``, only a role whose scope the model's ``Access`` declares counts: a coordinator acts on their
+    side's records, so on no alignment group, which names no side (the groups are the office's)."""
+    rules = RULES[action]
+    if model is None or (user is not None and user.is_authenticated and user.is_superuser):
+        return bool(roles(user, partnership_id) & set(rules))
+    for m in memberships(user):
+        scope = rules.get(m.role) if m.partnership_id == partnership_id else None
+        if scope == PARTNERSHIP:
+            return True
+        if scope == REGIONS and m.region_id and _paths(model, REGIONS, action):
+            return True
+        if scope == ORGANISATIONS and m.organisation_id and _paths(model, ORGANISATIONS, action):
+            return True
+    return False
 
 
 def require_in(user, action: str, partnership_id: int, message: str | None = None) -> None:
-    """Refuse (``PermissionDenied`` with ``message`` or a plain reason) unless ``may_act_in`` says yes. For
-    steps asked of a partnership rather than of one record (a step only the office takes)."""
+    """Refuse (``PermissionDenied`` with ``message``, which may be lazy, or a plain reason) unless ``may_act_in`` says
+    yes. For steps asked of a partnership rather than of one record (a step only the office takes)."""
     if not may_act_in(user, action, partnership_id):
-        raise PermissionDenied(message or _("You may not do this."))
+        raise PermissionDenied(str(message) if message else _("You may not do this."))
 
 
 def is_office(user, partnership_id: int) -> bool:

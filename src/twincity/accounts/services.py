@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
-from twincity.accounts.access import forget
-from twincity.accounts.choices import Role
+from twincity.accounts.access import forget, require_in
+from twincity.accounts.choices import Action, Role
 from twincity.accounts.models import ApiToken, Membership, PasswordChangeRequired
+
+OFFICE_ONLY = gettext_lazy("Only the office gives people their roles.")
 
 
 def add_membership(user, partnership, role: str, *, region=None, organisation=None, title: str = "") -> Membership:
@@ -22,16 +25,6 @@ def add_membership(user, partnership, role: str, *, region=None, organisation=No
         membership.save()
     forget(user)
     return membership
-
-
-def _require_office(user, partnership) -> None:
-    from django.core.exceptions import PermissionDenied
-    from django.utils.translation import gettext as _
-
-    from twincity.accounts.access import roles
-
-    if Role.OFFICE_ADMIN not in roles(user, partnership.pk):
-        raise PermissionDenied(_("Only the office gives people their roles."))
 
 
 def enrol(
@@ -58,7 +51,7 @@ def enrol(
 
     User = get_user_model()
     with transaction.atomic():
-        _require_office(acting_user, partnership)
+        require_in(acting_user, Action.ADMINISTER, partnership.pk, OFFICE_ONLY)
         user = User.objects.filter(username__iexact=username).first()
         password = None
         if user is None:
@@ -77,7 +70,7 @@ def revoke(membership, *, acting_user) -> None:
     from twincity.audit.services import log_event
 
     with transaction.atomic():
-        _require_office(acting_user, membership.partnership)
+        require_in(acting_user, Action.ADMINISTER, membership.partnership_id, OFFICE_ONLY)
         membership.archived_at = timezone.now()
         membership.version += 1
         membership.save()

@@ -30,9 +30,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from twincity.accounts.access import can
-from twincity.accounts.choices import Action, Role
-from twincity.accounts.models import Membership
+from twincity.accounts.access import Part, can, members_who
+from twincity.accounts.choices import Action
 from twincity.meetings.calendars import invitation_ics
 from twincity.meetings.choices import OWNER_PENDING_STATUSES, ItemStatus, SessionStatus
 from twincity.meetings.models import ActionItem, ActionOwner, Session
@@ -40,8 +39,6 @@ from twincity.notifications.choices import NotificationKind
 from twincity.notifications.services import Message, deliver
 
 logger = logging.getLogger(__name__)
-
-SESSION_ROLES = (Role.OFFICE_ADMIN, Role.REGION_COORDINATOR, Role.LEADER)
 
 
 @dataclass(frozen=True)
@@ -78,12 +75,6 @@ def _session_title(session: Session) -> str:
     return _("%(series)s, session %(number)s") % {"series": session.series.display_name, "number": session.number}
 
 
-def _active_members(partnership_id: int, **filters):
-    return Membership.objects.filter(
-        partnership_id=partnership_id, archived_at__isnull=True, user__is_active=True, **filters
-    ).select_related("user")
-
-
 def session_audience(session: Session) -> list:
     """Who hears about a session: office, coordinators, leaders, and the contacts of presenting units."""
     units = set(
@@ -91,9 +82,9 @@ def session_audience(session: Session) -> list:
             "organisation_id", flat=True
         )
     )
-    members = list(_active_members(session.partnership_id, role__in=SESSION_ROLES))
+    members = list(members_who(session.partnership_id, Part.ATTENDS_SESSIONS))
     if units:
-        members += list(_active_members(session.partnership_id, role=Role.UNIT_CONTACT, organisation_id__in=units))
+        members += list(members_who(session.partnership_id, Part.SPEAKS_FOR_UNITS, units))
     users = {m.user_id: m.user for m in members}
     return [u for u in users.values() if can(u, Action.VIEW, session)]
 
@@ -102,11 +93,11 @@ def action_contacts(action: ActionItem) -> list:
     """The unit contacts of the action's owners; for an owner without one, its side's coordinator."""
     owners = list(action.owners.all())
     units = {o.organisation_id for o in owners}
-    contacts = list(_active_members(action.partnership_id, role=Role.UNIT_CONTACT, organisation_id__in=units))
+    contacts = list(members_who(action.partnership_id, Part.SPEAKS_FOR_UNITS, units))
     covered = {m.organisation_id for m in contacts}
     bare_sides = {o.side_id for o in owners if o.organisation_id not in covered}
     if bare_sides:
-        contacts += list(_active_members(action.partnership_id, role=Role.REGION_COORDINATOR, region_id__in=bare_sides))
+        contacts += list(members_who(action.partnership_id, Part.COORDINATES_SIDES, bare_sides))
     users = {m.user_id: m.user for m in contacts}
     return [u for u in users.values() if can(u, Action.VIEW, action)]
 
@@ -114,7 +105,7 @@ def action_contacts(action: ActionItem) -> list:
 def action_coordinators(action: ActionItem) -> list:
     """The coordinators of the owners' sides: who hears when an action stays overdue."""
     sides = {o.side_id for o in action.owners.all()}
-    members = _active_members(action.partnership_id, role=Role.REGION_COORDINATOR, region_id__in=sides)
+    members = members_who(action.partnership_id, Part.COORDINATES_SIDES, sides)
     users = {m.user_id: m.user for m in members}
     return [u for u in users.values() if can(u, Action.VIEW, action)]
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from twincity.accounts.choices import Role
+from twincity.accounts.models import Membership
 from twincity.core.forms import StyledFormMixin, VersionedFormMixin
 from twincity.regions.models import Organisation, Region
 
@@ -31,26 +31,26 @@ class OrganisationForm(StyledFormMixin, forms.ModelForm):
         self.fields["region"].queryset = Region.objects.filter(pk__in=ids) | Region.objects.filter(parent_id__in=ids)
 
 
-class MemberForm(StyledFormMixin, forms.Form):
+class MemberForm(StyledFormMixin, forms.ModelForm):
+    """Give someone a role: their account (a new user name makes one) and the membership. Which roles there are and
+    which of them need a side or a unit is the membership's to say (``accounts``), so this form names no role."""
+
     username = forms.RegexField(label=_("User name"), regex=r"^[\w.@+-]+$", max_length=150)
     full_name = forms.CharField(label=_("Name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-    region = forms.ModelChoiceField(label=_("Side (for a coordinator)"), queryset=Region.objects.none(), required=False)
-    organisation = forms.ModelChoiceField(
-        label=_("Unit (for a unit contact)"), queryset=Organisation.objects.none(), required=False
-    )
-    title = forms.CharField(label=_("Post"), max_length=100, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Membership._meta.get_field("role").choices)
+    field_order = ["username", "full_name", "email", "role", "region", "organisation", "title"]
+
+    class Meta:
+        model = Membership
+        fields = ["role", "region", "organisation", "title"]
+        labels = {
+            "region": _("Side (for a coordinator)"),
+            "organisation": _("Unit (for a unit contact)"),
+            "title": _("Post"),
+        }
 
     def __init__(self, *args, sides, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.filter(pk__in=[s.pk for s in sides])
         self.fields["organisation"].queryset = units
-
-    def clean(self):
-        data = super().clean()
-        if data.get("role") == Role.REGION_COORDINATOR and not data.get("region"):
-            self.add_error("region", _("A region coordinator needs the side they coordinate."))
-        if data.get("role") == Role.UNIT_CONTACT and not data.get("organisation"):
-            self.add_error("organisation", _("A unit contact needs the unit they speak for."))
-        return data

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from twincity.accounts.access import roles
-from twincity.accounts.choices import Action, Role
+from twincity.accounts.access import require_in
+from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core.services import require, update_versioned
 from twincity.core.text import plain
 from twincity.regions.models import CounterpartPair, Field, Organisation, Partnership, Region
 
-
-def _require_office(user, partnership: Partnership) -> None:
-    if Role.OFFICE_ADMIN not in roles(user, partnership.pk):
-        raise PermissionDenied(_("Only the office may change the partnership's structure."))
+# Units are added by the office or a side's coordinator; everything else about the structure is the office's.
+OFFICE_ONLY = gettext_lazy("Only the office may change the partnership's structure.")
 
 
 def create_organisation(partnership: Partnership, *, user, region: Region, name: str, **fields) -> Organisation:
@@ -42,7 +41,7 @@ def update_organisation(unit: Organisation, *, user, version: int | None, **chan
 
 def pair_counterparts(partnership: Partnership, first: Organisation, second: Organisation, *, user, note: str = ""):
     with transaction.atomic():
-        _require_office(user, partnership)
+        require_in(user, Action.ADMINISTER, partnership.pk, OFFICE_ONLY)
         pair = CounterpartPair(partnership=partnership, first=first, second=second, note=plain(note))
         pair.full_clean()
         pair.save()
@@ -51,7 +50,7 @@ def pair_counterparts(partnership: Partnership, first: Organisation, second: Org
 
 def add_field(partnership: Partnership, *, user, name: str, name_en: str = "") -> Field:
     with transaction.atomic():
-        _require_office(user, partnership)
+        require_in(user, Action.ADMINISTER, partnership.pk, OFFICE_ONLY)
         order = (partnership.fields.order_by("-order").values_list("order", flat=True).first() or 0) + 1
         field = Field(partnership=partnership, name=plain(name), name_en=plain(name_en), order=order)
         field.full_clean()
@@ -60,7 +59,7 @@ def add_field(partnership: Partnership, *, user, name: str, name_en: str = "") -
 
 
 def update_field(field: Field, *, user, version: int | None, **changes) -> Field:
-    _require_office(user, field.partnership)
+    require_in(user, Action.ADMINISTER, field.partnership_id, OFFICE_ONLY)
     changes = {k: plain(v) if isinstance(v, str) else v for k, v in changes.items()}
     return update_versioned(field, version, changes, user=user)
 
@@ -70,7 +69,7 @@ def update_thresholds(partnership: Partnership, *, user, version: int | None, ne
     from twincity.matters.services import refresh_light_dates
 
     with transaction.atomic():
-        _require_office(user, partnership)
+        require_in(user, Action.ADMINISTER, partnership.pk, OFFICE_ONLY)
         update_versioned(
             partnership, version, {"health_near_days": near_days, "health_lag_margin": lag_margin}, user=user
         )

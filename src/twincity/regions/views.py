@@ -6,8 +6,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from twincity.accounts.access import can, may_act_in, roles
-from twincity.accounts.choices import Action, Role
+from twincity.accounts.access import can, is_office, may_act_in
+from twincity.accounts.choices import Action
 from twincity.accounts.models import Membership
 from twincity.accounts.services import enrol, revoke
 from twincity.audit.models import ObjectChange, with_names
@@ -55,7 +55,7 @@ def partnership_detail(request, pk: int):
         "counterparts": counterparts,
         "fields": partnership.fields.filter(archived_at__isnull=True),
         "history": with_names(ObjectChange.objects.for_object(partnership)[:100]),
-        "is_office": Role.OFFICE_ADMIN in roles(request.user, partnership.pk),
+        "is_office": is_office(request.user, partnership.pk),
         "can_add_unit": may_act_in(request.user, Action.CHANGE, partnership.pk),
     }
     return render(request, "regions/partnership_detail.html", context)
@@ -87,7 +87,7 @@ def organisation_detail(request, pk: int):
 def _office_partnership(request, pk: int) -> Partnership:
     """The partnership if the user runs its office; 404 otherwise (settings are the office's business)."""
     partnership = restricted_object(request, Partnership.objects.all(), pk=pk)
-    if Role.OFFICE_ADMIN not in roles(request.user, partnership.pk):
+    if not is_office(request.user, partnership.pk):
         raise Http404
     return partnership
 
