@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from twincity.accounts.access import memberships, roles
-from twincity.accounts.choices import Role
+from twincity.accounts.access import coordinated_sides, is_office
 from twincity.core.forms import StyledFormMixin, VersionedFormMixin
 from twincity.policies.choices import AlignmentStatus
 from twincity.policies.models import AlignmentGroup, AlignmentMember, Clause, Policy
@@ -31,9 +30,9 @@ class PolicyForm(RegisterForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             del self.fields["side"]  # who issued a policy does not change
-        elif Role.OFFICE_ADMIN not in roles(self.user, self.partnership.pk):
+        elif not is_office(self.user, self.partnership.pk):
             # A coordinator enters the policies of their own side.
-            own = {m.region_id for m in memberships(self.user) if m.partnership_id == self.partnership.pk}
+            own = coordinated_sides(self.user, self.partnership.pk)
             field = self.fields["side"]
             field.queryset = field.queryset.filter(pk__in=own)
             if len(own) == 1:

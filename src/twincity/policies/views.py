@@ -11,8 +11,8 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
-from twincity.accounts.access import can, roles
-from twincity.accounts.choices import Action, Role
+from twincity.accounts.access import can, may_act_in
+from twincity.accounts.choices import Action
 from twincity.core.views import editable_partnership, restricted_object
 from twincity.policies import excel, forms, services
 from twincity.policies.choices import AlignmentStatus
@@ -84,13 +84,13 @@ class AlignmentGroupViews(RegisterViews):
     def base_context(self, request, **extra):
         context = super().base_context(request, **extra)
         partnership = context.get("partnership")
-        if context.get("can_add"):  # groups are set up by the office only
-            context["can_add"] = Role.OFFICE_ADMIN in roles(request.user, partnership.pk)
+        if context.get("can_add"):  # a group names no side: only the office sets one up
+            context["can_add"] = may_act_in(request.user, Action.CHANGE, partnership.pk, AlignmentGroup)
         return context
 
     def add(self, request):
         partnership = editable_partnership(request, request.GET.get("partnership"))
-        if Role.OFFICE_ADMIN not in roles(request.user, partnership.pk):
+        if not may_act_in(request.user, Action.CHANGE, partnership.pk, AlignmentGroup):
             raise Http404
         return super().add(request)
 

@@ -21,12 +21,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from twincity.accounts.access import coordinated_sides, is_office
+from twincity.accounts.access import coordinated_sides, is_office, require_in
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core.services import lock, require, save_fields, update_versioned
@@ -53,6 +54,8 @@ __all__ = [
 ]
 
 ConflictError = registers.ConflictError
+# The decision and a withdrawal are recorded by the office, as the joint meeting's secretariat.
+OFFICE_ONLY = gettext_lazy("Only the office records this for the joint meeting.")
 
 CASE_FIELDS = ("code", "title", "field", "industry", "description", "note")
 BID_FIELDS = ("unit", "candidate_site", "need", "existing_capacity", "policy_offer")
@@ -88,12 +91,6 @@ def _require_open(case: SitingCase) -> None:
             _("The case is “%(status)s”: it is closed and its bids and negotiation record no longer change.")
             % {"status": case.get_status_display()}
         )
-
-
-def _require_office(user, case: SitingCase) -> None:
-    require(user, Action.VIEW, case)
-    if not is_office(user, case.partnership_id):
-        raise PermissionDenied(_("Only the office records this for the joint meeting."))
 
 
 def _check_side(case: SitingCase, side, unit) -> None:
@@ -283,7 +280,8 @@ def decide(
     rationale, site = plain(rationale).strip(), plain(site).strip()
     with transaction.atomic():
         case = _locked(case)
-        _require_office(user, case)
+        require(user, Action.VIEW, case)  # an outsider is not told whose step this is
+        require_in(user, Action.ADMINISTER, case.partnership_id, OFFICE_ONLY)
         _require_open(case)
         bid = case.bids.filter(side=side, withdrawn_on__isnull=True).first()
         if bid is None:
@@ -322,7 +320,8 @@ def withdraw_case(case: SitingCase, *, user, reason: str) -> SitingCase:
         raise ValidationError(_("Say why the case is withdrawn."))
     with transaction.atomic():
         case = _locked(case)
-        _require_office(user, case)
+        require(user, Action.VIEW, case)  # an outsider is not told whose step this is
+        require_in(user, Action.ADMINISTER, case.partnership_id, OFFICE_ONLY)
         _require_open(case)
         case.status, case.withdrawal_reason = CaseStatus.WITHDRAWN, reason
         case.version += 1

@@ -10,10 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from twincity.accounts.access import can
+from twincity.accounts.access import can, is_office
 from twincity.accounts.choices import Action
 from twincity.core.views import restricted_object
-from twincity.meetings.services import is_office
 from twincity.registers.views import RegisterViews, message_of, save_versioned, step
 from twincity.siting import excel, forms, services, specialisation
 from twincity.siting.choices import OPEN_STATUSES
