@@ -78,3 +78,33 @@ def test_a_coordinator_cannot_open_the_office_settings(client_as, world):
     response = client.post(reverse("regions:settings", args=[world.partnership.pk]), {"form": "field", "name": "x"})
     assert response.status_code == 404
     assert not Field.objects.filter(name="x").exists()
+
+
+def test_a_coordinator_is_given_a_side_and_a_contact_a_unit_or_no_one_is_enrolled(client_as, world):
+    client = client_as("office")
+    url = reverse("regions:settings", args=[world.partnership.pk])
+    for role, field, message in (
+        ("region_coordinator", "region", "地区协调员须指定所协调的一方。"),
+        ("unit_contact", "organisation", "单位联络员须指定所代表的单位。"),
+    ):
+        response = client.post(url, {"form": "member", "username": "tf-new", "role": role})
+        assert response.status_code == 200
+        assert response.context["member_form"].errors[field] == [message]
+    assert not get_user_model().objects.filter(username="tf-new").exists()
+    response = client.post(
+        url, {"form": "member", "username": "tf-new", "role": "region_coordinator", "region": world.tf.pk}
+    )
+    assert response.status_code == 302
+    assert Membership.objects.get(user__username="tf-new").region_id == world.tf.pk
+
+
+def test_the_office_of_another_partnership_neither_opens_these_settings_nor_gives_roles_here(client, world):
+    from twincity.testing import build_world
+
+    other = build_world(code_prefix="X")
+    client.force_login(other.users["office"])
+    url = reverse("regions:settings", args=[world.partnership.pk])
+    assert client.get(url).status_code == 404
+    response = client.post(url, {"form": "member", "username": "intruder", "role": "office_admin"})
+    assert response.status_code == 404
+    assert not get_user_model().objects.filter(username="intruder").exists()
