@@ -4,6 +4,7 @@ leaves its trace (automatic change records plus named events for workflow steps)
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core import search
-from twincity.core.services import ConflictError, attach, lock, require, save_fields, update_versioned
+from twincity.core.services import ConflictError, attach, bulk_save, lock, require, save_fields, update_versioned
 from twincity.core.text import plain
 from twincity.matters.choices import CLOSED_STATUSES, TRANSITIONS, MatterStatus, OwnerRole
 from twincity.matters.health import derived_dates
@@ -505,22 +506,16 @@ def update_progress_report(report: ProgressReport, *, user, version: int | None,
 def refresh_light_dates(partnership: Partnership, *, batch_size: int = 2000) -> int:
     """Recompute the dates behind the light for every matter of a partnership (after its thresholds changed).
 
-    Only ``watch_from`` and ``lag_date`` depend on the thresholds, so this is a bulk update of two
-    columns, not a full refresh of each matter.
+    Only ``watch_from`` and ``lag_date`` depend on the thresholds, so this is a bulk save of two columns, not
+    a full refresh of each matter; each matter whose dates move gets its change record (``core.services``).
+    Returns how many matters were looked at.
     """
     count = 0
-    queryset = Matter.objects.filter(partnership=partnership).only(
-        "pk", "start_date", "due_date", "next_milestone_due", "percent_complete", "watch_from", "lag_date"
-    )
-    batch = []
-    for matter in queryset.iterator(chunk_size=batch_size):
-        matter.watch_from, matter.lag_date = _light_dates(matter, partnership)
-        batch.append(matter)
-        if len(batch) >= batch_size:
-            Matter.objects.bulk_update(batch, ["watch_from", "lag_date"])
-            count += len(batch)
-            batch = []
-    if batch:
-        Matter.objects.bulk_update(batch, ["watch_from", "lag_date"])
+    # Every audited field but the search words: the change records are whole, as a save's are.
+    queryset = Matter.objects.filter(partnership=partnership).defer("search_document").order_by("pk")
+    for batch in itertools.batched(queryset.iterator(chunk_size=batch_size), batch_size):
+        for matter in batch:
+            matter.watch_from, matter.lag_date = _light_dates(matter, partnership)
+        bulk_save(batch, ["watch_from", "lag_date"])
         count += len(batch)
     return count
