@@ -4,12 +4,14 @@ partnership's change stamp that keys the caches of its figures."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from twincity.audit.context import acting
 from twincity.audit.models import ObjectChange
-from twincity.core.services import bulk_save, update_rows
+from twincity.core.services import bulk_save, touch, update_rows
 from twincity.matters import services
 from twincity.matters.models import Matter, Milestone
 from twincity.regions import services as regions
@@ -125,3 +127,18 @@ def test_the_dashboard_shows_the_new_light_at_once_after_the_thresholds_change(c
             world.partnership, user=office, version=world.partnership.version, near_days=5, lag_margin=100
         )
     assert client.get(url).context["by_light"] == {"red": 0, "yellow": 0, "green": 1, "grey": 0}
+
+
+def test_the_dashboards_cache_key_is_the_stamp_not_a_scan_of_the_years_matters(client_as, world):
+    make_matter(world, year=timezone.localdate().year)
+    client = client_as("office")
+    url = reverse("dashboard", args=[world.partnership.pk])
+    client.get(url)  # the figures are now cached
+    with CaptureQueriesContext(connection) as served:
+        assert client.get(url).status_code == 200
+    assert not [q["sql"] for q in served.captured_queries if "MAX(" in q["sql"].upper()]
+    with acting(world.users["office"]):
+        touch(Partnership, [world.partnership])  # any write of the services
+    with CaptureQueriesContext(connection) as recomputed:
+        client.get(url)
+    assert len(recomputed.captured_queries) > len(served.captured_queries)
