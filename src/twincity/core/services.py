@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, models, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,7 +61,7 @@ def _stamp_path(model: type[models.Model]) -> tuple[type[models.Model], list[str
         if not (field.many_to_one or field.one_to_one) or field.auto_created:
             return None  # a partnership reached through a list of rows: not one stamp to move
         target = field.related_model
-    if not any(f.name == "change_stamp" for f in target._meta.concrete_fields):
+    if not any(f.name == "changed_at" for f in target._meta.concrete_fields):
         return None
     return target, parts
 
@@ -96,9 +96,7 @@ def touch(model: type[models.Model], objs) -> None:
         return
     stamp_model, parts = found
     if isinstance(objs, models.QuerySet):
-        stamp_model._base_manager.filter(pk__in=objs.values("__".join(parts))).update(
-            change_stamp=F("change_stamp") + 1
-        )
+        stamp_model._base_manager.filter(pk__in=objs.values("__".join(parts))).update(changed_at=timezone.now())
         return
     ids, unknown = set(), []
     for obj in objs:
@@ -112,7 +110,7 @@ def touch(model: type[models.Model], objs) -> None:
         rows = model._base_manager.filter(pk__in=unknown[start : start + BULK_BATCH])
         where |= Q(pk__in=rows.values("__".join(parts)))
     if ids or unknown:
-        stamp_model._base_manager.filter(where).update(change_stamp=F("change_stamp") + 1)
+        stamp_model._base_manager.filter(where).update(changed_at=timezone.now())
 
 
 # ----------------------------------------------------------------------------- writes of many rows, with the trail

@@ -239,7 +239,8 @@ def dashboard(request, pk: int):
     # same for everyone who may open this page: they are cached per partnership, year, day and language, and
     # the key carries the partnership's change stamp, which every write of the services moves
     # (core.services.touch), so any change to a matter, a field or the thresholds shows at once.
-    parts = (partnership.pk, year, today.isoformat(), "en" if is_en else "zh", partnership.change_stamp)
+    stamp = partnership.changed_at.isoformat() if partnership.changed_at else "-"
+    parts = (partnership.pk, year, today.isoformat(), "en" if is_en else "zh", stamp)
     key = "dashboard:" + ":".join(str(p) for p in parts)
     figures = cache.get(key)
     if figures is None:
