@@ -3,11 +3,13 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from twincity.audit import context
 from twincity.audit.choices import ChangeAction
 from twincity.audit.models import ObjectChange
-from twincity.core.models import ChangeLoggedModel
+from twincity.audit.services import insert_rows
+from twincity.core.models import ChangeLoggedModel, saved_in_bulk
 
 
 def _action(instance, created: bool, before: dict | None, after: dict) -> str:
@@ -58,6 +60,17 @@ def on_save(sender, instance, created, raw=False, **kwargs):
             return
     record_change(instance, _action(instance, created, before, after), before, after)
     instance.mark_loaded()
+
+
+@receiver(saved_in_bulk, dispatch_uid="twincity_audit_saved_in_bulk")
+def on_bulk_save(sender, changes, created, **kwargs):
+    """The records ``on_save`` writes, for objects written in bulk (core.services.bulk_create / bulk_save)."""
+    now = timezone.now()
+    rows = [
+        {"time": now, **change_values(instance, _action(instance, created, before, after), before, after)}
+        for instance, before, after in changes
+    ]
+    insert_rows(ObjectChange, rows)
 
 
 @receiver(post_delete, dispatch_uid="twincity_audit_post_delete")

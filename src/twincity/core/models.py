@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,13 @@ def _json_value(value):
     if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
         return value.name or None
     return value
+
+
+# Sent by the bulk writers of ``core.services`` (``bulk_create``, ``bulk_save``) once they wrote many objects of
+# one model in a few statements, where no ``post_save`` is sent: ``changes`` lists (instance, before, after)
+# snapshots, ``created`` says whether they are new. The audit app records them as it records each save, so a
+# bulk write leaves the same trail; core learns of the audit app only through this signal (it sits below it).
+saved_in_bulk = Signal()
 
 
 class ArchiveInsteadError(Exception):

@@ -1,4 +1,8 @@
-"""Writes shared by every app: versioned updates, archiving, attachments, permission checks."""
+"""Writes shared by every app: versioned updates, archiving, attachments, permission checks, and the writes of
+many rows at once that still leave the trail (``bulk_create``, ``bulk_save``, ``update_rows``).
+
+No code outside this module calls ``.update()``, ``bulk_update()`` or ``bulk_create()`` on an audited model
+(``core/tests/test_trail_lint.py`` fails naming the line): those skip the change records and ``last_updated``."""
 
 from __future__ import annotations
 
@@ -7,12 +11,15 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twincity.accounts.access import restrict
-from twincity.core.models import Attachment, PrimaryModel
+from twincity.core.models import Attachment, ChangeLoggedModel, PrimaryModel, saved_in_bulk
+
+BULK_BATCH = 1000
 
 
 class ConflictError(Exception):
@@ -31,7 +38,163 @@ def require(user, action: str, obj: models.Model) -> None:
 
 
 def _locked_row(obj: models.Model) -> models.Model:
-    return type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+    # FOR NO KEY UPDATE on PostgreSQL (what an UPDATE that keeps the key takes): a writer that inserts a row
+    # pointing at this one (a matter of the partnership) holds a KEY SHARE lock on it, which FOR UPDATE would
+    # wait for while that writer waits for our change stamp (touch): a deadlock.
+    no_key = connection.features.has_select_for_no_key_update
+    return type(obj)._base_manager.select_for_update(no_key=no_key).get(pk=obj.pk)
+
+
+# ----------------------------------------------------------------------------- the partnership's change stamp
+
+
+def _stamp_path(model: type[models.Model]) -> tuple[type[models.Model], list[str]] | None:
+    """(the Partnership model, the path from ``model`` to it) by the model's ``Access.partnership``, or None."""
+    path = getattr(getattr(model, "Access", None), "partnership", None)
+    if not isinstance(path, str):
+        return None
+    parts, target = path.split("__"), model
+    for part in parts:
+        if part == "pk":
+            break
+        field = target._meta.get_field(part)
+        if not (field.many_to_one or field.one_to_one) or field.auto_created:
+            return None  # a partnership reached through a list of rows: not one stamp to move
+        target = field.related_model
+    if not any(f.name == "changed_at" for f in target._meta.concrete_fields):
+        return None
+    return target, parts
+
+
+def _in_memory(obj: models.Model, parts: list[str]):
+    """The partnership id of ``obj`` read from the object and the relations it holds, or None (not loaded)."""
+    for part in parts[:-1]:
+        field = obj._meta.get_field(part)
+        if not field.is_cached(obj):
+            return None
+        obj = getattr(obj, part)
+        if obj is None:
+            return None
+    last = parts[-1]
+    if last == "pk":
+        return obj.pk
+    attname = obj._meta.get_field(last).attname
+    return obj.__dict__.get(attname)  # a deferred field is not read here: the UPDATE's subquery finds it
+
+
+def touch(model: type[models.Model], objs) -> None:
+    """Move the change stamp of the partnerships ``objs`` (of ``model``, or a queryset) belong to, in one UPDATE.
+
+    Caches of a partnership's figures (the dashboard) carry the stamp in their key, so any write through
+    these helpers shows at once, in every worker. The stamp is bookkeeping, not the office's data: it is
+    written with a bare UPDATE, no change record (it would double every record in the log) and no
+    ``last_updated`` (the partnership itself did not change). ``lock`` calls it before it takes the row's
+    lock, so every writer takes the partnership's row first: the parent-before-parts order, kept by all.
+    """
+    found = _stamp_path(model)
+    if found is None:
+        return
+    stamp_model, parts = found
+    if isinstance(objs, models.QuerySet):
+        stamp_model._base_manager.filter(pk__in=objs.values("__".join(parts))).update(changed_at=timezone.now())
+        return
+    ids, unknown = set(), []
+    for obj in objs:
+        value = _in_memory(obj, parts)
+        if value is not None:
+            ids.add(value)
+        elif obj.pk is not None:
+            unknown.append(obj.pk)
+    where = Q(pk__in=sorted(ids)) if ids else Q(pk__in=[])
+    for start in range(0, len(unknown), BULK_BATCH):
+        rows = model._base_manager.filter(pk__in=unknown[start : start + BULK_BATCH])
+        where |= Q(pk__in=rows.values("__".join(parts)))
+    if ids or unknown:
+        stamp_model._base_manager.filter(where).update(changed_at=timezone.now())
+
+
+# ----------------------------------------------------------------------------- writes of many rows, with the trail
+
+
+def bulk_create(objs, *, batch_size: int = BULK_BATCH) -> list:
+    """Insert many new objects of one model in a few statements, leaving what a ``save()`` of each leaves.
+
+    One change record per object (through ``core.models.saved_in_bulk``, recorded by the audit app in bulk),
+    ``created``/``last_updated`` set, the partnership's change stamp moved. The objects get their ids.
+    """
+    objs = list(objs)
+    if not objs:
+        return objs
+    model = type(objs[0])
+    touch(model, objs)
+    model._base_manager.bulk_create(objs, batch_size=batch_size)
+    if issubclass(model, ChangeLoggedModel):
+        saved_in_bulk.send(sender=model, changes=[(obj, None, obj.snapshot()) for obj in objs], created=True)
+        for obj in objs:
+            obj.mark_loaded()
+    return objs
+
+
+def _same_but_version(before: dict, after: dict) -> bool:
+    return {k: v for k, v in before.items() if k != "version"} == {k: v for k, v in after.items() if k != "version"}
+
+
+def bulk_save(objs, fields, *, batch_size: int = BULK_BATCH) -> int:
+    """Save ``fields`` of many objects loaded from the database in a few UPDATEs, with the trail a ``save()``
+    of each leaves: a change record for each object whose values changed (before: as loaded), its
+    ``last_updated`` moved, the partnership's change stamp moved. Objects that did not change are not written.
+    Returns how many were.
+    """
+    objs = list(objs)
+    if not objs:
+        return 0
+    model = type(objs[0])
+    attnames = {model._meta.get_field(name).attname for name in fields}
+    names = [model._meta.get_field(name).name for name in fields]
+    logged = issubclass(model, ChangeLoggedModel)
+    changes, changed = [], []
+    for obj in objs:
+        if logged:
+            loaded = getattr(obj, "_loaded_values", None)
+            if loaded is None:
+                raise ValueError("bulk_save writes objects loaded from the database (their values are the 'before')")
+            # Only what was loaded, and of it only ``fields`` as they are now: a deferred field is not read again.
+            now_values = {k: (getattr(obj, k) if k in attnames else v) for k, v in loaded.items()}
+            before, after = obj.snapshot(loaded), obj.snapshot(now_values)
+            if _same_but_version(before, after):
+                continue
+            changes.append((obj, before, after))
+        changed.append(obj)
+    if not changed:
+        return 0
+    touch(model, changed)
+    if any(f.name == "last_updated" for f in model._meta.concrete_fields):
+        now = timezone.now()
+        for obj in changed:
+            obj.last_updated = now
+        names.append("last_updated")
+        attnames.add("last_updated")
+    model._base_manager.bulk_update(changed, names, batch_size=batch_size)
+    if logged:
+        saved_in_bulk.send(sender=model, changes=changes, created=False)
+        for obj in changed:  # the new baseline for the next change record, without reading deferred fields
+            obj._loaded_values.update({k: getattr(obj, k) for k in attnames})
+    return len(changed)
+
+
+def update_rows(queryset: models.QuerySet, **values) -> int:
+    """``queryset.update(**values)`` with the trail: the rows are locked and read, then ``bulk_save``d.
+
+    Plain values only (no ``F()`` expressions: the change record says what the value became). Returns how many
+    rows changed.
+    """
+    model = queryset.model
+    touch(model, queryset)  # the partnership first (the lock order), before the rows' locks
+    objs = list(queryset.select_for_update().order_by("pk"))
+    for obj in objs:
+        for name, value in values.items():
+            setattr(obj, name, value)
+    return bulk_save(objs, list(values))
 
 
 def _take(obj: models.Model, fresh: models.Model) -> None:
@@ -54,6 +217,7 @@ def lock(obj: models.Model, *, version: int | None = None) -> models.Model:
     SQLite the write lock is the whole database, taken when the transaction begins (IMMEDIATE).
     With ``version``, someone's save since that version is a conflict, and ``obj`` is left as it was.
     """
+    touch(type(obj), [obj])  # the partnership's row first: see touch
     fresh = _locked_row(obj)
     if version is not None and fresh.version != version:
         raise ConflictError(fresh, {})

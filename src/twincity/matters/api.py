@@ -165,10 +165,7 @@ class MatterWriteSerializer(serializers.Serializer):
         side_ids = set(partnership.memberships.values_list("region_id", flat=True))
         if any(leader["region"].pk not in side_ids for leader in attrs.get("leaders", ())):
             raise serializers.ValidationError({"leaders": _("Leaders are named for the sides of the partnership.")})
-        start, due = attrs.get("start_date"), attrs.get("due_date")
-        if start and due and due < start:
-            raise serializers.ValidationError({"due_date": _("The due date cannot come before the start date.")})
-        return attrs
+        return attrs  # the dates are the model's rule (Matter.clean): the services refuse them, a 400 on due_date
 
     @staticmethod
     def owner_specs(attrs) -> list[services.OwnerSpec] | None:
@@ -196,15 +193,6 @@ class MatterUpdateSerializer(MatterWriteSerializer):
 
     def partnership_of(self, attrs):
         return self.context["matter"].partnership
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        matter = self.context["matter"]
-        start = attrs.get("start_date", matter.start_date)
-        due = attrs.get("due_date", matter.due_date)
-        if start and due and due < start:
-            raise serializers.ValidationError({"due_date": _("The due date cannot come before the start date.")})
-        return attrs
 
 
 class StatusChangeSerializer(serializers.Serializer):

@@ -76,10 +76,7 @@ class MatterForm(VersionedFormMixin, forms.ModelForm):
         return [self[n] for n in self.fields if n not in skip]
 
     def clean(self):
-        data = super().clean()
-        start, due = data.get("start_date"), data.get("due_date")
-        if start and due and due < start:
-            self.add_error("due_date", _("The due date is before the start date."))
+        data = super().clean()  # the dates are the model's rule (Matter.clean), told on the due date's field
         if not any(data.get(f"lead_{side.pk}") for side in self.sides):
             raise ValidationError(_("Name at least one lead unit."))
         for side in self.sides:

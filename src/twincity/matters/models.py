@@ -1,9 +1,10 @@
 """The rolling annual list of key cooperation matters (滚动推进年度重点合作事项)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +12,8 @@ from twincity.core.models import ChangeLoggedModel, PrimaryModel
 from twincity.core.validators import YEAR_VALIDATORS
 from twincity.matters.choices import Light, MatterStatus, OwnerRole
 from twincity.matters.querysets import MatterQuerySet
+
+DUE_BEFORE_START = _("The due date is before the start date.")
 
 
 class MatterList(PrimaryModel):
@@ -97,7 +100,15 @@ class Matter(PrimaryModel):
         ordering = ["year", "code"]
         verbose_name = _("key cooperation matter")
         verbose_name_plural = _("key cooperation matters")
-        constraints = [models.UniqueConstraint(fields=["year_list", "code"], name="matter_code_unique_in_list")]
+        constraints = [
+            models.UniqueConstraint(fields=["year_list", "code"], name="matter_code_unique_in_list"),
+            # The database's own guard of the rule ``clean`` tells people about.
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True) | Q(due_date__isnull=True) | Q(due_date__gte=F("start_date")),
+                name="matter_due_not_before_start",
+                violation_error_message=DUE_BEFORE_START,
+            ),
+        ]
         indexes = [
             models.Index(fields=["partnership", "year", "code"]),
             models.Index(fields=["partnership", "status"]),
@@ -117,6 +128,12 @@ class Matter(PrimaryModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def clean(self) -> None:
+        """The rules of a matter's own values, asked by every way in (services, forms, API, Excel import)."""
+        super().clean()
+        if self.start_date and self.due_date and self.due_date < self.start_date:
+            raise ValidationError({"due_date": DUE_BEFORE_START})
 
     def get_absolute_url(self) -> str:
         return reverse("matters:matter", args=[self.pk])

@@ -4,7 +4,9 @@ leaves its trace (automatic change records plus named events for workflow steps)
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,9 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twincity.accounts.choices import Action
-from twincity.audit.services import log_event
+from twincity.audit.services import log_event, log_events
 from twincity.core import search
-from twincity.core.services import ConflictError, attach, lock, require, save_fields, update_versioned
+from twincity.core.services import (
+    ConflictError,
+    attach,
+    bulk_create,
+    bulk_save,
+    lock,
+    require,
+    save_fields,
+    update_versioned,
+)
 from twincity.core.text import plain
 from twincity.matters.choices import CLOSED_STATUSES, TRANSITIONS, MatterStatus, OwnerRole
 from twincity.matters.health import derived_dates
@@ -120,15 +131,23 @@ def refresh_derived(matter: Matter) -> Matter:
     return matter
 
 
-def _validate_owners(partnership: Partnership, owners: list[OwnerSpec]) -> list[tuple[OwnerSpec, int]]:
+def side_of(unit: Organisation, side_ids) -> int | None:
+    """The side (a member region's id, of ``side_ids``) ``unit`` speaks for: its region, or that region's parent."""
+    if unit.region_id in side_ids:
+        return unit.region_id
+    parent_id = unit.region.parent_id
+    return parent_id if parent_id in side_ids else None
+
+
+def _validate_owners(side_ids: list[int], owners: list[OwnerSpec]) -> list[tuple[OwnerSpec, int]]:
     result = []
     for spec in owners:
-        side = spec.organisation.side_for(partnership)
-        if side is None:
+        side_id = side_of(spec.organisation, side_ids)
+        if side_id is None:
             raise ValidationError(
                 _("%(unit)s does not belong to a region of this partnership.") % {"unit": spec.organisation}
             )
-        result.append((spec, side.pk))
+        result.append((spec, side_id))
     seen = set()
     for spec, _side in result:
         if spec.organisation.pk in seen:
@@ -142,7 +161,8 @@ def set_owners(matter: Matter, owners: list[OwnerSpec], leaders: dict[int, str] 
 
     With ``user`` (an edit), every owner added, changed or removed and every side's leader changed must be
     one the user may change: each side edits its own half (a coordinator their side's, the office all)."""
-    validated = _validate_owners(matter.partnership, owners)
+    side_ids = [m.region_id for m in matter.partnership.memberships.order_by("rotation_order", "pk")]
+    validated = _validate_owners(side_ids, owners)
     existing = {o.organisation_id: o for o in matter.owners.all()}
     wanted = {spec.organisation.pk for spec, _side in validated}
 
@@ -154,7 +174,6 @@ def set_owners(matter: Matter, owners: list[OwnerSpec], leaders: dict[int, str] 
         if org_id not in wanted:
             check(owner)
             owner.delete()  # an ownership link, not an accountable record: its removal is in the change log
-    side_ids = [m.region_id for m in matter.partnership.memberships.order_by("rotation_order", "pk")]
     involved = {side_id for _spec, side_id in validated}
     leaders = leaders or {}
     current = {s.region_id: s for s in matter.sides.all()}
@@ -183,6 +202,117 @@ def set_owners(matter: Matter, owners: list[OwnerSpec], leaders: dict[int, str] 
             save_fields(owner, ["role"])
 
 
+@dataclass
+class NewMatter:
+    """One matter to add (``create_matters``): its own fields, owning units, each side's leader, its code
+    (empty: numbered) and the day it came on the list (empty: today; for lists taken over from earlier records)."""
+
+    title: str
+    code: str | None = None
+    status: str = MatterStatus.PROPOSED
+    owners: list[OwnerSpec] = dataclass_field(default_factory=list)
+    leaders: dict[int, str] = dataclass_field(default_factory=dict)
+    entered_on: dt.date | None = None
+    values: dict = dataclass_field(default_factory=dict)  # field, goal, description, start_date, due_date
+
+
+class InvalidRow(ValidationError):
+    """``create_matters`` refused one of its rows (``index``, from 0) with the model's or the service's reason."""
+
+    def __init__(self, index: int, error: ValidationError):
+        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.error_list)
+        self.index = index
+
+
+def create_matters(rows: list[NewMatter], *, partnership: Partnership, year: int, user) -> list[Matter]:
+    """Add matters to the partnership's list for ``year`` (creating the list when it is the first), all or none.
+
+    The one way a matter is created: ``create_matter`` is the one-row case, the Excel import passes thousands.
+    Each row is checked as the model checks it (``Matter.full_clean``: the due date not before the start…);
+    its units must be of the partnership's sides, its code free on the list (empty: numbered as ``next_code``
+    numbers); afterwards every new matter must be one the user may change (a coordinator adds only what their
+    side is party to). A refused row raises ``InvalidRow``. The rows are written in bulk (``core.services``):
+    each matter with what ``refresh_derived`` computes for a matter without reports or milestones, its list
+    entry, its sides and owning units, a change record for each of them and a ``matter.created`` event.
+    """
+    rows = list(rows)
+    with transaction.atomic():
+        require_partnership(user, Action.CHANGE, partnership)
+        year_list = get_or_create_list(partnership, year)
+        sides_by_id = {side.pk: side for side in partnership.sides()}  # in rotation order
+        on_list = set(year_list.matters.values_list("code", flat=True))
+        codes = number_codes(year_list.year, on_list | _entry_codes(year_list), [plain(r.code or "") for r in rows])
+        seen: set[str] = set()
+        matters, entries, sides, owners = [], [], [], []
+        for index, (row, code) in enumerate(zip(rows, codes, strict=True)):
+            try:
+                if code in on_list or code in seen:
+                    raise ValidationError(
+                        {
+                            "code": _("The code %(code)s is already used in the %(year)s list.")
+                            % {"code": code, "year": year}
+                        }
+                    )
+                seen.add(code)
+                matter, parts = _new_matter(row, code, partnership, year_list, sides_by_id)
+            except ValidationError as exc:
+                raise InvalidRow(index, exc) from None
+            matters.append(matter)
+            entries.append(parts[0])
+            sides += parts[1]
+            owners += parts[2]
+        bulk_create(matters)
+        for part in (entries, sides, owners):
+            bulk_create(part)  # each takes its matter's new id from the matter it holds
+        ids = [m.pk for m in matters]
+        for batch in itertools.batched(ids, 1000):
+            if Matter.objects.restrict(user, Action.CHANGE).filter(pk__in=batch).count() != len(batch):
+                raise PermissionDenied(_("You may not do this."))  # as ``require``: only what the user may change
+        log_events("matter.created", matters)
+    return matters
+
+
+def _new_matter(row: NewMatter, code: str, partnership: Partnership, year_list: MatterList, sides_by_id: dict):
+    """The unsaved matter of ``row``, checked, and its list entry, sides and owners (in the order refresh_derived
+    and set_owners keep: sides in rotation order, owners as given)."""
+    values = _plain_fields(row.values)
+    matter = Matter(
+        partnership=partnership,
+        year_list=year_list,
+        year=year_list.year,
+        code=code,
+        title=plain(row.title),
+        status=row.status,
+        **values,
+    )
+    matter.watch_from, matter.lag_date = _light_dates(matter, partnership)
+    # The partnership and list were just read, the field is a row of the database: no query per row for them.
+    matter.full_clean(
+        exclude=["search_document", "partnership", "year_list", "field"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    validated = _validate_owners(list(sides_by_id), row.owners)
+    by_role = sorted(enumerate(validated), key=lambda pair: (pair[1][0].role, pair[0]))  # the owners' model order
+    names = " ".join(spec.organisation.name for _i, (spec, _side) in by_role)
+    matter.search_document = search.document(matter.code, matter.title, matter.goal, matter.description, names)
+    entry = ListEntry(
+        matter=matter, year_list=year_list, code=code, entered_on=_not_future(row.entered_on, "entered_on")
+    )
+    leaders = {region_id: plain(name) for region_id, name in row.leaders.items()}
+    involved = {side_id for _spec, side_id in validated}
+    sides = [
+        MatterSide(matter=matter, region=region, responsible_leader=leaders.get(region_id, ""))
+        for region_id, region in sides_by_id.items()
+        if region_id in involved or region_id in leaders
+    ]
+    owners = [
+        MatterOwner(matter=matter, organisation=spec.organisation, side_id=side_id, role=spec.role)
+        for spec, side_id in validated
+    ]
+    return matter, (entry, sides, owners)
+
+
 def create_matter(
     *,
     partnership: Partnership,
@@ -196,35 +326,20 @@ def create_matter(
     entered_on: dt.date | None = None,
     **fields,
 ) -> Matter:
-    """Add a matter to the partnership's list for ``year`` (creating the list when it is the first).
+    """Add one matter to the partnership's list for ``year``: ``create_matters`` with one row.
 
     ``entered_on`` records when it came on the list, for lists taken over from earlier records.
     """
-    title, fields = plain(title), _plain_fields(fields)
-    with transaction.atomic():
-        require_partnership(user, Action.CHANGE, partnership)
-        year_list = get_or_create_list(partnership, year)
-        if not code:
-            code = next_code(year_list)
-        matter = Matter(
-            partnership=partnership,
-            year_list=year_list,
-            year=year_list.year,
-            code=code,
-            title=title,
-            status=status,
-            **fields,
-        )
-        matter.full_clean(exclude=["search_document"])
-        matter.save()
-        ListEntry.objects.create(
-            matter=matter, year_list=year_list, code=code, entered_on=_not_future(entered_on, "entered_on")
-        )
-        set_owners(matter, list(owners), leaders)
-        refresh_derived(matter)
-        require(user, Action.CHANGE, matter)  # a coordinator may only create what their side is party to
-        log_event("matter.created", matter)
-    return matter
+    row = NewMatter(
+        title=title,
+        code=code,
+        status=status,
+        owners=list(owners),
+        leaders=dict(leaders or {}),
+        entered_on=entered_on,
+        values=fields,
+    )
+    return create_matters([row], partnership=partnership, year=year, user=user)[0]
 
 
 def _side_id(unit: Organisation, partnership: Partnership) -> int | None:
@@ -241,14 +356,29 @@ def _not_future(day: dt.date | None, field: str) -> dt.date:
     return day
 
 
+def _entry_codes(year_list: MatterList) -> set[str]:
+    return set(year_list.entries.values_list("code", flat=True))
+
+
+def number_codes(year: int, on_list: set[str], codes: list[str]) -> list[str]:
+    """``codes`` with each empty one numbered year-NN, counting on from the codes ``on_list`` and skipping
+    those and every code given: how a new matter is numbered, alone or by the thousand."""
+    taken = set(on_list) | {c for c in codes if c}
+    n = len(on_list) + 1
+    numbered = []
+    for code in codes:
+        if not code:
+            while f"{year}-{n:02d}" in taken:
+                n += 1
+            code = f"{year}-{n:02d}"
+            taken.add(code)
+        numbered.append(code)
+    return numbered
+
+
 def next_code(year_list: MatterList) -> str:
-    taken = set(year_list.entries.values_list("code", flat=True)) | set(
-        year_list.matters.values_list("code", flat=True)
-    )
-    n = len(taken) + 1
-    while f"{year_list.year}-{n:02d}" in taken:
-        n += 1
-    return f"{year_list.year}-{n:02d}"
+    on_list = _entry_codes(year_list) | set(year_list.matters.values_list("code", flat=True))
+    return number_codes(year_list.year, on_list, [""])[0]
 
 
 def update_matter(
@@ -505,22 +635,16 @@ def update_progress_report(report: ProgressReport, *, user, version: int | None,
 def refresh_light_dates(partnership: Partnership, *, batch_size: int = 2000) -> int:
     """Recompute the dates behind the light for every matter of a partnership (after its thresholds changed).
 
-    Only ``watch_from`` and ``lag_date`` depend on the thresholds, so this is a bulk update of two
-    columns, not a full refresh of each matter.
+    Only ``watch_from`` and ``lag_date`` depend on the thresholds, so this is a bulk save of two columns, not
+    a full refresh of each matter; each matter whose dates move gets its change record (``core.services``).
+    Returns how many matters were looked at.
     """
     count = 0
-    queryset = Matter.objects.filter(partnership=partnership).only(
-        "pk", "start_date", "due_date", "next_milestone_due", "percent_complete", "watch_from", "lag_date"
-    )
-    batch = []
-    for matter in queryset.iterator(chunk_size=batch_size):
-        matter.watch_from, matter.lag_date = _light_dates(matter, partnership)
-        batch.append(matter)
-        if len(batch) >= batch_size:
-            Matter.objects.bulk_update(batch, ["watch_from", "lag_date"])
-            count += len(batch)
-            batch = []
-    if batch:
-        Matter.objects.bulk_update(batch, ["watch_from", "lag_date"])
+    # Every audited field but the search words: the change records are whole, as a save's are.
+    queryset = Matter.objects.filter(partnership=partnership).defer("search_document").order_by("pk")
+    for batch in itertools.batched(queryset.iterator(chunk_size=batch_size), batch_size):
+        for matter in batch:
+            matter.watch_from, matter.lag_date = _light_dates(matter, partnership)
+        bulk_save(batch, ["watch_from", "lag_date"])
         count += len(batch)
     return count

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count, Max, Prefetch, Q
+from django.db.models import Avg, Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -236,21 +236,11 @@ def dashboard(request, pk: int):
         return f"{list_url}?{query}"
 
     # Every member of a partnership reads all of its matters (docs/permissions.md), so the figures are the
-    # same for everyone who may open this page: they are cached per partnership, year, day and language,
-    # and the key carries a signature of the data, so any change to a matter shows at once.
-    signature = Matter.objects.filter(partnership=partnership, year=year).aggregate(
-        n=Count("pk"), changed=Max("last_updated")
-    )
-    fields_changed = partnership.fields.aggregate(changed=Max("last_updated"))["changed"]
-    parts = (
-        partnership.pk,
-        year,
-        today.isoformat(),
-        "en" if is_en else "zh",
-        signature["n"],
-        signature["changed"].isoformat() if signature["changed"] else "-",
-        fields_changed.isoformat() if fields_changed else "-",
-    )
+    # same for everyone who may open this page: they are cached per partnership, year, day and language, and
+    # the key carries the partnership's change stamp, which every write of the services moves
+    # (core.services.touch), so any change to a matter, a field or the thresholds shows at once.
+    stamp = partnership.changed_at.isoformat() if partnership.changed_at else "-"
+    parts = (partnership.pk, year, today.isoformat(), "en" if is_en else "zh", stamp)
     key = "dashboard:" + ":".join(str(p) for p in parts)
     figures = cache.get(key)
     if figures is None:

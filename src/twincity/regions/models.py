@@ -47,6 +47,13 @@ class Partnership(BilingualName, PrimaryModel):
     health_lag_margin = models.PositiveSmallIntegerField(
         _("percentage points the reported progress may lag the time elapsed"), default=20
     )
+    # Set by every write of the core services to a record of the partnership (core.services.touch), so that
+    # caches of its figures carry it in their key. A time rather than a counter: a value is never handed out
+    # twice, even after a rolled-back transaction or a restored backup. Bookkeeping: not in change records,
+    # never written by save().
+    changed_at = models.DateTimeField(null=True, editable=False)
+
+    audit_exclude = (*PrimaryModel.audit_exclude, "changed_at")
 
     class Meta:
         ordering = ["name"]
@@ -55,6 +62,12 @@ class Partnership(BilingualName, PrimaryModel):
 
     class Access:
         partnership = "pk"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if update_fields is None and not self._state.adding:
+            # A copy loaded before someone's write must not put its older stamp back (see changed_at).
+            update_fields = [f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "changed_at"]
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def audit_partnership_id(self):
         return self.pk
