@@ -83,10 +83,6 @@ def _stale(world) -> bytes:
     return content
 
 
-def _other_side_only(world) -> bytes:
-    return typed(WORKBOOK, row(world, 起草单位=world.lj_dept.name))
-
-
 BAD_FILES = [  # each file, and the problems (row, column, message) it must be refused with
     pytest.param(lambda w: b"not a workbook at all", [(None, None, Refusal.NOT_XLSX)], id="not an xlsx file"),
     pytest.param(
