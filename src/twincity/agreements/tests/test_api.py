@@ -7,9 +7,11 @@ from django.utils import timezone
 
 from twincity.agreements import services
 from twincity.agreements.choices import AgreementStatus
+from twincity.agreements.models import Agreement, AgreementParty, Obligation
 from twincity.agreements.tests.helpers import make_agreement
 from twincity.audit.context import acting
 from twincity.matters.models import Matter
+from twincity.testkit import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -68,12 +70,13 @@ def test_an_agreement_of_one_side_only_is_refused_and_nothing_is_written(api_as,
 def test_readers_cannot_write_and_the_outsider_learns_nothing(api_as, world):
     agreement = make_agreement(world)
     url = f"/api/agreements/{agreement.pk}/"
-    assert api_as("leader").patch(url, {"title": "x", "version": 1}, format="json").status_code == 403
-    assert api_as("outsider").patch(url, {"title": "x", "version": 1}, format="json").status_code == 404
-    assert api_as("tf-unit").post(url + "terminate/", {"terminated_on": "2021-01-01", "reason": "x"}).status_code == 403
-    assert api_as("outsider").post(url + "renew/", {"new_expires_on": "2030-01-01"}).status_code == 404
-    refused = post_agreement(api_as("auditor"), world, "x", world.tf_dept, world.lj_dept)
-    assert refused.status_code == 403
+    leader, outsider, tf_unit, auditor = (api_as(p) for p in ("leader", "outsider", "tf-unit", "auditor"))
+    with unchanged(Agreement, AgreementParty, Obligation):
+        assert leader.patch(url, {"title": "x", "version": 1}, format="json").status_code == 403
+        assert outsider.patch(url, {"title": "x", "version": 1}, format="json").status_code == 404
+        assert tf_unit.post(url + "terminate/", {"terminated_on": "2021-01-01", "reason": "x"}).status_code == 403
+        assert outsider.post(url + "renew/", {"new_expires_on": "2030-01-01"}).status_code == 404
+        assert post_agreement(auditor, world, "x", world.tf_dept, world.lj_dept).status_code == 403
 
 
 def test_renewal_termination_and_a_recorded_lapse_through_the_api(api_as, world):

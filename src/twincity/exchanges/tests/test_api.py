@@ -4,8 +4,9 @@ import pytest
 from django.utils import timezone
 
 from twincity.exchanges.choices import Rating, SecondmentStatus
-from twincity.exchanges.models import Secondment
+from twincity.exchanges.models import Secondment, SecondmentReport
 from twincity.exchanges.tests.test_services import days, second
+from twincity.testkit import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -69,10 +70,12 @@ def test_a_secondment_needs_its_cadre_units_and_term(api_as, world):
 def test_readers_cannot_write_and_the_outsider_learns_nothing(api_as, world):
     s = second(world)
     url = f"/api/secondments/{s.pk}/"
-    assert api_as("leader").patch(url, {"post": "x", "version": 1}, format="json").status_code == 403
-    assert api_as("tf-unit").patch(url, {"post": "x", "version": 1}, format="json").status_code == 403
-    assert api_as("outsider").patch(url, {"post": "x", "version": 1}, format="json").status_code == 404
-    assert api_as("leader").post("/api/secondments/", payload(world), format="json").status_code == 403
+    leader, tf_unit, outsider = (api_as(p) for p in ("leader", "tf-unit", "outsider"))
+    with unchanged(Secondment, SecondmentReport):
+        assert leader.patch(url, {"post": "x", "version": 1}, format="json").status_code == 403
+        assert tf_unit.patch(url, {"post": "x", "version": 1}, format="json").status_code == 403
+        assert outsider.patch(url, {"post": "x", "version": 1}, format="json").status_code == 404
+        assert leader.post("/api/secondments/", payload(world), format="json").status_code == 403
 
 
 def test_reports_through_the_api_from_either_unit_not_from_readers(api_as, world):
@@ -82,15 +85,19 @@ def test_reports_through_the_api_from_either_unit_not_from_readers(api_as, world
     assert filed.status_code == 201 and filed.json()["reports"][0]["period"] == "2020-Q3"
     again = api_as("tf-unit").post(url, {"period": "2020-Q3", "text": "重复"}, format="json")
     assert again.status_code == 400 and "period" in again.json()
-    assert api_as("leader").post(url, {"period": "2020-Q4", "text": "x"}, format="json").status_code == 403
+    leader = api_as("leader")
+    with unchanged(Secondment, SecondmentReport):
+        assert leader.post(url, {"period": "2020-Q4", "text": "x"}, format="json").status_code == 403
 
 
 def test_only_the_host_evaluates_through_the_api_after_the_term(api_as, world):
     s = second(world, start=-365, end=-1)
     url = f"/api/secondments/{s.pk}/evaluate/"
     data = {"rating": Rating.EXCELLENT, "evaluation": "工作扎实"}
-    assert api_as("lj-coord").post(url, data, format="json").status_code == 403
-    assert api_as("lj-unit").post(url, data, format="json").status_code == 403
+    lj_coord, lj_unit = api_as("lj-coord"), api_as("lj-unit")
+    with unchanged(Secondment, SecondmentReport):  # the home side does not evaluate
+        assert lj_coord.post(url, data, format="json").status_code == 403
+        assert lj_unit.post(url, data, format="json").status_code == 403
     done = api_as("tf-unit").post(url, data, format="json")
     assert done.status_code == 200
     assert done.json()["rating"] == Rating.EXCELLENT and done.json()["evaluated_on"] == timezone.localdate().isoformat()
@@ -102,7 +109,9 @@ def test_only_the_host_evaluates_through_the_api_after_the_term(api_as, world):
 def test_a_term_is_cut_short_through_the_api(api_as, world):
     s = second(world)
     url = f"/api/secondments/{s.pk}/cut_short/"
-    assert api_as("tf-unit").post(url, {"on": days(-1).isoformat(), "reason": "x"}, format="json").status_code == 403
+    tf_unit = api_as("tf-unit")
+    with unchanged(Secondment):
+        assert tf_unit.post(url, {"on": days(-1).isoformat(), "reason": "x"}, format="json").status_code == 403
     done = api_as("lj-coord").post(url, {"on": days(-1).isoformat(), "reason": "工作需要"}, format="json")
     assert done.status_code == 200 and done.json()["status"] == SecondmentStatus.CUT_SHORT
 

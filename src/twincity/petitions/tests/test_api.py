@@ -3,7 +3,9 @@
 import pytest
 
 from twincity.petitions.choices import PetitionStatus
+from twincity.petitions.models import Petition, PetitionSide, PetitionText
 from twincity.petitions.tests.test_services import make_petition
+from twincity.testkit import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -44,23 +46,27 @@ def test_a_coordinator_adds_a_request_and_edits_it_with_its_version(api_as, worl
 
 def test_readers_cannot_write_and_the_outsider_learns_nothing(api_as, world):
     petition = make_petition(world)
-    assert api_as("leader").patch(f"/api/petitions/{petition.pk}/", {"title": "x", "version": 1}).status_code == 403
-    assert api_as("outsider").patch(f"/api/petitions/{petition.pk}/", {"title": "x", "version": 1}).status_code == 404
-    refused = api_as("leader").post(
-        "/api/petitions/",
-        {"partnership": world.partnership.pk, "year": 2020, "title": "x", "target_authority": "y"},
-        format="json",
-    )
-    assert refused.status_code == 403
+    leader, outsider = api_as("leader"), api_as("outsider")
+    with unchanged(Petition, PetitionSide, PetitionText):
+        assert leader.patch(f"/api/petitions/{petition.pk}/", {"title": "x", "version": 1}).status_code == 403
+        assert outsider.patch(f"/api/petitions/{petition.pk}/", {"title": "x", "version": 1}).status_code == 404
+        refused = leader.post(
+            "/api/petitions/",
+            {"partnership": world.partnership.pk, "year": 2020, "title": "x", "target_authority": "y"},
+            format="json",
+        )
+        assert refused.status_code == 403
 
 
 def test_submission_through_the_api_waits_for_both_endorsements(api_as, world):
     petition = make_petition(world)
     url = f"/api/petitions/{petition.pk}/"
-    refused = api_as("office").post(url + "submit/", {"submitted_on": "2020-07-01", "channel": "joint_letter"})
-    assert refused.status_code == 400
-    assert api_as("tf-coord").post(url + "endorse/", {"side": world.lj.pk}).status_code == 403
-    assert api_as("tf-coord").post(url + "endorse/", {"side": world.tf.pk}).status_code == 200
+    office, tf_coord = api_as("office"), api_as("tf-coord")
+    with unchanged(Petition, PetitionSide, PetitionText):
+        refused = office.post(url + "submit/", {"submitted_on": "2020-07-01", "channel": "joint_letter"})
+        assert refused.status_code == 400
+        assert tf_coord.post(url + "endorse/", {"side": world.lj.pk}).status_code == 403  # not its side's word
+    assert tf_coord.post(url + "endorse/", {"side": world.tf.pk}).status_code == 200
     assert api_as("lj-coord").post(url + "endorse/", {"side": world.lj.pk}).json()["status"] == PetitionStatus.ENDORSED
     done = api_as("office").post(url + "submit/", {"submitted_on": "2020-07-01", "channel": "joint_letter"})
     assert done.status_code == 200 and done.json()["status"] == PetitionStatus.SUBMITTED

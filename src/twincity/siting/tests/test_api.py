@@ -5,6 +5,7 @@ import pytest
 from twincity.siting.choices import CaseStatus
 from twincity.siting.models import SitingBid, SitingCase
 from twincity.siting.tests.helpers import make_case, meeting_decision
+from twincity.testkit import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -70,12 +71,14 @@ def test_editing_needs_the_version_and_a_stale_one_is_refused(api_as, world):
 def test_a_reader_cannot_write(api_as, world):
     case = make_case(world)
     client = api_as("leader")
-    assert (
-        client.patch(f"{CASES}{case.pk}/", {"title": "改", "version": case.version}, format="json").status_code == 403
-    )
     bid = case.bids.get(side=world.tf)
-    assert client.patch(f"{BIDS}{bid.pk}/", {"need": "改", "version": bid.version}, format="json").status_code == 403
-    assert client.post(f"{CASES}{case.pk}/archive/").status_code == 403
+    with unchanged(SitingCase, SitingBid):
+        edit = {"title": "改", "version": case.version}
+        assert client.patch(f"{CASES}{case.pk}/", edit, format="json").status_code == 403
+        assert (
+            client.patch(f"{BIDS}{bid.pk}/", {"need": "改", "version": bid.version}, format="json").status_code == 403
+        )
+        assert client.post(f"{CASES}{case.pk}/archive/").status_code == 403
 
 
 def test_each_side_edits_and_withdraws_only_its_own_bid(api_as, world):

@@ -8,12 +8,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from twincity.matters.models import Matter
+from twincity.registers.models import MatterLink
 from twincity.testing import make_matter
+from twincity.testkit import unchanged
 from twincity.visits.choices import VisitStatus
-from twincity.visits.models import Lesson, Visit
+from twincity.visits.models import Gap, Lesson, Visit, VisitTopic
 from twincity.visits.tests.test_services import follow_up, record, record_visit
 
 pytestmark = pytest.mark.django_db
+
+VISITS = (Visit, VisitTopic)
 
 
 def new_visit(world, **changes):
@@ -49,7 +53,9 @@ def test_a_coordinator_records_a_visit_and_a_topic_outside_the_list_is_refused(w
     assert refused.status_code == 400 and "topics" in refused.json()
     itself = client.post("/api/visits/", new_visit(world, host_region=world.tf.pk), format="json")
     assert itself.status_code == 400 and "host_region" in itself.json()
-    assert api_as("leader").post("/api/visits/", new_visit(world), format="json").status_code == 403
+    leader = api_as("leader")
+    with unchanged(*VISITS):
+        assert leader.post("/api/visits/", new_visit(world), format="json").status_code == 403
     assert Visit.objects.count() == 1
 
 
@@ -62,7 +68,9 @@ def test_an_edit_names_its_version_and_a_stale_one_is_a_conflict(world, api_as):
     assert response.status_code == 200 and response.json()["version"] == 2 and response.json()["topics"] == ["talent"]
     stale = api_as("tf-coord").patch(url, {"outcomes": "覆盖", "version": 1}, format="json")
     assert stale.status_code == 409 and stale.json()["current_version"] == 2
-    assert api_as("auditor").patch(url, {"outcomes": "x", "version": 2}, format="json").status_code == 403
+    auditor = api_as("auditor")
+    with unchanged(*VISITS):
+        assert auditor.patch(url, {"outcomes": "x", "version": 2}, format="json").status_code == 403
     assert Visit.objects.get(pk=visit.pk).outcomes == "十条真经"
 
 
@@ -74,7 +82,9 @@ def test_a_planned_visit_is_held_or_cancelled_through_its_actions(world, api_as)
     assert client.post(f"/api/visits/{ahead.pk}/cancel/", {}, format="json").status_code == 400
     response = client.post(f"/api/visits/{ahead.pk}/cancel/", {"reason": "日程调整"}, format="json")
     assert response.status_code == 200 and response.json()["status"] == VisitStatus.CANCELLED
-    assert api_as("leader").post(f"/api/visits/{ahead.pk}/cancel/", {"reason": "x"}).status_code == 403
+    leader = api_as("leader")
+    with unchanged(*VISITS):
+        assert leader.post(f"/api/visits/{ahead.pk}/cancel/", {"reason": "x"}).status_code == 403
 
 
 def test_a_visit_with_lessons_is_not_archived_over_the_api(world, api_as):
@@ -108,7 +118,9 @@ def test_the_lesson_list_carries_every_lessons_follow_up_in_constant_queries(wor
 def test_the_side_that_learned_a_lesson_turns_it_into_a_matter_over_the_api(world, api_as):
     lesson = record(Lesson, world, record_visit(world), side=world.lj)
     data = {"title": "借鉴顶层设计经验编制规划", "year": 2020, "owners": [world.lj_dept.pk, world.tf_dept.pk]}
-    assert api_as("tf-coord").post(f"/api/lessons/{lesson.pk}/follow-up/", data, format="json").status_code == 403
+    tf_coord = api_as("tf-coord")
+    with unchanged(Lesson, Matter, MatterLink):
+        assert tf_coord.post(f"/api/lessons/{lesson.pk}/follow-up/", data, format="json").status_code == 403
     response = api_as("lj-coord").post(f"/api/lessons/{lesson.pk}/follow-up/", data, format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["relation"] == "created" and response.json()["status"] == "proposed"
@@ -123,6 +135,8 @@ def test_the_side_that_learned_a_lesson_turns_it_into_a_matter_over_the_api(worl
 def test_a_coordinator_records_a_gap_of_their_own_side_only(world, api_as):
     visit = record_visit(world)
     data = {"partnership": world.partnership.pk, "title": "人才体制方面的差距", "side": world.lj.pk, "visit": visit.pk}
-    assert api_as("tf-coord").post("/api/gaps/", data, format="json").status_code == 403
+    tf_coord = api_as("tf-coord")
+    with unchanged(Gap):
+        assert tf_coord.post("/api/gaps/", data, format="json").status_code == 403
     response = api_as("lj-coord").post("/api/gaps/", data, format="json")
     assert response.status_code == 201 and response.json()["number"] == 1 and response.json()["follow_up"] == []
