@@ -86,13 +86,15 @@ class CurrentSpec:
     basis: str = ""
 
 
+def _tuples(value):
+    """TOML arrays as the tuples a spec holds (a dated step, ``[title, day]``, becomes a pair)."""
+    return tuple(_tuples(item) for item in value) if isinstance(value, list) else value
+
+
 def _history(row: dict) -> Spec:
     """A row of ``list_2020``/``list_2021``: its source is a ``basis``, or the article's ``joint_request`` or
     ``agreement`` (named by its item)."""
-    values = {
-        k: tuple(tuple(x) if isinstance(x, list) else x for x in v) if isinstance(v, list) else v
-        for k, v in row.items()
-    }
+    values = {key: _tuples(value) for key, value in row.items()}
     for kind in ("joint_request", "agreement"):
         if kind in values:
             values["basis"] = DATA["basis"][kind].format(item=values.pop(kind))
