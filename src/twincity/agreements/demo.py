@@ -14,6 +14,8 @@ follow-up matters. Each agreement's note, each obligation and each follow-up mat
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
+from pathlib import Path
 
 from twincity.agreements import services
 from twincity.agreements.services import PartySpec
@@ -22,104 +24,10 @@ from twincity.matters.choices import MatterStatus
 from twincity.matters.models import Matter
 
 D = dt.date
-SOURCE = (
-    "来源：报道称两个新区各部门在“{item}”等方面签订了战略合作协议。"
-    "协议名称、编号、签署日期、期限、签署人职务和协议任务为示例。"
-)
-
-# code, area as the article names it, title, topic, field, unit key (tf-/lj-), signatory's post, signed on,
-# obligations: (side, text, follow it up as a matter this year?)
-AGREEMENTS = [
-    (
-        "XY2020-01",
-        "强化警务合作",
-        "强化警务合作战略合作协议",
-        "警务合作",
-        "公共服务",
-        "police",
-        "分局局长",
-        D(2020, 5, 8),
-        [
-            ("TF", "建立跨区域案件协查与警情信息通报机制（示例）", False),
-            ("LJ", "共同开展重大活动安保与交界区域治安联防（示例）", False),
-        ],
-    ),
-    (
-        "XY2020-02",
-        "川渝自贸区法院合作共建",
-        "川渝自贸区法院合作共建协议",
-        "自贸区法院合作",
-        "开放",
-        "court",
-        "院长",
-        D(2020, 5, 12),
-        [("TF", "建立类案联合研讨与法官交流机制（示例）", False)],
-    ),
-    (
-        "XY2020-03",
-        "检察协作",
-        "检察协作战略合作协议",
-        "检察协作",
-        "改革",
-        "procuratorate",
-        "检察长",
-        D(2020, 5, 20),
-        [("LJ", "建立联络员与案件线索移送机制（示例）", False)],
-    ),
-    (
-        "XY2020-04",
-        "深化国家级新区市场监管一体化合作",
-        "深化国家级新区市场监管一体化合作协议",
-        "市场监管",
-        "改革",
-        "market",
-        "局长",
-        D(2020, 5, 15),
-        [
-            ("TF", "建立市场监管执法协作与信息共享机制（示例）", False),
-            ("LJ", "实现两地企业登记信息互查互认（示例）", True),
-        ],
-    ),
-    (
-        "XY2020-05",
-        "人力资源合作",
-        "人力资源合作战略合作协议",
-        "人力资源",
-        "人才",
-        "hr",
-        "局长",
-        D(2020, 5, 20),
-        [
-            ("TF", "每年联合举办一场双城人才招聘活动（示例）", False),
-            ("LJ", "建立人才信息共享与社保服务协同机制（示例）", False),
-        ],
-    ),
-    (
-        "XY2020-06",
-        "政务服务一体化发展合作",
-        "政务服务一体化发展合作协议",
-        "政务服务",
-        "公共服务",
-        "govsvc",
-        "主任",
-        D(2020, 6, 5),
-        [("TF", "梳理异地可办事项清单，开设“跨省通办”窗口（示例）", True)],
-    ),
-    (
-        "XY2020-07",
-        "打造教育高地",
-        "打造教育高地战略合作协议",
-        "教育",
-        "公共服务",
-        "education",
-        "局长",
-        D(2020, 6, 10),
-        [
-            ("LJ", "推动首批中小学结对与教师交流（示例）", True),
-            ("TF", "共建优质教育资源共享平台（示例）", False),
-        ],
-    ),
-]
+# The agreements themselves (code, area, title, topic, field, unit, post, signed_on, obligations) are data.
+DATA = tomllib.loads(Path(__file__).with_name("demo.toml").read_text(encoding="utf-8"))
+SOURCE = DATA["source"]
+AGREEMENTS = DATA["agreement"]
 
 
 def _terms(today: dt.date) -> dict[str, dict]:
@@ -144,7 +52,8 @@ def load(loader) -> None:
     today = loader.today
     terms = _terms(today)
     with acting(office):
-        for code, area, title, topic, field, key, post, signed_on, obligations in AGREEMENTS:
+        for row in AGREEMENTS:
+            key, post, signed_on = row["unit"], row["post"], row["signed_on"]
             term = terms[key]
             expires_on = term["expires_on"]
             extend_to = term.get("extend_to")
@@ -153,25 +62,22 @@ def load(loader) -> None:
             agreement = services.create_agreement(
                 partnership=loader.partnership,
                 user=office,
-                code=code,
-                title=title,
-                topic=topic,
-                field=loader.fields[field],
+                code=row["code"],
+                title=row["title"],
+                topic=row["topic"],
+                field=loader.fields[row["field"]],
                 signed_on=signed_on,
                 starts_on=signed_on,
                 expires_on=expires_on,
-                note=SOURCE.format(item=area),
-                parties=[
-                    PartySpec(loader.units[f"tf-{key}"], signatory_post=post),
-                    PartySpec(loader.units[f"lj-{key}"], signatory_post=post),
-                ],
+                note=SOURCE.format(item=row["area"]),
+                parties=_parties(loader, key, post),
             )
             if extend_to:
                 services.renew(agreement, user=office, new_expires_on=extend_to, note="经双方协商续期（示例）")
             if term.get("successor") and expires_on and expires_on < today:
                 _renew_by_successor(loader, agreement, key=key, post=post)
-            _link_the_articles_matter(loader, agreement, area)
-            for side, text, follow in obligations:
+            _link_the_articles_matter(loader, agreement, row["area"])
+            for side, text, follow in row["obligations"]:
                 obligation = services.add_obligation(
                     agreement,
                     user=office,
@@ -181,6 +87,11 @@ def load(loader) -> None:
                 )
                 if follow:
                     _follow_up(loader, obligation)
+
+
+def _parties(loader, key: str, post: str) -> list[PartySpec]:
+    """The counterpart units of both sides (``tf-<key>``, ``lj-<key>``), signed by the same post."""
+    return [PartySpec(loader.units[f"{side}-{key}"], signatory_post=post) for side in ("tf", "lj")]
 
 
 def _due(today: dt.date, follow: bool) -> dt.date | None:
@@ -201,10 +112,7 @@ def _renew_by_successor(loader, old, *, key: str, post: str) -> None:
         starts_on=old.expires_on + dt.timedelta(days=1),
         expires_on=max(old.expires_on.replace(year=old.expires_on.year + 5), loader.today + dt.timedelta(days=400)),
         note="原协议期满续签（示例）。协议名称、签署日期和期限为示例。",
-        parties=[
-            PartySpec(loader.units[f"tf-{key}"], signatory_post=post),
-            PartySpec(loader.units[f"lj-{key}"], signatory_post=post),
-        ],
+        parties=_parties(loader, key, post),
     )
     services.renew(old, user=office, successor=successor, note="期满续签（示例）")
 

@@ -12,16 +12,17 @@ dashboard's 60 days, two are serving (with their quarterly reports) and one is a
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 from twincity.audit.context import acting
 from twincity.exchanges import services
 from twincity.exchanges.choices import Rank, Rating
 
-SOURCE = (
-    "来源：报道称两地新区党工委计划“互派处级实职领导干部交流任职”，在工作中相互学习、相互借鉴。"
-    "人员、单位、任期、报告与考核结果均为示例。"
-)
+# The secondments themselves (people, units, terms, ratings) are data.
+DATA = tomllib.loads(Path(__file__).with_name("demo.toml").read_text(encoding="utf-8"))
+SOURCE = DATA["source"]
 
 
 @dataclass(frozen=True)
@@ -42,85 +43,20 @@ class Spec:
     reporter: str = "office"  # the demo user who files the quarterly reports
 
 
-SPECS = [
-    Spec(
-        "HP2020-01",
-        "赵某（示例）",
-        "两江新区开放合作局副局长",
-        "天府新区双城办副主任（挂职）",
-        "lj-opening",
-        "tf-office",
-        "参与双城办日常运行，梳理共同对上争取事项清单，学习天府新区公园城市建设经验。",
-        start=dt.date(2020, 9, 1),
-        end=dt.date(2021, 8, 31),
-        rating=(
-            Rating.EXCELLENT,
-            "挂职期间牵头梳理共同对上争取事项，推动两地联席会议机制常态化，工作成效明显。（示例）",
-        ),
-    ),
-    Spec(
-        "HP2020-02",
-        "钱某（示例）",
-        "天府新区战略研究局综合处处长",
-        "两江新区双城办副主任（挂职）",
-        "tf-strategy",
-        "lj-office",
-        "学习两江新区开放平台建设和招商引资经验，协助建立两地领导定期互访机制。",
-        start=dt.date(2020, 9, 1),
-        end=dt.date(2021, 8, 31),
-        rating=(Rating.COMPETENT, "较好完成挂职任务，协助筹办两地考察互访三次。（示例）"),
-    ),
-    Spec(
-        "HP2021-01",
-        "孙某（示例）",
-        "两江新区教育局基础教育处处长",
-        "天府新区教育局局长助理（挂职）",
-        "lj-education",
-        "tf-education",
-        "参与共建教育高地合作协议的落实，学习天府新区集团化办学经验。",
-        start=dt.date(2021, 3, 1),
-        end=dt.date(2022, 2, 28),
-        cut_short=(dt.date(2021, 10, 15), "因派出单位工作需要提前召回。（示例）"),
-        rating=(Rating.COMPETENT, "挂职期间完成两地教育合作项目对接，因工作需要提前结束。（示例）"),
-    ),
-    Spec(
-        "HP-01",
-        "李某（示例）",
-        "两江新区市场监管局登记注册处处长",
-        "天府新区市场监管局局长助理（挂职）",
-        "lj-market",
-        "tf-market",
-        "推动国家级新区市场监管一体化合作，统一两地企业登记和信用监管规则。",
-        start=-320,
-        end=45,
-        reporter="lj-unit",
-    ),
-    Spec(
-        "HP-02",
-        "周某（示例）",
-        "天府新区科技创新局产业促进处处长",
-        "两江新区科技创新局局长助理（挂职）",
-        "tf-tech",
-        "lj-tech",
-        "学习两江新区协同创新区建设经验，对接两地科技创新平台共建共享。",
-        start=-150,
-        end=215,
-    ),
-    Spec(
-        "HP-03",
-        "吴某（示例）",
-        "天府新区人力资源和社会保障局人才处副处长",
-        "两江新区人力资源和社会保障局人才处副处长（挂职）",
-        "tf-hr",
-        "lj-hr",
-        "对接两地人才政策，推动人力资源合作协议中的人才互认事项。",
-        rank=Rank.SECTION,
-        start=30,
-        end=395,
-    ),
-]
+def _spec(row: dict) -> Spec:
+    values = dict(row)
+    if "rank" in values:
+        values["rank"] = Rank(values["rank"])
+    if "cut_short" in values:
+        values["cut_short"] = tuple(values["cut_short"])
+    if "rating" in values:
+        rating, evaluation = values["rating"]
+        values["rating"] = (Rating(rating), evaluation)
+    return Spec(**values)
 
-REPORT_TEXT = "{person}本季度在{host}挂职，围绕“{objective}”开展工作，按月参加双城办例会。（示例）"
+
+SPECS = tuple(_spec(row) for row in DATA["secondment"])
+REPORT_TEXT = DATA["report_text"]
 
 
 def _day(value: dt.date | int, today: dt.date) -> dt.date:

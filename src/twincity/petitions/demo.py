@@ -8,47 +8,18 @@ happened to them afterwards (submission, answers) is illustrative too.
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
+from pathlib import Path
 
 from twincity.audit.context import acting
 from twincity.petitions import services
 from twincity.registers import services as registers
 
 D = dt.date
-ILLUSTRATIVE = "（示例）"
-FROM_ARTICLE = "出自《川报观察》2020年7月30日报道所列20项共同对上争取事项。后续报送与答复情况为示例。"
-INVENTED = "示例条目：报道只提到共20项，未列出此项名称。"
-
-# title, field, target authority, drafting units (keys without side), fate, from the article?
-NAMED = [
-    ("出台打造内陆开放门户指导规划", "开放", "国家发展改革委", "opening", "submitted"),
-    ("开展现代服务业开放试点", "开放", "商务部", "opening", "partly"),
-    ("开展经济区和行政区适度分离专项试点", "改革", "国家发展改革委", "economy", "considering"),
-    ("搭建成渝地区双城经济圈精准对接东部产业转移平台", "产业", "国家发展改革委、工业和信息化部", "invest", "endorsed"),
-    ("参与全国一体化大数据中心建设试点", "创新", "国家发展改革委、中央网信办", "tech", "granted"),
-    (
-        "布局国家重大战备能源和应急物资调度基地",
-        "基础设施",
-        "国家发展改革委、国家粮食和物资储备局",
-        "economy",
-        "endorsed",
-    ),
-]
-OTHERS = [
-    ("共建西部陆海新通道重要节点", "开放", "国家发展改革委", "opening", "endorsed"),
-    ("联合申报国家级人力资源服务产业园", "人才", "人力资源社会保障部", "hr", "declined"),
-    ("共建成渝科技创新走廊重大平台", "创新", "科技部", "tech", "endorsed"),
-    ("争取设立跨区域知识产权保护中心", "创新", "国家知识产权局", "market", "drafting_one"),
-    ("争取综合保税区政策叠加", "开放", "海关总署", "opening", "drafting_one"),
-    ("共建国家级新区高质量发展示范", "改革", "国家发展改革委", "economy", "endorsed"),
-    ("联合开展营商环境创新试点", "改革", "国务院办公厅", "govsvc", "endorsed"),
-    ("争取区域性国际会展中心布局", "开放", "商务部", "invest", "withdrawn"),
-    ("共建双城经济圈人才发展示范区", "人才", "中央组织部人才工作局", "organisation", "drafting"),
-    ("争取跨省域政务服务通办试点", "公共服务", "国务院办公厅电子政务办公室", "govsvc", "endorsed"),
-    ("联合申报国家教育综合改革试验区", "公共服务", "教育部", "education", "drafting"),
-    ("争取国土空间规划协同编制试点", "规划", "自然资源部", "planning", "endorsed"),
-    ("共同争取重大交通基础设施项目纳入国家规划", "基础设施", "国家发展改革委、交通运输部", "planning", "endorsed"),
-    ("争取金融开放创新试点", "开放", "中国人民银行", "economy", "drafting"),
-]
+# The twenty requests (title, field, target authority, drafting units, fate) and their notes are data.
+DATA = tomllib.loads(Path(__file__).with_name("demo.toml").read_text(encoding="utf-8"))
+ILLUSTRATIVE, FROM_ARTICLE, INVENTED = DATA["illustrative"], DATA["from_article"], DATA["invented"]
+NAMED, OTHERS = DATA["named"], DATA["others"]
 
 
 def _text(title: str, authority: str) -> str:

@@ -12,58 +12,19 @@ and the second case, still under negotiation, which is linked to the demo's join
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
+from pathlib import Path
 
 from twincity.audit.context import acting
 from twincity.registers.services import link_matter
 from twincity.siting import services
 from twincity.siting.services import BidSpec
 
-SOURCE = "来源：川报观察2020年7月30日报道。"
-
-RATIONALE = (
-    "天府新区的成都科学城需要布局一个大数据平台，而两江新区已经有多个类似平台；经各方协商努力，该平台顺利落户"
-    "成都科学城，这就是“成都超级计算中心”。按照差异化产业生态补缺的原则：“你急需的，放在你那里，我急需的，"
-    "放在我这里”。（据川报观察2020年7月30日报道）"
-)
-
-
-# Each side's bid: side, bidding unit, candidate site, need, existing capacity, policy offer.
-SUPERCOMPUTING_BIDS = [
-    (
-        "TF",
-        "tf-science-city",
-        "成都科学城",
-        "成都科学城需要布局一个大数据平台（据报道）。",
-        "科学城尚无同类平台（示例）。",
-        "与两江新区同等的招商政策，不相互“杀价”（政策融通，示例）。",
-    ),
-    (
-        "LJ",
-        "lj-tech",
-        "两江新区（示例）",
-        "进一步扩充算力（示例）。",
-        "两江新区已经有多个类似平台（据报道）。",
-        "同等政策（示例）。",
-    ),
-]
-TESTING_PLATFORM_BIDS = [
-    (
-        "TF",
-        "tf-invest",
-        "天府新区（示例地点）",
-        "补齐新能源汽车产业链检测环节（示例）。",
-        "已有整车及零部件企业若干（示例）。",
-        "场地租金前三年减免50%（示例）。",
-    ),
-    (
-        "LJ",
-        "lj-invest",
-        "两江新区（示例地点）",
-        "服务本地整车制造集群（示例）。",
-        "已有整车制造集群和测试场（示例）。",
-        "场地租金前三年减免50%（示例）。",
-    ),
-]
+# The sources and each side's bids (side, bidding unit, candidate site, need, existing capacity, policy offer)
+# are data.
+DATA = tomllib.loads(Path(__file__).with_name("demo.toml").read_text(encoding="utf-8"))
+SOURCE, RATIONALE = DATA["source"], DATA["rationale"]
+SUPERCOMPUTING_BIDS, TESTING_PLATFORM_BIDS = DATA["supercomputing_bids"], DATA["testing_platform_bids"]
 
 
 def load(loader) -> None:

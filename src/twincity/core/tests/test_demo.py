@@ -4,14 +4,18 @@ The demo is loaded once for the class (``setUpTestData``); each test runs in its
 """
 
 import io
+import tomllib
 from collections import Counter
+from fnmatch import fnmatch
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.http import HttpRequest
 from django.test import TestCase, override_settings
 
+import twincity
 from twincity.accounts.models import Membership
 from twincity.audit.models import AuditEvent, ObjectChange
 from twincity.demo import DEMO_PASSWORD, PARTNERSHIP_NAME, USERNAMES, load_demo
@@ -138,3 +142,19 @@ class TheDemo(TestCase):
         assert Partnership.objects.filter(name=PARTNERSHIP_NAME).count() == 1
         assert (Matter.objects.count(), Organisation.objects.count(), get_user_model().objects.count()) == counts
         assert ObjectChange.objects.count() == changes
+
+
+def test_the_command_is_the_demo_apps_and_the_twincity_command_offers_it():
+    """A newcomer finds ``load_demo`` in ``twincity/demo/management/commands/``, not in a domain app."""
+    assert get_commands()["load_demo"] == "twincity.demo"
+
+
+def test_every_part_of_the_demo_ships_its_data_with_the_package():
+    """The demo's data files are read at load time: each must be package data, or an installed copy has no demo."""
+    root = Path(twincity.__file__).parent
+    globs = tomllib.loads((root.parents[1] / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"
+    ]["twincity"]
+    data_files = sorted(path.relative_to(root).as_posix() for path in root.glob("*/demo.toml"))
+    assert "demo/demo.toml" in data_files and "matters/demo.toml" in data_files
+    assert [f for f in data_files if not any(fnmatch(f, glob) for glob in globs)] == []

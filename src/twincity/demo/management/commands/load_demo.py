@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext_lazy as _
 
-from twincity.demo import load_demo
+from twincity.demo.loader import load_demo
 
 
 class Command(BaseCommand):

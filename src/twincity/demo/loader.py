@@ -1,0 +1,97 @@
+"""``load_demo``: the world first (``world.py``), then each app's part in order, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twincity.audit.context import acting
+from twincity.demo.world import DEMO_PASSWORD, PARTNERSHIP_NAME, PERSONAS, USERNAMES, World
+from twincity.matters.models import Matter
+from twincity.regions.models import Partnership
+
+# Each app's part of the demo, ``twincity.<app>.demo.load(world)``, in the order they run: the matter lists,
+# then the meetings (whose decisions follow matters up), then the registers, which link to both.
+PARTS = ("matters", "meetings", "petitions", "agreements", "visits", "exchanges", "policies", "siting")
+
+
+@dataclass
+class DemoSummary:
+    created: bool
+    partnership_id: int | None = None
+    matters_by_year: dict[int, int] = field(default_factory=dict)
+    usernames: tuple[str, ...] = USERNAMES
+    password: str = DEMO_PASSWORD
+    seconds: float = 0.0
+
+
+def demo_exists() -> bool:
+    return Partnership.objects.filter(name=PARTNERSHIP_NAME).exists()
+
+
+def load_demo(*, today: dt.date | None = None, stdout=None) -> DemoSummary:
+    """Load the Tianfu–Liangjiang demo once; if it is already there, say so and change nothing."""
+    out = stdout or sys.stdout
+    today = today or timezone.localdate()
+    if today.year <= 2021:
+        raise ValueError("The demo's current-year list needs a date after 2021.")
+    if demo_exists():
+        partnership = Partnership.objects.get(name=PARTNERSHIP_NAME)
+        out.write(
+            _("The demo is already loaded (partnership “%(name)s” exists); nothing was changed.")
+            % {"name": partnership.name}
+            + "\n"
+        )
+        return DemoSummary(created=False, partnership_id=partnership.pk)
+    started = time.perf_counter()
+    world = World(today, out)
+    with transaction.atomic():
+        world.make_users()
+        with acting(world.users["office"]):
+            world.make_partnership()
+            world.make_units()
+            world.make_memberships()
+        for app in PARTS:
+            import_module(f"twincity.{app}.demo").load(world)
+    partnership = world.partnership
+    by_year = {
+        y: Matter.objects.filter(partnership=partnership, entries__year_list__year=y).distinct().count()
+        for y in partnership.matter_lists.values_list("year", flat=True)
+    }
+    summary = DemoSummary(
+        created=True,
+        partnership_id=partnership.pk,
+        matters_by_year=dict(sorted(by_year.items())),
+        seconds=time.perf_counter() - started,
+    )
+    _print_summary(out, partnership, summary)
+    return summary
+
+
+def _print_summary(out, partnership: Partnership, summary: DemoSummary) -> None:
+    lists = ", ".join(
+        _("%(year)s: %(count)s matters") % {"year": y, "count": n} for y, n in summary.matters_by_year.items()
+    )
+    lines = [
+        _("Loaded the demo partnership “%(name)s” in %(seconds).1f s.")
+        % {"name": partnership.name, "seconds": summary.seconds},
+        _("Annual lists (a matter rolled over counts in every list it was on): %(lists)s.") % {"lists": lists},
+        _(
+            "Names of matters and units come from the article; dates, progress and statuses marked “示例” "
+            "are illustrative, not official statistics."
+        ),
+        "",
+        _("Demo accounts — the password for all of them is: %(password)s (demo only; change it before real use)")
+        % {"password": DEMO_PASSWORD},
+    ]
+    for persona in PERSONAS:
+        lines.append(f"  {persona.username:<10} {persona.label}")
+    lines.append(f"  {'admin':<10} " + _("superuser for /admin/ (same password)"))
+    out.write("\n".join(lines) + "\n")
