@@ -221,6 +221,9 @@ class ObjectCreateView(LoginRequiredMixin, FormView):
 
     @cached_property
     def partnership(self):
+        return self.get_partnership()
+
+    def get_partnership(self):
         return editable_partnership(self.request, self.request.GET.get("partnership"))
 
     def create(self, **data):
@@ -235,12 +238,13 @@ class ObjectCreateView(LoginRequiredMixin, FormView):
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, message_of(exc))
             return self.form_invalid(form)
-        if self.success_message:
-            messages.success(self.request, self.get_success_message())
+        message = self.get_success_message()
+        if message:
+            messages.success(self.request, message)
         return redirect(self.get_success_url())
 
     def get_success_message(self) -> str:
-        return str(self.success_message) % {"entry": self.object}
+        return str(self.success_message) % {"entry": self.object} if self.success_message else ""
 
     def get_success_url(self) -> str:
         return self.object.get_absolute_url()
