@@ -31,13 +31,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.forms import modelform_factory
 from django.urls import path, reverse
+from django_filters.filterset import filterset_factory
 
 from twincity.accounts.access import may_act_in
 from twincity.accounts.choices import Action
 from twincity.core.services import attach
 from twincity.core.views import StepView
 from twincity.registers import pages, services
+from twincity.registers.filtersets import RegisterFilterSet
+from twincity.registers.forms import RegisterForm
+from twincity.registers.tables import RegisterTable
 
 NO_API = object()
 
@@ -102,6 +107,10 @@ class Declaration:
     entry), ``follow_up`` (the entry turns into matters), ``steps`` (its workflow), ``label``, ``icon``
     and ``order`` (its menu entry) and ``parts`` (models of its parts that have follow-up matters too).
     ``detail_context`` adds what its own template needs; ``may_add`` narrows who adds entries.
+
+    A simple register need not write its form, table and filters: without ``form_class`` the form has
+    the number, title, field, ``fields`` and notes; without ``table_class`` the list shows number, title,
+    field and ``columns``; without ``filterset_class`` it filters by words, partnership and field.
     """
 
     model = None
@@ -119,6 +128,8 @@ class Declaration:
     label = ""
     icon = "journal-text"
     order = 100
+    fields: tuple[str, ...] = ()
+    columns: tuple[str, ...] = ()
 
     # The page classes; a register may subclass one to change a page.
     list_view = pages.RegisterListView
@@ -128,6 +139,21 @@ class Declaration:
     archive_view = pages.RegisterArchiveView
     export_view = pages.RegisterExportView
     import_view = pages.RegisterImportView
+
+    def __init__(self):
+        model = self.model
+        if model is None:
+            return
+        if self.form_class is None:
+            self.form_class = modelform_factory(
+                model, form=RegisterForm, fields=["code", "title", "field", *self.fields, "note"]
+            )
+        if self.table_class is None:
+            columns = ("code", "title", "field", *self.columns)
+            meta = type("Meta", (RegisterTable.Meta,), {"model": model, "fields": columns, "sequence": columns})
+            self.table_class = type(f"{model.__name__}Table", (RegisterTable,), {"Meta": meta})
+        if self.filterset_class is None:
+            self.filterset_class = filterset_factory(model, RegisterFilterSet, ["q", "partnership", "field"])
 
     # --- names ---
 

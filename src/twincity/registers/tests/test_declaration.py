@@ -9,6 +9,7 @@ from twincity.agreements.models import Obligation
 from twincity.agreements.register import agreements
 from twincity.core.views import ObjectListView, StepView, VersionedUpdateView
 from twincity.petitions.api import PetitionViewSet
+from twincity.petitions.models import Petition
 from twincity.petitions.register import petitions
 from twincity.petitions.tests.test_services import make_petition
 from twincity.registers import registry
@@ -60,3 +61,29 @@ def test_a_step_is_post_only_and_found_through_the_door(client_as, world):
     url = reverse("petitions:consider", args=[petition.pk])
     assert client_as("office").get(url).status_code == 405
     assert client_as("outsider").post(url).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("twincity.registers.tests.bare_urls")
+def test_a_register_declared_with_fields_alone_has_its_form_table_and_filters(client_as, world):
+    client = client_as("office")
+    assert reverse("petitions:petition_list") == "/bare/"
+    added = client.post(
+        reverse("petitions:petition_add") + f"?partnership={world.partnership.pk}",
+        {
+            "code": "Q-1",
+            "title": "共建西部陆海新通道",
+            "year": 2021,
+            "target_authority": "国家发展改革委",
+            "note": "",
+            "version": 0,
+        },
+    )
+    assert added.status_code == 302, added.context["form"].errors
+    petition = Petition.objects.get(code="Q-1")
+    assert (petition.year, petition.target_authority) == (2021, "国家发展改革委")
+    page = client.get(reverse("petitions:petition_list"), {"partnership": world.partnership.pk, "q": "陆海新通道"})
+    assert page.status_code == 200
+    assert [column.name for column in page.context["table"].columns] == ["code", "title", "field", "year"]
+    assert [row.record.pk for row in page.context["table"].rows] == [petition.pk]
+    assert client.get(reverse("petitions:petition_edit", args=[petition.pk])).status_code == 200
