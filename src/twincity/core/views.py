@@ -94,9 +94,6 @@ def per_page(request, default: int) -> int:
     return max(10, min(value, 500))
 
 
-_per_page = per_page  # the name the list views imported before
-
-
 def is_fragment_request(request) -> bool:
     """An htmx request that swaps part of the page (a boosted one wants the whole page)."""
     return bool(request.htmx) and not request.htmx.boosted

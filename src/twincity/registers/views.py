@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twincity.accounts.access import can, may_act_in
+from twincity.accounts.access import can
 from twincity.accounts.choices import Action
 from twincity.core.views import message_of, restricted_object
 from twincity.registers import registry, services
@@ -30,8 +30,7 @@ from twincity.registers.models import MatterLink
 DEFAULT = Declaration()  # the shared services, for an entry of no declared register
 
 
-def may_add(user, partnership) -> bool:
-    return may_act_in(user, Action.CHANGE, partnership.pk)
+may_add = DEFAULT.may_add  # may the user add entries to the partnership's registers?
 
 
 def _declaration(subject) -> Declaration:
