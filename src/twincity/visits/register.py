@@ -4,6 +4,7 @@ Lessons and gaps share one ``LearningRegister`` (and one entry template); each o
 """
 
 from django.utils.translation import gettext_lazy
+from rest_framework import serializers
 
 from twincity.accounts.access import can
 from twincity.accounts.choices import Action
@@ -14,6 +15,14 @@ from twincity.visits.filtersets import GapFilterSet, LessonFilterSet, VisitFilte
 from twincity.visits.models import Gap, Lesson, Visit
 from twincity.visits.querysets import attach_follow_ups
 from twincity.visits.tables import GapTable, LessonTable, VisitTable
+
+
+class VisitCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class VisitHeldSerializer(serializers.Serializer):
+    outcomes = serializers.CharField(required=False, allow_blank=True)
 
 
 class VisitRegister(Declaration):
@@ -31,6 +40,7 @@ class VisitRegister(Declaration):
         services.VISIT_FIELDS.index("start_date") : services.VISIT_FIELDS.index("outcomes") + 1
     ]
     steps = (
+        # The page's empty outcomes leave them as they are; the API's empty outcomes clear them.
         Step(
             "held",
             lambda visit, user, data: services.mark_held(visit, user=user, outcomes=data["outcomes"] or None),
@@ -38,10 +48,19 @@ class VisitRegister(Declaration):
             done=gettext_lazy("The visit is recorded as held."),
         ),
         Step(
+            "held",
+            lambda visit, user, data: services.mark_held(visit, user=user, **data),
+            serializer=VisitHeldSerializer,
+            page=False,
+            doc="A planned visit took place (refused before its first day).",
+        ),
+        Step(
             "cancel",
             lambda visit, user, data: services.cancel_visit(visit, user=user, reason=data["reason"]),
             form=forms.CancelForm,
+            serializer=VisitCancelSerializer,
             done=gettext_lazy("The visit is cancelled."),
+            doc="A planned visit will not take place; say why.",
         ),
     )
 
