@@ -259,7 +259,7 @@ class VersionedUpdateView(LoginRequiredMixin, DoorObjectMixin, UpdateView):
     """
 
     action = Action.CHANGE
-    conflict_template = "registers/conflict.html"
+    conflict_template = "core/conflict.html"
     success_message = gettext_lazy("Saved.")
 
     def update(self, obj, **data):
