@@ -17,6 +17,7 @@ from twincity.visits.choices import Topic
 from twincity.visits.filtersets import GapFilterSet, LessonFilterSet, VisitFilterSet
 from twincity.visits.models import Gap, Lesson, Visit
 from twincity.visits.querysets import attach_follow_ups
+from twincity.visits.register import visits
 
 # The visit's own fields beyond those every entry has.
 OWN_FIELDS = [name for name in services.VISIT_FIELDS if name not in RegisterSerializer.COMMON]
@@ -44,19 +45,12 @@ class VisitWriteSerializer(RegisterWriteSerializer):
         extra_kwargs = {"title": {"required": False}, "start_date": {"required": False}}
 
 
-class VisitCancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
-
-
-class VisitHeldSerializer(serializers.Serializer):
-    outcomes = serializers.CharField(required=False, allow_blank=True)
-
-
 class VisitViewSet(RegisterViewSet):
     queryset = Visit.objects.select_related("field", "visiting_region", "host_region").prefetch_related("topics")
     serializer_class = VisitSerializer
     write_serializer_class = VisitWriteSerializer
     filterset_class = VisitFilterSet
+    register = visits  # held and cancel: its steps
 
     def create_service(self, **data):
         return services.create_visit(**data)
@@ -69,26 +63,6 @@ class VisitViewSet(RegisterViewSet):
     def archive(self, request, pk=None):
         """Archive the visit (refused while it still has lessons or gaps)."""
         return self.take_step(request, lambda visit, data: services.archive_visit(visit, user=request.user))
-
-    @extend_schema(request=VisitHeldSerializer, responses=VisitSerializer)
-    @action(detail=True, methods=["post"], serializer_class=VisitHeldSerializer)
-    def held(self, request, pk=None):
-        """A planned visit took place (refused before its first day)."""
-        return self.take_step(
-            request,
-            lambda visit, data: services.mark_held(visit, user=request.user, **data),
-            serializer_class=VisitHeldSerializer,
-        )
-
-    @extend_schema(request=VisitCancelSerializer, responses=VisitSerializer)
-    @action(detail=True, methods=["post"], serializer_class=VisitCancelSerializer)
-    def cancel(self, request, pk=None):
-        """A planned visit will not take place; say why."""
-        return self.take_step(
-            request,
-            lambda visit, data: services.cancel_visit(visit, user=request.user, **data),
-            serializer_class=VisitCancelSerializer,
-        )
 
 
 class LearningMatterSerializer(serializers.Serializer):
