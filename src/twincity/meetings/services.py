@@ -236,7 +236,7 @@ def _rebalance(series: MeetingSeries) -> list[Session]:
         .order_by("starts_at", "pk")
     )
     for session in sessions:
-        settled = session.status == SessionStatus.HELD or session.agenda_published_at is not None
+        settled = session.is_held or session.agenda_frozen
         updates = {}
         if not settled and not session.host_fixed and session.host_id != expected:
             updates["host_id"] = expected
@@ -392,7 +392,7 @@ def update_session(session: Session, *, user, version: int | None, **changes) ->
             _require_office(user, session.partnership_id)
             if host.pk not in rotation(session.partnership):
                 raise ValidationError({"host": _("The host must be a side of the partnership.")})
-            if session.agenda_frozen or session.status == SessionStatus.HELD:
+            if session.agenda_frozen or session.is_held:
                 raise ValidationError({"host": _("The host of a published or held session does not change.")})
             changes["host_fixed"] = True
         secretariat = changes.get("secretariat")
@@ -415,7 +415,7 @@ def reschedule_session(
     reason = plain(reason)
     with transaction.atomic():
         _lock_version(session, version, {"starts_at": starts_at})
-        if session.status != SessionStatus.PLANNED:
+        if not session.is_planned:
             raise ValidationError(_("Only a planned session can be rescheduled."))
         siblings = session.series.sessions.exclude(pk=session.pk).exclude(status=SessionStatus.CANCELLED)
         before = siblings.filter(starts_at__lt=session.starts_at).order_by("-starts_at").first()
@@ -452,7 +452,7 @@ def cancel_session(session: Session, *, user, reason: str, version: int | None =
     with transaction.atomic():
         lock(session.series)  # the series, the session, then its items: the order every meeting write keeps
         _lock_version(session, version, changes)
-        if session.status != SessionStatus.PLANNED:
+        if not session.is_planned:
             raise ValidationError(_("Only a planned session can be cancelled."))
         update_versioned(session, session.version, changes, user=user)
         returned = 0
@@ -518,10 +518,9 @@ def _agenda_change(session: Session, *, user, kind: str, text: str, item: Agenda
 
 
 def _require_open_agenda(session: Session) -> None:
-    if session.is_cancelled:
-        raise ValidationError(_("The session is cancelled."))
-    if session.minutes_status != MinutesStatus.DRAFT or session.status == SessionStatus.HELD:
-        raise ValidationError(_("The session has been held: its agenda no longer changes."))
+    reason = session.agenda_closed_reason()
+    if reason is not None:
+        raise ValidationError(reason)
 
 
 def _next_order(session: Session) -> int:
@@ -883,12 +882,9 @@ def publish_agenda(session: Session, *, user) -> int:
 def _require_minutes_editable(session: Session, user) -> None:
     require(user, Action.CHANGE, session)
     lock(session)  # the session before its minutes' parts, judged as it is now
-    if session.is_cancelled:
-        raise ValidationError(_("The session is cancelled."))
-    if session.minutes_locked:
-        raise ValidationError(_("The minutes are locked: add a dated amendment instead."))
-    if not session.agenda_frozen:
-        raise ValidationError(_("Publish the agenda before recording the minutes."))
+    reason = session.minutes_closed_reason()
+    if reason is not None:
+        raise ValidationError(reason)
 
 
 def _minutes_edited(session: Session, changed: tuple[str, ...] = ()) -> None:
@@ -1014,7 +1010,7 @@ def confirm_minutes(session: Session, *, user, side: Region, note: str = "") -> 
     """One side confirms the minutes; when every side has, they stand confirmed and can be locked."""
     with transaction.atomic():
         lock(session)
-        if session.is_cancelled or not session.agenda_frozen or session.status != SessionStatus.HELD:
+        if not session.agenda_frozen or not session.is_held:
             raise ValidationError(_("Only the minutes of a session that was held can be confirmed."))
         if session.minutes_locked:
             raise ValidationError(_("The minutes are already locked."))
@@ -1037,7 +1033,7 @@ def lock_minutes(session: Session, *, user) -> Session:
     with transaction.atomic():
         require(user, Action.CHANGE, session)
         lock(session)
-        if session.minutes_status != MinutesStatus.CONFIRMED:
+        if not session.minutes_confirmed:
             raise ValidationError(_("Every side must confirm the minutes before they are locked."))
         session.minutes_status = MinutesStatus.LOCKED
         session.minutes_locked_at = timezone.now()

@@ -368,9 +368,7 @@ def session_detail(request, pk: int):
     partnership = session.partnership
     sides = partnership.sides()
     can_change = can(user, Action.CHANGE, session)
-    agenda_open = (
-        not session.is_cancelled and session.status == SessionStatus.PLANNED and session.minutes_status == "draft"
-    )
+    agenda_open = session.agenda_is_open
     items = list(
         session.items.filter(status=ItemStatus.ON_AGENDA)
         .select_related("side", "organisation", "matter", "action")
@@ -417,7 +415,7 @@ def session_detail(request, pk: int):
     if can_change and agenda_open:
         proposals = services.propose_standing_items(session, today=today)
         backlog = list(series.items.filter(status=ItemStatus.BACKLOG).select_related("side", "proposed_by"))
-    minutes_open = can_change and session.agenda_frozen and not session.is_cancelled and not session.minutes_locked
+    minutes_open = can_change and session.minutes_closed_reason(today) is None
     session_ct = ContentType.objects.get_for_model(Session)
     context = {
         "nav": "meetings",
@@ -443,7 +441,7 @@ def session_detail(request, pk: int):
         "agenda_open": agenda_open,
         "minutes_open": minutes_open,
         "is_office": services.is_office(user, partnership.pk),
-        "confirm_form": forms.ConfirmForm(sides=my_sides) if my_sides and session.status == "held" else None,
+        "confirm_form": forms.ConfirmForm(sides=my_sides) if my_sides and session.is_held else None,
         "item_form": forms.ItemForm(partnership=partnership, matters=matters, with_reason=session.agenda_frozen),
         "outcome_form": forms.OutcomeForm(session=session, matters=matters) if minutes_open else None,
         "attendance_form": forms.AttendanceForm(partnership=partnership) if minutes_open else None,
