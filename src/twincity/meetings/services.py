@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from twincity.accounts.access import (
     can,
@@ -21,6 +22,7 @@ from twincity.accounts.access import (
     is_office,
     memberships,
     minutes_sides,
+    require_in,
     sides_spoken_for,
 )
 from twincity.accounts.choices import Action
@@ -125,10 +127,7 @@ def _plain(values: dict) -> dict:
 
 # ---------------------------------------------------------------------------------------------- who may
 
-
-def _require_office(user, partnership_id: int) -> None:
-    if not is_office(user, partnership_id):
-        raise PermissionDenied(_("Only the office may do this."))
+ONLY_THE_OFFICE = gettext_lazy("Only the office may do this.")
 
 
 def may_propose(user, series: MeetingSeries, side_id: int | None) -> bool:
@@ -288,7 +287,7 @@ def create_series(*, partnership: Partnership, user, name: str, **fields) -> Mee
     if unknown:
         raise ValueError(f"Not a series field: {sorted(unknown)}")
     with transaction.atomic():
-        _require_office(user, partnership.pk)
+        require_in(user, Action.ADMINISTER, partnership.pk, ONLY_THE_OFFICE)
         series = MeetingSeries(partnership=partnership, name=plain(name), **_plain(fields))
         if series.first_host_id and series.first_host_id not in rotation(partnership):
             raise ValidationError({"first_host": _("The first host must be a side of the partnership.")})
@@ -327,7 +326,7 @@ def generate_sessions(series: MeetingSeries, *, user, count: int = 3) -> list[Se
     if count < 1 or count > 24:
         raise ValidationError(_("Plan between 1 and 24 sessions at a time."))
     with transaction.atomic():
-        _require_office(user, series.partnership_id)
+        require_in(user, Action.ADMINISTER, series.partnership_id, ONLY_THE_OFFICE)
         lock(series)  # the series first: numbers and hosts are handed out one writer at a time
         last = series.sessions.filter(archived_at__isnull=True).order_by("-starts_at").first()
         after = timezone.localtime(last.starts_at).date() if last else timezone.localdate() - dt.timedelta(days=1)
@@ -363,7 +362,7 @@ def add_session(
     """Add one session by hand (for a series that meets as needed, or an extra sitting)."""
     fields = _plain(fields)
     with transaction.atomic():
-        _require_office(user, series.partnership_id)
+        require_in(user, Action.ADMINISTER, series.partnership_id, ONLY_THE_OFFICE)
         lock(series)  # the series before its sessions (the rebalancing locks them)
         later = series.sessions.filter(starts_at__gt=starts_at, archived_at__isnull=True)
         if later.exclude(status=SessionStatus.PLANNED).exists() or later.exclude(agenda_published_at=None).exists():
@@ -389,7 +388,7 @@ def update_session(session: Session, *, user, version: int | None, **changes) ->
         if session.is_cancelled:
             raise ValidationError(_("A cancelled session is not edited."))
         if host is not None and host.pk != session.host_id:
-            _require_office(user, session.partnership_id)
+            require_in(user, Action.ADMINISTER, session.partnership_id, ONLY_THE_OFFICE)
             if host.pk not in rotation(session.partnership):
                 raise ValidationError({"host": _("The host must be a side of the partnership.")})
             if session.agenda_frozen or session.is_held:
@@ -594,8 +593,9 @@ def update_item(item: AgendaItem, *, user, version: int | None, reason: str = ""
             _require_open_agenda(item.session)
         _check_item_links(item.series, {"side": item.side, **changes})
         before = {k: getattr(item, k) for k in changes}
-        # Access was decided above (secretariat, proposer or its side); the version was checked by the lock.
-        _versioned_save(item, item.version, changes)
+        # The version was checked by the lock; who may edit is asked again after the edit (it must not move
+        # the item out of the editor's reach).
+        update_versioned(item, item.version, changes, user=user, may=may_edit_item)
         for upload in files:
             attach(item, upload, user=user, partnership_id=item.partnership_id)
         diff = [k for k in changes if before[k] != changes[k]]
@@ -629,18 +629,6 @@ def _lock_item(item: AgendaItem, *, version: int | None = None, changes: dict | 
         lock(item.session)
     _lock_version(item, version, changes or {})
     return item
-
-
-def _versioned_save(obj, version: int | None, changes: dict):
-    """A versioned edit of ``obj`` (an item, an outcome) whose access the caller decided: only the changed
-    fields and the version are written, from the row as locked."""
-    _lock_version(obj, version, changes)
-    obj.version += 1
-    for name, value in changes.items():
-        setattr(obj, name, value)
-    obj.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
-    save_fields(obj, [*changes, "version"])
-    return obj
 
 
 def withdraw_item(item: AgendaItem, *, user, reason: str = "") -> AgendaItem:
@@ -1001,7 +989,7 @@ def update_outcome(outcome: Outcome, *, user, version: int | None, text: str) ->
         raise ValidationError({"text": _("Write the outcome.")})
     with transaction.atomic():
         _require_minutes_editable(outcome.session, user)  # the session first, then its outcome
-        _versioned_save(outcome, version, {"text": text})
+        update_versioned(outcome, version, {"text": text}, user=user)
         _minutes_edited(outcome.session)
     return outcome
 
@@ -1272,7 +1260,7 @@ def report_done(action: ActionItem, *, user, text: str, files=()) -> ActionUpdat
 def verify_action(action: ActionItem, *, user, note: str = "") -> ActionItem:
     """The office checks the evidence and closes the action."""
     with transaction.atomic():
-        _require_office(user, action.partnership_id)
+        require_in(user, Action.ADMINISTER, action.partnership_id, ONLY_THE_OFFICE)
         lock(action)
         if action.status != ActionStatus.REPORTED_DONE:
             raise ValidationError(_("Only an action reported done can be verified."))
@@ -1293,7 +1281,7 @@ def return_action(action: ActionItem, *, user, reason: str) -> ActionItem:
     if not plain(reason).strip():
         raise ValidationError({"reason": _("Say why the action is returned.")})
     with transaction.atomic():
-        _require_office(user, action.partnership_id)
+        require_in(user, Action.ADMINISTER, action.partnership_id, ONLY_THE_OFFICE)
         lock(action)
         if action.status != ActionStatus.REPORTED_DONE:
             raise ValidationError(_("Only an action reported done can be returned."))
@@ -1312,7 +1300,7 @@ def cancel_action(action: ActionItem, *, user, reason: str) -> ActionItem:
     if not plain(reason).strip():
         raise ValidationError({"reason": _("Say why the action is cancelled.")})
     with transaction.atomic():
-        _require_office(user, action.partnership_id)
+        require_in(user, Action.ADMINISTER, action.partnership_id, ONLY_THE_OFFICE)
         lock(action)
         if action.status in CLOSED_ACTION_STATUSES:
             raise ValidationError(_("The action is already closed."))

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twincity.accounts.access import can, partnerships_for
+from twincity.accounts.access import can, is_office, partnerships_for
 from twincity.accounts.choices import Action
 from twincity.audit.models import AuditEvent
 from twincity.core.models import Attachment
@@ -164,7 +164,7 @@ class SessionListView(ObjectListView):
             "nav": "meetings",
             "partnership": partnership,
             "series_list": series,
-            "is_office": partnership is not None and services.is_office(self.request.user, partnership.pk),
+            "is_office": partnership is not None and is_office(self.request.user, partnership.pk),
         }
 
 
@@ -173,7 +173,7 @@ class SessionListView(ObjectListView):
 
 def _office_partnership(request) -> Partnership:
     partnership = _partnership_from(request)
-    if partnership is None or not services.is_office(request.user, partnership.pk):
+    if partnership is None or not is_office(request.user, partnership.pk):
         raise Http404
     return partnership
 
@@ -246,7 +246,7 @@ def series_detail(request, pk: int):
         "partnership": series.partnership,
         "sessions": sessions,
         "backlog": backlog,
-        "is_office": services.is_office(user, series.partnership_id),
+        "is_office": is_office(user, series.partnership_id),
         "can_propose": bool(may_propose_sides),
         "generate_form": forms.GenerateForm(),
         "add_form": forms.SessionAddForm(initial={"time": series.default_time}),
@@ -261,7 +261,7 @@ def series_detail(request, pk: int):
 def generate(request, pk: int):
     series = _series(request, pk)
     form = forms.GenerateForm(request.POST)
-    if not services.is_office(request.user, series.partnership_id):
+    if not is_office(request.user, series.partnership_id):
         raise Http404
     if form.is_valid():
         _run(
@@ -278,7 +278,7 @@ def generate(request, pk: int):
 @require_POST
 def session_add(request, pk: int):
     series = _series(request, pk)
-    if not services.is_office(request.user, series.partnership_id):
+    if not is_office(request.user, series.partnership_id):
         raise Http404
     form = forms.SessionAddForm(request.POST)
     if form.is_valid():
@@ -440,7 +440,7 @@ def session_detail(request, pk: int):
         "can_change": can_change,
         "agenda_open": agenda_open,
         "minutes_open": minutes_open,
-        "is_office": services.is_office(user, partnership.pk),
+        "is_office": is_office(user, partnership.pk),
         "confirm_form": forms.ConfirmForm(sides=my_sides) if my_sides and session.is_held else None,
         "item_form": forms.ItemForm(partnership=partnership, matters=matters, with_reason=session.agenda_frozen),
         "outcome_form": forms.OutcomeForm(session=session, matters=matters) if minutes_open else None,
@@ -459,7 +459,7 @@ def session_detail(request, pk: int):
 @members_only
 def session_edit(request, pk: int):
     session = _session(request, pk, Action.CHANGE)
-    may_change_host = services.is_office(request.user, session.partnership_id)
+    may_change_host = is_office(request.user, session.partnership_id)
     form = forms.SessionForm(
         request.POST or None,
         instance=session if request.method != "POST" else Session.objects.get(pk=session.pk),
@@ -933,17 +933,17 @@ def action_detail(request, pk: int):
     today = timezone.localdate()
     (action_full,) = _actions_with_history(ActionItem.objects.filter(pk=action.pk), today)
     may_report = can(user, Action.REPORT, action)
-    is_office = services.is_office(user, action.partnership_id)
+    office = is_office(user, action.partnership_id)
     steps = []
     if may_report and action.status == ActionStatus.ASSIGNED:
         steps.append(("acknowledge", _("Acknowledge"), False))
     if may_report and action.status in OWNER_PENDING_STATUSES:
         steps.append(("feedback", _("Feed back progress"), True))
         steps.append(("done", _("Report done"), True))
-    if is_office and action.status == ActionStatus.REPORTED_DONE:
+    if office and action.status == ActionStatus.REPORTED_DONE:
         steps.append(("verify", _("Verify"), False))
         steps.append(("return", _("Return"), True))
-    if is_office and action.status not in CLOSED_ACTION_STATUSES:
+    if office and action.status not in CLOSED_ACTION_STATUSES:
         steps.append(("cancel", _("Cancel the action"), True))
     sessions = list(
         Session.objects.filter(items__action=action).select_related("series").order_by("starts_at").distinct()
@@ -954,7 +954,7 @@ def action_detail(request, pk: int):
         "partnership": action.partnership,
         "steps": steps,
         "step_form": forms.StepForm(),
-        "can_edit": action.status not in CLOSED_ACTION_STATUSES and (is_office or can(user, Action.CHANGE, action)),
+        "can_edit": action.status not in CLOSED_ACTION_STATUSES and (office or can(user, Action.CHANGE, action)),
         "agendas": sessions,
         "today": today,
     }
@@ -994,7 +994,7 @@ def action_step(request, pk: int, step: str):
 @members_only
 def action_edit(request, pk: int):
     action = _action(request, pk)
-    if not (services.is_office(request.user, action.partnership_id) or can(request.user, Action.CHANGE, action)):
+    if not (is_office(request.user, action.partnership_id) or can(request.user, Action.CHANGE, action)):
         raise Http404
     form = forms.ActionForm(
         request.POST or None,

@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,3 +89,27 @@ def test_the_api_answers_400_to_minutes_of_a_future_session(api_as, sessions):
     assert not sessions["future"].outcomes.exists()
     data["session"] = sessions["past"].pk
     assert office.post("/api/outcomes/", data, format="json").status_code == 201
+
+
+def test_an_item_edit_that_would_leave_the_editors_reach_is_refused_and_changes_nothing(world):
+    """Editing an item asks the door again after the edit, as every versioned edit does: a coordinator may not
+    hand its side's proposal (a unit contact's) to the other side (it could not propose for that side either)."""
+    series, coordinator, contact = make_series(world), world.users["tf-coord"], world.users["tf-unit"]
+    with acting(contact):
+        item = services.propose_item(series, user=contact, title="天府提议", side=world.tf)
+    with acting(coordinator):
+        with pytest.raises(PermissionDenied):
+            services.update_item(item, user=coordinator, version=item.version, side=world.lj, title="改为两江提议")
+        item.refresh_from_db()
+        assert item.side == world.tf and item.title == "天府提议" and item.version == 1
+        services.update_item(item, user=coordinator, version=item.version, title="天府提议（修改）")
+    item.refresh_from_db()
+    assert item.title == "天府提议（修改）" and item.version == 2
+
+
+def test_only_the_office_verifies_and_the_refusal_says_so(world, sessions):
+    from twincity.meetings.tests.helpers import decide_action
+
+    action = decide_action(world, sessions["past"], owners=[world.tf_dept], due=sessions["today"])
+    with pytest.raises(PermissionDenied, match="Only the office|只有双城办"):
+        services.cancel_action(action, user=world.users["tf-coord"], reason="不再推进")
