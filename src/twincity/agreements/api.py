@@ -10,6 +10,7 @@ from twincity.accounts.choices import Action
 from twincity.agreements import services
 from twincity.agreements.filtersets import AgreementFilterSet, ObligationFilterSet
 from twincity.agreements.models import Agreement, Obligation
+from twincity.agreements.register import agreements
 from twincity.agreements.services import PartySpec
 from twincity.core.api import RestrictedPrimaryKeyRelatedField, RestrictedViewSetMixin, refuse_unless
 from twincity.matters.api import MatterSerializer
@@ -107,17 +108,6 @@ class AgreementWriteSerializer(RegisterWriteSerializer):
         validators = []  # a number used twice is refused by the services, with the reason
 
 
-class RenewSerializer(serializers.Serializer):
-    new_expires_on = serializers.DateField(required=False)
-    successor = RestrictedPrimaryKeyRelatedField(queryset=Agreement.objects.all(), required=False)
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-
-
-class TerminateSerializer(serializers.Serializer):
-    terminated_on = serializers.DateField()
-    reason = serializers.CharField(max_length=500)
-
-
 class ObligationInputSerializer(serializers.Serializer):
     side = RestrictedPrimaryKeyRelatedField(queryset=Region.objects.all(), required=False)
     organisation = RestrictedPrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
@@ -140,6 +130,7 @@ class AgreementViewSet(RegisterViewSet):
     serializer_class = AgreementSerializer
     write_serializer_class = AgreementWriteSerializer
     filterset_class = AgreementFilterSet
+    register = agreements  # renew, terminate, record-lapse: its steps
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -154,32 +145,6 @@ class AgreementViewSet(RegisterViewSet):
     def update_service(self, obj, **data):
         data.pop("term_years", None)  # a term fills the expiry date of a new agreement only
         return services.update_agreement(obj, parties=_parties(data), **data)
-
-    @extend_schema(request=RenewSerializer, responses=AgreementSerializer)
-    @action(detail=True, methods=["post"], serializer_class=RenewSerializer)
-    def renew(self, request, pk=None):
-        """Renew: extend the term to ``new_expires_on``, or name the ``successor`` agreement that replaces it."""
-        return self.take_step(
-            request,
-            lambda agreement, data: services.renew(agreement, user=request.user, **data),
-            serializer_class=RenewSerializer,
-        )
-
-    @extend_schema(request=TerminateSerializer, responses=AgreementSerializer)
-    @action(detail=True, methods=["post"], serializer_class=TerminateSerializer)
-    def terminate(self, request, pk=None):
-        """End the agreement before its term, on a day within it, with a reason."""
-        return self.take_step(
-            request,
-            lambda agreement, data: services.terminate(agreement, user=request.user, **data),
-            serializer_class=TerminateSerializer,
-        )
-
-    @extend_schema(request=None, responses=AgreementSerializer)
-    @action(detail=True, methods=["post"], url_path="record-lapse")
-    def record_lapse(self, request, pk=None):
-        """Record that an agreement past its expiry date was not renewed (its status becomes "expired")."""
-        return self.take_step(request, lambda agreement, data: services.record_lapse(agreement, user=request.user))
 
     @extend_schema(request=ObligationInputSerializer, responses=ObligationSerializer)
     @action(detail=True, methods=["post"], serializer_class=ObligationInputSerializer)

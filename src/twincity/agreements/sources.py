@@ -14,9 +14,9 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from twincity.agreements import services
 from twincity.agreements.choices import AGENDA_HORIZON_DAYS, DASHBOARD_HORIZON_DAYS
-from twincity.agreements.models import Agreement, Obligation
+from twincity.agreements.models import Agreement
+from twincity.agreements.register import agreements
 from twincity.meetings.sources import AgendaSource
 from twincity.meetings.sources import register as register_source
 from twincity.registers import registry
@@ -89,9 +89,7 @@ class ExpiringAgreements(AgendaSource):
         return result
 
 
-registry.register(
-    registry.Register(model=Agreement, label=gettext_lazy("Agreements"), icon="file-earmark-text", order=20)
-)
+registry.register(agreements)
 registry.add_panel(
     registry.DashboardPanel(
         key="agreements_expiry",
@@ -103,7 +101,3 @@ registry.add_panel(
     )
 )
 register_source(ExpiringAgreements())
-# The shared pages upload the signed agreement and turn an obligation into a matter through this
-# register's services, so their checks, defaults and events hold on every path.
-registry.set_hooks(Agreement, upload=services.attach_document)
-registry.set_hooks(Obligation, follow_up=services.follow_up_obligation)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from twincity.exchanges.choices import ENDING_SOON_DAYS
 from twincity.exchanges.models import Secondment
 from twincity.exchanges.querysets import effective_end_expression
+from twincity.exchanges.register import secondments
 from twincity.meetings.sources import AgendaSource
 from twincity.meetings.sources import register as register_source
 from twincity.registers import registry
@@ -81,7 +82,7 @@ class EvaluationDue(AgendaSource):
         ]
 
 
-registry.register(registry.Register(model=Secondment, label=gettext_lazy("Secondments"), icon="person-badge", order=40))
+registry.register(secondments)
 registry.add_panel(
     registry.DashboardPanel(
         key="secondments_ending",

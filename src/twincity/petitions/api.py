@@ -1,16 +1,14 @@
-"""Joint requests over the API: the register's standard endpoints plus endorse and submit."""
+"""Joint requests over the API: the register's standard endpoints plus the steps its declaration gives the
+API (endorse and submit)."""
 
-from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
 
-from twincity.accounts.choices import Action
 from twincity.core.api import RestrictedPrimaryKeyRelatedField
 from twincity.petitions import services
-from twincity.petitions.choices import Channel
 from twincity.petitions.filtersets import PetitionFilterSet
 from twincity.petitions.models import Petition
-from twincity.regions.models import Organisation, Region
+from twincity.petitions.register import petitions
+from twincity.regions.models import Organisation
 from twincity.registers.api import RegisterSerializer, RegisterViewSet, RegisterWriteSerializer
 
 
@@ -73,20 +71,12 @@ class PetitionWriteSerializer(RegisterWriteSerializer):
         }
 
 
-class EndorseSerializer(serializers.Serializer):
-    side = RestrictedPrimaryKeyRelatedField(queryset=Region.objects.all())
-
-
-class SubmitSerializer(serializers.Serializer):
-    submitted_on = serializers.DateField()
-    channel = serializers.ChoiceField(choices=Channel.choices)
-
-
 class PetitionViewSet(RegisterViewSet):
     queryset = Petition.objects.select_related("field").prefetch_related("sides__drafting_units", "texts")
     serializer_class = PetitionSerializer
     write_serializer_class = PetitionWriteSerializer
     filterset_class = PetitionFilterSet
+    register = petitions  # endorse and submit: its steps
 
     def create_service(self, **data):
         data.pop("version", None)
@@ -95,28 +85,6 @@ class PetitionViewSet(RegisterViewSet):
     def update_service(self, obj, **data):
         data.pop("text", None)  # the text has versions of its own: revised on the page
         return services.update_petition(obj, **data)
-
-    @extend_schema(request=EndorseSerializer, responses=PetitionSerializer)
-    @action(detail=True, methods=["post"], serializer_class=EndorseSerializer)
-    def endorse(self, request, pk=None):
-        """A side endorses the current text (its coordinator or the office); the last one makes the request endorsed."""
-        # Either side's coordinator reaches the step; the service lets each endorse only its own side.
-        return self.take_step(
-            request,
-            lambda petition, data: services.endorse(petition, user=request.user, side=data["side"]),
-            serializer_class=EndorseSerializer,
-            action=Action.VIEW,
-        )
-
-    @extend_schema(request=SubmitSerializer, responses=PetitionSerializer)
-    @action(detail=True, methods=["post"], serializer_class=SubmitSerializer)
-    def submit(self, request, pk=None):
-        """Submit to the authority: refused until every side endorsed the current text."""
-        return self.take_step(
-            request,
-            lambda petition, data: services.submit(petition, user=request.user, **data),
-            serializer_class=SubmitSerializer,
-        )
 
 
 ROUTES = [("petitions", PetitionViewSet, "petition")]

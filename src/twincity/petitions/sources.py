@@ -11,6 +11,7 @@ from twincity.meetings.sources import AgendaSource
 from twincity.meetings.sources import register as register_source
 from twincity.petitions.choices import PetitionStatus
 from twincity.petitions.models import Petition
+from twincity.petitions.register import petitions
 from twincity.registers import registry
 
 
@@ -63,7 +64,7 @@ class AwaitingEndorsement(AgendaSource):
         ]
 
 
-registry.register(registry.Register(model=Petition, label=gettext_lazy("Joint requests"), icon="send", order=10))
+registry.register(petitions)
 registry.add_panel(
     registry.DashboardPanel(
         key="petitions",

@@ -1,14 +1,4 @@
-from django.urls import path
-
-from twincity.petitions import views
+from twincity.petitions.register import petitions
 
 app_name = "petitions"
-urlpatterns = [
-    *views.views.urls(),
-    path("<int:pk>/text/", views.revise_text, name="revise_text"),
-    path("sides/<int:pk>/endorse/", views.endorse, name="endorse"),
-    path("<int:pk>/submit/", views.submit, name="submit"),
-    path("<int:pk>/consider/", views.consider, name="consider"),
-    path("<int:pk>/respond/", views.respond, name="respond"),
-    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
-]
+urlpatterns = petitions.urls()

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy
 
 from twincity.meetings.sources import AgendaSource
 from twincity.meetings.sources import register as register_source
-from twincity.policies import services
+from twincity.policies import views
 from twincity.policies.choices import AlignmentStatus
-from twincity.policies.models import AlignmentGroup, Policy
+from twincity.policies.models import AlignmentGroup
 from twincity.registers import registry
 
 OPEN = (AlignmentStatus.DIVERGING, AlignmentStatus.NEGOTIATING)
@@ -70,10 +70,8 @@ class DivergingPolicies(AgendaSource):
         return result
 
 
-registry.register(registry.Register(model=Policy, label=gettext_lazy("Policies"), icon="file-earmark-text", order=50))
-registry.register(
-    registry.Register(model=AlignmentGroup, label=gettext_lazy("Policy alignment"), icon="sliders", order=51)
-)
+registry.register(views.policies)
+registry.register(views.groups)
 registry.add_panel(
     registry.DashboardPanel(
         key="policies",
@@ -85,5 +83,3 @@ registry.add_panel(
     )
 )
 register_source(DivergingPolicies())
-# The shared upload page attaches a policy's document through this register's service (and its event).
-registry.set_hooks(Policy, upload=services.attach_document)

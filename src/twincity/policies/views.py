@@ -1,30 +1,58 @@
-"""Pages of policy alignment: the standard register pages of policies and of alignment groups, the clauses
-of a policy, and the group's comparison with its steps (clauses in and out, negotiation, agreeing to differ)."""
+"""Policy alignment, declared: the registers of policies and of alignment groups, the clauses of a policy,
+and the group's comparison with its steps (clauses in and out, negotiation, agreeing to differ)."""
 
-from functools import partial
-from types import SimpleNamespace
+from functools import cached_property, partial
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
 from twincity.accounts.access import can, roles
 from twincity.accounts.choices import Action, Role
-from twincity.core.views import editable_partnership, restricted_object
+from twincity.core.views import VersionedUpdateView
 from twincity.policies import excel, forms, services
 from twincity.policies.choices import AlignmentStatus
 from twincity.policies.divergence import exceeds
 from twincity.policies.filtersets import AlignmentGroupFilterSet, PolicyFilterSet
 from twincity.policies.models import AlignmentGroup, AlignmentMember, Clause, Policy
 from twincity.policies.tables import AlignmentGroupTable, PolicyTable
-from twincity.registers.views import RegisterViews, may_add, save_versioned, step
+from twincity.registers.declaration import Declaration, Step
+from twincity.registers.views import may_add
 
 
-class PolicyViews(RegisterViews):
+class ClauseEditView(VersionedUpdateView):
+    """Edit a clause (its value moves every comparison it is in); a stale edit is refused with both versions."""
+
+    queryset = Clause.objects.select_related("policy__side")
+    form_class = forms.ClauseForm
+    template_name = "policies/clause_form.html"
+
+    @cached_property
+    def back(self) -> str:
+        request = self.request
+        back = request.GET.get("next") or request.POST.get("next") or ""
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = ""
+        return back or self.object.policy.get_absolute_url()
+
+    def update(self, obj, **data):
+        return services.update_clause(obj, **data)
+
+    def get_success_url(self) -> str:
+        return self.back
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back=self.back, nav="policies", nav_is_register=True, **kwargs)
+
+    def get_conflict_context(self) -> dict:
+        return {"nav": "policies", "nav_is_register": True}
+
+
+class PolicyRegister(Declaration):
     model = Policy
+    label = gettext_lazy("Policies")
+    icon = "file-earmark-text"
+    order = 50
     filterset_class = PolicyFilterSet
     table_class = PolicyTable
     form_class = forms.PolicyForm
@@ -32,12 +60,32 @@ class PolicyViews(RegisterViews):
     uploads = True
     detail_fields = ("side", "issuing_body", "document_number", "effective_on", "expires_on")
     list_select_related = ("field", "side")
+    steps = (
+        Step(
+            "clause_add",
+            lambda policy, user, data: services.add_clause(policy, user=user, **data),
+            url="<int:pk>/clauses/add/",
+            form=partial(forms.ClauseForm, prefix="clause"),
+            done=gettext_lazy("Clause added."),
+        ),
+        Step(
+            "clause_archive",
+            lambda clause, user, data: services.archive_clause(clause, user=user),
+            url="clauses/<int:pk>/archive/",
+            queryset=Clause.objects.select_related("policy"),
+            done=gettext_lazy("Clause archived; it no longer counts in any comparison."),
+            entry=lambda clause: clause.policy,
+        ),
+    )
 
     def create(self, **data):
         return services.create_policy(**data)
 
     def update(self, obj, **data):
         return services.update_policy(obj, **data)
+
+    def attach(self, subject, file, *, user):
+        return services.attach_document(subject, file, user=user)
 
     def detail_queryset(self):
         return super().detail_queryset().select_related("side")
@@ -59,13 +107,76 @@ class PolicyViews(RegisterViews):
         }
 
 
-class AlignmentGroupViews(RegisterViews):
+# Steps on a group a coordinator may only read: found with "view", then narrowed (404 for the rest); the
+# services decide finer (a side adds only its own clauses, negotiates only where it has one). Their forms
+# need the group and the user (the clauses and statuses offered); a member's removal form is prefixed by
+# the member (several stand on one page).
+GROUPS = AlignmentGroup.objects.select_related("partnership")
+
+GROUP_STEPS = (
+    Step(
+        "member_add",
+        lambda group, user, data: services.add_member(group, data["clause"], user=user),
+        url="groups/<int:pk>/members/add/",
+        queryset=GROUPS,
+        form=forms.MemberForm,
+        form_kwargs=lambda group, user: {"group": group, "user": user},
+        allowed=lambda user, group: may_add(user, group.partnership),
+        action=Action.VIEW,
+        done=gettext_lazy("Clause added to the comparison."),
+    ),
+    Step(
+        "member_remove",
+        lambda member, user, data: services.remove_member(member, user=user, reason=data["reason"]),
+        url="groups/members/<int:pk>/remove/",
+        queryset=AlignmentMember.objects.filter(archived_at__isnull=True).select_related("group"),
+        form=forms.ReasonForm,
+        form_kwargs=lambda member, user: {"prefix": f"remove-{member.pk}"},
+        allowed=lambda user, member: can(user, Action.CHANGE, member.group),
+        action=Action.VIEW,
+        entry=lambda member: member.group,
+        done=gettext_lazy("Clause taken out of the comparison."),
+    ),
+    # Put the group under negotiation, or record that the sides agreed to differ (with a reason).
+    Step(
+        "set_status",
+        lambda group, user, data: services.set_status(group, user=user, status=data["status"], reason=data["reason"]),
+        url="groups/<int:pk>/status/",
+        queryset=GROUPS,
+        form=forms.StatusForm,
+        form_kwargs=lambda group, user: {"statuses": services.holdable_statuses(user, group)},
+        allowed=lambda user, group: services.may_hold(user, group, AlignmentStatus.NEGOTIATING),
+        action=Action.VIEW,
+        done=gettext_lazy("Status changed."),
+    ),
+    # End a negotiation or an agreement to differ: the figures decide the status again.
+    Step(
+        "resume",
+        lambda group, user, data: services.resume_comparison(group, user=user, reason=data["reason"]),
+        url="groups/<int:pk>/resume/",
+        queryset=GROUPS,
+        form=forms.ReasonForm,
+        form_kwargs=lambda group, user: {"prefix": "resume"},
+        allowed=lambda user, group: services.may_hold(
+            user, group, group.status if group.is_held else AlignmentStatus.NEGOTIATING
+        ),
+        action=Action.VIEW,
+        done=gettext_lazy("The comparison decides the status again."),
+    ),
+)
+
+
+class AlignmentGroupRegister(Declaration):
     model = AlignmentGroup
+    label = gettext_lazy("Policy alignment")
+    icon = "sliders"
+    order = 51
     filterset_class = AlignmentGroupFilterSet
     table_class = AlignmentGroupTable
     form_class = forms.GroupForm
     workbook = excel.AlignmentGroupWorkbook()
     follow_up = True
+    steps = GROUP_STEPS
 
     def create(self, **data):
         return services.create_group(**data)
@@ -81,18 +192,9 @@ class AlignmentGroupViews(RegisterViews):
         )
         return super().list_queryset().prefetch_related(Prefetch("members", queryset=live, to_attr="live_members"))
 
-    def base_context(self, request, **extra):
-        context = super().base_context(request, **extra)
-        partnership = context.get("partnership")
-        if context.get("can_add"):  # groups are set up by the office only
-            context["can_add"] = Role.OFFICE_ADMIN in roles(request.user, partnership.pk)
-        return context
-
-    def add(self, request):
-        partnership = editable_partnership(request, request.GET.get("partnership"))
-        if Role.OFFICE_ADMIN not in roles(request.user, partnership.pk):
-            raise Http404
-        return super().add(request)
+    def may_add(self, user, partnership):
+        # groups are set up by the office only
+        return super().may_add(user, partnership) and Role.OFFICE_ADMIN in roles(user, partnership.pk)
 
     def detail_context(self, request, obj):
         user = request.user
@@ -121,97 +223,5 @@ class AlignmentGroupViews(RegisterViews):
         }
 
 
-policy_views = PolicyViews()
-group_views = AlignmentGroupViews()
-# The shared conflict page names the edit page through ``views.url_name``: a clause's is ``policies:clause_edit``.
-CLAUSE_PAGES = SimpleNamespace(url_name=lambda: "policies:clause")
-
-
-# ------------------------------------------------------------------------------------------------ clauses
-
-
-clause_add = step(
-    Policy.objects,
-    lambda policy, user, data: services.add_clause(policy, user=user, **data),
-    form_class=partial(forms.ClauseForm, prefix="clause"),
-    done=gettext_lazy("Clause added."),
-)
-
-
-@login_required
-def clause_edit(request, pk):
-    """Edit a clause (its value moves every comparison it is in); a stale edit is refused with both versions."""
-    clause = restricted_object(request, Clause.objects.select_related("policy__side"), Action.CHANGE, pk=pk)
-    back = request.GET.get("next") or request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""
-    back = back or clause.policy.get_absolute_url()
-    fresh = Clause.objects.get(pk=clause.pk) if request.method == "POST" else clause
-    form = forms.ClauseForm(request.POST or None, instance=fresh, version=clause.version)
-    saved = save_versioned(request, clause, form, services.update_clause, pages=CLAUSE_PAGES, done_url=back)
-    if saved is not None:
-        return saved
-    context = {"form": form, "object": clause, "back": back, "nav": "policies", "nav_is_register": True}
-    return render(request, "policies/clause_form.html", context)
-
-
-clause_archive = step(
-    Clause.objects.select_related("policy"),
-    lambda clause, user, data: services.archive_clause(clause, user=user),
-    done=gettext_lazy("Clause archived; it no longer counts in any comparison."),
-    entry=lambda clause: clause.policy,
-)
-
-
-# ------------------------------------------------------------------------------------------------ groups
-# These steps stay hand-written: ``step`` finds its object with "change", but a group is the office's
-# to change and a coordinator takes these steps on a group they may only read (their own side's clause
-# in, negotiation); their forms also need the group and the user (the clauses and statuses offered),
-# and a member's removal form is prefixed by the member (several stand on one page).
-
-
-# Steps on a group a coordinator may only read: found with "view", then narrowed (404 for the rest); the
-# services decide finer (a side adds only its own clauses, negotiates only where it has one).
-GROUPS = AlignmentGroup.objects.select_related("partnership")
-
-member_add = step(
-    GROUPS,
-    lambda group, user, data: services.add_member(group, data["clause"], user=user),
-    form_class=forms.MemberForm,
-    form_kwargs=lambda group, user: {"group": group, "user": user},
-    allowed=lambda user, group: may_add(user, group.partnership),
-    action=Action.VIEW,
-    done=gettext_lazy("Clause added to the comparison."),
-)
-member_remove = step(
-    AlignmentMember.objects.filter(archived_at__isnull=True).select_related("group"),
-    lambda member, user, data: services.remove_member(member, user=user, reason=data["reason"]),
-    form_class=forms.ReasonForm,
-    form_kwargs=lambda member, user: {"prefix": f"remove-{member.pk}"},
-    allowed=lambda user, member: can(user, Action.CHANGE, member.group),
-    action=Action.VIEW,
-    entry=lambda member: member.group,
-    done=gettext_lazy("Clause taken out of the comparison."),
-)
-# Put the group under negotiation, or record that the sides agreed to differ (with a reason).
-set_status = step(
-    GROUPS,
-    lambda group, user, data: services.set_status(group, user=user, status=data["status"], reason=data["reason"]),
-    form_class=forms.StatusForm,
-    form_kwargs=lambda group, user: {"statuses": services.holdable_statuses(user, group)},
-    allowed=lambda user, group: services.may_hold(user, group, AlignmentStatus.NEGOTIATING),
-    action=Action.VIEW,
-    done=gettext_lazy("Status changed."),
-)
-# End a negotiation or an agreement to differ: the figures decide the status again.
-resume = step(
-    GROUPS,
-    lambda group, user, data: services.resume_comparison(group, user=user, reason=data["reason"]),
-    form_class=forms.ReasonForm,
-    form_kwargs=lambda group, user: {"prefix": "resume"},
-    allowed=lambda user, group: services.may_hold(
-        user, group, group.status if group.is_held else AlignmentStatus.NEGOTIATING
-    ),
-    action=Action.VIEW,
-    done=gettext_lazy("The comparison decides the status again."),
-)
+policies = PolicyRegister()
+groups = AlignmentGroupRegister()

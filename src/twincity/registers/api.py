@@ -1,7 +1,9 @@
 """What every register's API shares: rows through the door, writes through the register's services.
 
 A register's ``api.py`` declares a serializer for reading (``RegisterSerializer`` subclass), one for
-writing, and a ``RegisterViewSet`` subclass naming its ``create_service``/``update_service``. Lists
+writing, and a ``RegisterViewSet`` subclass naming its ``create_service``/``update_service`` and its
+``register`` (the declaration): every step the declaration gives a ``serializer`` becomes a POST action
+of the viewset (``step_action``), with its schema. Lists
 filter with the register's FilterSet (the same as the page's); edits need the version the client
 read (body ``version`` or ``If-Match``); archive is a POST action; nothing is ever deleted.
 """
@@ -25,7 +27,7 @@ from twincity.core.api import (
 )
 from twincity.core.services import lock
 from twincity.regions.models import Field, Partnership
-from twincity.registers import registry, services
+from twincity.registers import services
 
 
 class RegisterSerializer(serializers.ModelSerializer):
@@ -59,6 +61,30 @@ class RegisterWriteSerializer(serializers.ModelSerializer):
     version = VersionField()
 
 
+def step_action(step, answer_serializer):
+    """The API action of a declared workflow step: POST ``/<entries>/<pk>/<api_path>/`` with the step's
+    serializer as its body; 404 if unseen, 403 if the user may not take it, 400 for a bad body; the entry
+    as it is after the step."""
+    serializer_class = step.serializer
+
+    def take(self, request, pk=None):
+        return self.take_step(
+            request,
+            lambda obj, data: step.run(obj, request.user, data),
+            serializer_class=serializer_class,
+            action=step.api_action or step.action,
+            code=step.api_status,
+        )
+
+    take.__name__ = take.__qualname__ = step.api_name or step.name
+    take.__doc__ = step.doc
+    options = {"serializer_class": serializer_class} if serializer_class is not None else {}
+    if step.api_path:
+        options["url_path"] = step.api_path
+    take = action(detail=True, methods=["post"], **options)(take)
+    return extend_schema(request=serializer_class, responses=answer_serializer)(take)
+
+
 class RegisterViewSet(
     RestrictedViewSetMixin,
     mixins.ListModelMixin,
@@ -70,8 +96,16 @@ class RegisterViewSet(
     """List, read, create, edit (PATCH with a version) and archive the entries of one register."""
 
     write_serializer_class = None
+    register = None  # the register's declaration: its archive service and its steps
     http_method_names = ["get", "post", "patch", "head", "options"]
     filterset_handles_archived = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for step in cls.register.steps if cls.register is not None else ():
+            name = step.api_name or step.name
+            if step.in_api and name not in cls.__dict__:
+                setattr(cls, name, step_action(step, cls.serializer_class))
 
     def create_service(self, **data):
         raise NotImplementedError
@@ -128,7 +162,7 @@ class RegisterViewSet(
     def archive(self, request, pk=None):
         """Archive the entry (the office's records are never deleted). With If-Match, only the version named:
         someone's change since then is a 409, not archived unseen."""
-        archive = registry.hook(self.queryset.model, "archive", services.archive_entry)
+        archive = self.register.archive if self.register is not None else services.archive_entry
 
         def run(obj, data):
             version = expected_version(request) if request.headers.get("If-Match") else None

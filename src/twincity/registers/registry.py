@@ -1,8 +1,9 @@
 """The office's registers, as the rest of the site sees them: the menu, and panels on the dashboard.
 
-Each register app registers itself from its ``AppConfig.ready()``::
+Each register app registers its declaration (``registers.declaration.Declaration``, which carries
+its label, icon and order) from its ``AppConfig.ready()``::
 
-    registry.register(Register(model=Petition, label=_("Joint requests"), icon="send", order=10))
+    registry.register(register.petitions)
     registry.add_panel(DashboardPanel(key="agreements_expiring", title=_("Agreements expiring"), order=20,
                                       items=expiring_agreements))
 
@@ -21,7 +22,7 @@ from django.urls import reverse
 
 @dataclass(frozen=True)
 class Register:
-    """One register as the menu shows it."""
+    """One menu entry of a list that is not a declared register (a declaration is its own entry)."""
 
     model: type
     label: str
@@ -63,7 +64,6 @@ class DashboardPanel:
 
 _REGISTERS: list[Register] = []
 _PANELS: list[DashboardPanel] = []
-_HOOKS: dict[type, dict[str, Callable]] = {}
 
 
 def list_link(url_name: str, **filters) -> Callable[..., str]:
@@ -103,15 +103,7 @@ def panels(partnership, today: dt.date) -> list[dict]:
     return shown
 
 
-def set_hooks(model: type, **hooks: Callable) -> None:
-    """Let a register's own service take a shared page's step for ``model``, so its rules and events hold
-    on every path. Hooks: ``follow_up(subject, *, user, title, year, owners, note, **fields)``,
-    ``link(subject, matter, *, user, note)``, ``upload(subject, file, *, user)``, ``archive(entry, *, user)``."""
-    unknown = set(hooks) - {"follow_up", "link", "upload", "archive"}
-    if unknown:
-        raise ValueError(f"Unknown register hooks: {sorted(unknown)}")
-    _HOOKS.setdefault(model, {}).update(hooks)
-
-
-def hook(model: type, name: str, default: Callable) -> Callable:
-    return _HOOKS.get(model, {}).get(name, default)
+def declaration_for(model: type):
+    """The declaration of the register whose entries (or parts) ``model`` holds, if any (its services take
+    the shared pages' steps: follow-up, link, upload)."""
+    return next((r for r in _REGISTERS if getattr(r, "handles", None) and r.handles(model)), None)

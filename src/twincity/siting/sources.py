@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from twincity.meetings.sources import AgendaSource
 from twincity.meetings.sources import register as register_source
 from twincity.registers import registry
+from twincity.siting import views
 from twincity.siting.choices import OPEN_STATUSES, CaseStatus
 from twincity.siting.models import SitingBid, SitingCase
 
@@ -75,7 +76,7 @@ class CasesUnderNegotiation(AgendaSource):
         return result
 
 
-registry.register(registry.Register(model=SitingCase, label=gettext_lazy("Siting cases"), icon="geo-alt", order=60))
+registry.register(views.cases)
 registry.add_panel(
     registry.DashboardPanel(
         key="siting",

@@ -1,32 +1,79 @@
-"""Pages of the register of siting cases: the standard register pages plus bids, negotiation and the decision."""
+"""The register of siting cases, declared: the standard register pages plus bids, negotiation and the decision."""
 
-from types import SimpleNamespace
+from functools import cached_property
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from twincity.accounts.access import can
 from twincity.accounts.choices import Action
-from twincity.core.views import restricted_object
+from twincity.core.views import ObjectCreateView, VersionedUpdateView, restricted_object
 from twincity.meetings.services import is_office
-from twincity.registers.views import RegisterViews, message_of, save_versioned, step
+from twincity.registers.declaration import Declaration, Step
 from twincity.siting import excel, forms, services, specialisation
 from twincity.siting.choices import OPEN_STATUSES
 from twincity.siting.filtersets import SitingCaseFilterSet
 from twincity.siting.models import NegotiationRecord, SitingBid, SitingCase
 from twincity.siting.tables import SitingCaseTable
 
-# The names of the bid pages, for the shared conflict page ("edit the current version" → sitingbid_edit).
-BID_PAGES = SimpleNamespace(url_name="siting:sitingbid")
+
+def _for_the_office(user, case) -> bool:
+    """The office records the joint meeting's decision and a withdrawal; anyone else gets a 404 (the
+    coordinators may change the case, but these steps are not theirs)."""
+    return is_office(user, case.partnership_id)
 
 
-class SitingCaseViews(RegisterViews):
+STEPS = (
+    Step(
+        "sitingbid_withdraw",
+        lambda bid, user, data: services.withdraw_bid(bid, user=user, reason=data["reason"]),
+        url="bids/<int:pk>/withdraw/",
+        queryset=SitingBid.objects.select_related("case", "side"),
+        form=forms.ReasonForm,
+        done=lambda bid: _("The bid of %(side)s is withdrawn.") % {"side": bid.side.label},
+        entry=lambda bid: bid.case,
+    ),
+    Step(
+        "link_negotiation",
+        lambda case, user, data: services.link_negotiation(case, user=user, **data),
+        url="<int:pk>/negotiation/",
+        form=forms.NegotiationForm,
+        # The decisions of this partnership's meetings the user may see.
+        form_kwargs=lambda case, user: {"case": case, "user": user},
+        done=gettext_lazy("The meeting decision is in the negotiation record."),
+    ),
+    Step(
+        "unlink_negotiation",
+        lambda record, user, data: services.unlink_negotiation(record, user=user),
+        url="negotiation/<int:pk>/unlink/",
+        queryset=NegotiationRecord.objects.filter(archived_at__isnull=True).select_related("case"),
+        done=gettext_lazy("The meeting decision is off the negotiation record."),
+        entry=lambda record: record.case,
+    ),
+    Step(
+        "decide",
+        lambda case, user, data: services.decide(case, user=user, **data),
+        form=forms.DecisionForm,
+        form_kwargs=lambda case, user: {"case": case},  # the sides with a live bid
+        allowed=_for_the_office,
+        done=gettext_lazy("The decision is recorded; the case is closed."),
+    ),
+    Step(
+        "withdraw",
+        lambda case, user, data: services.withdraw_case(case, user=user, reason=data["reason"]),
+        form=forms.ReasonForm,
+        allowed=_for_the_office,
+        done=gettext_lazy("Withdrawn."),
+    ),
+)
+
+
+class SitingCaseRegister(Declaration):
     model = SitingCase
+    label = gettext_lazy("Siting cases")
+    icon = "geo-alt"
+    order = 60
     filterset_class = SitingCaseFilterSet
     table_class = SitingCaseTable
     form_class = forms.SitingCaseForm
@@ -34,6 +81,7 @@ class SitingCaseViews(RegisterViews):
     follow_up = True
     detail_fields = ("industry", "description")
     list_select_related = ("field", "decided_side")
+    steps = STEPS
 
     def create(self, **data):
         bid = forms.SitingCaseForm.bid_spec(data)
@@ -75,107 +123,74 @@ def _by_side(figures, sides) -> list[tuple]:
     return [(side, [f for f in figures if getattr(f.side, "pk", f.side) == side.pk]) for side in sides]
 
 
-views = SitingCaseViews()
+class BidPage:
+    """The form page of a bid: the case's title above it, and back to the case."""
+
+    template_name = "siting/bid_form.html"
+    form_class = forms.BidForm
+
+    def bid_context(self, case, title, bid=None) -> dict:
+        return {"object": case, "bid": bid, "partnership": case.partnership, "title": title}
 
 
-def _case(request, pk, action=Action.CHANGE):
-    return restricted_object(request, SitingCase.objects.all(), action, pk=pk)
-
-
-def _bid(request, pk):
-    return restricted_object(request, SitingBid.objects.select_related("case", "side"), Action.CHANGE, pk=pk)
-
-
-def _form_page(request, case, form, *, title, bid=None, status=200):
-    context = {"form": form, "object": case, "bid": bid, "partnership": case.partnership, "title": title}
-    return render(request, "siting/bid_form.html", context, status=status)
-
-
-@login_required
-def bid_add(request, pk):
+class BidAddView(BidPage, ObjectCreateView):
     """A side puts in its bid: the office for any side, a coordinator for their own side (others: 404)."""
-    case = _case(request, pk, Action.VIEW)
-    sides = services.bid_sides(request.user, case)
-    if not sides:
-        raise Http404
-    form = forms.BidForm(
-        request.POST or None,
-        partnership=case.partnership,
-        user=request.user,
-        version=0,
-        sides=sides,
-        initial={"side": request.GET.get("side")},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.submit_bid(case, user=request.user, **data)
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, message_of(exc))
-        else:
-            messages.success(request, _("Bid of %(side)s put in.") % {"side": data["side"].display_name})
-            return redirect(case)
-    return _form_page(request, case, form, title=_("Put in a bid"))
+
+    @cached_property
+    def case(self):
+        return restricted_object(self.request, SitingCase.objects.all(), Action.VIEW, pk=self.kwargs["pk"])
+
+    def get_partnership(self):
+        return self.case.partnership
+
+    def get_form_kwargs(self):
+        sides = services.bid_sides(self.request.user, self.case)
+        if not sides:
+            raise Http404
+        kwargs = super().get_form_kwargs()
+        kwargs.update(partnership=self.partnership, user=self.request.user, version=0, sides=sides)
+        kwargs["initial"] = {"side": self.request.GET.get("side")}
+        return kwargs
+
+    def create(self, *, partnership, user, **data):
+        return services.submit_bid(self.case, user=user, **data)
+
+    def get_success_message(self) -> str:
+        return _("Bid of %(side)s put in.") % {"side": self.object.side.display_name}
+
+    def get_success_url(self) -> str:
+        return self.case.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **self.bid_context(self.case, _("Put in a bid"))}
 
 
-@login_required
-def bid_edit(request, pk):
+class BidEditView(BidPage, VersionedUpdateView):
     """A side edits its own bid while the case is open; a stale version shows both versions (409)."""
-    bid = _bid(request, pk)
-    case = bid.case
-    if bid.is_withdrawn or case.is_closed:
-        raise Http404
-    fresh = SitingBid.objects.get(pk=bid.pk) if request.method == "POST" else bid
-    form = forms.BidForm(
-        request.POST or None, instance=fresh, partnership=case.partnership, user=request.user, version=bid.version
-    )
-    saved = save_versioned(request, bid, form, services.update_bid, pages=BID_PAGES, done_url=bid.get_absolute_url())
-    if saved is not None:
-        return saved
-    return _form_page(request, case, form, title=_("Edit the bid of %(side)s") % {"side": bid.side.label}, bid=bid)
+
+    queryset = SitingBid.objects.select_related("case", "side")
+
+    def get_object(self, queryset=None):
+        bid = super().get_object(queryset)
+        if bid.is_withdrawn or bid.case.is_closed:
+            raise Http404
+        return bid
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(partnership=self.object.case.partnership, user=self.request.user)
+        return kwargs
+
+    def update(self, obj, **data):
+        return services.update_bid(obj, **data)
+
+    def get_context_data(self, **kwargs):
+        bid = self.object
+        title = _("Edit the bid of %(side)s") % {"side": bid.side.label}
+        return {**super().get_context_data(**kwargs), **self.bid_context(bid.case, title, bid)}
+
+    def get_conflict_context(self) -> dict:
+        return {"nav": "siting", "nav_is_register": True}
 
 
-bid_withdraw = step(
-    SitingBid.objects.select_related("case", "side"),
-    lambda bid, user, data: services.withdraw_bid(bid, user=user, reason=data["reason"]),
-    form_class=forms.ReasonForm,
-    done=lambda bid: _("The bid of %(side)s is withdrawn.") % {"side": bid.side.label},
-    entry=lambda bid: bid.case,
-)
-unlink_negotiation = step(
-    NegotiationRecord.objects.filter(archived_at__isnull=True).select_related("case"),
-    lambda record, user, data: services.unlink_negotiation(record, user=user),
-    done=gettext_lazy("The meeting decision is off the negotiation record."),
-    entry=lambda record: record.case,
-)
-
-
-def _for_the_office(user, case) -> bool:
-    """The office records the joint meeting's decision and a withdrawal; anyone else gets a 404 (the
-    coordinators may change the case, but these steps are not theirs)."""
-    return is_office(user, case.partnership_id)
-
-
-withdraw = step(
-    SitingCase.objects,
-    lambda case, user, data: services.withdraw_case(case, user=user, reason=data["reason"]),
-    form_class=forms.ReasonForm,
-    allowed=_for_the_office,
-    done=gettext_lazy("Withdrawn."),
-)
-link_negotiation = step(
-    SitingCase.objects,
-    lambda case, user, data: services.link_negotiation(case, user=user, **data),
-    form_class=forms.NegotiationForm,
-    # The decisions of this partnership's meetings the user may see.
-    form_kwargs=lambda case, user: {"case": case, "user": user},
-    done=gettext_lazy("The meeting decision is in the negotiation record."),
-)
-decide = step(
-    SitingCase.objects,
-    lambda case, user, data: services.decide(case, user=user, **data),
-    form_class=forms.DecisionForm,
-    form_kwargs=lambda case, user: {"case": case},  # the sides with a live bid
-    allowed=_for_the_office,
-    done=gettext_lazy("The decision is recorded; the case is closed."),
-)
+cases = SitingCaseRegister()

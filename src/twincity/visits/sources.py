@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy
 from twincity.meetings.sources import AgendaSource
 from twincity.meetings.sources import register as register_source
 from twincity.registers import registry
-from twincity.visits import services
 from twincity.visits.choices import VisitStatus
 from twincity.visits.models import Gap, Lesson, Visit
+from twincity.visits.register import gaps, lessons, visits
 
 LEARNINGS = (Lesson, Gap)
 
@@ -85,9 +85,8 @@ class WithoutFollowUp(AgendaSource):
         return result
 
 
-registry.register(registry.Register(model=Visit, label=gettext_lazy("Visits"), icon="airplane", order=30))
-registry.register(registry.Register(model=Lesson, label=gettext_lazy("Lessons"), icon="lightbulb", order=31))
-registry.register(registry.Register(model=Gap, label=gettext_lazy("Gaps"), icon="rulers", order=32))
+for _register in (visits, lessons, gaps):
+    registry.register(_register)
 registry.add_panel(
     registry.DashboardPanel(
         key="visits",
@@ -100,6 +99,3 @@ registry.add_panel(
 )
 register_source(WithoutFollowUp(Lesson, gettext_lazy("Lesson without follow-up")))
 register_source(WithoutFollowUp(Gap, gettext_lazy("Gap without follow-up")))
-# The shared "turn into a matter" and "link a matter" pages go through this register's rules and events.
-for _model in (Lesson, Gap):
-    registry.set_hooks(_model, follow_up=services.follow_up_learning, link=services.link_follow_up)

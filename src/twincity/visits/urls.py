@@ -1,12 +1,4 @@
-from django.urls import path
-
-from twincity.visits import views
+from twincity.visits.register import gaps, lessons, visits
 
 app_name = "visits"
-urlpatterns = [
-    *views.visits.urls(),
-    *views.lessons.urls("lessons/"),
-    *views.gaps.urls("gaps/"),
-    path("<int:pk>/held/", views.held, name="held"),
-    path("<int:pk>/cancel/", views.cancel, name="cancel"),
-]
+urlpatterns = [*visits.urls(), *lessons.urls("lessons/"), *gaps.urls("gaps/")]

@@ -1,16 +1,13 @@
-"""Pages of the registers of visits, lessons and gaps: the standard register pages plus a visit's steps.
+"""The registers of visits, lessons and gaps, declared once: pages, a visit's steps, menu entries.
 
-Lessons and gaps share one ``LearningViews`` (and one entry template); each only names its model.
+Lessons and gaps share one ``LearningRegister`` (and one entry template); each only names its model.
 """
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy
 
 from twincity.accounts.access import can
 from twincity.accounts.choices import Action
-from twincity.registers.views import RegisterViews, message_of, step
+from twincity.registers.declaration import Declaration, Step
 from twincity.visits import excel, forms, services
 from twincity.visits.choices import VisitStatus
 from twincity.visits.filtersets import GapFilterSet, LessonFilterSet, VisitFilterSet
@@ -19,8 +16,11 @@ from twincity.visits.querysets import attach_follow_ups
 from twincity.visits.tables import GapTable, LessonTable, VisitTable
 
 
-class VisitViews(RegisterViews):
+class VisitRegister(Declaration):
     model = Visit
+    label = gettext_lazy("Visits")
+    icon = "airplane"
+    order = 30
     filterset_class = VisitFilterSet
     table_class = VisitTable
     form_class = forms.VisitForm
@@ -30,6 +30,20 @@ class VisitViews(RegisterViews):
     detail_fields = services.VISIT_FIELDS[
         services.VISIT_FIELDS.index("start_date") : services.VISIT_FIELDS.index("outcomes") + 1
     ]
+    steps = (
+        Step(
+            "held",
+            lambda visit, user, data: services.mark_held(visit, user=user, outcomes=data["outcomes"] or None),
+            form=forms.HeldForm,
+            done=gettext_lazy("The visit is recorded as held."),
+        ),
+        Step(
+            "cancel",
+            lambda visit, user, data: services.cancel_visit(visit, user=user, reason=data["reason"]),
+            form=forms.CancelForm,
+            done=gettext_lazy("The visit is cancelled."),
+        ),
+    )
 
     def list_queryset(self):
         return super().list_queryset().prefetch_related("topics").with_counts()
@@ -43,16 +57,9 @@ class VisitViews(RegisterViews):
     def update(self, obj, **data):
         return services.update_visit(obj, **data)
 
-    def archive(self, request, pk: int):
-        """Archive through the visit's own rule: not while it still has lessons or gaps."""
-        visit = self.get_object(request, pk, Action.CHANGE)
-        try:
-            services.archive_visit(visit, user=request.user)
-        except ValidationError as exc:
-            messages.error(request, message_of(exc))
-            return redirect(visit)
-        # The shared page says so and goes back to the list; its own archive finds the visit archived already.
-        return super().archive(request, pk)
+    def archive(self, entry, *, user):
+        """The visit's own rule: not while it still has lessons or gaps."""
+        return services.archive_visit(entry, user=user)
 
     def detail_context(self, request, obj):
         can_change = can(request.user, Action.CHANGE, obj)
@@ -72,7 +79,7 @@ class VisitViews(RegisterViews):
         }
 
 
-class LearningViews(RegisterViews):
+class LearningRegister(Declaration):
     """Lessons and gaps: the entry turns into follow-up matters; one template shows either."""
 
     follow_up = True
@@ -100,35 +107,34 @@ class LearningViews(RegisterViews):
     def update(self, obj, **data):
         return services.update_learning(obj, **data)
 
+    # The shared "turn into a matter" and "link a matter" pages go through this register's rules and events.
+    def turn_into_matter(self, subject, **kwargs):
+        return services.follow_up_learning(subject, **kwargs)
 
-class LessonViews(LearningViews):
+    def link_matter(self, subject, matter, *, user, note: str = ""):
+        return services.link_follow_up(subject, matter, user=user, note=note)
+
+
+class LessonRegister(LearningRegister):
     model = Lesson
+    label = gettext_lazy("Lessons")
+    icon = "lightbulb"
+    order = 31
     filterset_class = LessonFilterSet
     table_class = LessonTable
     form_class = forms.LessonForm
     workbook = excel.LessonWorkbook()
 
 
-class GapViews(LearningViews):
+class GapRegister(LearningRegister):
     model = Gap
+    label = gettext_lazy("Gaps")
+    icon = "rulers"
+    order = 32
     filterset_class = GapFilterSet
     table_class = GapTable
     form_class = forms.GapForm
     workbook = excel.GapWorkbook()
 
 
-visits, lessons, gaps = VisitViews(), LessonViews(), GapViews()
-
-
-held = step(
-    Visit.objects,
-    lambda visit, user, data: services.mark_held(visit, user=user, outcomes=data["outcomes"] or None),
-    form_class=forms.HeldForm,
-    done=gettext_lazy("The visit is recorded as held."),
-)
-cancel = step(
-    Visit.objects,
-    lambda visit, user, data: services.cancel_visit(visit, user=user, reason=data["reason"]),
-    form_class=forms.CancelForm,
-    done=gettext_lazy("The visit is cancelled."),
-)
+visits, lessons, gaps = VisitRegister(), LessonRegister(), GapRegister()
