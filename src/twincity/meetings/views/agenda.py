@@ -1,0 +1,205 @@
+"""Building the agenda: the system's proposals, items added, placed, edited, moved, removed, and publication."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from twincity.accounts.access import can
+from twincity.accounts.choices import Action
+from twincity.core.services import ConflictError
+from twincity.core.views import restricted_object
+from twincity.meetings import forms, services
+from twincity.meetings.models import AgendaItem
+from twincity.meetings.views.common import (
+    _back_to,
+    _form_errors,
+    _message_of,
+    _run,
+    _session,
+    _visible_matters,
+    members_only,
+)
+
+
+@members_only
+@require_POST
+def add_proposals(request, pk: int):
+    session = _session(request, pk, Action.CHANGE)
+    keys = request.POST.getlist("key")
+    reason = request.POST.get("reason", "")
+    if not keys:
+        messages.error(request, _("Choose the proposed items to add."))
+    else:
+        _run(
+            request,
+            lambda: services.add_proposals(session, user=request.user, keys=keys, reason=reason),
+            _("Proposed items added to the agenda."),
+        )
+    return _back_to(session, "agenda")
+
+
+@members_only
+@require_POST
+def add_item(request, pk: int):
+    session = _session(request, pk, Action.CHANGE)
+    form = forms.ItemForm(
+        request.POST,
+        request.FILES,
+        partnership=session.partnership,
+        matters=_visible_matters(request.user, session.partnership),
+        with_reason=True,
+    )
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.add_item(
+                session,
+                user=request.user,
+                title=form.cleaned_data["title"],
+                side=form.cleaned_data["side"],
+                reason=form.cleaned_data.get("reason", ""),
+                files=form.cleaned_data["files"],
+                **form.item_fields(),
+            ),
+            _("Item added to the agenda."),
+        )
+    else:
+        messages.error(request, _form_errors(form))
+    return _back_to(session, "agenda")
+
+
+def _item(request, pk: int) -> AgendaItem:
+    return restricted_object(
+        request, AgendaItem.objects.select_related("session", "series", "series__partnership"), Action.VIEW, pk=pk
+    )
+
+
+@members_only
+@require_POST
+def schedule_item(request, pk: int):
+    session = _session(request, pk, Action.CHANGE)
+    item = restricted_object(request, AgendaItem.objects.filter(series=session.series), pk=request.POST.get("item"))
+    _run(
+        request,
+        lambda: services.schedule_item(item, session, user=request.user, reason=request.POST.get("reason", "")),
+        _("Item placed on the agenda."),
+    )
+    return _back_to(session, "agenda")
+
+
+@members_only
+@require_POST
+def item_move(request, pk: int):
+    item = _item(request, pk)
+    if item.session is None or not can(request.user, Action.CHANGE, item.session):
+        raise Http404
+    _run(
+        request,
+        lambda: services.move_item(
+            item, user=request.user, up=request.POST.get("direction") == "up", reason=request.POST.get("reason", "")
+        ),
+        "",
+    )
+    return _back_to(item.session, "agenda")
+
+
+@members_only
+@require_POST
+def item_remove(request, pk: int):
+    item = _item(request, pk)
+    if item.session is None or not can(request.user, Action.CHANGE, item.session):
+        raise Http404
+    _run(
+        request,
+        lambda: services.unschedule_item(item, user=request.user, reason=request.POST.get("reason", "")),
+        _("Item taken off the agenda."),
+    )
+    return _back_to(item.session, "agenda")
+
+
+@members_only
+def item_edit(request, pk: int):
+    item = _item(request, pk)
+    if not services.may_edit_item(request.user, item):
+        raise Http404
+    partnership = item.series.partnership
+    initial = {
+        "title": item.title,
+        "side": item.side_id,
+        "presenter": item.presenter,
+        "organisation": item.organisation_id,
+        "duration_minutes": item.duration_minutes,
+        "matter": item.matter_id,
+        "description": item.description,
+    }
+    form = forms.ItemForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        partnership=partnership,
+        matters=_visible_matters(request.user, partnership),
+        with_reason=bool(item.session and item.session.agenda_frozen),
+    )
+    if item.session_id:
+        form.fields["side"].required = False
+    if request.method == "POST" and form.is_valid():
+        changes = {"title": form.cleaned_data["title"], "side": form.cleaned_data["side"], **form.item_fields()}
+        try:
+            services.update_item(
+                item,
+                user=request.user,
+                version=int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None,
+                reason=form.cleaned_data.get("reason", ""),
+                files=form.cleaned_data["files"],
+                **changes,
+            )
+        except ConflictError:
+            form.add_error(
+                None, _("Someone else changed this item while you were editing it. Nothing was overwritten: reload it.")
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, _message_of(exc))
+        else:
+            messages.success(request, _("Saved."))
+            return _back_to(item.session, "agenda") if item.session_id else redirect(item.series)
+    return render(
+        request,
+        "meetings/item_form.html",
+        {"form": form, "item": item, "series": item.series, "partnership": partnership, "nav": "meetings"},
+    )
+
+
+@members_only
+@require_POST
+def item_withdraw(request, pk: int):
+    item = _item(request, pk)
+    if not services.may_edit_item(request.user, item):
+        raise Http404
+    _run(
+        request,
+        lambda: services.withdraw_item(item, user=request.user, reason=request.POST.get("reason", "")),
+        _("Item withdrawn from the backlog."),
+    )
+    return redirect(item.series)
+
+
+@members_only
+@require_POST
+def publish(request, pk: int):
+    session = _session(request, pk, Action.CHANGE)
+    try:
+        carried = services.publish_agenda(session, user=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _message_of(exc))
+    else:
+        messages.success(
+            request,
+            _("Agenda published to both sides and frozen; %(n)s open actions carried forward onto it.")
+            % {"n": carried},
+        )
+    return _back_to(session, "agenda")
