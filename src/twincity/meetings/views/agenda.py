@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,14 +10,12 @@ from django.views.decorators.http import require_POST
 
 from twincity.accounts.access import can
 from twincity.accounts.choices import Action
-from twincity.core.services import ConflictError
 from twincity.core.views import restricted_object
 from twincity.meetings import forms, services
 from twincity.meetings.models import AgendaItem
 from twincity.meetings.views.common import (
     _back_to,
     _form_errors,
-    _message_of,
     _run,
     _session,
     _visible_matters,
@@ -149,23 +146,20 @@ def item_edit(request, pk: int):
         form.fields["side"].required = False
     if request.method == "POST" and form.is_valid():
         changes = {"title": form.cleaned_data["title"], "side": form.cleaned_data["side"], **form.item_fields()}
-        try:
-            services.update_item(
+        if _run(
+            request,
+            lambda: services.update_item(
                 item,
                 user=request.user,
                 version=int(request.POST["version"]) if request.POST.get("version", "").isdigit() else None,
                 reason=form.cleaned_data.get("reason", ""),
                 files=form.cleaned_data["files"],
                 **changes,
-            )
-        except ConflictError:
-            form.add_error(
-                None, _("Someone else changed this item while you were editing it. Nothing was overwritten: reload it.")
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _message_of(exc))
-        else:
-            messages.success(request, _("Saved."))
+            ),
+            _("Saved."),
+            form=form,
+            conflict=_("Someone else changed this item while you were editing it. Nothing was overwritten: reload it."),
+        ):
             return _back_to(item.session, "agenda") if item.session_id else redirect(item.series)
     return render(
         request,
@@ -192,14 +186,11 @@ def item_withdraw(request, pk: int):
 @require_POST
 def publish(request, pk: int):
     session = _session(request, pk, Action.CHANGE)
-    try:
-        carried = services.publish_agenda(session, user=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _message_of(exc))
-    else:
-        messages.success(
-            request,
-            _("Agenda published to both sides and frozen; %(n)s open actions carried forward onto it.")
-            % {"n": carried},
-        )
+    _run(
+        request,
+        lambda: services.publish_agenda(session, user=request.user),
+        lambda carried: (
+            _("Agenda published to both sides and frozen; %(n)s open actions carried forward onto it.") % {"n": carried}
+        ),
+    )
     return _back_to(session, "agenda")

@@ -19,17 +19,11 @@ from twincity.accounts.access import partnerships_for
 from twincity.accounts.choices import Action
 from twincity.core.models import Attachment
 from twincity.core.services import ConflictError
-from twincity.core.views import restricted_object
+from twincity.core.views import message_of, restricted_object
 from twincity.matters.models import Matter
 from twincity.meetings.models import ActionOwner, ActionUpdate, Session
 from twincity.meetings.tables import action_light_badge
 from twincity.regions.models import Partnership
-
-
-def _message_of(exc: ValidationError | PermissionDenied) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or _("You may not do this.")
 
 
 def _form_errors(form) -> str:
@@ -81,20 +75,29 @@ def _back_to(session: Session, anchor: str = ""):
     return redirect(reverse("meetings:session", args=[session.pk]) + (f"#{anchor}" if anchor else ""))
 
 
-def _run(request, call, success: str) -> bool:
-    """Call a service; turn refusals into a message on the page the user comes back to."""
+def _run(request, call, success="", *, form=None, conflict: str = ""):
+    """Call a service from a page and say what came of it; the one place a meeting page handles a refusal.
+
+    A refusal (or a stale version, said as ``conflict``) goes on ``form`` when given, else into a message on
+    the page the user comes back to. Success says the service's own ``outcome_message``, else ``success``
+    (text, or a callable of the result). Returns the service's result, or ``None`` when it was refused.
+    """
     try:
         result = call()
-    except ConflictError:
-        messages.error(request, _("Someone else changed this meanwhile. Check it and try again."))
-        return False
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _message_of(exc))
-        return False
-    message = getattr(result, "outcome_message", None) or success
+    except (ConflictError, ValidationError, PermissionDenied) as exc:
+        if isinstance(exc, ConflictError):
+            text = conflict or _("Someone else changed this meanwhile. Check it and try again.")
+        else:
+            text = message_of(exc)
+        if form is not None:
+            form.add_error(None, text)
+        else:
+            messages.error(request, text)
+        return None
+    message = getattr(result, "outcome_message", None) or (success(result) if callable(success) else success)
     if message:
         messages.success(request, message)
-    return True
+    return result
 
 
 def _attachments_for(objects) -> dict[int, list[Attachment]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from twincity.accounts.access import is_office, partnerships_for
 from twincity.accounts.choices import Action
-from twincity.core.services import ConflictError
 from twincity.core.views import ObjectListView, restricted_object
 from twincity.meetings import forms, services
 from twincity.meetings.choices import ItemStatus, SessionStatus
@@ -23,7 +21,6 @@ from twincity.meetings.models import MeetingSeries, Session
 from twincity.meetings.tables import SessionTable
 from twincity.meetings.views.common import (
     _form_errors,
-    _message_of,
     _partnership_from,
     _run,
     _session_queryset,
@@ -87,12 +84,13 @@ def series_add(request):
     form = forms.SeriesForm(request.POST or None, partnership=partnership, version=0)
     if request.method == "POST" and form.is_valid():
         data = {k: form.cleaned_data[k] for k in services.SERIES_FIELDS}
-        try:
-            series = services.create_series(partnership=partnership, user=request.user, **data)
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _message_of(exc))
-        else:
-            messages.success(request, _("Series “%(name)s” set up.") % {"name": series.display_name})
+        series = _run(
+            request,
+            lambda: services.create_series(partnership=partnership, user=request.user, **data),
+            lambda series: _("Series “%(name)s” set up.") % {"name": series.display_name},
+            form=form,
+        )
+        if series is not None:
             return redirect(series)
     return render(request, "meetings/series_form.html", {"form": form, "partnership": partnership, "nav": "meetings"})
 
@@ -114,14 +112,13 @@ def series_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         changes = {k: form.cleaned_data[k] for k in services.SERIES_FIELDS}
-        try:
-            services.update_series(series, user=request.user, version=form.cleaned_data["version"], **changes)
-        except ConflictError:
-            form.add_error(None, _("Someone else changed this series meanwhile. Reload it and try again."))
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _message_of(exc))
-        else:
-            messages.success(request, _("Saved."))
+        if _run(
+            request,
+            lambda: services.update_series(series, user=request.user, version=form.cleaned_data["version"], **changes),
+            _("Saved."),
+            form=form,
+            conflict=_("Someone else changed this series meanwhile. Reload it and try again."),
+        ):
             return redirect(series)
     return render(
         request,
@@ -206,21 +203,24 @@ def propose(request, pk: int):
         sides=sides,
         matters=_visible_matters(request.user, series.partnership),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.propose_item(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            lambda: services.propose_item(
                 series,
                 user=request.user,
                 title=form.cleaned_data["title"],
                 side=form.cleaned_data["side"],
                 files=form.cleaned_data["files"],
                 **form.item_fields(),
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _message_of(exc))
-        else:
-            messages.success(request, _("Proposed into the backlog. The host's secretariat places it on an agenda."))
-            return redirect(series)
+            ),
+            _("Proposed into the backlog. The host's secretariat places it on an agenda."),
+            form=form,
+        )
+    ):
+        return redirect(series)
     return render(
         request,
         "meetings/item_form.html",

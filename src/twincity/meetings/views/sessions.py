@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +12,6 @@ from django.views.decorators.http import require_POST
 from twincity.accounts.access import can, is_office
 from twincity.accounts.choices import Action
 from twincity.audit.models import AuditEvent
-from twincity.core.services import ConflictError
 from twincity.meetings import forms, services
 from twincity.meetings.choices import CLOSED_ACTION_STATUSES, ItemStatus, MinutesStatus, SessionStatus
 from twincity.meetings.models import ActionItem, Outcome, Session
@@ -23,7 +20,6 @@ from twincity.meetings.views.common import (
     _actions_with_history,
     _attachments_for,
     _back_to,
-    _message_of,
     _run,
     _session,
     _visible_matters,
@@ -143,14 +139,15 @@ def session_edit(request, pk: int):
         changes = {k: form.cleaned_data[k] for k in ("venue", "chair", "secretariat", "duration_minutes", "note")}
         if may_change_host and form.cleaned_data["host"] != session.host:
             changes["host"] = form.cleaned_data["host"]
-        try:
-            services.update_session(session, user=request.user, version=form.cleaned_data["version"], **changes)
-        except ConflictError:
-            form.add_error(None, _("Someone else changed this session meanwhile. Reload it and try again."))
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _message_of(exc))
-        else:
-            messages.success(request, _("Saved."))
+        if _run(
+            request,
+            lambda: services.update_session(
+                session, user=request.user, version=form.cleaned_data["version"], **changes
+            ),
+            _("Saved."),
+            form=form,
+            conflict=_("Someone else changed this session meanwhile. Reload it and try again."),
+        ):
             return redirect(session)
     return render(
         request,
