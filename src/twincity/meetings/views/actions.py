@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
-from twincity.accounts.access import can, is_office, partnerships_for
+from twincity.accounts.access import can, is_office
 from twincity.accounts.choices import Action
-from twincity.core.views import ObjectListView, restricted_object
+from twincity.core.views import ObjectListView, StepView, restricted_object
 from twincity.meetings import forms, services
 from twincity.meetings.choices import CLOSED_ACTION_STATUSES, OWNER_PENDING_STATUSES, ActionStatus
 from twincity.meetings.filtersets import ActionFilterSet
 from twincity.meetings.models import ActionItem, ActionOwner, Session
 from twincity.meetings.tables import ActionTable
-from twincity.meetings.views.common import _actions_with_history, _form_errors, _partnership_from, _run, members_only
+from twincity.meetings.views.common import (
+    MembersOnlyMixin,
+    _actions_with_history,
+    _partnership_from,
+    _run,
+    members_only,
+)
 
 
 def action_list_queryset(user, today=None):
@@ -30,7 +35,7 @@ def action_list_queryset(user, today=None):
     )
 
 
-class ActionListView(ObjectListView):
+class ActionListView(MembersOnlyMixin, ObjectListView):
     queryset = ActionItem.objects.all()
     filterset_class = ActionFilterSet
     table_class = ActionTable
@@ -38,11 +43,6 @@ class ActionListView(ObjectListView):
 
     def get_queryset(self):
         return action_list_queryset(self.request.user)
-
-    def get(self, request, *args, **kwargs):
-        if not partnerships_for(request.user):
-            raise Http404
-        return super().get(request, *args, **kwargs)
 
     def get_extra_context(self):
         return {"nav": "meetings", "partnership": _partnership_from(self.request)}
@@ -90,33 +90,52 @@ def action_detail(request, pk: int):
 
 
 STEPS = {
-    "acknowledge": (lambda a, u, text, files: services.acknowledge_action(a, user=u, note=text), _("Acknowledged.")),
-    "feedback": (lambda a, u, text, files: services.feed_back(a, user=u, text=text, files=files), _("Feedback sent.")),
+    "acknowledge": (
+        lambda a, u, text, files: services.acknowledge_action(a, user=u, note=text),
+        gettext_lazy("Acknowledged."),
+    ),
+    "feedback": (
+        lambda a, u, text, files: services.feed_back(a, user=u, text=text, files=files),
+        gettext_lazy("Feedback sent."),
+    ),
     "done": (
         lambda a, u, text, files: services.report_done(a, user=u, text=text, files=files),
-        _("Reported done. The office verifies it."),
+        gettext_lazy("Reported done. The office verifies it."),
     ),
-    "verify": (lambda a, u, text, files: services.verify_action(a, user=u, note=text), _("Verified.")),
-    "return": (lambda a, u, text, files: services.return_action(a, user=u, reason=text), _("Returned to its owners.")),
-    "cancel": (lambda a, u, text, files: services.cancel_action(a, user=u, reason=text), _("Action cancelled.")),
+    "verify": (lambda a, u, text, files: services.verify_action(a, user=u, note=text), gettext_lazy("Verified.")),
+    "return": (
+        lambda a, u, text, files: services.return_action(a, user=u, reason=text),
+        gettext_lazy("Returned to its owners."),
+    ),
+    "cancel": (
+        lambda a, u, text, files: services.cancel_action(a, user=u, reason=text),
+        gettext_lazy("Action cancelled."),
+    ),
 }
 
 
-@members_only
-@require_POST
-def action_step(request, pk: int, step: str):
-    action = _action(request, pk)
-    if step not in STEPS:
-        raise Http404
-    call, success = STEPS[step]
-    form = forms.StepForm(request.POST, request.FILES)
-    if form.is_valid():
-        _run(
-            request, lambda: call(action, request.user, form.cleaned_data["text"], form.cleaned_data["files"]), success
-        )
-    else:
-        messages.error(request, _form_errors(form))
-    return redirect(action)
+class ActionStepView(MembersOnlyMixin, StepView):
+    """One step of an action's cycle (``STEPS``), posted from its page with a text and evidence files. Every
+    member reaches the action; the service decides who may take the step (the owner, or the office)."""
+
+    queryset = ActionItem.objects.select_related("session__series", "partnership", "matter", "outcome")
+    action = Action.VIEW
+    form_class = forms.StepForm
+
+    def post(self, request, *args, **kwargs):
+        if kwargs["step"] not in STEPS:
+            raise Http404
+        return super().post(request, *args, **kwargs)
+
+    def run(self, action, user, data):
+        call, _done = STEPS[self.kwargs["step"]]
+        return call(action, user, data["text"], data["files"])
+
+    def done(self, action) -> str:
+        return str(STEPS[self.kwargs["step"]][1])
+
+
+action_step = ActionStepView.as_view()
 
 
 @members_only

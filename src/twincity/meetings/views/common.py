@@ -19,7 +19,7 @@ from twincity.accounts.access import partnerships_for
 from twincity.accounts.choices import Action
 from twincity.core.models import Attachment
 from twincity.core.services import ConflictError
-from twincity.core.views import message_of, restricted_object
+from twincity.core.views import StepView, message_of, restricted_object
 from twincity.matters.models import Matter
 from twincity.meetings.models import ActionOwner, ActionUpdate, Session
 from twincity.meetings.tables import action_light_badge
@@ -43,6 +43,28 @@ def members_only(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+class MembersOnlyMixin:
+    """``members_only`` for the class-based views: someone signed in with no place in a partnership gets 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not partnerships_for(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SessionStepView(MembersOnlyMixin, StepView):
+    """A workflow step posted from a session's page (held, lock the minutes…); back to the page at ``anchor``.
+
+    ``queryset`` says what the URL's ``pk`` is: a session, or a line of its minutes (which has a ``session``)."""
+
+    queryset = Session.objects.filter(archived_at__isnull=True)
+    anchor = ""
+
+    def entry(self, obj):
+        session = obj if isinstance(obj, Session) else obj.session
+        return reverse("meetings:session", args=[session.pk]) + (f"#{self.anchor}" if self.anchor else "")
 
 
 def _partnership_from(request) -> Partnership | None:

@@ -6,13 +6,22 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from twincity.accounts.choices import Action
 from twincity.core.views import restricted_object
 from twincity.meetings import forms, services
 from twincity.meetings.models import Attendance, Outcome
-from twincity.meetings.views.common import _back_to, _form_errors, _run, _session, _visible_matters, members_only
+from twincity.meetings.views.common import (
+    SessionStepView,
+    _back_to,
+    _form_errors,
+    _run,
+    _session,
+    _visible_matters,
+    members_only,
+)
 
 
 @members_only
@@ -31,12 +40,12 @@ def attendance_add(request, pk: int):
     return _back_to(session, "minutes")
 
 
-@members_only
-@require_POST
-def attendance_remove(request, pk: int):
-    row = restricted_object(request, Attendance.objects.select_related("session"), Action.CHANGE, pk=pk)
-    _run(request, lambda: services.remove_attendance(row, user=request.user), _("Removed."))
-    return _back_to(row.session, "minutes")
+attendance_remove = SessionStepView.as_view(
+    queryset=Attendance.objects.select_related("session"),
+    anchor="minutes",
+    run=lambda row, user, data: services.remove_attendance(row, user=user),
+    done=gettext_lazy("Removed."),
+)
 
 
 @members_only
@@ -133,12 +142,11 @@ def confirm(request, pk: int):
     return _back_to(session, "minutes")
 
 
-@members_only
-@require_POST
-def lock(request, pk: int):
-    session = _session(request, pk, Action.CHANGE)
-    _run(request, lambda: services.lock_minutes(session, user=request.user), _("Minutes locked."))
-    return _back_to(session, "minutes")
+lock = SessionStepView.as_view(
+    anchor="minutes",
+    run=lambda session, user, data: services.lock_minutes(session, user=user),
+    done=gettext_lazy("Minutes locked."),
+)
 
 
 @members_only

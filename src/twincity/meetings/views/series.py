@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from twincity.accounts.access import is_office, partnerships_for
+from twincity.accounts.access import is_office
 from twincity.accounts.choices import Action
 from twincity.core.views import ObjectListView, restricted_object
 from twincity.meetings import forms, services
@@ -20,6 +20,7 @@ from twincity.meetings.filtersets import SessionFilterSet
 from twincity.meetings.models import MeetingSeries, Session
 from twincity.meetings.tables import SessionTable
 from twincity.meetings.views.common import (
+    MembersOnlyMixin,
     _form_errors,
     _partnership_from,
     _run,
@@ -30,7 +31,7 @@ from twincity.meetings.views.common import (
 from twincity.regions.models import Partnership
 
 
-class SessionListView(ObjectListView):
+class SessionListView(MembersOnlyMixin, ObjectListView):
     """The sessions of every series the user may see, and the series themselves above them."""
 
     queryset = Session.objects.all()
@@ -40,11 +41,6 @@ class SessionListView(ObjectListView):
 
     def get_queryset(self):
         return _session_queryset().restrict(self.request.user, Action.VIEW).order_by("-starts_at")
-
-    def get(self, request, *args, **kwargs):
-        if not partnerships_for(request.user):
-            raise Http404
-        return super().get(request, *args, **kwargs)
 
     def get_extra_context(self):
         partnership = _partnership_from(self.request)

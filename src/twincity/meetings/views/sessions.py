@@ -7,7 +7,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from twincity.accounts.access import can, is_office
 from twincity.accounts.choices import Action
@@ -17,9 +17,9 @@ from twincity.meetings.choices import CLOSED_ACTION_STATUSES, ItemStatus, Minute
 from twincity.meetings.models import ActionItem, Outcome, Session
 from twincity.meetings.sources import label as source_label
 from twincity.meetings.views.common import (
+    SessionStepView,
     _actions_with_history,
     _attachments_for,
-    _back_to,
     _run,
     _session,
     _visible_matters,
@@ -218,9 +218,8 @@ def cancel(request, pk: int):
     )
 
 
-@members_only
-@require_POST
-def mark_held(request, pk: int):
-    session = _session(request, pk, Action.CHANGE)
-    _run(request, lambda: services.mark_held(session, user=request.user), _("Recorded as held."))
-    return _back_to(session, "minutes")
+mark_held = SessionStepView.as_view(
+    anchor="minutes",
+    run=lambda session, user, data: services.mark_held(session, user=user),
+    done=gettext_lazy("Recorded as held."),
+)
