@@ -113,3 +113,23 @@ def test_only_the_office_verifies_and_the_refusal_says_so(world, sessions):
     action = decide_action(world, sessions["past"], owners=[world.tf_dept], due=sessions["today"])
     with pytest.raises(PermissionDenied, match="Only the office|只有双城办"):
         services.cancel_action(action, user=world.users["tf-coord"], reason="不再推进")
+
+
+def test_a_proposal_taken_off_the_agenda_through_the_page_goes_back_to_the_backlog_and_the_page_to_the_agenda(
+    client_as, world
+):
+    series = make_series(world)
+    session = add_session(world, series, timezone.localdate() + dt.timedelta(days=10))  # Tianfu hosts
+    with acting(world.users["tf-unit"]):
+        item = services.propose_item(series, user=world.users["tf-unit"], title="天府提议", side=world.tf)
+    with acting(world.users["tf-coord"]):
+        services.schedule_item(item, session, user=world.users["tf-coord"])
+    response = client_as("tf-coord").post(reverse("meetings:item_remove", args=[item.pk]), {"reason": ""})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("meetings:session", args=[session.pk]) + "#agenda"
+    item.refresh_from_db()
+    assert item.session is None and item.status == "backlog"
+    withdrawn = client_as("tf-coord").post(reverse("meetings:item_withdraw", args=[item.pk]), {"reason": "并入他项"})
+    assert withdrawn.status_code == 302 and withdrawn["Location"] == series.get_absolute_url()
+    item.refresh_from_db()
+    assert item.status == "withdrawn"

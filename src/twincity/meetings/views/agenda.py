@@ -5,15 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from twincity.accounts.access import can
 from twincity.accounts.choices import Action
-from twincity.core.views import restricted_object
+from twincity.core.views import StepView, restricted_object
 from twincity.meetings import forms, services
 from twincity.meetings.models import AgendaItem
 from twincity.meetings.views.common import (
+    MembersOnlyMixin,
     _back_to,
     _form_errors,
     _run,
@@ -105,18 +108,32 @@ def item_move(request, pk: int):
     return _back_to(item.session, "agenda")
 
 
-@members_only
-@require_POST
-def item_remove(request, pk: int):
-    item = _item(request, pk)
-    if item.session is None or not can(request.user, Action.CHANGE, item.session):
-        raise Http404
-    _run(
-        request,
-        lambda: services.unschedule_item(item, user=request.user, reason=request.POST.get("reason", "")),
-        _("Item taken off the agenda."),
-    )
-    return _back_to(item.session, "agenda")
+class ItemStepView(MembersOnlyMixin, StepView):
+    """A step on an agenda item with an optional reason (take it off the agenda, withdraw it from the backlog);
+    back to its session's agenda, or to its series when it is in the backlog, as it was before the step."""
+
+    queryset = AgendaItem.objects.select_related("session", "series", "series__partnership")
+    action = Action.VIEW  # who may is ``allowed``, and the service
+    form_class = forms.ReasonForm
+
+    def get_object(self):
+        item = super().get_object()
+        self.back_to = (
+            reverse("meetings:session", args=[item.session_id]) + "#agenda"
+            if item.session_id
+            else item.series.get_absolute_url()
+        )
+        return item
+
+    def entry(self, item):
+        return self.back_to
+
+
+item_remove = ItemStepView.as_view(
+    allowed=lambda user, item: item.session is not None and can(user, Action.CHANGE, item.session),
+    run=lambda item, user, data: services.unschedule_item(item, user=user, reason=data["reason"]),
+    done=gettext_lazy("Item taken off the agenda."),
+)
 
 
 @members_only
@@ -168,18 +185,11 @@ def item_edit(request, pk: int):
     )
 
 
-@members_only
-@require_POST
-def item_withdraw(request, pk: int):
-    item = _item(request, pk)
-    if not services.may_edit_item(request.user, item):
-        raise Http404
-    _run(
-        request,
-        lambda: services.withdraw_item(item, user=request.user, reason=request.POST.get("reason", "")),
-        _("Item withdrawn from the backlog."),
-    )
-    return redirect(item.series)
+item_withdraw = ItemStepView.as_view(
+    allowed=services.may_edit_item,
+    run=lambda item, user, data: services.withdraw_item(item, user=user, reason=data["reason"]),
+    done=gettext_lazy("Item withdrawn from the backlog."),
+)
 
 
 @members_only
