@@ -188,6 +188,58 @@ class Session(PrimaryModel):
     def is_cancelled(self) -> bool:
         return self.status == SessionStatus.CANCELLED
 
+    @property
+    def is_planned(self) -> bool:
+        """Not yet held nor cancelled: the only state in which a session is rescheduled or called off."""
+        return self.status == SessionStatus.PLANNED
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == SessionStatus.HELD
+
+    @property
+    def minutes_confirmed(self) -> bool:
+        """Every side has confirmed the minutes: they wait to be locked."""
+        return self.minutes_status == MinutesStatus.CONFIRMED
+
+    # The two rules of a session's life, each written once: services refuse with the reason, pages and the
+    # API ask the property. The agenda is built while the session is planned; the minutes are recorded once
+    # the agenda is published and the session's day has come, until they are locked.
+
+    def agenda_closed_reason(self) -> str | None:
+        """Why the agenda can no longer be built (items placed, moved, edited, published), or ``None``."""
+        if self.is_cancelled:
+            return _("The session is cancelled.")
+        if not self.is_planned or self.minutes_status != MinutesStatus.DRAFT:
+            return _("The session has been held: its agenda no longer changes.")
+        return None
+
+    @property
+    def agenda_is_open(self) -> bool:
+        return self.agenda_closed_reason() is None
+
+    def has_begun(self, today: dt.date | None = None) -> bool:
+        """The session's day has come (in the office's time zone)."""
+        return self.local_date <= (today or timezone.localdate())
+
+    def minutes_closed_reason(self, today: dt.date | None = None) -> str | None:
+        """Why the minutes cannot be recorded or edited now (attendance, summary, outcomes), or ``None``."""
+        if self.is_cancelled:
+            return _("The session is cancelled.")
+        if self.minutes_locked:
+            return _("The minutes are locked: add a dated amendment instead.")
+        if not self.agenda_frozen:
+            return _("Publish the agenda before recording the minutes.")
+        if not self.has_begun(today):
+            return _("The session has not taken place yet: its minutes can be recorded from %(date)s.") % {
+                "date": self.local_date.isoformat()
+            }
+        return None
+
+    @property
+    def minutes_editable(self) -> bool:
+        return self.minutes_closed_reason() is None
+
 
 class AgendaItem(PrimaryModel):
     """A topic (议题): proposed by a side into the series backlog, placed on a session's agenda by the

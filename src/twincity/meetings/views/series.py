@@ -1,0 +1,224 @@
+"""The meetings index and the series pages: set up and edit a series, plan and add its sessions, propose items."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from twincity.accounts.access import is_office
+from twincity.accounts.choices import Action
+from twincity.core.views import ObjectListView, restricted_object
+from twincity.meetings import forms, services
+from twincity.meetings.choices import ItemStatus, SessionStatus
+from twincity.meetings.filtersets import SessionFilterSet
+from twincity.meetings.models import MeetingSeries, Session
+from twincity.meetings.tables import SessionTable
+from twincity.meetings.views.common import (
+    MembersOnlyMixin,
+    _form_errors,
+    _partnership_from,
+    _run,
+    _session_queryset,
+    _visible_matters,
+    members_only,
+)
+from twincity.regions.models import Partnership
+
+
+class SessionListView(MembersOnlyMixin, ObjectListView):
+    """The sessions of every series the user may see, and the series themselves above them."""
+
+    queryset = Session.objects.all()
+    filterset_class = SessionFilterSet
+    table_class = SessionTable
+    template_name = "meetings/session_list.html"
+
+    def get_queryset(self):
+        return _session_queryset().restrict(self.request.user, Action.VIEW).order_by("-starts_at")
+
+    def get_extra_context(self):
+        partnership = _partnership_from(self.request)
+        series = list(
+            MeetingSeries.objects.restrict(self.request.user)
+            .filter(partnership=partnership, archived_at__isnull=True)
+            .order_by("kind", "name")
+        )
+        today = timezone.now()
+        upcoming = {
+            s.series_id: s
+            for s in _session_queryset()
+            .filter(partnership=partnership, starts_at__gte=today)
+            .exclude(status=SessionStatus.CANCELLED)
+            .order_by("-starts_at")
+        }
+        for s in series:
+            s.next_session = upcoming.get(s.pk)
+        return {
+            "nav": "meetings",
+            "partnership": partnership,
+            "series_list": series,
+            "is_office": partnership is not None and is_office(self.request.user, partnership.pk),
+        }
+
+
+def _office_partnership(request) -> Partnership:
+    partnership = _partnership_from(request)
+    if partnership is None or not is_office(request.user, partnership.pk):
+        raise Http404
+    return partnership
+
+
+@members_only
+def series_add(request):
+    partnership = _office_partnership(request)
+    form = forms.SeriesForm(request.POST or None, partnership=partnership, version=0)
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in services.SERIES_FIELDS}
+        series = _run(
+            request,
+            lambda: services.create_series(partnership=partnership, user=request.user, **data),
+            lambda series: _("Series “%(name)s” set up.") % {"name": series.display_name},
+            form=form,
+        )
+        if series is not None:
+            return redirect(series)
+    return render(request, "meetings/series_form.html", {"form": form, "partnership": partnership, "nav": "meetings"})
+
+
+def _series(request, pk: int, action: str = Action.VIEW) -> MeetingSeries:
+    return restricted_object(
+        request, MeetingSeries.objects.filter(archived_at__isnull=True).select_related("partnership"), action, pk=pk
+    )
+
+
+@members_only
+def series_edit(request, pk: int):
+    series = _series(request, pk, Action.CHANGE)
+    form = forms.SeriesForm(
+        request.POST or None,
+        instance=series if request.method != "POST" else MeetingSeries.objects.get(pk=series.pk),
+        partnership=series.partnership,
+        version=series.version,
+    )
+    if request.method == "POST" and form.is_valid():
+        changes = {k: form.cleaned_data[k] for k in services.SERIES_FIELDS}
+        if _run(
+            request,
+            lambda: services.update_series(series, user=request.user, version=form.cleaned_data["version"], **changes),
+            _("Saved."),
+            form=form,
+            conflict=_("Someone else changed this series meanwhile. Reload it and try again."),
+        ):
+            return redirect(series)
+    return render(
+        request,
+        "meetings/series_form.html",
+        {"form": form, "series": series, "partnership": series.partnership, "nav": "meetings"},
+    )
+
+
+@members_only
+def series_detail(request, pk: int):
+    series = _series(request, pk)
+    user = request.user
+    sessions = list(
+        _session_queryset().filter(series=series).order_by("starts_at", "pk").prefetch_related("confirmations")
+    )
+    backlog = list(
+        series.items.filter(status=ItemStatus.BACKLOG)
+        .select_related("side", "organisation", "matter", "proposed_by")
+        .order_by("created")
+    )
+    may_propose_sides = [s for s in series.partnership.sides() if services.may_propose(user, series, s.pk)]
+    context = {
+        "nav": "meetings",
+        "series": series,
+        "partnership": series.partnership,
+        "sessions": sessions,
+        "backlog": backlog,
+        "is_office": is_office(user, series.partnership_id),
+        "can_propose": bool(may_propose_sides),
+        "generate_form": forms.GenerateForm(),
+        "add_form": forms.SessionAddForm(initial={"time": series.default_time}),
+        "rotation": series.partnership.sides(),
+        "today": timezone.now(),
+    }
+    return render(request, "meetings/series_detail.html", context)
+
+
+@members_only
+@require_POST
+def generate(request, pk: int):
+    series = _series(request, pk)
+    form = forms.GenerateForm(request.POST)
+    if not is_office(request.user, series.partnership_id):
+        raise Http404
+    if form.is_valid():
+        _run(
+            request,
+            lambda: services.generate_sessions(series, user=request.user, count=form.cleaned_data["count"]),
+            _("Sessions planned. Edit them one by one if a date or host must differ."),
+        )
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect(series)
+
+
+@members_only
+@require_POST
+def session_add(request, pk: int):
+    series = _series(request, pk)
+    if not is_office(request.user, series.partnership_id):
+        raise Http404
+    form = forms.SessionAddForm(request.POST)
+    if form.is_valid():
+        starts_at = timezone.make_aware(dt.datetime.combine(form.cleaned_data["date"], form.cleaned_data["time"]))
+        _run(request, lambda: services.add_session(series, user=request.user, starts_at=starts_at), _("Session added."))
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect(series)
+
+
+@members_only
+def propose(request, pk: int):
+    """Either side proposes an item into the series backlog."""
+    series = _series(request, pk)
+    sides = [s for s in series.partnership.sides() if services.may_propose(request.user, series, s.pk)]
+    if not sides:
+        raise Http404
+    form = forms.ItemForm(
+        request.POST or None,
+        request.FILES or None,
+        partnership=series.partnership,
+        sides=sides,
+        matters=_visible_matters(request.user, series.partnership),
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _run(
+            request,
+            lambda: services.propose_item(
+                series,
+                user=request.user,
+                title=form.cleaned_data["title"],
+                side=form.cleaned_data["side"],
+                files=form.cleaned_data["files"],
+                **form.item_fields(),
+            ),
+            _("Proposed into the backlog. The host's secretariat places it on an agenda."),
+            form=form,
+        )
+    ):
+        return redirect(series)
+    return render(
+        request,
+        "meetings/item_form.html",
+        {"form": form, "series": series, "partnership": series.partnership, "nav": "meetings"},
+    )
