@@ -12,6 +12,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from twincity.audit.context import acting
+from twincity.core.services import bulk_save
 from twincity.meetings import services as ms
 from twincity.meetings.choices import Cadence, OutcomeKind, SeriesKind
 from twincity.meetings.models import ActionUpdate
@@ -174,6 +175,7 @@ class _Meetings:
                 elif target == "cancelled":
                     ms.cancel_action(action, user=self.office, reason="因上级政策调整不再推进（示例）。")
             # The history reads as it happened: each step dated within the month after the session.
-            for n, update in enumerate(ActionUpdate.objects.filter(action=action).order_by("pk")):
-                on = min(day + dt.timedelta(days=n * 6), self.l.today)
-                ActionUpdate.objects.filter(pk=update.pk).update(on=on)
+            history = list(ActionUpdate.objects.filter(action=action).order_by("pk"))
+            for n, update in enumerate(history):
+                update.on = min(day + dt.timedelta(days=n * 6), self.l.today)
+            bulk_save(history, ["on"])
