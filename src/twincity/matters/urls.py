@@ -1,4 +1,6 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
+from django.views.generic import RedirectView
 
 from twincity.matters import views
 
@@ -9,7 +11,12 @@ urlpatterns = [
     path("bulk/status/", views.bulk_status, name="bulk_status"),
     path("export.xlsx", views.export_xlsx, name="export"),
     path("import/", views.import_xlsx, name="import"),
-    path("my-work/", views.my_work, name="my_work"),
+    # My work moved to the workspace (/my-work/); the old address and name still lead there.
+    path(
+        "my-work/",
+        login_required(RedirectView.as_view(pattern_name="workspace:my_work", query_string=True)),
+        name="my_work",
+    ),
     path("<int:pk>/", views.matter_detail, name="matter"),
     path("<int:pk>/edit/", views.matter_edit, name="edit"),
     path("<int:pk>/progress/", views.file_progress, name="file_progress"),
