@@ -25,18 +25,22 @@ from twincity.accounts.choices import Action
 from twincity.audit.models import AuditEvent, ObjectChange, with_names
 from twincity.core.models import Attachment
 from twincity.core.services import ConflictError, attach
-from twincity.core.views import _per_page, editable_partnership, restricted_object
+from twincity.core.views import (
+    XLSX,
+    StepView,
+    conflict_rows,
+    display_value,
+    editable_partnership,
+    form_data,
+    message_of,
+    per_page,
+    restricted_object,
+)
 from twincity.registers import registry, services
 from twincity.registers.forms import FollowUpForm, LinkMatterForm, UploadForm
 from twincity.registers.models import MatterLink
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def message_of(exc: ValidationError | PermissionDenied) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or _("You may not do this.")
+__all__ = ["XLSX", "RegisterViews", "display_value", "message_of", "run_step", "save_versioned", "step"]
 
 
 def may_add(user, partnership) -> bool:
@@ -89,16 +93,18 @@ def save_versioned(request, obj, form, update, *, pages, done_url: str, extra: d
     """
     if request.method != "POST" or not form.is_valid():
         return None
-    data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+    data = form_data(form)
     try:
         update(obj, user=request.user, version=form.cleaned_data["version"], **data)
     except ConflictError as conflict:
-        rows = [
-            (form[name].label, display_value(conflict.current, name), _shown(form, name))
-            for name in data
-            if name in form.fields
-        ]
-        context = {"views": pages, "object": obj, "current": conflict.current, "rows": rows, "nav_is_register": True}
+        context = {
+            "views": pages,
+            "object": obj,
+            "current": conflict.current,
+            "rows": conflict_rows(form, conflict.current, data),
+            "edit_url": request.path,
+            "nav_is_register": True,
+        }
         return render(request, "registers/conflict.html", {**context, **(extra or {})}, status=409)
     except (ValidationError, PermissionDenied) as exc:
         form.add_error(None, message_of(exc))
@@ -108,32 +114,17 @@ def save_versioned(request, obj, form, update, *, pages, done_url: str, extra: d
 
 
 def step(queryset, run, *, form_class=None, done="", entry=None, form_kwargs=None, allowed=None, action=Action.CHANGE):
-    """The view of one workflow step, posted from an entry's page.
-
-    ``run(found, user, data)`` calls the service; the object is found through the door with
-    ``action`` ("change" unless the service decides finer, e.g. a side adding its own clause to a group
-    it may only read: then "view"; whoever may not reach it gets a 404); ``allowed(user, found)``, when
-    given, narrows that further (a step only the office takes: 404 for everyone else too);
-    ``form_kwargs(found, user)`` gives the form what it needs beyond the POST; ``done`` (a lazy
-    string, or a callable of the object found) is said on success; ``entry(found)`` is the page to
-    go back to (the object itself by default, or its entry for a part such as one side's half).
-    """
-
-    @login_required
-    @require_POST
-    def view(request, pk: int):
-        found = restricted_object(request, queryset.all(), action, pk=pk)
-        if allowed is not None and not allowed(request.user, found):
-            raise Http404
-        form = None
-        if form_class is not None:
-            extra = form_kwargs(found, request.user) if form_kwargs is not None else {}
-            form = form_class(request.POST, request.FILES or None, **extra)
-        message = done(found) if callable(done) else str(done)
-        back = entry(found) if entry is not None else found
-        return run_step(request, back, lambda data: run(found, request.user, data), form=form, done=message)
-
-    return view
+    """The view of one workflow step, posted from an entry's page: a ``core.views.StepView``, which see."""
+    return StepView.as_view(
+        queryset=queryset,
+        run=run,
+        form_class=form_class,
+        done=done,
+        entry=entry,
+        form_kwargs=form_kwargs,
+        allowed=allowed,
+        action=action,
+    )
 
 
 class RegisterViews:
@@ -214,7 +205,7 @@ class RegisterViews:
         filterset = self.filterset_class(request.GET, queryset=queryset, request=request)
         rows = filterset.qs if filterset.is_valid() else queryset.none()
         table = self.table_class(rows, request=request)
-        RequestConfig(request, paginate={"per_page": _per_page(request, self.per_page)}).configure(table)
+        RequestConfig(request, paginate={"per_page": per_page(request, self.per_page)}).configure(table)
         partnership = filterset.form.cleaned_data.get("partnership") if filterset.is_valid() else None
         partnership = partnership or next(iter(partnerships_for(request.user)), None)
         query = request.GET.copy()
@@ -259,7 +250,7 @@ class RegisterViews:
             **self.form_kwargs(request, partnership),
         )
         if request.method == "POST" and form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+            data = form_data(form)
             try:
                 obj = self.create(partnership=partnership, user=request.user, **data)
             except (ValidationError, PermissionDenied) as exc:
@@ -356,28 +347,6 @@ class RegisterViews:
             if self.workbook.imports:
                 patterns.append(path(f"{prefix}import/", page(self.import_), name=f"{n}_import"))
         return patterns
-
-
-def display_value(obj, name: str):
-    """A field's value as the entry's page shows it (choices by label, related sets joined)."""
-    getter = getattr(obj, f"get_{name}_display", None)
-    value = getter() if getter else getattr(obj, name, None)
-    if hasattr(value, "all"):
-        return "、".join(str(v) for v in value.all())
-    return value
-
-
-def _shown(form, name: str):
-    value = form.cleaned_data.get(name)
-    field = form.fields[name]
-    if hasattr(field, "choices") and not hasattr(field, "queryset"):
-        labels = dict(field.choices)
-        if isinstance(value, list | tuple):
-            return "、".join(str(labels.get(v, v)) for v in value)
-        return labels.get(value, value)
-    if isinstance(value, list | tuple | set) or hasattr(value, "model"):
-        return "、".join(str(v) for v in value)
-    return value
 
 
 # ---------------------------------------------------------------------------------------------- shared pages
