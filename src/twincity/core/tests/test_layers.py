@@ -2,9 +2,11 @@
 fails on a copy of it where a core module imports the meetings app (docs/layers.md)."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -43,3 +45,14 @@ def test_a_core_module_importing_the_meetings_app_breaks_the_contract(tmp_path):
 
     assert result.returncode != 0, result.stdout
     assert "BROKEN" in result.stdout and "twincity.core.text -> twincity.meetings" in result.stdout
+
+
+def test_the_picture_of_the_layers_shows_the_contracts_layers_in_order():
+    contract = next(
+        c
+        for c in tomllib.loads((PROJECT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+        if c["id"] == "layers"
+    )
+    apps = [m.strip().removeprefix("twincity.") for layer in contract["layers"] for m in re.split(r"[|:]", layer)]
+    drawn = re.findall(r'data-app="([a-z_]+)"', (PROJECT / "docs" / "layers.svg").read_text())
+    assert drawn == apps
