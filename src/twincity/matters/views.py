@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django.views.generic import FormView
+from django.views.generic.detail import SingleObjectMixin
 
 from twincity.accounts.access import (
     can,
@@ -25,7 +28,18 @@ from twincity.audit.models import AuditEvent, JournalEntry, ObjectChange, with_n
 from twincity.audit.services import add_journal_entry
 from twincity.core.models import Attachment
 from twincity.core.services import ConflictError
-from twincity.core.views import ObjectListView, editable_partnership, restricted_object
+from twincity.core.views import (
+    DoorObjectMixin,
+    ExportView,
+    ObjectCreateView,
+    ObjectDetailView,
+    ObjectListView,
+    StepView,
+    VersionedUpdateView,
+    editable_partnership,
+    message_of,
+    restricted_object,
+)
 from twincity.matters import forms, services
 from twincity.matters.choices import TRANSITION_LABELS, TRANSITIONS, Light
 from twincity.matters.excel import apply_import, export_matters, parse_import
@@ -33,13 +47,6 @@ from twincity.matters.filtersets import MatterFilterSet
 from twincity.matters.health import explain
 from twincity.matters.models import Matter, Milestone, ProgressReport
 from twincity.matters.tables import MatterTable, list_queryset
-
-
-def _message_of(exc: ValidationError | PermissionDenied) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or _("You may not do this.")
-
 
 # ---------------------------------------------------------------------------------------------- list
 
@@ -109,349 +116,250 @@ def url_is_local(url: str) -> bool:
 # ---------------------------------------------------------------------------------------------- detail
 
 
-def _matter(request, pk: int, action: str = Action.VIEW) -> Matter:
-    return restricted_object(
-        request, Matter.objects.select_related("partnership", "year_list", "field", "confirmed_by"), action, pk=pk
-    )
+def matter_page(matter_pk: int, anchor: str = "") -> str:
+    return reverse("matters:matter", args=[matter_pk]) + anchor
 
 
-@login_required
-def matter_detail(request, pk: int):
-    matter = _matter(request, pk)
-    user = request.user
-    today = timezone.localdate()
-    matter.light = Matter.objects.with_light(today).values_list("light", flat=True).get(pk=matter.pk)
-    verdict = explain(matter, today)
-    partnership = matter.partnership
-    sides = partnership.sides()
-    owners = list(matter.owners.select_related("organisation"))
-    side_records = {s.region_id: s for s in matter.sides.all()}
-    milestones = list(matter.milestones.filter(archived_at__isnull=True).order_by("due_date", "pk"))
-    reports = list(
-        matter.reports.filter(archived_at__isnull=True)
-        .select_related("organisation", "author", "side")
-        .order_by("-reported_on", "-pk")
-    )
-    closable = set(Milestone.objects.restrict(user, Action.REPORT).filter(matter=matter).values_list("pk", flat=True))
-    correctable = set(
-        ProgressReport.objects.restrict(user, Action.REPORT).filter(matter=matter).values_list("pk", flat=True)
-    )
-    report_ct = ContentType.objects.get_for_model(ProgressReport)
-    attachments: dict[int, list[Attachment]] = {}
-    for a in Attachment.objects.filter(
-        content_type=report_ct, object_id__in=[r.pk for r in reports], archived_at__isnull=True
-    ):
-        attachments.setdefault(a.object_id, []).append(a)
-    for r in reports:
-        r.files = attachments.get(r.pk, [])
-    parity = []
-    for side in sides:
-        record = side_records.get(side.pk)
-        side_ms = [m for m in milestones if m.side_id == side.pk]
-        latest = next((r for r in reports if r.side_id == side.pk), None)
-        parity.append(
-            {
-                "side": side,
-                "record": record,
-                "leads": [o.organisation for o in owners if o.side_id == side.pk and o.role == "lead"],
-                "supports": [o.organisation for o in owners if o.side_id == side.pk and o.role == "support"],
-                "milestones": side_ms,
-                "open_overdue": [m for m in side_ms if not m.done_date and m.due_date < today],
-                "latest": latest,
-                "percent": record.percent_complete if record else 0,
-            }
+class MatterObjectMixin:
+    """A matter named by the URL's ``pk``, with what every matter page shows of it."""
+
+    queryset = Matter.objects.select_related("partnership", "year_list", "field", "confirmed_by")
+
+    def get_queryset(self):
+        return self.queryset.all()
+
+
+class MatterDetailView(MatterObjectMixin, ObjectDetailView):
+    template_name = "matters/matter_detail.html"
+
+    def get_context_data(self, **kwargs):
+        matter = self.object
+        request = self.request
+        user = request.user
+        today = timezone.localdate()
+        matter.light = Matter.objects.with_light(today).values_list("light", flat=True).get(pk=matter.pk)
+        verdict = explain(matter, today)
+        partnership = matter.partnership
+        sides = partnership.sides()
+        owners = list(matter.owners.select_related("organisation"))
+        side_records = {s.region_id: s for s in matter.sides.all()}
+        milestones = list(matter.milestones.filter(archived_at__isnull=True).order_by("due_date", "pk"))
+        reports = list(
+            matter.reports.filter(archived_at__isnull=True)
+            .select_related("organisation", "author", "side")
+            .order_by("-reported_on", "-pk")
         )
-    if len([p for p in parity if p["record"]]) > 1:
-        top = max(p["percent"] for p in parity if p["record"])
-        for p in parity:
-            p["lagging"] = p["record"] is not None and (top - p["percent"] >= 20 or bool(p["open_overdue"]))
-    report_sides = [s for s in sides if s.pk in side_records and may_report_for_side(user, matter, s.pk)]
-    matter_ct = ContentType.objects.get_for_model(Matter)
-    history = with_names(ObjectChange.objects.for_object(matter)[:200])
-    events = AuditEvent.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("user")[:100]
-    journal = JournalEntry.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("author")[:100]
-    transitions = [
-        (to, TRANSITION_LABELS[to])
-        for to, action in TRANSITIONS.get(matter.status, {}).items()
-        if can(user, action, matter)
-    ]
-    context = {
-        "nav": "matters",
-        "matter": matter,
-        "partnership": partnership,
-        "verdict": verdict,
-        "light_label": Light(verdict.light).label,
-        "parity": parity,
-        "owners": owners,
-        "milestones": milestones,
-        "closable": closable,
-        "correctable": correctable,
-        "reports": reports,
-        "entries": matter.entries.select_related("year_list").order_by("year_list__year"),
-        "history": history,
-        "events": events,
-        "journal": journal,
-        "can_change": can(user, Action.CHANGE, matter),
-        "can_approve": can(user, Action.APPROVE, matter),
-        "transitions": transitions,
-        "progress_form": forms.ProgressForm(sides=report_sides)
-        if report_sides and matter.status not in ("completed", "cancelled")
-        else None,
-        "milestone_form": forms.MilestoneForm(sides=[s for s in sides if s.pk in side_records]),
-        "status_form": forms.StatusForm(version=matter.version),
-        "journal_form": forms.JournalForm(),
-        "today": today,
-    }
-    return render(request, "matters/matter_detail.html", context)
+        closable = set(
+            Milestone.objects.restrict(user, Action.REPORT).filter(matter=matter).values_list("pk", flat=True)
+        )
+        correctable = set(
+            ProgressReport.objects.restrict(user, Action.REPORT).filter(matter=matter).values_list("pk", flat=True)
+        )
+        report_ct = ContentType.objects.get_for_model(ProgressReport)
+        attachments: dict[int, list[Attachment]] = {}
+        for a in Attachment.objects.filter(
+            content_type=report_ct, object_id__in=[r.pk for r in reports], archived_at__isnull=True
+        ):
+            attachments.setdefault(a.object_id, []).append(a)
+        for r in reports:
+            r.files = attachments.get(r.pk, [])
+        parity = []
+        for side in sides:
+            record = side_records.get(side.pk)
+            side_ms = [m for m in milestones if m.side_id == side.pk]
+            latest = next((r for r in reports if r.side_id == side.pk), None)
+            parity.append(
+                {
+                    "side": side,
+                    "record": record,
+                    "leads": [o.organisation for o in owners if o.side_id == side.pk and o.role == "lead"],
+                    "supports": [o.organisation for o in owners if o.side_id == side.pk and o.role == "support"],
+                    "milestones": side_ms,
+                    "open_overdue": [m for m in side_ms if not m.done_date and m.due_date < today],
+                    "latest": latest,
+                    "percent": record.percent_complete if record else 0,
+                }
+            )
+        if len([p for p in parity if p["record"]]) > 1:
+            top = max(p["percent"] for p in parity if p["record"])
+            for p in parity:
+                p["lagging"] = p["record"] is not None and (top - p["percent"] >= 20 or bool(p["open_overdue"]))
+        report_sides = [s for s in sides if s.pk in side_records and may_report_for_side(user, matter, s.pk)]
+        matter_ct = ContentType.objects.get_for_model(Matter)
+        history = with_names(ObjectChange.objects.for_object(matter)[:200])
+        events = AuditEvent.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("user")[:100]
+        journal = JournalEntry.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("author")[:100]
+        transitions = [
+            (to, TRANSITION_LABELS[to])
+            for to, action in TRANSITIONS.get(matter.status, {}).items()
+            if can(user, action, matter)
+        ]
+        context = {
+            "nav": "matters",
+            "matter": matter,
+            "partnership": partnership,
+            "verdict": verdict,
+            "light_label": Light(verdict.light).label,
+            "parity": parity,
+            "owners": owners,
+            "milestones": milestones,
+            "closable": closable,
+            "correctable": correctable,
+            "reports": reports,
+            "entries": matter.entries.select_related("year_list").order_by("year_list__year"),
+            "history": history,
+            "events": events,
+            "journal": journal,
+            "can_change": can(user, Action.CHANGE, matter),
+            "can_approve": can(user, Action.APPROVE, matter),
+            "transitions": transitions,
+            "progress_form": forms.ProgressForm(sides=report_sides)
+            if report_sides and matter.status not in ("completed", "cancelled")
+            else None,
+            "milestone_form": forms.MilestoneForm(sides=[s for s in sides if s.pk in side_records]),
+            "status_form": forms.StatusForm(version=matter.version),
+            "journal_form": forms.JournalForm(),
+            "today": today,
+        }
+        return {**super().get_context_data(**kwargs), **context}
 
 
 # ---------------------------------------------------------------------------------------------- edits
 
 
-@login_required
-def matter_create(request):
-    partnership = editable_partnership(request, request.GET.get("partnership"))
-    sides = partnership.sides()
-    form = forms.MatterForm(request.POST or None, partnership=partnership, sides=sides, user=request.user, version=0)
-    if request.method == "POST" and form.is_valid():
-        data = {
-            k: form.cleaned_data[k] for k in ("code", "title", "field", "goal", "description", "start_date", "due_date")
+class MatterFormMixin:
+    """The matter form, for the partnership the matter belongs (or will belong) to."""
+
+    form_class = forms.MatterForm
+    template_name = "matters/matter_form.html"
+    extra_context = {"nav": "matters"}
+
+    def form_valid(self, form):
+        self.form = form  # the owners and leaders are read from the form itself (owner_specs, leaders)
+        return super().form_valid(form)
+
+
+class MatterCreateView(MatterFormMixin, ObjectCreateView):
+    def get_form_kwargs(self):
+        partnership = self.partnership
+        return {
+            **super().get_form_kwargs(),
+            "partnership": partnership,
+            "sides": partnership.sides(),
+            "user": self.request.user,
+            "version": 0,
         }
-        try:
-            matter = services.create_matter(
-                partnership=partnership,
-                year=form.cleaned_data["year"],
-                user=request.user,
-                owners=form.owner_specs(),
-                leaders=form.leaders(),
-                **data,
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _message_of(exc))
-        else:
-            messages.success(
-                request,
-                _("Matter %(code)s added to the %(year)s list.") % {"code": matter.code, "year": matter.year_list.year},
-            )
-            return redirect(matter)
-    return render(request, "matters/matter_form.html", {"form": form, "partnership": partnership, "nav": "matters"})
+
+    def create(self, *, partnership, user, year, **data):
+        fields = {k: data[k] for k in ("code", "title", "field", "goal", "description", "start_date", "due_date")}
+        return services.create_matter(
+            partnership=partnership,
+            year=year,
+            user=user,
+            owners=self.form.owner_specs(),
+            leaders=self.form.leaders(),
+            **fields,
+        )
+
+    def get_success_message(self) -> str:
+        return _("Matter %(code)s added to the %(year)s list.") % {
+            "code": self.object.code,
+            "year": self.object.year_list.year,
+        }
 
 
-@login_required
-def matter_edit(request, pk: int):
-    matter = _matter(request, pk, Action.CHANGE)
-    sides = matter.partnership.sides()
-    form = forms.MatterForm(
-        request.POST or None,
-        instance=matter if request.method != "POST" else Matter.objects.get(pk=matter.pk),
-        partnership=matter.partnership,
-        sides=sides,
-        user=request.user,
-        version=matter.version,
-    )
-    if request.method == "POST" and form.is_valid():
-        changes = {k: form.cleaned_data[k] for k in services.EDITABLE_FIELDS}
-        if not changes["code"]:
-            changes["code"] = matter.code
-        try:
-            services.update_matter(
-                matter,
-                user=request.user,
-                version=form.cleaned_data["version"],
-                owners=form.owner_specs(),
-                leaders=form.leaders(),
-                **changes,
-            )
-        except ConflictError as conflict:
-            return render(
-                request,
-                "matters/conflict.html",
-                {
-                    "matter": matter,
-                    "current": conflict.current,
-                    "attempted": conflict.attempted,
-                    "form": form,
-                    "nav": "matters",
-                },
-                status=409,
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _message_of(exc))
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(matter)
-    return render(
-        request,
-        "matters/matter_form.html",
-        {"form": form, "matter": matter, "partnership": matter.partnership, "nav": "matters"},
-    )
+class MatterEditView(MatterFormMixin, MatterObjectMixin, VersionedUpdateView):
+    def get_form_kwargs(self):
+        partnership = self.object.partnership
+        return {
+            **super().get_form_kwargs(),
+            "partnership": partnership,
+            "sides": partnership.sides(),
+            "user": self.request.user,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(partnership=self.object.partnership, **kwargs)
+
+    def update(self, matter, *, user, version, **data):
+        changes = {k: data[k] for k in services.EDITABLE_FIELDS}
+        changes["code"] = changes["code"] or matter.code
+        services.update_matter(
+            matter, user=user, version=version, owners=self.form.owner_specs(), leaders=self.form.leaders(), **changes
+        )
+
+    def conflict(self, form, current, data):
+        context = {"matter": self.object, "current": current, "attempted": data, "form": form, "nav": "matters"}
+        return render(self.request, "matters/conflict.html", context, status=409)
 
 
-@login_required
-@require_POST
-def file_progress(request, pk: int):
-    matter = _matter(request, pk)
-    sides = [s for s in matter.partnership.sides() if may_report_for_side(request.user, matter, s.pk)]
-    if not sides:
-        raise Http404
-    form = forms.ProgressForm(request.POST, request.FILES, sides=sides)
-    if form.is_valid():
-        try:
-            services.file_progress(
-                matter,
-                user=request.user,
-                side_id=form.cleaned_data["side"],
-                period=form.cleaned_data["period"],
-                text=form.cleaned_data["text"],
-                percent_complete=form.cleaned_data["percent_complete"],
-                files=form.cleaned_data["files"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _message_of(exc))
-        else:
-            messages.success(request, _("Progress report filed."))
-    else:
-        messages.error(request, _("The report was not filed: %(errors)s") % {"errors": _form_errors(form)})
-    return redirect(reverse("matters:matter", args=[matter.pk]) + "#progress")
-
-
-def _form_errors(form) -> str:
-    return "; ".join(
-        f"{form.fields[f].label if f in form.fields else ''} {' '.join(e)}".strip() for f, e in form.errors.items()
-    )
-
-
-@login_required
-def edit_report(request, pk: int):
+class ReportEditView(VersionedUpdateView):
     """Correct a filed progress report: its side's coordinator, its unit, or the office."""
-    report = restricted_object(request, ProgressReport.objects.select_related("matter"), Action.REPORT, pk=pk)
-    form = forms.ReportEditForm(
-        request.POST or None,
-        version=report.version,
-        initial={"period": report.period, "percent_complete": report.percent_complete, "text": report.text},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_progress_report(
-                report,
-                user=request.user,
-                version=form.cleaned_data["version"],
-                period=form.cleaned_data["period"],
-                percent_complete=form.cleaned_data["percent_complete"],
-                text=form.cleaned_data["text"],
-            )
-        except ConflictError:
-            form.add_error(None, _("Someone else corrected this report meanwhile. Nothing was overwritten: reload it."))
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, _message_of(exc))
-        else:
-            messages.success(request, _("Report corrected."))
-            return redirect(reverse("matters:matter", args=[report.matter_id]) + "#progress")
-    return render(request, "matters/report_form.html", {"form": form, "report": report, "nav": "matters"})
+
+    queryset = ProgressReport.objects.select_related("matter")
+    action = Action.REPORT
+    form_class = forms.ReportEditForm
+    template_name = "matters/report_form.html"
+    context_object_name = "report"
+    extra_context = {"nav": "matters"}
+    success_message = gettext_lazy("Report corrected.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        report = kwargs.pop("instance")
+        kwargs["initial"] = {"period": report.period, "percent_complete": report.percent_complete, "text": report.text}
+        return kwargs
+
+    def update(self, report, **data):
+        services.update_progress_report(report, **data)
+
+    def conflict(self, form, current, data):
+        form.add_error(None, _("Someone else corrected this report meanwhile. Nothing was overwritten: reload it."))
+        return self.form_invalid(form)
+
+    def get_success_url(self) -> str:
+        return matter_page(self.object.matter_id, "#progress")
 
 
-@login_required
-@require_POST
-def add_milestone(request, pk: int):
-    matter = _matter(request, pk, Action.CHANGE)
-    form = forms.MilestoneForm(request.POST, sides=matter.partnership.sides())
-    if form.is_valid():
-        try:
-            services.add_milestone(
-                matter,
-                side_id=form.cleaned_data["side"],
-                title=form.cleaned_data["title"],
-                due_date=form.cleaned_data["due_date"],
-                user=request.user,
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _message_of(exc))
-        else:
-            messages.success(request, _("Milestone added."))
-    else:
-        messages.error(request, _form_errors(form))
-    return redirect(reverse("matters:matter", args=[matter.pk]) + "#milestones")
+class RollOverView(MatterObjectMixin, LoginRequiredMixin, DoorObjectMixin, SingleObjectMixin, FormView):
+    action = Action.CHANGE
+    form_class = forms.RollOverForm
+    template_name = "matters/roll_over.html"
+    context_object_name = "matter"
+    extra_context = {"nav": "matters"}
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.object = self.get_object()
+        return super().dispatch(request, *args, **kwargs)
 
-@login_required
-@require_POST
-def close_milestone(request, pk: int):
-    milestone = restricted_object(request, Milestone.objects.select_related("matter"), Action.REPORT, pk=pk)
-    form = forms.CloseMilestoneForm(request.POST, version=milestone.version)
-    if form.is_valid():
-        try:
-            services.close_milestone(
-                milestone,
-                user=request.user,
-                done_date=form.cleaned_data["done_date"],
-                evidence=form.cleaned_data["evidence"],
-                version=form.cleaned_data["version"],
-            )
-        except ConflictError:
-            messages.error(request, _("Someone else updated this milestone meanwhile. Check it and try again."))
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _message_of(exc))
-        else:
-            messages.success(request, _("Milestone closed."))
-    else:
-        messages.error(request, _form_errors(form))
-    return redirect(reverse("matters:matter", args=[milestone.matter_id]) + "#milestones")
+    def get_initial(self):
+        return {"to_year": self.object.year_list.year + 1}
 
-
-@login_required
-@require_POST
-def change_status(request, pk: int):
-    matter = _matter(request, pk)
-    form = forms.StatusForm(request.POST, version=matter.version)
-    if form.is_valid():
-        try:
-            services.change_status(
-                matter,
-                form.cleaned_data["status"],
-                user=request.user,
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
-            )
-        except ConflictError:
-            messages.error(request, _("Someone else changed this matter meanwhile. Check it and try again."))
-        except PermissionDenied:
-            raise
-        except ValidationError as exc:
-            messages.error(request, _message_of(exc))
-        else:
-            messages.success(request, _("Status changed to “%(status)s”.") % {"status": matter.get_status_display()})
-    return redirect(matter)
-
-
-@login_required
-def roll_over(request, pk: int):
-    matter = _matter(request, pk, Action.CHANGE)
-    form = forms.RollOverForm(request.POST or None, initial={"to_year": matter.year_list.year + 1})
-    if request.method == "POST" and form.is_valid():
+    def form_valid(self, form):
+        matter = self.object
         try:
             services.roll_over(
                 matter,
                 to_year=form.cleaned_data["to_year"],
-                user=request.user,
+                user=self.request.user,
                 reason=form.cleaned_data["reason"],
                 code=form.cleaned_data["code"] or None,
             )
         except ValidationError as exc:
-            form.add_error(None, _message_of(exc))
-        else:
-            messages.success(
-                request,
-                _("Rolled over into the %(year)s list as %(code)s.")
-                % {"year": matter.year_list.year, "code": matter.code},
-            )
-            return redirect(matter)
-    return render(request, "matters/roll_over.html", {"form": form, "matter": matter, "nav": "matters"})
+            form.add_error(None, message_of(exc))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Rolled over into the %(year)s list as %(code)s.") % {"year": matter.year_list.year, "code": matter.code},
+        )
+        return redirect(matter)
 
 
 @login_required
 @require_POST
 def archive(request, pk: int):
-    matter = _matter(request, pk, Action.CHANGE)
+    matter = restricted_object(request, Matter.objects.all(), Action.CHANGE, pk=pk)
     services.archive_matter(matter, user=request.user)
     messages.success(
         request,
@@ -461,34 +369,148 @@ def archive(request, pk: int):
     return redirect(reverse("matters:list") + f"?partnership={matter.partnership_id}")
 
 
-@login_required
-@require_POST
-def add_note(request, pk: int):
-    matter = _matter(request, pk)
-    form = forms.JournalForm(request.POST)
-    if form.is_valid():
-        add_journal_entry(matter, author=request.user, text=form.cleaned_data["text"])
-        messages.success(request, _("Note added."))
-    return redirect(reverse("matters:matter", args=[matter.pk]) + "#history")
+# ---------------------------------------------------------------------------------------------- steps
+
+
+class _Forbidden(Exception):
+    """A refusal a step answers with 403 rather than a message (see ``MatterStepView.refusal_is_403``)."""
+
+
+class MatterStepView(StepView):
+    """A step posted from a matter's page; back to the matter at ``anchor``.
+
+    ``step(obj, user, data)`` calls the service. A stale version (``ConflictError``) is said as
+    ``conflict_message``; with ``refusal_is_403`` the service's ``PermissionDenied`` is the 403 it is.
+    """
+
+    anchor = ""
+    conflict_message = ""
+    refusal_is_403 = False
+
+    def step(self, obj, user, data):
+        raise NotImplementedError
+
+    def run(self, obj, user, data):
+        try:
+            self.step(obj, user, data)
+        except ConflictError as exc:
+            raise ValidationError(str(self.conflict_message)) from exc
+        except PermissionDenied as exc:
+            if self.refusal_is_403:
+                raise _Forbidden(str(exc)) from exc
+            raise
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except _Forbidden as exc:
+            raise PermissionDenied(str(exc)) from exc
+
+    def entry(self, obj):
+        return matter_page(getattr(obj, "matter_id", obj.pk), self.anchor)
+
+
+class FileProgressView(MatterStepView):
+    queryset = Matter.objects.select_related("partnership")
+    action = Action.VIEW  # who may report for which side is the door's: may_report_for_side
+    form_class = forms.ProgressForm
+    anchor = "#progress"
+    done = gettext_lazy("Progress report filed.")
+
+    @staticmethod
+    def report_sides(user, matter):
+        return [s for s in matter.partnership.sides() if may_report_for_side(user, matter, s.pk)]
+
+    def allowed(self, user, matter):
+        return bool(self.report_sides(user, matter))
+
+    def form_kwargs(self, matter, user):
+        return {"sides": self.report_sides(user, matter)}
+
+    def step(self, matter, user, data):
+        services.file_progress(
+            matter,
+            user=user,
+            side_id=data["side"],
+            period=data["period"],
+            text=data["text"],
+            percent_complete=data["percent_complete"],
+            files=data["files"],
+        )
+
+
+class AddMilestoneView(MatterStepView):
+    queryset = Matter.objects.select_related("partnership")
+    form_class = forms.MilestoneForm
+    anchor = "#milestones"
+    done = gettext_lazy("Milestone added.")
+
+    def form_kwargs(self, matter, user):
+        return {"sides": matter.partnership.sides()}
+
+    def step(self, matter, user, data):
+        services.add_milestone(matter, side_id=data["side"], title=data["title"], due_date=data["due_date"], user=user)
+
+
+class CloseMilestoneView(MatterStepView):
+    queryset = Milestone.objects.select_related("matter")
+    action = Action.REPORT
+    form_class = forms.CloseMilestoneForm
+    anchor = "#milestones"
+    conflict_message = gettext_lazy("Someone else updated this milestone meanwhile. Check it and try again.")
+    done = gettext_lazy("Milestone closed.")
+
+    def form_kwargs(self, milestone, user):
+        return {"version": milestone.version}
+
+    def step(self, milestone, user, data):
+        services.close_milestone(
+            milestone, user=user, done_date=data["done_date"], evidence=data["evidence"], version=data["version"]
+        )
+
+
+class ChangeStatusView(MatterStepView):
+    queryset = Matter.objects.all()
+    action = Action.VIEW  # which transition a person may make is the service's (change or approve)
+    form_class = forms.StatusForm
+    conflict_message = gettext_lazy("Someone else changed this matter meanwhile. Check it and try again.")
+    refusal_is_403 = True
+
+    def form_kwargs(self, matter, user):
+        return {"version": matter.version}
+
+    def step(self, matter, user, data):
+        services.change_status(matter, data["status"], user=user, reason=data["reason"], version=data["version"])
+
+    def done(self, matter):
+        return _("Status changed to “%(status)s”.") % {"status": matter.get_status_display()}
+
+
+class AddNoteView(MatterStepView):
+    queryset = Matter.objects.all()
+    action = Action.VIEW
+    form_class = forms.JournalForm
+    anchor = "#history"
+    done = gettext_lazy("Note added.")
+
+    def step(self, matter, user, data):
+        add_journal_entry(matter, author=user, text=data["text"])
 
 
 # ---------------------------------------------------------------------------------------------- excel
 
 
-@login_required
-def export_xlsx(request):
-    queryset = Matter.objects.restrict(request.user, Action.VIEW)
-    filterset = MatterFilterSet(request.GET, queryset=queryset, request=request)
-    if not filterset.is_valid():
-        raise Http404
-    partnership = filterset.form.cleaned_data.get("partnership") or next(iter(partnerships_for(request.user)), None)
-    if partnership is None:
-        raise Http404
-    content = export_matters(filterset.qs.filter(partnership=partnership), partnership)
-    year = filterset.form.cleaned_data.get("year") or "all"
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="matters-{year}.xlsx"'
-    return response
+class MatterExportView(ExportView):
+    queryset = Matter.objects.all()
+    filterset_class = MatterFilterSet
+
+    @property
+    def filename(self) -> str:
+        year = self.request.GET.get("year", "").strip()
+        return f"matters-{int(year) if year.isdigit() else 'all'}.xlsx"
+
+    def export(self, rows, partnership) -> bytes:
+        return export_matters(rows, partnership)
 
 
 @login_required
@@ -504,7 +526,7 @@ def import_xlsx(request):
             try:
                 result = apply_import(plan, user=request.user)
             except (ValidationError, PermissionDenied) as exc:
-                form.add_error(None, _message_of(exc))
+                form.add_error(None, message_of(exc))
     template = "matters/import.html#result" if request.htmx else "matters/import.html"
     refused = bool(form.errors) or bool(plan and plan.errors)
     # As the registers' imports: a refused file is a 400 to a plain form post; htmx swaps only 2xx answers.
