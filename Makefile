@@ -49,6 +49,7 @@ test: setup
 lint: setup
 	$(BIN)/ruff check src bench conftest.py
 	$(BIN)/ruff format --check src bench conftest.py
+	$(BIN)/lint-imports --no-cache
 
 format: setup
 	$(BIN)/ruff format src bench conftest.py

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "twincity.exchanges",
     "twincity.policies",
     "twincity.siting",
+    "twincity.workspace",
     "twincity.demo",
 ]
 

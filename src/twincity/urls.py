@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from twincity.core import views as core_views
-from twincity.matters import views as matter_views
+from twincity.workspace import views as workspace_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -11,7 +11,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("twincity.accounts.urls")),
     path("audit/", include("twincity.audit.urls")),
-    path("p/<int:pk>/", matter_views.dashboard, name="dashboard"),
+    path("p/<int:pk>/", workspace_views.dashboard, name="dashboard"),
+    path("", include("twincity.workspace.urls")),
     path("p/", include("twincity.regions.urls")),
     path("matters/", include("twincity.matters.urls")),
     path("meetings/", include("twincity.meetings.urls")),

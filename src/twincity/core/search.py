@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import threading
 
+import jieba
 from django.db import connection, migrations
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -24,8 +25,6 @@ _TOKEN = re.compile(r"[\w\u4e00-\u9fff]+", re.UNICODE)
 
 def _jieba():
     global _ready
-    import jieba
-
     if not _ready:
         with _lock:
             if not _ready:

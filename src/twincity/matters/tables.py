@@ -1,7 +1,19 @@
 import django_tables2 as tables
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from twincity.matters.models import Matter
+from twincity.matters.models import Matter, MatterOwner
+
+
+def list_queryset():
+    """Matters as every list of them reads them (the table, the dashboard's and my work's short lists):
+    with their light, field, list and owning units, without the long texts."""
+    return (
+        Matter.objects.with_light()
+        .defer("search_document", "goal", "description")  # long text no list shows
+        .select_related("field", "year_list")
+        .prefetch_related(Prefetch("owners", queryset=MatterOwner.objects.select_related("organisation")))
+    )
 
 
 class MatterTable(tables.Table):

@@ -2,7 +2,8 @@
 
 Notifications and calendar addresses belong to one person: they are looked up by their owner, and
 another person's item is a 404. What a feed holds is decided by the meetings app through the access
-door, with the rights the address's owner has at the moment of the fetch.
+door, with the rights the address's owner has at the moment of the fetch; the meetings app stands above
+this one and hands its feeds over through ``core.registry.calendar_feeds`` (docs/layers.md).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from twincity.core import registry
 from twincity.notifications import services
 from twincity.notifications.models import CalendarToken, Notification
 
@@ -81,11 +83,9 @@ def calendar_settings(request):
     feed_url = request.build_absolute_uri(reverse("notifications:feed", args=[secret])) if secret else None
     series = []
     if secret:
-        from twincity.meetings.calendars import visible_series
-
         series = [
             (s, request.build_absolute_uri(reverse("notifications:series_feed", args=[secret, s.pk])))
-            for s in visible_series(request.user)
+            for s in registry.calendar_feeds().visible_series(request.user)
         ]
     return render(
         request,
@@ -133,19 +133,15 @@ def _ics_response(payload: bytes, filename: str) -> HttpResponse:
 @require_GET
 def feed(request, secret: str):
     """Every meeting session the address's owner may see (unknown or closed address: 404)."""
-    from twincity.meetings.calendars import user_feed
-
     user = _token_user(secret)
-    return _ics_response(user_feed(user), "twincity.ics")
+    return _ics_response(registry.calendar_feeds().user_feed(user), "twincity.ics")
 
 
 @require_GET
 def series_feed(request, secret: str, pk: int):
     """The sessions of one meeting series, for someone who may see it (otherwise 404)."""
-    from twincity.meetings.calendars import series_feed as build
-
     user = _token_user(secret)
-    payload = build(user, pk)
+    payload = registry.calendar_feeds().series_feed(user, pk)
     if payload is None:
         raise Http404
     return _ics_response(payload, f"series-{pk}.ics")

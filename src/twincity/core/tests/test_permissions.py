@@ -131,7 +131,8 @@ def pages(s):
         "matters:add": (reverse("matters:add") + f"?partnership={p}", EDITORS),
         "matters:import": (reverse("matters:import") + f"?partnership={p}", EDITORS),
         "matters:export": (reverse("matters:export") + f"?partnership={p}", MEMBERS),
-        "matters:my_work": (reverse("matters:my_work"), EVERYONE),
+        "workspace:my_work": (reverse("workspace:my_work"), EVERYONE),
+        "matters:my_work": (reverse("matters:my_work"), None),  # the old address of my work: a redirect to it
         # The report was filed by the Tianfu side: its coordinator, its unit and the office may correct it.
         "matters:edit_report": (
             reverse("matters:edit_report", args=[s["report"].pk]),

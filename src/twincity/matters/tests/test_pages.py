@@ -35,7 +35,7 @@ def test_pages_cost_the_same_number_of_queries_for_3_or_30_matters(client_as, wo
     urls = {
         "list": reverse("matters:list") + f"?partnership={world.partnership.pk}&year=2020",
         "dashboard": reverse("dashboard", args=[world.partnership.pk]) + "?year=2020",
-        "my_work": reverse("matters:my_work"),
+        "my_work": reverse("workspace:my_work"),
     }
     client = client_as("tf-unit" if page == "my_work" else "office")
     add_matters(world, 3)

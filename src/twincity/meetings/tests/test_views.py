@@ -120,9 +120,9 @@ def test_the_other_sides_unit_cannot_touch_the_action(client_as, meeting):
 
 
 def test_the_owner_sees_the_action_in_my_work(client_as, meeting):
-    body = client_as("tf-unit").get(reverse("matters:my_work")).content.decode()
+    body = client_as("tf-unit").get(reverse("workspace:my_work")).content.decode()
     assert meeting["action"].title in body
-    other = client_as("lj-unit").get(reverse("matters:my_work")).content.decode()
+    other = client_as("lj-unit").get(reverse("workspace:my_work")).content.decode()
     assert meeting["action"].title not in other
 
 

@@ -1,0 +1,127 @@
+"""What higher layers tell the lower ones about themselves: menu entries, dashboard panels, calendar feeds.
+
+``core`` imports no domain app (docs/layers.md). Where a page of a lower layer shows something of a
+higher one — the navigation lists the registers, the dashboard shows their panels, the calendar
+address serves the meeting sessions — the higher app fills this registry from its
+``AppConfig.ready()`` and the lower one reads it::
+
+    registry.add_menu_entry(MenuEntry(model=Petition, label=_("Joint requests"), icon="send", order=10))
+    registry.add_panel(DashboardPanel(key="agreements_expiring", title=_("Agreements expiring"), order=20,
+                                      items=expiring_agreements))
+
+The navigation lists every entry (in ``order``); the partnership dashboard shows every panel that has
+something to say (a panel returning no item is left out).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One list as the menu shows it (a register: its model's ``<app>:<model>_list`` page)."""
+
+    model: type
+    label: str
+    icon: str = "journal-text"
+    order: int = 100
+
+    @property
+    def list_url(self) -> str:
+        meta = self.model._meta
+        return reverse(f"{meta.app_label}:{meta.model_name}_list")
+
+
+@dataclass
+class PanelItem:
+    """One line of a dashboard panel: what, where it links, a date and a short badge."""
+
+    text: str
+    url: str = ""
+    date: dt.date | None = None
+    badge: str = ""
+    tone: str = "secondary"
+
+
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A panel of the partnership dashboard: ``items(partnership, today)`` says what to show.
+
+    Every member of a partnership reads all of its registers (docs/permissions.md), so a panel
+    depends on the partnership only, not on the person looking.
+    """
+
+    key: str
+    title: str
+    items: Callable[..., list[PanelItem]]
+    icon: str = "bell"
+    order: int = 100
+    link: Callable[..., str] | None = field(default=None)
+
+
+@dataclass(frozen=True)
+class CalendarFeeds:
+    """What a calendar address serves: ``user_feed(user) -> bytes``, ``series_feed(user, pk) -> bytes | None``
+    (None: not visible) and ``visible_series(user)``, the series a person may subscribe to one by one."""
+
+    user_feed: Callable[..., bytes]
+    series_feed: Callable[..., bytes | None]
+    visible_series: Callable[..., list]
+
+
+_MENU: list[MenuEntry] = []
+_PANELS: list[DashboardPanel] = []
+_CALENDAR: list[CalendarFeeds] = []
+
+
+def list_link(url_name: str, **filters) -> Callable[..., str]:
+    """A panel's "All" link: the register's list for the partnership, with ``filters`` applied."""
+
+    def link(partnership) -> str:
+        return reverse(url_name) + "?" + urlencode({"partnership": partnership.pk, **filters})
+
+    return link
+
+
+def add_menu_entry(entry: MenuEntry) -> None:
+    if all(e.model is not entry.model for e in _MENU):
+        _MENU.append(entry)
+        _MENU.sort(key=lambda e: e.order)
+
+
+def menu_entries() -> list[MenuEntry]:
+    return list(_MENU)
+
+
+def add_panel(panel: DashboardPanel) -> None:
+    if all(p.key != panel.key for p in _PANELS):
+        _PANELS.append(panel)
+        _PANELS.sort(key=lambda p: p.order)
+
+
+def panels(partnership, today: dt.date) -> list[dict]:
+    """The dashboard panels with something to show, each with its items."""
+    shown = []
+    for panel in _PANELS:
+        items = panel.items(partnership, today)
+        if items:
+            link = panel.link(partnership) if panel.link else ""
+            shown.append({"key": panel.key, "title": panel.title, "icon": panel.icon, "items": items, "link": link})
+    return shown
+
+
+def set_calendar_feeds(feeds: CalendarFeeds) -> None:
+    """The one source of calendar feeds (the meetings app's sessions); set again, it replaces the last."""
+    _CALENDAR[:] = [feeds]
+
+
+def calendar_feeds() -> CalendarFeeds:
+    if not _CALENDAR:
+        raise LookupError("No calendar feeds are registered (twincity.core.registry.set_calendar_feeds).")
+    return _CALENDAR[0]

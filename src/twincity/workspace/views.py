@@ -1,0 +1,271 @@
+"""The workspace: the pages that look across the apps — the partnership's dashboard and my work.
+
+The top layer (docs/layers.md): it reads matters, meetings and whatever the registers put into
+``core.registry``; nothing imports it but the URL configuration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db.models import Avg, Count, Q
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twincity.accounts.access import may_act_in
+from twincity.accounts.choices import Action
+from twincity.core import registry
+from twincity.core.views import restricted_object
+from twincity.matters.choices import ACTIVE_STATUSES, Light, MatterStatus
+from twincity.matters.models import Matter, MatterSide, Milestone
+from twincity.matters.querysets import light_expression
+from twincity.matters.tables import list_queryset
+from twincity.meetings.services import actions_for_my_work
+from twincity.regions.models import Partnership
+
+LIGHT_COLOURS = {Light.GREEN: "#1e8e3e", Light.YELLOW: "#e0a100", Light.RED: "#d93025", Light.GREY: "#9aa0a6"}
+
+
+# ---------------------------------------------------------------------------------------------- dashboard
+
+
+def _dashboard_figures(partnership, year: int, today: dt.date, user, is_en: bool, link) -> dict:
+    """The dashboard's counts, lists and chart options for one partnership and year, as plain data."""
+    matters = Matter.objects.restrict(user).filter(partnership=partnership, year=year, archived_at__isnull=True)
+    # One pass over the year's matters gives the counts by status, light and field.
+    by_status: dict[str, int] = {}
+    by_light: dict[str, int] = {}
+    by_field_rows = []
+    for row in (
+        matters.annotate(light=light_expression(today))
+        .values("status", "light", "field__name", "field__name_en", "field__order")
+        .annotate(n=Count("pk"))
+        .order_by("field__order")
+    ):
+        by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
+        by_light[row["light"]] = by_light.get(row["light"], 0) + row["n"]
+        by_field_rows.append(row)
+    sides = partnership.sides()
+    side_rows = {
+        row["region"]: row
+        for row in MatterSide.objects.filter(matter__in=matters)
+        .values("region")
+        .annotate(n=Count("matter", distinct=True), avg=Avg("percent_complete"))
+        .order_by()
+    }
+    # Per side: open milestones past their date, the clearest sign of a lagging half.
+    overdue_steps = dict(
+        Milestone.objects.filter(
+            matter__in=matters, archived_at__isnull=True, done_date__isnull=True, due_date__lt=today
+        )
+        .values_list("side")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    soon = today + dt.timedelta(days=30)
+    base = list_queryset().restrict(user).filter(partnership=partnership, year=year, archived_at__isnull=True)
+    running = base.filter(status__in=ACTIVE_STATUSES)
+    # Red written as plain conditions (not the CASE), so that the (year_list, due_date) index serves it.
+    overdue = running.filter(Q(due_date__lt=today) | Q(next_milestone_due__lt=today)).order_by("due_date", "code")[:10]
+    due_soon = running.filter(Q(due_date__range=(today, soon)) | Q(next_milestone_due__range=(today, soon))).order_by(
+        "due_date", "code"
+    )[:10]
+    awaiting = base.filter(completion_requested_at__isnull=False).exclude(status=MatterStatus.COMPLETED)[:10]
+    total = sum(by_status.values())
+    fields: dict[str, dict[str, int]] = {}
+    for row in by_field_rows:
+        name = (row["field__name_en"] if is_en and row["field__name_en"] else row["field__name"]) or _("(no field)")
+        fields.setdefault(name, {})[row["light"]] = row["n"]
+    light_order = [Light.RED, Light.YELLOW, Light.GREEN, Light.GREY]
+    charts = {
+        "chart-light": {
+            "tooltip": {"trigger": "item"},
+            "legend": {"bottom": 0},
+            "series": [
+                {
+                    "type": "pie",
+                    "radius": ["45%", "70%"],
+                    "label": {"formatter": "{c}"},
+                    "data": [
+                        {
+                            "name": str(Light(lt).label),
+                            "value": by_light.get(lt, 0),
+                            "itemStyle": {"color": LIGHT_COLOURS[lt]},
+                        }
+                        for lt in light_order
+                        if by_light.get(lt)
+                    ],
+                }
+            ],
+            "tcLinks": {str(Light(lt).label): link(light=lt) for lt in light_order},
+        },
+        "chart-status": {
+            "tooltip": {"trigger": "axis"},
+            "grid": {"left": 8, "right": 16, "top": 10, "bottom": 8, "containLabel": True},
+            "xAxis": {"type": "value", "minInterval": 1},
+            "yAxis": {"type": "category", "inverse": True, "data": [str(s.label) for s in MatterStatus]},
+            "series": [
+                {
+                    "type": "bar",
+                    "data": [by_status.get(s, 0) for s in MatterStatus],
+                    "itemStyle": {"color": "#a8242c"},
+                    "label": {"show": True, "position": "right"},
+                }
+            ],
+            "tcLinks": {str(s.label): link(status=s.value) for s in MatterStatus},
+        },
+        "chart-field": {
+            "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+            "legend": {"bottom": 0},
+            "grid": {"left": 8, "right": 16, "top": 10, "bottom": 36, "containLabel": True},
+            "xAxis": {"type": "category", "data": list(fields), "axisLabel": {"interval": 0, "rotate": 30}},
+            "yAxis": {"type": "value", "minInterval": 1},
+            "series": [
+                {
+                    "name": str(Light(lt).label),
+                    "type": "bar",
+                    "stack": "n",
+                    "itemStyle": {"color": LIGHT_COLOURS[lt]},
+                    "data": [fields[f].get(lt, 0) for f in fields],
+                }
+                for lt in light_order
+            ],
+        },
+        "chart-side": {
+            "tooltip": {"trigger": "axis"},
+            "legend": {"bottom": 0},
+            "grid": {"left": 8, "right": 16, "top": 10, "bottom": 36, "containLabel": True},
+            "xAxis": {"type": "category", "data": [s.label for s in sides]},
+            "yAxis": [
+                {"type": "value", "minInterval": 1},
+                {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
+            ],
+            "series": [
+                {
+                    "name": _("Overdue milestones"),
+                    "type": "bar",
+                    "itemStyle": {"color": "#d93025"},
+                    "data": [overdue_steps.get(s.pk, 0) for s in sides],
+                },
+                {
+                    "name": _("Average progress (%)"),
+                    "type": "line",
+                    "yAxisIndex": 1,
+                    "itemStyle": {"color": "#a8242c"},
+                    "data": [round(side_rows.get(s.pk, {}).get("avg") or 0) for s in sides],
+                },
+            ],
+        },
+    }
+    return {
+        "total": total,
+        "by_light": {lt: by_light.get(lt, 0) for lt in Light},
+        "by_status": [(st, by_status.get(st, 0)) for st in MatterStatus],
+        "overdue": _rows(overdue),
+        "due_soon": _rows(due_soon),
+        "awaiting": _rows(awaiting),
+        "charts": charts,
+    }
+
+
+def _rows(matters) -> list[dict]:
+    """Matters as the small lists of the dashboard show them (plain data, so that it can be cached)."""
+    return [
+        {
+            "pk": m.pk,
+            "code": m.code,
+            "title": m.title,
+            "light": m.light,
+            "get_status_display": str(m.get_status_display()),
+            "due_date": m.due_date,
+            "next_milestone_due": m.next_milestone_due,
+        }
+        for m in matters
+    ]
+
+
+@login_required
+def dashboard(request, pk: int):
+    """The partnership at a glance: counts by status, light, field and side; what is overdue and due soon."""
+    partnership = restricted_object(request, Partnership.objects.filter(archived_at__isnull=True), pk=pk)
+    today = timezone.localdate()
+    years = list(partnership.matter_lists.order_by("-year").values_list("year", flat=True))
+    try:
+        year = int(
+            request.GET.get("year") or (today.year if today.year in years else (years[0] if years else today.year))
+        )
+    except ValueError:
+        year = today.year
+    is_en = (request.LANGUAGE_CODE or "").startswith("en")
+    list_url = reverse("matters:list")
+
+    def link(**params):
+        query = "&".join(f"{k}={v}" for k, v in {"partnership": partnership.pk, "year": year, **params}.items())
+        return f"{list_url}?{query}"
+
+    key = _dashboard_cache_key(partnership, year, today, is_en)
+    figures = cache.get(key)
+    if figures is None:
+        figures = _dashboard_figures(partnership, year, today, request.user, is_en, link)
+        cache.set(key, figures, 24 * 3600)
+    context = {
+        "nav": "dashboard",
+        "partnership": partnership,
+        "year": year,
+        "years": sorted(set(years) | {today.year}, reverse=True),
+        **figures,
+        "link_red": link(light="red"),
+        "link_yellow": link(light="yellow"),
+        "link_green": link(light="green"),
+        "link_all": link(),
+        "can_add": may_act_in(request.user, Action.CHANGE, partnership.pk),
+        "register_panels": registry.panels(partnership, today),
+    }
+    return render(request, "workspace/dashboard.html", context)
+
+
+def _dashboard_cache_key(partnership, year: int, today: dt.date, is_en: bool) -> str:
+    """Every member of a partnership reads all of its matters (docs/permissions.md), so the figures are the
+    same for everyone who may open the dashboard: they are cached per partnership, year, day and language, and
+    the key carries the partnership's change stamp, which every write of the services moves
+    (core.services.touch), so any change to a matter, a field or the thresholds shows at once."""
+    stamp = partnership.changed_at.isoformat() if partnership.changed_at else "-"
+    parts = (partnership.pk, year, today.isoformat(), "en" if is_en else "zh", stamp)
+    return "dashboard:" + ":".join(str(p) for p in parts)
+
+
+# ---------------------------------------------------------------------------------------------- my work
+
+
+@login_required
+def my_work(request):
+    """What is on my desk: the matters my unit or side owns, open milestones, reports due."""
+    user = request.user
+    today = timezone.localdate()
+    mine = (
+        Matter.objects.restrict(user, Action.REPORT)
+        .filter(archived_at__isnull=True)
+        .exclude(status__in=["completed", "cancelled"])
+    )
+    matters = list_queryset().filter(pk__in=mine.values("pk")).order_by("due_date", "code")
+    milestones = (
+        Milestone.objects.restrict(user, Action.REPORT)
+        .filter(archived_at__isnull=True, done_date__isnull=True, matter__archived_at__isnull=True)
+        .select_related("matter", "side")
+        .order_by("due_date")[:50]
+    )
+    stale_since = today - dt.timedelta(days=30)
+    needs_report = matters.exclude(sides__last_reported_on__gte=stale_since).distinct()[:50]
+    context = {
+        "nav": "mywork",
+        "matters": matters[:100],
+        "milestones": milestones,
+        "needs_report": needs_report,
+        "meeting_actions": actions_for_my_work(user, today)[:100],
+        "today": today,
+    }
+    return render(request, "workspace/my_work.html", context)
