@@ -43,8 +43,11 @@ demo: setup
 	@echo "Serving the demo at http://127.0.0.1:$(PORT) — sign in as office / tf-coord / lj-coord / tf-unit / lj-unit / leader / auditor / outsider"
 	$(BIN)/twincity runserver 127.0.0.1:$(PORT)
 
+# Two workers (pytest-xdist; PYTEST_WORKERS=0 runs in one process); each class or module goes whole to one
+# worker, so data built once for a class is built once (docs/testing.md).
+PYTEST_WORKERS ?= 2
 test: setup
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check src bench conftest.py

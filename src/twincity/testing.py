@@ -20,9 +20,13 @@ outsider    signed in, but no membership at all
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import SimpleNamespace
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 
 from twincity.accounts.choices import Role
 from twincity.accounts.services import add_membership
@@ -187,6 +191,38 @@ def build_second_partnership(code_prefix: str = "X") -> SimpleNamespace:
     (usernames prefixed, as "Xoffice"), and one of everything (see ``populate``). Nobody of one may see
     or touch the other."""
     return populate(build_world(code_prefix=code_prefix))
+
+
+@contextmanager
+def built_once(django_db_blocker, build: Callable[[], Any]) -> Iterator[Any]:
+    """What ``build()`` makes, built once for a whole class (or module) of tests and undone at its end.
+
+    A transaction is opened around the scope and the data built in it; each test's own transaction
+    (pytest-django's ``db``, a ``TestCase`` atomic) is then a savepoint inside it, rolled back after the
+    test, so every test starts from the data exactly as built, as if it had built it itself. Only for
+    tests that need no real commit: not with ``transactional_db``, ``live_server`` or ``race``.
+    Use it from a fixture of class or module scope that asks for ``django_db_setup`` and
+    ``django_db_blocker`` (docs/testing.md)::
+
+        @pytest.fixture(scope="class")
+        def built_scene(django_db_setup, django_db_blocker):
+            with built_once(django_db_blocker, make_scene) as scene:
+                yield scene
+    """
+    with django_db_blocker.unblock():
+        scope = transaction.atomic()
+        scope.__enter__()
+        try:
+            data = build()
+        except BaseException as exc:
+            scope.__exit__(type(exc), exc, exc.__traceback__)
+            raise
+    try:
+        yield data
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            scope.__exit__(None, None, None)
 
 
 def race(*clients, timeout: float = 120) -> list[BaseException]:

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from twincity.accounts.models import ApiToken
-from twincity.testing import populate
+from twincity.testing import build_world, built_once, populate
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
@@ -34,21 +34,29 @@ CHECKS = [
 FUZZ_PERSONAS = ("office", "tf-unit", "outsider")
 
 
-@pytest.fixture
-def tokens(world):
+@pytest.fixture(scope="class")
+def tokens(django_db_setup, django_db_blocker):
     """The personas' tokens, with one of everything in the database for the fuzzer to find.
+
+    Built once for the class (``testing.built_once``): each operation's test runs in a savepoint of it,
+    rolled back afterwards, so every operation meets the same fresh data, as when each built its own.
 
     The WSGI application closes the database connection at the end of each request; inside a test that
     would close the test's transaction (PostgreSQL). Django's test client stops that the same way.
     """
-    populate(world)
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    try:
-        yield {name: ApiToken.issue(world.users[name])[1] for name in FUZZ_PERSONAS}
-    finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
+
+    def build():
+        world = populate(build_world())
+        return {name: ApiToken.issue(world.users[name])[1] for name in FUZZ_PERSONAS}
+
+    with built_once(django_db_blocker, build) as keys:
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            yield keys
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
 
 
 def test_the_fuzzed_schema_is_the_served_one(api_as):
@@ -94,22 +102,27 @@ def call_as(persona, case, tokens):
     case.call_and_validate(headers={"Authorization": f"Token {tokens[persona]}"}, checks=CHECKS)
 
 
+# One class per persona: the data is built once per class, and pytest-xdist's --dist loadscope gives
+# each class to one worker, so the three walks can run side by side.
 @pytest.mark.django_db
-@schema.parametrize()
-@FUZZ
-def test_the_office_gets_no_server_error_and_only_documented_answers(case, tokens):
-    call_as("office", case, tokens)
-
-
-@pytest.mark.django_db
-@reader_schema.parametrize()
-@FUZZ
-def test_a_unit_contact_gets_no_server_error_and_only_documented_answers(case, tokens):
-    call_as("tf-unit", case, tokens)
+class TestTheOffice:
+    @schema.parametrize()
+    @FUZZ
+    def test_gets_no_server_error_and_only_documented_answers(self, case, tokens):
+        call_as("office", case, tokens)
 
 
 @pytest.mark.django_db
-@reader_schema.parametrize()
-@FUZZ
-def test_the_outsider_gets_no_server_error_and_only_documented_answers(case, tokens):
-    call_as("outsider", case, tokens)
+class TestAUnitContact:
+    @reader_schema.parametrize()
+    @FUZZ
+    def test_gets_no_server_error_and_only_documented_answers(self, case, tokens):
+        call_as("tf-unit", case, tokens)
+
+
+@pytest.mark.django_db
+class TestTheOutsider:
+    @reader_schema.parametrize()
+    @FUZZ
+    def test_gets_no_server_error_and_only_documented_answers(self, case, tokens):
+        call_as("outsider", case, tokens)

@@ -4,12 +4,14 @@ The walk is driven by the URL configuration itself: a page added without an entr
 ``test_every_page_is_in_the_matrix``, so nothing new escapes the check.
 """
 
+import copy
 import datetime as dt
 import io
 from importlib import import_module
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from twincity.audit.context import acting
@@ -23,6 +25,8 @@ from twincity.testing import (
     MEMBERS,
     PERSONAS,
     build_second_partnership,
+    build_world,
+    built_once,
     make_matter,
 )
 
@@ -42,8 +46,10 @@ def register_access_modules():
 EXEMPT_PREFIXES = ("admin:", "set_language", "javascript-catalog", "api", "schema", "swagger", "redoc")
 
 
-@pytest.fixture
-def scene(world):
+def _build_scene() -> dict:
+    """Everything the walk visits: a matter with its parts, a meeting, every register's entries, and a second
+    partnership with one of everything."""
+    world = build_world()
     matter = make_matter(world)
     office = world.users["office"]
     with acting(office):
@@ -75,6 +81,20 @@ def scene(world):
         "other": other,
         "other_matter": other_matter,
     }
+
+
+@pytest.fixture(scope="class")
+def built_scene(django_db_setup, django_db_blocker):
+    """The scene, built once for each class of tests below; every test runs in a savepoint of it."""
+    with built_once(django_db_blocker, _build_scene) as built:
+        yield built
+
+
+@pytest.fixture
+def scene(built_scene):
+    """The class's scene for this test alone: a copy, so that a test which refreshes an object after a write
+    does not hand the next test a version that the rollback has undone."""
+    return copy.deepcopy(built_scene)
 
 
 def _meeting_scene(w):
@@ -213,7 +233,8 @@ def _register_expectations(s, kind: str) -> dict:
 def actions(s):
     m = s["matter"]
     return {
-        "matters:file_progress": (reverse("matters:file_progress", args=[m.pk]), MEMBERS),
+        # Whoever speaks for a side: a leader or an auditor files no progress (docs/permissions.md).
+        "matters:file_progress": (reverse("matters:file_progress", args=[m.pk]), MEMBERS - {"leader", "auditor"}),
         "matters:add_milestone": (reverse("matters:add_milestone", args=[m.pk]), EDITORS),
         "matters:close_milestone": (
             reverse("matters:close_milestone", args=[s["milestone"].pk]),
@@ -262,6 +283,18 @@ def actions(s):
     }
 
 
+# Refusals that are not a 404: the persona sees the object, so the page says why it will not
+# (action → persona → status). Everyone else not allowed an action gets 404.
+REFUSED: dict[tuple[str, str], int] = {
+    # The action's page is open to every member; the step itself is refused with a message on it.
+    **{("meetings:action_step", persona): 302 for persona in ("lj-coord", "lj-unit", "leader", "auditor")},
+}
+# What the walk posts to an action that needs more than nothing to reach its door (to everyone alike).
+BODIES = {
+    "meetings:schedule_item": lambda s: {"item": s["proposal"].pk},
+}
+
+
 def _names(patterns, prefix=""):
     for entry in patterns:
         if isinstance(entry, URLResolver):
@@ -271,213 +304,321 @@ def _names(patterns, prefix=""):
             yield prefix + entry.name
 
 
-def test_every_page_is_in_the_matrix(scene):
-    covered = set(pages(scene)) | set(actions(scene))
-    names = {n for n in _names(get_resolver().url_patterns) if not n.startswith(EXEMPT_PREFIXES)}
-    assert names - covered == set(), "pages without an access expectation"
+# Everyone the walks below take round: the personas, and a member of a second partnership (its office admin,
+# who runs everything there) to whom this partnership must be as closed as to the outsider.
+OTHER = "other-office"
+WALKERS = (*PERSONAS, OTHER)
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_each_persona_reaches_exactly_the_pages_of_their_role(client, scene, persona):
-    client.force_login(scene["world"].users[persona])
-    for name, (url, allowed) in pages(scene).items():
-        if url is None or allowed is None:
-            continue
-        response = client.get(url)
-        expected = 200 if persona in allowed else 404
-        assert response.status_code == expected, f"{persona} GET {name} {url}"
+def _walker(scene, persona):
+    return scene["other"].users["office"] if persona == OTHER else scene["world"].users[persona]
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_nobody_reaches_another_partnerships_data(client, scene, persona):
-    client.force_login(scene["world"].users[persona])
-    other = scene["other"]
-    for url in (
-        reverse("dashboard", args=[other.partnership.pk]),
-        reverse("matters:matter", args=[scene["other_matter"].pk]),
-        reverse("matters:edit", args=[scene["other_matter"].pk]),
-        reverse("regions:partnership", args=[other.partnership.pk]),
-        reverse("regions:organisation", args=[other.tf_dept.pk]),
-    ):
-        assert client.get(url).status_code == 404, f"{persona} {url}"
-    listing = client.get(reverse("matters:list") + f"?partnership={other.partnership.pk}")
-    assert "别的合作机制的事项" not in listing.content.decode()
-    assert other.partnership.name not in listing.content.decode()
-    assert other.tf_dept.name not in listing.content.decode()  # not even as a filter choice
-    search = client.get(reverse("matters:list") + "?q=合作机制")
-    assert "别的合作机制的事项" not in search.content.decode()
+def _as_whom(persona: str) -> str:
+    """Whose column of the matrix a walker follows: to this partnership, the other's office is an outsider."""
+    return "outsider" if persona == OTHER else persona
 
 
-def test_the_outsider_sees_no_row_no_count_no_search_hit(client, scene):
-    client.force_login(scene["world"].users["outsider"])
-    for url in (
-        reverse("matters:list"),
-        reverse("matters:list") + "?q=内陆开放门户",
-        reverse("matters:list") + f"?partnership={scene['world'].partnership.pk}",
-    ):
-        response = client.get(url, headers={"HX-Request": "true"})
-        body = response.content.decode()
-        assert response.status_code == 200
-        assert "共建内陆开放门户" not in body
-        assert scene["matter"].code not in body
-    assert client.get(reverse("home")).status_code == 200  # the welcome page, not a dashboard
-
-
-def test_anonymous_visitors_are_sent_to_sign_in(client, scene):
-    for name, (url, allowed) in pages(scene).items():
-        if url is None or allowed is None:
-            continue
-        response = client.get(url)
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
-    assert client.get(reverse("healthz")).status_code == 200
-
-
-@pytest.mark.parametrize("persona", sorted(EVERYONE - {"office", "lj-coord", "lj-unit"}))
-def test_only_the_owning_side_closes_a_milestone(client, scene, persona):
-    client.force_login(scene["world"].users[persona])
-    response = client.post(
-        reverse("matters:close_milestone", args=[scene["milestone"].pk]),
-        {"version": scene["milestone"].version, "done_date": "2020-05-01", "evidence": "协议文本"},
-    )
-    assert response.status_code == 404
-    scene["milestone"].refresh_from_db()
-    assert scene["milestone"].done_date is None
-
-
-def test_a_unit_contact_closes_its_own_sides_milestone(client, scene):
-    client.force_login(scene["world"].users["lj-unit"])
-    response = client.post(
-        reverse("matters:close_milestone", args=[scene["milestone"].pk]),
-        {"version": scene["milestone"].version, "done_date": "2020-05-01", "evidence": "协议文本"},
-    )
-    assert response.status_code == 302
-    scene["milestone"].refresh_from_db()
-    assert scene["milestone"].done_date == dt.date(2020, 5, 1)
-
-
-def test_a_coordinator_cannot_edit_the_other_sides_progress_report(scene):
-    report = scene["report"]  # filed by the Tianfu side
-    with pytest.raises(services.PermissionDenied):
-        services.update_progress_report(
-            report, user=scene["world"].users["lj-coord"], version=report.version, text="改写"
-        )
-    report.refresh_from_db()
-    assert report.text == "完成方案"
-    services.update_progress_report(
-        report, user=scene["world"].users["tf-coord"], version=report.version, text="补充说明"
-    )
-    report.refresh_from_db()
-    assert report.text == "补充说明"
-
-
-@pytest.mark.parametrize("persona", ["leader", "auditor", "tf-unit"])
-def test_readers_cannot_edit_a_matter(client, scene, persona):
-    client.force_login(scene["world"].users[persona])
-    m = scene["matter"]
-    response = client.post(reverse("matters:edit", args=[m.pk]), {"title": "被改了", "version": m.version})
-    assert response.status_code == 404
-    response = client.post(reverse("matters:change_status", args=[m.pk]), {"status": "suspended", "version": m.version})
-    assert response.status_code == 403
-    assert Matter.objects.get(pk=m.pk).title == m.title
-    assert Matter.objects.get(pk=m.pk).status == "in_progress"
-
-
-def test_a_leader_confirms_completion_through_the_page(client, scene):
-    client.force_login(scene["world"].users["leader"])
-    m = scene["matter"]
-    response = client.post(reverse("matters:change_status", args=[m.pk]), {"status": "completed", "version": m.version})
-    assert response.status_code == 302
-    assert Matter.objects.get(pk=m.pk).status == "completed"
-
-
-def test_the_outsider_cannot_download_an_attachment_and_members_can(client, scene):
-    url = reverse("core:attachment", args=[scene["attachment"].pk])
-    client.force_login(scene["world"].users["outsider"])
-    assert client.get(url).status_code == 404
-    client.force_login(scene["world"].users["lj-unit"])
-    response = client.get(url)
-    assert response.status_code == 200
-    assert b"".join(response.streaming_content).startswith(b"%PDF")
-    assert "attachment" in response["Content-Disposition"]
-
-
-def test_uploads_of_the_wrong_type_are_refused(client, scene):
-    client.force_login(scene["world"].users["tf-unit"])
-    m = scene["matter"]
-    fake = SimpleUploadedFile("evil.pdf", b"<script>alert(1)</script>", content_type="application/pdf")
-    response = client.post(
-        reverse("matters:file_progress", args=[m.pk]),
-        {"side": scene["world"].tf.pk, "period": "2020-07", "percent_complete": 50, "text": "进展", "files": [fake]},
-    )
-    assert response.status_code == 302
-    assert m.reports.count() == 1  # the report with the bad file was not kept either
-    exe = SimpleUploadedFile("tool.exe", io.BytesIO(b"MZ").read())
-    client.post(
-        reverse("matters:file_progress", args=[m.pk]),
-        {"side": scene["world"].tf.pk, "period": "2020-07", "percent_complete": 50, "text": "进展", "files": [exe]},
-    )
-    assert m.reports.count() == 1
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_meeting_actions_are_a_404_for_whoever_may_not_take_them(client, scene, persona):
-    """Each POST of the meetings, sent by someone outside its allowed set, changes nothing and says 404."""
-    from twincity.meetings.models import ActionItem, Session
-
-    client.force_login(scene["world"].users[persona])
-    for name, (url, allowed) in actions(scene).items():
-        if not name.startswith("meetings:") or persona in allowed:
-            continue
-        if name == "meetings:action_step":
-            continue  # readers reach the action's page; the service refuses the step (tested below)
-        assert client.post(url, {}).status_code == 404, f"{persona} POST {name}"
-    assert not Session.objects.get(pk=scene["next_session"].pk).agenda_frozen
-    if persona not in {"office", "tf-coord", "tf-unit"}:
-        step = actions(scene)["meetings:action_step"][0]
-        response = client.post(step, {"text": ""})
-        assert response.status_code in (302, 404)
-        assert ActionItem.objects.get(pk=scene["meeting_action"].pk).status == "assigned"
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_register_actions_are_a_404_for_whoever_may_not_take_them(client, scene, persona):
-    """Every POST of every register, as every persona who may not take it: 404, and nothing changes."""
-    from twincity.audit.models import AuditEvent
-
-    client.force_login(scene["world"].users[persona])
-    register_actions = _register_expectations(scene, "actions")
-    events = AuditEvent.objects.count()
-    for name, (url, allowed) in register_actions.items():
-        if url is None or persona in allowed:
-            continue
-        assert client.post(url, {}).status_code == 404, f"{persona} POST {name}"
-    assert AuditEvent.objects.count() == events
-
-
-def test_every_api_list_is_empty_for_the_outsider_and_closed_to_the_anonymous(client, scene):
-    """Every endpoint of the router, registers included: with the whole scene in the database, the outsider's
-    lists hold no row and the anonymous caller is asked to sign in."""
-    from rest_framework.test import APIClient
+def _snapshot() -> dict[str, list[str]]:
+    """Every row of the office's data (every twincity model, and the users), to show that a refusal wrote
+    nothing. API tokens aside: authenticating stamps a token's last use, which is not the office's data."""
+    from django.apps import apps
 
     from twincity.accounts.models import ApiToken
-    from twincity.api_urls import router
 
-    outsider = APIClient()
-    outsider.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(scene['world'].users['outsider'])[1]}")
-    member = APIClient()
-    member.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(scene['world'].users['auditor'])[1]}")
-    seen_by_members = 0
-    for prefix, _viewset, _basename in router.registry:
-        url = f"/api/{prefix}/"
-        assert client.get(url).status_code in (401, 403), url
-        response = outsider.get(url)
-        assert response.status_code == 200, url
-        assert response.json()["results"] == [], url
-        seen_by_members += bool(member.get(url).json()["results"])
-    assert seen_by_members >= len(router.registry) - 3  # the scene fills nearly every list (a check on the check)
+    rows = {}
+    for model in apps.get_models(include_auto_created=True):
+        meta = model._meta
+        if model is ApiToken or meta.proxy or not meta.managed:
+            continue
+        if model.__module__.startswith("twincity.") or meta.label == "auth.User" or meta.auto_created:
+            rows[meta.label] = sorted(map(repr, model._base_manager.order_by().values_list()))
+    return rows
 
 
-# --- Two partnerships side by side: nobody of one sees or touches the other ------------------------------
+def _changed(before: dict, after: dict) -> list[str]:
+    return sorted(label for label in before if before[label] != after[label])
+
+
+def _undone_if_done(send):
+    """Send a write and undo it if it was taken (a 2xx or 3xx answer): the next request meets the scene as
+    built. An answer of 400 or more is kept, so that the walk's last snapshot shows it changed nothing."""
+    with transaction.atomic():
+        response = send()
+        if response.status_code < 400:
+            transaction.set_rollback(True)
+    return response
+
+
+class TestPages:
+    """Every page as every persona."""
+
+    def test_every_page_is_in_the_matrix(self, scene):
+        covered = set(pages(scene)) | set(actions(scene))
+        names = {n for n in _names(get_resolver().url_patterns) if not n.startswith(EXEMPT_PREFIXES)}
+        assert names - covered == set(), "pages without an access expectation"
+
+    @pytest.mark.parametrize("persona", PERSONAS)
+    def test_each_persona_reaches_exactly_the_pages_of_their_role(self, client, scene, persona):
+        client.force_login(scene["world"].users[persona])
+        for name, (url, allowed) in pages(scene).items():
+            if url is None or allowed is None:
+                continue
+            response = client.get(url)
+            expected = 200 if persona in allowed else 404
+            assert response.status_code == expected, f"{persona} GET {name} {url}"
+
+    @pytest.mark.parametrize("persona", PERSONAS)
+    def test_nobody_reaches_another_partnerships_data(self, client, scene, persona):
+        client.force_login(scene["world"].users[persona])
+        other = scene["other"]
+        for url in (
+            reverse("dashboard", args=[other.partnership.pk]),
+            reverse("matters:matter", args=[scene["other_matter"].pk]),
+            reverse("matters:edit", args=[scene["other_matter"].pk]),
+            reverse("regions:partnership", args=[other.partnership.pk]),
+            reverse("regions:organisation", args=[other.tf_dept.pk]),
+        ):
+            assert client.get(url).status_code == 404, f"{persona} {url}"
+        listing = client.get(reverse("matters:list") + f"?partnership={other.partnership.pk}")
+        assert "别的合作机制的事项" not in listing.content.decode()
+        assert other.partnership.name not in listing.content.decode()
+        assert other.tf_dept.name not in listing.content.decode()  # not even as a filter choice
+        search = client.get(reverse("matters:list") + "?q=合作机制")
+        assert "别的合作机制的事项" not in search.content.decode()
+
+    def test_the_outsider_sees_no_row_no_count_no_search_hit(self, client, scene):
+        client.force_login(scene["world"].users["outsider"])
+        for url in (
+            reverse("matters:list"),
+            reverse("matters:list") + "?q=内陆开放门户",
+            reverse("matters:list") + f"?partnership={scene['world'].partnership.pk}",
+        ):
+            response = client.get(url, headers={"HX-Request": "true"})
+            body = response.content.decode()
+            assert response.status_code == 200
+            assert "共建内陆开放门户" not in body
+            assert scene["matter"].code not in body
+        assert client.get(reverse("home")).status_code == 200  # the welcome page, not a dashboard
+
+    def test_anonymous_visitors_are_sent_to_sign_in(self, client, scene):
+        for name, (url, allowed) in pages(scene).items():
+            if url is None or allowed is None:
+                continue
+            response = client.get(url)
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+        assert client.get(reverse("healthz")).status_code == 200
+
+    @pytest.mark.parametrize("persona", ["office", "tf-coord", "tf-unit", "leader"])
+    def test_the_other_partnerships_register_and_meeting_pages_are_a_404(self, client, scene, persona):
+        """Every page of an entry, a meeting or a matter of the other partnership (its register scenes walked
+        with the same expectations as ours): a 404 to each member of this one."""
+        other = scene["other"]
+        client.force_login(scene["world"].users[persona])
+        urls = [
+            reverse("meetings:series", args=[other.series.pk]),
+            reverse("meetings:session", args=[other.session.pk]),
+            reverse("meetings:action", args=[other.action.pk]),
+            reverse("matters:matter", args=[other.matter.pk]),
+        ]
+        for module in register_access_modules():
+            register_scene = other.registers[module.__name__.split(".")[1]]
+            urls += [url for url, _allowed in module.pages(register_scene).values() if url and "?" not in url]
+        for url in urls:
+            assert client.get(url).status_code == 404, f"{persona} {url}"
+
+    @pytest.mark.parametrize("persona", ["office", "tf-unit", "leader"])
+    def test_exports_and_calendar_feeds_hold_nothing_of_the_other_partnership(self, client, scene, persona):
+        from openpyxl import load_workbook
+
+        from twincity.meetings.calendars import session_uid
+        from twincity.meetings.models import Session
+        from twincity.notifications.services import issue_calendar_token
+
+        world, other = scene["world"], scene["other"]
+        client.force_login(world.users[persona])
+        foreign_names = {other.partnership.name, other.tf_dept.name, other.lj_dept.name, other.tf_dept2.name}
+        exports = [reverse("matters:export")]
+        for module in register_access_modules():
+            register_scene = scene["registers"][module.__name__]
+            exports += [
+                url.split("?")[0] for name, (url, _a) in module.pages(register_scene).items() if "export" in name
+            ]
+        for url in exports:
+            own = client.get(url, {"partnership": world.partnership.pk})
+            assert own.status_code == 200, url
+            cells = " ".join(
+                str(cell)
+                for sheet in load_workbook(io.BytesIO(own.content), read_only=True).worksheets
+                for row in sheet.iter_rows(values_only=True)
+                for cell in row
+                if cell is not None
+            )
+            assert not any(name in cells for name in foreign_names), url
+            assert client.get(url, {"partnership": other.partnership.pk}).status_code in (400, 404), url
+        _token, secret = issue_calendar_token(world.users[persona])
+        feed = client.get(reverse("notifications:feed", args=[secret])).content.decode()
+        for session in Session.objects.filter(series__partnership=other.partnership):
+            assert session_uid(session) not in feed
+        assert any(session_uid(s) in feed for s in Session.objects.filter(series__partnership=world.partnership))
+        series_feed = client.get(reverse("notifications:series_feed", args=[secret, other.series.pk]))
+        assert series_feed.status_code == 404
+
+
+class TestActions:
+    """Every POST action as every persona: who reaches it, and that a refusal changes nothing."""
+
+    @pytest.mark.parametrize("persona", sorted(EVERYONE - {"office", "lj-coord", "lj-unit"}))
+    def test_only_the_owning_side_closes_a_milestone(self, client, scene, persona):
+        client.force_login(scene["world"].users[persona])
+        response = client.post(
+            reverse("matters:close_milestone", args=[scene["milestone"].pk]),
+            {"version": scene["milestone"].version, "done_date": "2020-05-01", "evidence": "协议文本"},
+        )
+        assert response.status_code == 404
+        scene["milestone"].refresh_from_db()
+        assert scene["milestone"].done_date is None
+
+    def test_a_unit_contact_closes_its_own_sides_milestone(self, client, scene):
+        client.force_login(scene["world"].users["lj-unit"])
+        response = client.post(
+            reverse("matters:close_milestone", args=[scene["milestone"].pk]),
+            {"version": scene["milestone"].version, "done_date": "2020-05-01", "evidence": "协议文本"},
+        )
+        assert response.status_code == 302
+        scene["milestone"].refresh_from_db()
+        assert scene["milestone"].done_date == dt.date(2020, 5, 1)
+
+    def test_a_coordinator_cannot_edit_the_other_sides_progress_report(self, scene):
+        report = scene["report"]  # filed by the Tianfu side
+        with pytest.raises(services.PermissionDenied):
+            services.update_progress_report(
+                report, user=scene["world"].users["lj-coord"], version=report.version, text="改写"
+            )
+        report.refresh_from_db()
+        assert report.text == "完成方案"
+        services.update_progress_report(
+            report, user=scene["world"].users["tf-coord"], version=report.version, text="补充说明"
+        )
+        report.refresh_from_db()
+        assert report.text == "补充说明"
+
+    @pytest.mark.parametrize("persona", ["leader", "auditor", "tf-unit"])
+    def test_readers_cannot_edit_a_matter(self, client, scene, persona):
+        client.force_login(scene["world"].users[persona])
+        m = scene["matter"]
+        response = client.post(reverse("matters:edit", args=[m.pk]), {"title": "被改了", "version": m.version})
+        assert response.status_code == 404
+        response = client.post(
+            reverse("matters:change_status", args=[m.pk]), {"status": "suspended", "version": m.version}
+        )
+        assert response.status_code == 403
+        assert Matter.objects.get(pk=m.pk).title == m.title
+        assert Matter.objects.get(pk=m.pk).status == "in_progress"
+
+    def test_a_leader_confirms_completion_through_the_page(self, client, scene):
+        client.force_login(scene["world"].users["leader"])
+        m = scene["matter"]
+        response = client.post(
+            reverse("matters:change_status", args=[m.pk]), {"status": "completed", "version": m.version}
+        )
+        assert response.status_code == 302
+        assert Matter.objects.get(pk=m.pk).status == "completed"
+
+    def test_the_outsider_cannot_download_an_attachment_and_members_can(self, client, scene):
+        url = reverse("core:attachment", args=[scene["attachment"].pk])
+        client.force_login(scene["world"].users["outsider"])
+        assert client.get(url).status_code == 404
+        client.force_login(scene["world"].users["lj-unit"])
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+        assert "attachment" in response["Content-Disposition"]
+
+    def test_uploads_of_the_wrong_type_are_refused(self, client, scene):
+        client.force_login(scene["world"].users["tf-unit"])
+        m = scene["matter"]
+        fake = SimpleUploadedFile("evil.pdf", b"<script>alert(1)</script>", content_type="application/pdf")
+        response = client.post(
+            reverse("matters:file_progress", args=[m.pk]),
+            {
+                "side": scene["world"].tf.pk,
+                "period": "2020-07",
+                "percent_complete": 50,
+                "text": "进展",
+                "files": [fake],
+            },
+        )
+        assert response.status_code == 302
+        assert m.reports.count() == 1  # the report with the bad file was not kept either
+        exe = SimpleUploadedFile("tool.exe", io.BytesIO(b"MZ").read())
+        client.post(
+            reverse("matters:file_progress", args=[m.pk]),
+            {"side": scene["world"].tf.pk, "period": "2020-07", "percent_complete": 50, "text": "进展", "files": [exe]},
+        )
+        assert m.reports.count() == 1
+
+    @pytest.mark.parametrize("persona", PERSONAS)
+    def test_meeting_actions_are_a_404_for_whoever_may_not_take_them(self, client, scene, persona):
+        """Each POST of the meetings, sent by someone outside its allowed set, changes nothing and says 404."""
+        from twincity.meetings.models import ActionItem, Session
+
+        client.force_login(scene["world"].users[persona])
+        for name, (url, allowed) in actions(scene).items():
+            if not name.startswith("meetings:") or persona in allowed:
+                continue
+            if name == "meetings:action_step":
+                continue  # readers reach the action's page; the service refuses the step (tested below)
+            assert client.post(url, {}).status_code == 404, f"{persona} POST {name}"
+        assert not Session.objects.get(pk=scene["next_session"].pk).agenda_frozen
+        if persona not in {"office", "tf-coord", "tf-unit"}:
+            step = actions(scene)["meetings:action_step"][0]
+            response = client.post(step, {"text": ""})
+            assert response.status_code in (302, 404)
+            assert ActionItem.objects.get(pk=scene["meeting_action"].pk).status == "assigned"
+
+    @pytest.mark.parametrize("persona", PERSONAS)
+    def test_register_actions_are_a_404_for_whoever_may_not_take_them(self, client, scene, persona):
+        """Every POST of every register, as every persona who may not take it: 404, and nothing changes."""
+        from twincity.audit.models import AuditEvent
+
+        client.force_login(scene["world"].users[persona])
+        register_actions = _register_expectations(scene, "actions")
+        events = AuditEvent.objects.count()
+        for name, (url, allowed) in register_actions.items():
+            if url is None or persona in allowed:
+                continue
+            assert client.post(url, {}).status_code == 404, f"{persona} POST {name}"
+        assert AuditEvent.objects.count() == events
+
+    @pytest.mark.parametrize("persona", WALKERS)
+    def test_every_post_action_as_every_persona(self, client, scene, persona):
+        """Every POST of the matrix, as every persona and as a member of another partnership: whoever may
+        take it reaches it (an answer of its own: a form, a message, a refusal with a reason; never a 404
+        nor a server error); whoever may not is told 404 (or what REFUSED says); nothing a refusal answers
+        is left in the database."""
+        client.force_login(_walker(scene, persona))
+        before = _snapshot()
+        wrong = []
+        for name, (url, allowed) in actions(scene).items():
+            if url is None:
+                continue
+            body = BODIES[name](scene) if name in BODIES else {}
+            if _as_whom(persona) in allowed:
+                with transaction.atomic():  # a step taken is undone: the next action meets the scene as built
+                    status = client.post(url, body).status_code
+                    transaction.set_rollback(True)
+                if status == 404 or status >= 500:
+                    wrong.append(f"{name}: {status}, but {persona} may take it")
+            else:
+                status = client.post(url, body).status_code
+                if status != REFUSED.get((name, persona), 404):
+                    wrong.append(f"{name}: {status}, but {persona} may not take it")
+        assert wrong == [], f"{persona} POST: {wrong}"
+        assert _changed(before, _snapshot()) == [], f"a refused POST of {persona} wrote"
+
+
+# --- The API, and two partnerships side by side: nobody of one sees or touches the other ---------------
 
 
 def _api(user):
@@ -505,92 +646,124 @@ def _ids_by_endpoint(user) -> dict[str, set[int]]:
     return seen
 
 
-@pytest.fixture
-def two_sides(scene):
-    """Each partnership's rows, as its office reads them through the API."""
-    world, other = scene["world"], scene["other"]
-    mine, theirs = _ids_by_endpoint(world.users["office"]), _ids_by_endpoint(other.users["office"])
+@pytest.fixture(scope="class")
+def built_two_sides(built_scene, django_db_blocker):
+    """Each partnership's rows, as its office reads them through the API (once for the class)."""
+    world, other = built_scene["world"], built_scene["other"]
+    with django_db_blocker.unblock():
+        mine, theirs = _ids_by_endpoint(world.users["office"]), _ids_by_endpoint(other.users["office"])
     assert all(mine[prefix].isdisjoint(theirs[prefix]) for prefix in mine)
     assert sum(bool(ids) for ids in theirs.values()) >= len(theirs) - 3  # the other is full (a check on the check)
-    return world, other, mine, theirs
+    return mine, theirs
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_no_api_list_shows_a_row_of_the_other_partnership(two_sides, persona):
-    world, other, mine, theirs = two_sides
-    for user, foreign in ((world.users[persona], theirs), (other.users[persona], mine)):
-        for prefix, ids in _ids_by_endpoint(user).items():
-            assert ids.isdisjoint(foreign[prefix]), f"{user} sees another partnership's {prefix}"
+@pytest.fixture
+def two_sides(scene, built_two_sides):
+    mine, theirs = built_two_sides
+    return scene["world"], scene["other"], mine, theirs
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_every_detail_edit_and_step_of_the_other_partnership_is_a_404_through_the_api(two_sides, persona):
-    from twincity.api_urls import router
+class TestApi:
+    """Every endpoint of the router as every persona."""
 
-    world, other, mine, theirs = two_sides
-    client = _api(world.users[persona])
-    for prefix, viewset, _basename in router.registry:
-        steps = [a.url_path for a in viewset.get_extra_actions() if a.detail and "post" in a.mapping]
-        for pk in sorted(theirs[prefix])[:2]:
-            url = f"/api/{prefix}/{pk}/"
-            assert client.get(url).status_code == 404, f"{persona} GET {url}"
-            if "patch" in viewset.http_method_names and hasattr(viewset, "partial_update"):
-                response = client.patch(url, {"title": "改了", "version": 1}, format="json", HTTP_IF_MATCH='"1"')
-                assert response.status_code == 404, f"{persona} PATCH {url}"
-            for step in steps:
-                assert client.post(f"{url}{step}/", {}, format="json").status_code == 404, f"{persona} {url}{step}/"
+    def test_every_api_list_is_empty_for_the_outsider_and_closed_to_the_anonymous(self, client, scene):
+        """Every endpoint of the router, registers included: with the whole scene in the database, the outsider's
+        lists hold no row and the anonymous caller is asked to sign in."""
+        from rest_framework.test import APIClient
 
+        from twincity.accounts.models import ApiToken
+        from twincity.api_urls import router
 
-@pytest.mark.parametrize("persona", ["office", "tf-coord", "tf-unit", "leader"])
-def test_the_other_partnerships_register_and_meeting_pages_are_a_404(client, scene, persona):
-    """Every page of an entry, a meeting or a matter of the other partnership (its register scenes walked
-    with the same expectations as ours): a 404 to each member of this one."""
-    other = scene["other"]
-    client.force_login(scene["world"].users[persona])
-    urls = [
-        reverse("meetings:series", args=[other.series.pk]),
-        reverse("meetings:session", args=[other.session.pk]),
-        reverse("meetings:action", args=[other.action.pk]),
-        reverse("matters:matter", args=[other.matter.pk]),
-    ]
-    for module in register_access_modules():
-        register_scene = other.registers[module.__name__.split(".")[1]]
-        urls += [url for url, _allowed in module.pages(register_scene).values() if url and "?" not in url]
-    for url in urls:
-        assert client.get(url).status_code == 404, f"{persona} {url}"
+        outsider = APIClient()
+        outsider.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(scene['world'].users['outsider'])[1]}")
+        member = APIClient()
+        member.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(scene['world'].users['auditor'])[1]}")
+        seen_by_members = 0
+        for prefix, _viewset, _basename in router.registry:
+            url = f"/api/{prefix}/"
+            assert client.get(url).status_code in (401, 403), url
+            response = outsider.get(url)
+            assert response.status_code == 200, url
+            assert response.json()["results"] == [], url
+            seen_by_members += bool(member.get(url).json()["results"])
+        assert seen_by_members >= len(router.registry) - 3  # the scene fills nearly every list (a check on the check)
 
+    @pytest.mark.parametrize("persona", PERSONAS)
+    def test_no_api_list_shows_a_row_of_the_other_partnership(self, two_sides, persona):
+        world, other, mine, theirs = two_sides
+        for user, foreign in ((world.users[persona], theirs), (other.users[persona], mine)):
+            for prefix, ids in _ids_by_endpoint(user).items():
+                assert ids.isdisjoint(foreign[prefix]), f"{user} sees another partnership's {prefix}"
 
-@pytest.mark.parametrize("persona", ["office", "tf-unit", "leader"])
-def test_exports_and_calendar_feeds_hold_nothing_of_the_other_partnership(client, scene, persona):
-    from openpyxl import load_workbook
+    @pytest.mark.parametrize("persona", PERSONAS)
+    def test_every_detail_edit_and_step_of_the_other_partnership_is_a_404_through_the_api(self, two_sides, persona):
+        from twincity.api_urls import router
 
-    from twincity.meetings.calendars import session_uid
-    from twincity.meetings.models import Session
-    from twincity.notifications.services import issue_calendar_token
+        world, other, mine, theirs = two_sides
+        client = _api(world.users[persona])
+        for prefix, viewset, _basename in router.registry:
+            steps = [a.url_path for a in viewset.get_extra_actions() if a.detail and "post" in a.mapping]
+            for pk in sorted(theirs[prefix])[:2]:
+                url = f"/api/{prefix}/{pk}/"
+                assert client.get(url).status_code == 404, f"{persona} GET {url}"
+                if "patch" in viewset.http_method_names and hasattr(viewset, "partial_update"):
+                    response = client.patch(url, {"title": "改了", "version": 1}, format="json", HTTP_IF_MATCH='"1"')
+                    assert response.status_code == 404, f"{persona} PATCH {url}"
+                for step in steps:
+                    assert client.post(f"{url}{step}/", {}, format="json").status_code == 404, f"{persona} {url}{step}/"
 
-    world, other = scene["world"], scene["other"]
-    client.force_login(world.users[persona])
-    foreign_names = {other.partnership.name, other.tf_dept.name, other.lj_dept.name, other.tf_dept2.name}
-    exports = [reverse("matters:export")]
-    for module in register_access_modules():
-        register_scene = scene["registers"][module.__name__]
-        exports += [url.split("?")[0] for name, (url, _a) in module.pages(register_scene).items() if "export" in name]
-    for url in exports:
-        own = client.get(url, {"partnership": world.partnership.pk})
-        assert own.status_code == 200, url
-        cells = " ".join(
-            str(cell)
-            for sheet in load_workbook(io.BytesIO(own.content), read_only=True).worksheets
-            for row in sheet.iter_rows(values_only=True)
-            for cell in row
-            if cell is not None
-        )
-        assert not any(name in cells for name in foreign_names), url
-        assert client.get(url, {"partnership": other.partnership.pk}).status_code in (400, 404), url
-    _token, secret = issue_calendar_token(world.users[persona])
-    feed = client.get(reverse("notifications:feed", args=[secret])).content.decode()
-    for session in Session.objects.filter(series__partnership=other.partnership):
-        assert session_uid(session) not in feed
-    assert any(session_uid(s) in feed for s in Session.objects.filter(series__partnership=world.partnership))
-    series_feed = client.get(reverse("notifications:series_feed", args=[secret, other.series.pk]))
-    assert series_feed.status_code == 404
+    @pytest.mark.parametrize("persona", WALKERS)
+    def test_every_endpoint_lists_shows_and_writes_as_the_door_says(self, two_sides, persona):
+        """Every endpoint of the router as every persona and a member of another partnership. A member lists
+        what the office lists (every member reads the whole partnership) and opens each of it; an edit
+        (PATCH) is taken exactly when the door says ``change``, else refused with 403; each step and create
+        answers without a server error. To the outsider and the other partnership's member every list
+        holds none of this partnership's rows and every detail, edit and step is a 404. No refusal writes."""
+        from twincity.accounts.access import can
+        from twincity.accounts.choices import Action
+        from twincity.api_urls import router
+
+        world, other, mine, _theirs = two_sides
+        user = world.users.get(persona) if persona != OTHER else other.users["office"]
+        member = persona in MEMBERS
+        client = _api(user)
+        seen = _ids_by_endpoint(user)
+        before = _snapshot()
+        wrong = []
+        for prefix, viewset, _basename in router.registry:
+            if (seen[prefix] == mine[prefix]) if member else seen[prefix].isdisjoint(mine[prefix]):
+                pass
+            else:
+                wrong.append(f"list {prefix}: {sorted(seen[prefix])} of {sorted(mine[prefix])}")
+            steps = [a.url_path for a in viewset.get_extra_actions() if a.detail and "post" in a.mapping]
+            writable = "patch" in viewset.http_method_names and hasattr(viewset, "partial_update")
+            for pk in sorted(mine[prefix])[:2]:
+                url = f"/api/{prefix}/{pk}/"
+                status = client.get(url).status_code
+                if status != (200 if member else 404):
+                    wrong.append(f"GET {url}: {status}")
+                if writable:
+                    obj = viewset.queryset.model._base_manager.get(pk=pk)
+                    version = getattr(obj, "version", 1)
+                    status = _undone_if_done(
+                        lambda url=url, version=version: client.patch(
+                            url, {}, format="json", HTTP_IF_MATCH=f'"{version}"'
+                        )
+                    ).status_code
+                    expected = (200 if can(user, Action.CHANGE, obj) else 403) if member else 404
+                    if status != expected:
+                        wrong.append(f"PATCH {url}: {status}, expected {expected}")
+                for step in steps:
+                    status = _undone_if_done(
+                        lambda url=url, step=step: client.post(f"{url}{step}/", {}, format="json")
+                    ).status_code
+                    if (status == 404 or status >= 500) if member else status != 404:
+                        wrong.append(f"POST {url}{step}/: {status}")
+            if "post" in viewset.http_method_names and hasattr(viewset, "create"):
+                status = _undone_if_done(
+                    lambda prefix=prefix: client.post(f"/api/{prefix}/", {}, format="json")
+                ).status_code
+                if status >= 500 or status < 400:
+                    wrong.append(f"POST /api/{prefix}/ (nothing): {status}")
+        assert wrong == [], f"{persona}: {wrong}"
+        assert _changed(before, _snapshot()) == [], f"a refused API write of {persona} wrote"
