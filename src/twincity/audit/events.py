@@ -32,6 +32,7 @@ def label(verb: str) -> str:
     return str(LABELS.get(verb, verb))
 
 
-def register(labels: dict) -> None:
-    """Let another app name the verbs it logs (call from its AppConfig.ready)."""
-    LABELS.update(labels)
+def register(events) -> None:
+    """Let another app name the verbs it logs (call from its AppConfig.ready): its ``Event`` choices (verb,
+    name), or a dict of verb → name."""
+    LABELS.update(events if isinstance(events, dict) else dict(events.choices))

@@ -31,3 +31,15 @@ class Rating(models.TextChoices):
 
 # How far ahead the dashboard warns of a term coming to its end.
 ENDING_SOON_DAYS = 60
+
+
+class Event(models.TextChoices):
+    """The verbs this app logs as named events (``audit.events`` shows their names in histories)."""
+
+    SECONDMENT_CREATED = "secondment.created", _("Secondment recorded")
+    SECONDMENT_ARCHIVED = "secondment.archived", _("Secondment archived")
+    SECONDMENT_REPORTED = "secondment.reported", _("Periodic report filed")
+    SECONDMENT_CUT_SHORT = "secondment.cut_short", _("Term cut short")
+    SECONDMENT_EVALUATED = "secondment.evaluated", _("Evaluated by the host")
+    SECONDMENT_EVALUATION_REVISED = "secondment.evaluation_revised", _("Host's evaluation revised")
+    SECONDMENTREPORT_ARCHIVED = "secondmentreport.archived", _("Periodic report withdrawn")

@@ -133,3 +133,38 @@ class ActionLight(models.TextChoices):
     YELLOW = "yellow", _("Feedback late")
     RED = "red", _("Overdue")
     GREY = "grey", _("Closed")
+
+
+class Event(models.TextChoices):
+    """The verbs this app logs as named events (``audit.events`` shows their names in histories)."""
+
+    SERIES_CREATED = "series.created", _("Meeting series created")
+    SERIES_SESSIONS_GENERATED = "series.sessions_generated", _("Sessions planned ahead")
+    SESSION_CREATED = "session.created", _("Session planned")
+    SESSION_RESCHEDULED = "session.rescheduled", _("Session rescheduled")
+    SESSION_CANCELLED = "session.cancelled", _("Session cancelled")
+    SESSION_HELD = "session.held", _("Session held")
+    SESSION_AGENDA_PUBLISHED = "session.agenda_published", _("Agenda published")
+    SESSION_AGENDA_CHANGED = "session.agenda_changed", _("Agenda changed after publication")
+    SESSION_OUTCOME_RECORDED = "session.outcome_recorded", _("Outcome recorded")
+    SESSION_MINUTES_CONFIRMED = "session.minutes_confirmed", _("Minutes confirmed by a side")
+    SESSION_MINUTES_CONFIRMATIONS_RESET = (
+        "session.minutes_confirmations_reset",
+        _("Confirmations withdrawn after an edit"),
+    )
+    SESSION_MINUTES_LOCKED = "session.minutes_locked", _("Minutes locked")
+    SESSION_MINUTES_AMENDED = "session.minutes_amended", _("Minutes amended")
+    AGENDA_ITEM_PROPOSED = "agenda_item.proposed", _("Item proposed")
+    AGENDA_ITEM_WITHDRAWN = "agenda_item.withdrawn", _("Item withdrawn")
+    ACTION_ASSIGNED = "action.assigned", _("Action assigned")
+    ACTION_ACKNOWLEDGED = "action.acknowledged", _("Action acknowledged")
+    ACTION_PROGRESS = "action.progress", _("Progress fed back")
+    ACTION_REPORTED_DONE = "action.reported_done", _("Action reported done")
+    ACTION_VERIFIED = "action.verified", _("Action verified")
+    ACTION_RETURNED = "action.returned", _("Action returned")
+    ACTION_CANCELLED = "action.cancelled", _("Action cancelled")
+    ACTION_CHANGED = "action.changed", _("Action changed")
+    MEETING_PACK_DOWNLOADED = "meeting.pack_downloaded", _("Meeting pack downloaded")
+    MEETING_MINUTES_DOWNLOADED = "meeting.minutes_downloaded", _("Minutes downloaded")
+    CALENDAR_ADDRESS_ISSUED = "calendar.address_issued", _("Calendar address made")
+    CALENDAR_ADDRESS_REVOKED = "calendar.address_revoked", _("Calendar address closed")

@@ -45,3 +45,19 @@ OPEN_STATUSES = (
     PetitionStatus.SUBMITTED,
     PetitionStatus.UNDER_CONSIDERATION,
 )
+
+
+class Event(models.TextChoices):
+    """The verbs this app logs as named events (``audit.events`` shows their names in histories)."""
+
+    PETITION_CREATED = "petition.created", _("Joint request added")
+    PETITION_ARCHIVED = "petition.archived", _("Joint request archived")
+    PETITION_TEXT_REVISED = "petition.text_revised", _("Joint text revised (endorsements lapse)")
+    PETITION_ENDORSED = "petition.endorsed", _("Endorsed by a side")
+    PETITION_FULLY_ENDORSED = "petition.fully_endorsed", _("Endorsed by every side")
+    PETITION_SUBMITTED = "petition.submitted", _("Submitted to the authority")
+    PETITION_UNDER_CONSIDERATION = "petition.under_consideration", _("Under consideration by the authority")
+    PETITION_GRANTED = "petition.granted", _("Granted")
+    PETITION_PARTLY = "petition.partly", _("Partly granted")
+    PETITION_DECLINED = "petition.declined", _("Declined")
+    PETITION_WITHDRAWN = "petition.withdrawn", _("Withdrawn")

@@ -21,3 +21,22 @@ class AlignmentStatus(models.TextChoices):
 # The statuses the comparison sets by itself; the others are set by people and stay until changed.
 COMPUTED_STATUSES = (AlignmentStatus.ALIGNED, AlignmentStatus.DIVERGING)
 HELD_STATUSES = (AlignmentStatus.NEGOTIATING, AlignmentStatus.AGREED_TO_DIFFER)
+
+
+class Event(models.TextChoices):
+    """The verbs this app logs as named events (``audit.events`` shows their names in histories)."""
+
+    POLICY_CREATED = "policy.created", _("Policy entered")
+    POLICY_ARCHIVED = "policy.archived", _("Policy archived")
+    POLICY_DOCUMENT_ATTACHED = "policy.document_attached", _("Policy document attached")
+    CLAUSE_CREATED = "clause.created", _("Clause added")
+    CLAUSE_ARCHIVED = "clause.archived", _("Clause archived")
+    ALIGNMENTGROUP_CREATED = "alignmentgroup.created", _("Alignment group set up")
+    ALIGNMENTGROUP_ARCHIVED = "alignmentgroup.archived", _("Alignment group archived")
+    ALIGNMENTGROUP_MEMBER_ADDED = "alignmentgroup.member_added", _("Clause added to the comparison")
+    ALIGNMENTGROUP_MEMBER_REMOVED = "alignmentgroup.member_removed", _("Clause taken out of the comparison")
+    ALIGNMENTGROUP_DIVERGING = "alignmentgroup.diverging", _("Divergence beyond the tolerance flagged")
+    ALIGNMENTGROUP_ALIGNED = "alignmentgroup.aligned", _("Back within the tolerance")
+    ALIGNMENTGROUP_NEGOTIATING = "alignmentgroup.negotiating", _("Put under negotiation")
+    ALIGNMENTGROUP_AGREED_TO_DIFFER = "alignmentgroup.agreed_to_differ", _("Sides agreed to differ")
+    ALIGNMENTGROUP_RESUMED = "alignmentgroup.resumed", _("Comparison resumed")

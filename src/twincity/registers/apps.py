@@ -8,10 +8,6 @@ class RegistersConfig(AppConfig):
 
     def ready(self):
         from twincity.audit.events import register
+        from twincity.registers.choices import Event
 
-        register(
-            {
-                "matter_link.created": _("Follow-up matter linked"),
-                "matter_link.archived": _("Follow-up matter unlinked"),
-            }
-        )
+        register(Event)

@@ -7,3 +7,10 @@ class LinkRelation(models.TextChoices):
 
     CREATED = "created", _("created from it")
     SERVES = "serves", _("serves it")
+
+
+class Event(models.TextChoices):
+    """The verbs this app logs as named events (``audit.events`` shows their names in histories)."""
+
+    MATTER_LINK_CREATED = "matter_link.created", _("Follow-up matter linked")
+    MATTER_LINK_ARCHIVED = "matter_link.archived", _("Follow-up matter unlinked")

@@ -32,3 +32,18 @@ class Topic(models.TextChoices):
     REFORM = "reform", _("Reform")
     PUBLIC_SERVICES = "public_services", _("Public services")
     GOVERNANCE = "governance", _("Governance and mechanisms")
+
+
+class Event(models.TextChoices):
+    """The verbs this app logs as named events (``audit.events`` shows their names in histories)."""
+
+    VISIT_CREATED = "visit.created", _("Visit recorded")
+    VISIT_HELD = "visit.held", _("Visit took place")
+    VISIT_CANCELLED = "visit.cancelled", _("Visit cancelled")
+    VISIT_ARCHIVED = "visit.archived", _("Visit archived")
+    LESSON_CREATED = "lesson.created", _("Lesson recorded")
+    LESSON_FOLLOWED_UP = "lesson.followed_up", _("Lesson turned into a follow-up matter")
+    LESSON_ARCHIVED = "lesson.archived", _("Lesson archived")
+    GAP_CREATED = "gap.created", _("Gap recorded")
+    GAP_FOLLOWED_UP = "gap.followed_up", _("Gap turned into a follow-up matter")
+    GAP_ARCHIVED = "gap.archived", _("Gap archived")

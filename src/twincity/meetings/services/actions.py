@@ -192,47 +192,46 @@ def acknowledge_action(action: ActionItem, *, user, note: str = "") -> ActionIte
 
 def feed_back(action: ActionItem, *, user, text: str, files=()) -> ActionUpdate:
     """The owner says how far it has got (acknowledging it on the way if it had not)."""
-    if not plain(text).strip():
-        raise ValidationError({"text": _("Say what has been done.")})
-    with transaction.atomic():
-        lock(action)
-        require(user, Action.REPORT, action)
-        if action.status not in OWNER_PENDING_STATUSES:
-            raise ValidationError(_("This action takes no more feedback."))
-        extra = {"acknowledged_at": timezone.now()} if action.acknowledged_at is None else {}
-        return _step(
-            action,
-            user=user,
-            kind=ActionUpdateKind.PROGRESS,
-            text=text,
-            files=files,
-            status=ActionStatus.IN_PROGRESS,
-            last_feedback_on=timezone.localdate(),
-            **extra,
-        )
+    return _owner_step(
+        action,
+        user=user,
+        text=text,
+        files=files,
+        empty=_("Say what has been done."),
+        closed=_("This action takes no more feedback."),
+        kind=ActionUpdateKind.PROGRESS,
+        status=ActionStatus.IN_PROGRESS,
+    )
 
 
 def report_done(action: ActionItem, *, user, text: str, files=()) -> ActionUpdate:
     """The owner reports the action done, with evidence (a text saying what shows it, and files)."""
+    return _owner_step(
+        action,
+        user=user,
+        text=text,
+        files=files,
+        empty=_("Say what shows the action is done."),
+        closed=_("Only an open action can be reported done."),
+        kind=ActionUpdateKind.REPORTED_DONE,
+        status=ActionStatus.REPORTED_DONE,
+        reported_done_at=timezone.now(),
+    )
+
+
+def _owner_step(action: ActionItem, *, user, text: str, files, empty: str, closed: str, **changes) -> ActionUpdate:
+    """A step the owning unit takes on an open action, saying something (``empty``: the reason when it says
+    nothing; ``closed``: when the action takes no more steps of the owner). Acknowledges it on the way."""
     if not plain(text).strip():
-        raise ValidationError({"text": _("Say what shows the action is done.")})
+        raise ValidationError({"text": empty})
     with transaction.atomic():
         lock(action)
         require(user, Action.REPORT, action)
         if action.status not in OWNER_PENDING_STATUSES:
-            raise ValidationError(_("Only an open action can be reported done."))
-        extra = {"acknowledged_at": timezone.now()} if action.acknowledged_at is None else {}
-        return _step(
-            action,
-            user=user,
-            kind=ActionUpdateKind.REPORTED_DONE,
-            text=text,
-            files=files,
-            status=ActionStatus.REPORTED_DONE,
-            reported_done_at=timezone.now(),
-            last_feedback_on=timezone.localdate(),
-            **extra,
-        )
+            raise ValidationError(closed)
+        if action.acknowledged_at is None:
+            changes["acknowledged_at"] = timezone.now()
+        return _step(action, user=user, text=text, files=files, last_feedback_on=timezone.localdate(), **changes)
 
 
 def verify_action(action: ActionItem, *, user, note: str = "") -> ActionItem:
