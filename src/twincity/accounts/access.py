@@ -260,14 +260,6 @@ def coordinated_sides(user, partnership_id: int) -> set[int]:
     }
 
 
-def runs_an_office(user) -> bool:
-    """Is the user an office admin of some partnership (or a superuser)? Asked where a page spans partnerships
-    (the matter list's bulk controls); every action is still checked on each record."""
-    if user is not None and user.is_authenticated and user.is_superuser:
-        return True
-    return any(m.role == Role.OFFICE_ADMIN for m in memberships(user))
-
-
 def may_report_for_side(user, matter, side_id: int) -> bool:
     """May the user file a progress report on this side's half of the matter? The office; the side's coordinator,
     on a matter they may change; a contact of one of the matter's owning units on that side."""
