@@ -305,6 +305,27 @@ class VersionedUpdateView(LoginRequiredMixin, DoorObjectMixin, UpdateView):
         return render(self.request, self.conflict_template, context, status=409)
 
 
+class ReportCorrectionView(VersionedUpdateView):
+    """Correct a filed report (a matter's progress report, a secondment's periodic report): found with
+    "report"; the form starts from the report's ``initial_fields``; a stale version is said on the form
+    (reports are short: the editor reloads rather than compares)."""
+
+    action = Action.REPORT
+    context_object_name = "report"
+    initial_fields: tuple[str, ...] = ("period", "text")
+    success_message = gettext_lazy("Report corrected.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        report = kwargs.pop("instance")
+        kwargs["initial"] = {name: getattr(report, name) for name in self.initial_fields}
+        return kwargs
+
+    def conflict(self, form, current, data):
+        form.add_error(None, _("Someone else corrected this report meanwhile. Nothing was overwritten: reload it."))
+        return self.form_invalid(form)
+
+
 class StepView(LoginRequiredMixin, View):
     """One workflow step, posted from an object's page: run it, say what happened or why not, go back.
 

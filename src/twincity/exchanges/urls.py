@@ -7,5 +7,5 @@ app_name = "exchanges"
 urlpatterns = [
     *secondments.urls(),
     path("<int:pk>/evaluate/", views.evaluate, name="evaluate"),
-    path("reports/<int:pk>/edit/", views.edit_report, name="report_edit"),
+    path("reports/<int:pk>/edit/", views.ReportEditView.as_view(), name="report_edit"),
 ]

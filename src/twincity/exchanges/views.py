@@ -1,16 +1,10 @@
 """Pages of the register of secondments beyond its declaration (``register.py``): the host's evaluation
 and the correction of a filed report."""
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from twincity.accounts.choices import Action
-from twincity.core.services import ConflictError
-from twincity.core.views import StepView, message_of, restricted_object
+from twincity.core.views import ReportCorrectionView, StepView
 from twincity.exchanges import forms, services
 from twincity.exchanges.models import Secondment
 from twincity.exchanges.register import LIVE_REPORTS
@@ -26,29 +20,19 @@ evaluate = StepView.as_view(
 )
 
 
-@login_required
-def edit_report(request, pk):
+class ReportEditView(ReportCorrectionView):
     """Correct a filed report: either unit's contact, either coordinator, or the office."""
-    report = restricted_object(request, LIVE_REPORTS.all(), Action.REPORT, pk=pk)
-    back = _reports_of(report)
-    form = forms.ReportEditForm(
-        request.POST or None, version=report.version, initial={"period": report.period, "text": report.text}
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_report(
-                report,
-                user=request.user,
-                version=form.cleaned_data["version"],
-                period=form.cleaned_data["period"],
-                text=form.cleaned_data["text"],
-            )
-        except ConflictError:
-            form.add_error(None, _("Someone else corrected this report meanwhile. Nothing was overwritten: reload it."))
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, message_of(exc))
-        else:
-            messages.success(request, _("Report corrected."))
-            return redirect(back)
-    context = {"form": form, "report": report, "back": back, "nav": "exchanges", "nav_is_register": True}
-    return render(request, "exchanges/report_form.html", context)
+
+    queryset = LIVE_REPORTS
+    form_class = forms.ReportEditForm
+    template_name = "exchanges/report_form.html"
+    extra_context = {"nav": "exchanges", "nav_is_register": True}
+
+    def update(self, report, **data):
+        services.update_report(report, **data)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(back=self.get_success_url(), **kwargs)
+
+    def get_success_url(self) -> str:
+        return _reports_of(self.object)

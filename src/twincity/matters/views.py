@@ -34,6 +34,7 @@ from twincity.core.views import (
     ObjectCreateView,
     ObjectDetailView,
     ObjectListView,
+    ReportCorrectionView,
     StepView,
     VersionedUpdateView,
     editable_partnership,
@@ -293,29 +294,17 @@ class MatterEditView(MatterFormMixin, MatterObjectMixin, VersionedUpdateView):
         return render(self.request, "matters/conflict.html", context, status=409)
 
 
-class ReportEditView(VersionedUpdateView):
+class ReportEditView(ReportCorrectionView):
     """Correct a filed progress report: its side's coordinator, its unit, or the office."""
 
     queryset = ProgressReport.objects.select_related("matter")
-    action = Action.REPORT
     form_class = forms.ReportEditForm
     template_name = "matters/report_form.html"
-    context_object_name = "report"
     extra_context = {"nav": "matters"}
-    success_message = gettext_lazy("Report corrected.")
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        report = kwargs.pop("instance")
-        kwargs["initial"] = {"period": report.period, "percent_complete": report.percent_complete, "text": report.text}
-        return kwargs
+    initial_fields = ("period", "percent_complete", "text")
 
     def update(self, report, **data):
         services.update_progress_report(report, **data)
-
-    def conflict(self, form, current, data):
-        form.add_error(None, _("Someone else corrected this report meanwhile. Nothing was overwritten: reload it."))
-        return self.form_invalid(form)
 
     def get_success_url(self) -> str:
         return matter_page(self.object.matter_id, "#progress")
