@@ -46,7 +46,7 @@ def test_the_office_resets_a_members_password_who_then_must_choose_their_own(cli
 
     assert sign_in(client, "tf-unit", PASSWORD).status_code == 200  # the old password is gone
     assert sign_in(client, "tf-unit", one_time).status_code == 302
-    response = client.get(reverse("matters:my_work"))
+    response = client.get(reverse("workspace:my_work"))
     assert response.status_code == 302 and response["Location"] == reverse("password_change")
     new = "tf-unit-own-passphrase-2026"
     response = client.post(
@@ -54,7 +54,7 @@ def test_the_office_resets_a_members_password_who_then_must_choose_their_own(cli
     )
     assert response.status_code == 302
     client.get(response["Location"])
-    assert client.get(reverse("matters:my_work")).status_code == 200  # free to work again
+    assert client.get(reverse("workspace:my_work")).status_code == 200  # free to work again
 
 
 def test_a_reset_by_the_office_lifts_a_sign_in_lockout(client, client_as, world):
