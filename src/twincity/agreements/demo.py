@@ -139,7 +139,7 @@ def _follow_up(loader, obligation) -> None:
         status=MatterStatus.IN_PROGRESS,
         start_date=today - dt.timedelta(days=60),
         entered_on=today - dt.timedelta(days=60),
-        leaders={pk: "分管负责同志" for pk in sides},
+        leaders=dict.fromkeys(sides, "分管负责同志"),
         description=f"由合作协议“{obligation.agreement.title}”的协议任务转化。（示例数据）",
     )
     unit = obligation.organisation

@@ -26,8 +26,8 @@ __all__ = [
     "check_directions",
     "check_weights",
     "require_finite",
-    "require_positive",
     "require_nonnegative",
+    "require_positive",
 ]
 
 

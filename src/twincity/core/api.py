@@ -50,8 +50,8 @@ __all__ = [
     "RestrictedViewSetMixin",
     "VersionField",
     "api_docs",
-    "not_found",
     "expected_version",
+    "not_found",
     "refuse_unless",
 ]
 

@@ -36,6 +36,7 @@ from twincity.regions.models import Organisation, Partnership
 __all__ = [
     "ConflictError",
     "OwnerSpec",
+    "add_milestone",
     "archive_matter",
     "bulk_change_status",
     "change_status",
@@ -44,7 +45,6 @@ __all__ = [
     "create_matter",
     "file_progress",
     "get_or_create_list",
-    "add_milestone",
     "refresh_derived",
     "roll_over",
     "roll_over_list",

@@ -192,7 +192,7 @@ def organisation_edit(request, pk: int | None = None, partnership_pk: int | None
         raise Http404
     form = forms.OrganisationForm(request.POST or None, instance=unit, sides=partnership.sides())
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items()}
+        data = dict(form.cleaned_data.items())
         try:
             if unit is None:
                 region = data.pop("region")

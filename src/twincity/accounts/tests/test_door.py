@@ -85,9 +85,8 @@ def test_require_in_refuses_with_the_callers_reason_in_the_readers_language(worl
     with translation.override("zh-hans"), pytest.raises(PermissionDenied) as refused:
         require_in(world.users["tf-coord"], Action.ADMINISTER, world.partnership.pk, reason)
     message = refused.value.args[0]
-    assert (
-        isinstance(message, str) and message == str(reason) != "Only the office may change the partnership's structure."
-    )
+    assert isinstance(message, str)
+    assert message == str(reason) != "Only the office may change the partnership's structure."
 
 
 # ---------------------------------------------------------------------------------------------- members_who

@@ -33,13 +33,16 @@ def test_after_the_limit_even_the_right_password_is_refused_with_a_page_that_say
         assert sign_in(client, "office", "wrong-password").status_code == 200
     assert sign_in(client, "office", "wrong-password").status_code == 429  # the failure that reaches the limit
     response = sign_in(client, "office", PASSWORD)
-    assert response.status_code == 429 and signed_in_as(client) is None
+    assert response.status_code == 429
+    assert signed_in_as(client) is None
     text = response.content.decode()
-    assert "登录失败次数过多" in text and "请联系双城办重置密码" in text
+    assert "登录失败次数过多" in text
+    assert "请联系双城办重置密码" in text
 
     client.cookies["django_language"] = "en"
     english = sign_in(client, "office", PASSWORD)
-    assert english.status_code == 429 and "ask the office to reset your password" in english.content.decode()
+    assert english.status_code == 429
+    assert "ask the office to reset your password" in english.content.decode()
 
 
 def test_the_admin_sign_in_is_locked_out_too(client, db):
@@ -48,7 +51,8 @@ def test_the_admin_sign_in_is_locked_out_too(client, db):
     for _ in range(LIMIT):
         sign_in(client, "root", "wrong-password", path=admin_login)
     response = sign_in(client, "root", PASSWORD, path=admin_login)
-    assert response.status_code == 429 and signed_in_as(client) is None
+    assert response.status_code == 429
+    assert signed_in_as(client) is None
     assert client.get(reverse("admin:index")).status_code == 302  # still sent to sign in
 
 
@@ -56,7 +60,8 @@ def test_twenty_failures_for_one_user_do_not_lock_out_another_user_behind_the_sa
     for _ in range(20):
         sign_in(client, "tf-coord", "wrong-password", address="192.0.2.7")
     response = sign_in(client, "lj-coord", PASSWORD, address="192.0.2.7")
-    assert response.status_code == 302 and signed_in_as(client) == str(world.users["lj-coord"].pk)
+    assert response.status_code == 302
+    assert signed_in_as(client) == str(world.users["lj-coord"].pk)
 
 
 def test_a_locked_user_name_stays_locked_from_another_address(client, world):

@@ -77,7 +77,8 @@ def test_two_regions_per_period_is_refused_but_pooled_years_are_fine() -> None:
     # fitting on all peers while reporting only two units
     big = make_panel(n_units=6)
     res2 = run_index(make_spec(fit={"on": "period"}, report_units=["U0", "U1"]), big)
-    assert res2.units == ["U0", "U1"] and res2.scores["I"].shape == (3, 2)
+    assert res2.units == ["U0", "U1"]
+    assert res2.scores["I"].shape == (3, 2)
 
 
 def test_json_round_trip_is_reproducible() -> None:
@@ -128,5 +129,6 @@ def test_cli_runs_csv_to_xlsx_and_csv(tmp_path: Path) -> None:
     rc = main(
         ["run", "--spec", str(spec), "--data", str(tmp_path / "long.xlsx"), "--format", "long", "--out", str(outdir)]
     )
-    assert rc == 0 and (outdir / "level3.csv").is_file()
+    assert rc == 0
+    assert (outdir / "level3.csv").is_file()
     assert main(["run", "--spec", str(spec), "--data", str(tmp_path / "nope.txt"), "--out", str(outdir)]) == 2

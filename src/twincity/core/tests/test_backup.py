@@ -171,7 +171,9 @@ def manifest_of(archive: Path) -> dict:
 
 def test_a_backup_restores_into_an_empty_database_with_every_row_and_file_identical(media, target, tmp_path):
     build_data()
-    assert Attachment.objects.count() == 3 and AuditEvent.objects.exists() and ObjectChange.objects.exists()
+    assert Attachment.objects.count() == 3
+    assert AuditEvent.objects.exists()
+    assert ObjectChange.objects.exists()
     archive = tmp_path / "nightly.tar.gz"
     out = io.StringIO()
 
@@ -294,7 +296,8 @@ def test_restore_refuses_another_kind_of_database(media, tmp_path):
     other = "postgres://nobody@127.0.0.1:1/none" if connection.vendor == "sqlite" else f"sqlite:///{tmp_path}/x.db"
     with pytest.raises(CommandError, match="same kind"):
         call_command("restore", str(archive), yes=True, database_url=other, media_root=str(tmp_path / "m"))
-    assert not (tmp_path / "m").exists() and not (tmp_path / "x.db").exists()
+    assert not (tmp_path / "m").exists()
+    assert not (tmp_path / "x.db").exists()
 
 
 def test_restore_refuses_a_backup_made_by_newer_code(media, target, tmp_path):

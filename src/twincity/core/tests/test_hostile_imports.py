@@ -235,4 +235,5 @@ def test_a_hostile_title_exported_and_imported_back_is_the_same_text(world):
     make_matter(world, title='=HYPERLINK("http://x.example/","y")')
     office = world.users["office"]
     plan = parse_import(io.BytesIO(export_matters_of(world)), partnership=world.partnership, year=2020, user=office)
-    assert plan.errors == [] and plan.unchanged == 1
+    assert plan.errors == []
+    assert plan.unchanged == 1

@@ -129,7 +129,9 @@ def test_the_office_rolls_an_unfinished_matter_over_into_next_years_list(browser
     matter.refresh_from_db()
     assert (matter.year_list.year, matter.code) == (2026, "2026-01")
     assert (
-        list(ListEntry.objects.filter(matter=matter).order_by("year_list__year").values_list("outcome", flat=True))[0]
+        next(
+            iter(ListEntry.objects.filter(matter=matter).order_by("year_list__year").values_list("outcome", flat=True))
+        )
         == ListEntry.Outcome.ROLLED_OVER
     )
 

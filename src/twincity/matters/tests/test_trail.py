@@ -43,7 +43,8 @@ def test_new_thresholds_move_each_matters_light_dates_with_a_change_record_and_l
     assert after.last_updated > before.last_updated
     assert after.version == before.version  # derived dates are not an edit
     record = ObjectChange.objects.filter(changed_object_id=moved.pk, action="update").latest("pk")
-    assert record.user == office and record.changed_object_type.model == "matter"
+    assert record.user == office
+    assert record.changed_object_type.model == "matter"
     assert record.prechange_data["watch_from"] == before.watch_from.isoformat()
     assert record.postchange_data["watch_from"] == after.watch_from.isoformat()
     assert record.postchange_data["title"] == moved.title  # a whole record, as a save's

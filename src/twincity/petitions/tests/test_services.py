@@ -156,7 +156,8 @@ def test_a_request_turns_into_a_follow_up_matter_in_one_step(world):
     )
     links = registers.links_of(petition)
     assert [link.matter.pk for link in links] == [matter.pk]
-    assert links[0].matter.light and links[0].relation == "created"
+    assert links[0].matter.light
+    assert links[0].relation == "created"
     assert Matter.objects.filter(pk=matter.pk, partnership=world.partnership).exists()
 
 

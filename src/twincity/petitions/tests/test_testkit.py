@@ -25,7 +25,9 @@ def test_a_page_check_fails_on_a_404_on_a_missing_row_and_on_too_many_queries(wo
     make_petition(world, title="参与全国一体化大数据中心建设试点")
     client = client_as("office")
     page = assert_page(client, list_url(world), contains=["大数据中心"], absent=["不存在的事项"], warm=True)
-    assert page.response.status_code == 200 and page.queries > 0 and "大数据中心" in page.body
+    assert page.response.status_code == 200
+    assert page.queries > 0
+    assert "大数据中心" in page.body
     with pytest.raises(AssertionError, match="answered 404"):
         assert_page(client, reverse("petitions:petition", args=[Petition.objects.get().pk + 1000]))
     with pytest.raises(AssertionError, match="does not show"):
