@@ -8,6 +8,7 @@ positional names (``indicator 3``, ``unit 7``) are used.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -167,7 +168,7 @@ def split_leading(n_items: int, size: int) -> list[slice] | None:
         return None
     k = min(cores, n_items)
     bounds = np.linspace(0, n_items, k + 1).astype(int)
-    return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
 
 
 def run_chunks(fn: Any, chunks: list[slice]) -> list[Any]:

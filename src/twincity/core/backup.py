@@ -40,6 +40,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+from django.utils import timezone
+
 FORMAT = "twincity-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -255,7 +257,7 @@ def vendor_of(settings_dict: dict) -> str:
 
 
 def default_name(now: dt.datetime | None = None) -> str:
-    now = now or dt.datetime.now()
+    now = now or timezone.localtime()
     return f"twincity-backup-{now:%Y%m%d-%H%M%S}.tar.gz"
 
 

@@ -147,9 +147,9 @@ def test_only_the_office_gives_and_ends_roles(world):
     from twincity.accounts.services import enrol, revoke
 
     with translation.override("en"):
-        with pytest.raises(PermissionDenied, match="Only the office gives people their roles."):
+        with pytest.raises(PermissionDenied, match=r"Only the office gives people their roles\."):
             enrol(world.partnership, acting_user=world.users["tf-coord"], username="x", role=Role.LEADER)
-        with pytest.raises(PermissionDenied, match="Only the office gives people their roles."):
+        with pytest.raises(PermissionDenied, match=r"Only the office gives people their roles\."):
             revoke(world.users["tf-unit"].memberships.get(), acting_user=world.users["tf-coord"])
     assert not get_user_model().objects.filter(username="x").exists()
     assert world.users["tf-unit"].memberships.get().archived_at is None
@@ -159,8 +159,8 @@ def test_only_the_office_changes_the_partnerships_structure(world):
     from twincity.regions.services import add_field, pair_counterparts
 
     with translation.override("en"):
-        with pytest.raises(PermissionDenied, match="Only the office may change the partnership's structure."):
+        with pytest.raises(PermissionDenied, match=r"Only the office may change the partnership's structure\."):
             add_field(world.partnership, user=world.users["tf-coord"], name="生态")
-        with pytest.raises(PermissionDenied, match="Only the office may change the partnership's structure."):
+        with pytest.raises(PermissionDenied, match=r"Only the office may change the partnership's structure\."):
             pair_counterparts(world.partnership, world.tf_dept, world.lj_dept, user=world.users["lj-coord"])
     assert add_field(world.partnership, user=world.users["office"], name="生态").pk

@@ -162,7 +162,7 @@ BAD_FILES = [  # each file, and the problems (row, column, message) it must be r
 ]
 
 
-@pytest.mark.parametrize("bad_file, expected", BAD_FILES)
+@pytest.mark.parametrize(("bad_file", "expected"), BAD_FILES)
 def test_a_bad_file_is_refused_whole_and_the_database_is_unchanged(world, bad_file, expected):
     content = bad_file(world)
     assert_import_refused(lambda: import_(world, content), expected, models=MODELS)

@@ -15,19 +15,18 @@ from twincity.analytics.cli import main
 
 def make_panel(n_units: int = 6, periods: tuple[int, ...] = (2020, 2021, 2022)) -> pd.DataFrame:
     rng = np.random.default_rng(3)
-    rows = []
-    for p in periods:
-        for u in range(n_units):
-            rows.append(
-                {
-                    "period": p,
-                    "unit": f"U{u}",
-                    "a": rng.uniform(1, 9),
-                    "b": rng.uniform(1, 9),
-                    "c": rng.uniform(1, 9),
-                    "d": rng.uniform(1, 9),
-                }
-            )
+    rows = [
+        {
+            "period": p,
+            "unit": f"U{u}",
+            "a": rng.uniform(1, 9),
+            "b": rng.uniform(1, 9),
+            "c": rng.uniform(1, 9),
+            "d": rng.uniform(1, 9),
+        }
+        for p in periods
+        for u in range(n_units)
+    ]
     return pd.DataFrame(rows)
 
 

@@ -256,7 +256,7 @@ def test_a_tampered_archive_is_refused_and_nothing_is_written(media, target, tmp
 
     truncated = tmp_path / "truncated.tar.gz"
     truncated.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
-    with pytest.raises(CommandError, match="damaged|not a twincity backup|Cannot read"):
+    with pytest.raises(CommandError, match=r"damaged|not a twincity backup|Cannot read"):
         restore(truncated, target, restored_media)
     assert target.tables() == []
     assert not restored_media.exists()
@@ -389,7 +389,8 @@ def test_a_backup_taken_while_reports_are_filed_restores_whole(file_database, me
     finally:
         stop.set()
         writer.join(timeout=60)
-    assert not writer.is_alive() and not errors, errors
+    assert not writer.is_alive(), errors
+    assert not errors, errors
 
     restored_media = tmp_path / "restored-media"
     restore(result.path, target, restored_media)

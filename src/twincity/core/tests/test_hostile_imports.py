@@ -188,7 +188,8 @@ def test_two_rows_without_a_code_for_the_same_entry_are_refused_with_both_row_nu
     with translation.override("zh-hans"):
         (problem,) = imp.run(world, content)
     first, second = imp.first_row, imp.first_row + 2
-    assert f"第{first}行与第{second}行" in problem and "重复添加" in problem, problem
+    assert f"第{first}行与第{second}行" in problem, problem
+    assert "重复添加" in problem, problem
     assert imp.count() == before
 
 
@@ -199,7 +200,8 @@ def test_the_same_file_imported_twice_adds_its_rows_once(world, imp):
     before = imp.count()
     with translation.override("en"):
         (problem,) = imp.run(world, content)
-    assert "would be added twice" in problem and str(imp.first_row) in problem, problem
+    assert "would be added twice" in problem, problem
+    assert str(imp.first_row) in problem, problem
     assert imp.count() == before
     assert imp.model.objects.filter(**{imp.title_field: "导入两次的事项"}).count() == 1
 

@@ -67,7 +67,8 @@ def test_an_outsider_sees_empty_lists_and_a_404_for_every_object(api_as, world, 
     for name in LISTS:
         response = client.get(f"/api/{name}/")
         assert response.status_code == 200, name
-        assert response.json()["count"] == 0 and response.json()["results"] == [], name
+        assert response.json()["count"] == 0, name
+        assert response.json()["results"] == [], name
     for url in detail_urls(scene, world):
         assert client.get(url).status_code == 404, url
     assert client.get("/api/matters/", {"q": "开放门户"}).json()["count"] == 0
@@ -551,7 +552,8 @@ def test_the_docs_page_needs_a_sign_in_and_loads_only_scripts_of_this_site(clien
     body = response.content.decode()
     assert "script-src 'self'" in response["Content-Security-Policy"]
     scripts = [chunk.split(">", 1)[0] for chunk in body.split("<script")[1:]]
-    assert scripts and all('src="/static/' in tag for tag in scripts), scripts  # no inline script, no CDN
+    assert scripts
+    assert all('src="/static/' in tag for tag in scripts), scripts  # no inline script, no CDN
     assert "<style" not in body
     assert "//cdn" not in body
     for asset in (

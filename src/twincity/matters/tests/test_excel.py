@@ -419,7 +419,7 @@ def test_the_export_has_two_header_lines_the_notes_and_the_dropdowns(world):
     assert row["title"].data_type == "s"
     assert row["status"].value == STATUS_WORDS["in_progress"]
     assert row["light"].value == "已逾期"  # due 2020-03-01, seen on 2020-06-01
-    assert row["due_date"].value == dt.datetime(2020, 3, 1)
+    assert row["due_date"].value == dt.datetime(2020, 3, 1)  # noqa: DTZ001 - an Excel cell holds a naive datetime
     assert row[f"lead:{world.tf.pk}"].value == "天府新区市场监管局"
     assert row["version"].value == matter.version
     dropdowns = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
@@ -626,7 +626,7 @@ def docx_like() -> bytes:
 
 
 @pytest.mark.parametrize(
-    "content, message",
+    ("content", "message"),
     [
         pytest.param("编号,事项名称\n2020-01,共建内陆开放门户\n".encode("gbk"), NOT_XLSX, id="csv renamed .xlsx"),
         pytest.param(random.Random(2020).randbytes(4000), NOT_XLSX, id="random bytes"),

@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from twincity.audit.context import acting
 from twincity.matters import services
@@ -162,7 +163,7 @@ def test_login_is_throttled_after_repeated_failures(client, world):
 
 
 def test_the_dashboard_follows_a_change_at_once_although_its_figures_are_cached(client_as, world):
-    today = dt.date.today()
+    today = timezone.localdate()
     matter = make_matter(
         world, year=today.year, start_date=today - dt.timedelta(days=100), due_date=today - dt.timedelta(days=1)
     )

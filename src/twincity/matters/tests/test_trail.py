@@ -26,7 +26,7 @@ def stamp(world):
 
 
 def test_new_thresholds_move_each_matters_light_dates_with_a_change_record_and_last_updated(world):
-    today = dt.date.today()
+    today = timezone.localdate()
     moved = make_matter(world, start_date=today - dt.timedelta(days=10), due_date=today + dt.timedelta(days=20))
     undated = make_matter(world, title="建设国家级大数据中心", start_date=None, due_date=None)
     before = Matter.objects.get(pk=moved.pk)

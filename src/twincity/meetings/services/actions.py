@@ -305,17 +305,16 @@ def update_action(
             raise ValidationError({"due_date": _("The due date is before the session.")})
         before = {k: getattr(action, k) for k in changes}
         update_versioned(action, action.version, changes, user=user)
-        said = []
-        for name in changes:
-            if before[name] != getattr(action, name):
-                said.append(
-                    _("%(field)s: %(before)s → %(after)s")
-                    % {
-                        "field": ActionItem._meta.get_field(name).verbose_name,
-                        "before": before[name] or "—",
-                        "after": getattr(action, name) or "—",
-                    }
-                )
+        said = [
+            _("%(field)s: %(before)s → %(after)s")
+            % {
+                "field": ActionItem._meta.get_field(name).verbose_name,
+                "before": before[name] or "—",
+                "after": getattr(action, name) or "—",
+            }
+            for name in changes
+            if before[name] != getattr(action, name)
+        ]
         if owners is not None:
             validated = _validate_owners(action.partnership, owners)
             existing = {o.organisation_id: o for o in action.owners.all()}

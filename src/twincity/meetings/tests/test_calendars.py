@@ -70,7 +70,8 @@ def read_ical(payload: bytes) -> dict:
     assert text.endswith("\r\n"), "content lines end with CRLF"
     raw_lines = text.split("\r\n")[:-1]
     for raw in raw_lines:
-        assert "\n" not in raw and "\r" not in raw, "bare LF or CR inside a content line"
+        assert "\n" not in raw, "bare LF inside a content line"
+        assert "\r" not in raw, "bare CR inside a content line"
         assert len(raw.encode("utf-8")) <= 75, f"content line longer than 75 octets: {raw!r}"
     lines: list[str] = []
     for raw in raw_lines:
@@ -93,7 +94,8 @@ def read_ical(payload: bytes) -> dict:
                 raise ValueError("two root components")
             stack.append(component)
         elif name == "END":
-            assert stack and stack[-1]["name"] == value.upper(), f"END:{value} does not close {stack[-1]['name']}"
+            assert stack, f"END:{value} closes nothing"
+            assert stack[-1]["name"] == value.upper(), f"END:{value} does not close {stack[-1]['name']}"
             stack.pop()
         else:
             assert stack, f"property {name} outside any component"

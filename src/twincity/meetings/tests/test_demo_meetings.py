@@ -3,6 +3,7 @@ joint meetings since, alternating host, with minutes, decisions and actions in e
 
 import datetime as dt
 import io
+import itertools
 
 from django.test import TestCase, override_settings
 from django.utils import timezone
@@ -33,7 +34,7 @@ class TheDemoMeetings(TestCase):
         assert held[0].local_date.month == 7
         assert held[0].local_date.year == 2020
         assert [s.number for s in held] == list(range(1, len(held) + 1))
-        assert all(a.host_id != b.host_id for a, b in zip(held, held[1:], strict=False))
+        assert all(a.host_id != b.host_id for a, b in itertools.pairwise(held))
         assert held[-1].status == SessionStatus.PLANNED
         assert held[-1].local_date > timezone.localdate()
         cancelled = Session.objects.get(status=SessionStatus.CANCELLED)

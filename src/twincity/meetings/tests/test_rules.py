@@ -121,7 +121,7 @@ def test_only_the_office_verifies_and_the_refusal_says_so(world, sessions):
     from twincity.meetings.tests.helpers import decide_action
 
     action = decide_action(world, sessions["past"], owners=[world.tf_dept], due=sessions["today"])
-    with pytest.raises(PermissionDenied, match="Only the office|只有双城办"):
+    with pytest.raises(PermissionDenied, match=r"Only the office|只有双城办"):
         services.cancel_action(action, user=world.users["tf-coord"], reason="不再推进")
 
 

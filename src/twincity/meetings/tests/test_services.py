@@ -101,7 +101,7 @@ def test_numbering_starts_where_the_series_stood_before_the_system(world):
 
 def test_a_cancelled_host_hosts_next_and_the_record_says_so(world):
     series = make_series(world)
-    first, second, third = generate(world, series, 3)
+    _first, second, third = generate(world, series, 3)
     assert hosts(series) == [(1, "天府"), (2, "两江"), (3, "天府")]
     with acting(world.users["office"]):
         services.cancel_session(second, user=world.users["office"], reason="防汛工作冲突")
@@ -120,7 +120,7 @@ def test_a_cancelled_host_hosts_next_and_the_record_says_so(world):
 
 def test_after_a_cancelled_last_session_the_next_one_planned_goes_to_the_cancelled_host(world):
     series = make_series(world)
-    first, second = generate(world, series, 2)
+    _first, second = generate(world, series, 2)
     with acting(world.users["office"]):
         services.cancel_session(second, user=world.users["office"], reason="改期")
     (third,) = generate(world, series, 1)
@@ -140,7 +140,7 @@ def test_a_cancellation_needs_a_reason_and_only_a_planned_session_is_cancelled(w
 
 def test_rescheduling_keeps_the_host_and_cannot_jump_over_a_neighbour(world):
     series = make_series(world)
-    first, second, third = generate(world, series, 3)
+    _first, second, third = generate(world, series, 3)
     with acting(world.users["office"]):
         services.reschedule_session(
             second, user=world.users["office"], starts_at=second.starts_at + dt.timedelta(days=3)
@@ -170,7 +170,7 @@ def test_three_regions_host_in_rotation_order_and_a_cancelled_host_still_hosts_n
 
 def test_a_host_chosen_by_hand_is_kept_and_the_rotation_goes_on_from_it(world):
     series = make_series(world)
-    first, second, third = generate(world, series, 3)
+    _first, second, _third = generate(world, series, 3)
     with acting(world.users["office"]):
         services.update_session(second, user=world.users["office"], version=second.version, host=world.tf)
     assert [h for _n, h in hosts(series)] == ["天府", "天府", "两江"]
@@ -178,7 +178,7 @@ def test_a_host_chosen_by_hand_is_kept_and_the_rotation_goes_on_from_it(world):
 
 def test_only_the_office_hands_a_session_to_another_host(world):
     series = make_series(world)
-    first, second = generate(world, series, 2)
+    _first, second = generate(world, series, 2)
     with pytest.raises(PermissionDenied):
         services.update_session(second, user=world.users["lj-coord"], version=second.version, host=world.tf)
 
@@ -227,7 +227,7 @@ def test_papers_are_attached_to_a_proposal(world):
 
 def test_the_host_secretariat_builds_the_agenda_and_the_other_side_cannot(world):
     series = make_series(world)
-    first, second = generate(world, series, 2)  # second is hosted by Liangjiang
+    _first, second = generate(world, series, 2)  # second is hosted by Liangjiang
     item = services.propose_item(series, user=world.users["tf-coord"], title="天府提议", side=world.tf)
     with pytest.raises(PermissionDenied):
         services.schedule_item(item, second, user=world.users["tf-coord"])

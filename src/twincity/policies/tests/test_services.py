@@ -353,8 +353,8 @@ def test_a_tighter_tolerance_flags_the_group(world, pair):
 
 @pytest.mark.parametrize("persona", ["tf-coord", "lj-coord", "tf-unit", "leader", "auditor", "outsider"])
 def test_only_the_office_sets_up_a_group(world, persona):
+    user = world.users[persona]
     with pytest.raises(PermissionDenied):
-        user = world.users[persona]
         services.create_group(
             partnership=world.partnership, user=user, title="x", term_name="x", unit="%", tolerance=D(1)
         )

@@ -27,7 +27,7 @@ STEPS = ["negotiate", "resume", "clause_moves", "member_out", "policy_archived",
 
 @pytest.mark.parametrize("step", STEPS)
 def test_a_group_edit_acknowledged_while_a_step_held_an_old_copy_is_kept(world, pair, step):  # noqa: F811
-    group, tf_clause, lj_clause = pair
+    group, _tf_clause, lj_clause = pair
     office = world.users["office"]
     with acting(office):
         if step == "resume":

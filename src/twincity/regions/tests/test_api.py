@@ -35,7 +35,8 @@ def test_an_outsider_sees_no_partnership_region_or_unit(api_as, world, other):
     client = api_as("outsider")
     for name in ("partnerships", "regions", "organisations"):
         body = client.get(f"/api/{name}/").json()
-        assert body["count"] == 0 and body["results"] == [], name
+        assert body["count"] == 0, name
+        assert body["results"] == [], name
     for url in (
         f"/api/partnerships/{world.partnership.pk}/",
         f"/api/regions/{world.tf.pk}/",

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from twincity.accounts.models import Membership
 from twincity.audit.models import AuditEvent
@@ -24,7 +25,7 @@ def test_the_office_adds_a_field_and_archives_it(client_as, world):
 
 
 def test_changing_the_thresholds_changes_every_light_at_once(client_as, world):
-    today = dt.date.today()
+    today = timezone.localdate()
     matter = make_matter(world, start_date=today - dt.timedelta(days=10), due_date=today + dt.timedelta(days=20))
     assert Matter.objects.with_light(today).get(pk=matter.pk).light == "yellow"  # due within 14 days? no: 20 → lag
     client = client_as("office")

@@ -41,7 +41,8 @@ def import_as(world, content: bytes, persona="office"):
 
 def test_new_rows_add_visits_with_their_topics_and_status(world):
     result = import_as(world, typed(row()))
-    assert result.is_valid and result.created == 1, result.errors
+    assert result.is_valid, result.errors
+    assert result.created == 1, result.errors
     visit = Visit.objects.get(code="2020-01")
     assert (visit.visiting_region, visit.host_region) == (world.tf, world.lj)
     assert visit.topic_values == ["opening_up", "innovation"]
@@ -60,7 +61,8 @@ def test_an_exported_log_edited_in_excel_updates_its_visit(world):
     out = io.BytesIO()
     wb.save(out)
     result = import_as(world, out.getvalue(), "lj-coord")
-    assert result.is_valid and result.updated == 1, result.errors
+    assert result.is_valid, result.errors
+    assert result.updated == 1, result.errors
     visit = Visit.objects.get(pk=visit.pk)
     assert visit.outcomes == "提炼形成“十条真经”"
     assert visit.topic_values == ["talent"]
