@@ -9,7 +9,9 @@ positional names (``indicator 3``, ``unit 7``) are used.
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -161,8 +163,6 @@ def require_nonnegative(X: FloatArray, labels: Labels, what: str) -> None:
 def split_leading(n_items: int, size: int) -> list[slice] | None:
     """Chunks of the first axis for thread-parallel evaluation of large batched inputs (numpy releases
     the GIL in ufuncs and reductions), or ``None`` when the input is too small or there is one core."""
-    import os
-
     cores = os.cpu_count() or 1
     if cores < 2 or n_items < 2 or size < 2_000_000:
         return None
@@ -173,7 +173,5 @@ def split_leading(n_items: int, size: int) -> list[slice] | None:
 
 def run_chunks(fn: Any, chunks: list[slice]) -> list[Any]:
     """Run ``fn(chunk)`` for every chunk on a thread pool and return the results in order."""
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
         return list(pool.map(fn, chunks))

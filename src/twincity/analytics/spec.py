@@ -218,7 +218,7 @@ class Panel:
 
     @classmethod
     def _from_multiindex(cls, wide: Any) -> Panel:
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas is slow to load; only tables need it
 
         periods = sorted(wide.index.get_level_values(0).unique().tolist())
         units = sorted(wide.index.get_level_values(1).unique().tolist(), key=str)
@@ -254,7 +254,7 @@ class IndexResult:
 
     def frames(self) -> dict[str, Any]:
         """Each data set as a wide pandas DataFrame indexed by (period, unit)."""
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas is slow to load; only tables need it
 
         idx = pd.MultiIndex.from_product([self.periods, self.units], names=["period", "unit"])
         n = len(self.periods) * len(self.units)

@@ -11,6 +11,9 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import connection
 from django.urls import reverse
 
 from twincity.testing import PASSWORD, make_user
@@ -83,8 +86,6 @@ def test_a_success_clears_only_that_users_failures(client, world):
 
 
 def test_the_forwarded_address_counts_only_behind_a_proxy(client, world, settings):
-    from axes.models import AccessAttempt
-
     sign_in(client, "auditor", "wrong-password", address="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
     assert AccessAttempt.objects.get().ip_address == "10.0.0.1"  # a header anyone can send is ignored
     AccessAttempt.objects.all().delete()
@@ -121,9 +122,6 @@ def _post_login(base_url: str, username: str, password: str) -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_guesses_are_all_counted_and_then_the_right_password_is_refused(live_server, monkeypatch):
-    from django.contrib.auth.base_user import AbstractBaseUser
-    from django.db import connection
-
     make_user("target")
     # How many guesses reach the password check at all: no more than the limit, however many arrive at once.
     checks = []
@@ -153,8 +151,6 @@ def test_parallel_guesses_are_all_counted_and_then_the_right_password_is_refused
     assert len(answers) == guesses, answers
     assert set(answers) <= {200, 429}, answers
     assert len(checks) <= LIMIT, checks
-
-    from axes.models import AccessAttempt
 
     assert sum(AccessAttempt.objects.filter(username="target").values_list("failures_since_start", flat=True)) >= LIMIT
     assert _post_login(live_server.url, "target", PASSWORD) == 429

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from twincity.agreements import services
 from twincity.agreements.excel import AgreementWorkbook
 from twincity.agreements.models import Agreement, AgreementParty
-from twincity.agreements.tests.helpers import make_agreement
+from twincity.agreements.tests.helpers import add_third_side, make_agreement
 from twincity.audit.models import AuditEvent
 from twincity.registers.tests.workbooks import export, headers, rows_of, typed
 from twincity.testkit import Refusal, assert_import_refused
@@ -169,8 +169,6 @@ def test_a_bad_file_is_refused_whole_and_the_database_is_unchanged(world, bad_fi
 
 
 def test_a_coordinator_cannot_import_an_agreement_their_side_is_not_party_to(world):
-    from twincity.agreements.tests.helpers import add_third_side
-
     add_third_side(world)
     content = typed(WORKBOOK, row(world, 签约单位=f"{world.lj_dept.name}、{world.xk_dept.name}"))
     assert_import_refused(

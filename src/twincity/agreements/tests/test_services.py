@@ -16,6 +16,8 @@ from twincity.core import search
 from twincity.core.models import ArchiveInsteadError, Attachment
 from twincity.matters.choices import Light, MatterStatus
 from twincity.matters.models import Matter
+from twincity.meetings import services as meetings
+from twincity.meetings.tests.helpers import add_session, make_series
 from twincity.regions.models import Organisation, Region
 from twincity.registers.choices import LinkRelation
 
@@ -432,9 +434,6 @@ def test_only_the_obligations_side_or_the_office_turns_it_into_a_matter_and_noth
 
 
 def test_the_agenda_proposes_agreements_expiring_within_sixty_days_after_the_session(world):
-    from twincity.meetings import services as meetings
-    from twincity.meetings.tests.helpers import add_session, make_series
-
     session = add_session(world, make_series(world), D(2023, 4, 10))
     soon = make_agreement(world, title="将到期", expires_on=D(2023, 6, 9))
     lapsed = make_agreement(world, title="已过期未续签", expires_on=D(2023, 3, 31))

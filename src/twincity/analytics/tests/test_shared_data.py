@@ -7,6 +7,7 @@ import pytest
 
 from twincity.analytics import IndexSpec, run_index
 from twincity.analytics.datasets import clean_province_name, load_asem, load_techme, shared_data_dir
+from twincity.analytics.demo import sichuan_chongqing
 
 pytestmark = pytest.mark.skipif(
     shared_data_dir() is None, reason="shared data folder ../shared/data absent (clone outside the workspace)"
@@ -32,8 +33,6 @@ def test_spot_check_values_from_readme() -> None:
 
 
 def test_sichuan_chongqing_demo() -> None:
-    from twincity.analytics.demo import sichuan_chongqing
-
     out = sichuan_chongqing()
     pair, idx = out["pair"], out["index"]
     assert list(pair.index) == list(range(2011, 2024))

@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
+import psycopg
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -91,8 +92,6 @@ class Target:
             finally:
                 conn.close()
         else:
-            import psycopg
-
             with psycopg.connect(**self.settings_dict, autocommit=True) as conn:
                 conn.execute("SET TIME ZONE 'UTC'")
                 yield conn.cursor()
@@ -110,8 +109,6 @@ def target(tmp_path):
         path = tmp_path / "restored.sqlite3"
         yield Target("sqlite", f"sqlite:///{path}", path=path)
         return
-    import psycopg
-
     s = connection.settings_dict
     params = {k: v for k, v in {"user": s["USER"], "password": s["PASSWORD"], "host": s["HOST"]}.items() if v}
     if s["PORT"]:

@@ -17,6 +17,8 @@ from openpyxl import load_workbook
 
 import twincity
 from twincity.core import xlsx
+from twincity.exchanges import demo as exchanges_demo
+from twincity.exchanges.tests.test_demo import fake_loader
 from twincity.regions.models import Field, Organisation, Region
 from twincity.testing import demo_loader, make_matter
 
@@ -57,9 +59,6 @@ def export_urls() -> list[str]:
 @pytest.fixture
 def hostile_world(world):
     """Every register holds entries (its demo), then units, fields, sides and titles get hostile names."""
-    from twincity.exchanges import demo as exchanges_demo
-    from twincity.exchanges.tests.test_demo import fake_loader
-
     loader = demo_loader(world, Units(world), today=dt.date(2025, 6, 30))
     for app in ("agreements", "petitions", "policies", "siting", "visits"):
         __import__(f"twincity.{app}.demo", fromlist=["load"]).load(loader)

@@ -19,10 +19,12 @@ from twincity.exchanges.excel import SecondmentWorkbook
 from twincity.exchanges.tests.test_excel import row as secondment_row
 from twincity.matters.excel import apply_import, parse_import
 from twincity.matters.models import Matter
+from twincity.matters.tests.test_excel import export as export_matters_of
 from twincity.matters.tests.test_excel import new_file, row_for
 from twincity.petitions.excel import PetitionWorkbook
 from twincity.petitions.tests.test_excel import row as petition_row
 from twincity.registers.tests.workbooks import typed
+from twincity.testing import make_matter
 from twincity.visits.excel import VisitWorkbook
 from twincity.visits.tests.test_excel import row as visit_row
 
@@ -231,9 +233,6 @@ def test_rows_that_both_have_a_code_stay_what_the_person_meant(world):
 
 def test_a_hostile_title_exported_and_imported_back_is_the_same_text(world):
     """The quote prefix that keeps “=…” text in Excel does not change what the import reads."""
-    from twincity.matters.tests.test_excel import export as export_matters_of
-    from twincity.testing import make_matter
-
     make_matter(world, title='=HYPERLINK("http://x.example/","y")')
     office = world.users["office"]
     plan = parse_import(io.BytesIO(export_matters_of(world)), partnership=world.partnership, year=2020, user=office)

@@ -16,6 +16,7 @@ from twincity.audit.models import ObjectChange
 from twincity.core.models import Attachment
 from twincity.matters import services
 from twincity.matters.models import Matter, Milestone, ProgressReport
+from twincity.matters.services import OwnerSpec
 from twincity.testing import build_world, make_matter
 
 pytestmark = pytest.mark.django_db
@@ -229,8 +230,6 @@ def test_a_leader_reads_but_cannot_edit_a_matter(api_as, world, scene):
 
 
 def test_a_coordinator_cannot_edit_a_matter_its_side_is_not_party_to(api_as, world):
-    from twincity.matters.services import OwnerSpec
-
     liangjiang_only = make_matter(
         world, title="两江自己的事项", owners=[OwnerSpec(world.lj_dept)], leaders={world.lj.pk: "李主任"}
     )

@@ -31,6 +31,7 @@ from twincity.matters.excel import (
     parse_import,
 )
 from twincity.matters.models import ListEntry, Matter, MatterList, MatterOwner, MatterSide
+from twincity.matters.services import OwnerSpec
 from twincity.testing import make_matter
 
 pytestmark = pytest.mark.django_db
@@ -801,8 +802,6 @@ def test_a_code_changed_in_excel_is_refused_rather_than_taken_for_a_new_matter(w
 
 
 def liangjiang_only_matter(world):
-    from twincity.matters.services import OwnerSpec
-
     return make_matter(
         world, title="两江新区自贸试验区法院协作", owners=[OwnerSpec(world.lj_dept)], leaders={world.lj.pk: "李主任"}
     )

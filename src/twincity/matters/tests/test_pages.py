@@ -10,7 +10,7 @@ from django.utils import timezone
 from twincity.audit.context import acting
 from twincity.matters import services
 from twincity.matters.models import Matter
-from twincity.testing import make_matter
+from twincity.testing import PASSWORD, make_matter
 
 pytestmark = pytest.mark.django_db
 
@@ -153,8 +153,6 @@ def test_every_response_carries_a_strict_content_security_policy(client_as, worl
 
 
 def test_login_is_throttled_after_repeated_failures(client, world):
-    from twincity.testing import PASSWORD
-
     for _ in range(5):
         client.post(reverse("login"), {"username": "office", "password": "wrong-password"})
     response = client.post(reverse("login"), {"username": "office", "password": PASSWORD})

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from twincity.audit.context import acting
 from twincity.core.services import ConflictError
@@ -52,8 +53,6 @@ def test_a_unit_contact_cannot_report_in_the_name_of_another_unit_of_its_side(ap
 
 
 def test_the_report_page_and_the_api_agree_on_who_may_report(client_as, world, other_units_matter):
-    from django.urls import reverse
-
     client = client_as("tf-unit")
     page = client.post(
         reverse("matters:file_progress", args=[other_units_matter.pk]), report(other_units_matter, world.tf)

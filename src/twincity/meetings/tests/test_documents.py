@@ -19,12 +19,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext, override
+from docx import Document
 from PIL import Image
 
 from twincity.audit.context import acting
+from twincity.matters import services as matter_services
 from twincity.meetings import documents
-from twincity.meetings.choices import ActionStatus
+from twincity.meetings.choices import ActionStatus, ItemStatus
+from twincity.meetings.models import AgendaItem, MinutesAmendment, Session
 from twincity.notifications.tests.meeting_data import TODAY, build_meetings
+from twincity.testing import make_matter
 
 pytestmark = pytest.mark.django_db
 
@@ -147,8 +151,6 @@ def test_the_minutes_carry_attendance_the_numbered_decisions_and_the_actions_in_
 
 
 def test_locked_minutes_show_their_amendments_and_no_draft_mark(world, tmp_path):
-    from twincity.meetings.models import MinutesAmendment
-
     m = build_meetings(world)
     m.s2.minutes_status = "locked"
     m.s2.save()
@@ -167,8 +169,6 @@ def test_locked_minutes_show_their_amendments_and_no_draft_mark(world, tmp_path)
 
 
 def test_the_minutes_export_to_word_in_the_official_layout(world):
-    from docx import Document
-
     m = build_meetings(world)
     payload = documents.render_minutes_docx(m.s2)
     doc = Document(io.BytesIO(payload))
@@ -219,11 +219,6 @@ def test_sessions_and_sections_are_numbered_in_chinese():
 
 
 def test_the_packs_queries_do_not_grow_with_its_pages(world, django_assert_num_queries):
-    from twincity.matters import services as matter_services
-    from twincity.meetings.choices import ItemStatus
-    from twincity.meetings.models import AgendaItem
-    from twincity.testing import make_matter
-
     m = build_meetings(world)
     with CaptureQueriesContext(connection) as one:
         data = documents.pack_data(m.s2, today=TODAY)
@@ -250,8 +245,6 @@ def test_the_packs_queries_do_not_grow_with_its_pages(world, django_assert_num_q
 
 
 def test_a_session_with_nothing_on_it_yet_still_gets_its_papers(world, tmp_path):
-    from twincity.meetings.models import Session
-
     m = build_meetings(world)
     bare = Session.objects.create(
         series=m.series, partnership=world.partnership, number=9, host=world.tf, starts_at=m.s3.starts_at

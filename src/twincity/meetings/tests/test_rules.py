@@ -14,7 +14,7 @@ from twincity.audit.context import acting
 from twincity.meetings import services
 from twincity.meetings.choices import OutcomeKind, SessionStatus
 from twincity.meetings.models import Session
-from twincity.meetings.tests.helpers import add_session, make_series, publish
+from twincity.meetings.tests.helpers import add_session, decide_action, make_series, publish
 
 pytestmark = pytest.mark.django_db
 NOT_YET = "not taken place|尚未召开"  # the refusal, in English or Chinese
@@ -118,8 +118,6 @@ def test_an_item_edit_that_would_leave_the_editors_reach_is_refused_and_changes_
 
 
 def test_only_the_office_verifies_and_the_refusal_says_so(world, sessions):
-    from twincity.meetings.tests.helpers import decide_action
-
     action = decide_action(world, sessions["past"], owners=[world.tf_dept], due=sessions["today"])
     with pytest.raises(PermissionDenied, match=r"Only the office|只有双城办"):
         services.cancel_action(action, user=world.users["tf-coord"], reason="不再推进")

@@ -36,7 +36,7 @@ from twincity.meetings.tests.helpers import (
     make_series,
     publish,
 )
-from twincity.testing import make_matter
+from twincity.testing import build_world, make_matter
 
 pytestmark = pytest.mark.django_db
 
@@ -575,8 +575,6 @@ def test_unit_contacts_see_and_report_only_the_actions_their_unit_owns(world):
 
 
 def test_nothing_of_another_partnership_is_visible(world):
-    from twincity.testing import build_world
-
     other = build_world(code_prefix="X")
     series = make_series(other)
     (session,) = generate(other, series, 1)

@@ -1,9 +1,12 @@
 """The register's pages as people use them: list with search and filters, the request's page, its workflow."""
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from twincity.petitions.choices import PetitionStatus
 from twincity.petitions.models import Petition, PetitionSide
@@ -117,11 +120,6 @@ def test_a_follow_up_matter_is_created_from_the_page_and_shows_its_state(world, 
 
 
 def test_export_then_import_round_trips_and_a_bad_row_changes_nothing(world, client_as):
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from openpyxl import load_workbook
-
     make_petition(world, code="2020-01")
     client = client_as("office")
     exported = client.get(reverse("petitions:petition_export") + f"?partnership={world.partnership.pk}")

@@ -8,9 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from twincity.audit.context import acting
 from twincity.audit.models import AuditEvent, ObjectChange
 from twincity.core.models import ArchiveInsteadError
+from twincity.core.search import search
+from twincity.meetings.services import propose_standing_items
+from twincity.meetings.tests.helpers import add_session, make_series
 from twincity.policies import services
 from twincity.policies.choices import AlignmentStatus, ToleranceKind
 from twincity.policies.models import AlignmentGroup, Clause, Policy
+from twincity.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -90,8 +94,6 @@ def test_nobody_else_enters_a_tianfu_policy(world, persona):
 
 
 def test_a_policy_must_be_of_a_side_of_the_partnership(world):
-    from twincity.regions.models import Region
-
     elsewhere = Region.objects.create(code="CD", name="成都东部新区", short_name="东部")
     with pytest.raises(ValidationError):
         make_policy(world, elsewhere)
@@ -110,8 +112,6 @@ def test_markup_in_a_policy_and_a_clause_is_removed_before_it_is_stored(world):
 
 
 def test_a_policy_is_found_by_its_words(world):
-    from twincity.core.search import search
-
     make_policy(world, world.tf, title="天府新区支持总部经济发展若干政策")
     make_policy(world, world.lj, title="两江新区人才安居办法")
     found = search(Policy.objects.all(), "总部经济")
@@ -533,9 +533,6 @@ def test_the_side_by_side_view_lists_every_side_with_its_clauses(world):
 
 
 def test_a_diverging_or_negotiated_group_is_proposed_for_the_next_joint_meeting(world, pair):
-    from twincity.meetings.services import propose_standing_items
-    from twincity.meetings.tests.helpers import add_session, make_series
-
     group, _tf, lj = pair
     office = world.users["office"]
     tf = make_clause(world, make_policy(world, world.tf), "10", unit="万元/人", term="人才安居补贴")

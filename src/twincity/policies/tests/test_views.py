@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from twincity.audit.models import AuditEvent
-from twincity.policies import excel
+from twincity.policies import excel, services
 from twincity.policies.choices import AlignmentStatus
 from twincity.policies.models import AlignmentGroup, AlignmentMember, Clause, Policy
 from twincity.policies.tests.test_services import make_clause, make_group, make_policy
@@ -52,8 +52,6 @@ def test_the_group_list_shows_each_sides_terms_and_filters_by_status(world, clie
     group, _tf, lj = pair
     other = make_group(world, [], tolerance="5")
     office = world.users["office"]
-    from twincity.policies import services
-
     services.update_clause(lj, user=office, version=lj.version, value=D("40"))
     client = client_as("auditor")
     body = client.get(list_url("alignmentgroup_list", world)).content.decode()

@@ -9,7 +9,7 @@ from twincity.accounts.models import Membership
 from twincity.audit.models import AuditEvent
 from twincity.matters.models import Matter
 from twincity.regions.models import Field, Organisation
-from twincity.testing import make_matter
+from twincity.testing import build_world, make_matter
 
 pytestmark = pytest.mark.django_db
 
@@ -100,8 +100,6 @@ def test_a_coordinator_is_given_a_side_and_a_contact_a_unit_or_no_one_is_enrolle
 
 
 def test_the_office_of_another_partnership_neither_opens_these_settings_nor_gives_roles_here(client, world):
-    from twincity.testing import build_world
-
     other = build_world(code_prefix="X")
     client.force_login(other.users["office"])
     url = reverse("regions:settings", args=[world.partnership.pk])
