@@ -10,10 +10,10 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from twincity.analytics.datasets import repo_root  # noqa: E402
-from twincity.analytics.demo import sichuan_chongqing  # noqa: E402
+from twincity.analytics.datasets import repo_root
+from twincity.analytics.demo import sichuan_chongqing
 
 
 def main() -> None:

@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from datagen import cross_section, panel  # noqa: E402
+from datagen import cross_section, panel
 
-from twincity.analytics import entropy_weights, rank_uncertainty, topsis  # noqa: E402
+from twincity.analytics import entropy_weights, rank_uncertainty, topsis
 
 REPEATS = 3
 

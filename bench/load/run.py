@@ -40,6 +40,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -377,7 +378,7 @@ class Client(threading.Thread):
     def add_milestone(self) -> None:
         matter = self.pick_matter(self.mine["edit"])
         side = self.rng.choice(self.sides[matter])
-        due = dt.date.today() + dt.timedelta(days=self.rng.randint(10, 90))
+        due = office_today() + dt.timedelta(days=self.rng.randint(10, 90))
         body = {"matter": matter, "side": side, "title": self.shared.marker(self.number), "due_date": due.isoformat()}
         entry, data = self.call("add milestone", "POST", "/api/milestones/", body, kind="milestone")
         if entry.ok and isinstance(data, dict):
@@ -393,7 +394,7 @@ class Client(threading.Thread):
         if not pool:
             return
         milestone = self.rng.choice(pool)
-        fields = {"done_date": dt.date.today().isoformat(), "evidence": self.shared.marker(self.number)}
+        fields = {"done_date": office_today().isoformat(), "evidence": self.shared.marker(self.number)}
         path = f"/api/milestones/{milestone}/"
         self.versioned_edit("close milestone", "milestone", path, fields, write=("POST", path + "close/"))
 
@@ -508,6 +509,11 @@ def summary(result: dict) -> str:
     return text
 
 
+def office_today() -> dt.date:
+    """The office's date, as the server reckons it (settings.TIME_ZONE)."""
+    return dt.datetime.now(ZoneInfo(os.environ.get("TWINCITY_TIME_ZONE", "Asia/Shanghai"))).date()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--profile", choices=["sqlite-demo", "gunicorn-postgres"], default="sqlite-demo")
@@ -575,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"load-{args.profile}-{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+    out = RESULTS / f"load-{args.profile}-{dt.datetime.now(dt.UTC).astimezone():%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps(result, indent=2, ensure_ascii=False))
     with out.with_suffix(".ledger.jsonl").open("w") as ledger_file:  # every answer, for a closer look
         for entry in entries:

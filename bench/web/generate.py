@@ -515,10 +515,10 @@ def build(args, lap) -> dict[str, int]:
                 last_day = max(last_day, start)
                 latest: dict[int, tuple[dt.date, int]] = {}
                 report_docs = []
-                per_side_n = {s: 0 for s in sides}
+                per_side_n = dict.fromkeys(sides, 0)
                 for j in range(n_rp):
                     per_side_n[sides[j % n_sides]] += 1
-                side_seen = {s: 0 for s in sides}
+                side_seen = dict.fromkeys(sides, 0)
                 for j in range(n_rp):
                     rp_id += 1
                     s = sides[j % n_sides]

@@ -229,11 +229,11 @@ def table(rows: list[dict], baseline: float) -> str:
         "| URL | median ms | p90 ms | p99 ms | req/s | median ÷ minimal | SQL queries | bytes | load avg |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in rows:
-        lines.append(
-            f"| {r['label']}<br>`{r['path']}` | {r['p50']:.1f} | {r['p90']:.1f} | {r['p99']:.1f} | {r['rps']:.1f} "
-            f"| {r['p50'] / baseline:.1f}× | {r['queries']} | {r['bytes']:,} | {r['load']:.1f} |"
-        )
+    lines.extend(
+        f"| {r['label']}<br>`{r['path']}` | {r['p50']:.1f} | {r['p90']:.1f} | {r['p99']:.1f} | {r['rps']:.1f} "
+        f"| {r['p50'] / baseline:.1f}× | {r['queries']} | {r['bytes']:,} | {r['load']:.1f} |"
+        for r in rows
+    )
     return "\n".join(lines)
 
 
@@ -341,7 +341,7 @@ def main(argv: list[str] | None = None) -> None:
     print()
     print(text)
     OUT.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = dt.datetime.now(dt.UTC).astimezone().strftime("%Y%m%d-%H%M%S")
     (OUT / f"results-{stamp}.md").write_text(text + "\n")
     (OUT / f"results-{stamp}.json").write_text(
         json.dumps({"args": vars(args), "machine": info, "data": sizes, "rows": rows}, indent=2, ensure_ascii=False)

@@ -18,6 +18,6 @@ os.environ.setdefault(
     "TWINCITY_STATIC_ROOT", str(__import__("pathlib").Path(__file__).resolve().parents[2] / "var" / "bench-static")
 )
 
-from twincity.settings import *  # noqa: E402,F403
+from twincity.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.web.urls"

@@ -45,6 +45,8 @@ from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from twincity.accounts.choices import Action, Role
+from twincity.accounts.models import Membership
+from twincity.regions.models import Partnership
 
 PARTNERSHIP, REGIONS, ORGANISATIONS = "partnership", "regions", "organisations"
 
@@ -77,8 +79,6 @@ def memberships(user) -> list:
         return []
     cached = getattr(user, "_twincity_memberships", None)
     if cached is None:
-        from twincity.accounts.models import Membership
-
         cached = list(
             Membership.objects.filter(user=user, archived_at__isnull=True, partnership__archived_at__isnull=True)
         )
@@ -300,8 +300,6 @@ def sides_spoken_for(user, partnership) -> set[int]:
 def partnerships_for(user) -> list:
     cached = getattr(user, "_twincity_partnerships", None)
     if cached is None:
-        from twincity.regions.models import Partnership
-
         cached = list(Partnership.objects.restrict(user, Action.VIEW).active().order_by("name"))
         user._twincity_partnerships = cached
     return cached
@@ -360,8 +358,6 @@ def members_who(partnership_id: int, part: str, among=None) -> QuerySet:
 
     Who is told of something is asked here, as who may do something is; the caller still asks ``can`` whether
     each may see what they are told of."""
-    from twincity.accounts.models import Membership
-
     taken_by, scope = PARTS[part]
     if (scope is None) != (among is None):
         raise TypeError(f"members_who({part!r}) takes {'no ' if scope is None else ''}among")

@@ -1,5 +1,6 @@
 """Signal receivers of the accounts app (connected in AccountsConfig.ready)."""
 
+from axes.utils import reset
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_save, pre_save
@@ -33,8 +34,6 @@ def revoke_tokens_after_password_change(sender, instance, created, **kwargs):
         instance._twincity_password_changed = False
         revoke_api_tokens(instance, reason="password_changed")
         # A new password (from the office, the e-mailed link, the admin) lifts a sign-in lockout of the old one.
-        from axes.utils import reset
-
         reset(username=instance.get_username())
         # A password of one's own (an office reset sets its mark again right after).
         PasswordChangeRequired.objects.filter(user=instance).delete()

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from twincity.accounts.access import forget, require_in
+from twincity.accounts.access import forget, may_reset_password, require_in
 from twincity.accounts.choices import Action, Role
 from twincity.accounts.models import ApiToken, Membership, PasswordChangeRequired
+from twincity.audit.services import log_event
 
 OFFICE_ONLY = gettext_lazy("Only the office gives people their roles.")
 
@@ -43,12 +49,6 @@ def enrol(
 
     Returns ``(user, membership, initial_password)``; the password is None for an existing account.
     """
-    import secrets
-
-    from django.contrib.auth import get_user_model
-
-    from twincity.audit.services import log_event
-
     User = get_user_model()
     with transaction.atomic():
         require_in(acting_user, Action.ADMINISTER, partnership.pk, OFFICE_ONLY)
@@ -67,8 +67,6 @@ def enrol(
 
 def revoke(membership, *, acting_user) -> None:
     """End a membership (archived, so the record of who held which role stays)."""
-    from twincity.audit.services import log_event
-
     with transaction.atomic():
         require_in(acting_user, Action.ADMINISTER, membership.partnership_id, OFFICE_ONLY)
         membership.archived_at = timezone.now()
@@ -80,8 +78,6 @@ def revoke(membership, *, acting_user) -> None:
 
 def issue_api_token(user) -> tuple[ApiToken, str]:
     """A new API token for ``user`` (the key is returned once and not kept); their earlier tokens stop working."""
-    from twincity.audit.services import log_event
-
     with transaction.atomic():
         revoke_api_tokens(user, reason="replaced")
         token, key = ApiToken.issue(user)
@@ -95,8 +91,6 @@ def issue_api_token(user) -> tuple[ApiToken, str]:
 
 def revoke_api_tokens(user, *, reason: str = "revoked") -> int:
     """Close every API token of ``user``; calls with them answer 401 from now on."""
-    from twincity.audit.services import log_event
-
     with transaction.atomic():
         tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
         now = timezone.now()
@@ -111,14 +105,6 @@ def revoke_api_tokens(user, *, reason: str = "revoked") -> int:
 def reset_password_by_office(target, membership: Membership, *, acting_user) -> str:
     """The office gives ``target`` a one-time password (returned once, not kept), ends their sessions and API
     tokens (both follow the password) and asks them to choose their own at the next sign-in."""
-    import secrets
-
-    from django.core.exceptions import PermissionDenied
-    from django.utils.translation import gettext as _
-
-    from twincity.accounts.access import may_reset_password
-    from twincity.audit.services import log_event
-
     with transaction.atomic():
         if membership.user_id != target.pk or not may_reset_password(acting_user, target, membership.partnership_id):
             raise PermissionDenied(_("Only the office resets the passwords of its own partnership's people."))
@@ -137,6 +123,4 @@ def reset_password_by_office(target, membership: Membership, *, acting_user) -> 
 
 def record_password_reset_by_email(user) -> None:
     """The trace of a reset through the e-mailed link (Django's form has saved the new password)."""
-    from twincity.audit.services import log_event
-
     log_event("account.password_reset", None, user=user, data={"user": user.username, "by": "email"})

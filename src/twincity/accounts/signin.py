@@ -18,6 +18,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_credentials
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -57,9 +59,6 @@ class CountedModelBackend(ModelBackend):
             username = kwargs.get(get_user_model().USERNAME_FIELD)
         if request is None or username is None or not getattr(settings, "AXES_ENABLED", True):
             return super().authenticate(request, username, password, **kwargs)
-        from axes.handlers.proxy import AxesProxyHandler
-        from axes.helpers import get_credentials
-
         key = _key(str(username))
         in_flight = _take_place(key)
         request._twincity_signin_place = key

@@ -43,7 +43,7 @@ def profile(request):
         request,
         "accounts/profile.html",
         {
-            "memberships": [m for m in memberships(request.user)],
+            "memberships": list(memberships(request.user)),
             "token": ApiToken.objects.active().filter(user=request.user).first(),
             "new_key": request.session.pop("tc_api_token_key", None),
         },

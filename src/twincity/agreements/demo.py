@@ -20,8 +20,10 @@ from pathlib import Path
 from twincity.agreements import services
 from twincity.agreements.services import PartySpec
 from twincity.audit.context import acting
+from twincity.matters import services as matters
 from twincity.matters.choices import MatterStatus
 from twincity.matters.models import Matter
+from twincity.registers import services as registers
 
 D = dt.date
 # The agreements themselves (code, area, title, topic, field, unit, post, signed_on, obligations) are data.
@@ -119,8 +121,6 @@ def _renew_by_successor(loader, old, *, key: str, post: str) -> None:
 
 def _link_the_articles_matter(loader, agreement, area: str) -> None:
     """The 2020 matter that carried the agreement out (when the matters demo made it) serves the agreement."""
-    from twincity.registers import services as registers
-
     matter = Matter.objects.filter(partnership=loader.partnership, title=area).order_by("year").first()
     if matter is not None:
         registers.link_matter(agreement, matter, user=loader.users["office"], note="落实协议的年度重点合作事项")
@@ -128,8 +128,6 @@ def _link_the_articles_matter(loader, agreement, area: str) -> None:
 
 def _follow_up(loader, obligation) -> None:
     """The obligation becomes one of this year's matters, under way, with a first report (示例)."""
-    from twincity.matters import services as matters
-
     office, today = loader.users["office"], loader.today
     sides = {side.pk: side for side in loader.partnership.sides()}
     matter = services.follow_up_obligation(
@@ -139,7 +137,7 @@ def _follow_up(loader, obligation) -> None:
         status=MatterStatus.IN_PROGRESS,
         start_date=today - dt.timedelta(days=60),
         entered_on=today - dt.timedelta(days=60),
-        leaders={pk: "分管负责同志" for pk in sides},
+        leaders=dict.fromkeys(sides, "分管负责同志"),
         description=f"由合作协议“{obligation.agreement.title}”的协议任务转化。（示例数据）",
     )
     unit = obligation.organisation

@@ -36,6 +36,7 @@ from twincity.core.models import Attachment
 from twincity.core.services import ConflictError, attach, lock, require, save_fields
 from twincity.core.text import plain
 from twincity.matters.choices import OwnerRole
+from twincity.matters.services import OwnerSpec
 from twincity.regions.models import Organisation
 from twincity.registers import services as registers
 
@@ -423,8 +424,6 @@ def archive_obligation(obligation: Obligation, *, user) -> Obligation:
 
 def _follow_up_owners(obligation: Obligation):
     """The matter's owners: the obligation's unit (or its side's parties) and the other sides' parties, all leads."""
-    from twincity.matters.services import OwnerSpec
-
     parties = list(obligation.agreement.parties.select_related("organisation"))
     units = [obligation.organisation] if obligation.organisation else []
     units += [p.organisation for p in parties if p.side_id == obligation.side_id and not obligation.organisation]

@@ -31,17 +31,16 @@ def _agreements(partnership_id: int):
 
 def panel_items(partnership, today: dt.date) -> list[PanelItem]:
     """Lapsed agreements first (still marked in force), then those expiring soonest."""
-    items = []
-    for agreement in _agreements(partnership.pk).lapsed(today).order_by("expires_on", "pk")[:PANEL_LIMIT]:
-        items.append(
-            PanelItem(
-                text=str(agreement),
-                url=agreement.get_absolute_url(),
-                date=agreement.expires_on,
-                badge=_("expired, still marked in force"),
-                tone="danger",
-            )
+    items = [
+        PanelItem(
+            text=str(agreement),
+            url=agreement.get_absolute_url(),
+            date=agreement.expires_on,
+            badge=_("expired, still marked in force"),
+            tone="danger",
         )
+        for agreement in _agreements(partnership.pk).lapsed(today).order_by("expires_on", "pk")[:PANEL_LIMIT]
+    ]
     expiring = _agreements(partnership.pk).expiring(today, DASHBOARD_HORIZON_DAYS).order_by("expires_on", "pk")
     for agreement in expiring[: max(PANEL_LIMIT - len(items), 0)]:
         days = agreement.days_left(today)

@@ -8,7 +8,10 @@ positional names (``indicator 3``, ``unit 7``) are used.
 
 from __future__ import annotations
 
+import itertools
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -26,8 +29,8 @@ __all__ = [
     "check_directions",
     "check_weights",
     "require_finite",
-    "require_positive",
     "require_nonnegative",
+    "require_positive",
 ]
 
 
@@ -160,19 +163,15 @@ def require_nonnegative(X: FloatArray, labels: Labels, what: str) -> None:
 def split_leading(n_items: int, size: int) -> list[slice] | None:
     """Chunks of the first axis for thread-parallel evaluation of large batched inputs (numpy releases
     the GIL in ufuncs and reductions), or ``None`` when the input is too small or there is one core."""
-    import os
-
     cores = os.cpu_count() or 1
     if cores < 2 or n_items < 2 or size < 2_000_000:
         return None
     k = min(cores, n_items)
     bounds = np.linspace(0, n_items, k + 1).astype(int)
-    return [slice(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    return [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
 
 
 def run_chunks(fn: Any, chunks: list[slice]) -> list[Any]:
     """Run ``fn(chunk)`` for every chunk on a thread pool and return the results in order."""
-    from concurrent.futures import ThreadPoolExecutor
-
     with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
         return list(pool.map(fn, chunks))

@@ -13,11 +13,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .spec import IndexSpec, Panel, run_index
+
 __all__ = ["main"]
 
 
 def _read_table(path: Path, sheet: str | None) -> Any:
-    import pandas as pd
+    import pandas as pd  # noqa: PLC0415 - pandas is slow to load; only tables need it
 
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return pd.read_excel(path, sheet_name=sheet or 0)
@@ -45,8 +47,6 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the process exit code (0 ok, 2 bad input)."""
-    from .spec import IndexSpec, Panel, run_index
-
     args = _build_parser().parse_args(argv)
     try:
         spec = IndexSpec.from_json(args.spec.read_text(encoding="utf-8"))
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     frames = result.frames()
     out: Path = args.out
     if out.suffix.lower() == ".xlsx":
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas is slow to load; only tables need it
 
         out.parent.mkdir(parents=True, exist_ok=True)
         with pd.ExcelWriter(out) as writer:

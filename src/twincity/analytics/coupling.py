@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -152,7 +153,7 @@ def coordination_class(
         nm = tuple((str(p[0]), str(p[1])) for p in names)
     if len(nm) != len(bnd) - 1:
         raise ValueError(f"{len(bnd)} boundaries define {len(bnd) - 1} classes but {len(nm)} names were given")
-    if any(b2 <= b1 for b1, b2 in zip(bnd, bnd[1:], strict=False)):
+    if any(b2 <= b1 for b1, b2 in itertools.pairwise(bnd)):
         raise ValueError("boundaries must be strictly increasing")
     if closed not in ("right", "left"):
         raise ValueError("closed must be 'right' or 'left'")

@@ -60,7 +60,7 @@ def clean_province_name(name: Any) -> str:
 def load_techme(name: str) -> Any:
     """One techme table (e.g. ``"RDIntense"``, ``"RDPatentAuthority"``) as a long DataFrame with clean
     province names; columns ``province, year, chn_block4, value, units, variables``."""
-    import pandas as pd
+    import pandas as pd  # noqa: PLC0415 - pandas is slow to load; only tables need it
 
     path = _require_dir() / "techme_province_sci_tech" / f"{name}.csv"
     df = pd.read_csv(path)
@@ -75,7 +75,7 @@ def techme_panel(items: dict[str, tuple[str, str]], *, include_national: bool = 
     ``items`` maps an indicator code to ``(table, chn_block4)``, e.g.
     ``{"rd_intensity": ("RDIntense", "RD强度")}``. Rows of ``全国`` (national) are dropped unless asked.
     """
-    import pandas as pd
+    import pandas as pd  # noqa: PLC0415 - pandas is slow to load; only tables need it
 
     frames = []
     for code, (table, block) in items.items():
@@ -95,7 +95,7 @@ def techme_panel(items: dict[str, tuple[str, str]], *, include_national: bool = 
 
 def load_asem() -> tuple[Any, Any]:
     """COINr's ASEM example: ``(iData, iMeta)`` DataFrames."""
-    import pandas as pd
+    import pandas as pd  # noqa: PLC0415 - pandas is slow to load; only tables need it
 
     base = _require_dir() / "coinr_asem"
     return pd.read_csv(base / "ASEM_iData.csv"), pd.read_csv(base / "ASEM_iMeta.csv")

@@ -61,7 +61,7 @@ def innovation_spec() -> IndexSpec:
 def sichuan_chongqing() -> dict[str, Any]:
     """Run the demo; returns DataFrames ``index`` (all provinces), ``pair`` (四川, 重庆 by year: scores,
     C, T, D, class, patent-structure similarity and Krugman index) and the ``result``."""
-    import pandas as pd
+    import pandas as pd  # noqa: PLC0415 - pandas is slow to load; only tables need it
 
     panel = techme_panel(INNOVATION_ITEMS)
     panel = panel[(panel["period"] >= 2011) & (panel["period"] <= 2023)]

@@ -23,6 +23,7 @@ import warnings
 from typing import Any, Literal
 
 import numpy as np
+from scipy.stats import rankdata
 
 from ._validate import FloatArray, Labels, as_matrix, check_directions, require_nonnegative, require_positive
 
@@ -207,8 +208,6 @@ def _bounds(ref: FloatArray, has_nan: bool) -> tuple[FloatArray, FloatArray]:
 
 
 def _rank(values: FloatArray, d: FloatArray, ref: FloatArray | None) -> FloatArray:
-    from scipy.stats import rankdata
-
     x = values * d
     if ref is None:
         r = rankdata(x, axis=-2, method="average", nan_policy="omit")

@@ -218,7 +218,7 @@ class Panel:
 
     @classmethod
     def _from_multiindex(cls, wide: Any) -> Panel:
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas is slow to load; only tables need it
 
         periods = sorted(wide.index.get_level_values(0).unique().tolist())
         units = sorted(wide.index.get_level_values(1).unique().tolist(), key=str)
@@ -254,7 +254,7 @@ class IndexResult:
 
     def frames(self) -> dict[str, Any]:
         """Each data set as a wide pandas DataFrame indexed by (period, unit)."""
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas is slow to load; only tables need it
 
         idx = pd.MultiIndex.from_product([self.periods, self.units], names=["period", "unit"])
         n = len(self.periods) * len(self.units)
@@ -418,7 +418,7 @@ def run_index(spec: IndexSpec | dict[str, Any], panel: Any) -> IndexResult:
                 w = _data_weights(method, reference(base), kd, pooled, g.code, kids)
             gweights[g.code] = w
             agg = spec._opt(spec.aggregation, level, "arithmetic")
-            values[g.code] = aggregate(v, w if w.ndim == 1 else w, agg)
+            values[g.code] = aggregate(v, w, agg)
     # effective weights: product of within-group weights along the path to the root
     eff = []
     for c in codes:
@@ -473,7 +473,7 @@ def _data_weights(method: str, ref: FloatArray, d: FloatArray, pooled: bool, gro
             return entropy_weights(r, d, standardize=True)
         return critic_weights(r, d)
     if np.isnan(ref).any():
-        t, i, j = (int(k) for k in np.argwhere(np.isnan(ref))[0])
+        t, _i, j = (int(k) for k in np.argwhere(np.isnan(ref))[0])
         raise ValueError(
             f"group {group!r}: {kids[j]!r} is missing in period {t} for a reference unit; per-period {method} "
             "weights need complete data (fit pooled instead, which drops incomplete observations)"

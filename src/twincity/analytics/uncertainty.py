@@ -34,7 +34,7 @@ class RankUncertainty:
 
     def to_frame(self) -> Any:
         """The summary as a pandas DataFrame (one row per unit)."""
-        import pandas as pd
+        import pandas as pd  # noqa: PLC0415 - pandas is slow to load; only tables need it
 
         return pd.DataFrame(
             {

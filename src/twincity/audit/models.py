@@ -7,6 +7,8 @@
 * ``JournalEntry``: a note a person writes on an object ("called the lead unit, report follows").
 """
 
+from collections import defaultdict
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -14,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from twincity.audit.choices import ChangeAction
+from twincity.audit.events import label
 from twincity.core.querysets import RestrictedQuerySet
 
 
@@ -104,8 +107,6 @@ def with_names(changes) -> list[ObjectChange]:
 
     One query per kind of record referred to, however many changes: call it on a page's history.
     """
-    from collections import defaultdict
-
     changes = list(changes)
     wanted: dict[type, set] = defaultdict(set)
     for change in changes:
@@ -160,8 +161,6 @@ class AuditEvent(models.Model):
 
     @property
     def label(self) -> str:
-        from twincity.audit.events import label
-
         return label(self.verb)
 
 

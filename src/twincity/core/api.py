@@ -34,8 +34,10 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
+from twincity.accounts.access import can
 from twincity.accounts.choices import Action
 from twincity.audit import context as audit_context
+from twincity.audit.models import ObjectChange
 from twincity.core.filtersets import DB_INT_MAX
 from twincity.core.services import ConflictError
 
@@ -50,8 +52,8 @@ __all__ = [
     "RestrictedViewSetMixin",
     "VersionField",
     "api_docs",
-    "not_found",
     "expected_version",
+    "not_found",
     "refuse_unless",
 ]
 
@@ -159,8 +161,6 @@ def expected_version(request, validated: dict | None = None) -> int:
 
 def refuse_unless(user, action_name: str, obj) -> None:
     """Say 403 before looking at the body or the version: the user sees the object but may not do this to it."""
-    from twincity.accounts.access import can
-
     if not can(user, action_name, obj):
         raise exceptions.PermissionDenied(_("You may not do this."))
 
@@ -191,8 +191,6 @@ def _api_name(model, attname: str) -> str:
 
 def changed_since(obj, version: int) -> list[str]:
     """The fields others changed after ``version``, read from the change records."""
-    from twincity.audit.models import ObjectChange
-
     changes = ObjectChange.objects.filter(
         changed_object_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         changed_object_id=obj.pk,

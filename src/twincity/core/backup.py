@@ -38,7 +38,17 @@ import tarfile
 import tempfile
 import time
 from collections.abc import Callable
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path, PurePosixPath
+
+import psycopg
+from django.apps import apps
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connections, models
+from django.db.migrations.loader import MigrationLoader
+from django.db.utils import load_backend
+from django.utils import timezone
 
 FORMAT = "twincity-backup"
 FORMAT_VERSION = 1
@@ -127,7 +137,7 @@ def table_names(cursor, vendor: str) -> list[str]:
 def row_counts(cursor, vendor: str) -> dict[str, int]:
     counts = {}
     for table in table_names(cursor, vendor):
-        cursor.execute(f"SELECT count(*) FROM {quote_name(table)}")  # noqa: S608 - names from the catalogue
+        cursor.execute(f"SELECT count(*) FROM {quote_name(table)}")  # names from the catalogue
         counts[table] = cursor.fetchone()[0]
     return counts
 
@@ -142,9 +152,6 @@ def applied_migrations(cursor) -> dict[str, list[str]]:
 
 def file_columns() -> list[tuple[str, str]]:
     """(table, column) of every file field of every installed model."""
-    from django.apps import apps
-    from django.db import models
-
     columns = set()
     for model in apps.get_models():
         for field in model._meta.concrete_fields:
@@ -159,7 +166,7 @@ def referenced_files(cursor, tables: set[str]) -> list[str]:
         if table not in tables:
             continue
         col = quote_name(column)
-        cursor.execute(f"SELECT DISTINCT {col} FROM {quote_name(table)} WHERE {col} IS NOT NULL AND {col} <> ''")  # noqa: S608
+        cursor.execute(f"SELECT DISTINCT {col} FROM {quote_name(table)} WHERE {col} IS NOT NULL AND {col} <> ''")
         names.update(row[0] for row in cursor.fetchall())
     return sorted(names)
 
@@ -181,8 +188,6 @@ def sha256_of(path: Path) -> str:
 
 
 def app_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("twincity")
     except PackageNotFoundError:
@@ -226,8 +231,6 @@ def pg_environment(settings_dict: dict) -> dict[str, str]:
 
 
 def pg_connect(settings_dict: dict):
-    import psycopg
-
     params = {
         "dbname": settings_dict["NAME"],
         "user": settings_dict.get("USER") or None,
@@ -255,7 +258,7 @@ def vendor_of(settings_dict: dict) -> str:
 
 
 def default_name(now: dt.datetime | None = None) -> str:
-    now = now or dt.datetime.now()
+    now = now or timezone.localtime()
     return f"twincity-backup-{now:%Y%m%d-%H%M%S}.tar.gz"
 
 
@@ -356,9 +359,6 @@ def create_backup(
     ``on_snapshot`` is called once the database snapshot is fixed and before any file is copied (a test writes
     rows and files at that moment to show they stay out of the archive).
     """
-    from django.conf import settings
-    from django.db import connections
-
     started = time.monotonic()
     connection = connections[using]
     vendor = vendor_of(connection.settings_dict)
@@ -508,8 +508,6 @@ def verify_archive(path: Path, staging: Path) -> dict:
 
 def check_migrations(manifest: dict) -> list[tuple[str, str]]:
     """Refuse a backup whose migrations this code does not know; return the migrations it lacks (to apply)."""
-    from django.db.migrations.loader import MigrationLoader
-
     known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
     archived = {(app, name) for app, names in manifest["migrations"].items() for name in names}
     unknown = sorted(archived - known)
@@ -637,9 +635,6 @@ def _restore_postgresql(dump: Path, settings_dict: dict, manifest: dict, pg_bind
 def _connection_alias(settings_dict: dict):
     """A Django connection to the restore target, for ``migrate``; it is not added to the settings, so it is
     gone (and never seen by code that walks every configured database) once the block ends."""
-    from django.db import connections
-    from django.db.utils import load_backend
-
     alias = "twincity_restore_target"
     databases = {"default": dict(connections.settings["default"]), alias: dict(settings_dict)}
     configured = connections.configure_settings(databases)[alias]
@@ -672,8 +667,6 @@ def restore_backup(
     files are placed (a failure leaves only unreferenced files, and a second run accepts identical ones), then the
     database is restored in one transaction, then ``migrate`` brings it to this code's schema if it is older.
     """
-    from django.core.management import call_command
-
     started = time.monotonic()
     archive = Path(archive)
     media = Path(media_root)

@@ -113,7 +113,7 @@ class StyledFilterSet(BoundedFilterSet):
         return form
 
 
-class _YEAR_OF_A_DATE:  # noqa: N801 - a stand-in model field: a date's year spans the office's years
+class _YEAR_OF_A_DATE:  # a stand-in model field: a date's year spans the office's years
     validators = YEAR_VALIDATORS
 
 

@@ -10,7 +10,7 @@ class RestrictedQuerySet(models.QuerySet):
     """
 
     def restrict(self, user, action: str = "view"):
-        from twincity.accounts.access import restrict
+        from twincity.accounts.access import restrict  # noqa: PLC0415 - access imports accounts.models, which stand on core.models
 
         return restrict(self, user, action)
 

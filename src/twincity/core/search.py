@@ -14,7 +14,7 @@ import re
 import threading
 
 import jieba
-from django.db import connection, migrations
+from django.db import connection, connections, migrations
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -145,8 +145,6 @@ def repair_sqlite_indexes(using: str = "default", **kwargs) -> list[str]:
     full-text index would then silently stop following changes. This runs after every ``migrate``
     (post_migrate) and returns the tables it repaired.
     """
-    from django.db import connections
-
     conn = connections[using]
     if conn.vendor != "sqlite":
         return []

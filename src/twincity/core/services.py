@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twincity.accounts.access import restrict
+from twincity.audit.services import log_event
 from twincity.core.models import Attachment, ChangeLoggedModel, PrimaryModel, saved_in_bulk
 
 BULK_BATCH = 1000
@@ -266,8 +267,6 @@ def update_versioned(
 
 
 def archive(obj: PrimaryModel, *, user, action: str = "change") -> PrimaryModel:
-    from twincity.audit.services import log_event
-
     with transaction.atomic():
         require(user, action, obj)
         lock(obj)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import io
+import logging
 import re
 import zipfile
 import zlib
@@ -23,7 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -443,10 +444,6 @@ class _SheetReader:
         self.workbook = None
 
     def __enter__(self) -> Sheet | None:
-        import logging
-
-        from openpyxl import load_workbook
-
         data = read_limited(self.fileobj, self.report)
         if data is None or not open_container(data, self.report):
             return None

@@ -91,7 +91,6 @@ def _print_summary(out, partnership: Partnership, summary: DemoSummary) -> None:
         _("Demo accounts — the password for all of them is: %(password)s (demo only; change it before real use)")
         % {"password": DEMO_PASSWORD},
     ]
-    for persona in PERSONAS:
-        lines.append(f"  {persona.username:<10} {persona.label}")
+    lines.extend(f"  {persona.username:<10} {persona.label}" for persona in PERSONAS)
     lines.append(f"  {'admin':<10} " + _("superuser for /admin/ (same password)"))
     out.write("\n".join(lines) + "\n")

@@ -219,8 +219,7 @@ class _Lists:
                 fixed.add(i)
             else:
                 title, step_due = step, start + dt.timedelta(days=round(span * (i + 1) / k))
-            for side in ("TF", "LJ"):
-                milestones.append((self.add_step(matter, side, title, step_due), side, i))
+            milestones.extend((self.add_step(matter, side, title, step_due), side, i) for side in ("TF", "LJ"))
         report_days = [d for d in _quarter_ends(start, due) if start + dt.timedelta(days=20) <= d]
         last_day = due - dt.timedelta(days=3)
         if not report_days or report_days[-1] < last_day - dt.timedelta(days=20):

@@ -200,10 +200,10 @@ def layout(sides: list[Region]) -> list[Column]:
     columns = list(COLUMNS)
     for side in sides:
         zh, en = side_words(side)
-        for col in SIDE_COLUMNS:
-            columns.append(
-                Column(f"{col.key}:{side.pk}", f"{zh}{col.zh}", f"{en}: {col.en}", col.help, col.width, True, side.pk)
-            )
+        columns.extend(
+            Column(f"{col.key}:{side.pk}", f"{zh}{col.zh}", f"{en}: {col.en}", col.help, col.width, True, side.pk)
+            for col in SIDE_COLUMNS
+        )
     return columns + list(EXPORT_ONLY_COLUMNS) + [VERSION_COLUMN]
 
 

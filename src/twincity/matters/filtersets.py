@@ -10,6 +10,7 @@ from twincity.core import search
 from twincity.core.filtersets import BoundedFilterSet, SearchableFilterSet, visible_to_requester
 from twincity.matters.choices import Light, MatterStatus
 from twincity.matters.models import Matter, Milestone, ProgressReport
+from twincity.matters.querysets import light_expression
 from twincity.regions.models import Field, Organisation, Partnership, Region
 
 
@@ -65,8 +66,6 @@ class MatterFilterSet(SearchableFilterSet):
 
 
 def _light_expr():
-    from twincity.matters.querysets import light_expression
-
     return light_expression()
 
 

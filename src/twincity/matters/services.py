@@ -14,11 +14,13 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twincity.accounts.access import may_act_in, memberships
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event, log_events
 from twincity.core import search
 from twincity.core.services import (
     ConflictError,
+    archive,
     attach,
     bulk_create,
     bulk_save,
@@ -36,6 +38,7 @@ from twincity.regions.models import Organisation, Partnership
 __all__ = [
     "ConflictError",
     "OwnerSpec",
+    "add_milestone",
     "archive_matter",
     "bulk_change_status",
     "change_status",
@@ -44,7 +47,6 @@ __all__ = [
     "create_matter",
     "file_progress",
     "get_or_create_list",
-    "add_milestone",
     "refresh_derived",
     "roll_over",
     "roll_over_list",
@@ -76,8 +78,6 @@ def get_or_create_list(partnership: Partnership, year: int) -> MatterList:
 
 def require_partnership(user, action: str, partnership: Partnership) -> None:
     """Creating needs the right on the partnership (office admin) or on one's own side (coordinator)."""
-    from twincity.accounts.access import may_act_in
-
     if action == Action.CHANGE and may_act_in(user, action, partnership.pk):
         return
     raise PermissionDenied(_("You may not add matters to this partnership."))
@@ -505,8 +505,6 @@ def file_progress(
     reported_on: dt.date | None = None,
 ) -> ProgressReport:
     """One side reports progress; the matter's percent, light and search text follow."""
-    from twincity.accounts.access import memberships
-
     period, text = plain(period), plain(text)
     with transaction.atomic():
         lock(matter)  # the matter first, then its parts: the lock order every matter service keeps
@@ -606,8 +604,6 @@ def roll_over_list(year_list: MatterList, *, to_year: int, user, reason: str) ->
 
 
 def archive_matter(matter: Matter, *, user) -> Matter:
-    from twincity.core.services import archive
-
     return archive(matter, user=user)
 
 

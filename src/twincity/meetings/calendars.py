@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from twincity.accounts.access import can
 from twincity.accounts.choices import Action
 from twincity.meetings.choices import ItemStatus, SessionStatus
 from twincity.meetings.models import AgendaItem, MeetingSeries, Session
@@ -194,10 +195,8 @@ def send_invitations(session: Session, users=None) -> int:
     invitation goes out again and replaces the old one in calendar programs; a second call for the
     same version sends nothing. Returns the number of e-mails sent now.
     """
-    from twincity.accounts.access import can
-
     if users is None:
-        from twincity.meetings.notifications import session_audience
+        from twincity.meetings.notifications import session_audience  # noqa: PLC0415 - meetings.notifications imports this module
 
         users = session_audience(session)
     users = [u for u in users if can(u, Action.VIEW, session)]

@@ -26,6 +26,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
 
 from twincity.matters.choices import Light
 from twincity.matters.health import explain
@@ -307,8 +312,8 @@ def _session_context(session: Session) -> dict:
 
 
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
+    from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint and its fonts load only when a PDF is made
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415 - WeasyPrint and its fonts load only when a PDF is made
 
     return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
 
@@ -357,9 +362,6 @@ RED = (0xD4, 0x00, 0x00)
 
 
 def _docx_font(run, family: str, size_pt: float, *, bold: bool = False, colour=None) -> None:
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
-
     run.font.name = family
     run.font.size = Pt(size_pt)
     run.font.bold = bold
@@ -375,9 +377,6 @@ def _docx_font(run, family: str, size_pt: float, *, bold: bool = False, colour=N
 
 
 def _docx_paragraph(doc, text: str, *, family=BODY_FONT, size=16, bold=False, colour=None, align=None, indent=True):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
     paragraph = doc.add_paragraph()
     fmt = paragraph.paragraph_format
     fmt.line_spacing = Pt(28)  # 22 lines to the page, as the standard asks
@@ -397,10 +396,6 @@ def _docx_paragraph(doc, text: str, *, family=BODY_FONT, size=16, bold=False, co
 
 def _docx_page_number(section) -> None:
     """A centred "— N —" footer with Word's PAGE field."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _docx_font(paragraph.add_run("— "), "宋体", 14)
@@ -422,9 +417,6 @@ def _docx_page_number(section) -> None:
 
 
 def _docx_red_rule(doc) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     paragraph = doc.add_paragraph()
     ppr = paragraph._element.get_or_add_pPr()
     borders = OxmlElement("w:pBdr")
@@ -437,9 +429,6 @@ def _docx_red_rule(doc) -> None:
 
 def render_minutes_docx(session: Session) -> bytes:
     """The minutes as a Word document in the same official layout, for offices that finish documents in Word."""
-    from docx import Document
-    from docx.shared import Mm
-
     with override(DOCUMENT_LANGUAGE):
         context = _session_context(session)
         session = context["session"]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.models import ChangeLoggedModel, PrimaryModel
@@ -90,8 +91,6 @@ class MeetingSeries(PrimaryModel):
 
     @property
     def display_name(self) -> str:
-        from django.utils.translation import get_language
-
         if self.name_en and (get_language() or "").startswith("en"):
             return self.name_en
         return self.name

@@ -120,7 +120,7 @@ def _send(message: Message, users, counts: Counter, *, dry_run: bool) -> None:
             continue
         try:
             channels = deliver(message, user)
-        except Exception:  # noqa: BLE001 - one refused e-mail must not stop the others; retried next run
+        except Exception:  # one refused e-mail must not stop the others; retried next run
             logger.exception("Reminder %s to user %s failed; it will be retried on the next run", message.key, user.pk)
             counts[FAILED] += 1
             continue

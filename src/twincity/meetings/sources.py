@@ -28,7 +28,10 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from twincity.matters.choices import CLOSED_STATUSES, Light, MatterStatus
+from twincity.matters.models import Matter
 from twincity.meetings.choices import ItemSource
+from twincity.meetings.models import ActionItem
 
 
 @dataclass
@@ -85,8 +88,6 @@ def label(key: str) -> str:
 
 
 def _matters(session):
-    from twincity.matters.models import Matter
-
     return Matter.objects.filter(partnership_id=session.partnership_id, archived_at__isnull=True)
 
 
@@ -103,8 +104,6 @@ class RedMatters(AgendaSource):
     order = 10
 
     def proposals(self, session, since, today):
-        from twincity.matters.choices import Light
-
         matters = _matters(session).light_is(Light.RED, today)
         if since is not None:
             # Red means a due date or the next milestone has passed; "since" means none passed before.
@@ -136,8 +135,6 @@ class MattersAwaitingDecision(AgendaSource):
     order = 20
 
     def proposals(self, session, since, today):
-        from twincity.matters.choices import CLOSED_STATUSES, MatterStatus
-
         matters = (
             _matters(session)
             .filter(
@@ -181,8 +178,6 @@ class OpenActions(AgendaSource):
     order = 30
 
     def proposals(self, session, since, today):
-        from twincity.meetings.models import ActionItem
-
         actions = (
             ActionItem.objects.open()
             .filter(session__series_id=session.series_id, session__starts_at__lt=session.starts_at)

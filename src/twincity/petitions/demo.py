@@ -12,7 +12,9 @@ import tomllib
 from pathlib import Path
 
 from twincity.audit.context import acting
+from twincity.matters.models import Matter
 from twincity.petitions import services
+from twincity.petitions.models import Petition
 from twincity.registers import services as registers
 
 D = dt.date
@@ -81,9 +83,6 @@ def _advance(petition, fate: str, *, office, tf, lj, coords) -> None:
 
 def _link_gateway_matter(loader, office) -> None:
     """The gateway plan serves the 2020 matter on the inland opening gateway, if the demo list has it."""
-    from twincity.matters.models import Matter
-    from twincity.petitions.models import Petition
-
     matter = (
         Matter.objects.filter(partnership=loader.partnership, title__contains="开放门户")
         .order_by("year", "code")

@@ -21,21 +21,18 @@ def _waiting(partnership):
 
 def panel_items(partnership, today) -> list[registry.PanelItem]:
     """Requests in drafting that still lack an endorsement, and submitted ones without an answer."""
-    items = []
     drafting = _waiting(partnership).filter(status=PetitionStatus.DRAFTING, sides__endorsed_text__isnull=True)
-    for petition in drafting.distinct().order_by("-year", "code")[:5]:
-        items.append(
-            registry.PanelItem(
-                petition.title, petition.get_absolute_url(), badge=_("awaiting endorsement"), tone="warning"
-            )
-        )
+    items = [
+        registry.PanelItem(petition.title, petition.get_absolute_url(), badge=_("awaiting endorsement"), tone="warning")
+        for petition in drafting.distinct().order_by("-year", "code")[:5]
+    ]
     pending = _waiting(partnership).filter(status__in=(PetitionStatus.SUBMITTED, PetitionStatus.UNDER_CONSIDERATION))
-    for petition in pending.order_by("submitted_on")[:5]:
-        items.append(
-            registry.PanelItem(
-                petition.title, petition.get_absolute_url(), date=petition.submitted_on, badge=_("awaiting the answer")
-            )
+    items.extend(
+        registry.PanelItem(
+            petition.title, petition.get_absolute_url(), date=petition.submitted_on, badge=_("awaiting the answer")
         )
+        for petition in pending.order_by("submitted_on")[:5]
+    )
     return items
 
 

@@ -6,6 +6,8 @@ agreements, visits and secondments), and a group's status changes only through i
 people's decisions on its page, never by editing a cell.
 """
 
+from django.db.models import Prefetch
+
 from twincity.policies import services
 from twincity.policies.choices import AlignmentStatus, ToleranceKind
 from twincity.policies.models import AlignmentGroup, AlignmentMember, Policy
@@ -64,7 +66,5 @@ class AlignmentGroupWorkbook(RegisterWorkbook):
     ]
 
     def queryset(self, queryset):
-        from django.db.models import Prefetch
-
         members = services.in_side_order(AlignmentMember.objects.select_related("clause__policy__side"))
         return queryset.select_related("field").prefetch_related(Prefetch("members", queryset=members))

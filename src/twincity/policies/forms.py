@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from twincity.accounts.access import coordinated_sides, is_office
+from twincity.accounts.choices import Action
 from twincity.core.forms import StyledFormMixin, VersionedFormMixin
 from twincity.policies.choices import AlignmentStatus
 from twincity.policies.models import AlignmentGroup, AlignmentMember, Clause, Policy
@@ -81,8 +82,6 @@ class MemberForm(StyledFormMixin, forms.Form):
 
 def eligible_clauses(group, user):
     """Live clauses in the group's unit that the user may change and that are not compared in it yet."""
-    from twincity.accounts.choices import Action
-
     return (
         Clause.objects.restrict(user, Action.CHANGE)
         .filter(

@@ -31,6 +31,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,7 @@ from twincity.core.text import plain
 from twincity.policies.choices import COMPUTED_STATUSES, HELD_STATUSES, AlignmentStatus, ToleranceKind
 from twincity.policies.divergence import divergence, exceeds
 from twincity.policies.models import AlignmentGroup, AlignmentMember, Clause, Policy, normalise_unit
+from twincity.regions.models import PartnershipRegion, Region
 from twincity.registers import services as registers
 
 __all__ = [
@@ -87,8 +89,6 @@ def _check_field(partnership_id: int, field) -> None:
 
 
 def _side_ids(partnership_id: int) -> list[int]:
-    from twincity.regions.models import PartnershipRegion
-
     return list(
         PartnershipRegion.objects.filter(partnership_id=partnership_id)
         .order_by("rotation_order", "pk")
@@ -374,8 +374,6 @@ def member_values(group: AlignmentGroup) -> dict[int, list[Decimal]]:
 
 def _figures(group: AlignmentGroup, values: dict[int, list[Decimal]]) -> dict:
     """What an event records about the comparison: the divergence, the tolerance and each side's values."""
-    from twincity.regions.models import Region
-
     labels = {r.pk: r.label for r in Region.objects.filter(pk__in=values)}
     return {
         "divergence": None if group.divergence is None else str(group.divergence),
@@ -527,10 +525,6 @@ class SideColumn:
 def in_side_order(members):
     """Members (an AlignmentMember queryset) in the partnership's order of sides, then by value: how lists,
     exports and pages set the sides' terms side by side."""
-    from django.db.models import OuterRef, Subquery
-
-    from twincity.regions.models import PartnershipRegion
-
     rotation = PartnershipRegion.objects.filter(
         partnership_id=OuterRef("group__partnership_id"), region_id=OuterRef("clause__policy__side_id")
     ).values("rotation_order")[:1]
@@ -542,8 +536,6 @@ def side_by_side(group: AlignmentGroup) -> list[SideColumn]:
 
     A member whose clause or policy was archived is shown but marked ``counts = False``.
     """
-    from twincity.regions.models import Region
-
     side_ids = _side_ids(group.partnership_id)
     regions = Region.objects.in_bulk(side_ids)
     columns = {side_id: SideColumn(region=regions[side_id]) for side_id in side_ids}

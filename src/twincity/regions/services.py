@@ -12,6 +12,7 @@ from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core.services import require, update_versioned
 from twincity.core.text import plain
+from twincity.matters.services import refresh_light_dates
 from twincity.regions.models import CounterpartPair, Field, Organisation, Partnership, Region
 
 # Units are added by the office or a side's coordinator; everything else about the structure is the office's.
@@ -66,8 +67,6 @@ def update_field(field: Field, *, user, version: int | None, **changes) -> Field
 
 def update_thresholds(partnership: Partnership, *, user, version: int | None, near_days: int, lag_margin: int):
     """Change when the health light turns yellow; every matter's derived dates follow at once."""
-    from twincity.matters.services import refresh_light_dates
-
     with transaction.atomic():
         require_in(user, Action.ADMINISTER, partnership.pk, OFFICE_ONLY)
         update_versioned(

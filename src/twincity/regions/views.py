@@ -13,6 +13,7 @@ from twincity.accounts.services import enrol, revoke
 from twincity.audit.models import ObjectChange, with_names
 from twincity.core.services import ConflictError, archive
 from twincity.core.views import restricted_object
+from twincity.matters.models import Matter  # models of another app may be read, views not
 from twincity.regions import forms, services
 from twincity.regions.models import CounterpartPair, Field, Organisation, Partnership
 
@@ -64,8 +65,6 @@ def partnership_detail(request, pk: int):
 @login_required
 def organisation_detail(request, pk: int):
     unit = restricted_object(request, Organisation.objects.select_related("region", "parent"), pk=pk)
-    from twincity.matters.models import Matter  # models of another app may be read, views not
-
     matters = (
         Matter.objects.restrict(request.user)
         .active()
@@ -192,7 +191,7 @@ def organisation_edit(request, pk: int | None = None, partnership_pk: int | None
         raise Http404
     form = forms.OrganisationForm(request.POST or None, instance=unit, sides=partnership.sides())
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items()}
+        data = dict(form.cleaned_data.items())
         try:
             if unit is None:
                 region = data.pop("region")

@@ -243,7 +243,9 @@ class Declaration:
             pages.append(path(f"{prefix}export.xlsx", self.export_view.as_view(register=self), name=f"{n}_export"))
             if self.workbook.imports:
                 pages.append(path(f"{prefix}import/", self.import_view.as_view(register=self), name=f"{n}_import"))
-        for step in self.steps:
-            if step.page:
-                pages.append(path(step.url or f"{prefix}<int:pk>/{step.name}/", step.view(self.model), name=step.name))
+        pages.extend(
+            path(step.url or f"{prefix}<int:pk>/{step.name}/", step.view(self.model), name=step.name)
+            for step in self.steps
+            if step.page
+        )
         return pages

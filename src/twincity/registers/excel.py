@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from twincity.core import xlsx
 from twincity.core.services import ConflictError
 from twincity.core.xlsx import Column, ImportReport, norm
 from twincity.regions.models import Field, side_units
+from twincity.registers.services import require_member
 
 TEXT, DATE, INT, DECIMAL, CHOICE, FIELD, SIDE, UNIT, UNITS = (
     "text",
@@ -243,8 +245,6 @@ class RegisterWorkbook:
 
     def import_file(self, fileobj, *, partnership, user) -> ImportResult:
         """Check the whole file, then write it all or nothing (see the module docstring)."""
-        from twincity.registers.services import require_member
-
         result = ImportResult()
         try:
             require_member(user, Action.CHANGE, partnership)
@@ -268,8 +268,6 @@ class RegisterWorkbook:
                             result.refuse(str(exc), number, data.labels.get(col.key, col.zh))
                     parsed.append((number, values))
         except Exception:  # the sheet is read lazily: a damaged part may only show here
-            import logging
-
             logging.getLogger(__name__).warning("xlsx import: sheet could not be read", exc_info=True)
             result.refuse(
                 _("The workbook could not be read; it may be damaged. Open it in Excel, save it again and retry.")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.forms import StyledFormMixin, VersionedFormMixin
+from twincity.matters.services import OwnerSpec
 from twincity.regions.models import Field, Organisation, Region, units_by_side
 
 
@@ -66,8 +67,6 @@ class FollowUpForm(StyledFormMixin, forms.Form):
         return cleaned
 
     def owner_specs(self):
-        from twincity.matters.services import OwnerSpec
-
         ids = [pk for side in self.sides for pk in self.cleaned_data.get(f"units_{side.pk}", [])]
         units = Organisation.objects.in_bulk(ids)
         return [OwnerSpec(units[pk]) for pk in ids]

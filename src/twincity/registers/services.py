@@ -19,11 +19,15 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from twincity.accounts.access import may_act_in
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core import search
 from twincity.core.services import ConflictError, archive, lock, require, restore, save_fields, update_versioned
 from twincity.core.text import plain
+from twincity.matters.models import Matter
+from twincity.matters.services import create_matter
+from twincity.regions.models import Partnership
 from twincity.registers.choices import LinkRelation
 from twincity.registers.models import MatterLink, RegisterEntry
 
@@ -47,8 +51,6 @@ __all__ = [
 
 def require_member(user, action: str, partnership) -> None:
     """Refuse unless ``user`` may ``action`` something in ``partnership`` at all (before the entry exists)."""
-    from twincity.accounts.access import may_act_in
-
     if not may_act_in(user, action, partnership.pk):
         raise PermissionDenied(_("You may not do this."))
 
@@ -160,14 +162,10 @@ def follow_up(subject: models.Model, *, user, title: str, year: int, owners=(), 
     The matter goes through ``matters.services.create_matter`` with its usual rules (a coordinator
     creates only matters their side is party to); nothing is written if either step is refused.
     """
-    from twincity.matters.services import create_matter
-
     with transaction.atomic():
         require(user, Action.CHANGE, subject)
         partnership = subject.partnership if hasattr(subject, "partnership") else None
         if partnership is None:
-            from twincity.regions.models import Partnership
-
             partnership = Partnership.objects.get(pk=_subject_partnership_id(subject))
         matter = create_matter(
             partnership=partnership, year=year, title=title, user=user, owners=list(owners), leaders=leaders, **fields
@@ -181,8 +179,6 @@ def links_for(subjects) -> dict[int, list[MatterLink]]:
 
     Two queries whatever the number of entries, for a list page or one entry's page alike.
     """
-    from twincity.matters.models import Matter
-
     subjects = list(subjects)
     if not subjects:
         return {}

@@ -1,6 +1,7 @@
 """The columns every register's list starts with; a register's table adds its own."""
 
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,8 +23,6 @@ class StatusColumn(tables.Column):
     """A workflow state as the badge the entry's page shows."""
 
     def render(self, value, record):
-        from django.utils.html import format_html
-
         return format_html(
             '<span class="badge tc-status tc-status-{}">{}</span>', record.status, record.get_status_display()
         )

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_POST
 from twincity.accounts.access import can
 from twincity.accounts.choices import Action
 from twincity.core.views import message_of, restricted_object
+from twincity.matters.models import Matter
+from twincity.regions.models import Partnership
 from twincity.registers import registry, services
 from twincity.registers.declaration import Declaration
 from twincity.registers.forms import FollowUpForm, LinkMatterForm, UploadForm
@@ -91,8 +93,6 @@ def follow_up(request, label: str, pk: int):
 @require_POST
 def link(request, label: str, pk: int):
     """Record that an existing matter serves the entry."""
-    from twincity.matters.models import Matter
-
     subject = _subject(request, label, pk, Action.CHANGE)
     form = LinkMatterForm(request.POST)
     if form.is_valid():
@@ -149,6 +149,4 @@ def upload(request, label: str, pk: int):
 
 
 def _partnership_of(subject):
-    from twincity.regions.models import Partnership
-
     return Partnership.objects.get(pk=subject.audit_partnership_id())

@@ -13,6 +13,7 @@ from twincity.registers.api import RegisterSerializer, RegisterViewSet, Register
 from twincity.siting import services
 from twincity.siting.filtersets import SitingCaseFilterSet
 from twincity.siting.models import SitingBid, SitingCase
+from twincity.siting.services import BidSpec
 
 BID_FIELDS = ["side", "unit", "candidate_site", "need", "existing_capacity", "policy_offer"]
 
@@ -103,8 +104,6 @@ class SitingCaseViewSet(RegisterViewSet):
     filterset_class = SitingCaseFilterSet
 
     def create_service(self, **data):
-        from twincity.siting.services import BidSpec
-
         bids = [BidSpec(**bid) for bid in data.pop("bids", [])]
         return services.create_siting_case(bids=bids, **data)
 

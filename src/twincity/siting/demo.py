@@ -16,6 +16,9 @@ import tomllib
 from pathlib import Path
 
 from twincity.audit.context import acting
+from twincity.matters.models import Matter
+from twincity.meetings.choices import OutcomeKind
+from twincity.meetings.models import Outcome
 from twincity.registers.services import link_matter
 from twincity.siting import services
 from twincity.siting.services import BidSpec
@@ -78,8 +81,6 @@ def supercomputing(loader, office):
         rationale=RATIONALE,
         decided_on=dt.date(2020, 6, 30),
     )
-    from twincity.matters.models import Matter
-
     for matter in Matter.objects.filter(partnership=loader.partnership, title__contains="成都超级计算中心"):
         link_matter(case, matter, user=office, note="落实布局决定")
     return case
@@ -105,9 +106,6 @@ def under_negotiation(loader, office):
 
 def _meeting_decisions(loader, words: str) -> list:
     """The demo's joint-meeting decisions on ``words``, oldest first (none when the meetings are not loaded)."""
-    from twincity.meetings.choices import OutcomeKind
-    from twincity.meetings.models import Outcome
-
     return list(
         Outcome.objects.filter(
             session__partnership=loader.partnership,

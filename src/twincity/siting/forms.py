@@ -10,6 +10,7 @@ from twincity.meetings.models import Outcome
 from twincity.regions.models import Organisation, Region
 from twincity.registers.forms import RegisterForm
 from twincity.siting.models import SitingBid, SitingCase
+from twincity.siting.services import BidSpec
 
 BID_PREFIX = "bid_"
 
@@ -58,8 +59,6 @@ class SitingCaseForm(RegisterForm):
     @staticmethod
     def bid_spec(data: dict):
         """Take the bid's fields out of ``data``; the BidSpec they describe, or None."""
-        from twincity.siting.services import BidSpec
-
         values = {name[len(BID_PREFIX) :]: data.pop(name) for name in list(data) if name.startswith(BID_PREFIX)}
         if not values.get("side"):
             return None

@@ -10,18 +10,21 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Va
 from django.db.models.functions import Coalesce
 
 from twincity.core.querysets import RestrictedQuerySet
+from twincity.matters.choices import Light, MatterStatus
+from twincity.registers.models import MatterLink
+from twincity.registers.services import links_for
 
 
 class VisitQuerySet(RestrictedQuerySet):
     def with_topic(self, topic: str):
         """Visits that looked at ``topic`` (a subquery, so a visit never appears twice)."""
-        from twincity.visits.models import VisitTopic
+        from twincity.visits.models import VisitTopic  # noqa: PLC0415 - visits.models imports this module
 
         return self.filter(pk__in=VisitTopic.objects.filter(topic=topic).values("visit_id"))
 
     def with_counts(self):
         """Each visit with the number of its live lessons and gaps (two correlated subqueries, no join fan-out)."""
-        from twincity.visits.models import Gap, Lesson
+        from twincity.visits.models import Gap, Lesson  # noqa: PLC0415 - visits.models imports this module
 
         def live(model):
             rows = model.objects.filter(visit=OuterRef("pk"), archived_at__isnull=True).order_by()
@@ -35,8 +38,6 @@ class VisitQuerySet(RestrictedQuerySet):
 
 class LearningQuerySet(RestrictedQuerySet):
     def _links(self):
-        from twincity.registers.models import MatterLink
-
         return MatterLink.objects.filter(
             content_type=ContentType.objects.get_for_model(self.model),
             object_id=OuterRef("pk"),
@@ -76,15 +77,11 @@ class FollowUp:
 
         A completed matter has no light (it is no longer under way): it is counted in ``completed``.
         """
-        from twincity.matters.choices import Light, MatterStatus
-
         counted = Counter(m.light for m in self.matters if m.status != MatterStatus.COMPLETED)
         return [(light.value, str(light.label), counted[light]) for light in Light if counted[light]]
 
     @property
     def completed(self) -> int:
-        from twincity.matters.choices import MatterStatus
-
         return sum(1 for m in self.matters if m.status == MatterStatus.COMPLETED)
 
     @property
@@ -94,8 +91,6 @@ class FollowUp:
 
 def attach_follow_ups(entries) -> list:
     """Give every entry (lessons or gaps, one model) its ``follow_up``: two queries however many entries."""
-    from twincity.registers.services import links_for
-
     entries = list(entries)
     links = links_for(entries)
     for entry in entries:

@@ -24,20 +24,19 @@ def _live(model, partnership):
 
 def panel_items(partnership, today) -> list[registry.PanelItem]:
     """Planned visits, and the lessons and gaps that no matter follows up yet."""
-    items = []
     planned = (
         _live(Visit, partnership).filter(status=VisitStatus.PLANNED).select_related("visiting_region", "host_region")
     )
-    for visit in planned.order_by("start_date")[:5]:
-        items.append(
-            registry.PanelItem(
-                f"{visit.visiting_region.label} → {visit.host_region.label} {visit.title}",
-                visit.get_absolute_url(),
-                date=visit.start_date,
-                badge=_("planned"),
-                tone="info",
-            )
+    items = [
+        registry.PanelItem(
+            f"{visit.visiting_region.label} → {visit.host_region.label} {visit.title}",
+            visit.get_absolute_url(),
+            date=visit.start_date,
+            badge=_("planned"),
+            tone="info",
         )
+        for visit in planned.order_by("start_date")[:5]
+    ]
     for model in LEARNINGS:
         entries = _live(model, partnership)
         waiting = entries.followed_up(False).count()

@@ -48,7 +48,8 @@ def ruff_check(tmp_path: Path, relative: str, source: str) -> subprocess.Complet
 
 
 def test_the_project_is_linted_with_the_venv_ruff():
-    assert PYPROJECT.is_file() and RUFF.is_file()
+    assert PYPROJECT.is_file()
+    assert RUFF.is_file()
 
 
 @pytest.mark.parametrize("source", [COMPARES_A_ROLE, ASKS_FOR_ROLES], ids=["Role", "roles"])

@@ -36,18 +36,22 @@ def test_the_office_resets_a_members_password_who_then_must_choose_their_own(cli
     assert reset_url(world, "tf-unit") in settings_page  # "Reset password" beside each person
     assert office.get(reset_url(world, "tf-unit")).status_code == 200
     page = office.post(reset_url(world, "tf-unit"))
-    assert page.status_code == 200 and "no-store" in page["Cache-Control"]  # never kept by a browser or proxy
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
     one_time = re.search(r'id="one-time-password">([^<]+)<', page.content.decode()).group(1)
     assert api.get(API).status_code == 401  # the tokens went with the old password
     event = AuditEvent.objects.get(verb="account.password_reset")
-    assert event.user_name == "office" and event.partnership_id == world.partnership.pk
-    assert event.data == {"user": "tf-unit", "by": "office"} and one_time not in str(event.data)
+    assert event.user_name == "office"
+    assert event.partnership_id == world.partnership.pk
+    assert event.data == {"user": "tf-unit", "by": "office"}
+    assert one_time not in str(event.data)
     office.logout()
 
     assert sign_in(client, "tf-unit", PASSWORD).status_code == 200  # the old password is gone
     assert sign_in(client, "tf-unit", one_time).status_code == 302
     response = client.get(reverse("workspace:my_work"))
-    assert response.status_code == 302 and response["Location"] == reverse("password_change")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password_change")
     new = "tf-unit-own-passphrase-2026"
     response = client.post(
         reverse("password_change"), {"old_password": one_time, "new_password1": new, "new_password2": new}
@@ -155,18 +159,22 @@ def test_a_reset_link_arrives_by_mail_and_sets_a_new_password(client, api_as, wo
     api = api_as("lj-coord")
     assert reverse("password_reset") in client.get(reverse("login")).content.decode()
     response = client.post(reverse("password_reset"), {"email": "lj-coord@example.org"})
-    assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("password_reset_done")
     [mail] = smtp.wait_for(1)
-    assert mail["To"] == "lj-coord@example.org" and "双城办" in mail["Subject"]
+    assert mail["To"] == "lj-coord@example.org"
+    assert "双城办" in mail["Subject"]
     body = mail.get_content()
     assert "重置" in body  # in the language the person asked in (Chinese first)
     link = re.search(r"https://twincity\.example\.gov\.cn(/accounts/password/reset/\S+/\S+/)", body).group(1)
 
     form = client.get(link, follow=True)
-    assert form.status_code == 200 and form.context["validlink"]
+    assert form.status_code == 200
+    assert form.context["validlink"]
     new = "lj-coord-mailed-passphrase-88"
     done = client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
-    assert done.status_code == 302 and done["Location"] == reverse("password_reset_complete")
+    assert done.status_code == 302
+    assert done["Location"] == reverse("password_reset_complete")
     assert api.get(API).status_code == 401  # the tokens went with the old password
     assert AuditEvent.objects.get(verb="account.password_reset").data == {"user": "lj-coord", "by": "email"}
     assert sign_in(client, "lj-coord", new).status_code == 302
@@ -180,4 +188,5 @@ def test_a_reset_does_not_tell_whether_an_address_exists(client, world, smtp):
     unknown = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
     assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
     smtp.wait_for(1)
-    assert len(smtp.messages) == 1 and smtp.messages[0]["To"] == "tf-coord@example.org"
+    assert len(smtp.messages) == 1
+    assert smtp.messages[0]["To"] == "tf-coord@example.org"

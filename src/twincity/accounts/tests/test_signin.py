@@ -11,6 +11,9 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import connection
 from django.urls import reverse
 
 from twincity.testing import PASSWORD, make_user
@@ -33,13 +36,16 @@ def test_after_the_limit_even_the_right_password_is_refused_with_a_page_that_say
         assert sign_in(client, "office", "wrong-password").status_code == 200
     assert sign_in(client, "office", "wrong-password").status_code == 429  # the failure that reaches the limit
     response = sign_in(client, "office", PASSWORD)
-    assert response.status_code == 429 and signed_in_as(client) is None
+    assert response.status_code == 429
+    assert signed_in_as(client) is None
     text = response.content.decode()
-    assert "登录失败次数过多" in text and "请联系双城办重置密码" in text
+    assert "登录失败次数过多" in text
+    assert "请联系双城办重置密码" in text
 
     client.cookies["django_language"] = "en"
     english = sign_in(client, "office", PASSWORD)
-    assert english.status_code == 429 and "ask the office to reset your password" in english.content.decode()
+    assert english.status_code == 429
+    assert "ask the office to reset your password" in english.content.decode()
 
 
 def test_the_admin_sign_in_is_locked_out_too(client, db):
@@ -48,7 +54,8 @@ def test_the_admin_sign_in_is_locked_out_too(client, db):
     for _ in range(LIMIT):
         sign_in(client, "root", "wrong-password", path=admin_login)
     response = sign_in(client, "root", PASSWORD, path=admin_login)
-    assert response.status_code == 429 and signed_in_as(client) is None
+    assert response.status_code == 429
+    assert signed_in_as(client) is None
     assert client.get(reverse("admin:index")).status_code == 302  # still sent to sign in
 
 
@@ -56,7 +63,8 @@ def test_twenty_failures_for_one_user_do_not_lock_out_another_user_behind_the_sa
     for _ in range(20):
         sign_in(client, "tf-coord", "wrong-password", address="192.0.2.7")
     response = sign_in(client, "lj-coord", PASSWORD, address="192.0.2.7")
-    assert response.status_code == 302 and signed_in_as(client) == str(world.users["lj-coord"].pk)
+    assert response.status_code == 302
+    assert signed_in_as(client) == str(world.users["lj-coord"].pk)
 
 
 def test_a_locked_user_name_stays_locked_from_another_address(client, world):
@@ -78,8 +86,6 @@ def test_a_success_clears_only_that_users_failures(client, world):
 
 
 def test_the_forwarded_address_counts_only_behind_a_proxy(client, world, settings):
-    from axes.models import AccessAttempt
-
     sign_in(client, "auditor", "wrong-password", address="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
     assert AccessAttempt.objects.get().ip_address == "10.0.0.1"  # a header anyone can send is ignored
     AccessAttempt.objects.all().delete()
@@ -116,9 +122,6 @@ def _post_login(base_url: str, username: str, password: str) -> int:
 
 @pytest.mark.django_db(transaction=True)
 def test_parallel_guesses_are_all_counted_and_then_the_right_password_is_refused(live_server, monkeypatch):
-    from django.contrib.auth.base_user import AbstractBaseUser
-    from django.db import connection
-
     make_user("target")
     # How many guesses reach the password check at all: no more than the limit, however many arrive at once.
     checks = []
@@ -145,10 +148,9 @@ def test_parallel_guesses_are_all_counted_and_then_the_right_password_is_refused
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    assert len(answers) == guesses and set(answers) <= {200, 429}, answers
+    assert len(answers) == guesses, answers
+    assert set(answers) <= {200, 429}, answers
     assert len(checks) <= LIMIT, checks
-
-    from axes.models import AccessAttempt
 
     assert sum(AccessAttempt.objects.filter(username="target").values_list("failures_since_start", flat=True)) >= LIMIT
     assert _post_login(live_server.url, "target", PASSWORD) == 429

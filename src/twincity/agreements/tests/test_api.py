@@ -20,7 +20,8 @@ def test_members_list_agreements_with_their_state_and_the_outsider_sees_none(api
     agreement = make_agreement(world, expires_on=dt.date(2021, 5, 31))
     body = api_as("auditor").get("/api/agreements/", {"q": "市场监管"}).json()
     [row] = body["results"]
-    assert row["id"] == agreement.pk and (row["status"], row["state"]) == ("in_force", "expired")
+    assert row["id"] == agreement.pk
+    assert (row["status"], row["state"]) == ("in_force", "expired")
     assert {p["organisation"] for p in row["parties"]} == {world.tf_dept.pk, world.lj_dept.pk}
     assert api_as("auditor").get("/api/agreements/", {"state": "in_force"}).json()["results"] == []
     assert api_as("outsider").get("/api/agreements/").json()["results"] == []
@@ -49,9 +50,11 @@ def test_a_coordinator_adds_an_agreement_and_edits_it_with_its_version(api_as, w
     assert created.json()["expires_on"] == "2023-05-19"
     assert api_as("lj-coord").patch(f"/api/agreements/{pk}/", {"topic": "人社"}, format="json").status_code == 428
     ok = api_as("lj-coord").patch(f"/api/agreements/{pk}/", {"topic": "人社", "version": version}, format="json")
-    assert ok.status_code == 200 and ok.json()["version"] == version + 1
+    assert ok.status_code == 200
+    assert ok.json()["version"] == version + 1
     stale = api_as("tf-coord").patch(f"/api/agreements/{pk}/", {"topic": "别的", "version": version}, format="json")
-    assert stale.status_code == 409 and stale.json()["current_version"] == version + 1
+    assert stale.status_code == 409
+    assert stale.json()["current_version"] == version + 1
 
 
 def post_agreement(client, world, title: str, *units):
@@ -85,14 +88,17 @@ def test_renewal_termination_and_a_recorded_lapse_through_the_api(api_as, world)
     client = api_as("tf-coord")
     assert client.post(url + "renew/", {}, format="json").status_code == 400
     lapsed = client.post(url + "record-lapse/")
-    assert lapsed.status_code == 200 and lapsed.json()["status"] == AgreementStatus.EXPIRED
+    assert lapsed.status_code == 200
+    assert lapsed.json()["status"] == AgreementStatus.EXPIRED
     later = (timezone.localdate() + dt.timedelta(days=365)).isoformat()
     renewed = client.post(url + "renew/", {"new_expires_on": later}, format="json")
-    assert renewed.status_code == 200 and renewed.json()["state"] == AgreementStatus.IN_FORCE
+    assert renewed.status_code == 200
+    assert renewed.json()["state"] == AgreementStatus.IN_FORCE
     refused = client.post(url + "terminate/", {"terminated_on": "2019-01-01", "reason": "机构调整"}, format="json")
     assert refused.status_code == 400
     ended = client.post(url + "terminate/", {"terminated_on": "2022-01-01", "reason": "机构调整"}, format="json")
-    assert ended.status_code == 200 and ended.json()["termination_reason"] == "机构调整"
+    assert ended.status_code == 200
+    assert ended.json()["termination_reason"] == "机构调整"
 
 
 def test_obligations_are_added_listed_and_turned_into_matters_through_the_api(api_as, world):
@@ -102,15 +108,19 @@ def test_obligations_are_added_listed_and_turned_into_matters_through_the_api(ap
     other_side = client.post(url, {"side": world.lj.pk, "text": "两江承担"}, format="json")
     assert other_side.status_code == 403
     created = client.post(url, {"organisation": world.tf_dept.pk, "text": "建立执法协作机制"}, format="json")
-    assert created.status_code == 201 and created.json()["side"] == world.tf.pk
+    assert created.status_code == 201
+    assert created.json()["side"] == world.tf.pk
     pk = created.json()["id"]
     listed = api_as("leader").get("/api/obligations/", {"agreement": agreement.pk}).json()["results"]
-    assert [o["id"] for o in listed] == [pk] and listed[0]["follow_ups"] == []
+    assert [o["id"] for o in listed] == [pk]
+    assert listed[0]["follow_ups"] == []
     assert api_as("leader").post(f"/api/obligations/{pk}/follow-up/", {"year": 2020}).status_code == 403
     matter = client.post(f"/api/obligations/{pk}/follow-up/", {"year": 2020}, format="json")
-    assert matter.status_code == 201 and matter.json()["title"] == "建立执法协作机制"
+    assert matter.status_code == 201
+    assert matter.json()["title"] == "建立执法协作机制"
     [follow_up] = api_as("leader").get(f"/api/obligations/{pk}/").json()["follow_ups"]
-    assert follow_up["code"] == matter.json()["code"] and follow_up["relation"] == "created"
+    assert follow_up["code"] == matter.json()["code"]
+    assert follow_up["relation"] == "created"
     assert api_as("outsider").get(f"/api/obligations/{pk}/").status_code == 404
     assert Matter.objects.count() == 1
 

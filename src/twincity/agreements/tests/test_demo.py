@@ -45,7 +45,8 @@ def test_the_demo_puts_expiry_on_the_dashboard_and_renewals_in_the_history(loade
     assert [a.topic for a in mine.expiring(TODAY, 90)] == ["市场监管"]
     assert [a.topic for a in mine.lapsed(TODAY)] == ["政务服务"]
     old_hr = mine.get(code="XY2020-05")
-    assert old_hr.status == AgreementStatus.RENEWED and old_hr.renewed_by.title.endswith("（续签）")
+    assert old_hr.status == AgreementStatus.RENEWED
+    assert old_hr.renewed_by.title.endswith("（续签）")
     assert mine.with_state(TODAY).get(code="XY2020-06").state == AgreementStatus.EXPIRED
 
 
@@ -61,7 +62,8 @@ def test_some_demo_obligations_are_this_years_matters_labelled_illustrative(worl
     assert len(followed) == 3
     for obligation in followed:
         [link] = obligation.follow_ups
-        assert link.matter.year == TODAY.year and link.matter.percent_complete == 20
+        assert link.matter.year == TODAY.year
+        assert link.matter.percent_complete == 20
         assert "示例数据" in link.matter.description
     police = Agreement.objects.get(topic="警务合作")
     assert [link.matter.title for link in police.matter_links.all()] == ["强化警务合作"]

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from twincity.agreements import services
 from twincity.agreements.excel import AgreementWorkbook
 from twincity.agreements.models import Agreement, AgreementParty
-from twincity.agreements.tests.helpers import make_agreement
+from twincity.agreements.tests.helpers import add_third_side, make_agreement
 from twincity.audit.models import AuditEvent
 from twincity.registers.tests.workbooks import export, headers, rows_of, typed
 from twincity.testkit import Refusal, assert_import_refused
@@ -51,7 +51,8 @@ def test_the_export_has_chinese_and_english_headers_parties_signatories_and_the_
     content = export(WORKBOOK, world)
     ws = load_workbook(io.BytesIO(content)).worksheets[0]
     assert ws.title == "合作协议"
-    assert [c.value for c in ws[1]][:3] == ["编号", "协议名称", "领域"] and ws["B2"].value == "Title"
+    assert [c.value for c in ws[1]][:3] == ["编号", "协议名称", "领域"]
+    assert ws["B2"].value == "Title"
     (exported,) = rows_of(WORKBOOK, content)
     assert exported["编号"] == "XY2020-04"
     assert exported["签约单位"] == f"{world.tf_dept.name}、{world.lj_dept.name}"
@@ -82,7 +83,8 @@ def test_an_exported_list_edited_in_excel_updates_the_agreement_and_keeps_its_si
     assert result.is_valid, result.errors
     assert (result.created, result.updated) == (0, 1)
     agreement.refresh_from_db()
-    assert agreement.expires_on == dt.date(2025, 5, 31) and agreement.version == 2
+    assert agreement.expires_on == dt.date(2025, 5, 31)
+    assert agreement.version == 2
     assert agreement.parties.get(side=world.tf).signatory == "张局长"
 
 
@@ -94,9 +96,8 @@ def test_the_office_imports_through_the_page_and_readers_cannot(world, client_as
     assert Agreement.objects.filter(title="人力资源合作战略合作协议").exists()
     assert client_as("leader").get(url).status_code == 404
     exported = client_as("leader").get(reverse("agreements:agreement_export") + f"?partnership={world.partnership.pk}")
-    assert (
-        exported.status_code == 200 and rows_of(WORKBOOK, exported.content)[0]["协议名称"] == "人力资源合作战略合作协议"
-    )
+    assert exported.status_code == 200
+    assert rows_of(WORKBOOK, exported.content)[0]["协议名称"] == "人力资源合作战略合作协议"
 
 
 def _formula(world) -> bytes:
@@ -161,15 +162,13 @@ BAD_FILES = [  # each file, and the problems (row, column, message) it must be r
 ]
 
 
-@pytest.mark.parametrize("bad_file, expected", BAD_FILES)
+@pytest.mark.parametrize(("bad_file", "expected"), BAD_FILES)
 def test_a_bad_file_is_refused_whole_and_the_database_is_unchanged(world, bad_file, expected):
     content = bad_file(world)
     assert_import_refused(lambda: import_(world, content), expected, models=MODELS)
 
 
 def test_a_coordinator_cannot_import_an_agreement_their_side_is_not_party_to(world):
-    from twincity.agreements.tests.helpers import add_third_side
-
     add_third_side(world)
     content = typed(WORKBOOK, row(world, 签约单位=f"{world.lj_dept.name}、{world.xk_dept.name}"))
     assert_import_refused(

@@ -16,6 +16,8 @@ from twincity.core import search
 from twincity.core.models import ArchiveInsteadError, Attachment
 from twincity.matters.choices import Light, MatterStatus
 from twincity.matters.models import Matter
+from twincity.meetings import services as meetings
+from twincity.meetings.tests.helpers import add_session, make_series
 from twincity.regions.models import Organisation, Region
 from twincity.registers.choices import LinkRelation
 
@@ -57,7 +59,8 @@ def test_the_list_search_finds_an_agreement_by_its_topic_and_by_a_partys_name(wo
 def test_an_agreement_needs_two_parties_on_two_different_sides_and_nothing_is_written_otherwise(world, parties):
     with pytest.raises(ValidationError):
         make_agreement(world, parties=parties(world))
-    assert not Agreement.objects.exists() and not AgreementParty.objects.exists()
+    assert not Agreement.objects.exists()
+    assert not AgreementParty.objects.exists()
 
 
 def test_a_unit_of_no_side_of_the_partnership_cannot_be_a_party(world):
@@ -208,7 +211,8 @@ def test_renewal_extends_the_term_and_brings_a_lapsed_agreement_back_into_force(
     agreement.refresh_from_db()
     assert (agreement.status, agreement.expires_on) == (AgreementStatus.IN_FORCE, D(2023, 12, 31))
     event = AuditEvent.objects.get(verb="agreement.extended", object_id=agreement.pk)
-    assert event.data == {"from": "2020-12-31", "to": "2023-12-31"} and event.message == "续签三年"
+    assert event.data == {"from": "2020-12-31", "to": "2023-12-31"}
+    assert event.message == "续签三年"
 
 
 def test_renewal_by_a_successor_marks_the_old_agreement_renewed_and_points_to_the_new_one(world):
@@ -406,8 +410,10 @@ def test_an_obligation_becomes_a_matter_in_one_step_and_its_state_shows_on_the_a
     assert {o.organisation_id for o in matter.owners.all()} == {world.tf_dept.pk, world.lj_dept.pk}
     [shown] = services.obligations_with_follow_up(agreement)
     [link] = shown.follow_ups
-    assert link.relation == LinkRelation.CREATED and link.matter == matter
-    assert link.matter.status == MatterStatus.IN_PROGRESS and link.matter.percent_complete == 0
+    assert link.relation == LinkRelation.CREATED
+    assert link.matter == matter
+    assert link.matter.status == MatterStatus.IN_PROGRESS
+    assert link.matter.percent_complete == 0
     assert link.matter.light in Light.values
     assert AuditEvent.objects.filter(verb="matter_link.created").count() == 1
 
@@ -428,9 +434,6 @@ def test_only_the_obligations_side_or_the_office_turns_it_into_a_matter_and_noth
 
 
 def test_the_agenda_proposes_agreements_expiring_within_sixty_days_after_the_session(world):
-    from twincity.meetings import services as meetings
-    from twincity.meetings.tests.helpers import add_session, make_series
-
     session = add_session(world, make_series(world), D(2023, 4, 10))
     soon = make_agreement(world, title="将到期", expires_on=D(2023, 6, 9))
     lapsed = make_agreement(world, title="已过期未续签", expires_on=D(2023, 3, 31))
@@ -442,7 +445,8 @@ def test_the_agenda_proposes_agreements_expiring_within_sixty_days_after_the_ses
         p for p in meetings.propose_standing_items(session, today=D(2023, 3, 1)) if p.source == "agreement_expiry"
     ]
     assert [p.obj for p in proposed] == [lapsed, soon]
-    assert "2023-06-09" in proposed[1].reason and "两江新区市场监管局" in proposed[1].reason
+    assert "2023-06-09" in proposed[1].reason
+    assert "两江新区市场监管局" in proposed[1].reason
     with acting(world.users["office"]):
         meetings.add_proposals(session, user=world.users["office"], keys=[proposed[1].key])
     assert [p.obj for p in meetings.propose_standing_items(session) if p.source == "agreement_expiry"] == [lapsed]

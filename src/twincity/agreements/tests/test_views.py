@@ -43,13 +43,18 @@ def test_the_list_finds_agreements_by_chinese_words_party_and_state(world, clien
     education(world, expires_on=None)
     client = client_as("leader")
     body = client.get(list_url(world, "&q=教育高地")).content.decode()
-    assert "打造教育高地" in body and "市场监管一体化" not in body
+    assert "打造教育高地" in body
+    assert "市场监管一体化" not in body
     body = client.get(list_url(world, f"&unit={world.lj_dept.pk}")).content.decode()
-    assert "市场监管一体化" in body and "打造教育高地" not in body
+    assert "市场监管一体化" in body
+    assert "打造教育高地" not in body
     body = client.get(list_url(world, "&state=expired"), headers={"HX-Request": "true"}).content.decode()
-    assert "市场监管一体化" in body and "打造教育高地" not in body and "<html" not in body
+    assert "市场监管一体化" in body
+    assert "打造教育高地" not in body
+    assert "<html" not in body
     body = client.get(list_url(world, "&state=in_force")).content.decode()
-    assert "打造教育高地" in body and "市场监管一体化" not in body
+    assert "打造教育高地" in body
+    assert "市场监管一体化" not in body
 
 
 def test_the_list_shows_what_is_due_for_renewal(world, client_as):
@@ -57,7 +62,8 @@ def test_the_list_shows_what_is_due_for_renewal(world, client_as):
     make_agreement(world, expires_on=today + dt.timedelta(days=30))
     education(world, expires_on=today + dt.timedelta(days=200))
     body = client_as("tf-unit").get(list_url(world, "&expiring=90")).content.decode()
-    assert "市场监管一体化" in body and "打造教育高地" not in body
+    assert "市场监管一体化" in body
+    assert "打造教育高地" not in body
 
 
 def test_the_list_takes_constant_queries(world, client_as):
@@ -77,9 +83,12 @@ def test_the_agreement_page_shows_parties_state_and_obligations_with_their_matte
         obligation = services.add_obligation(agreement, user=office, text="建立执法协作机制", side=world.tf)
         matter = services.follow_up_obligation(obligation, user=office, year=2020)
     body = client_as("auditor").get(agreement.get_absolute_url()).content.decode()
-    assert 'data-state="expired"' in body and "张局长" in body
-    assert f'id="obligation-{obligation.pk}"' in body and f'data-matter="{matter.code}"' in body
-    assert 'id="record-lapse"' not in body and "data-follow-up" not in body  # a reader takes no step
+    assert 'data-state="expired"' in body
+    assert "张局长" in body
+    assert f'id="obligation-{obligation.pk}"' in body
+    assert f'data-matter="{matter.code}"' in body
+    assert 'id="record-lapse"' not in body
+    assert "data-follow-up" not in body
 
 
 def test_a_coordinator_sees_steps_for_their_own_sides_obligation_only(world, client_as):
@@ -109,7 +118,8 @@ def test_adding_and_editing_through_the_forms(world, client_as):
     }
     response = client.post(add, data)
     agreement = Agreement.objects.get(title="人力资源合作战略合作协议")
-    assert response.status_code == 302 and response["Location"] == agreement.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == agreement.get_absolute_url()
     assert agreement.expires_on == D(2023, 5, 19)
     assert agreement.parties.get(side=world.tf).signatory_post == "局长"
     edit = reverse("agreements:agreement_edit", args=[agreement.pk])
@@ -174,7 +184,9 @@ def test_renewal_and_termination_through_the_page(world, client_as):
     agreement.refresh_from_db()
     assert agreement.status == AgreementStatus.TERMINATED
     body = client.get(page).content.decode()
-    assert 'data-state="terminated"' in body and "合并" in body and 'id="renew"' not in body
+    assert 'data-state="terminated"' in body
+    assert "合并" in body
+    assert 'id="renew"' not in body
 
 
 def test_renewing_with_both_a_date_and_a_successor_is_refused_with_the_reason(world, client_as):
@@ -215,7 +227,8 @@ def test_obligations_are_recorded_edited_and_archived_on_the_page(world, client_
     assert "建立执法协作与通报机制" in stale.content.decode()
     assert Obligation.objects.get().text == "建立执法协作与通报机制"
     other_side = client_as("lj-coord").post(reverse("agreements:obligation_archive", args=[obligation.pk]))
-    assert other_side.status_code == 404 and not Obligation.objects.get().is_archived
+    assert other_side.status_code == 404
+    assert not Obligation.objects.get().is_archived
     client_as("tf-coord").post(reverse("agreements:obligation_archive", args=[obligation.pk]))
     assert Obligation.objects.get().is_archived
 
@@ -233,11 +246,13 @@ def test_an_obligation_becomes_a_matter_through_the_shared_follow_up_page(world,
     response = client.post(
         url, {"title": "实现企业登记信息互查", "year": 2020, f"units_{world.lj.pk}": [world.lj_dept.pk]}
     )
-    assert response.status_code == 302 and response["Location"] == obligation.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == obligation.get_absolute_url()
     matter = Matter.objects.get()
     assert matter.field == agreement.field
     # The page went through the register's own service: the matter says what it carries out, and by when.
-    assert "实现企业登记信息互查" in matter.description and matter.due_date == D(2020, 12, 31)
+    assert "实现企业登记信息互查" in matter.description
+    assert matter.due_date == D(2020, 12, 31)
     body = client.get(agreement.get_absolute_url()).content.decode()
     assert f'data-matter="{matter.code}"' in body
 
@@ -253,7 +268,8 @@ def test_the_signed_document_is_uploaded_checked_and_withdrawn_on_the_page(world
     document = Attachment.objects.get()
     assert AuditEvent.objects.filter(verb="agreement.document_attached").exists()
     body = client_as("leader").get(agreement.get_absolute_url()).content.decode()
-    assert reverse("core:attachment", args=[document.pk]) in body and "协议正本.pdf" in body
+    assert reverse("core:attachment", args=[document.pk]) in body
+    assert "协议正本.pdf" in body
     assert reverse("agreements:withdraw_document", args=[document.pk]) not in body
     with unchanged(Attachment):  # the leader
         assert client.post(reverse("agreements:withdraw_document", args=[document.pk])).status_code == 404
@@ -271,6 +287,8 @@ def test_the_dashboard_shows_agreements_expiring_soon_and_those_past_their_date(
     make_agreement(world, title="还早的协议", expires_on=today + dt.timedelta(days=200))
     body = client_as("leader").get(reverse("dashboard", args=[world.partnership.pk])).content.decode()
     panel = body[body.index('data-panel="agreements_expiry"') :]
-    assert "将到期的协议" in panel and "已过期未处理的协议" in panel and "还早的协议" not in panel
+    assert "将到期的协议" in panel
+    assert "已过期未处理的协议" in panel
+    assert "还早的协议" not in panel
     assert panel.index("已过期未处理的协议") < panel.index("将到期的协议")
     assert "expiring=90" in panel

@@ -194,8 +194,10 @@ def test_coordination_ten_levels_match_published_scheme() -> None:
     Table 1: 0.00<D≤0.10 极度失调 … 0.90<D≤1.00 优质协调; and the Hindawi (2022) Table 4 D values."""
     cls = coordination_class([0.0, 0.1, 0.1000001, 0.41, 0.509, 0.9, 0.95, 1.0])
     assert list(cls.codes) == [1, 1, 2, 5, 6, 9, 10, 10]
-    assert cls.name_zh[0] == "极度失调" and cls.name_zh[-1] == "优质协调"
-    assert cls.name_zh[3] == "濒临失调" and cls.name_zh[4] == "勉强协调"
+    assert cls.name_zh[0] == "极度失调"
+    assert cls.name_zh[-1] == "优质协调"
+    assert cls.name_zh[3] == "濒临失调"
+    assert cls.name_zh[4] == "勉强协调"
     left = coordination_class([0.1, 0.9, 1.0], closed="left")
     assert list(left.codes) == [2, 10, 10]
 
@@ -204,11 +206,15 @@ def test_coordination_ten_levels_match_published_scheme() -> None:
 def test_coinr_minmax_and_zscore_examples() -> None:
     x = np.arange(1.0, 11.0)[:, None]
     xn = normalize(x, method="minmax", scale=(2, 7))  # n_minmax(l_u = c(2, 7)): min 2, max 7
-    assert xn.min() == pytest.approx(2) and xn.max() == pytest.approx(7)
+    assert xn.min() == pytest.approx(2)
+    assert xn.max() == pytest.approx(7)
     z = normalize(x, method="zscore", scale=(5, 2))  # n_zscore(m_sd = c(5, 2)): mean 5, sd 2
-    assert z.mean() == pytest.approx(5) and z.std(ddof=1) == pytest.approx(2)
+    assert z.mean() == pytest.approx(5)
+    assert z.std(ddof=1) == pytest.approx(2)
     d = normalize(x, method="dist2target", target=[8], cap_max=True)  # min 0, max 1, x >= 8 -> 1
-    assert d.min() == 0 and d.max() == 1 and np.all(d[x >= 8] == 1)
+    assert d.min() == 0
+    assert d.max() == 1
+    assert np.all(d[x >= 8] == 1)
 
 
 def test_coinr_dist2targ_examples() -> None:
@@ -236,5 +242,7 @@ def test_coinr_borda_and_direction_examples() -> None:
     r = normalize(X[:, 1:], method="rank", scale=(0, 9))  # n_borda: ranks 0..9
     assert sorted(np.round(r[:, 0], 12)) == list(range(10))
     xn = normalize(X, [-1, 1], method="minmax", scale=(0, 100))  # directions reverse v1
-    assert xn[np.argmin(X[:, 0]), 0] == 100 and xn[np.argmax(X[:, 0]), 0] == 0
-    assert xn[np.argmin(X[:, 1]), 1] == 0 and xn[np.argmax(X[:, 1]), 1] == 100
+    assert xn[np.argmin(X[:, 0]), 0] == 100
+    assert xn[np.argmax(X[:, 0]), 0] == 0
+    assert xn[np.argmin(X[:, 1]), 1] == 0
+    assert xn[np.argmax(X[:, 1]), 1] == 100

@@ -15,19 +15,18 @@ from twincity.analytics.cli import main
 
 def make_panel(n_units: int = 6, periods: tuple[int, ...] = (2020, 2021, 2022)) -> pd.DataFrame:
     rng = np.random.default_rng(3)
-    rows = []
-    for p in periods:
-        for u in range(n_units):
-            rows.append(
-                {
-                    "period": p,
-                    "unit": f"U{u}",
-                    "a": rng.uniform(1, 9),
-                    "b": rng.uniform(1, 9),
-                    "c": rng.uniform(1, 9),
-                    "d": rng.uniform(1, 9),
-                }
-            )
+    rows = [
+        {
+            "period": p,
+            "unit": f"U{u}",
+            "a": rng.uniform(1, 9),
+            "b": rng.uniform(1, 9),
+            "c": rng.uniform(1, 9),
+            "d": rng.uniform(1, 9),
+        }
+        for p in periods
+        for u in range(n_units)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -77,7 +76,8 @@ def test_two_regions_per_period_is_refused_but_pooled_years_are_fine() -> None:
     # fitting on all peers while reporting only two units
     big = make_panel(n_units=6)
     res2 = run_index(make_spec(fit={"on": "period"}, report_units=["U0", "U1"]), big)
-    assert res2.units == ["U0", "U1"] and res2.scores["I"].shape == (3, 2)
+    assert res2.units == ["U0", "U1"]
+    assert res2.scores["I"].shape == (3, 2)
 
 
 def test_json_round_trip_is_reproducible() -> None:
@@ -128,5 +128,6 @@ def test_cli_runs_csv_to_xlsx_and_csv(tmp_path: Path) -> None:
     rc = main(
         ["run", "--spec", str(spec), "--data", str(tmp_path / "long.xlsx"), "--format", "long", "--out", str(outdir)]
     )
-    assert rc == 0 and (outdir / "level3.csv").is_file()
+    assert rc == 0
+    assert (outdir / "level3.csv").is_file()
     assert main(["run", "--spec", str(spec), "--data", str(tmp_path / "nope.txt"), "--out", str(outdir)]) == 2

@@ -54,7 +54,7 @@ def test_constant_columns() -> None:
     np.testing.assert_allclose(w, [1.0, 0.0])
     with pytest.warns(RuntimeWarning, match="constant"):
         np.testing.assert_allclose(entropy_weights(const, standardize=False), [1.0, 0.0])
-    with pytest.raises(ValueError, match="indicator 'rd' is constant.*min-max"):
+    with pytest.raises(ValueError, match=r"indicator 'rd' is constant.*min-max"):
         normalize(const)
     with pytest.warns(RuntimeWarning):
         assert np.isnan(normalize(const, constant="nan")[:, 1]).all()

@@ -11,6 +11,9 @@ a strict CSP, ``script-src 'self'`` and ``style-src 'self'``; a violation is a b
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
+
+from twincity.testing import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 # Debian's Chromium, never a downloaded browser; no calls home from the test machine.
@@ -81,8 +84,6 @@ def browser_page_fixture(page, live_server):
 
     Tests that expect an error response on purpose can ``browser_page.problems.clear()`` after it.
     """
-    from playwright.sync_api import expect
-
     problems = PageProblems()
     problems.watch(page, live_server.url)
     page.problems = problems
@@ -96,10 +97,6 @@ def browser_page_fixture(page, live_server):
 
 def login(page, live_server, username: str, password: str | None = None) -> None:
     """Sign in through the login form as a person would (a bad password fails the test at once)."""
-    from playwright.sync_api import expect
-
-    from twincity.testing import PASSWORD
-
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password or PASSWORD)

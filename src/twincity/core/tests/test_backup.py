@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
+import psycopg
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
@@ -91,8 +92,6 @@ class Target:
             finally:
                 conn.close()
         else:
-            import psycopg
-
             with psycopg.connect(**self.settings_dict, autocommit=True) as conn:
                 conn.execute("SET TIME ZONE 'UTC'")
                 yield conn.cursor()
@@ -110,8 +109,6 @@ def target(tmp_path):
         path = tmp_path / "restored.sqlite3"
         yield Target("sqlite", f"sqlite:///{path}", path=path)
         return
-    import psycopg
-
     s = connection.settings_dict
     params = {k: v for k, v in {"user": s["USER"], "password": s["PASSWORD"], "host": s["HOST"]}.items() if v}
     if s["PORT"]:
@@ -171,7 +168,9 @@ def manifest_of(archive: Path) -> dict:
 
 def test_a_backup_restores_into_an_empty_database_with_every_row_and_file_identical(media, target, tmp_path):
     build_data()
-    assert Attachment.objects.count() == 3 and AuditEvent.objects.exists() and ObjectChange.objects.exists()
+    assert Attachment.objects.count() == 3
+    assert AuditEvent.objects.exists()
+    assert ObjectChange.objects.exists()
     archive = tmp_path / "nightly.tar.gz"
     out = io.StringIO()
 
@@ -254,7 +253,7 @@ def test_a_tampered_archive_is_refused_and_nothing_is_written(media, target, tmp
 
     truncated = tmp_path / "truncated.tar.gz"
     truncated.write_bytes(archive.read_bytes()[: archive.stat().st_size // 2])
-    with pytest.raises(CommandError, match="damaged|not a twincity backup|Cannot read"):
+    with pytest.raises(CommandError, match=r"damaged|not a twincity backup|Cannot read"):
         restore(truncated, target, restored_media)
     assert target.tables() == []
     assert not restored_media.exists()
@@ -294,7 +293,8 @@ def test_restore_refuses_another_kind_of_database(media, tmp_path):
     other = "postgres://nobody@127.0.0.1:1/none" if connection.vendor == "sqlite" else f"sqlite:///{tmp_path}/x.db"
     with pytest.raises(CommandError, match="same kind"):
         call_command("restore", str(archive), yes=True, database_url=other, media_root=str(tmp_path / "m"))
-    assert not (tmp_path / "m").exists() and not (tmp_path / "x.db").exists()
+    assert not (tmp_path / "m").exists()
+    assert not (tmp_path / "x.db").exists()
 
 
 def test_restore_refuses_a_backup_made_by_newer_code(media, target, tmp_path):
@@ -386,7 +386,8 @@ def test_a_backup_taken_while_reports_are_filed_restores_whole(file_database, me
     finally:
         stop.set()
         writer.join(timeout=60)
-    assert not writer.is_alive() and not errors, errors
+    assert not writer.is_alive(), errors
+    assert not errors, errors
 
     restored_media = tmp_path / "restored-media"
     restore(result.path, target, restored_media)

@@ -43,7 +43,8 @@ class TheDemo(TestCase):
             for department in ("公安分局", "检察院", "市场监管局", "人力资源和社会保障局", "政务服务中心", "教育局"):
                 assert f"{side}{department}" in units
             assert units[f"{side}双城办（开放门户办）"].kind == OrganisationKind.JOINT_OFFICE
-        assert "四川自贸区法院" in units and "重庆自贸区法院" in units
+        assert "四川自贸区法院" in units
+        assert "重庆自贸区法院" in units
         assert units["成都科学城"].kind == OrganisationKind.FUNCTION_ZONE
         assert units["成都超级计算中心"].kind == OrganisationKind.MARKET_ENTITY
         assert units["天府新区战略研究局"].contact_name.startswith("高重奎")
@@ -56,7 +57,8 @@ class TheDemo(TestCase):
         assert set(users) == {*USERNAMES, "admin"}
         roles = {m.user.username: m for m in Membership.objects.filter(partnership=self.partnership)}
         assert set(roles) == set(USERNAMES) - {"outsider"}
-        assert roles["tf-coord"].region.code == "TF" and roles["lj-coord"].region.code == "LJ"
+        assert roles["tf-coord"].region.code == "TF"
+        assert roles["lj-coord"].region.code == "LJ"
         assert roles["tf-unit"].organisation.name == "天府新区市场监管局"
         assert roles["lj-unit"].organisation.name == "两江新区市场监管局"
         assert not Membership.objects.filter(user=users["outsider"]).exists()
@@ -77,7 +79,8 @@ class TheDemo(TestCase):
         titles = set(matters.values_list("title", flat=True))
         assert "共同争取出台打造内陆开放门户指导规划" in titles
         assert "共同争取布局国家重大战备能源和应急物资调度基地" in titles
-        assert "强化警务合作" in titles and "打造教育高地" in titles
+        assert "强化警务合作" in titles
+        assert "打造教育高地" in titles
         assert "成都超级计算中心落户成都科学城" in titles
 
     def test_unfinished_2020_matters_rolled_into_2021_keeping_their_identity_and_history(self):
@@ -103,7 +106,9 @@ class TheDemo(TestCase):
     def test_the_current_list_shows_red_yellow_and_green_lights_and_work_due_soon(self):
         current = self.partnership.matter_lists.order_by("-year").first()
         lights = Counter(current.matters.with_light().values_list("light", flat=True))
-        assert lights[Light.RED] >= 1 and lights[Light.YELLOW] >= 1 and lights[Light.GREEN] >= 1
+        assert lights[Light.RED] >= 1
+        assert lights[Light.YELLOW] >= 1
+        assert lights[Light.GREEN] >= 1
         assert current.matters.filter(status=MatterStatus.PROPOSED).exists()
         assert current.matters.filter(entries__year_list__year=2020).exists()  # long-running work carried on
 
@@ -156,5 +161,6 @@ def test_every_part_of_the_demo_ships_its_data_with_the_package():
         "package-data"
     ]["twincity"]
     data_files = sorted(path.relative_to(root).as_posix() for path in root.glob("*/demo.toml"))
-    assert "demo/demo.toml" in data_files and "matters/demo.toml" in data_files
+    assert "demo/demo.toml" in data_files
+    assert "matters/demo.toml" in data_files
     assert [f for f in data_files if not any(fnmatch(f, glob) for glob in globs)] == []

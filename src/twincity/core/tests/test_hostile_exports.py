@@ -17,6 +17,8 @@ from openpyxl import load_workbook
 
 import twincity
 from twincity.core import xlsx
+from twincity.exchanges import demo as exchanges_demo
+from twincity.exchanges.tests.test_demo import fake_loader
 from twincity.regions.models import Field, Organisation, Region
 from twincity.testing import demo_loader, make_matter
 
@@ -57,9 +59,6 @@ def export_urls() -> list[str]:
 @pytest.fixture
 def hostile_world(world):
     """Every register holds entries (its demo), then units, fields, sides and titles get hostile names."""
-    from twincity.exchanges import demo as exchanges_demo
-    from twincity.exchanges.tests.test_demo import fake_loader
-
     loader = demo_loader(world, Units(world), today=dt.date(2025, 6, 30))
     for app in ("agreements", "petitions", "policies", "siting", "visits"):
         __import__(f"twincity.{app}.demo", fromlist=["load"]).load(loader)
@@ -102,7 +101,8 @@ def test_every_export_writes_hostile_names_as_text_never_as_a_formula(hostile_wo
                     assert cell.data_type != "f", (url, ws.title, cell.coordinate, cell.value)
                     if isinstance(cell.value, str) and cell.value.startswith(xlsx.FORMULA_STARTS):
                         risky += 1
-                        assert cell.data_type == "s" and cell.quotePrefix, (url, ws.title, cell.coordinate)
+                        assert cell.data_type == "s", (url, ws.title, cell.coordinate)
+                        assert cell.quotePrefix, (url, ws.title, cell.coordinate)
         assert risky, f"{url}: no hostile name reached this export, so it proves nothing"
 
 

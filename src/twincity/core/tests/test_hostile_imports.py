@@ -19,10 +19,12 @@ from twincity.exchanges.excel import SecondmentWorkbook
 from twincity.exchanges.tests.test_excel import row as secondment_row
 from twincity.matters.excel import apply_import, parse_import
 from twincity.matters.models import Matter
+from twincity.matters.tests.test_excel import export as export_matters_of
 from twincity.matters.tests.test_excel import new_file, row_for
 from twincity.petitions.excel import PetitionWorkbook
 from twincity.petitions.tests.test_excel import row as petition_row
 from twincity.registers.tests.workbooks import typed
+from twincity.testing import make_matter
 from twincity.visits.excel import VisitWorkbook
 from twincity.visits.tests.test_excel import row as visit_row
 
@@ -188,7 +190,8 @@ def test_two_rows_without_a_code_for_the_same_entry_are_refused_with_both_row_nu
     with translation.override("zh-hans"):
         (problem,) = imp.run(world, content)
     first, second = imp.first_row, imp.first_row + 2
-    assert f"第{first}行与第{second}行" in problem and "重复添加" in problem, problem
+    assert f"第{first}行与第{second}行" in problem, problem
+    assert "重复添加" in problem, problem
     assert imp.count() == before
 
 
@@ -199,7 +202,8 @@ def test_the_same_file_imported_twice_adds_its_rows_once(world, imp):
     before = imp.count()
     with translation.override("en"):
         (problem,) = imp.run(world, content)
-    assert "would be added twice" in problem and str(imp.first_row) in problem, problem
+    assert "would be added twice" in problem, problem
+    assert str(imp.first_row) in problem, problem
     assert imp.count() == before
     assert imp.model.objects.filter(**{imp.title_field: "导入两次的事项"}).count() == 1
 
@@ -229,10 +233,8 @@ def test_rows_that_both_have_a_code_stay_what_the_person_meant(world):
 
 def test_a_hostile_title_exported_and_imported_back_is_the_same_text(world):
     """The quote prefix that keeps “=…” text in Excel does not change what the import reads."""
-    from twincity.matters.tests.test_excel import export as export_matters_of
-    from twincity.testing import make_matter
-
     make_matter(world, title='=HYPERLINK("http://x.example/","y")')
     office = world.users["office"]
     plan = parse_import(io.BytesIO(export_matters_of(world)), partnership=world.partnership, year=2020, user=office)
-    assert plan.errors == [] and plan.unchanged == 1
+    assert plan.errors == []
+    assert plan.unchanged == 1

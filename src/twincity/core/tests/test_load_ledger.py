@@ -52,7 +52,8 @@ def test_an_edit_reverted_by_a_stale_save_is_a_lost_write():
 
     assert not result.passed
     assert [lost["what"] for lost in result.lost] == [["matter", 7, "title"]]
-    assert result.lost[0]["expected"] == "A" and result.lost[0]["found"] == "old title"
+    assert result.lost[0]["expected"] == "A"
+    assert result.lost[0]["found"] == "old title"
 
 
 def test_a_created_report_that_is_missing_or_changed_is_a_lost_write():
@@ -80,7 +81,8 @@ def test_a_read_that_shows_a_lower_version_after_a_higher_one_is_a_version_going
 
     result = verdict(ledger, clean_final())
 
-    assert not result.passed and not result.lost
+    assert not result.passed
+    assert not result.lost
     assert result.backwards[0]["why"] == "version 4 after an answer that showed 5"
 
 
@@ -113,7 +115,9 @@ def test_server_errors_and_unanswered_requests_fail_the_run_and_are_listed_by_en
 
     result = verdict(ledger, clean_final())
 
-    assert not result.passed and not result.lost and not result.backwards
+    assert not result.passed
+    assert not result.lost
+    assert not result.backwards
     assert errors_by_endpoint(result.server_errors + result.no_answer) == {
         "PATCH /api/matters/{id}/": {"500 OperationalError — database is locked": 2},
         "POST /api/progress-reports/": {"0 TimeoutError: timed out": 1},

@@ -48,22 +48,26 @@ def test_a_coordinator_adds_a_secondment_and_edits_it_with_its_version(api_as, w
     assert (body["home_side"], body["host_side"]) == (world.tf.pk, world.lj.pk)
     assert client.patch(f"/api/secondments/{pk}/", {"host_post": "无版本"}, format="json").status_code == 428
     ok = client.patch(f"/api/secondments/{pk}/", {"host_post": "局长助理", "version": version}, format="json")
-    assert ok.status_code == 200 and ok.json()["version"] == version + 1
+    assert ok.status_code == 200
+    assert ok.json()["version"] == version + 1
     stale = api_as("lj-coord").patch(
         f"/api/secondments/{pk}/", {"host_post": "别的", "version": version}, format="json"
     )
-    assert stale.status_code == 409 and stale.json()["current_version"] == version + 1
+    assert stale.status_code == 409
+    assert stale.json()["current_version"] == version + 1
 
 
 def test_a_secondment_needs_its_cadre_units_and_term(api_as, world):
     refused = api_as("office").post(
         "/api/secondments/", {"partnership": world.partnership.pk, "person_name": "赵某某"}, format="json"
     )
-    assert refused.status_code == 400 and "home_organisation" in refused.json()
+    assert refused.status_code == 400
+    assert "home_organisation" in refused.json()
     same_side = api_as("office").post(
         "/api/secondments/", payload(world, host_organisation=world.tf_dept.pk), format="json"
     )
-    assert same_side.status_code == 400 and "host_organisation" in same_side.json()
+    assert same_side.status_code == 400
+    assert "host_organisation" in same_side.json()
     assert not Secondment.objects.exists()
 
 
@@ -82,9 +86,11 @@ def test_reports_through_the_api_from_either_unit_not_from_readers(api_as, world
     s = second(world)
     url = f"/api/secondments/{s.pk}/report/"
     filed = api_as("lj-unit").post(url, {"period": "2020-Q3", "text": "参与企业登记规则统一"}, format="json")
-    assert filed.status_code == 201 and filed.json()["reports"][0]["period"] == "2020-Q3"
+    assert filed.status_code == 201
+    assert filed.json()["reports"][0]["period"] == "2020-Q3"
     again = api_as("tf-unit").post(url, {"period": "2020-Q3", "text": "重复"}, format="json")
-    assert again.status_code == 400 and "period" in again.json()
+    assert again.status_code == 400
+    assert "period" in again.json()
     leader = api_as("leader")
     with unchanged(Secondment, SecondmentReport):
         assert leader.post(url, {"period": "2020-Q4", "text": "x"}, format="json").status_code == 403
@@ -100,10 +106,12 @@ def test_only_the_host_evaluates_through_the_api_after_the_term(api_as, world):
         assert lj_unit.post(url, data, format="json").status_code == 403
     done = api_as("tf-unit").post(url, data, format="json")
     assert done.status_code == 200
-    assert done.json()["rating"] == Rating.EXCELLENT and done.json()["evaluated_on"] == timezone.localdate().isoformat()
+    assert done.json()["rating"] == Rating.EXCELLENT
+    assert done.json()["evaluated_on"] == timezone.localdate().isoformat()
     early = second(world, person_name="李某某", end=30)
     refused = api_as("office").post(f"/api/secondments/{early.pk}/evaluate/", data, format="json")
-    assert refused.status_code == 400 and "evaluated_on" in refused.json()
+    assert refused.status_code == 400
+    assert "evaluated_on" in refused.json()
 
 
 def test_a_term_is_cut_short_through_the_api(api_as, world):
@@ -113,7 +121,8 @@ def test_a_term_is_cut_short_through_the_api(api_as, world):
     with unchanged(Secondment):
         assert tf_unit.post(url, {"on": days(-1).isoformat(), "reason": "x"}, format="json").status_code == 403
     done = api_as("lj-coord").post(url, {"on": days(-1).isoformat(), "reason": "工作需要"}, format="json")
-    assert done.status_code == 200 and done.json()["status"] == SecondmentStatus.CUT_SHORT
+    assert done.status_code == 200
+    assert done.json()["status"] == SecondmentStatus.CUT_SHORT
 
 
 def test_the_office_archives_a_secondment_which_then_leaves_the_list(api_as, world):
@@ -127,4 +136,5 @@ def test_the_schema_describes_the_secondments(api_as):
     schema = api_as("office").get("/api/schema/", {"format": "json"})
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    assert "/api/secondments/" in paths and "/api/secondments/{id}/evaluate/" in paths
+    assert "/api/secondments/" in paths
+    assert "/api/secondments/{id}/evaluate/" in paths

@@ -61,10 +61,12 @@ def test_the_export_has_chinese_and_english_headers_and_the_workflow_columns(wor
     content = export(world)
     ws = load_workbook(io.BytesIO(content)).worksheets[0]
     assert ws.title == "干部互派"
-    assert [c.value for c in ws[1]][:3] == ["编号", "姓名", "职级"] and ws["B2"].value == "Name"
+    assert [c.value for c in ws[1]][:3] == ["编号", "姓名", "职级"]
+    assert ws["B2"].value == "Name"
     (exported,) = rows_of(content)
     assert exported["编号"] == "HP-01"
-    assert exported["派出单位"] == world.lj_dept.name and exported["接收单位"] == world.tf_dept.name
+    assert exported["派出单位"] == world.lj_dept.name
+    assert exported["接收单位"] == world.tf_dept.name
     assert (exported["派出方"], exported["接收方"]) == ("两江", "天府")
     assert (exported["状态"], exported["考核等次"]) == ("期满", "优秀")  # Chinese whatever the interface language
 
@@ -96,7 +98,8 @@ def test_an_exported_list_edited_in_excel_updates_the_entries_with_their_version
     assert result.is_valid, result.errors
     assert (result.created, result.updated) == (0, 1)
     s.refresh_from_db()
-    assert s.host_post == "天府新区市场监管局局长助理" and s.version == 2
+    assert s.host_post == "天府新区市场监管局局长助理"
+    assert s.version == 2
 
 
 def test_the_office_imports_through_the_page_and_readers_cannot(world, client_as):
@@ -107,7 +110,8 @@ def test_the_office_imports_through_the_page_and_readers_cannot(world, client_as
     assert Secondment.objects.filter(person_name="赵某某").exists()
     assert client_as("leader").get(url).status_code == 404
     exported = client_as("leader").get(reverse("exchanges:secondment_export") + f"?partnership={world.partnership.pk}")
-    assert exported.status_code == 200 and rows_of(exported.content)[0]["姓名"] == "赵某某"
+    assert exported.status_code == 200
+    assert rows_of(exported.content)[0]["姓名"] == "赵某某"
 
 
 def _stale(world) -> bytes:

@@ -50,7 +50,8 @@ def verbs(obj) -> list[str]:
 def test_a_secondment_takes_its_sides_from_its_units_and_leaves_a_trace(world):
     s = second(world, rank=Rank.DIVISION, objectives="学习市场监管一体化经验")
     assert (s.home_side, s.host_side) == (world.lj, world.tf)
-    assert world.lj_dept.name in s.title and world.tf_dept.name in s.title
+    assert world.lj_dept.name in s.title
+    assert world.tf_dept.name in s.title
     assert ObjectChange.objects.filter(changed_object_id=s.pk, action="create").exists()
     assert verbs(s) == ["secondment.created"]
 
@@ -342,7 +343,8 @@ def test_the_evaluation_comes_at_or_after_the_end_of_the_term(world):
     assert "evaluated_on" in raised.value.message_dict
     last_day = second(world, person_name="李某某", start=-100, end=0)
     evaluated = services.evaluate(last_day, user=world.users["office"], rating=Rating.COMPETENT, evaluation="称职")
-    assert evaluated.is_evaluated and evaluated.evaluated_on == TODAY
+    assert evaluated.is_evaluated
+    assert evaluated.evaluated_on == TODAY
 
 
 def test_a_term_cut_short_is_evaluated_from_the_day_it_ended(world):
@@ -386,7 +388,8 @@ def test_a_revised_evaluation_replaces_the_first_and_both_stay_in_the_history(wo
     revised = AuditEvent.objects.get(object_id=s.pk, verb="secondment.evaluation_revised")
     assert revised.data["previous"] == Rating.COMPETENT
     ratings = [c.postchange_data.get("rating") for c in ObjectChange.objects.filter(changed_object_id=s.pk)]
-    assert Rating.COMPETENT in ratings and Rating.EXCELLENT in ratings
+    assert Rating.COMPETENT in ratings
+    assert Rating.EXCELLENT in ratings
 
 
 def test_an_evaluated_term_takes_no_more_reports_and_is_not_cut_short(world):

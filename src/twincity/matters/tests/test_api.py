@@ -16,6 +16,7 @@ from twincity.audit.models import ObjectChange
 from twincity.core.models import Attachment
 from twincity.matters import services
 from twincity.matters.models import Matter, Milestone, ProgressReport
+from twincity.matters.services import OwnerSpec
 from twincity.testing import build_world, make_matter
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,8 @@ def test_an_outsider_sees_empty_lists_and_a_404_for_every_object(api_as, world, 
     for name in LISTS:
         response = client.get(f"/api/{name}/")
         assert response.status_code == 200, name
-        assert response.json()["count"] == 0 and response.json()["results"] == [], name
+        assert response.json()["count"] == 0, name
+        assert response.json()["results"] == [], name
     for url in detail_urls(scene, world):
         assert client.get(url).status_code == 404, url
     assert client.get("/api/matters/", {"q": "开放门户"}).json()["count"] == 0
@@ -83,11 +85,14 @@ def test_an_outsider_cannot_write_to_what_they_cannot_see_and_learns_nothing_fro
     assert client.post(f"/api/milestones/{scene['tf_milestone'].pk}/close/", close).status_code == 404
     report = {"matter": m.pk, "side": world.tf.pk, "period": "2020-07", "text": "x", "percent_complete": 50}
     response = client.post("/api/progress-reports/", report, format="json")
-    assert response.status_code == 400 and set(response.json()) == {"matter", "side"}
+    assert response.status_code == 400
+    assert set(response.json()) == {"matter", "side"}
     # The same answer as for an id that does not exist at all: nothing to tell the two apart.
     missing = client.post("/api/progress-reports/", {**report, "matter": 999999, "side": 999999}, format="json")
-    assert missing.status_code == 400 and set(missing.json()) == {"matter", "side"}
-    assert ProgressReport.objects.count() == 1 and Matter.objects.get(pk=m.pk).title == m.title
+    assert missing.status_code == 400
+    assert set(missing.json()) == {"matter", "side"}
+    assert ProgressReport.objects.count() == 1
+    assert Matter.objects.get(pk=m.pk).title == m.title
 
 
 def test_an_outsider_filtering_by_a_partnership_id_gets_no_data(api_as, world, scene):
@@ -111,7 +116,8 @@ def test_anonymous_callers_are_asked_to_sign_in(client, world, scene):
     for name in LISTS:
         assert client.get(f"/api/{name}/").status_code in (401, 403)
     response = client.get(f"/api/matters/{scene['matter'].pk}/")
-    assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Token")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Token")
 
 
 # ------------------------------------------------------------------------------------------------- reading
@@ -123,11 +129,14 @@ def test_a_leader_reads_a_matter_with_its_light_and_each_sides_owners_in_rotatio
     assert response.status_code == 200
     data = response.json()
     assert response["ETag"] == f'"{m.version}"'
-    assert data["version"] == m.version and data["year"] == 2020 and data["code"] == m.code
+    assert data["version"] == m.version
+    assert data["year"] == 2020
+    assert data["code"] == m.code
     assert data["light"] == "red"  # its milestones were due in June 2020
     assert [s["region"] for s in data["sides"]] == [world.tf.pk, world.lj.pk]
     tianfu, liangjiang = data["sides"]
-    assert tianfu["percent_complete"] == 40 and tianfu["responsible_leader"] == "张主任"
+    assert tianfu["percent_complete"] == 40
+    assert tianfu["responsible_leader"] == "张主任"
     assert [o["organisation"] for o in tianfu["owners"]] == [world.tf_dept.pk]
     assert [o["organisation"] for o in liangjiang["owners"]] == [world.lj_dept.pk]
     assert data["percent_complete"] == 20
@@ -221,8 +230,6 @@ def test_a_leader_reads_but_cannot_edit_a_matter(api_as, world, scene):
 
 
 def test_a_coordinator_cannot_edit_a_matter_its_side_is_not_party_to(api_as, world):
-    from twincity.matters.services import OwnerSpec
-
     liangjiang_only = make_matter(
         world, title="两江自己的事项", owners=[OwnerSpec(world.lj_dept)], leaders={world.lj.pk: "李主任"}
     )
@@ -236,7 +243,8 @@ def test_a_coordinator_cannot_edit_a_matter_its_side_is_not_party_to(api_as, wor
     ok = api_as("lj-coord").patch(
         f"/api/matters/{liangjiang_only.pk}/", {"title": "两江改的", "version": liangjiang_only.version}, format="json"
     )
-    assert ok.status_code == 200 and ok.json()["title"] == "两江改的"
+    assert ok.status_code == 200
+    assert ok.json()["title"] == "两江改的"
 
 
 def test_a_coordinator_edits_a_matter_of_its_side_and_the_change_is_attributed_to_them(api_as, world, scene):
@@ -257,7 +265,8 @@ def test_a_coordinator_edits_a_matter_of_its_side_and_the_change_is_attributed_t
     )
     assert response.status_code == 200, response.content
     data = response.json()
-    assert data["title"] == "共建内陆开放门户（修订）" and data["version"] == m.version + 1
+    assert data["title"] == "共建内陆开放门户（修订）"
+    assert data["version"] == m.version + 1
     assert response["ETag"] == f'"{m.version + 1}"'
     tianfu = data["sides"][0]
     assert tianfu["responsible_leader"] == "王主任"
@@ -284,8 +293,10 @@ def test_two_people_editing_from_the_same_version_the_second_is_refused_and_noth
     )
     assert second.status_code == 409
     body = second.json()
-    assert body["current_version"] == seen + 1 and body["your_version"] == seen
-    assert body["conflicting_fields"] == ["title"] and "title" in body["changed_fields"]
+    assert body["current_version"] == seen + 1
+    assert body["your_version"] == seen
+    assert body["conflicting_fields"] == ["title"]
+    assert "title" in body["changed_fields"]
     assert body["current"]["title"] == "办公室的标题"
     assert str(seen + 1) in body["detail"]
     fresh = Matter.objects.get(pk=m.pk)
@@ -296,7 +307,8 @@ def test_an_update_that_does_not_say_which_version_it_edited_is_refused(api_as, 
     m = scene["matter"]
     client = api_as("office")
     response = client.patch(f"/api/matters/{m.pk}/", {"title": "没有版本"}, format="json")
-    assert response.status_code == 428 and response.json()["detail"]
+    assert response.status_code == 428
+    assert response.json()["detail"]
     assert Matter.objects.get(pk=m.pk).title == m.title
     status_change = client.post(f"/api/matters/{m.pk}/status/", {"status": "suspended"})
     assert status_change.status_code == 428
@@ -310,7 +322,8 @@ def test_the_version_may_come_as_an_if_match_header(api_as, world, scene):
     client = api_as("office")
     etag = client.get(f"/api/matters/{m.pk}/")["ETag"]
     ok = client.patch(f"/api/matters/{m.pk}/", {"title": "按版本修改"}, format="json", HTTP_IF_MATCH=etag)
-    assert ok.status_code == 200 and ok.json()["version"] == m.version + 1
+    assert ok.status_code == 200
+    assert ok.json()["version"] == m.version + 1
     stale = client.patch(f"/api/matters/{m.pk}/", {"title": "旧版本"}, format="json", HTTP_IF_MATCH=etag)
     assert stale.status_code == 409
     mixed = client.patch(
@@ -337,7 +350,9 @@ def test_the_office_adds_a_matter_and_gets_it_back_with_its_sides(api_as, world)
     )
     assert response.status_code == 201, response.content
     data = response.json()
-    assert data["year"] == 2021 and data["code"] == "2021-01" and data["status"] == "proposed"
+    assert data["year"] == 2021
+    assert data["code"] == "2021-01"
+    assert data["status"] == "proposed"
     assert [s["region"] for s in data["sides"]] == [world.tf.pk, world.lj.pk]
     assert data["sides"][1]["responsible_leader"] == "李主任"
     assert (
@@ -358,7 +373,8 @@ def test_a_matter_cannot_take_a_field_or_units_of_a_partnership_the_user_cannot_
         },
         format="json",
     )
-    assert response.status_code == 400 and set(response.json()) == {"field", "owners"}
+    assert response.status_code == 400
+    assert set(response.json()) == {"field", "owners"}
     assert not Matter.objects.filter(title="越界").exists()
 
 
@@ -383,19 +399,22 @@ def test_the_workflow_moves_through_the_api_and_completion_needs_a_leader(api_as
     refused = coordinator.post(f"/api/matters/{m.pk}/status/", {"status": "completed", "version": m.version})
     assert refused.status_code == 403
     invalid = coordinator.post(f"/api/matters/{m.pk}/status/", {"status": "proposed", "version": m.version})
-    assert invalid.status_code == 400 and invalid.json()["non_field_errors"]
+    assert invalid.status_code == 400
+    assert invalid.json()["non_field_errors"]
     confirmed = api_as("leader").post(
         f"/api/matters/{m.pk}/status/", {"status": "completed", "reason": "验收通过", "version": m.version}
     )
     assert confirmed.status_code == 200, confirmed.content
-    assert confirmed.json()["status"] == "completed" and confirmed.json()["light"] == "grey"
+    assert confirmed.json()["status"] == "completed"
+    assert confirmed.json()["light"] == "grey"
 
 
 def test_the_office_archives_a_matter_which_then_leaves_the_list(api_as, world, scene):
     m = scene["matter"]
     client = api_as("office")
     response = client.post(f"/api/matters/{m.pk}/archive/")
-    assert response.status_code == 200 and response.json()["archived_at"]
+    assert response.status_code == 200
+    assert response.json()["archived_at"]
     assert client.get("/api/matters/").json()["count"] == 0
     assert client.get("/api/matters/", {"archived": "true"}).json()["count"] == 1
     assert client.get(f"/api/matters/{m.pk}/").status_code == 200  # still on record
@@ -457,7 +476,8 @@ def test_a_report_carries_its_attachments_and_a_file_of_the_wrong_type_saves_not
     )
     assert response.status_code == 201, response.content
     [attachment] = response.json()["attachments"]
-    assert attachment["name"] == "方案.pdf" and attachment["url"].endswith(f"/files/{attachment['id']}/")
+    assert attachment["name"] == "方案.pdf"
+    assert attachment["url"].endswith(f"/files/{attachment['id']}/")
     listed = client.get("/api/progress-reports/", {"matter": m.pk}).json()["results"]
     assert [len(r["attachments"]) for r in listed] == [1, 0]
     exe = io.BytesIO(b"MZ...")
@@ -487,9 +507,11 @@ def test_a_unit_contact_closes_a_milestone_of_its_side_but_not_one_of_the_other(
     assert refused.status_code == 403
     closed = client.post(f"/api/milestones/{tf_ms.pk}/close/", {**payload, "version": tf_ms.version})
     assert closed.status_code == 200, closed.content
-    assert closed.json()["done_date"] == "2020-06-01" and closed.json()["is_open"] is False
+    assert closed.json()["done_date"] == "2020-06-01"
+    assert closed.json()["is_open"] is False
     again = client.post(f"/api/milestones/{tf_ms.pk}/close/", {**payload, "version": tf_ms.version})
-    assert again.status_code == 409 and again.json()["current_version"] == tf_ms.version + 1
+    assert again.status_code == 409
+    assert again.json()["current_version"] == tf_ms.version + 1
     assert Milestone.objects.get(pk=lj_ms.pk).done_date is None
 
 
@@ -499,7 +521,8 @@ def test_a_coordinator_adds_a_milestone_to_its_sides_matter(api_as, world, scene
         "/api/milestones/", {"matter": m.pk, "side": world.lj.pk, "title": "联合发布", "due_date": "2020-11-30"}
     )
     assert response.status_code == 201, response.content
-    assert response.json()["side"] == world.lj.pk and response.json()["is_open"] is True
+    assert response.json()["side"] == world.lj.pk
+    assert response.json()["is_open"] is True
     open_lj = api_as("leader").get("/api/milestones/", {"matter": m.pk, "side": world.lj.pk, "open": "true"}).json()
     assert {row["title"] for row in open_lj["results"]} == {"签署协议", "联合发布"}
 
@@ -521,14 +544,17 @@ def test_the_schema_answers_a_signed_in_user_and_not_an_anonymous_one(api_as, cl
 
 def test_the_docs_page_needs_a_sign_in_and_loads_only_scripts_of_this_site(client_as, client, world):
     anonymous = client.get("/api/docs/")
-    assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+    assert anonymous.status_code == 302
+    assert "/accounts/login/" in anonymous["Location"]
     response = client_as("tf-unit").get("/api/docs/")
     assert response.status_code == 200
     body = response.content.decode()
     assert "script-src 'self'" in response["Content-Security-Policy"]
     scripts = [chunk.split(">", 1)[0] for chunk in body.split("<script")[1:]]
-    assert scripts and all('src="/static/' in tag for tag in scripts), scripts  # no inline script, no CDN
-    assert "<style" not in body and "//cdn" not in body
+    assert scripts
+    assert all('src="/static/' in tag for tag in scripts), scripts  # no inline script, no CDN
+    assert "<style" not in body
+    assert "//cdn" not in body
     for asset in (
         "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js",
         "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css",

@@ -19,6 +19,7 @@ from playwright.sync_api import expect
 from twincity.audit.context import acting
 from twincity.core.tests.browser import login
 from twincity.matters import services
+from twincity.matters.excel import export_matters
 from twincity.matters.models import ListEntry, Matter, ProgressReport
 from twincity.testing import make_matter
 
@@ -129,7 +130,9 @@ def test_the_office_rolls_an_unfinished_matter_over_into_next_years_list(browser
     matter.refresh_from_db()
     assert (matter.year_list.year, matter.code) == (2026, "2026-01")
     assert (
-        list(ListEntry.objects.filter(matter=matter).order_by("year_list__year").values_list("outcome", flat=True))[0]
+        next(
+            iter(ListEntry.objects.filter(matter=matter).order_by("year_list__year").values_list("outcome", flat=True))
+        )
         == ListEntry.Outcome.ROLLED_OVER
     )
 
@@ -201,8 +204,6 @@ def test_choosing_a_light_in_the_filter_updates_the_table_without_reloading_the_
 def test_a_coordinator_imports_a_spreadsheet_with_a_bad_row_and_sees_what_is_wrong_in_which_row(
     browser_page, live_server, world, tmp_path
 ):
-    from twincity.matters.excel import export_matters
-
     page = browser_page
     year = timezone.localdate().year
     first = make_matter(world, year=year, title="共建内陆开放门户")

@@ -31,6 +31,7 @@ from twincity.matters.excel import (
     parse_import,
 )
 from twincity.matters.models import ListEntry, Matter, MatterList, MatterOwner, MatterSide
+from twincity.matters.services import OwnerSpec
 from twincity.testing import make_matter
 
 pytestmark = pytest.mark.django_db
@@ -129,7 +130,8 @@ def untouched(world):
 
 def refused(world, plan) -> None:
     """A plan with problems cannot be applied: nothing is written."""
-    assert plan.errors and not plan.rows
+    assert plan.errors
+    assert not plan.rows
     with pytest.raises(ValidationError):
         apply_import(plan, user=world.users["office"])
 
@@ -254,7 +256,8 @@ def test_new_rows_add_matters_numbered_on_the_years_list(world):
         dt.date(2020, 9, 30),
     )
     second = Matter.objects.get(code="2020-09")
-    assert second.field.name == "产业" and second.status == "in_progress"
+    assert second.field.name == "产业"
+    assert second.status == "in_progress"
     assert second.start_date == dt.date(2020, 6, 1)
     assert {(o.organisation.name, o.role, o.side_id) for o in second.owners.all()} == {
         ("天府新区市场监管局", "lead", world.tf.pk),
@@ -264,7 +267,8 @@ def test_new_rows_add_matters_numbered_on_the_years_list(world):
     }
     assert dict(second.sides.values_list("region_id", "responsible_leader")) == {world.tf.pk: "张主任", world.lj.pk: ""}
     third = Matter.objects.get(code="2020-03")
-    assert third.status == "proposed" and third.field is None
+    assert third.status == "proposed"
+    assert third.field is None
     assert AuditEvent.objects.filter(verb="matter.created").count() == 4
 
 
@@ -327,7 +331,8 @@ def test_a_matter_added_by_import_is_recorded_exactly_like_one_added_by_hand(wor
 
     assert created_records(imported) == created_records(by_hand)
     latest = ObjectChange.objects.for_object(imported).get(changed_object_type__model="matter").postchange_data
-    assert latest["title"] == "共建川渝市场监管一体化" and latest["watch_from"] == "2020-12-17"
+    assert latest["title"] == "共建川渝市场监管一体化"
+    assert latest["watch_from"] == "2020-12-17"
     assert AuditEvent.objects.filter(verb="matter.created", object_id=imported.pk, user=office).exists()
 
 
@@ -337,7 +342,8 @@ def test_a_list_exported_in_english_headers_without_the_second_line_imports_with
     assert problems(plan) == [(3, where(world, "due_date"), _("The due date is before the start date."))]
     english = new_file(world, [row_for(world)], english_line=False, english_headers=True)
     plan = parse(world, english)
-    assert plan.errors == [] and [(r.row, r.action) for r in plan.rows] == [(2, "create")]
+    assert plan.errors == []
+    assert [(r.row, r.action) for r in plan.rows] == [(2, "create")]
 
 
 def test_the_office_confirms_completion_by_import_as_on_the_matters_page(world):
@@ -410,10 +416,11 @@ def test_the_export_has_two_header_lines_the_notes_and_the_dropdowns(world):
     assert ws.freeze_panes == "C3"
     assert ws.column_dimensions[columns(world)["version"][0]].hidden
     row = {key: ws[cell(world, key, 3)] for key in columns(world)}
-    assert row["title"].value == '=HYPERLINK("http://example.org")' and row["title"].data_type == "s"
+    assert row["title"].value == '=HYPERLINK("http://example.org")'
+    assert row["title"].data_type == "s"
     assert row["status"].value == STATUS_WORDS["in_progress"]
     assert row["light"].value == "已逾期"  # due 2020-03-01, seen on 2020-06-01
-    assert row["due_date"].value == dt.datetime(2020, 3, 1)
+    assert row["due_date"].value == dt.datetime(2020, 3, 1)  # noqa: DTZ001 - an Excel cell holds a naive datetime
     assert row[f"lead:{world.tf.pk}"].value == "天府新区市场监管局"
     assert row["version"].value == matter.version
     dropdowns = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
@@ -421,7 +428,9 @@ def test_the_export_has_two_header_lines_the_notes_and_the_dropdowns(world):
     assert dropdowns[f"{status_letter}3:{status_letter}1048576"] == '"拟推进,已确定,推进中,已完成,暂缓,已取消"'
     assert "开放" in dropdowns[f"{field_letter}3:{field_letter}1048576"]
     notes = [c for r in wb[NOTES_SHEET].iter_rows(values_only=True) for c in r if c]
-    assert "完成时限" in notes and "公共服务" in notes and "已取消" in notes
+    assert "完成时限" in notes
+    assert "公共服务" in notes
+    assert "已取消" in notes
 
 
 def test_the_export_costs_the_same_number_of_queries_for_3_or_30_matters(world):
@@ -618,7 +627,7 @@ def docx_like() -> bytes:
 
 
 @pytest.mark.parametrize(
-    "content, message",
+    ("content", "message"),
     [
         pytest.param("编号,事项名称\n2020-01,共建内陆开放门户\n".encode("gbk"), NOT_XLSX, id="csv renamed .xlsx"),
         pytest.param(random.Random(2020).randbytes(4000), NOT_XLSX, id="random bytes"),
@@ -793,8 +802,6 @@ def test_a_code_changed_in_excel_is_refused_rather_than_taken_for_a_new_matter(w
 
 
 def liangjiang_only_matter(world):
-    from twincity.matters.services import OwnerSpec
-
     return make_matter(
         world, title="两江新区自贸试验区法院协作", owners=[OwnerSpec(world.lj_dept)], leaders={world.lj.pk: "李主任"}
     )

@@ -26,7 +26,8 @@ def test_a_stale_status_change_is_said_and_changes_nothing(client_as, world):
     response = client_as("office").post(
         reverse("matters:change_status", args=[matter.pk]), {"status": "suspended", "version": stale}
     )
-    assert response.status_code == 302 and response["Location"] == reverse("matters:matter", args=[matter.pk])
+    assert response.status_code == 302
+    assert response["Location"] == reverse("matters:matter", args=[matter.pk])
     assert said(response) == [_("Someone else changed this matter meanwhile. Check it and try again.")]
     assert Matter.objects.get(pk=matter.pk).status == "in_progress"
 

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from twincity.audit.context import acting
 from twincity.core.services import ConflictError
@@ -47,12 +48,11 @@ def test_a_unit_contact_cannot_report_in_the_name_of_another_unit_of_its_side(ap
     )
     assert response.status_code == 403
     own = api_as("tf-unit").post("/api/progress-reports/", report(matter, world.tf), format="json")
-    assert own.status_code == 201 and own.json()["organisation"] == world.tf_dept.pk
+    assert own.status_code == 201
+    assert own.json()["organisation"] == world.tf_dept.pk
 
 
 def test_the_report_page_and_the_api_agree_on_who_may_report(client_as, world, other_units_matter):
-    from django.urls import reverse
-
     client = client_as("tf-unit")
     page = client.post(
         reverse("matters:file_progress", args=[other_units_matter.pk]), report(other_units_matter, world.tf)
@@ -66,7 +66,8 @@ def test_the_owning_units_of_both_sides_report_completion_and_it_awaits_confirma
     for persona, side in (("tf-unit", world.tf), ("lj-unit", world.lj)):
         assert api_as(persona).post("/api/progress-reports/", report(matter, side), format="json").status_code == 201
     matter.refresh_from_db()
-    assert matter.percent_complete == 100 and matter.completion_requested_at is not None
+    assert matter.percent_complete == 100
+    assert matter.completion_requested_at is not None
     assert matter.status == "in_progress"
 
 
@@ -201,7 +202,8 @@ def test_a_report_that_starts_the_work_moves_the_version_so_an_editor_of_the_old
     with pytest.raises(ConflictError):
         services.change_status(editor_copy, "in_progress", user=office, version=editor_copy.version)
     fresh = Matter.objects.get(pk=matter.pk)
-    assert fresh.status == "in_progress" and fresh.completion_requested_at is not None
+    assert fresh.status == "in_progress"
+    assert fresh.completion_requested_at is not None
     # an edit from the current version keeps the completion flag the report set
     services.update_matter(editor_copy, user=office, version=fresh.version, description="补充说明")
     assert Matter.objects.get(pk=matter.pk).completion_requested_at is not None
@@ -214,7 +216,9 @@ def test_archiving_an_old_copy_does_not_take_the_version_backwards(world):
     acknowledged = edit_title_meanwhile(matter, office, "新标题")
     services.archive_matter(stale, user=office)
     now = Matter.objects.get(pk=matter.pk)
-    assert now.title == "新标题" and now.version == acknowledged + 1 and now.archived_at is not None
+    assert now.title == "新标题"
+    assert now.version == acknowledged + 1
+    assert now.archived_at is not None
 
 
 # ------------------------------------------------------------------- the same race, with real clients

@@ -70,13 +70,13 @@ from twincity.meetings.services.series import (
 
 __all__ = [
     "ACTION_DERIVED_FIELDS",
-    "ActionSpec",
-    "ConflictError",
     "ITEM_FIELDS",
     "ONLY_THE_OFFICE",
     "SERIES_FIELDS",
     "SESSION_FIELDS",
     "TEXT_FIELDS",
+    "ActionSpec",
+    "ConflictError",
     "acknowledge_action",
     "actions_for_my_work",
     "add_item",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,8 @@ from twincity.audit.services import log_event
 from twincity.core import search
 from twincity.core.services import attach, lock, require, save_fields, update_versioned
 from twincity.core.text import plain
+from twincity.matters.choices import MatterStatus
+from twincity.matters.services import OwnerSpec, create_matter
 from twincity.meetings.choices import CLOSED_ACTION_STATUSES, OWNER_PENDING_STATUSES, ActionStatus, ActionUpdateKind
 from twincity.meetings.models import ActionItem, ActionOwner, ActionUpdate, MeetingSeries, Outcome, Session
 from twincity.meetings.services.common import ONLY_THE_OFFICE, _lock_version, _plain
@@ -81,9 +84,6 @@ def create_action(session: Session, outcome: Outcome | None, spec: ActionSpec, *
     With ``new_matter_title`` it also creates the matter it serves in the current year's list, owned by
     the same units (through ``matters.services.create_matter``, so the matter rules apply).
     """
-    from twincity.matters.choices import MatterStatus
-    from twincity.matters.services import OwnerSpec, create_matter
-
     title = plain(spec.title).strip()
     if not title:
         raise ValidationError({"title": _("Say what is to be done.")})
@@ -304,17 +304,16 @@ def update_action(
             raise ValidationError({"due_date": _("The due date is before the session.")})
         before = {k: getattr(action, k) for k in changes}
         update_versioned(action, action.version, changes, user=user)
-        said = []
-        for name in changes:
-            if before[name] != getattr(action, name):
-                said.append(
-                    _("%(field)s: %(before)s → %(after)s")
-                    % {
-                        "field": ActionItem._meta.get_field(name).verbose_name,
-                        "before": before[name] or "—",
-                        "after": getattr(action, name) or "—",
-                    }
-                )
+        said = [
+            _("%(field)s: %(before)s → %(after)s")
+            % {
+                "field": ActionItem._meta.get_field(name).verbose_name,
+                "before": before[name] or "—",
+                "after": getattr(action, name) or "—",
+            }
+            for name in changes
+            if before[name] != getattr(action, name)
+        ]
         if owners is not None:
             validated = _validate_owners(action.partnership, owners)
             existing = {o.organisation_id: o for o in action.owners.all()}
@@ -342,8 +341,6 @@ def update_action(
 def actions_for_my_work(user, today: dt.date | None = None):
     """The actions on the user's desk ("my work"): those their unit (or, for a coordinator, their side)
     owns and must still move on, plus those reported done and waiting for the office."""
-    from django.db.models import Prefetch
-
     return (
         ActionItem.objects.restrict(user, Action.REPORT)
         .filter(status__in=(*OWNER_PENDING_STATUSES, ActionStatus.REPORTED_DONE), archived_at__isnull=True)

@@ -71,9 +71,10 @@ def generate_sessions(series: MeetingSeries, *, user, count: int = 3) -> list[Se
         lock(series)  # the series first: numbers and hosts are handed out one writer at a time
         last = series.sessions.filter(archived_at__isnull=True).order_by("-starts_at").first()
         after = timezone.localtime(last.starts_at).date() if last else timezone.localdate() - dt.timedelta(days=1)
-        created = []
-        for day in next_dates(series, after, count):
-            created.append(_create_session(series, _at(day, series.default_time), series.default_duration_minutes))
+        created = [
+            _create_session(series, _at(day, series.default_time), series.default_duration_minutes)
+            for day in next_dates(series, after, count)
+        ]
         log_event("series.sessions_generated", series, data={"sessions": [s.pk for s in created]})
     return created
 

@@ -36,7 +36,8 @@ def test_members_list_sessions_and_actions_and_the_outsider_sees_none(api_as, wo
     response = api_as("leader").get("/api/actions/")
     assert response.status_code == 200
     row = response.json()["results"][0]
-    assert row["light"] == "green" and row["owners"][0]["organisation"] == world.tf_dept.pk
+    assert row["light"] == "green"
+    assert row["owners"][0]["organisation"] == world.tf_dept.pk
     assert [u["kind"] for u in row["updates"]] == ["assigned"]
     outsider = api_as("outsider")
     assert outsider.get("/api/sessions/").json()["results"] == []
@@ -49,14 +50,16 @@ def test_the_owner_acknowledges_and_reports_done_and_only_the_office_verifies(ap
     with unchanged(*MEETINGS):  # not its unit's action
         assert lj_unit.post(url + "acknowledge/", {}, format="json").status_code == 403
     ok = tf_unit.post(url + "acknowledge/", {}, format="json")
-    assert ok.status_code == 200 and ok.json()["status"] == ActionStatus.ACKNOWLEDGED
+    assert ok.status_code == 200
+    assert ok.json()["status"] == ActionStatus.ACKNOWLEDGED
     with unchanged(*MEETINGS):
         assert tf_unit.post(url + "report-done/", {"text": ""}, format="json").status_code == 400
     assert tf_unit.post(url + "report-done/", {"text": "已完成"}, format="json").status_code == 200
     with unchanged(*MEETINGS):
         assert tf_unit.post(url + "verify/", {}, format="json").status_code == 403
     done = office.post(url + "verify/", {}, format="json")
-    assert done.status_code == 200 and done.json()["status"] == ActionStatus.VERIFIED
+    assert done.status_code == 200
+    assert done.json()["status"] == ActionStatus.VERIFIED
 
 
 def test_the_secretariat_records_a_decision_with_its_action_and_a_reader_cannot(api_as, world, meeting):
@@ -73,7 +76,8 @@ def test_the_secretariat_records_a_decision_with_its_action_and_a_reader_cannot(
         assert leader.post("/api/outcomes/", data, format="json").status_code == 403
     response = api_as("office").post("/api/outcomes/", data, format="json")
     assert response.status_code == 201, response.content
-    assert response.json()["number"] == 2 and len(response.json()["actions"]) == 1
+    assert response.json()["number"] == 2
+    assert len(response.json()["actions"]) == 1
 
 
 def test_a_published_agenda_is_not_published_twice(api_as, world, meeting):
@@ -121,7 +125,8 @@ def test_a_series_is_edited_with_its_version_and_a_stale_edit_changes_nothing(ap
     office = api_as("office")
     assert office.patch(url, {"name": "月度联席会议"}, format="json").status_code == 428
     ok = office.patch(url, {"name": "月度联席会议", "version": series.version}, format="json")
-    assert ok.status_code == 200 and ok.json()["name"] == "月度联席会议"
+    assert ok.status_code == 200
+    assert ok.json()["name"] == "月度联席会议"
     stale = office.patch(url, {"name": "别的名字", "version": series.version}, format="json")
     assert stale.status_code == 409
     series.refresh_from_db()
@@ -145,7 +150,8 @@ def test_a_session_is_added_edited_by_its_host_and_rescheduled_through_the_api(a
             other_coord.patch(url, {"venue": "别处", "version": session["version"]}, format="json").status_code == 403
         )
     edited = api_as(host).patch(url, {"venue": "兴隆湖畔", "version": session["version"]}, format="json")
-    assert edited.status_code == 200 and edited.json()["venue"] == "兴隆湖畔"
+    assert edited.status_code == 200
+    assert edited.json()["venue"] == "兴隆湖畔"
     later = (starts + dt.timedelta(days=2)).isoformat()
     moved = api_as(host).post(
         url + "reschedule/",

@@ -77,7 +77,8 @@ def test_a_full_meeting_cycle_from_agenda_to_verified_action(browser_page, live_
     page.click("#record-outcome")
     expect(page.locator("#outcomes [data-kind='decision']")).to_contain_text("报送示范区建设方案")
     action = ActionItem.objects.get(title="报送示范区建设方案")
-    assert action.matter == red and action.session == session
+    assert action.matter == red
+    assert action.session == session
 
     # The Tianfu unit contact finds it in "my work", acknowledges it and reports it done.
     sign_in_as(page, live_server, "tf-unit")

@@ -70,7 +70,8 @@ def read_ical(payload: bytes) -> dict:
     assert text.endswith("\r\n"), "content lines end with CRLF"
     raw_lines = text.split("\r\n")[:-1]
     for raw in raw_lines:
-        assert "\n" not in raw and "\r" not in raw, "bare LF or CR inside a content line"
+        assert "\n" not in raw, "bare LF inside a content line"
+        assert "\r" not in raw, "bare CR inside a content line"
         assert len(raw.encode("utf-8")) <= 75, f"content line longer than 75 octets: {raw!r}"
     lines: list[str] = []
     for raw in raw_lines:
@@ -93,13 +94,15 @@ def read_ical(payload: bytes) -> dict:
                 raise ValueError("two root components")
             stack.append(component)
         elif name == "END":
-            assert stack and stack[-1]["name"] == value.upper(), f"END:{value} does not close {stack[-1]['name']}"
+            assert stack, f"END:{value} closes nothing"
+            assert stack[-1]["name"] == value.upper(), f"END:{value} does not close {stack[-1]['name']}"
             stack.pop()
         else:
             assert stack, f"property {name} outside any component"
             stack[-1]["props"].append((name, params, _unescape(value)))
     assert not stack, "unclosed component"
-    assert root is not None and root["name"] == "VCALENDAR"
+    assert root is not None
+    assert root["name"] == "VCALENDAR"
     return root
 
 
@@ -159,7 +162,8 @@ def test_a_contacts_feed_holds_their_partnerships_sessions_for_both_parsers_and_
     assert uids == expected
     s2 = next(e for e in events if str(e["UID"]) == calendars.session_uid(meetings.s2))
     assert str(s2["SUMMARY"]) == zh_title(meetings.s2)
-    assert "联席会议" in str(s2["SUMMARY"]) and "2" in str(s2["SUMMARY"])
+    assert "联席会议" in str(s2["SUMMARY"])
+    assert "2" in str(s2["SUMMARY"])
     assert s2.decoded("DTSTART") == meetings.s2.starts_at
     assert str(s2["LOCATION"]) == "两江新区互联网产业园会议室"
     assert "审议共建西部陆海新通道物流枢纽推进情况" in str(s2["DESCRIPTION"])  # the published agenda
@@ -172,13 +176,15 @@ def test_a_contacts_feed_holds_their_partnerships_sessions_for_both_parsers_and_
     assert set(second) == expected
     assert prop(second[calendars.session_uid(meetings.s2)], "SUMMARY") == zh_title(meetings.s2)
     dtstart = next(p for p in second[calendars.session_uid(meetings.s2)]["props"] if p[0] == "DTSTART")
-    assert dtstart[1].get("TZID") == "Asia/Shanghai" and dtstart[2] == "20200619T093000"
+    assert dtstart[1].get("TZID") == "Asia/Shanghai"
+    assert dtstart[2] == "20200619T093000"
     description = prop(second[calendars.session_uid(meetings.s2)], "DESCRIPTION")
     assert "1. 审议共建西部陆海新通道物流枢纽推进情况\n" in description
 
     # Never another partnership's session, under any parser.
     foreign = calendars.session_uid(other_partnership.session)
-    assert foreign not in uids and foreign not in second
+    assert foreign not in uids
+    assert foreign not in second
     assert "另一会场".encode() not in payload
 
 
@@ -271,9 +277,11 @@ def test_an_invitation_goes_by_email_with_the_ics_once_per_version_of_the_sessio
     assert sent == 2  # the outsider may not see the session: no invitation
     assert sorted(m.to[0] for m in mail.outbox) == ["lj-coord@example.org", "tf-coord@example.org"]
     message = mail.outbox[0]
-    assert zh_title(meetings.s3) in message.subject and "2020-07-17 09:30" in message.subject
+    assert zh_title(meetings.s3) in message.subject
+    assert "2020-07-17 09:30" in message.subject
     (name, content, mimetype) = message.attachments[0]
-    assert name == "invite.ics" and mimetype.startswith("text/calendar")
+    assert name == "invite.ics"
+    assert mimetype.startswith("text/calendar")
     payload = content.encode() if isinstance(content, str) else content
     root = read_ical(payload)
     assert prop(root, "METHOD") == "REQUEST"

@@ -3,6 +3,7 @@ joint meetings since, alternating host, with minutes, decisions and actions in e
 
 import datetime as dt
 import io
+import itertools
 
 from django.test import TestCase, override_settings
 from django.utils import timezone
@@ -20,7 +21,8 @@ class TheDemoMeetings(TestCase):
 
     def test_the_second_docking_meeting_was_held_on_19_june_2020(self):
         docking = Session.objects.get(series__kind=SeriesKind.DOCKING)
-        assert docking.number == 2 and docking.local_date == dt.date(2020, 6, 19)
+        assert docking.number == 2
+        assert docking.local_date == dt.date(2020, 6, 19)
         assert docking.minutes_status == MinutesStatus.LOCKED
 
     def test_joint_meetings_are_monthly_since_july_2020_alternating_host(self):
@@ -29,10 +31,12 @@ class TheDemoMeetings(TestCase):
             .exclude(status=SessionStatus.CANCELLED)
             .order_by("starts_at")
         )
-        assert held[0].local_date.month == 7 and held[0].local_date.year == 2020
+        assert held[0].local_date.month == 7
+        assert held[0].local_date.year == 2020
         assert [s.number for s in held] == list(range(1, len(held) + 1))
-        assert all(a.host_id != b.host_id for a, b in zip(held, held[1:], strict=False))
-        assert held[-1].status == SessionStatus.PLANNED and held[-1].local_date > timezone.localdate()
+        assert all(a.host_id != b.host_id for a, b in itertools.pairwise(held))
+        assert held[-1].status == SessionStatus.PLANNED
+        assert held[-1].local_date > timezone.localdate()
         cancelled = Session.objects.get(status=SessionStatus.CANCELLED)
         after = next(s for s in held if s.starts_at > cancelled.starts_at)
         assert after.host_id == cancelled.host_id  # a cancelled host hosts next

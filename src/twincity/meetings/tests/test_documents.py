@@ -19,12 +19,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext, override
+from docx import Document
 from PIL import Image
 
 from twincity.audit.context import acting
+from twincity.matters import services as matter_services
 from twincity.meetings import documents
-from twincity.meetings.choices import ActionStatus
+from twincity.meetings.choices import ActionStatus, ItemStatus
+from twincity.meetings.models import AgendaItem, MinutesAmendment, Session
 from twincity.notifications.tests.meeting_data import TODAY, build_meetings
+from twincity.testing import make_matter
 
 pytestmark = pytest.mark.django_db
 
@@ -91,28 +95,34 @@ def test_the_pack_gives_the_agenda_a_page_per_red_matter_and_the_actions_in_chin
     assert pages(path) == 3  # agenda; the one red matter; the actions
     text = squash(pdf_text(path))
     assert "天府新区—两江新区合作机制" in text  # the masthead
-    assert zh("Meeting pack") in text and zh("Agenda") in text
+    assert zh("Meeting pack") in text
+    assert zh("Agenda") in text
     for item in m.items:
         assert squash(item.title) in text
     # The red matter's page: code and title, both sides, the overdue milestone, the latest report.
     page2 = squash(run("pdftotext", "-f", "2", "-l", "2", "-enc", "UTF-8", str(path), "-").decode())
     assert f"{m.red_matter.code}共建西部陆海新通道物流枢纽" in page2
-    assert "天府新区市场监管局" in page2 and "两江新区市场监管局" in page2
-    assert "完成枢纽选址论证" in page2 and "40%" in page2
+    assert "天府新区市场监管局" in page2
+    assert "两江新区市场监管局" in page2
+    assert "完成枢纽选址论证" in page2
+    assert "40%" in page2
     assert "两江新区已完成物流园区规划初稿" in page2
     # The green matter is on the agenda but has no page of its own (three pages in all).
     assert "两地政务服务" not in page2
     # Actions since the last session: the two still open and the one verified since, with their state.
     page3 = squash(run("pdftotext", "-f", "3", "-l", "3", "-enc", "UTF-8", str(path), "-").decode())
-    assert "制定两地市场准入统一标准清单" in page3 and "报送共建物流枢纽选址比选报告" in page3
+    assert "制定两地市场准入统一标准清单" in page3
+    assert "报送共建物流枢纽选址比选报告" in page3
     assert "建立双城办联络员制度" in page3
     with override("zh-hans"):
         assert squash(str(ActionStatus.VERIFIED.label)) in page3
-    assert "—1—" in text and "—3—" in text  # page numbers in the official style
+    assert "—1—" in text
+    assert "—3—" in text
     assert "\ufffd" not in text
     assert_cjk_fonts_embedded(path)
     first = to_png(path, tmp_path, 1)
-    assert abs(first.size[0] - 496) <= 1 and abs(first.size[1] - 702) <= 1  # A4 (210 × 297 mm) at 60 dpi
+    assert abs(first.size[0] - 496) <= 1
+    assert abs(first.size[1] - 702) <= 1
     assert red_pixels(first) > 1000  # the red masthead and rule
     if os.environ.get("TWINCITY_UPDATE_DOCS_IMG"):
         run("pdftoppm", "-png", "-r", "90", "-f", "1", "-l", "2", str(path), str(tmp_path / "docs"))
@@ -131,15 +141,16 @@ def test_the_minutes_carry_attendance_the_numbered_decisions_and_the_actions_in_
     assert zh("Draft: not yet confirmed by every side") in text
     assert squash(m.decision.text) in text
     assert zh("Decision %(number)s", number=1) in text
-    assert "梳理两地一网通办事项清单" in text and "2020-07-10" in text
-    assert "李主任" in text and "两江新区管委会副主任" in text and "赵科长" in text
+    assert "梳理两地一网通办事项清单" in text
+    assert "2020-07-10" in text
+    assert "李主任" in text
+    assert "两江新区管委会副主任" in text
+    assert "赵科长" in text
     assert_cjk_fonts_embedded(path)
     assert red_pixels(to_png(path, tmp_path, 1)) > 1000
 
 
 def test_locked_minutes_show_their_amendments_and_no_draft_mark(world, tmp_path):
-    from twincity.meetings.models import MinutesAmendment
-
     m = build_meetings(world)
     m.s2.minutes_status = "locked"
     m.s2.save()
@@ -153,12 +164,11 @@ def test_locked_minutes_show_their_amendments_and_no_draft_mark(world, tmp_path)
     )
     text = squash(pdf_text(save(documents.render_minutes_pdf(m.s2), tmp_path)))
     assert zh("Draft: not yet confirmed by every side") not in text
-    assert "方案报送时间调整为八月中旬。" in text and "领导小组会议改期" in text
+    assert "方案报送时间调整为八月中旬。" in text
+    assert "领导小组会议改期" in text
 
 
 def test_the_minutes_export_to_word_in_the_official_layout(world):
-    from docx import Document
-
     m = build_meetings(world)
     payload = documents.render_minutes_docx(m.s2)
     doc = Document(io.BytesIO(payload))
@@ -172,7 +182,8 @@ def test_the_minutes_export_to_word_in_the_official_layout(world):
     masthead = doc.paragraphs[0].runs[0]
     assert str(masthead.font.color.rgb) == "D40000"
     xml = zipfile.ZipFile(io.BytesIO(payload)).read("word/footer1.xml").decode()
-    assert "PAGE" in xml and "— " in xml  # "— N —" at the foot
+    assert "PAGE" in xml
+    assert "— " in xml
     assert 'w:eastAsia="仿宋"' in zipfile.ZipFile(io.BytesIO(payload)).read("word/document.xml").decode()
 
 
@@ -184,10 +195,12 @@ def test_the_papers_are_served_to_members_and_are_a_404_for_outsiders(world, cli
         assert outsider.get(reverse(name, args=[m.s2.pk])).status_code == 404
     contact = client_as("lj-unit")
     response = contact.get(reverse("meetings:pack_pdf", args=[m.s2.pk]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     response = contact.get(reverse("meetings:minutes_docx", args=[m.s2.pk]))
-    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
     assert response.content.startswith(b"PK")
 
 
@@ -206,11 +219,6 @@ def test_sessions_and_sections_are_numbered_in_chinese():
 
 
 def test_the_packs_queries_do_not_grow_with_its_pages(world, django_assert_num_queries):
-    from twincity.matters import services as matter_services
-    from twincity.meetings.choices import ItemStatus
-    from twincity.meetings.models import AgendaItem
-    from twincity.testing import make_matter
-
     m = build_meetings(world)
     with CaptureQueriesContext(connection) as one:
         data = documents.pack_data(m.s2, today=TODAY)
@@ -237,8 +245,6 @@ def test_the_packs_queries_do_not_grow_with_its_pages(world, django_assert_num_q
 
 
 def test_a_session_with_nothing_on_it_yet_still_gets_its_papers(world, tmp_path):
-    from twincity.meetings.models import Session
-
     m = build_meetings(world)
     bare = Session.objects.create(
         series=m.series, partnership=world.partnership, number=9, host=world.tf, starts_at=m.s3.starts_at

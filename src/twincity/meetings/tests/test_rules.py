@@ -14,7 +14,7 @@ from twincity.audit.context import acting
 from twincity.meetings import services
 from twincity.meetings.choices import OutcomeKind, SessionStatus
 from twincity.meetings.models import Session
-from twincity.meetings.tests.helpers import add_session, make_series, publish
+from twincity.meetings.tests.helpers import add_session, decide_action, make_series, publish
 
 pytestmark = pytest.mark.django_db
 NOT_YET = "not taken place|尚未召开"  # the refusal, in English or Chinese
@@ -32,16 +32,19 @@ def sessions(world):
 
 def test_the_agenda_is_open_while_the_session_is_planned_and_its_minutes_untouched(world):
     session = Session(status=SessionStatus.PLANNED, minutes_status="draft")
-    assert session.agenda_is_open and session.agenda_closed_reason() is None
+    assert session.agenda_is_open
+    assert session.agenda_closed_reason() is None
     assert not Session(status=SessionStatus.HELD, minutes_status="draft").agenda_is_open
     assert not Session(status=SessionStatus.PLANNED, minutes_status="confirmed").agenda_is_open
     cancelled = Session(status=SessionStatus.CANCELLED, minutes_status="draft")
-    assert not cancelled.agenda_is_open and cancelled.agenda_closed_reason() is not None
+    assert not cancelled.agenda_is_open
+    assert cancelled.agenda_closed_reason() is not None
 
 
 def test_minutes_are_editable_from_the_session_day_once_the_agenda_is_published(sessions):
     past, future, today = sessions["past"], sessions["future"], sessions["today"]
-    assert past.minutes_editable and past.minutes_closed_reason(today) is None
+    assert past.minutes_editable
+    assert past.minutes_closed_reason(today) is None
     assert not future.minutes_editable
     assert re.search(NOT_YET, str(future.minutes_closed_reason(today)))
     # On the day itself the minutes open (the secretariat records them during the meeting).
@@ -59,7 +62,9 @@ def test_a_session_in_the_future_refuses_its_minutes_in_the_service(world, sessi
         with pytest.raises(ValidationError, match=NOT_YET):
             services.update_minutes_summary(future, user=office, summary="会议纪要")
     future.refresh_from_db()
-    assert not future.outcomes.exists() and not future.attendance.exists() and future.minutes_summary == ""
+    assert not future.outcomes.exists()
+    assert not future.attendance.exists()
+    assert future.minutes_summary == ""
     assert future.status == SessionStatus.PLANNED
     # The session a week ago takes its minutes.
     with acting(office):
@@ -70,9 +75,11 @@ def test_the_page_of_a_future_session_offers_no_minutes_controls_and_refuses_a_p
     future = sessions["future"]
     client = client_as("office")
     page = client.get(reverse("meetings:session", args=[future.pk])).content.decode()
-    assert 'id="outcome-form"' not in page and 'id="minutes-not-yet"' in page
+    assert 'id="outcome-form"' not in page
+    assert 'id="minutes-not-yet"' in page
     past_page = client.get(reverse("meetings:session", args=[sessions["past"].pk])).content.decode()
-    assert 'id="outcome-form"' in past_page and 'id="minutes-not-yet"' not in past_page
+    assert 'id="outcome-form"' in past_page
+    assert 'id="minutes-not-yet"' not in past_page
     response = client.post(
         reverse("meetings:outcome_add", args=[future.pk]), {"kind": "information", "text": "听取汇报"}, follow=True
     )
@@ -101,17 +108,18 @@ def test_an_item_edit_that_would_leave_the_editors_reach_is_refused_and_changes_
         with pytest.raises(PermissionDenied):
             services.update_item(item, user=coordinator, version=item.version, side=world.lj, title="改为两江提议")
         item.refresh_from_db()
-        assert item.side == world.tf and item.title == "天府提议" and item.version == 1
+        assert item.side == world.tf
+        assert item.title == "天府提议"
+        assert item.version == 1
         services.update_item(item, user=coordinator, version=item.version, title="天府提议（修改）")
     item.refresh_from_db()
-    assert item.title == "天府提议（修改）" and item.version == 2
+    assert item.title == "天府提议（修改）"
+    assert item.version == 2
 
 
 def test_only_the_office_verifies_and_the_refusal_says_so(world, sessions):
-    from twincity.meetings.tests.helpers import decide_action
-
     action = decide_action(world, sessions["past"], owners=[world.tf_dept], due=sessions["today"])
-    with pytest.raises(PermissionDenied, match="Only the office|只有双城办"):
+    with pytest.raises(PermissionDenied, match=r"Only the office|只有双城办"):
         services.cancel_action(action, user=world.users["tf-coord"], reason="不再推进")
 
 
@@ -128,8 +136,10 @@ def test_a_proposal_taken_off_the_agenda_through_the_page_goes_back_to_the_backl
     assert response.status_code == 302
     assert response["Location"] == reverse("meetings:session", args=[session.pk]) + "#agenda"
     item.refresh_from_db()
-    assert item.session is None and item.status == "backlog"
+    assert item.session is None
+    assert item.status == "backlog"
     withdrawn = client_as("tf-coord").post(reverse("meetings:item_withdraw", args=[item.pk]), {"reason": "并入他项"})
-    assert withdrawn.status_code == 302 and withdrawn["Location"] == series.get_absolute_url()
+    assert withdrawn.status_code == 302
+    assert withdrawn["Location"] == series.get_absolute_url()
     item.refresh_from_db()
     assert item.status == "withdrawn"

@@ -36,7 +36,7 @@ from twincity.meetings.tests.helpers import (
     make_series,
     publish,
 )
-from twincity.testing import make_matter
+from twincity.testing import build_world, make_matter
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,8 @@ def test_the_office_plans_monthly_sessions_on_the_third_friday_numbered_and_alte
     assert [s.number for s in sessions] == [1, 2, 3, 4]
     assert [s.host for s in sessions] == [world.tf, world.lj, world.tf, world.lj]
     for s in sessions:
-        assert s.local_date.weekday() == 4 and 15 <= s.local_date.day <= 21
+        assert s.local_date.weekday() == 4
+        assert 15 <= s.local_date.day <= 21
         assert s.local_date > TODAY() - dt.timedelta(days=1)
     months = [(s.local_date.year * 12 + s.local_date.month) for s in sessions]
     assert months == list(range(months[0], months[0] + 4))
@@ -100,23 +101,26 @@ def test_numbering_starts_where_the_series_stood_before_the_system(world):
 
 def test_a_cancelled_host_hosts_next_and_the_record_says_so(world):
     series = make_series(world)
-    first, second, third = generate(world, series, 3)
+    _first, second, third = generate(world, series, 3)
     assert hosts(series) == [(1, "天府"), (2, "两江"), (3, "天府")]
     with acting(world.users["office"]):
         services.cancel_session(second, user=world.users["office"], reason="防汛工作冲突")
     assert hosts(series) == [(1, "天府"), (2, "两江")]
     third.refresh_from_db()
-    assert third.host == world.lj and third.number == 2
+    assert third.host == world.lj
+    assert third.number == 2
     assert third.secretariat is None or third.secretariat.region == world.lj
     event = AuditEvent.objects.get(verb="session.cancelled")
-    assert "Liangjiang" in event.message and "防汛工作冲突" in event.message
+    assert "Liangjiang" in event.message
+    assert "防汛工作冲突" in event.message
     second.refresh_from_db()
-    assert second.status == SessionStatus.CANCELLED and second.number == 2  # keeps its number for the record
+    assert second.status == SessionStatus.CANCELLED
+    assert second.number == 2
 
 
 def test_after_a_cancelled_last_session_the_next_one_planned_goes_to_the_cancelled_host(world):
     series = make_series(world)
-    first, second = generate(world, series, 2)
+    _first, second = generate(world, series, 2)
     with acting(world.users["office"]):
         services.cancel_session(second, user=world.users["office"], reason="改期")
     (third,) = generate(world, series, 1)
@@ -136,13 +140,14 @@ def test_a_cancellation_needs_a_reason_and_only_a_planned_session_is_cancelled(w
 
 def test_rescheduling_keeps_the_host_and_cannot_jump_over_a_neighbour(world):
     series = make_series(world)
-    first, second, third = generate(world, series, 3)
+    _first, second, third = generate(world, series, 3)
     with acting(world.users["office"]):
         services.reschedule_session(
             second, user=world.users["office"], starts_at=second.starts_at + dt.timedelta(days=3)
         )
     second.refresh_from_db()
-    assert second.host == world.lj and second.number == 2
+    assert second.host == world.lj
+    assert second.number == 2
     assert "Liangjiang" in AuditEvent.objects.get(verb="session.rescheduled").message
     with pytest.raises(ValidationError):
         services.reschedule_session(
@@ -165,7 +170,7 @@ def test_three_regions_host_in_rotation_order_and_a_cancelled_host_still_hosts_n
 
 def test_a_host_chosen_by_hand_is_kept_and_the_rotation_goes_on_from_it(world):
     series = make_series(world)
-    first, second, third = generate(world, series, 3)
+    _first, second, _third = generate(world, series, 3)
     with acting(world.users["office"]):
         services.update_session(second, user=world.users["office"], version=second.version, host=world.tf)
     assert [h for _n, h in hosts(series)] == ["天府", "天府", "两江"]
@@ -173,7 +178,7 @@ def test_a_host_chosen_by_hand_is_kept_and_the_rotation_goes_on_from_it(world):
 
 def test_only_the_office_hands_a_session_to_another_host(world):
     series = make_series(world)
-    first, second = generate(world, series, 2)
+    _first, second = generate(world, series, 2)
     with pytest.raises(PermissionDenied):
         services.update_session(second, user=world.users["lj-coord"], version=second.version, host=world.tf)
 
@@ -183,7 +188,8 @@ def test_the_host_side_provides_the_secretariat(world):
     tf_office = joint_office(world, world.tf)
     lj_office = joint_office(world, world.lj)
     first, second = generate(world, series, 2)
-    assert first.secretariat == tf_office and second.secretariat == lj_office
+    assert first.secretariat == tf_office
+    assert second.secretariat == lj_office
     with pytest.raises(ValidationError):
         services.update_session(second, user=world.users["office"], version=second.version, secretariat=tf_office)
     services.update_session(
@@ -203,7 +209,8 @@ def test_the_host_side_provides_the_secretariat(world):
 def test_either_side_proposes_into_the_backlog_but_only_for_its_own_side(world):
     series = make_series(world)
     item = services.propose_item(series, user=world.users["tf-unit"], title="共建知识产权保护中心", side=world.tf)
-    assert item.status == ItemStatus.BACKLOG and item.session is None
+    assert item.status == ItemStatus.BACKLOG
+    assert item.session is None
     services.propose_item(series, user=world.users["lj-coord"], title="两江提议", side=world.lj)
     with pytest.raises(PermissionDenied):
         services.propose_item(series, user=world.users["tf-unit"], title="代两江提议", side=world.lj)
@@ -220,12 +227,14 @@ def test_papers_are_attached_to_a_proposal(world):
 
 def test_the_host_secretariat_builds_the_agenda_and_the_other_side_cannot(world):
     series = make_series(world)
-    first, second = generate(world, series, 2)  # second is hosted by Liangjiang
+    _first, second = generate(world, series, 2)  # second is hosted by Liangjiang
     item = services.propose_item(series, user=world.users["tf-coord"], title="天府提议", side=world.tf)
     with pytest.raises(PermissionDenied):
         services.schedule_item(item, second, user=world.users["tf-coord"])
     services.schedule_item(item, second, user=world.users["lj-coord"])
-    assert item.session == second and item.status == ItemStatus.ON_AGENDA and item.order == 1
+    assert item.session == second
+    assert item.status == ItemStatus.ON_AGENDA
+    assert item.order == 1
     with pytest.raises(PermissionDenied):
         services.publish_agenda(second, user=world.users["tf-coord"])
 
@@ -281,7 +290,8 @@ def test_accepted_proposals_are_not_proposed_again(world):
     make_matter(world, year=today.year, due_date=today - dt.timedelta(days=3), start_date=today - dt.timedelta(days=90))
     keys = [p.key for p in services.propose_standing_items(session)]
     added = services.add_proposals(session, user=world.users["office"], keys=keys[:1])
-    assert added[0].source == ItemSource.RED_MATTER and added[0].matter is not None
+    assert added[0].source == ItemSource.RED_MATTER
+    assert added[0].matter is not None
     assert keys[0] not in [p.key for p in services.propose_standing_items(session)]
 
 
@@ -291,7 +301,8 @@ def test_a_published_agenda_is_frozen_and_later_changes_are_listed_with_their_re
     with pytest.raises(ValidationError, match="empty"):
         services.publish_agenda(session, user=world.users["office"])
     publish(world, session, user=world.users["tf-coord"])
-    assert session.agenda_frozen and session.agenda_published_by == world.users["tf-coord"]
+    assert session.agenda_frozen
+    assert session.agenda_published_by == world.users["tf-coord"]
     with pytest.raises(ValidationError):
         services.publish_agenda(session, user=world.users["tf-coord"])
     with pytest.raises(ValidationError, match="why"):
@@ -362,7 +373,8 @@ def test_minutes_are_confirmed_by_each_side_then_locked_and_never_edited_again(w
     assert session.minutes_status == MinutesStatus.CONFIRMED
     services.lock_minutes(session, user=world.users["office"])
     session.refresh_from_db()
-    assert session.minutes_locked and session.minutes_locked_at is not None
+    assert session.minutes_locked
+    assert session.minutes_locked_at is not None
     with pytest.raises(ValidationError, match="amendment"):
         services.update_outcome(outcome, user=world.users["office"], version=outcome.version, text="改写")
     with pytest.raises(ValidationError, match="amendment"):
@@ -446,11 +458,13 @@ def test_an_action_goes_round_the_supervision_cycle_and_a_returned_report_says_w
     with pytest.raises(ValidationError):
         services.return_action(action, user=world.users["office"], reason="")
     services.return_action(action, user=world.users["office"], reason="缺少印发文件")
-    assert action.status == ActionStatus.RETURNED and action.reported_done_at is None
+    assert action.status == ActionStatus.RETURNED
+    assert action.reported_done_at is None
     services.report_done(action, user=world.users["tf-unit"], text="补充印发文件")
     services.verify_action(action, user=world.users["office"])
     action.refresh_from_db()
-    assert action.status == ActionStatus.VERIFIED and action.verified_by == world.users["office"]
+    assert action.status == ActionStatus.VERIFIED
+    assert action.verified_by == world.users["office"]
     kinds = list(action.updates.values_list("kind", flat=True))
     assert kinds == ["assigned", "acknowledged", "progress", "reported_done", "returned", "reported_done", "verified"]
     assert action.updates.get(kind="returned").text == "缺少印发文件"
@@ -472,7 +486,8 @@ def test_the_light_turns_blue_near_the_due_date_yellow_when_feedback_is_late_and
     near = decide_action(world, session, owners=[world.tf_dept], due=today + dt.timedelta(days=3), title="近期")
     later = decide_action(world, session, owners=[world.tf_dept], due=today + dt.timedelta(days=60), title="远期")
     lights = dict(ActionItem.objects.with_light(today).values_list("pk", "light"))
-    assert lights[near.pk] == ActionLight.BLUE and lights[later.pk] == ActionLight.GREEN
+    assert lights[near.pk] == ActionLight.BLUE
+    assert lights[later.pk] == ActionLight.GREEN
     quiet = today + dt.timedelta(days=series.action_feedback_days + 1)
     assert dict(ActionItem.objects.with_light(quiet).values_list("pk", "light"))[later.pk] == ActionLight.YELLOW
     overdue = today + dt.timedelta(days=4)
@@ -502,7 +517,8 @@ def test_a_decision_creates_a_new_matter_in_this_years_list_in_one_step(world):
         new_matter_title="共建川渝自贸试验区协同开放示范区",
     )
     matter = action.matter
-    assert matter.year_list.year == today.year and matter.status == MatterStatus.APPROVED
+    assert matter.year_list.year == today.year
+    assert matter.status == MatterStatus.APPROVED
     assert {o.organisation_id for o in matter.owners.all()} == {world.tf_dept.pk, world.lj_dept.pk}
     assert {o.side_id for o in action.owners.all()} == {world.tf.pk, world.lj.pk}
 
@@ -559,8 +575,6 @@ def test_unit_contacts_see_and_report_only_the_actions_their_unit_owns(world):
 
 
 def test_nothing_of_another_partnership_is_visible(world):
-    from twincity.testing import build_world
-
     other = build_world(code_prefix="X")
     series = make_series(other)
     (session,) = generate(other, series, 1)
@@ -589,4 +603,5 @@ def test_every_step_leaves_a_named_event(world):
 def test_a_session_date_is_shown_in_local_time(world):
     series = make_series(world)
     session = add_session(world, series, dt.date(2020, 6, 19))
-    assert session.starts_at == at(dt.date(2020, 6, 19)) and session.local_date == dt.date(2020, 6, 19)
+    assert session.starts_at == at(dt.date(2020, 6, 19))
+    assert session.local_date == dt.date(2020, 6, 19)

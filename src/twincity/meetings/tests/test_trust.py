@@ -165,7 +165,8 @@ def test_changing_the_series_refreshes_the_action_dates_from_the_current_rows(wo
     services.feed_back(ActionItem.objects.get(pk=action.pk), user=tf_unit, text="进展")
     services.update_series(series, user=office, version=series.version, action_feedback_days=10)
     now = ActionItem.objects.get(pk=action.pk)
-    assert now.title == "已确认的新措辞" and now.version > acknowledged
+    assert now.title == "已确认的新措辞"
+    assert now.version > acknowledged
     assert now.feedback_due == TODAY() + dt.timedelta(days=10)
 
 
@@ -207,6 +208,7 @@ def test_an_editor_racing_both_sides_owners_acknowledging_and_reporting_loses_no
     assert race(editor, tianfu, liangjiang) == []
     final = ActionItem.objects.get(pk=action.pk)
     editor.assert_nothing_lost(final)
-    assert final.acknowledged_at is not None and final.status == ActionStatus.IN_PROGRESS
+    assert final.acknowledged_at is not None
+    assert final.status == ActionStatus.IN_PROGRESS
     assert final.updates.filter(kind=ActionUpdateKind.PROGRESS).count() == 2 * rounds
     assert final.updates.filter(kind=ActionUpdateKind.ACKNOWLEDGED).count() == 1

@@ -50,10 +50,12 @@ def test_the_host_secretariat_sees_the_proposals_and_the_other_side_does_not(cli
     # The second session is hosted by Liangjiang (rotation: Tianfu first).
     assert meeting["second"].host == world.lj
     page = client_as("lj-coord").get(reverse("meetings:session", args=[meeting["second"].pk])).content.decode()
-    assert 'id="proposals"' in page and 'id="publish-agenda"' in page
+    assert 'id="proposals"' in page
+    assert 'id="publish-agenda"' in page
     assert meeting["action"].title in page  # the open action is proposed and shown with its history
     other = client_as("tf-coord").get(reverse("meetings:session", args=[meeting["second"].pk])).content.decode()
-    assert 'id="proposals"' not in other and 'id="publish-agenda"' not in other
+    assert 'id="proposals"' not in other
+    assert 'id="publish-agenda"' not in other
 
 
 def test_publishing_through_the_page_carries_the_open_action_forward(client_as, meeting):
@@ -76,7 +78,8 @@ def test_the_other_side_cannot_publish_or_cancel_the_hosts_session(client_as, me
     assert client.post(reverse("meetings:publish", args=[second.pk])).status_code == 404
     assert client.post(reverse("meetings:cancel", args=[second.pk]), {"reason": "x", "version": 1}).status_code == 404
     second.refresh_from_db()
-    assert not second.agenda_frozen and second.status == SessionStatus.PLANNED
+    assert not second.agenda_frozen
+    assert second.status == SessionStatus.PLANNED
 
 
 def test_a_cancellation_through_the_page_says_who_hosts_next(client_as, meeting, world):
@@ -142,9 +145,8 @@ def test_a_decision_recorded_on_the_page_creates_the_action(client_as, meeting, 
     )
     assert response.status_code == 302
     action = ActionItem.objects.get(title="制定平台方案")
-    assert action.outcome.number == 2 and list(action.owners.values_list("organisation", flat=True)) == [
-        world.lj_dept.pk
-    ]
+    assert action.outcome.number == 2
+    assert list(action.owners.values_list("organisation", flat=True)) == [world.lj_dept.pk]
 
 
 def _count(client, url):
@@ -195,7 +197,8 @@ def test_the_session_page_shows_the_red_matter_proposal(client_as, world):
         start_date=today - dt.timedelta(days=100),
     )
     body = client_as("office").get(reverse("meetings:session", args=[session.pk])).content.decode()
-    assert "逾期的事项" in body and 'data-proposal="red_matter:' in body
+    assert "逾期的事项" in body
+    assert 'data-proposal="red_matter:' in body
 
 
 def test_pages_speak_english_too(client_as, meeting):

@@ -51,8 +51,8 @@ from twincity.meetings.views.series import (
 from twincity.meetings.views.sessions import cancel, mark_held, reschedule, session_detail, session_edit
 
 __all__ = [
-    "ActionListView",
     "STEPS",
+    "ActionListView",
     "SessionListView",
     "action_detail",
     "action_edit",

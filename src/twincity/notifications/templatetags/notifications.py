@@ -1,5 +1,7 @@
 from django import template
 
+from twincity.notifications.models import Notification
+
 register = template.Library()
 
 
@@ -8,6 +10,4 @@ def unread_notifications(user) -> int:
     """How many notifications ``user`` has not read (for a badge in the navigation bar)."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    from twincity.notifications.models import Notification
-
     return Notification.objects.filter(user=user, read_at__isnull=True).count()

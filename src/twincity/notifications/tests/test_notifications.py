@@ -28,7 +28,8 @@ def test_a_contact_sees_their_own_notifications_and_not_anyone_elses(world, clie
 def test_opening_a_notification_marks_it_read_and_follows_its_link(world, client_as):
     n = note(world.users["tf-unit"], url="/matters/my-work/")
     response = client_as("tf-unit").get(reverse("notifications:open", args=[n.pk]))
-    assert response.status_code == 302 and response["Location"] == "/matters/my-work/"
+    assert response.status_code == 302
+    assert response["Location"] == "/matters/my-work/"
     n.refresh_from_db()
     assert n.is_read
 
@@ -53,7 +54,8 @@ def test_a_contact_marks_one_then_all_notifications_read(world, client_as):
     first, _second, _third = note(user), note(user), note(user)
     client = client_as("tf-unit")
     response = client.post(reverse("notifications:mark_read", args=[first.pk]), headers={"HX-Request": "true"})
-    assert response.status_code == 200 and f'id="notification-{first.pk}"' in response.content.decode()
+    assert response.status_code == 200
+    assert f'id="notification-{first.pk}"' in response.content.decode()
     assert Notification.objects.filter(user=user).unread().count() == 2
     client.post(reverse("notifications:mark_all_read"))
     assert Notification.objects.filter(user=user).unread().count() == 0
@@ -67,7 +69,8 @@ def test_the_calendar_address_is_shown_once_and_only_its_digest_is_kept(world, c
     token = CalendarToken.objects.get(user=world.users["tf-coord"], revoked_at__isnull=True)
     url = re.search(r'value="(http://testserver/notifications/calendar/[^"]+\.ics)" id="feed-url"', html).group(1)
     secret = url.rsplit("/", 1)[1].removesuffix(".ics")
-    assert hash_token(secret) == token.token_hash and secret not in token.token_hash
+    assert hash_token(secret) == token.token_hash
+    assert secret not in token.token_hash
     assert secret not in client.get(reverse("notifications:calendar")).content.decode()  # not shown again
     client.post(reverse("notifications:calendar_revoke"))
     assert not CalendarToken.objects.active().filter(user=world.users["tf-coord"]).exists()

@@ -39,9 +39,11 @@ def test_a_coordinator_adds_a_request_and_edits_it_with_its_version(api_as, worl
     ok = client.patch(
         f"/api/petitions/{pk}/", {"title": "开展现代服务业扩大开放试点", "version": version}, format="json"
     )
-    assert ok.status_code == 200 and ok.json()["version"] == version + 1
+    assert ok.status_code == 200
+    assert ok.json()["version"] == version + 1
     stale = api_as("tf-coord").patch(f"/api/petitions/{pk}/", {"title": "别的", "version": version}, format="json")
-    assert stale.status_code == 409 and stale.json()["current_version"] == version + 1
+    assert stale.status_code == 409
+    assert stale.json()["current_version"] == version + 1
 
 
 def test_readers_cannot_write_and_the_outsider_learns_nothing(api_as, world):
@@ -69,7 +71,8 @@ def test_submission_through_the_api_waits_for_both_endorsements(api_as, world):
     assert tf_coord.post(url + "endorse/", {"side": world.tf.pk}).status_code == 200
     assert api_as("lj-coord").post(url + "endorse/", {"side": world.lj.pk}).json()["status"] == PetitionStatus.ENDORSED
     done = api_as("office").post(url + "submit/", {"submitted_on": "2020-07-01", "channel": "joint_letter"})
-    assert done.status_code == 200 and done.json()["status"] == PetitionStatus.SUBMITTED
+    assert done.status_code == 200
+    assert done.json()["status"] == PetitionStatus.SUBMITTED
 
 
 def test_archiving_with_if_match_archives_only_the_version_named(api_as, world):
@@ -81,7 +84,8 @@ def test_archiving_with_if_match_archives_only_the_version_named(api_as, world):
     petition.refresh_from_db()
     assert petition.archived_at is None
     done = api_as("office").post(url, headers={"If-Match": f'"{petition.version}"'})
-    assert done.status_code == 200 and done.json()["archived_at"] is not None
+    assert done.status_code == 200
+    assert done.json()["archived_at"] is not None
 
 
 def test_the_office_archives_a_request_which_then_leaves_the_list(api_as, world):

@@ -46,7 +46,8 @@ def test_the_export_carries_the_state_read_only_and_in_chinese(world):
     petition = make_petition(world, code="2020-01")
     services.endorse(petition, user=world.users["office"], side=world.tf)
     (exported,) = rows_of(WORKBOOK, export(WORKBOOK, world, "leader"))
-    assert exported["编号"] == "2020-01" and exported["状态"] == "起草中"
+    assert exported["编号"] == "2020-01"
+    assert exported["状态"] == "起草中"
     assert exported["起草单位"] == f"{world.tf_dept.name}、{world.lj_dept.name}"
 
 
@@ -62,7 +63,8 @@ def test_an_exported_list_edited_in_excel_updates_the_request_but_never_its_stat
     assert result.is_valid, result.problems
     assert (result.created, result.updated) == (0, 1)
     petition.refresh_from_db()
-    assert petition.target_authority == "国家数据局" and petition.status == "drafting"
+    assert petition.target_authority == "国家数据局"
+    assert petition.status == "drafting"
 
 
 def _formula(world) -> bytes:
@@ -143,7 +145,7 @@ BAD_FILES = [  # each file, and the problems (row, column, message) it must be r
 ]
 
 
-@pytest.mark.parametrize("bad_file, expected", BAD_FILES)
+@pytest.mark.parametrize(("bad_file", "expected"), BAD_FILES)
 def test_a_bad_file_is_refused_whole_and_the_database_is_unchanged(world, bad_file, expected):
     content = bad_file(world)
     assert_import_refused(lambda: import_(world, content), expected, models=MODELS)

@@ -14,6 +14,7 @@ from twincity.matters.services import OwnerSpec
 from twincity.petitions import services
 from twincity.petitions.choices import PetitionStatus
 from twincity.registers import services as registers
+from twincity.testing import build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -120,8 +121,6 @@ def test_readers_and_outsiders_cannot_add_a_request(world):
 
 
 def test_a_drafting_unit_of_another_partnership_is_refused(world):
-    from twincity.testing import build_world
-
     other = build_world(code_prefix="X")
     with pytest.raises(ValidationError, match="不是本合作机制"):
         make_petition(world, drafting_units=[other.tf_dept])
@@ -156,7 +155,8 @@ def test_a_request_turns_into_a_follow_up_matter_in_one_step(world):
     )
     links = registers.links_of(petition)
     assert [link.matter.pk for link in links] == [matter.pk]
-    assert links[0].matter.light and links[0].relation == "created"
+    assert links[0].matter.light
+    assert links[0].relation == "created"
     assert Matter.objects.filter(pk=matter.pk, partnership=world.partnership).exists()
 
 

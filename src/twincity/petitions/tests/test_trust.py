@@ -65,7 +65,8 @@ def test_a_request_edit_acknowledged_while_a_workflow_step_held_an_old_copy_is_k
         assert now.version > acknowledged  # a step that changes the request's state moves its version
     # the copy the step was given is the request as it is now, not the old one
     if step != "follow_up":
-        assert stale.title == "已确认的新标题" and stale.version == now.version
+        assert stale.title == "已确认的新标题"
+        assert stale.version == now.version
 
 
 def test_endorsements_that_lapse_with_a_new_text_are_each_in_the_change_log(world):
@@ -79,6 +80,7 @@ def test_endorsements_that_lapse_with_a_new_text_are_each_in_the_change_log(worl
     side_type = ContentType.objects.get_for_model(PetitionSide)
     for half in halves:
         lapse = ObjectChange.objects.filter(changed_object_type=side_type, changed_object_id=half.pk).first()
-        assert lapse is not None and lapse.postchange_data["endorsed_text"] is None
+        assert lapse is not None
+        assert lapse.postchange_data["endorsed_text"] is None
         assert lapse.prechange_data["endorsed_text"] is not None
         assert PetitionSide.objects.get(pk=half.pk).last_updated > stamps[half.pk]

@@ -27,7 +27,8 @@ def test_members_read_policies_and_groups_and_the_outsider_sees_none(api_as, wor
     groups = api_as("leader").get("/api/alignment-groups/", {"status": "aligned"}).json()["results"]
     assert [g["id"] for g in groups] == [group.pk]
     assert {m["side"] for m in groups[0]["members"]} == {world.tf.pk, world.lj.pk}
-    assert groups[0]["divergence"] == "0.0000" and groups[0]["flagged"] is False
+    assert groups[0]["divergence"] == "0.0000"
+    assert groups[0]["flagged"] is False
     outsider = api_as("outsider")
     for url in ("/api/policies/", "/api/alignment-groups/", "/api/policy-clauses/"):
         assert outsider.get(url).json()["results"] == []
@@ -44,7 +45,8 @@ def test_a_coordinator_enters_a_policy_and_a_clause_but_not_for_the_other_side(a
     clause = client.post(
         f"/api/policies/{pk}/clauses/", {"term_name": "人才安居补贴", "value": "10", "unit": "万元/人"}, format="json"
     )
-    assert clause.status_code == 201 and clause.json()["unit"] == "万元/人"
+    assert clause.status_code == 201
+    assert clause.json()["unit"] == "万元/人"
     other = client.post("/api/policies/", {**data, "side": world.lj.pk}, format="json")
     assert other.status_code == 403
     assert client.post("/api/policies/", {"partnership": world.partnership.pk, "title": "无所属方"}).status_code == 400
@@ -58,11 +60,15 @@ def test_a_new_clause_value_through_the_api_flags_the_group(api_as, world, pair)
     url = f"/api/policy-clauses/{lj.pk}/"
     assert client.patch(url, {"value": "40"}, format="json").status_code == 428
     ok = client.patch(url, {"value": "40", "version": lj.version}, format="json")
-    assert ok.status_code == 200 and ok.json()["version"] == lj.version + 1
+    assert ok.status_code == 200
+    assert ok.json()["version"] == lj.version + 1
     stale = api_as("office").patch(url, {"value": "60", "version": lj.version}, format="json")
-    assert stale.status_code == 409 and stale.json()["current_version"] == lj.version + 1
+    assert stale.status_code == 409
+    assert stale.json()["current_version"] == lj.version + 1
     body = client.get(f"/api/alignment-groups/{group.pk}/").json()
-    assert body["status"] == AlignmentStatus.DIVERGING and body["divergence"] == "20.0000" and body["flagged"]
+    assert body["status"] == AlignmentStatus.DIVERGING
+    assert body["divergence"] == "20.0000"
+    assert body["flagged"]
 
 
 def test_readers_cannot_write_and_the_outsider_learns_nothing(api_as, world, pair):
@@ -100,32 +106,37 @@ def test_only_the_office_sets_up_a_group_and_the_sides_add_their_own_clauses(api
     pk = created.json()["id"]
     assert api_as("tf-coord").post(f"/api/alignment-groups/{pk}/members/", {"clause": lj.pk}).status_code == 403
     added = api_as("lj-coord").post(f"/api/alignment-groups/{pk}/members/", {"clause": lj.pk})
-    assert added.status_code == 200 and added.json()["status"] == AlignmentStatus.DIVERGING
+    assert added.status_code == 200
+    assert added.json()["status"] == AlignmentStatus.DIVERGING
     member = next(m for m in added.json()["members"] if m["clause"] == lj.pk)
     refused = api_as("lj-coord").post(
         f"/api/alignment-groups/{pk}/remove-member/", {"member": member["id"], "reason": "x"}
     )
     assert refused.status_code == 403
     unknown = api_as("office").post(f"/api/alignment-groups/{pk}/remove-member/", {"member": 0, "reason": "x"})
-    assert unknown.status_code == 400 and "member" in unknown.json()
+    assert unknown.status_code == 400
+    assert "member" in unknown.json()
     removed = api_as("office").post(
         f"/api/alignment-groups/{pk}/remove-member/", {"member": member["id"], "reason": "条款已废止"}
     )
-    assert removed.status_code == 200 and removed.json()["divergence"] is None
+    assert removed.status_code == 200
+    assert removed.json()["divergence"] is None
 
 
 def test_negotiation_and_agreeing_to_differ_through_the_api(api_as, world, pair):
     group, _tf, _lj = pair
     url = f"/api/alignment-groups/{group.pk}/"
     held = api_as("tf-coord").post(url + "status/", {"status": "negotiating", "reason": "会商"})
-    assert held.status_code == 200 and held.json()["status_reason"] == "会商"
+    assert held.status_code == 200
+    assert held.json()["status_reason"] == "会商"
     assert api_as("tf-coord").post(url + "status/", {"status": "agreed_to_differ", "reason": "x"}).status_code == 403
     assert api_as("office").post(url + "status/", {"status": "diverging", "reason": "x"}).status_code == 400
     differ = api_as("office").post(url + "status/", {"status": "agreed_to_differ", "reason": "各自保留"})
     assert differ.json()["status"] == AlignmentStatus.AGREED_TO_DIFFER
     assert api_as("tf-coord").post(url + "resume/", {"reason": "重新比较"}).status_code == 403
     resumed = api_as("office").post(url + "resume/", {"reason": "重新比较"})
-    assert resumed.status_code == 200 and resumed.json()["status"] == AlignmentStatus.ALIGNED
+    assert resumed.status_code == 200
+    assert resumed.json()["status"] == AlignmentStatus.ALIGNED
 
 
 def test_the_office_archives_a_group_which_then_leaves_the_list(api_as, world, pair):

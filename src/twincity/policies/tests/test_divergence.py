@@ -45,9 +45,9 @@ def test_two_zeros_do_not_diverge():
 
 
 def test_negative_values_and_unknown_kinds_are_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cannot be negative"):
         divergence({"TF": [D(-1)], "LJ": [D(1)]}, ABSOLUTE)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="Unknown divergence kind"):
         divergence({"TF": [D(1)], "LJ": [D(1)]}, "ratio")
 
 

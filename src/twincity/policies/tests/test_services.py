@@ -8,9 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from twincity.audit.context import acting
 from twincity.audit.models import AuditEvent, ObjectChange
 from twincity.core.models import ArchiveInsteadError
+from twincity.core.search import search
+from twincity.meetings.services import propose_standing_items
+from twincity.meetings.tests.helpers import add_session, make_series
 from twincity.policies import services
 from twincity.policies.choices import AlignmentStatus, ToleranceKind
 from twincity.policies.models import AlignmentGroup, Clause, Policy
+from twincity.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -76,7 +80,8 @@ def events(group, verb):
 def test_a_coordinator_enters_a_policy_of_their_own_side_and_the_office_of_either(world):
     tf_policy = make_policy(world, world.tf, by="tf-coord")
     lj_policy = make_policy(world, world.lj, by="office")
-    assert tf_policy.side == world.tf and lj_policy.side == world.lj
+    assert tf_policy.side == world.tf
+    assert lj_policy.side == world.lj
     assert AuditEvent.objects.filter(verb="policy.created", object_id=tf_policy.pk).exists()
     assert ObjectChange.objects.filter(changed_object_id=tf_policy.pk, action="create").exists()
 
@@ -89,8 +94,6 @@ def test_nobody_else_enters_a_tianfu_policy(world, persona):
 
 
 def test_a_policy_must_be_of_a_side_of_the_partnership(world):
-    from twincity.regions.models import Region
-
     elsewhere = Region.objects.create(code="CD", name="成都东部新区", short_name="东部")
     with pytest.raises(ValidationError):
         make_policy(world, elsewhere)
@@ -109,8 +112,6 @@ def test_markup_in_a_policy_and_a_clause_is_removed_before_it_is_stored(world):
 
 
 def test_a_policy_is_found_by_its_words(world):
-    from twincity.core.search import search
-
     make_policy(world, world.tf, title="天府新区支持总部经济发展若干政策")
     make_policy(world, world.lj, title="两江新区人才安居办法")
     found = search(Policy.objects.all(), "总部经济")
@@ -203,7 +204,9 @@ def test_a_lower_liangjiang_term_beyond_the_tolerance_flags_the_group_with_the_f
     assert flag.data["divergence"] == "20.0000"
     assert flag.data["tolerance"] == "10.0000"
     assert flag.data["values"] == {"天府": ["50.0000"], "两江": ["40.0000"]}
-    assert "20 %" in flag.message and "10 %" in flag.message and "40 %" in flag.message
+    assert "20 %" in flag.message
+    assert "10 %" in flag.message
+    assert "40 %" in flag.message
 
 
 def test_the_flag_goes_up_just_beyond_the_tolerance_and_not_at_it(world, pair):
@@ -221,7 +224,8 @@ def test_an_absolute_tolerance_is_measured_in_the_groups_unit(world):
     tf = make_clause(world, make_policy(world, world.tf), "10", unit="万元/人", term="人才安居补贴")
     lj = make_clause(world, make_policy(world, world.lj), "8", unit="万元/人", term="人才安居补贴")
     group = make_group(world, [tf, lj], tolerance="2", kind=ToleranceKind.ABSOLUTE, unit="万元/人")
-    assert group.divergence == D(2) and group.status == AlignmentStatus.ALIGNED
+    assert group.divergence == D(2)
+    assert group.status == AlignmentStatus.ALIGNED
     assert group.divergence_display == "2 万元/人"
     services.update_clause(lj, user=world.users["office"], version=lj.version, value=D("7.5"))
     assert fresh(group).status == AlignmentStatus.DIVERGING
@@ -269,7 +273,8 @@ def test_a_coordinator_adds_their_own_sides_clause_and_the_comparison_follows(wo
     with acting(lj_coord):
         member = services.add_member(group, lj, user=lj_coord)
     assert member.added_by == lj_coord
-    assert group.status == AlignmentStatus.DIVERGING and group.divergence == D(30)
+    assert group.status == AlignmentStatus.DIVERGING
+    assert group.divergence == D(30)
     assert events(group, "alignmentgroup.member_added")[-1].data["side"] == "两江"
 
 
@@ -302,7 +307,8 @@ def test_only_the_office_takes_a_clause_out_and_the_group_is_recomputed(world):
     with acting(office):
         services.remove_member(member, user=office, reason="条款已废止")
     group = fresh(group)
-    assert group.status == AlignmentStatus.ALIGNED and group.divergence is None
+    assert group.status == AlignmentStatus.ALIGNED
+    assert group.divergence is None
     assert fresh(member).archived_at is not None  # the membership stays in the history
     assert events(group, "alignmentgroup.member_removed")[0].message == "条款已废止"
 
@@ -316,7 +322,8 @@ def test_archiving_a_policy_takes_its_clauses_out_of_the_comparison(world):
     assert group.status == AlignmentStatus.DIVERGING
     services.archive_policy(lj_policy, user=world.users["lj-coord"])
     group = fresh(group)
-    assert group.status == AlignmentStatus.ALIGNED and group.divergence == D(4)
+    assert group.status == AlignmentStatus.ALIGNED
+    assert group.divergence == D(4)
 
 
 def test_archiving_a_clause_takes_it_out_of_the_comparison(world):
@@ -346,8 +353,8 @@ def test_a_tighter_tolerance_flags_the_group(world, pair):
 
 @pytest.mark.parametrize("persona", ["tf-coord", "lj-coord", "tf-unit", "leader", "auditor", "outsider"])
 def test_only_the_office_sets_up_a_group(world, persona):
+    user = world.users[persona]
     with pytest.raises(PermissionDenied):
-        user = world.users[persona]
         services.create_group(
             partnership=world.partnership, user=user, title="x", term_name="x", unit="%", tolerance=D(1)
         )
@@ -408,11 +415,13 @@ def test_a_member_sides_coordinator_puts_a_diverging_group_under_negotiation_and
     assert fresh(group).status == AlignmentStatus.NEGOTIATING
     [event] = events(group, "alignmentgroup.negotiating")
     assert event.message == "双城办约定六月会商"
-    assert event.data["from"] == "diverging" and event.user == tf_coord
+    assert event.data["from"] == "diverging"
+    assert event.user == tf_coord
     # The figures move; the status people set stays.
     services.update_clause(lj, user=office, version=lj.version, value=D("50"))
     group = fresh(group)
-    assert group.status == AlignmentStatus.NEGOTIATING and group.divergence == D(0)
+    assert group.status == AlignmentStatus.NEGOTIATING
+    assert group.divergence == D(0)
     services.update_clause(lj, user=office, version=lj.version, value=D("10"))
     assert fresh(group).status == AlignmentStatus.NEGOTIATING
 
@@ -474,7 +483,8 @@ def test_ending_a_negotiation_hands_the_group_back_to_the_comparison(world, pair
         services.resume_comparison(group, user=tf_coord, reason="会商未果", version=group.version)
     assert fresh(group).status == AlignmentStatus.DIVERGING
     [event] = events(group, "alignmentgroup.resumed")
-    assert event.data["to"] == "diverging" and "会商未果" in event.message
+    assert event.data["to"] == "diverging"
+    assert "会商未果" in event.message
     with pytest.raises(ValidationError):
         services.resume_comparison(fresh(group), user=office, reason="again")
 
@@ -523,9 +533,6 @@ def test_the_side_by_side_view_lists_every_side_with_its_clauses(world):
 
 
 def test_a_diverging_or_negotiated_group_is_proposed_for_the_next_joint_meeting(world, pair):
-    from twincity.meetings.services import propose_standing_items
-    from twincity.meetings.tests.helpers import add_session, make_series
-
     group, _tf, lj = pair
     office = world.users["office"]
     tf = make_clause(world, make_policy(world, world.tf), "10", unit="万元/人", term="人才安居补贴")
@@ -543,4 +550,5 @@ def test_a_diverging_or_negotiated_group_is_proposed_for_the_next_joint_meeting(
     services.update_clause(lj, user=office, version=lj.version, value=D("30"))
     proposals = proposed()
     assert [p.obj for p in proposals] == [group, housing]
-    assert "40 %" in proposals[0].reason and "10 %" in proposals[0].reason
+    assert "40 %" in proposals[0].reason
+    assert "10 %" in proposals[0].reason

@@ -27,7 +27,7 @@ STEPS = ["negotiate", "resume", "clause_moves", "member_out", "policy_archived",
 
 @pytest.mark.parametrize("step", STEPS)
 def test_a_group_edit_acknowledged_while_a_step_held_an_old_copy_is_kept(world, pair, step):  # noqa: F811
-    group, tf_clause, lj_clause = pair
+    group, _tf_clause, lj_clause = pair
     office = world.users["office"]
     with acting(office):
         if step == "resume":
@@ -74,12 +74,14 @@ def test_a_figure_that_moves_within_the_same_verdict_does_not_refuse_the_offices
     editor_copy = AlignmentGroup.objects.get(pk=group.pk)
     services.update_clause(fresh(lj_clause), user=office, version=fresh(lj_clause).version, value=D("48"))
     moved = fresh(group)
-    assert moved.divergence != editor_copy.divergence and moved.status == AlignmentStatus.ALIGNED
+    assert moved.divergence != editor_copy.divergence
+    assert moved.status == AlignmentStatus.ALIGNED
     assert moved.version == editor_copy.version
     services.update_group(editor_copy, user=office, version=editor_copy.version, note="补充说明")
     services.update_clause(fresh(lj_clause), user=office, version=fresh(lj_clause).version, value=D("20"))
     flagged = fresh(group)
-    assert flagged.status == AlignmentStatus.DIVERGING and flagged.version == editor_copy.version + 1
+    assert flagged.status == AlignmentStatus.DIVERGING
+    assert flagged.version == editor_copy.version + 1
     assert flagged.note == "补充说明"
 
 

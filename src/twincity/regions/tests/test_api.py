@@ -23,7 +23,8 @@ def test_a_member_reads_the_partnership_with_its_sides_in_rotation_order_and_its
     # Liangjiang hosts first from now on: the order follows the rotation, not the order of creation.
     PartnershipRegion.objects.filter(partnership=world.partnership, region=world.lj).update(rotation_order=0)
     [row] = results(api_as("lj-unit").get("/api/partnerships/"))
-    assert row["id"] == world.partnership.pk and row["name"] == world.partnership.name
+    assert row["id"] == world.partnership.pk
+    assert row["name"] == world.partnership.name
     assert [s["id"] for s in row["sides"]] == [world.lj.pk, world.tf.pk]
     assert [s["short_name"] for s in row["sides"]] == ["两江", "天府"]
     assert "开放" in [f["name"] for f in row["cooperation_fields"]]
@@ -34,7 +35,8 @@ def test_an_outsider_sees_no_partnership_region_or_unit(api_as, world, other):
     client = api_as("outsider")
     for name in ("partnerships", "regions", "organisations"):
         body = client.get(f"/api/{name}/").json()
-        assert body["count"] == 0 and body["results"] == [], name
+        assert body["count"] == 0, name
+        assert body["results"] == [], name
     for url in (
         f"/api/partnerships/{world.partnership.pk}/",
         f"/api/regions/{world.tf.pk}/",

@@ -3,12 +3,13 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
 from twincity.accounts.models import Membership
 from twincity.audit.models import AuditEvent
 from twincity.matters.models import Matter
 from twincity.regions.models import Field, Organisation
-from twincity.testing import make_matter
+from twincity.testing import build_world, make_matter
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def test_the_office_adds_a_field_and_archives_it(client_as, world):
 
 
 def test_changing_the_thresholds_changes_every_light_at_once(client_as, world):
-    today = dt.date.today()
+    today = timezone.localdate()
     matter = make_matter(world, start_date=today - dt.timedelta(days=10), due_date=today + dt.timedelta(days=20))
     assert Matter.objects.with_light(today).get(pk=matter.pk).light == "yellow"  # due within 14 days? no: 20 → lag
     client = client_as("office")
@@ -99,8 +100,6 @@ def test_a_coordinator_is_given_a_side_and_a_contact_a_unit_or_no_one_is_enrolle
 
 
 def test_the_office_of_another_partnership_neither_opens_these_settings_nor_gives_roles_here(client, world):
-    from twincity.testing import build_world
-
     other = build_world(code_prefix="X")
     client.force_login(other.users["office"])
     url = reverse("regions:settings", args=[world.partnership.pk])

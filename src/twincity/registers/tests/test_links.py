@@ -17,7 +17,8 @@ def test_an_existing_matter_is_linked_by_its_code_and_its_state_shows_on_the_ent
     url = reverse("registers:link", args=["petitions.petition", petition.pk])
     client.post(url, {"code": matter.code, "note": "为该事项提供政策依据"})
     body = client.get(petition.get_absolute_url()).content.decode()
-    assert f'data-matter="{matter.code}"' in body and "为该事项提供政策依据" in body
+    assert f'data-matter="{matter.code}"' in body
+    assert "为该事项提供政策依据" in body
     client.post(url, {"code": matter.code})  # twice: still one link
     assert len(services.links_of(petition)) == 1
 
@@ -46,7 +47,8 @@ def test_unlinking_archives_the_link_and_only_editors_may(world, client_as):
         assert client_as(persona).post(url).status_code == 404, persona
     assert client_as("tf-coord").post(url).status_code == 302
     link.refresh_from_db()
-    assert link.archived_at is not None and services.links_of(petition) == []
+    assert link.archived_at is not None
+    assert services.links_of(petition) == []
 
 
 def test_the_shared_pages_refuse_models_that_are_not_registers(world, client_as):

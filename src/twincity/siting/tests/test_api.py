@@ -63,9 +63,11 @@ def test_editing_needs_the_version_and_a_stale_one_is_refused(api_as, world):
     url = f"{CASES}{case.pk}/"
     assert client.patch(url, {"industry": "超级计算"}, format="json").status_code == 428
     response = client.patch(url, {"industry": "超级计算", "version": case.version}, format="json")
-    assert response.status_code == 200 and response.json()["version"] == case.version + 1
+    assert response.status_code == 200
+    assert response.json()["version"] == case.version + 1
     stale = api_as("lj-coord").patch(url, {"industry": "云计算", "version": case.version}, format="json")
-    assert stale.status_code == 409 and stale.json()["current"]["industry"] == "超级计算"
+    assert stale.status_code == 409
+    assert stale.json()["current"]["industry"] == "超级计算"
 
 
 def test_a_reader_cannot_write(api_as, world):
@@ -90,12 +92,14 @@ def test_each_side_edits_and_withdraws_only_its_own_bid(api_as, world):
     response = client.patch(
         f"{BIDS}{tf_bid.pk}/", {"policy_offer": "同等政策", "version": tf_bid.version}, format="json"
     )
-    assert response.status_code == 200 and response.json()["policy_offer"] == "同等政策"
+    assert response.status_code == 200
+    assert response.json()["policy_offer"] == "同等政策"
     stale = api_as("office").patch(f"{BIDS}{tf_bid.pk}/", {"need": "改", "version": tf_bid.version}, format="json")
     assert stale.status_code == 409
     assert client.post(f"{BIDS}{lj_bid.pk}/withdraw/", {"reason": "让给两江"}, format="json").status_code == 403
     response = api_as("lj-coord").post(f"{BIDS}{lj_bid.pk}/withdraw/", {"reason": "已有多个类似平台"}, format="json")
-    assert response.status_code == 200 and response.json()["withdrawn_on"]
+    assert response.status_code == 200
+    assert response.json()["withdrawn_on"]
 
 
 def test_the_other_side_bids_through_the_api(api_as, world):
@@ -103,7 +107,8 @@ def test_the_other_side_bids_through_the_api(api_as, world):
     bid = {"side": world.lj.pk, "candidate_site": "两江协同创新区"}
     assert api_as("tf-coord").post(f"{CASES}{case.pk}/bid/", bid, format="json").status_code == 403
     response = api_as("lj-coord").post(f"{CASES}{case.pk}/bid/", bid, format="json")
-    assert response.status_code == 200 and response.json()["status"] == CaseStatus.NEGOTIATING
+    assert response.status_code == 200
+    assert response.json()["status"] == CaseStatus.NEGOTIATING
 
 
 def test_a_meeting_decision_is_linked_and_the_office_decides_which_closes_the_case(api_as, world):
@@ -130,7 +135,8 @@ def test_withdrawing_a_case_needs_a_reason(api_as, world):
     client = api_as("office")
     assert client.post(f"{CASES}{case.pk}/withdraw/", {}, format="json").status_code == 400
     response = client.post(f"{CASES}{case.pk}/withdraw/", {"reason": "项目取消"}, format="json")
-    assert response.status_code == 200 and response.json()["status"] == CaseStatus.WITHDRAWN
+    assert response.status_code == 200
+    assert response.json()["status"] == CaseStatus.WITHDRAWN
 
 
 def test_the_openapi_schema_describes_the_siting_endpoints(api_as, world):

@@ -316,7 +316,8 @@ def test_withdrawing_a_bid_needs_a_reason_and_keeps_it_on_the_case(world):
     with acting(lj_coord):
         services.withdraw_bid(lj_bid, user=lj_coord, reason="两江已有多个类似平台")
     lj_bid.refresh_from_db()
-    assert lj_bid.is_withdrawn and lj_bid.withdrawal_reason == "两江已有多个类似平台"
+    assert lj_bid.is_withdrawn
+    assert lj_bid.withdrawal_reason == "两江已有多个类似平台"
     assert case.bids.count() == 2
     assert "sitingcase.bid_withdrawn" in verbs(case)
     with pytest.raises(ValidationError):

@@ -64,6 +64,7 @@ def test_a_bid_edit_refreshes_the_cases_search_words_and_change_stamp_but_not_it
         services.update_bid(bid, user=office, version=bid.version, policy_offer="提供人才公寓")
     now = SitingCase.objects.get(pk=case.pk)
     assert "公寓" in now.search_document
-    assert now.version == editor_copy.version and now.last_updated > editor_copy.last_updated
+    assert now.version == editor_copy.version
+    assert now.last_updated > editor_copy.last_updated
     services.update_siting_case(editor_copy, user=office, version=editor_copy.version, note="补充")
     assert "公寓" in SitingCase.objects.get(pk=case.pk).search_document

@@ -27,11 +27,15 @@ def test_the_list_finds_cases_by_chinese_words_and_status(world, client_as):
     client = client_as("leader")
     url = reverse("siting:sitingcase_list") + f"?partnership={world.partnership.pk}"
     body = client.get(url + "&q=科学城").content.decode()
-    assert "大数据平台布局" in body and "汽车检测平台" not in body
+    assert "大数据平台布局" in body
+    assert "汽车检测平台" not in body
     body = client.get(url + "&status=open", headers={"HX-Request": "true"}).content.decode()
-    assert "汽车检测平台" in body and "大数据平台布局" not in body and "<html" not in body
+    assert "汽车检测平台" in body
+    assert "大数据平台布局" not in body
+    assert "<html" not in body
     body = client.get(url + f"&side={world.tf.pk}").content.decode()
-    assert "大数据平台布局" in body and "汽车检测平台" not in body
+    assert "大数据平台布局" in body
+    assert "汽车检测平台" not in body
 
 
 def test_the_list_takes_constant_queries(world, client_as):
@@ -49,11 +53,14 @@ def test_the_case_page_shows_each_sides_bid_and_each_coordinator_edits_only_its_
     case = make_case(world)
     tf_bid = case.bids.get(side=world.tf)
     body = client_as("tf-coord").get(page_of(case)).content.decode()
-    assert "成都科学城" in body and "两江数字经济产业园" in body
-    assert f'data-bid-edit="{world.tf.code}"' in body and f'data-bid-edit="{world.lj.code}"' not in body
+    assert "成都科学城" in body
+    assert "两江数字经济产业园" in body
+    assert f'data-bid-edit="{world.tf.code}"' in body
+    assert f'data-bid-edit="{world.lj.code}"' not in body
     assert 'id="decide-form"' not in body  # the office records the decision
     body = client_as("leader").get(page_of(case)).content.decode()
-    assert "data-bid-edit" not in body and 'id="negotiation-form"' not in body
+    assert "data-bid-edit" not in body
+    assert 'id="negotiation-form"' not in body
     assert client_as("lj-coord").get(reverse("siting:sitingbid_edit", args=[tf_bid.pk])).status_code == 404
 
 
@@ -74,7 +81,9 @@ def test_the_specialisation_says_not_available_until_the_indicators_register_a_p
     finally:
         specialisation.unregister("test")
     assert 'data-specialisation="none"' not in body
-    assert "1.62" in body and "0.87" in body and "统计年鉴（测试）" in body
+    assert "1.62" in body
+    assert "0.87" in body
+    assert "统计年鉴（测试）" in body
 
 
 def test_a_coordinator_raises_a_case_with_its_sides_bid_through_the_form(world, client_as):
@@ -84,10 +93,12 @@ def test_a_coordinator_raises_a_case_with_its_sides_bid_through_the_form(world, 
     assert "id_bid_side" in form
     data = {"version": 0, "title": "算力调度中心布局", "industry": "算力", "bid_candidate_site": "两江协同创新区"}
     response = client.post(url, data)
-    assert response.status_code == 200 and not SitingCase.objects.exists()  # a coordinator names its side
+    assert response.status_code == 200
+    assert not SitingCase.objects.exists()
     response = client.post(url, {**data, "bid_side": world.lj.pk, "bid_unit": world.lj_dept.pk})
     case = SitingCase.objects.get(title="算力调度中心布局")
-    assert response.status_code == 302 and response["Location"] == case.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == case.get_absolute_url()
     assert [(b.side, b.unit, b.candidate_site) for b in case.bids.all()] == [
         (world.lj, world.lj_dept, "两江协同创新区")
     ]
@@ -153,7 +164,8 @@ def test_a_meeting_decision_is_linked_on_the_page_and_shows_with_its_session(wor
         reverse("siting:link_negotiation", args=[case.pk]), {"outcome": outcome.pk, "note": "对接会议"}, follow=True
     )
     body = response.content.decode()
-    assert f'data-outcome="{outcome.pk}"' in body and outcome.session.get_absolute_url() in body
+    assert f'data-outcome="{outcome.pk}"' in body
+    assert outcome.session.get_absolute_url() in body
     record = case.negotiations.get()
     client.post(reverse("siting:unlink_negotiation", args=[record.pk]))
     assert not case.negotiations.filter(archived_at__isnull=True).exists()
@@ -182,8 +194,11 @@ def test_the_office_records_the_decision_on_the_page_and_the_case_closes(world, 
         dt.date(2020, 6, 30),
     )
     body = response.content.decode()
-    assert 'id="decision"' in body and 'id="decide-form"' not in body
-    assert "data-bid-edit" not in body and "data-bid-add" not in body and 'id="negotiation-form"' not in body
+    assert 'id="decision"' in body
+    assert 'id="decide-form"' not in body
+    assert "data-bid-edit" not in body
+    assert "data-bid-add" not in body
+    assert 'id="negotiation-form"' not in body
     tf_bid = case.bids.get(side=world.tf)
     assert client.get(reverse("siting:sitingbid_edit", args=[tf_bid.pk])).status_code == 404
 
@@ -220,7 +235,8 @@ def test_the_export_lists_each_case_with_its_bids_and_decision(world, client_as)
     assert response.status_code == 200
     [row] = rows_of(SitingCaseWorkbook(), response.content)
     assert (row["编号"], row["项目"], row["布局地点"]) == ("布局2020-01", "大数据平台布局", "成都科学城")
-    assert "成都科学城" in row["各方候选地点"] and "两江数字经济产业园" in row["各方候选地点"]
+    assert "成都科学城" in row["各方候选地点"]
+    assert "两江数字经济产业园" in row["各方候选地点"]
 
 
 def test_the_dashboard_shows_the_cases_under_negotiation(world, client_as):

@@ -38,7 +38,8 @@ def test_members_list_and_read_visits_and_the_outsider_sees_none(world, api_as):
     visit = record_visit(world)
     listed = api_as("lj-unit").get("/api/visits/").json()
     assert [row["title"] for row in listed["results"]] == [visit.title]
-    assert listed["results"][0]["topics"] == ["city", "industry"] and listed["results"][0]["status"] == "held"
+    assert listed["results"][0]["topics"] == ["city", "industry"]
+    assert listed["results"][0]["status"] == "held"
     outsider = api_as("outsider")
     assert outsider.get("/api/visits/").json()["results"] == []
     assert outsider.get(f"/api/visits/{visit.pk}/").status_code == 404
@@ -50,9 +51,11 @@ def test_a_coordinator_records_a_visit_and_a_topic_outside_the_list_is_refused(w
     assert response.status_code == 201, response.json()
     assert response.json()["topics"] == ["opening_up", "innovation"]
     refused = client.post("/api/visits/", new_visit(world, topics=["tourism"]), format="json")
-    assert refused.status_code == 400 and "topics" in refused.json()
+    assert refused.status_code == 400
+    assert "topics" in refused.json()
     itself = client.post("/api/visits/", new_visit(world, host_region=world.tf.pk), format="json")
-    assert itself.status_code == 400 and "host_region" in itself.json()
+    assert itself.status_code == 400
+    assert "host_region" in itself.json()
     leader = api_as("leader")
     with unchanged(*VISITS):
         assert leader.post("/api/visits/", new_visit(world), format="json").status_code == 403
@@ -65,9 +68,12 @@ def test_an_edit_names_its_version_and_a_stale_one_is_a_conflict(world, api_as):
     url = f"/api/visits/{visit.pk}/"
     assert client.patch(url, {"outcomes": "十条真经"}, format="json").status_code == 428
     response = client.patch(url, {"outcomes": "十条真经", "topics": ["talent"], "version": 1}, format="json")
-    assert response.status_code == 200 and response.json()["version"] == 2 and response.json()["topics"] == ["talent"]
+    assert response.status_code == 200
+    assert response.json()["version"] == 2
+    assert response.json()["topics"] == ["talent"]
     stale = api_as("tf-coord").patch(url, {"outcomes": "覆盖", "version": 1}, format="json")
-    assert stale.status_code == 409 and stale.json()["current_version"] == 2
+    assert stale.status_code == 409
+    assert stale.json()["current_version"] == 2
     auditor = api_as("auditor")
     with unchanged(*VISITS):
         assert auditor.patch(url, {"outcomes": "x", "version": 2}, format="json").status_code == 403
@@ -81,7 +87,8 @@ def test_a_planned_visit_is_held_or_cancelled_through_its_actions(world, api_as)
     assert early.status_code == 400
     assert client.post(f"/api/visits/{ahead.pk}/cancel/", {}, format="json").status_code == 400
     response = client.post(f"/api/visits/{ahead.pk}/cancel/", {"reason": "日程调整"}, format="json")
-    assert response.status_code == 200 and response.json()["status"] == VisitStatus.CANCELLED
+    assert response.status_code == 200
+    assert response.json()["status"] == VisitStatus.CANCELLED
     leader = api_as("leader")
     with unchanged(*VISITS):
         assert leader.post(f"/api/visits/{ahead.pk}/cancel/", {"reason": "x"}).status_code == 403
@@ -108,11 +115,13 @@ def test_the_lesson_list_carries_every_lessons_follow_up_in_constant_queries(wor
 
     few, body = queries()
     [row] = body["results"]
-    assert row["follow_up"][0]["status"] == "approved" and row["follow_up"][0]["light"] in ("green", "yellow", "red")
+    assert row["follow_up"][0]["status"] == "approved"
+    assert row["follow_up"][0]["light"] in ("green", "yellow", "red")
     for i in range(8):
         follow_up(world, record(Lesson, world, visit, title=f"经验{i}"), title=f"后续{i}")
     many, body = queries()
-    assert many == few and len(body["results"]) == 9
+    assert many == few
+    assert len(body["results"]) == 9
 
 
 def test_the_side_that_learned_a_lesson_turns_it_into_a_matter_over_the_api(world, api_as):
@@ -123,11 +132,13 @@ def test_the_side_that_learned_a_lesson_turns_it_into_a_matter_over_the_api(worl
         assert tf_coord.post(f"/api/lessons/{lesson.pk}/follow-up/", data, format="json").status_code == 403
     response = api_as("lj-coord").post(f"/api/lessons/{lesson.pk}/follow-up/", data, format="json")
     assert response.status_code == 201, response.json()
-    assert response.json()["relation"] == "created" and response.json()["status"] == "proposed"
+    assert response.json()["relation"] == "created"
+    assert response.json()["status"] == "proposed"
     matter = Matter.objects.get(pk=response.json()["id"])
     existing = make_matter(world, title="已有事项")
     linked = api_as("office").post(f"/api/lessons/{lesson.pk}/link/", {"matter": existing.pk}, format="json")
-    assert linked.status_code == 201 and linked.json()["relation"] == "serves"
+    assert linked.status_code == 201
+    assert linked.json()["relation"] == "serves"
     codes = [m["code"] for m in api_as("leader").get(f"/api/lessons/{lesson.pk}/").json()["follow_up"]]
     assert codes == [matter.code, existing.code]
 
@@ -139,4 +150,6 @@ def test_a_coordinator_records_a_gap_of_their_own_side_only(world, api_as):
     with unchanged(Gap):
         assert tf_coord.post("/api/gaps/", data, format="json").status_code == 403
     response = api_as("lj-coord").post("/api/gaps/", data, format="json")
-    assert response.status_code == 201 and response.json()["number"] == 1 and response.json()["follow_up"] == []
+    assert response.status_code == 201
+    assert response.json()["number"] == 1
+    assert response.json()["follow_up"] == []

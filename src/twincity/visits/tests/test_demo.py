@@ -46,9 +46,11 @@ def test_the_demo_lists_the_ten_lessons_word_for_word_and_the_four_areas(world):
         (2, "坚持抢抓机遇借势借力"),
     ]
     assert [lesson.title for lesson in ten][-1] == "坚持文化内涵软硬结合"
-    assert ten.count() == 10 and all(lesson.visit.start_date == dt.date(2019, 7, 9) for lesson in ten)
+    assert ten.count() == 10
+    assert all(lesson.visit.start_date == dt.date(2019, 7, 9) for lesson in ten)
     four = Lesson.objects.filter(side=world.tf).order_by("number")
-    assert four.count() == 4 and all(lesson.visit.start_date == dt.date(2020, 4, 23) for lesson in four)
+    assert four.count() == 4
+    assert all(lesson.visit.start_date == dt.date(2020, 4, 23) for lesson in four)
     assert "双创示范基地" in four[3].text
     gaps = Gap.objects.filter(side=world.lj).order_by("number")
     assert [gap.title for gap in gaps] == [
@@ -79,4 +81,5 @@ def test_the_demo_links_a_matter_of_the_list_that_serves_a_lesson(world):
     demo.load(fake_loader(world))
     lesson = Lesson.objects.get(title="坚持讲好故事保持热度")
     [link] = attach_follow_ups([lesson])[0].follow_up.links
-    assert link.matter == brand and link.relation == "serves"
+    assert link.matter == brand
+    assert link.relation == "serves"

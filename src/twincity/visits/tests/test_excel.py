@@ -41,10 +41,12 @@ def import_as(world, content: bytes, persona="office"):
 
 def test_new_rows_add_visits_with_their_topics_and_status(world):
     result = import_as(world, typed(row()))
-    assert result.is_valid and result.created == 1, result.errors
+    assert result.is_valid, result.errors
+    assert result.created == 1, result.errors
     visit = Visit.objects.get(code="2020-01")
     assert (visit.visiting_region, visit.host_region) == (world.tf, world.lj)
-    assert visit.topic_values == ["opening_up", "innovation"] and visit.status == "held"
+    assert visit.topic_values == ["opening_up", "innovation"]
+    assert visit.status == "held"
 
 
 def test_an_exported_log_edited_in_excel_updates_its_visit(world):
@@ -59,9 +61,12 @@ def test_an_exported_log_edited_in_excel_updates_its_visit(world):
     out = io.BytesIO()
     wb.save(out)
     result = import_as(world, out.getvalue(), "lj-coord")
-    assert result.is_valid and result.updated == 1, result.errors
+    assert result.is_valid, result.errors
+    assert result.updated == 1, result.errors
     visit = Visit.objects.get(pk=visit.pk)
-    assert visit.outcomes == "提炼形成“十条真经”" and visit.topic_values == ["talent"] and visit.version == 2
+    assert visit.outcomes == "提炼形成“十条真经”"
+    assert visit.topic_values == ["talent"]
+    assert visit.version == 2
 
 
 # The columns a sheet with only 编号, 名称 and 来访方 lacks (状态 is only exported, so never missing).
@@ -120,7 +125,8 @@ def test_a_bad_file_is_refused_and_changes_nothing(world, case):
 def test_a_bad_cell_is_reported_with_its_row_and_column(world):
     result = import_as(world, BAD_FILES["unknown topic"][0])
     [problem] = result.errors
-    assert (problem.row, problem.column) == (2, "H 考察主题") and "旅游" in problem.message
+    assert (problem.row, problem.column) == (2, "H 考察主题")
+    assert "旅游" in problem.message
 
 
 def test_a_coordinator_cannot_import_a_visit_their_side_took_no_part_in(world):
@@ -152,7 +158,8 @@ def test_the_office_imports_the_visit_log_on_the_import_page(world, client_as):
     url = reverse("visits:visit_import") + f"?partnership={world.partnership.pk}"
     bad = SimpleUploadedFile("visits.xlsx", BAD_FILES["unknown topic"][0])
     response = client.post(url, {"file": bad, "partnership": world.partnership.pk})
-    assert response.status_code == 400 and "旅游" in response.content.decode()
+    assert response.status_code == 400
+    assert "旅游" in response.content.decode()
     good = SimpleUploadedFile("visits.xlsx", typed(row()))
     response = client.post(url, {"file": good, "partnership": world.partnership.pk})
     assert response.status_code == 302

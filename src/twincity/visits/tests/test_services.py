@@ -269,7 +269,8 @@ def test_an_entry_comes_only_from_a_visit_that_took_place(world, model):
 @BOTH
 def test_an_entry_may_come_without_a_visit(world, model):
     entry = record(model, world, None, title="近学两江、远学浦东", side=world.tf)
-    assert entry.visit is None and entry.number is None
+    assert entry.visit is None
+    assert entry.number is None
 
 
 @BOTH
@@ -354,7 +355,8 @@ def test_a_coordinators_follow_up_matter_is_owned_by_their_own_side_too(world, m
     entry = record(model, world, record_visit(world), side=world.lj)
     with pytest.raises(PermissionDenied):
         follow_up(world, entry, "lj-coord", owners=[OwnerSpec(world.tf_dept)])
-    assert not Matter.objects.exists() and not MatterLink.objects.exists()
+    assert not Matter.objects.exists()
+    assert not MatterLink.objects.exists()
 
 
 @BOTH
@@ -364,7 +366,8 @@ def test_the_other_sides_coordinator_does_not_turn_an_entry_into_a_matter(world,
         follow_up(world, entry, "tf-coord")
     with pytest.raises(PermissionDenied):
         follow_up(world, entry, "lj-unit")
-    assert not Matter.objects.exists() and not MatterLink.objects.exists()
+    assert not Matter.objects.exists()
+    assert not MatterLink.objects.exists()
 
 
 def test_an_archived_entry_is_not_followed_up(world):

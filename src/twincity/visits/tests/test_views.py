@@ -41,12 +41,17 @@ def test_the_visit_list_finds_visits_by_chinese_words_topic_and_year(world, clie
     )
     client = client_as("leader")
     body = client.get(listing(world, "visit", q="真经")).content.decode()
-    assert "重庆市党政代表团来川考察" in body and "实地考察学习" not in body
+    assert "重庆市党政代表团来川考察" in body
+    assert "实地考察学习" not in body
     body = client.get(listing(world, "visit", topic="innovation"), headers={"HX-Request": "true"}).content.decode()
-    assert "实地考察学习" in body and "来川考察" not in body and "<html" not in body
+    assert "实地考察学习" in body
+    assert "来川考察" not in body
+    assert "<html" not in body
     body = client.get(listing(world, "visit", year=2019)).content.decode()
-    assert "来川考察" in body and "实地考察学习" not in body
-    assert "2019-07-09 — 07-10" in body and "两江 → 天府" in body
+    assert "来川考察" in body
+    assert "实地考察学习" not in body
+    assert "2019-07-09 — 07-10" in body
+    assert "两江 → 天府" in body
 
 
 def test_the_visit_list_takes_constant_queries(world, client_as):
@@ -76,7 +81,8 @@ def test_the_lesson_list_shows_each_lessons_follow_up_and_its_lights_in_constant
         follow_up(world, lesson, title=f"后续事项{i}")
     assert_page(client, url, queries=few.queries, contains=[*shown, "经验00", "经验11"])
     body = client.get(listing(world, "lesson", followed_up="no")).content.decode()
-    assert "坚持抢抓机遇借势借力" in body and "坚持顶层设计战略谋划" not in body
+    assert "坚持抢抓机遇借势借力" in body
+    assert "坚持顶层设计战略谋划" not in body
 
 
 def test_recording_and_editing_a_visit_through_the_forms(world, client_as):
@@ -94,11 +100,14 @@ def test_recording_and_editing_a_visit_through_the_forms(world, client_as):
         },
     )
     visit = Visit.objects.get(title="天府新区党政代表团赴两江新区实地考察学习")
-    assert response.status_code == 302 and response["Location"] == visit.get_absolute_url()
-    assert visit.status == VisitStatus.HELD and visit.topic_values == ["opening_up", "innovation"]
+    assert response.status_code == 302
+    assert response["Location"] == visit.get_absolute_url()
+    assert visit.status == VisitStatus.HELD
+    assert visit.topic_values == ["opening_up", "innovation"]
     edit = reverse("visits:visit_edit", args=[visit.pk])
     form = client.get(edit).content.decode()
-    assert re.search(r'value="innovation" selected', form) and not re.search(r'value="city" selected', form)
+    assert re.search(r'value="innovation" selected', form)
+    assert not re.search(r'value="city" selected', form)
     data = {
         "version": 1,
         "title": visit.title,
@@ -113,7 +122,8 @@ def test_recording_and_editing_a_visit_through_the_forms(world, client_as):
     stale = client_as("lj-coord").post(edit, {**data, "outcomes": "覆盖"})
     assert stale.status_code == 409
     visit = Visit.objects.get(pk=visit.pk)
-    assert visit.outcomes == "四个方面的经验借鉴" and visit.topic_values == ["innovation"]
+    assert visit.outcomes == "四个方面的经验借鉴"
+    assert visit.topic_values == ["innovation"]
 
 
 def test_a_visit_to_itself_is_refused_on_the_form_with_the_reason(world, client_as):
@@ -164,8 +174,11 @@ def test_the_visit_page_lists_its_lessons_and_gaps_with_their_follow_up(world, c
     record(Gap, world, visit, title="人才体制方面的差距")
     follow_up(world, lesson)
     body = client_as("tf-unit").get(visit.get_absolute_url()).content.decode()
-    assert "坚持顶层设计战略谋划" in body and "人才体制方面的差距" in body
-    assert f'data-lesson="{lesson.pk}"' in body and 'data-count="1"' in body and 'data-count="0"' in body
+    assert "坚持顶层设计战略谋划" in body
+    assert "人才体制方面的差距" in body
+    assert f'data-lesson="{lesson.pk}"' in body
+    assert 'data-count="1"' in body
+    assert 'data-count="0"' in body
     assert "visits/lessons/add/" not in body  # a unit contact records no lesson
     body = client_as("lj-coord").get(visit.get_absolute_url()).content.decode()
     assert f"visit={visit.pk}" in body
@@ -180,9 +193,11 @@ def test_a_lesson_is_added_from_its_visit_and_numbered_after_the_others(world, c
     assert f'<option value="{visit.pk}" selected' in form
     response = client.post(add, {"version": 0, "title": "坚持抢抓机遇借势借力", "side": world.lj.pk, "visit": visit.pk})
     lesson = Lesson.objects.get(title="坚持抢抓机遇借势借力")
-    assert response.status_code == 302 and lesson.number == 2
+    assert response.status_code == 302
+    assert lesson.number == 2
     refused = client.post(add, {"version": 0, "title": "替天府记录", "side": world.tf.pk, "visit": visit.pk})
-    assert refused.status_code == 200 and not Lesson.objects.filter(title="替天府记录").exists()
+    assert refused.status_code == 200
+    assert not Lesson.objects.filter(title="替天府记录").exists()
 
 
 def test_a_lesson_turns_into_a_matter_on_its_page_and_shows_the_matters_state(world, client_as):
@@ -196,11 +211,13 @@ def test_a_lesson_turns_into_a_matter_on_its_page_and_shows_the_matters_state(wo
         url,
         {"title": "借鉴顶层设计经验编制规划", "year": 2020, f"units_{world.lj.pk}": [world.lj_dept.pk]},
     )
-    assert response.status_code == 302 and response["Location"] == lesson.get_absolute_url()
+    assert response.status_code == 302
+    assert response["Location"] == lesson.get_absolute_url()
     matter = Matter.objects.get(title="借鉴顶层设计经验编制规划")
     assert MatterLink.objects.get(matter=matter).subject == lesson
     body = client.get(lesson.get_absolute_url()).content.decode()
-    assert f'data-matter="{matter.code}"' in body and "tc-status-proposed" in body
+    assert f'data-matter="{matter.code}"' in body
+    assert "tc-status-proposed" in body
 
 
 def test_the_dashboard_panel_counts_what_is_not_followed_up_and_shows_planned_visits(world):
@@ -224,7 +241,8 @@ def test_lessons_without_follow_up_are_proposed_for_the_agenda_once(world):
     session = SimpleNamespace(partnership=world.partnership)
     proposals = SOURCES["lesson_follow_up"].proposals(session, None, timezone.localdate())
     assert [p.obj for p in proposals] == [waiting]
-    assert proposals[0].key == f"lesson_follow_up:{waiting.pk}" and proposals[0].side_id == world.lj.pk
+    assert proposals[0].key == f"lesson_follow_up:{waiting.pk}"
+    assert proposals[0].side_id == world.lj.pk
     later = SOURCES["lesson_follow_up"].proposals(session, timezone.localdate() + dt.timedelta(days=1), None)
     assert later == []
 

@@ -17,7 +17,7 @@ def test_the_dashboard_keeps_its_address_and_shows_the_years_matters(client_as, 
     assert url == f"/p/{world.partnership.pk}/"
     response = client_as("leader").get(url)
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == "workspace/dashboard.html"
+    assert next(t.name for t in response.templates) == "workspace/dashboard.html"
     assert response.context["total"] == 1
 
 
@@ -33,15 +33,17 @@ def test_the_dashboard_shows_a_registered_panel_with_items_and_leaves_out_an_emp
     finally:
         registry._PANELS.remove(said)
         registry._PANELS.remove(silent)
-    assert 'data-panel="test-said"' in body and "第一件事" in body
-    assert 'data-panel="test-silent"' not in body and "无话可说" not in body
+    assert 'data-panel="test-said"' in body
+    assert "第一件事" in body
+    assert 'data-panel="test-silent"' not in body
+    assert "无话可说" not in body
 
 
 def test_my_work_lives_in_the_workspace_and_lists_my_units_matters(client_as, world):
     matter = make_matter(world, title="市场监管互认")
     response = client_as("tf-unit").get(reverse("workspace:my_work"))
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == "workspace/my_work.html"
+    assert next(t.name for t in response.templates) == "workspace/my_work.html"
     assert matter.code in response.content.decode()
 
 
@@ -50,7 +52,8 @@ def test_the_old_address_of_my_work_leads_there_and_still_asks_strangers_to_sign
     assert old == "/matters/my-work/"
     assert client.get(old)["Location"].startswith(reverse("login"))
     response = client_as("tf-unit").get(old + "?x=1")
-    assert response.status_code == 302 and response["Location"] == reverse("workspace:my_work") + "?x=1"
+    assert response.status_code == 302
+    assert response["Location"] == reverse("workspace:my_work") + "?x=1"
 
 
 def test_the_menu_lists_the_registers_from_the_core_registry(client_as, world):
