@@ -1,6 +1,11 @@
 import os
 
 import pytest
+from django.test import override_settings
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from twincity.accounts.models import ApiToken
 
 # Browser fixtures (Debian's Chromium through Playwright), shared by every app's browser tests.
 from twincity.core.tests.browser import (  # noqa: F401
@@ -8,6 +13,7 @@ from twincity.core.tests.browser import (  # noqa: F401
     browser_page_fixture,
     browser_type_launch_args_fixture,
 )
+from twincity.testing import build_world
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside the live server
 
@@ -16,7 +22,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 def _fast_password_hashing():
     """A fast hasher for the whole run, so that data built once for a class or module
     (``testing.built_once``) signs its people in as quickly as a test's own ``world`` does."""
-    from django.test import override_settings
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
@@ -24,7 +29,6 @@ def _fast_password_hashing():
 
 @pytest.fixture
 def world(db):
-    from twincity.testing import build_world
 
     return build_world()
 
@@ -43,10 +47,6 @@ def client_as(client, world):
 @pytest.fixture
 def api_as(world):
     """An API client that sends the persona's token: ``api_as("tf-unit")`` (or a user object)."""
-    from django.utils import timezone
-    from rest_framework.test import APIClient
-
-    from twincity.accounts.models import ApiToken
 
     keys = {}  # one token per person, as a script would keep it
 

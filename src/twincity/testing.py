@@ -20,17 +20,25 @@ outsider    signed in, but no membership at all
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib import import_module
 from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
 
 from twincity.accounts.choices import Role
 from twincity.accounts.services import add_membership
 from twincity.audit.context import acting
+from twincity.core.services import ConflictError
+from twincity.matters import services as matter_services
+from twincity.matters.services import OwnerSpec, create_matter
+from twincity.meetings import services as meeting_services
+from twincity.meetings.choices import OutcomeKind
 from twincity.regions.choices import DEFAULT_FIELDS, OrganisationKind
 from twincity.regions.models import Field, Organisation, Partnership, PartnershipRegion, Region
 
@@ -104,7 +112,6 @@ def build_world(*, code_prefix: str = "") -> SimpleNamespace:
 
 def make_matter(w: SimpleNamespace, *, year: int = 2020, title: str = "共建内陆开放门户", **kwargs):
     """A running matter led by the market-supervision bureaus of both sides."""
-    from twincity.matters.services import OwnerSpec, create_matter
 
     defaults = {
         "status": "in_progress",
@@ -145,17 +152,10 @@ def populate(w: SimpleNamespace) -> SimpleNamespace:
     """
     # Function-level imports: this module is imported by conftest before the apps' test modules, and the
     # registers' scenes live beside their tests (<app>/tests/access.py).
-    from importlib import import_module
-
-    from django.utils import timezone
-
-    from twincity.matters import services as matter_services
-    from twincity.meetings import services as meeting_services
-    from twincity.meetings.choices import OutcomeKind
 
     office = w.users["office"]
     w.matter = make_matter(w)
-    today = dt.date.today()
+    today = timezone.localdate()
 
     def at(day):
         return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30)))
@@ -228,16 +228,13 @@ def built_once(django_db_blocker, build: Callable[[], Any]) -> Iterator[Any]:
 def race(*clients, timeout: float = 120) -> list[BaseException]:
     """Run each callable at once in a thread with its own database connection, as separate people's
     requests would; wait for all of them and return what they raised."""
-    import threading
-
-    from django.db import close_old_connections, connection
 
     errors: list[BaseException] = []
 
     def run(client):
         try:
             client()
-        except BaseException as exc:  # noqa: BLE001 - returned to the test, which asserts on it
+        except BaseException as exc:
             errors.append(exc)
         finally:
             close_old_connections()
@@ -264,7 +261,6 @@ class Editor:
         self.seen_versions: list[int] = []
 
     def __call__(self) -> None:
-        from twincity.core.services import ConflictError
 
         for i in range(self.rounds):
             current = self.load()

@@ -10,14 +10,28 @@ import io
 from importlib import import_module
 
 import pytest
+from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from rest_framework.test import APIClient
 
+from twincity.accounts.access import can
+from twincity.accounts.choices import Action
+from twincity.accounts.models import ApiToken
+from twincity.api_urls import router
 from twincity.audit.context import acting
+from twincity.audit.models import AuditEvent
 from twincity.core.services import attach
 from twincity.matters import services
 from twincity.matters.models import Matter
+from twincity.meetings import services as meeting_services
+from twincity.meetings.calendars import session_uid
+from twincity.meetings.choices import OutcomeKind
+from twincity.meetings.models import ActionItem, Session
+from twincity.notifications.services import issue_calendar_token
 from twincity.testing import (
     AUDITORS,
     EDITORS,
@@ -100,11 +114,9 @@ def scene(built_scene):
 def _meeting_scene(w):
     """A joint meeting: session 1 hosted by Tianfu (agenda published, a decision whose action a Tianfu
     unit owns), session 2 by Liangjiang (planned), and a Tianfu proposal in the backlog."""
-    from twincity.meetings import services as meeting_services
-    from twincity.meetings.choices import OutcomeKind
 
     office = w.users["office"]
-    today = dt.date.today()
+    today = timezone.localdate()
     with acting(office):
         series = meeting_services.create_series(partnership=w.partnership, user=office, name="联席会议")
         first = meeting_services.add_session(series, user=office, starts_at=_at(today - dt.timedelta(days=20)))
@@ -132,7 +144,6 @@ def _meeting_scene(w):
 
 
 def _at(day):
-    from django.utils import timezone
 
     return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30)))
 
@@ -322,9 +333,6 @@ def _as_whom(persona: str) -> str:
 def _snapshot() -> dict[str, list[str]]:
     """Every row of the office's data (every twincity model, and the users), to show that a refusal wrote
     nothing. API tokens aside: authenticating stamps a token's last use, which is not the office's data."""
-    from django.apps import apps
-
-    from twincity.accounts.models import ApiToken
 
     rows = {}
     for model in apps.get_models(include_auto_created=True):
@@ -406,7 +414,8 @@ class TestPages:
             if url is None or allowed is None:
                 continue
             response = client.get(url)
-            assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+            assert response.status_code == 302, name
+            assert "/accounts/login/" in response["Location"], name
         assert client.get(reverse("healthz")).status_code == 200
 
     @pytest.mark.parametrize("persona", ["office", "tf-coord", "tf-unit", "leader"])
@@ -429,11 +438,6 @@ class TestPages:
 
     @pytest.mark.parametrize("persona", ["office", "tf-unit", "leader"])
     def test_exports_and_calendar_feeds_hold_nothing_of_the_other_partnership(self, client, scene, persona):
-        from openpyxl import load_workbook
-
-        from twincity.meetings.calendars import session_uid
-        from twincity.meetings.models import Session
-        from twincity.notifications.services import issue_calendar_token
 
         world, other = scene["world"], scene["other"]
         client.force_login(world.users[persona])
@@ -561,7 +565,6 @@ class TestActions:
     @pytest.mark.parametrize("persona", PERSONAS)
     def test_meeting_actions_are_a_404_for_whoever_may_not_take_them(self, client, scene, persona):
         """Each POST of the meetings, sent by someone outside its allowed set, changes nothing and says 404."""
-        from twincity.meetings.models import ActionItem, Session
 
         client.force_login(scene["world"].users[persona])
         for name, (url, allowed) in actions(scene).items():
@@ -580,7 +583,6 @@ class TestActions:
     @pytest.mark.parametrize("persona", PERSONAS)
     def test_register_actions_are_a_404_for_whoever_may_not_take_them(self, client, scene, persona):
         """Every POST of every register, as every persona who may not take it: 404, and nothing changes."""
-        from twincity.audit.models import AuditEvent
 
         client.force_login(scene["world"].users[persona])
         register_actions = _register_expectations(scene, "actions")
@@ -622,9 +624,6 @@ class TestActions:
 
 
 def _api(user):
-    from rest_framework.test import APIClient
-
-    from twincity.accounts.models import ApiToken
 
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(user)[1]}")
@@ -633,7 +632,6 @@ def _api(user):
 
 def _ids_by_endpoint(user) -> dict[str, set[int]]:
     """What ``user`` sees in every list of the router (archived rows included where a list can show them)."""
-    from twincity.api_urls import router
 
     client = _api(user)
     seen = {}
@@ -669,10 +667,6 @@ class TestApi:
     def test_every_api_list_is_empty_for_the_outsider_and_closed_to_the_anonymous(self, client, scene):
         """Every endpoint of the router, registers included: with the whole scene in the database, the outsider's
         lists hold no row and the anonymous caller is asked to sign in."""
-        from rest_framework.test import APIClient
-
-        from twincity.accounts.models import ApiToken
-        from twincity.api_urls import router
 
         outsider = APIClient()
         outsider.credentials(HTTP_AUTHORIZATION=f"Token {ApiToken.issue(scene['world'].users['outsider'])[1]}")
@@ -697,9 +691,8 @@ class TestApi:
 
     @pytest.mark.parametrize("persona", PERSONAS)
     def test_every_detail_edit_and_step_of_the_other_partnership_is_a_404_through_the_api(self, two_sides, persona):
-        from twincity.api_urls import router
 
-        world, other, mine, theirs = two_sides
+        world, _other, _mine, theirs = two_sides
         client = _api(world.users[persona])
         for prefix, viewset, _basename in router.registry:
             steps = [a.url_path for a in viewset.get_extra_actions() if a.detail and "post" in a.mapping]
@@ -719,9 +712,6 @@ class TestApi:
         (PATCH) is taken exactly when the door says ``change``, else refused with 403; each step and create
         answers without a server error. To the outsider and the other partnership's member every list
         holds none of this partnership's rows and every detail, edit and step is a 404. No refusal writes."""
-        from twincity.accounts.access import can
-        from twincity.accounts.choices import Action
-        from twincity.api_urls import router
 
         world, other, mine, _theirs = two_sides
         user = world.users.get(persona) if persona != OTHER else other.users["office"]
