@@ -9,17 +9,11 @@ import sys
 import tomllib
 from pathlib import Path
 
-import pytest
-
 import twincity
 
 PACKAGE = Path(twincity.__file__).resolve().parent
 PROJECT = PACKAGE.parents[1]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
-
-pytestmark = pytest.mark.skipif(
-    not (PROJECT / "pyproject.toml").exists(), reason="needs the source tree (pyproject.toml beside src/)"
-)
 
 
 def lint_imports(project: Path, src: Path) -> subprocess.CompletedProcess:
