@@ -172,15 +172,20 @@ def schedule_item(item: AgendaItem, session: Session, *, user, reason: str = "")
         item.session, item.status, item.order = session, ItemStatus.ON_AGENDA, _next_order(session)
         item.version += 1
         save_fields(item, ["session", "status", "order", "version"])
-        _agenda_change(
-            session,
-            user=user,
-            kind=AgendaChangeKind.ADDED,
-            item=item,
-            text=_("Item “%(title)s” added.") % {"title": item.title},
-            reason=reason,
-        )
+        _item_added(session, item, user=user, reason=reason)
     return item
+
+
+def _item_added(session: Session, item: AgendaItem, *, user, reason: str) -> None:
+    """Record on the agenda's change log that ``item`` came onto it."""
+    _agenda_change(
+        session,
+        user=user,
+        kind=AgendaChangeKind.ADDED,
+        item=item,
+        text=_("Item “%(title)s” added.") % {"title": item.title},
+        reason=reason,
+    )
 
 
 def add_item(session: Session, *, user, title: str, reason: str = "", files=(), **fields) -> AgendaItem:
@@ -208,14 +213,7 @@ def add_item(session: Session, *, user, title: str, reason: str = "", files=(), 
         item.save()
         for upload in files:
             attach(item, upload, user=user, partnership_id=session.partnership_id)
-        _agenda_change(
-            session,
-            user=user,
-            kind=AgendaChangeKind.ADDED,
-            item=item,
-            text=_("Item “%(title)s” added.") % {"title": item.title},
-            reason=reason,
-        )
+        _item_added(session, item, user=user, reason=reason)
     return item
 
 
@@ -339,14 +337,7 @@ def _add_proposal(session: Session, proposal: sources.Proposal, *, user, reason:
         object_id=obj.pk if obj is not None else None,
         proposed_by=None,
     )
-    _agenda_change(
-        session,
-        user=user,
-        kind=AgendaChangeKind.ADDED,
-        item=item,
-        text=_("Item “%(title)s” added.") % {"title": item.title},
-        reason=reason or _("Added by the system"),
-    )
+    _item_added(session, item, user=user, reason=reason or _("Added by the system"))
     return item
 
 
