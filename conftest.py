@@ -15,7 +15,18 @@ from twincity.core.tests.browser import (  # noqa: F401
 )
 from twincity.testing import build_world
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API beside the live server
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+FUZZ_MODULE = "src/twincity/core/tests/test_api_fuzz.py"
+
+
+def pytest_collection_modifyitems(config, items):
+    """The schemathesis walk gives all its operations one test id; pytest-xdist then schedules none of them and
+    says nothing. Refuse loudly rather than pass without walking (``make test`` runs it in one process)."""
+    if hasattr(config, "workerinput") and any(item.nodeid.startswith(FUZZ_MODULE) for item in items):
+        raise pytest.UsageError(
+            f"{FUZZ_MODULE} cannot run under pytest-xdist (-n): run it in one process, as `make test` does."
+        )  # Playwright's sync API beside the live server
 
 
 @pytest.fixture(scope="session", autouse=True)
