@@ -236,52 +236,57 @@ def _owner_step(action: ActionItem, *, user, text: str, files, empty: str, close
 
 def verify_action(action: ActionItem, *, user, note: str = "") -> ActionItem:
     """The office checks the evidence and closes the action."""
-    with transaction.atomic():
-        require_in(user, Action.ADMINISTER, action.partnership_id, ONLY_THE_OFFICE)
-        lock(action)
-        if action.status != ActionStatus.REPORTED_DONE:
-            raise ValidationError(_("Only an action reported done can be verified."))
-        _step(
-            action,
-            user=user,
-            kind=ActionUpdateKind.VERIFIED,
-            text=note,
-            status=ActionStatus.VERIFIED,
-            verified_at=timezone.now(),
-            verified_by=user,
-        )
-    return action
+    return _office_step(
+        action,
+        user=user,
+        from_statuses={ActionStatus.REPORTED_DONE},
+        refused=_("Only an action reported done can be verified."),
+        kind=ActionUpdateKind.VERIFIED,
+        text=note,
+        status=ActionStatus.VERIFIED,
+        verified_at=timezone.now(),
+        verified_by=user,
+    )
 
 
 def return_action(action: ActionItem, *, user, reason: str) -> ActionItem:
     """The office sends a report of completion back, saying why; the owner works on."""
     if not plain(reason).strip():
         raise ValidationError({"reason": _("Say why the action is returned.")})
-    with transaction.atomic():
-        require_in(user, Action.ADMINISTER, action.partnership_id, ONLY_THE_OFFICE)
-        lock(action)
-        if action.status != ActionStatus.REPORTED_DONE:
-            raise ValidationError(_("Only an action reported done can be returned."))
-        _step(
-            action,
-            user=user,
-            kind=ActionUpdateKind.RETURNED,
-            text=reason,
-            status=ActionStatus.RETURNED,
-            reported_done_at=None,
-        )
-    return action
+    return _office_step(
+        action,
+        user=user,
+        from_statuses={ActionStatus.REPORTED_DONE},
+        refused=_("Only an action reported done can be returned."),
+        kind=ActionUpdateKind.RETURNED,
+        text=reason,
+        status=ActionStatus.RETURNED,
+        reported_done_at=None,
+    )
 
 
 def cancel_action(action: ActionItem, *, user, reason: str) -> ActionItem:
     if not plain(reason).strip():
         raise ValidationError({"reason": _("Say why the action is cancelled.")})
+    return _office_step(
+        action,
+        user=user,
+        from_statuses=set(ActionStatus) - set(CLOSED_ACTION_STATUSES),
+        refused=_("The action is already closed."),
+        kind=ActionUpdateKind.CANCELLED,
+        text=reason,
+        status=ActionStatus.CANCELLED,
+    )
+
+
+def _office_step(action: ActionItem, *, user, from_statuses, refused: str, **step) -> ActionItem:
+    """A step only the office takes on an action in one of ``from_statuses`` (``refused``: why not otherwise)."""
     with transaction.atomic():
         require_in(user, Action.ADMINISTER, action.partnership_id, ONLY_THE_OFFICE)
         lock(action)
-        if action.status in CLOSED_ACTION_STATUSES:
-            raise ValidationError(_("The action is already closed."))
-        _step(action, user=user, kind=ActionUpdateKind.CANCELLED, text=reason, status=ActionStatus.CANCELLED)
+        if action.status not in from_statuses:
+            raise ValidationError(refused)
+        _step(action, user=user, **step)
     return action
 
 
