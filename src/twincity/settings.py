@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "twincity.matters",
     "twincity.meetings",
     "twincity.notifications",
+    "twincity.supervision",
     "twincity.registers",
     "twincity.petitions",
     "twincity.agreements",

@@ -342,6 +342,8 @@ class Part(StrEnum):
     ATTENDS_SESSIONS = "attends_sessions"  # the joint sessions: the office, the coordinators, the leaders
     SPEAKS_FOR_UNITS = "speaks_for_units"  # the contacts of the units named
     COORDINATES_SIDES = "coordinates_sides"  # the coordinators of the sides named
+    RUNS_OFFICE = "runs_office"  # the joint office's staff
+    DECIDES = "decides"  # the leaders, who approve and confirm
 
 
 # Part → the roles that take it, and the membership field that names what it is taken for (None: the partnership).
@@ -349,7 +351,29 @@ PARTS: dict[str, tuple[tuple[str, ...], str | None]] = {
     Part.ATTENDS_SESSIONS: ((Role.OFFICE_ADMIN, Role.REGION_COORDINATOR, Role.LEADER), None),
     Part.SPEAKS_FOR_UNITS: ((Role.UNIT_CONTACT,), "organisation_id"),
     Part.COORDINATES_SIDES: ((Role.REGION_COORDINATOR,), "region_id"),
+    Part.RUNS_OFFICE: ((Role.OFFICE_ADMIN,), None),
+    Part.DECIDES: ((Role.LEADER,), None),
 }
+
+
+def desks(user) -> list[tuple[int, str, int | None]]:
+    """The desks the user sits at, as ``(partnership_id, part, scope_id)``: what a to-do is addressed to.
+
+    The office and the leaders sit at the partnership's desk (``scope_id`` None); a coordinator at the desk of
+    each side they coordinate; a unit contact at their unit's. Read from the memberships already loaded for
+    the request, so asking costs no query of its own."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    found: set[tuple[int, str, int | None]] = set()
+    for m in memberships(user):
+        for part, (taken_by, scope) in PARTS.items():
+            if part == Part.ATTENDS_SESSIONS or m.role not in taken_by:
+                continue
+            scope_id = None if scope is None else getattr(m, scope)
+            if scope is not None and scope_id is None:
+                continue
+            found.add((m.partnership_id, str(part), scope_id))
+    return sorted(found, key=lambda d: (d[0], d[1], d[2] or 0))
 
 
 def members_who(partnership_id: int, part: str, among=None) -> QuerySet:

@@ -140,3 +140,26 @@ def revoke_calendar_tokens(user, *, log: bool = True) -> int:
     if log and count:
         log_event("calendar.address_revoked", None, user=user, data={"user": user.pk, "count": count})
     return count
+
+
+def announce(
+    kind: str,
+    *,
+    recipients,
+    subject: str,
+    body: str = "",
+    url: str = "",
+    partnership_id: int | None = None,
+    key: str,
+) -> int:
+    """Tell ``recipients`` that something happened (assigned, published, returned, turned red…): the one way a
+    notice about an event leaves a service. Call it inside the service's transaction: the in-app message is
+    written with the event (so it is there the moment the change is), and nothing is written if the change rolls
+    back. ``key`` names the event once (``action_assigned:action:12``): announcing it again sends nothing.
+    Returns how many people were told."""
+    message = Message(kind=kind, key=key, subject=subject, body=body, url=url, partnership_id=partnership_id)
+    told = 0
+    for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():
+        if deliver(message, user, channels=(Channel.IN_APP,)):
+            told += 1
+    return told

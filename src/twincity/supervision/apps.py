@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupervisionConfig(AppConfig):
+    name = "twincity.supervision"
+    label = "supervision"
+    verbose_name = _("Supervision")
+
+    def ready(self):
+        from twincity.audit.events import register
+        from twincity.supervision.choices import Event
+
+        register(Event)

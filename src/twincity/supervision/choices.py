@@ -1,0 +1,71 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseState(models.TextChoices):
+    """Where a supervised item stands in the lifecycle 立项 → 交办 → 签收 → 反馈 → 办结销号."""
+
+    OPEN = "open", _("Under way")  # assigned; sides sign off, feed back, report completion
+    COMPLETED = "completed", _("Completed by every side")  # waits for the office's review
+    CLOSED = "closed", _("Closed and rated")  # 办结销号
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATES = (CaseState.OPEN, CaseState.COMPLETED)
+
+
+class SheetLevel(models.TextChoices):
+    """The colour of a supervision sheet 督办单, escalating blue → yellow → red."""
+
+    BLUE = "blue", _("Blue: due soon")
+    YELLOW = "yellow", _("Yellow: feedback late or behind schedule")
+    RED = "red", _("Red: overdue")
+
+
+LEVEL_ORDER = {SheetLevel.BLUE: 1, SheetLevel.YELLOW: 2, SheetLevel.RED: 3}
+
+
+class Escalation(models.TextChoices):
+    """Whom a sheet is addressed to beyond the owner, after the configured delays."""
+
+    OWNER = "owner", _("The owning unit")
+    COORDINATOR = "coordinator", _("The owner's coordinator")
+    LEADER = "leader", _("The leaders")
+
+
+class SheetStepKind(models.TextChoices):
+    ISSUED = "issued", _("Issued")
+    RAISED = "raised", _("Raised")
+    ESCALATED = "escalated", _("Escalated")
+    CLOSED = "closed", _("Closed")
+
+
+class Rating(models.TextChoices):
+    """The office's verdict on a closed item 办结评价."""
+
+    EXCELLENT = "excellent", _("Excellent")  # 优秀
+    GOOD = "good", _("Good")  # 良好
+    PASS = "pass", _("Pass")  # 合格
+    FAIL = "fail", _("Fail")  # 不合格
+
+
+class EvidenceKind(models.TextChoices):
+    FILE = "file", _("File")
+    LINK = "link", _("Link")
+
+
+class Event(models.TextChoices):
+    """The verbs of the supervision trail (``audit.events``)."""
+
+    OPENED = "case.opened", _("Supervision opened")
+    SIGNED_OFF = "case.signed_off", _("Signed off")
+    FEEDBACK = "case.feedback", _("Feedback given")
+    COMPLETION_REPORTED = "case.completion_reported", _("Completion reported")
+    CLOSED = "case.closed", _("Closed and rated")
+    RETURNED = "case.returned", _("Returned")
+    CANCELLED = "case.cancelled", _("Supervision cancelled")
+    SHEET_ISSUED = "sheet.issued", _("Supervision sheet issued")
+    SHEET_RAISED = "sheet.raised", _("Supervision sheet raised")
+    SHEET_ESCALATED = "sheet.escalated", _("Supervision sheet escalated")
+    SHEET_CLOSED = "sheet.closed", _("Supervision sheet closed")
+    POLICY_CHANGED = "supervision.policy_changed", _("Supervision settings changed")
