@@ -19,6 +19,7 @@ from twincity.petitions import api as petitions_api
 from twincity.policies import api as policies_api
 from twincity.regions.api import OrganisationViewSet, PartnershipViewSet, RegionViewSet
 from twincity.siting import api as siting_api
+from twincity.supervision import api as supervision_api
 from twincity.visits import api as visits_api
 
 app_name = "api"
@@ -36,7 +37,7 @@ router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
 router.register("outcomes", OutcomeViewSet, basename="outcome")
 router.register("actions", ActionItemViewSet, basename="action")
 # The registers declare their routes (prefix, viewset, basename) in their api.py.
-for _module in (petitions_api, agreements_api, visits_api, exchanges_api, policies_api, siting_api):
+for _module in (petitions_api, agreements_api, visits_api, exchanges_api, policies_api, siting_api, supervision_api):
     for _prefix, _viewset, _basename in _module.ROUTES:
         router.register(_prefix, _viewset, basename=_basename)
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("matters/", include("twincity.matters.urls")),
     path("meetings/", include("twincity.meetings.urls")),
     path("notifications/", include("twincity.notifications.urls")),
+    path("supervision/", include("twincity.supervision.urls")),
     path("registers/", include("twincity.registers.urls")),
     path("petitions/", include("twincity.petitions.urls")),
     path("agreements/", include("twincity.agreements.urls")),

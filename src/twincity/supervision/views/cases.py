@@ -1,0 +1,3 @@
+"""Supervision pages: cases (see docs/supervision.md)."""
+
+urlpatterns: list = []

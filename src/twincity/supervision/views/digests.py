@@ -1,0 +1,3 @@
+"""Supervision pages: digests (see docs/supervision.md)."""
+
+urlpatterns: list = []

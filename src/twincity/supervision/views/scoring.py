@@ -1,0 +1,3 @@
+"""Supervision pages: scoring (see docs/supervision.md)."""
+
+urlpatterns: list = []

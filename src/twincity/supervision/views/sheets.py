@@ -1,0 +1,3 @@
+"""Supervision pages: sheets (see docs/supervision.md)."""
+
+urlpatterns: list = []

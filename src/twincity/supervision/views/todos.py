@@ -1,0 +1,3 @@
+"""Supervision pages: todos (see docs/supervision.md)."""
+
+urlpatterns: list = []
