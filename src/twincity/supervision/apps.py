@@ -9,6 +9,8 @@ class SupervisionConfig(AppConfig):
 
     def ready(self):
         from twincity.audit.events import register
-        from twincity.supervision.choices import Event
+        from twincity.notifications.kinds import register as register_notices
+        from twincity.supervision.choices import Event, Notice
 
         register(Event)
+        register_notices(Notice)

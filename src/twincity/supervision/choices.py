@@ -69,3 +69,20 @@ class Event(models.TextChoices):
     SHEET_ESCALATED = "sheet.escalated", _("Supervision sheet escalated")
     SHEET_CLOSED = "sheet.closed", _("Supervision sheet closed")
     POLICY_CHANGED = "supervision.policy_changed", _("Supervision settings changed")
+
+
+class Notice(models.TextChoices):
+    """The notices supervision sends (``notifications.kinds``): each is one choice on a person's preferences page."""
+
+    CASE_ASSIGNED = "case_assigned", _("Supervised item assigned")
+    SIGNOFF_DUE = "signoff_due", _("Sign-off due")
+    FEEDBACK_DUE = "feedback_due", _("Feedback due")
+    CASE_COMPLETED = "case_completed", _("Completion reported by every side")
+    CASE_RETURNED = "case_returned", _("Supervised item returned")
+    CASE_CLOSED = "case_closed", _("Supervised item closed and rated")
+    CASE_REOPENED = "case_reopened", _("Completed item reopened")
+    SHEET_ISSUED = "sheet_issued", _("Supervision sheet issued")
+    SHEET_RAISED = "sheet_raised", _("Supervision sheet raised")
+    SHEET_ESCALATED = "sheet_escalated", _("Supervision sheet escalated")
+    WEEKLY_DIGEST = "weekly_digest", _("Weekly digest")
+    MONTHLY_BRIEFING = "monthly_briefing", _("Monthly briefing")
