@@ -109,6 +109,23 @@
     if (button) window.bootstrap.Tab.getOrCreateInstance(button).show();
   }
 
+  // A filter form asks once for what it shows. Enter in the search box fires change and submit, and typing starts a
+  // delayed request (keyup, 600 ms): asked again for the same filters, each repeat would push the address once more
+  // and cancel a click on a result made in the meantime (Chromium drops a pending navigation on pushState). A
+  // request for the filters asked for within the last second and a half is dropped.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt;
+    if (!form || !form.classList || !form.classList.contains("tc-filter")) return;
+    var query = new URLSearchParams(event.detail.formData).toString();
+    var now = Date.now();
+    if (form.dataset.lastQuery === query && now - Number(form.dataset.lastAt || 0) < 1500) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.lastQuery = query;
+    form.dataset.lastAt = String(now);
+  });
+
   document.addEventListener("DOMContentLoaded", function () { init(document); showTabFromHash(); });
   document.addEventListener("htmx:afterSettle", function (event) { init(event.target); });
 })();
