@@ -293,6 +293,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "twincity.core.schema.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/minute"},
+    "EXCEPTION_HANDLER": "twincity.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "twincity API",

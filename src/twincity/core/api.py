@@ -23,7 +23,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiTypes
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
 
 from twincity.accounts.access import can
 from twincity.accounts.choices import Action
@@ -292,3 +293,12 @@ def not_found(request, *args, **kwargs):
 def api_docs(request):
     """The browsable documentation of the API (Swagger UI served from this site, no inline script)."""
     return render(request, "api/docs.html", {"schema_url": reverse("api:schema")})
+
+
+def exception_handler(exc, context):
+    """DRF's answer to an error, in the reader's language: a hidden or missing object is ``未找到。`` /
+    ``Not found.`` (Django's ``Http404`` carries "No Matter matches the given query.", English and naming the
+    model). The rest is DRF's own handling (its messages are translated)."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    return drf_exception_handler(exc, context)
