@@ -23,7 +23,12 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "password_reset_by_email": password_reset_by_email()}
+        # Django's LoginView names the site after the request's host ("127.0.0.1:8000"): ours has a name.
+        return {
+            **super().get_context_data(**kwargs),
+            "site_name": settings.TWINCITY_SITE_NAME,
+            "password_reset_by_email": password_reset_by_email(),
+        }
 
 
 @login_required

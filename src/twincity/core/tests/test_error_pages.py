@@ -76,3 +76,9 @@ def test_the_api_404_is_in_the_readers_language(api_as, world, language, detail)
         response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
         assert response.status_code == 404, url
         assert response.json()["detail"] == detail, url
+
+
+def test_the_sign_in_page_carries_the_offices_name_not_the_host(client):
+    page = client.get(reverse("login"), HTTP_HOST="127.0.0.1:18731").content.decode()
+    assert "双城办" in page.split("</title>")[0]
+    assert "127.0.0.1" not in page
