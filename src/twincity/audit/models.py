@@ -13,6 +13,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from twincity.audit.choices import ChangeAction
@@ -76,30 +78,76 @@ class ObjectChange(models.Model):
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
-    def readable_diff(self) -> list[tuple[str, object, object]]:
-        """The diff as people read it: field names in their language, choices by label, derived values left out.
+    def readable_diff(self, *, derived: bool = False) -> list[tuple[str, object, object]]:
+        """The diff as people read it: field names in their language, choices by label, references by name (after
+        ``with_names``), people by their name, times in local time, yes/no, "—" for nothing; derived values, keys
+        and version numbers left out.
 
-        Models name the values they derive (and that nobody types) in ``audit_derived``; those are
-        recorded but not shown.
+        Models name the values they derive (and that nobody types) in ``audit_derived``; those are recorded but
+        shown only with ``derived=True`` (the log shows them for a change that moved nothing else, a new threshold
+        moving a matter's dates, rather than an empty "changed: —").
         """
         model = self.changed_object_type.model_class()
         if model is None:
             return self.diff()
         fields = {f.attname: f for f in model._meta.concrete_fields}
-        hidden = {"version", *getattr(model, "audit_derived", ())}
+        hidden = hidden_fields(model)
+        if derived:
+            hidden = (hidden - derived_keys(model)) | {"version"}
         rows = []
         for name, before, after in self.diff():
             field = fields.get(name)
-            if field is None or field.name in hidden or name in hidden:
+            if field is None or name in hidden:
                 continue
-            if field.choices:
-                labels = dict(field.flatchoices)
-                before, after = labels.get(before, before), labels.get(after, after)
-            elif field.many_to_one and hasattr(self, "_names"):
-                names = self._names.get(field.related_model, {})
-                before, after = names.get(before, before), names.get(after, after)
-            rows.append((str(field.verbose_name), before, after))
+            shown_before, shown_after = self._shown(field, before), self._shown(field, after)
+            if shown_before != shown_after:  # None → "" is no change to a reader
+                rows.append((str(field.verbose_name), shown_before, shown_after))
         return rows
+
+    def _shown(self, field, value):
+        if value is None or value == "":
+            return "—"
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        if field.many_to_one:
+            return getattr(self, "_names", {}).get(field.related_model, {}).get(value, value)
+        if isinstance(field, models.BooleanField):
+            return _("Yes") if value else _("No")
+        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+            moment = parse_datetime(value)
+            if moment is not None:
+                if timezone.is_aware(moment):
+                    moment = timezone.localtime(moment)
+                return moment.strftime("%Y-%m-%d %H:%M")
+        return value
+
+
+def derived_keys(model) -> set[str]:
+    """The recorded keys of what nobody types: the version and the values the model derives (``audit_derived``)."""
+    derived = set(getattr(model, "audit_derived", ()))
+    keys = {"version"}
+    for field in model._meta.concrete_fields:
+        if field.name in derived or field.attname in derived:
+            keys.add(field.attname)
+    return keys
+
+
+def hidden_fields(model) -> set[str]:
+    """The recorded values a reader is not shown: the key, the version, what the model derives, the two halves of a
+    generic reference (the record it points to is named elsewhere)."""
+    hidden = derived_keys(model) | {model._meta.pk.attname}
+    for private in model._meta.private_fields:
+        if isinstance(private, GenericForeignKey):
+            hidden.update({private.fk_field, f"{private.ct_field}_id"})
+    return hidden
+
+
+def display_name(obj) -> str:
+    """How a record referred to is named to people: a person by their name (not the sign-in name), others by str."""
+    full_name = getattr(obj, "get_full_name", None)
+    if callable(full_name):
+        return full_name() or obj.get_username()
+    return str(obj)
 
 
 def with_names(changes) -> list[ObjectChange]:
@@ -118,7 +166,7 @@ def with_names(changes) -> list[ObjectChange]:
             if name in fields:
                 wanted[fields[name].related_model].update(v for v in (before, after) if v is not None)
     names = {
-        related: {pk: str(obj) for pk, obj in related._base_manager.in_bulk(ids).items()}
+        related: {pk: display_name(obj) for pk, obj in related._base_manager.in_bulk(ids).items()}
         for related, ids in wanted.items()
     }
     for change in changes:

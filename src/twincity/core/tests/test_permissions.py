@@ -180,6 +180,7 @@ def pages(s):
         "regions:settings": (reverse("regions:settings", args=[p]), {"office"}),
         "regions:unit_options": (reverse("regions:unit_options") + f"?partnership={p}", MEMBERS),
         "audit:log": (reverse("audit:log"), AUDITORS),
+        "audit:export": (reverse("audit:export"), AUDITORS),
         "core:attachment": (reverse("core:attachment", args=[s["attachment"].pk]), MEMBERS),
         "profile": (reverse("profile"), EVERYONE),
         "password_change": (reverse("password_change"), EVERYONE),
