@@ -23,7 +23,11 @@ class MatterTable(tables.Table):
     prefetch: no query per row).
     """
 
-    pk = tables.CheckBoxColumn(accessor="pk", attrs={"th__input": {"data-select-all": "pk"}}, orderable=False)
+    pk = tables.CheckBoxColumn(
+        accessor="pk",
+        attrs={"th__input": {"data-select-all": "pk", "aria-label": _("Select all matters on this page")}},
+        orderable=False,
+    )
     code = tables.Column(verbose_name=_("Code"), order_by=("year", "code"))
     title = tables.Column(verbose_name=_("Matter"))
     field = tables.Column(verbose_name=_("Field"), order_by=("field__order",))
