@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from twincity.accounts.access import coordinated_sides, is_office, may_act_in, partnerships_for, units_of
 from twincity.accounts.choices import Action
@@ -112,13 +112,14 @@ def _charts(rows, trend_data, names) -> dict:
         "series": [{"type": "bar", "data": [r.score for r in scored], "itemStyle": {"color": "#c0392b"}}],
     }
     line = {
+        "animation": False,
         "tooltip": {"trigger": "axis"},
         "legend": {"type": "scroll", "bottom": 0},
         "grid": {"left": 40, "right": 10, "top": 10, "bottom": 50},
         "xAxis": {"type": "category", "data": trend_data["months"]},
         "yAxis": {"type": "value", "max": 100},
         "series": [
-            {"type": "line", "name": names.get(key, str(key)), "data": values, "connectNulls": False}
+            {"type": "line", "name": names.get(key, str(key)), "data": values, "showSymbol": True, "symbolSize": 7}
             for key, values in trend_data["series"].items()
         ],
     }
@@ -176,8 +177,8 @@ def export(request):
     sheet.append([scoring.formula_text(policy)])
     sheet.append(
         [
-            _("Rank"),
-            _("Name"),
+            pgettext("league table", "Rank"),
+            pgettext("league table", "Name"),
             _("Side"),
             _("Score"),
             *(labels[name] for name in scoring.COMPONENTS),
