@@ -153,3 +153,23 @@ def test_the_league_table_per_side_and_per_field_and_sorted(client, scene):
     sorted_by_name = client.get(reverse("supervision:scores"), {"sort": "name"})
     assert sorted_by_name.status_code == 200
     assert client.get(reverse("supervision:scores"), {"sort": "nonsense"}).status_code == 200
+
+
+def test_an_id_beyond_the_database_is_a_404_on_the_unit_page(client, scene):
+    w, _other = scene
+    client.force_login(w.users["office"])
+    client.raise_request_exception = False
+    for pk in ("99999999999999999999", "9223372036854775808"):
+        assert client.get(f"/supervision/scores/units/{pk}/").status_code == 404
+        assert client.get(f"/supervision/settings/{pk}/").status_code == 404
+
+
+def test_the_trend_follows_the_units_chosen(client, scene):
+    w, _other = scene
+    client.force_login(w.users["office"])
+    response = client.get(reverse("supervision:scores"), {"trend": [w.lj_dept.pk, "x"]})
+    assert response.status_code == 200
+    series = response.context["charts"]["chart-trend"]["series"]
+    assert [s["name"] for s in series] == [w.lj_dept.name]
+    both = client.get(reverse("supervision:scores")).context["charts"]["chart-trend"]["series"]
+    assert {s["name"] for s in both} == {w.tf_dept.name, w.lj_dept.name}

@@ -132,10 +132,7 @@ def league_table(request):
     start, end, by, form = period_of(request)
     policy = SupervisionPolicy.of(partnership.pk)
     rows = scoring.score_table(partnership.pk, start=start, end=end, by=by, policy=policy)
-    try:
-        chosen = {int(v) for v in request.GET.getlist("trend")}
-    except ValueError:
-        chosen = set()
+    chosen = {int(v) for v in request.GET.getlist("trend") if v.isdigit() and len(v) < 19}  # nonsense is ignored
     keys = {r.key for r in rows if r.key in chosen} or {r.key for r in rows if r.score is not None}
     keys = set(sorted(keys, key=lambda k: next(i for i, r in enumerate(rows) if r.key == k))[:5])
     trend_data = scoring.trend(partnership.pk, start=start, end=end, by=by, keys=keys, policy=policy)
@@ -156,6 +153,7 @@ def league_table(request):
         "weights": scoring.weights(policy),
         "formula": scoring.formula_text(policy),
         "charts": _charts(rows, trend_data, names),
+        "trend_keys": keys,
         "query": "&".join(f"{k}={v}" for k, v in query.items()),
         "is_office": is_office(request.user, partnership.pk),
     }
