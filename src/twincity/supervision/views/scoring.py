@@ -105,6 +105,7 @@ def _sorted(rows, sort: str):
 def _charts(rows, trend_data, names) -> dict:
     scored = [r for r in rows if r.score is not None][:20]
     bar = {
+        "animation": False,
         "tooltip": {},
         "grid": {"left": 40, "right": 10, "top": 10, "bottom": 80},
         "xAxis": {"type": "category", "data": [r.name for r in scored], "axisLabel": {"rotate": 40, "interval": 0}},
