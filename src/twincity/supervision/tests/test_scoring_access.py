@@ -91,7 +91,15 @@ def test_the_other_partnership_sees_nothing_of_this_one(client, scene):
     w, other = scene
     client.force_login(other.users["office"])
     q = f"?partnership={w.partnership.pk}"
-    for name in ("supervision:scores", "supervision:scores_export", "supervision:briefing", "supervision:digest"):
+    for name in (
+        "supervision:scores",
+        "supervision:scores_export",
+        "supervision:briefing",
+        "supervision:briefing_pdf",
+        "supervision:digest",
+        "supervision:digest_pdf",
+        "supervision:briefings",
+    ):
         assert client.get(reverse(name) + q).status_code == 404, name
     assert client.get(reverse("supervision:score_detail", args=[w.tf_dept.pk]) + q).status_code == 404
     # Its own partnership's unit, asked of this partnership: not a unit of it.
@@ -173,3 +181,19 @@ def test_the_trend_follows_the_units_chosen(client, scene):
     assert [s["name"] for s in series] == [w.lj_dept.name]
     both = client.get(reverse("supervision:scores")).context["charts"]["chart-trend"]["series"]
     assert {s["name"] for s in both} == {w.tf_dept.name, w.lj_dept.name}
+
+
+def test_the_outsider_gets_no_page_no_pdf_no_export(client, scene):
+    w, _other = scene
+    client.force_login(w.users["outsider"])
+    for name in (
+        "supervision:scores",
+        "supervision:scores_export",
+        "supervision:briefing",
+        "supervision:briefing_pdf",
+        "supervision:digest",
+        "supervision:digest_pdf",
+        "supervision:briefings",
+    ):
+        assert client.get(reverse(name)).status_code == 404, name
+        assert client.get(reverse(name), {"partnership": w.partnership.pk}).status_code == 404, name
