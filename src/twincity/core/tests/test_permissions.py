@@ -227,6 +227,22 @@ def pages(s):
         "notifications:open": (None, None),
         "notifications:feed": (None, None),
         "notifications:series_feed": (None, None),
+        # Supervision: scoring of units, digests and briefings (docs/supervision-scoring.md). Every member sees the
+        # league table and each unit's score; the briefing is the leaders' and the office's, a side's weekly digest
+        # its coordinator's and the office's. The PDFs are walked in supervision/tests/test_digest.py; the menu's
+        # line (briefings) is a redirect to the page meant for the member.
+        "supervision:scores": (reverse("supervision:scores") + f"?partnership={p}", MEMBERS),
+        "supervision:scores_export": (reverse("supervision:scores_export") + f"?partnership={p}", MEMBERS),
+        "supervision:score_detail": (
+            reverse("supervision:score_detail", args=[w.tf_dept.pk]) + f"?partnership={p}",
+            MEMBERS,
+        ),
+        "supervision:policy": (reverse("supervision:policy", args=[p]), {"office"}),
+        "supervision:briefing": (reverse("supervision:briefing") + f"?partnership={p}", {"office", "leader"}),
+        "supervision:digest": (reverse("supervision:digest") + f"?partnership={p}", {"office", "tf-coord", "lj-coord"}),
+        "supervision:briefing_pdf": (reverse("supervision:briefing_pdf") + f"?partnership={p}", None),
+        "supervision:digest_pdf": (reverse("supervision:digest_pdf") + f"?partnership={p}", None),
+        "supervision:briefings": (reverse("supervision:briefings") + f"?partnership={p}", None),
         "login": (reverse("login"), None),
         "logout": (None, None),
         "healthz": (reverse("healthz"), None),
