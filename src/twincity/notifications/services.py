@@ -85,6 +85,8 @@ def deliver(message: Message, user, *, channels=(Channel.IN_APP, Channel.EMAIL))
         if channel == Channel.EMAIL and not user.email:
             continue
         key = f"{message.key}:u{user.pk}:{channel}"[:255]
+        if channel == Channel.EMAIL and Delivery.objects.filter(key=key).exists():
+            continue  # in the outbox already: queued by ``announce`` when the event happened
         try:
             with transaction.atomic():
                 ReminderLog.objects.create(
@@ -107,8 +109,19 @@ def deliver(message: Message, user, *, channels=(Channel.IN_APP, Channel.EMAIL))
                     )
                 else:
                     # Sent inside the transaction: if the mail server refuses, the log row is rolled back
-                    # and the next run tries again.
+                    # and the next run tries again. Recorded in the outbox as sent, beside the event notices.
                     _email(message, user).send(fail_silently=False)
+                    _delivery(
+                        message,
+                        key=key,
+                        channel=Channel.EMAIL,
+                        recipient=user,
+                        address=user.email,
+                        state=DeliveryState.SENT,
+                        attempts=1,
+                        sent_at=timezone.now(),
+                        now=timezone.now(),
+                    ).save()
         except IntegrityError:
             continue  # sent before (by an earlier run, or by one running at the same time)
         sent.append(channel)
@@ -167,6 +180,7 @@ def announce(
     partnership_id: int | None = None,
     key: str,
     side_ids=None,
+    attachments=(),
 ) -> int:
     """Tell ``recipients`` that something happened (assigned, published, returned, turned red…): the one way a
     notice about an event leaves a service. Call it inside the service's transaction: the in-app message is
@@ -178,7 +192,15 @@ def announce(
     and one per active group robot of the partnership that takes ``kind`` (a side's robot only for notices
     about its side, ``side_ids``, or about no side in particular). The background worker sends them once the
     transaction commits. Returns how many people were told."""
-    message = Message(kind=kind, key=key, subject=subject, body=body, url=url, partnership_id=partnership_id)
+    message = Message(
+        kind=kind,
+        key=key,
+        subject=subject,
+        body=body,
+        url=url,
+        partnership_id=partnership_id,
+        attachments=list(attachments),
+    )
     people = list({u.pk: u for u in recipients if u is not None and u.is_active}.values())
     chosen = preferences_of(people, kind) if people else {}
     now = timezone.now()
@@ -237,6 +259,7 @@ def queue(deliveries: list[Delivery]) -> list[Delivery]:
         return []
     keys = [d.key for d in deliveries]
     known = set(Delivery.objects.filter(key__in=keys).values_list("key", flat=True))
+    known |= set(ReminderLog.objects.filter(key__in=keys).values_list("key", flat=True))  # e-mailed by a reminder
     fresh = [d for d in deliveries if d.key not in known]
     # ignore_conflicts: one queued by a transaction running at the same time is not queued again.
     Delivery.objects.bulk_create(fresh, ignore_conflicts=True)
