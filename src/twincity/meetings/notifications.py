@@ -33,7 +33,7 @@ from django.utils.translation import override
 from twincity.accounts.access import Part, can, members_who
 from twincity.accounts.choices import Action
 from twincity.meetings.calendars import invitation_ics
-from twincity.meetings.choices import OWNER_PENDING_STATUSES, ItemStatus, SessionStatus
+from twincity.meetings.choices import OWNER_PENDING_STATUSES, ItemStatus, Notice, SessionStatus
 from twincity.meetings.models import ActionItem, ActionOwner, Session
 from twincity.notifications.choices import NotificationKind
 from twincity.notifications.delivery import drain
@@ -301,3 +301,27 @@ def send_reminders(
         # What events queued in the outbox goes now too (the background worker does this between runs).
         drain()
     return counts
+
+
+def announce_minutes_awaiting(session: Session, confirmation) -> int:
+    """After one side confirmed the minutes, tell the coordinators of each side that has not yet that the minutes
+    wait for their confirmation (called in ``confirm_minutes``'s transaction)."""
+    waiting = [side for side in session.partnership.sides() if side.pk != confirmation.side_id]
+    waiting = [side for side in waiting if not session.confirmations.filter(side=side).exists()]
+    told = 0
+    with override(settings.LANGUAGE_CODE):
+        title = _session_title(session)
+        for side in waiting:
+            people = [m.user for m in members_who(session.partnership_id, Part.COORDINATES_SIDES, among=[side.pk])]
+            told += announce(
+                Notice.MINUTES_AWAITING,
+                recipients=[u for u in people if can(u, Action.VIEW, session)],
+                subject=_("Minutes waiting for your confirmation: %(title)s") % {"title": title},
+                body=_("%(side)s confirmed the minutes of %(title)s; %(waiting)s has not yet.")
+                % {"side": confirmation.side.label, "title": title, "waiting": side.label},
+                url=_url(session),
+                partnership_id=session.partnership_id,
+                key=f"minutes_awaiting:session:{session.pk}:confirmation:{confirmation.pk}:side:{side.pk}",
+                side_ids=[side.pk],
+            )
+    return told
