@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -20,7 +21,7 @@ from twincity.accounts.choices import Action
 from twincity.core.api import AuditedAPIMixin, VersionField
 from twincity.notifications import kinds, services
 from twincity.notifications.choices import PERSONAL_CHANNELS, Channel, Timing
-from twincity.notifications.models import Delivery, Robot
+from twincity.notifications.models import Delivery, Preference, Robot
 from twincity.regions.models import Partnership, Region
 
 
@@ -39,14 +40,41 @@ class PreferenceSerializer(serializers.Serializer):
         return attrs
 
 
-class PreferenceViewSet(AuditedAPIMixin, viewsets.ViewSet):
+class PreferenceRowSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    channel = serializers.CharField()
+    timing = serializers.CharField()
+
+
+class PreferenceTableSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    results = PreferenceRowSerializer(many=True)
+
+
+class ChangedSerializer(serializers.Serializer):
+    changed = serializers.IntegerField()
+
+
+class RobotTestSerializer(serializers.Serializer):
+    sent = serializers.BooleanField()
+    error = serializers.CharField(allow_blank=True)
+
+
+class PreferenceViewSet(AuditedAPIMixin, viewsets.GenericViewSet):
     """My notice preferences: every kind × channel with its timing (GET); change some (POST a list)."""
 
+    serializer_class = PreferenceSerializer
+    pagination_class = None
+    queryset = Preference.objects.none()  # a person's own table is read in ``list``
+
+    @extend_schema(responses=PreferenceTableSerializer)
     def list(self, request):
         table = services.preferences_table(request.user)
         rows = [{"kind": k, "label": kinds.label(k), "channel": c, "timing": t} for (k, c), t in sorted(table.items())]
         return Response({"count": len(rows), "results": rows})
 
+    @extend_schema(request=PreferenceSerializer(many=True), responses=ChangedSerializer)
     def create(self, request):
         serializer = PreferenceSerializer(data=request.data, many=True)
         serializer.is_valid(raise_exception=True)
@@ -95,6 +123,7 @@ class DeliveryViewSet(AuditedAPIMixin, viewsets.ReadOnlyModelViewSet):
         state = self.request.query_params.get("state") if self.action == "list" else None
         return qs.filter(state=state) if state else qs
 
+    @extend_schema(request=None, responses=DeliverySerializer)
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         row = self.get_object()
@@ -178,6 +207,7 @@ class RobotViewSet(
         robot = Robot.objects.get(pk=serializer.instance.pk)
         serializer.instance = services.save_robot(robot, user=self.request.user, version=version, **data)
 
+    @extend_schema(request=None, responses=RobotTestSerializer)
     @action(detail=True, methods=["post"])
     def test(self, request, pk=None):
         error = services.test_robot(self.get_object(), user=request.user)
