@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
@@ -20,7 +21,7 @@ from twincity.accounts.access import restrict
 from twincity.accounts.choices import Action
 from twincity.core.api import AuditedAPIMixin, VersionField
 from twincity.notifications import kinds, services
-from twincity.notifications.choices import PERSONAL_CHANNELS, Channel, Timing
+from twincity.notifications.choices import PERSONAL_CHANNELS, Channel, DeliveryError, Timing
 from twincity.notifications.models import Delivery, Preference, Robot
 from twincity.regions.models import Partnership, Region
 
@@ -47,11 +48,6 @@ class PreferenceRowSerializer(serializers.Serializer):
     timing = serializers.CharField()
 
 
-class PreferenceTableSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    results = PreferenceRowSerializer(many=True)
-
-
 class ChangedSerializer(serializers.Serializer):
     changed = serializers.IntegerField()
 
@@ -66,15 +62,16 @@ class PreferenceViewSet(AuditedAPIMixin, viewsets.GenericViewSet):
 
     serializer_class = PreferenceSerializer
     pagination_class = None
+    parser_classes = [JSONParser]  # a list of choices: JSON only
     queryset = Preference.objects.none()  # a person's own table is read in ``list``
 
-    @extend_schema(responses=PreferenceTableSerializer)
+    @extend_schema(responses=PreferenceRowSerializer(many=True))
     def list(self, request):
         table = services.preferences_table(request.user)
         rows = [{"kind": k, "label": kinds.label(k), "channel": c, "timing": t} for (k, c), t in sorted(table.items())]
-        return Response({"count": len(rows), "results": rows})
+        return Response(rows)
 
-    @extend_schema(request=PreferenceSerializer(many=True), responses=ChangedSerializer)
+    @extend_schema(request=PreferenceSerializer(many=True), responses={200: ChangedSerializer})
     def create(self, request):
         serializer = PreferenceSerializer(data=request.data, many=True)
         serializer.is_valid(raise_exception=True)
@@ -86,7 +83,8 @@ class PreferenceViewSet(AuditedAPIMixin, viewsets.GenericViewSet):
 class DeliverySerializer(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     error = serializers.CharField(source="get_error_kind_display", read_only=True)
-    robot = serializers.PrimaryKeyRelatedField(read_only=True)
+    robot = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    error_kind = serializers.CharField(read_only=True, help_text="empty, or one of: " + ", ".join(DeliveryError.values))
 
     class Meta:
         model = Delivery

@@ -801,7 +801,7 @@ class TestNoticeApi:
         robot, failed = scene["robot"], scene["failed_delivery"]
         own = client.get("/api/notices/preferences/")
         assert own.status_code == 200
-        assert {row["timing"] for row in own.json()["results"]} == {"immediate"}
+        assert {row["timing"] for row in own.json()} == {"immediate"}
         before = _snapshot()
         deliveries = client.get("/api/notices/deliveries/").json()["results"]
         robots = client.get("/api/notices/robots/").json()["results"]
@@ -851,9 +851,7 @@ class TestNoticeApi:
         assert client.post("/api/notices/preferences/", digest_in_app, format="json").status_code == 400
         ok = [{"kind": "agenda_published", "channel": "email", "timing": "digest"}]
         assert client.post("/api/notices/preferences/", ok, format="json").json() == {"changed": 1}
-        mine = {
-            (r["kind"], r["channel"]): r["timing"] for r in client.get("/api/notices/preferences/").json()["results"]
-        }
+        mine = {(r["kind"], r["channel"]): r["timing"] for r in client.get("/api/notices/preferences/").json()}
         assert mine[("agenda_published", "email")] == "digest"
-        theirs = _api(tf).get("/api/notices/preferences/").json()["results"]
+        theirs = _api(tf).get("/api/notices/preferences/").json()
         assert {r["timing"] for r in theirs} == {"immediate"}
