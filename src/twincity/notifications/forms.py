@@ -37,8 +37,19 @@ class RobotForm(forms.ModelForm):
         self.fields["side"].queryset = Region.objects.filter(pk__in=side_ids)
         self.fields["side"].empty_label = _("The whole partnership")
         self.fields["kinds"].choices = kinds.choices()
+        self.fields["name"].label = _("Robot name")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            elif isinstance(widget, forms.TextInput | forms.URLInput | forms.PasswordInput):
+                widget.attrs.setdefault("class", "form-control")
+            elif isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            if name == "kinds":
+                widget.attrs.setdefault("class", "form-check-input")
 
     def clean_webhook_url(self):
         url = self.cleaned_data["webhook_url"]
