@@ -47,7 +47,7 @@ def _claim(now: dt.datetime, size: int) -> list[Delivery]:
     with transaction.atomic():
         due = Delivery.objects.filter(state=DeliveryState.QUEUED, due_at__lte=now).order_by("due_at", "pk")
         if connection.features.has_select_for_update_skip_locked:
-            due = due.select_for_update(skip_locked=True)
+            due = due.select_for_update(skip_locked=True, of=("self",))
         rows = list(due.select_related("robot", "recipient")[:size])
         for row in rows:
             row.attempts += 1
