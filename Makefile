@@ -41,6 +41,9 @@ demo: setup
 	$(BIN)/twincity migrate --no-input
 	$(BIN)/twincity load_demo
 	@echo "Serving the demo at http://127.0.0.1:$(PORT) — sign in as office / tf-coord / lj-coord / tf-unit / lj-unit / leader / auditor / outsider"
+	@# The background worker delivers notices (e-mail, group robots) beside the web server, and stops with it.
+	$(BIN)/twincity db_worker --no-reload --interval 2 & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/twincity runserver 127.0.0.1:$(PORT)
 
 # Two workers (pytest-xdist; PYTEST_WORKERS=0 runs in one process); each class or module goes whole to one

@@ -1,6 +1,6 @@
 """The REST API under /api/: one router, the OpenAPI 3 schema and its browsable documentation."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
@@ -15,6 +15,7 @@ from twincity.meetings.api import (
     OutcomeViewSet,
     SessionViewSet,
 )
+from twincity.notifications import api as notifications_api
 from twincity.petitions import api as petitions_api
 from twincity.policies import api as policies_api
 from twincity.regions.api import OrganisationViewSet, PartnershipViewSet, RegionViewSet
@@ -45,5 +46,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="docs"),
     *router.urls,
+    # Personal preferences and the office's outbox and robots: not rows every member reads (notifications/api.py).
+    path("notices/", include(notifications_api.urlpatterns)),
     re_path(r"^", not_found),  # last: whatever the router does not match is a JSON 404, not the HTML page
 ]

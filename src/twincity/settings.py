@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks_db",
     "twincity.core",
     "twincity.audit",
     "twincity.accounts",
@@ -281,6 +282,26 @@ TWINCITY_CALENDAR_PAST_DAYS = env_int("TWINCITY_CALENDAR_PAST_DAYS", 400)
 
 EMAIL_BACKEND = env_str("TWINCITY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("TWINCITY_FROM_EMAIL", "twincity@localhost")
+# SMTP (TWINCITY_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend); docs/notices.md.
+EMAIL_HOST = env_str("TWINCITY_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("TWINCITY_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("TWINCITY_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("TWINCITY_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TWINCITY_EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("TWINCITY_EMAIL_USE_SSL")
+EMAIL_TIMEOUT = env_int("TWINCITY_EMAIL_TIMEOUT", 20)
+
+# Notices delivered (docs/notices.md): the outbox is drained by a background worker (``twincity db_worker``),
+# enqueued when a notice is written; attempts back off exponentially, then the delivery is marked failed.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TWINCITY_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+TWINCITY_DELIVERY_MAX_ATTEMPTS = env_int("TWINCITY_DELIVERY_MAX_ATTEMPTS", 6)
+TWINCITY_DELIVERY_BACKOFF_SECONDS = env_int("TWINCITY_DELIVERY_BACKOFF_SECONDS", 60)
+TWINCITY_ROBOT_TIMEOUT = env_int("TWINCITY_ROBOT_TIMEOUT", 10)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -6,3 +6,9 @@ class MattersConfig(AppConfig):
     name = "twincity.matters"
     label = "matters"
     verbose_name = _("Key cooperation matters")
+
+    def ready(self):
+        from twincity.matters.choices import Notice
+        from twincity.notifications.kinds import register
+
+        register(Notice)

@@ -55,3 +55,9 @@ TRANSITION_LABELS = {
     MatterStatus.SUSPENDED: _("Suspend"),
     MatterStatus.CANCELLED: _("Cancel the matter"),
 }
+
+
+class Notice(models.TextChoices):
+    """The notices this app sends as things happen (``notifications.kinds``)."""
+
+    AWAITING_APPROVAL = "matter_awaiting_approval", _("Matters waiting for a leader's approval")

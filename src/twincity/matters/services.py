@@ -8,13 +8,15 @@ import itertools
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Min
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from twincity.accounts.access import may_act_in, memberships
+from twincity.accounts.access import Part, may_act_in, members_who, memberships
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event, log_events
 from twincity.core import search
@@ -30,9 +32,10 @@ from twincity.core.services import (
     update_versioned,
 )
 from twincity.core.text import plain
-from twincity.matters.choices import CLOSED_STATUSES, TRANSITIONS, MatterStatus, OwnerRole
+from twincity.matters.choices import CLOSED_STATUSES, TRANSITIONS, MatterStatus, Notice, OwnerRole
 from twincity.matters.health import derived_dates
 from twincity.matters.models import ListEntry, Matter, MatterList, MatterOwner, MatterSide, Milestone, ProgressReport
+from twincity.notifications.services import announce
 from twincity.regions.models import Organisation, Partnership
 
 __all__ = [
@@ -269,7 +272,33 @@ def create_matters(rows: list[NewMatter], *, partnership: Partnership, year: int
             if Matter.objects.restrict(user, Action.CHANGE).filter(pk__in=batch).count() != len(batch):
                 raise PermissionDenied(_("You may not do this."))  # as ``require``: only what the user may change
         log_events("matter.created", matters)
+        _announce_awaiting_approval(partnership, [m for m in matters if m.status == MatterStatus.PROPOSED])
     return matters
+
+
+def _announce_awaiting_approval(partnership: Partnership, proposed: list[Matter]) -> None:
+    """Tell the partnership's leaders that matters wait for their approval: one notice per batch added (an import
+    of a thousand rows is one notice, not a thousand)."""
+    if not proposed:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        if len(proposed) == 1:
+            subject = _("Matter waiting for your approval: %(code)s %(title)s") % {
+                "code": proposed[0].code,
+                "title": proposed[0].title,
+            }
+            url = proposed[0].get_absolute_url()
+        else:
+            subject = _("%(count)s matters waiting for your approval") % {"count": len(proposed)}
+            url = reverse("matters:list") + f"?partnership={partnership.pk}&status={MatterStatus.PROPOSED}"
+        announce(
+            Notice.AWAITING_APPROVAL,
+            recipients=[m.user for m in members_who(partnership.pk, Part.DECIDES)],
+            subject=subject,
+            url=url,
+            partnership_id=partnership.pk,
+            key=f"matter_awaiting_approval:{proposed[0].pk}:{len(proposed)}",
+        )
 
 
 def _new_matter(row: NewMatter, code: str, partnership: Partnership, year_list: MatterList, sides_by_id: dict):

@@ -168,3 +168,10 @@ class Event(models.TextChoices):
     MEETING_MINUTES_DOWNLOADED = "meeting.minutes_downloaded", _("Minutes downloaded")
     CALENDAR_ADDRESS_ISSUED = "calendar.address_issued", _("Calendar address made")
     CALENDAR_ADDRESS_REVOKED = "calendar.address_revoked", _("Calendar address closed")
+
+
+class Notice(models.TextChoices):
+    """The notices this app sends as things happen (``notifications.kinds``; people choose how they hear of them).
+    The agenda published is the notifications app's own older kind (``NotificationKind.AGENDA_PUBLISHED``)."""
+
+    MINUTES_AWAITING = "minutes_awaiting", _("Minutes waiting for your side's confirmation")

@@ -33,10 +33,11 @@ from django.utils.translation import override
 from twincity.accounts.access import Part, can, members_who
 from twincity.accounts.choices import Action
 from twincity.meetings.calendars import invitation_ics
-from twincity.meetings.choices import OWNER_PENDING_STATUSES, ItemStatus, SessionStatus
+from twincity.meetings.choices import OWNER_PENDING_STATUSES, ItemStatus, Notice, SessionStatus
 from twincity.meetings.models import ActionItem, ActionOwner, Session
 from twincity.notifications.choices import NotificationKind
-from twincity.notifications.services import Message, deliver
+from twincity.notifications.delivery import drain
+from twincity.notifications.services import Message, announce, deliver
 
 logger = logging.getLogger(__name__)
 
@@ -140,27 +141,49 @@ def remind_agenda_published(now: dt.datetime, counts: Counter, *, dry_run: bool 
         starts_at__gte=now,
     ).select_related("series", "host", "partnership")
     for session in sessions:
-        title = _session_title(session)
-        starts = timezone.localtime(session.starts_at)
         audience = session_audience(session)
-        # The e-mail doubles as the invitation: the session rides along as an .ics for the calendar.
-        invitation = invitation_ics(session, audience)
-        message = Message(
-            kind=NotificationKind.AGENDA_PUBLISHED,
-            key=f"agenda_published:session:{session.pk}:{int(session.agenda_published_at.timestamp())}",
-            subject=_("Agenda published: %(title)s") % {"title": title},
-            body=_("The agenda of %(title)s (%(time)s, %(venue)s, hosted by %(host)s) has been published.")
-            % {
-                "title": title,
-                "time": starts.strftime("%Y-%m-%d %H:%M"),
-                "venue": session.venue or "—",
-                "host": session.host.label,
-            },
-            url=_url(session),
-            partnership_id=session.partnership_id,
-            attachments=[("invite.ics", invitation, "text/calendar; method=REQUEST; charset=UTF-8")],
-        )
-        _send(message, audience, counts, dry_run=dry_run)
+        _send(agenda_published_message(session, audience), audience, counts, dry_run=dry_run)
+
+
+def agenda_published_message(session: Session, audience) -> Message:
+    """The notice of a published agenda (keyed by the publication: a re-publication is announced again)."""
+    title = _session_title(session)
+    starts = timezone.localtime(session.starts_at)
+    # The e-mail doubles as the invitation: the session rides along as an .ics for the calendar.
+    invitation = invitation_ics(session, audience)
+    return Message(
+        kind=NotificationKind.AGENDA_PUBLISHED,
+        key=f"agenda_published:session:{session.pk}:{int(session.agenda_published_at.timestamp())}",
+        subject=_("Agenda published: %(title)s") % {"title": title},
+        body=_("The agenda of %(title)s (%(time)s, %(venue)s, hosted by %(host)s) has been published.")
+        % {
+            "title": title,
+            "time": starts.strftime("%Y-%m-%d %H:%M"),
+            "venue": session.venue or "—",
+            "host": session.host.label,
+        },
+        url=_url(session),
+        partnership_id=session.partnership_id,
+        attachments=[("invite.ics", invitation, "text/calendar; method=REQUEST; charset=UTF-8")],
+    )
+
+
+def announce_agenda_published(session: Session) -> int:
+    """Tell the session's audience at once that its agenda was published (called in ``publish_agenda``'s
+    transaction; the daily reminder run then finds it sent and sends nothing more)."""
+    audience = session_audience(session)
+    with override(settings.LANGUAGE_CODE):
+        message = agenda_published_message(session, audience)
+    return announce(
+        message.kind,
+        recipients=audience,
+        subject=message.subject,
+        body=message.body,
+        url=message.url,
+        partnership_id=message.partnership_id,
+        key=message.key,
+        attachments=message.attachments,
+    )
 
 
 def remind_sessions_soon(today: dt.date, config: ReminderSettings, counts: Counter, *, dry_run: bool = False) -> None:
@@ -274,4 +297,31 @@ def send_reminders(
         remind_sessions_soon(today, config, counts, dry_run=dry_run)
         remind_actions_due(today, config, counts, dry_run=dry_run)
         remind_actions_overdue(today, config, counts, dry_run=dry_run)
+    if not dry_run:
+        # What events queued in the outbox goes now too (the background worker does this between runs).
+        drain()
     return counts
+
+
+def announce_minutes_awaiting(session: Session, confirmation) -> int:
+    """After one side confirmed the minutes, tell the coordinators of each side that has not yet that the minutes
+    wait for their confirmation (called in ``confirm_minutes``'s transaction)."""
+    waiting = [side for side in session.partnership.sides() if side.pk != confirmation.side_id]
+    waiting = [side for side in waiting if not session.confirmations.filter(side=side).exists()]
+    told = 0
+    with override(settings.LANGUAGE_CODE):
+        title = _session_title(session)
+        for side in waiting:
+            people = [m.user for m in members_who(session.partnership_id, Part.COORDINATES_SIDES, among=[side.pk])]
+            told += announce(
+                Notice.MINUTES_AWAITING,
+                recipients=[u for u in people if can(u, Action.VIEW, session)],
+                subject=_("Minutes waiting for your confirmation: %(title)s") % {"title": title},
+                body=_("%(side)s confirmed the minutes of %(title)s; %(waiting)s has not yet.")
+                % {"side": confirmation.side.label, "title": title, "waiting": side.label},
+                url=_url(session),
+                partnership_id=session.partnership_id,
+                key=f"minutes_awaiting:session:{session.pk}:confirmation:{confirmation.pk}:side:{side.pk}",
+                side_ids=[side.pk],
+            )
+    return told

@@ -6,3 +6,9 @@ class NotificationsConfig(AppConfig):
     name = "twincity.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from twincity.audit.events import register
+        from twincity.notifications.choices import Event
+
+        register(Event)

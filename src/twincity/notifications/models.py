@@ -7,9 +7,11 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from twincity.notifications.choices import Channel, NotificationKind
+from twincity.core.models import PrimaryModel
+from twincity.notifications.choices import Channel, DeliveryError, DeliveryState, NotificationKind, RobotKind, Timing
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -139,3 +141,130 @@ class CalendarToken(models.Model):
         if not secret or len(secret) > 100:
             return None
         return cls.objects.active().select_related("user").filter(token_hash=hash_token(secret)).first()
+
+
+class Preference(models.Model):
+    """How one person hears of one kind of notice on one channel: immediately, in the daily digest, or not at all.
+
+    No row means the default: immediately, in the application and by e-mail. A person's own; nobody else
+    reads or changes it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preferences", verbose_name=_("user")
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    timing = models.CharField(_("when"), max_length=10, choices=Timing.choices, default=Timing.IMMEDIATE)
+
+    class Meta:
+        ordering = ["user", "kind", "channel"]
+        verbose_name = _("notice preference")
+        verbose_name_plural = _("notice preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "channel"], name="notifications_preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind} · {self.channel}: {self.timing}"
+
+
+class Robot(PrimaryModel):
+    """A group robot of WeCom / DingTalk / Feishu that tells a partnership's (or one side's) group of its notices.
+
+    ``secret`` signs DingTalk's and Feishu's requests; it is written, never shown back (not in the API, not in
+    the trail). ``kinds`` lists the notice kinds the robot takes (empty: every kind).
+    """
+
+    partnership = models.ForeignKey(
+        "regions.Partnership", on_delete=models.PROTECT, related_name="+", verbose_name=_("partnership")
+    )
+    side = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("side")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("messaging tool"), max_length=10, choices=RobotKind.choices)
+    webhook_url = models.URLField(_("webhook address"), max_length=500)
+    secret = models.CharField(_("signing secret"), max_length=200, blank=True)
+    kinds = models.JSONField(_("notice kinds"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    audit_exclude = (*PrimaryModel.audit_exclude, "secret")
+
+    class Meta:
+        ordering = ["partnership", "side", "name", "pk"]
+        verbose_name = _("group robot")
+        verbose_name_plural = _("group robots")
+
+    class Access:
+        partnership = "partnership"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def takes(self, kind: str, side_ids=None) -> bool:
+        if not self.active or self.archived_at is not None:
+            return False
+        if self.kinds and kind not in self.kinds:
+            return False
+        return self.side_id is None or not side_ids or self.side_id in side_ids
+
+
+class Delivery(models.Model):
+    """One notice to send on one external channel (one person's e-mail, one group robot): the outbox.
+
+    Written by ``announce`` in the same transaction as the event; sent by the background worker
+    (``delivery.drain``). ``key`` is unique: the same notice is never queued, nor sent, twice. A failed attempt
+    is retried with back-off (``due_at``) up to ``TWINCITY_DELIVERY_MAX_ATTEMPTS``; then the delivery is
+    ``failed`` and shown to the office, which may retry it.
+    """
+
+    key = models.CharField(_("key"), max_length=255, unique=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    robot = models.ForeignKey(
+        Robot, on_delete=models.PROTECT, null=True, blank=True, related_name="deliveries", verbose_name=_("robot")
+    )
+    address = models.CharField(_("address"), max_length=500, blank=True)
+    partnership = models.ForeignKey(
+        "regions.Partnership",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("partnership"),
+    )
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    due_at = models.DateTimeField(_("due at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    error_kind = models.CharField(_("error"), max_length=20, choices=DeliveryError.choices, blank=True)
+    last_error = models.TextField(_("last answer"), blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        indexes = [models.Index(fields=["state", "due_at"], name="notifications_delivery_due")]
+
+    class Access:
+        partnership = "partnership"
+
+    def __str__(self) -> str:
+        return self.key
+
+    def audit_partnership_id(self) -> int | None:
+        return self.partnership_id

@@ -8,16 +8,23 @@ row disappears and the next run tries again.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from twincity.accounts.access import require_in
+from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
-from twincity.notifications.choices import Channel
-from twincity.notifications.models import CalendarToken, Notification, ReminderLog
+from twincity.core.services import update_versioned
+from twincity.notifications import kinds
+from twincity.notifications.choices import PERSONAL_CHANNELS, Channel, DeliveryState, Event, Timing
+from twincity.notifications.models import CalendarToken, Delivery, Notification, Preference, ReminderLog, Robot
 
 
 @dataclass
@@ -78,6 +85,8 @@ def deliver(message: Message, user, *, channels=(Channel.IN_APP, Channel.EMAIL))
         if channel == Channel.EMAIL and not user.email:
             continue
         key = f"{message.key}:u{user.pk}:{channel}"[:255]
+        if channel == Channel.EMAIL and Delivery.objects.filter(key=key).exists():
+            continue  # in the outbox already: queued by ``announce`` when the event happened
         try:
             with transaction.atomic():
                 ReminderLog.objects.create(
@@ -100,8 +109,19 @@ def deliver(message: Message, user, *, channels=(Channel.IN_APP, Channel.EMAIL))
                     )
                 else:
                     # Sent inside the transaction: if the mail server refuses, the log row is rolled back
-                    # and the next run tries again.
+                    # and the next run tries again. Recorded in the outbox as sent, beside the event notices.
                     _email(message, user).send(fail_silently=False)
+                    _delivery(
+                        message,
+                        key=key,
+                        channel=Channel.EMAIL,
+                        recipient=user,
+                        address=user.email,
+                        state=DeliveryState.SENT,
+                        attempts=1,
+                        sent_at=timezone.now(),
+                        now=timezone.now(),
+                    ).save()
         except IntegrityError:
             continue  # sent before (by an earlier run, or by one running at the same time)
         sent.append(channel)
@@ -142,6 +162,14 @@ def revoke_calendar_tokens(user, *, log: bool = True) -> int:
     return count
 
 
+def preferences_of(users, kind: str) -> dict[tuple[int, str], str]:
+    """(user id, channel) → timing, for the people who chose something for ``kind`` (one query)."""
+    rows = Preference.objects.filter(user__in=[u.pk for u in users], kind=kind).values_list(
+        "user_id", "channel", "timing"
+    )
+    return {(user_id, channel): timing for user_id, channel, timing in rows}
+
+
 def announce(
     kind: str,
     *,
@@ -151,15 +179,208 @@ def announce(
     url: str = "",
     partnership_id: int | None = None,
     key: str,
+    side_ids=None,
+    attachments=(),
 ) -> int:
     """Tell ``recipients`` that something happened (assigned, published, returned, turned red…): the one way a
     notice about an event leaves a service. Call it inside the service's transaction: the in-app message is
     written with the event (so it is there the moment the change is), and nothing is written if the change rolls
     back. ``key`` names the event once (``action_assigned:action:12``): announcing it again sends nothing.
-    Returns how many people were told."""
-    message = Message(kind=kind, key=key, subject=subject, body=body, url=url, partnership_id=partnership_id)
-    told = 0
-    for user in {u.pk: u for u in recipients if u is not None and u.is_active}.values():
-        if deliver(message, user, channels=(Channel.IN_APP,)):
-            told += 1
-    return told
+
+    Beside the in-app message, one outbox row (``Delivery``) is queued per recipient for e-mail, per their
+    preference for ``kind`` (immediately, the daily digest, or not at all; immediately when they chose nothing),
+    and one per active group robot of the partnership that takes ``kind`` (a side's robot only for notices
+    about its side, ``side_ids``, or about no side in particular). The background worker sends them once the
+    transaction commits. Returns how many people were told."""
+    message = Message(
+        kind=kind,
+        key=key,
+        subject=subject,
+        body=body,
+        url=url,
+        partnership_id=partnership_id,
+        attachments=list(attachments),
+    )
+    people = list({u.pk: u for u in recipients if u is not None and u.is_active}.values())
+    chosen = preferences_of(people, kind) if people else {}
+    now = timezone.now()
+    in_app = set()
+    outbox = []
+    for user in people:
+        if chosen.get((user.pk, Channel.IN_APP), Timing.IMMEDIATE) != Timing.OFF and deliver(
+            message, user, channels=(Channel.IN_APP,)
+        ):
+            in_app.add(user.pk)
+        timing = chosen.get((user.pk, Channel.EMAIL), Timing.IMMEDIATE)
+        if user.email and timing != Timing.OFF:
+            outbox.append(
+                _delivery(
+                    message,
+                    key=f"{key}:u{user.pk}:{Channel.EMAIL}",
+                    channel=Channel.EMAIL,
+                    recipient=user,
+                    address=user.email,
+                    state=DeliveryState.DIGEST if timing == Timing.DIGEST else DeliveryState.QUEUED,
+                    now=now,
+                )
+            )
+    if partnership_id is not None:
+        robots = Robot.objects.filter(partnership_id=partnership_id, active=True, archived_at__isnull=True)
+        outbox.extend(
+            _delivery(message, key=f"{key}:r{robot.pk}", channel=Channel.ROBOT, robot=robot, now=now)
+            for robot in robots
+            if robot.takes(kind, side_ids)
+        )
+    emailed = {d.recipient_id for d in queue(outbox) if d.channel == Channel.EMAIL}
+    return len(in_app | emailed)
+
+
+def _delivery(message: Message, *, key: str, channel: str, now, **values) -> Delivery:
+    return Delivery(
+        key=key[:255],
+        kind=message.kind,
+        channel=channel,
+        partnership_id=message.partnership_id,
+        subject=message.subject[:300],
+        body=message.body,
+        url=message.url[:500],
+        attachments=[
+            [name, base64.b64encode(content).decode(), mimetype] for name, content, mimetype in message.attachments
+        ],
+        due_at=now,
+        **values,
+    )
+
+
+def queue(deliveries: list[Delivery]) -> list[Delivery]:
+    """Put ``deliveries`` in the outbox (those whose key is there already are left as they are) and have the
+    worker drain it once the transaction commits."""
+    if not deliveries:
+        return []
+    keys = [d.key for d in deliveries]
+    known = set(Delivery.objects.filter(key__in=keys).values_list("key", flat=True))
+    known |= set(ReminderLog.objects.filter(key__in=keys).values_list("key", flat=True))  # e-mailed by a reminder
+    fresh = [d for d in deliveries if d.key not in known]
+    # ignore_conflicts: one queued by a transaction running at the same time is not queued again.
+    Delivery.objects.bulk_create(fresh, ignore_conflicts=True)
+    if any(d.state == DeliveryState.QUEUED for d in fresh):
+        drain_soon()
+    return fresh
+
+
+def _enqueue_drain() -> None:
+    from twincity.notifications.tasks import drain_outbox  # noqa: PLC0415 (the tasks module imports this one)
+
+    drain_outbox.enqueue()
+
+
+def drain_soon() -> None:
+    """Have the background worker drain the outbox once the current transaction commits (once per transaction:
+    a callback already waiting for the commit is not added again; a rolled-back one is dropped with it)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _enqueue_drain()
+    elif not any(entry[1] is _enqueue_drain for entry in connection.run_on_commit):
+        transaction.on_commit(_enqueue_drain, robust=True)
+
+
+# ------------------------------------------------------------------------------------------------ preferences
+
+
+def set_preferences(user, choices: dict[tuple[str, str], str]) -> int:
+    """Record ``user``'s choices, (kind, channel) → timing; the default (immediately) is kept as no row."""
+    known = set(kinds.LABELS)
+    changed = 0
+    with transaction.atomic():
+        for (kind, channel), timing in choices.items():
+            if kind not in known or channel not in PERSONAL_CHANNELS or timing not in Timing.values:
+                raise ValueError(f"unknown choice {kind!r}/{channel!r}/{timing!r}")
+            if channel == Channel.IN_APP and timing == Timing.DIGEST:
+                raise ValueError("the application has no digest")
+            current = Preference.objects.filter(user=user, kind=kind, channel=channel).first()
+            now_timing = current.timing if current else Timing.IMMEDIATE
+            if now_timing == timing:
+                continue
+            if timing == Timing.IMMEDIATE:
+                current.delete()
+            elif current:
+                current.timing = timing
+                current.save(update_fields=["timing"])
+            else:
+                Preference.objects.create(user=user, kind=kind, channel=channel, timing=timing)
+            changed += 1
+        if changed:
+            log_event(Event.PREFERENCES_CHANGED, None, user=user, data={"user": user.pk, "changed": changed})
+    return changed
+
+
+def preferences_table(user) -> dict[tuple[str, str], str]:
+    """Every registered kind × personal channel → the user's timing (the default where they chose nothing)."""
+    rows = {(k, c): t for k, c, t in Preference.objects.filter(user=user).values_list("kind", "channel", "timing")}
+    return {
+        (kind, channel): rows.get((kind, channel), Timing.IMMEDIATE)
+        for kind in kinds.LABELS
+        for channel in PERSONAL_CHANNELS
+    }
+
+
+# ------------------------------------------------------------------------------------------------ the office's outbox
+
+
+def retry_delivery(delivery: Delivery, *, user) -> Delivery:
+    """The office tries a failed delivery again (now, with a fresh count of attempts)."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+        if delivery.state != DeliveryState.FAILED:
+            raise ValueError("only a failed delivery is retried")
+        delivery.state = DeliveryState.QUEUED
+        delivery.attempts = 0
+        delivery.due_at = timezone.now()
+        delivery.save(update_fields=["state", "attempts", "due_at"])
+        log_event(Event.DELIVERY_RETRIED, delivery, user=user, data={"key": delivery.key})
+        drain_soon()
+    return delivery
+
+
+ROBOT_FIELDS = ("name", "side", "kind", "webhook_url", "secret", "kinds", "active")
+
+
+def save_robot(robot: Robot, *, user, version: int | None = None, **values) -> Robot:
+    """Add (``robot.pk`` unset) or change a group robot of a partnership the user runs the office of; an empty
+    ``secret`` keeps the one it has (secrets are written, never read back)."""
+    if values.get("secret") == "":
+        values.pop("secret")
+    unknown = set(values) - set(ROBOT_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown fields {sorted(unknown)}")
+    side = values.get("side", robot.side if robot.side_id else None)
+    if side is not None and side.pk not in {r.pk for r in robot.partnership.sides()}:
+        raise ValidationError({"side": _("The side is not one of the partnership's.")})
+    if "kinds" in values:
+        values["kinds"] = sorted(set(values["kinds"] or ()))
+        if set(values["kinds"]) - set(kinds.LABELS):
+            raise ValidationError({"kinds": _("Unknown kind of notice.")})
+    with transaction.atomic():
+        require_in(user, Action.ADMINISTER, robot.partnership_id)
+        if robot.pk is None:
+            for name, value in values.items():
+                setattr(robot, name, value)
+            robot.full_clean(exclude=["version"])
+            robot.save()
+            log_event(Event.ROBOT_ADDED, robot, user=user, data={"robot": robot.pk})
+            return robot
+        return update_versioned(robot, version, values, user=user, action=Action.ADMINISTER)
+
+
+def test_robot(robot: Robot, *, user) -> str:
+    """Send a test message to ``robot`` now; the answer's error (empty when it went)."""
+    from twincity.notifications.channels import SendError, send_robot  # noqa: PLC0415
+
+    require_in(user, Action.ADMINISTER, robot.partnership_id)
+    try:
+        send_robot(robot, subject=str(_("Test message from twincity")), body=robot.partnership.name)
+    except SendError as exc:
+        return exc.detail
+    finally:
+        log_event(Event.ROBOT_TESTED, robot, user=user, data={"robot": robot.pk})
+    return ""

@@ -13,4 +13,10 @@ urlpatterns = [
     path("calendar/revoke/", views.calendar_revoke, name="calendar_revoke"),
     path("calendar/<str:secret>.ics", views.feed, name="feed"),
     path("calendar/<str:secret>/series/<int:pk>.ics", views.series_feed, name="series_feed"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("office/<int:partnership>/deliveries/", views.deliveries, name="deliveries"),
+    path("deliveries/<int:pk>/retry/", views.retry, name="retry"),
+    path("office/<int:partnership>/robots/", views.robots, name="robots"),
+    path("robots/<int:pk>/", views.robot_edit, name="robot_edit"),
+    path("robots/<int:pk>/test/", views.robot_test, name="robot_test"),
 ]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +21,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from twincity.accounts.access import restrict
+from twincity.accounts.choices import Action
 from twincity.core import registry
-from twincity.notifications import services
-from twincity.notifications.models import CalendarToken, Notification
+from twincity.core.services import ConflictError
+from twincity.notifications import kinds, services
+from twincity.notifications.choices import Channel, DeliveryState, Timing
+from twincity.notifications.forms import RobotForm
+from twincity.notifications.models import CalendarToken, Delivery, Notification, Robot
+from twincity.regions.models import Partnership
 
 
 @login_required
@@ -145,3 +153,151 @@ def series_feed(request, secret: str, pk: int):
     if payload is None:
         raise Http404
     return _ics_response(payload, f"series-{pk}.ics")
+
+
+# ------------------------------------------------------------------------------------------------ preferences
+
+
+@login_required
+def preferences(request):
+    """My notice preferences: per kind of notice, in the application and by e-mail (immediately, digest, off)."""
+    table = services.preferences_table(request.user)
+    if request.method == "POST":
+        chosen = {}
+        for kind, channel in table:
+            value = request.POST.get(f"pref-{kind}-{channel}")
+            if value is not None:
+                chosen[(kind, channel)] = value
+        try:
+            count = services.set_preferences(request.user, chosen)
+        except ValueError:
+            messages.error(request, _("That choice does not exist. Nothing was changed."))
+            return redirect("notifications:preferences")
+        messages.success(request, _("Your notice preferences were saved (%(count)s changed).") % {"count": count})
+        return redirect("notifications:preferences")
+    rows = [
+        (kind, kinds.label(kind), table[(kind, Channel.IN_APP)], table[(kind, Channel.EMAIL)])
+        for kind, _label in kinds.choices()
+    ]
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"rows": rows, "timings": Timing.choices, "app_timings": APP_TIMINGS, "nav": "notifications"},
+    )
+
+
+APP_TIMINGS = [(v, label) for v, label in Timing.choices if v != Timing.DIGEST]
+
+
+# ------------------------------------------------------------------------------------------------ the office's outbox
+
+
+def _office_partnership(request, pk: int) -> Partnership:
+    return get_object_or_404(restrict(Partnership.objects.all(), request.user, Action.ADMINISTER), pk=pk)
+
+
+@login_required
+def deliveries(request, partnership: int):
+    """The partnership's outbox: what waits, what went, what failed (with the last answer) and a retry button."""
+    p = _office_partnership(request, partnership)
+    qs = restrict(Delivery.objects.all(), request.user, Action.ADMINISTER).filter(partnership=p)
+    state = request.GET.get("state", "")
+    if state in DeliveryState.values:
+        qs = qs.filter(state=state)
+    counts = dict(
+        restrict(Delivery.objects.all(), request.user, Action.ADMINISTER)
+        .filter(partnership=p)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    page = Paginator(qs.select_related("recipient", "robot"), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/deliveries.html",
+        {
+            "p": p,
+            "partnership": p,
+            "page": page,
+            "state": state,
+            "states": [(v, label, counts.get(v, 0)) for v, label in DeliveryState.choices],
+            "nav": "supervision",
+        },
+    )
+
+
+@login_required
+@require_POST
+def retry(request, pk: int):
+    row = get_object_or_404(restrict(Delivery.objects.all(), request.user, Action.ADMINISTER), pk=pk)
+    try:
+        services.retry_delivery(row, user=request.user)
+    except ValueError:
+        messages.error(request, _("Only a failed delivery can be retried."))
+    else:
+        messages.success(request, _("The delivery is queued again."))
+    return redirect(reverse("notifications:deliveries", args=[row.partnership_id]) + "?state=failed")
+
+
+@login_required
+def robots(request, partnership: int):
+    """The partnership's group robots, and a form to add one."""
+    p = _office_partnership(request, partnership)
+    form = RobotForm(request.POST or None, partnership=p)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_robot(Robot(partnership=p), user=request.user, **form.values())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The robot was added."))
+            return redirect("notifications:robots", partnership=p.pk)
+    rows = restrict(Robot.objects.all(), request.user, Action.ADMINISTER).filter(partnership=p).select_related("side")
+    return render(
+        request,
+        "notifications/robots.html",
+        {"p": p, "partnership": p, "robots": rows, "form": form, "nav": "supervision"},
+    )
+
+
+def _own_robot(request, pk: int) -> Robot:
+    return get_object_or_404(
+        restrict(Robot.objects.all(), request.user, Action.ADMINISTER).select_related("partnership"), pk=pk
+    )
+
+
+@login_required
+def robot_edit(request, pk: int):
+    robot = _own_robot(request, pk)
+    form = RobotForm(request.POST or None, instance=robot, partnership=robot.partnership)
+    if request.method == "POST" and form.is_valid():
+        values = form.values()
+        try:
+            services.save_robot(
+                Robot.objects.get(pk=robot.pk), user=request.user, version=form.cleaned_data["version"], **values
+            )
+        except ConflictError:
+            form.add_error(None, _("Someone else changed this robot meanwhile. Reload the page and try again."))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The robot was saved."))
+            return redirect("notifications:robots", partnership=robot.partnership_id)
+    return render(
+        request,
+        "notifications/robot_edit.html",
+        {"p": robot.partnership, "robot": robot, "form": form, "nav": "supervision"},
+    )
+
+
+@login_required
+@require_POST
+def robot_test(request, pk: int):
+    robot = _own_robot(request, pk)
+    error = services.test_robot(robot, user=request.user)
+    if error:
+        messages.error(request, _("The robot did not take the test message: %(error)s") % {"error": error})
+    else:
+        messages.success(request, _("The test message was sent."))
+    return redirect("notifications:robots", partnership=robot.partnership_id)

@@ -61,3 +61,10 @@ class Event(models.TextChoices):
     PETITION_PARTLY = "petition.partly", _("Partly granted")
     PETITION_DECLINED = "petition.declined", _("Declined")
     PETITION_WITHDRAWN = "petition.withdrawn", _("Withdrawn")
+
+
+class Notice(models.TextChoices):
+    """The notices this app sends as things happen (``notifications.kinds``)."""
+
+    AWAITING_ENDORSEMENT = "petition_awaiting", _("Joint request waiting for your side's endorsement")
+    ENDORSED = "petition_endorsed", _("Joint request endorsed by every side")

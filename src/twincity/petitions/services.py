@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from twincity.accounts.access import Part, members_who
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core.services import lock, require, save_fields
 from twincity.core.text import plain
-from twincity.petitions.choices import ANSWERS, TRANSITIONS, PetitionStatus
+from twincity.notifications.services import announce
+from twincity.petitions.choices import ANSWERS, TRANSITIONS, Notice, PetitionStatus
 from twincity.petitions.models import Petition, PetitionSide, PetitionText
 from twincity.registers import services as registers
 
@@ -120,7 +123,44 @@ def endorse(petition: Petition, *, user, side) -> PetitionSide:
             petition.version += 1
             save_fields(petition, ["status", "version"])
             log_event("petition.fully_endorsed", petition, data={"text": current.number})
+        _announce_endorsement(petition, half, current.number)
     return half
+
+
+def _announce_endorsement(petition: Petition, half: PetitionSide, text_number: int) -> None:
+    """Tell the coordinators of the sides that have not endorsed yet that the request waits for them; once every
+    side has, tell the office and every side's coordinators that it may be submitted."""
+    waiting = list(petition.sides.filter(endorsed_text__isnull=True).select_related("region"))
+    name = petition.code or petition.title
+    with translation.override(settings.LANGUAGE_CODE):
+        if waiting:
+            for other in waiting:
+                people = members_who(petition.partnership_id, Part.COORDINATES_SIDES, among=[other.region_id])
+                announce(
+                    Notice.AWAITING_ENDORSEMENT,
+                    recipients=[m.user for m in people],
+                    subject=_("Joint request waiting for your endorsement: %(name)s") % {"name": name},
+                    body=_("%(side)s endorsed text %(number)s of “%(title)s”.")
+                    % {"side": half.region.display_name, "number": text_number, "title": petition.title},
+                    url=petition.get_absolute_url(),
+                    partnership_id=petition.partnership_id,
+                    key=f"petition_awaiting:{petition.pk}:text:{text_number}:side:{other.region_id}",
+                    side_ids=[other.region_id],
+                )
+            return
+        sides = list(petition.sides.values_list("region_id", flat=True))
+        people = [m.user for m in members_who(petition.partnership_id, Part.COORDINATES_SIDES, among=sides)]
+        people += [m.user for m in members_who(petition.partnership_id, Part.RUNS_OFFICE)]
+        announce(
+            Notice.ENDORSED,
+            recipients=people,
+            subject=_("Joint request endorsed by every side: %(name)s") % {"name": name},
+            body=_("Text %(number)s of “%(title)s” may now be submitted.")
+            % {"number": text_number, "title": petition.title},
+            url=petition.get_absolute_url(),
+            partnership_id=petition.partnership_id,
+            key=f"petition_endorsed:{petition.pk}:text:{text_number}",
+        )
 
 
 def submit(petition: Petition, *, user, submitted_on: dt.date, channel: str = "") -> Petition:

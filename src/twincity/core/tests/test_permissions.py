@@ -31,6 +31,8 @@ from twincity.meetings import services as meeting_services
 from twincity.meetings.calendars import session_uid
 from twincity.meetings.choices import OutcomeKind
 from twincity.meetings.models import ActionItem, Session
+from twincity.notifications.choices import Channel, DeliveryState, RobotKind
+from twincity.notifications.models import Delivery, Robot
 from twincity.notifications.services import issue_calendar_token
 from twincity.testing import (
     AUDITORS,
@@ -85,6 +87,7 @@ def _build_scene() -> dict:
     meeting = _meeting_scene(world)
     registers = {module.__name__: module.scene(world) for module in register_access_modules()}
     return {
+        **_notices_scene(world),
         "registers": registers,
         **meeting,
         "world": world,
@@ -141,6 +144,25 @@ def _meeting_scene(w):
         "attendance": attendance,
         "proposal": proposal,
     }
+
+
+def _notices_scene(w):
+    """A group robot of the partnership and a failed delivery (the outbox holds the agenda's e-mails already)."""
+    robot = Robot.objects.create(
+        partnership=w.partnership, name="两江群", kind=RobotKind.WECOM, webhook_url="http://127.0.0.1:9/robot"
+    )
+    failed = Delivery.objects.create(
+        key="scene:failed",
+        kind="agenda_published",
+        channel=Channel.ROBOT,
+        robot=robot,
+        partnership=w.partnership,
+        subject="议程已发布",
+        state=DeliveryState.FAILED,
+        attempts=6,
+        last_error="45009 api freq out of limit",
+    )
+    return {"robot": robot, "failed_delivery": failed}
 
 
 def _at(day):
@@ -243,6 +265,11 @@ def pages(s):
         "supervision:briefing_pdf": (reverse("supervision:briefing_pdf") + f"?partnership={p}", None),
         "supervision:digest_pdf": (reverse("supervision:digest_pdf") + f"?partnership={p}", None),
         "supervision:briefings": (reverse("supervision:briefings") + f"?partnership={p}", None),
+        # Each person's own notice preferences; the outbox and the group robots are the office's alone.
+        "notifications:preferences": (reverse("notifications:preferences"), EVERYONE),
+        "notifications:deliveries": (reverse("notifications:deliveries", args=[p]), {"office"}),
+        "notifications:robots": (reverse("notifications:robots", args=[p]), {"office"}),
+        "notifications:robot_edit": (reverse("notifications:robot_edit", args=[s["robot"].pk]), {"office"}),
         "login": (reverse("login"), None),
         "logout": (None, None),
         "healthz": (reverse("healthz"), None),
@@ -276,6 +303,8 @@ def actions(s):
         "notifications:mark_all_read": (reverse("notifications:mark_all_read"), EVERYONE),
         "notifications:calendar_issue": (reverse("notifications:calendar_issue"), EVERYONE),
         "notifications:calendar_revoke": (reverse("notifications:calendar_revoke"), EVERYONE),
+        "notifications:retry": (reverse("notifications:retry", args=[s["failed_delivery"].pk]), {"office"}),
+        "notifications:robot_test": (reverse("notifications:robot_test", args=[s["robot"].pk]), {"office"}),
         # Meetings: the session's host side (Tianfu for session 1, Liangjiang for session 2) and the office.
         "meetings:generate": (reverse("meetings:generate", args=[s["series"].pk]), {"office"}),
         "meetings:session_add": (reverse("meetings:session_add", args=[s["series"].pk]), {"office"}),
@@ -774,3 +803,72 @@ class TestApi:
                     wrong.append(f"POST /api/{prefix}/ (nothing): {status}")
         assert wrong == [], f"{persona}: {wrong}"
         assert _changed(before, _snapshot()) == [], f"a refused API write of {persona} wrote"
+
+
+class TestNoticeApi:
+    """/api/notices/ (outside the router's walk, which assumes every member reads every row): my preferences are
+    mine alone; the outbox and the robots are the office's, and a 404 to everyone else, the other partnership's
+    office included. No refusal writes; a robot's secret is never read back."""
+
+    @pytest.mark.parametrize("persona", WALKERS)
+    def test_notices_api_as_every_persona(self, scene, persona):
+        user = _walker(scene, persona)
+        office = _as_whom(persona) == "office"
+        client = _api(user)
+        robot, failed = scene["robot"], scene["failed_delivery"]
+        own = client.get("/api/notices/preferences/")
+        assert own.status_code == 200
+        assert {row["timing"] for row in own.json()} == {"immediate"}
+        before = _snapshot()
+        deliveries = client.get("/api/notices/deliveries/").json()["results"]
+        robots = client.get("/api/notices/robots/").json()["results"]
+        ours = {d["partnership"] for d in deliveries} | {r["partnership"] for r in robots}
+        assert (scene["world"].partnership.pk in ours) == office
+        assert all("secret" not in r for r in robots)
+        expected = 200 if office else 404
+        assert client.get(f"/api/notices/deliveries/{failed.pk}/").status_code == expected
+        assert client.get(f"/api/notices/robots/{robot.pk}/").status_code == expected
+        wrong = []
+        for method, url, body in (
+            ("post", f"/api/notices/deliveries/{failed.pk}/retry/", {}),
+            ("patch", f"/api/notices/robots/{robot.pk}/", {"name": "改了", "version": robot.version}),
+            ("post", f"/api/notices/robots/{robot.pk}/test/", {}),
+        ):
+            status = _undone_if_done(lambda m=method, u=url, b=body: getattr(client, m)(u, b, format="json"))
+            if status.status_code != expected:
+                wrong.append(f"{method} {url}: {status.status_code}")
+        create = _undone_if_done(
+            lambda: client.post(
+                "/api/notices/robots/",
+                {
+                    "partnership": scene["world"].partnership.pk,
+                    "name": "新群",
+                    "kind": "dingtalk",
+                    "webhook_url": "https://oapi.dingtalk.com/robot/send?access_token=x",
+                    "secret": "SEC",
+                },
+                format="json",
+            )
+        )
+        if create.status_code != (201 if office else 400):
+            wrong.append(f"create: {create.status_code} {create.content[:200]}")
+        if office:
+            assert "secret" not in create.json()
+        assert wrong == [], f"{persona}: {wrong}"
+        assert _changed(before, _snapshot()) == [], f"a refused notices API write of {persona} wrote"
+
+    def test_a_persons_preferences_change_only_their_own(self, scene):
+        lj, tf = scene["world"].users["lj-coord"], scene["world"].users["tf-coord"]
+        client = _api(lj)
+        bad = client.post(
+            "/api/notices/preferences/", [{"kind": "x", "channel": "email", "timing": "off"}], format="json"
+        )
+        assert bad.status_code == 400
+        digest_in_app = [{"kind": "agenda_published", "channel": "in_app", "timing": "digest"}]
+        assert client.post("/api/notices/preferences/", digest_in_app, format="json").status_code == 400
+        ok = [{"kind": "agenda_published", "channel": "email", "timing": "digest"}]
+        assert client.post("/api/notices/preferences/", ok, format="json").json() == {"changed": 1}
+        mine = {(r["kind"], r["channel"]): r["timing"] for r in client.get("/api/notices/preferences/").json()}
+        assert mine[("agenda_published", "email")] == "digest"
+        theirs = _api(tf).get("/api/notices/preferences/").json()
+        assert {r["timing"] for r in theirs} == {"immediate"}

@@ -20,6 +20,7 @@ from twincity.core.text import plain
 from twincity.meetings import sources
 from twincity.meetings.choices import AgendaChangeKind, ItemSource, ItemStatus, SessionStatus
 from twincity.meetings.models import AgendaChange, AgendaItem, MeetingSeries, Session
+from twincity.meetings.notifications import announce_agenda_published
 from twincity.meetings.services.common import ITEM_FIELDS, _lock_version, _plain, may_propose
 from twincity.meetings.services.rotation import rotation
 from twincity.regions.models import Region
@@ -364,4 +365,5 @@ def publish_agenda(session: Session, *, user) -> int:
             session,
             data={"items": session.items.filter(status=ItemStatus.ON_AGENDA).count(), "carried_forward": len(carried)},
         )
+        announce_agenda_published(session)
     return len(carried)

@@ -15,6 +15,7 @@ from twincity.core.services import lock, require, save_fields, update_versioned
 from twincity.core.text import plain
 from twincity.meetings.choices import ItemStatus, MinutesStatus, OutcomeKind, SessionStatus
 from twincity.meetings.models import AgendaItem, Attendance, MinutesAmendment, MinutesConfirmation, Outcome, Session
+from twincity.meetings.notifications import announce_minutes_awaiting
 from twincity.meetings.services.actions import ActionSpec, create_action
 from twincity.meetings.services.common import confirmable_sides
 from twincity.meetings.services.rotation import rotation
@@ -155,6 +156,8 @@ def confirm_minutes(session: Session, *, user, side: Region, note: str = "") -> 
             session.minutes_status = MinutesStatus.CONFIRMED
             session.version += 1  # the minutes' state changed: an editor of the draft is told
             save_fields(session, ["minutes_status", "version"])
+        else:
+            announce_minutes_awaiting(session, confirmation)
     return confirmation
 
 
