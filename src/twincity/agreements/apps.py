@@ -8,7 +8,9 @@ class AgreementsConfig(AppConfig):
 
     def ready(self):
         from twincity.agreements import sources  # noqa: F401  (the menu entry, the dashboard panel, the agenda source)
+        from twincity.agreements import supervised
         from twincity.agreements.choices import Event
         from twincity.audit.events import register
 
         register(Event)
+        supervised.register_all()

@@ -9,6 +9,8 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from twincity.audit.events import register
+        from twincity.meetings import supervised
         from twincity.meetings.choices import Event
 
         register(Event)
+        supervised.register_all()
