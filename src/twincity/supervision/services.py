@@ -310,9 +310,12 @@ def give_feedback(
 
 
 def report_completion(
-    case: Case, side, *, user, note: str, links=(), files=(), check: bool = True
+    case: Case, side, *, user, note: str, links=(), files=(), attachments=(), check: bool = True
 ) -> CaseSide:
-    """The side reports its part done with evidence (files, links); the case is completed when every side has."""
+    """The side reports its part done with evidence (files, links); the case is completed when every side has.
+
+    ``attachments`` are files already kept (``core.Attachment``) by the item's own step (a meeting action's report
+    of completion): they become evidence as they are."""
     note = plain(note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say what shows the work is done.")})
@@ -341,6 +344,15 @@ def report_completion(
             )
             evidence.attachment = attach(evidence, upload, user=_who(user), partnership_id=case.partnership_id)
             save_fields(evidence, ["attachment"])
+        for attachment in attachments or ():
+            Evidence.objects.create(
+                case=case,
+                side_id=found.side_id,
+                kind=EvidenceKind.FILE,
+                title=attachment.name[:300],
+                attachment=attachment,
+                added_by=_who(user),
+            )
         found.completed_at, found.completed_by, found.completion_note = now, _who(user), note
         save_fields(found, ["completed_at", "completed_by", "completion_note"])
         log_event(Event.COMPLETION_REPORTED, case, message=note, data={"side": found.side_id}, user=_who(user))

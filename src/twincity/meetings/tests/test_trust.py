@@ -129,7 +129,7 @@ def test_an_action_edit_acknowledged_while_an_owner_or_the_office_held_an_old_co
     elif write == "report_done":
         services.report_done(stale, user=tf_unit, text="方案已印发")
     elif write == "verify":
-        services.verify_action(stale, user=office)
+        services.verify_action(stale, user=office, rating="good")
     elif write == "return":
         services.return_action(stale, user=office, reason="缺少印发文件")
     elif write == "cancel":
