@@ -38,8 +38,8 @@ from twincity.core.text import plain
 from twincity.matters.choices import OwnerRole
 from twincity.matters.services import OwnerSpec
 from twincity.regions.models import Organisation
-from twincity.supervision.services import follow
 from twincity.registers import services as registers
+from twincity.supervision.services import follow
 
 __all__ = [
     "ConflictError",

@@ -14,12 +14,12 @@ FOLLOWED_STATUSES = (*ACTIVE_STATUSES, MatterStatus.COMPLETED)
 
 
 def _owners(matter: Matter, side_id: int | None = None) -> tuple[Owner, ...]:
-    owners = []
     # The lead units first: the side's case names its lead unit.
-    for o in sorted(matter.owners.all(), key=lambda o: (o.role != "lead", o.pk)):
-        if side_id is None or o.side_id == side_id:
-            owners.append(Owner(side_id=o.side_id, organisation_id=o.organisation_id))
-    return tuple(owners)
+    return tuple(
+        Owner(side_id=o.side_id, organisation_id=o.organisation_id)
+        for o in sorted(matter.owners.all(), key=lambda o: (o.role != "lead", o.pk))
+        if side_id is None or o.side_id == side_id
+    )
 
 
 def _assigned(matter: Matter):

@@ -11,9 +11,7 @@ from twincity.supervision.registry import ItemSpec, Owner, Supervised, register
 
 
 def describe_action(action: ActionItem) -> ItemSpec:
-    owners = tuple(
-        Owner(side_id=o.side_id, organisation_id=o.organisation_id) for o in action.owners.order_by("pk")
-    )
+    owners = tuple(Owner(side_id=o.side_id, organisation_id=o.organisation_id) for o in action.owners.order_by("pk"))
     assigned_on = action.session.local_date if action.session_id else timezone.localdate(action.created)
     return ItemSpec(
         partnership_id=action.partnership_id,

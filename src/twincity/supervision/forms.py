@@ -27,9 +27,7 @@ class FeedbackForm(SideForm):
 
 
 class CompletionForm(SideForm):
-    note = forms.CharField(
-        label=_("What shows it is done"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = forms.CharField(label=_("What shows it is done"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
     links = forms.CharField(
         label=_("Links"),
         required=False,
@@ -45,7 +43,9 @@ class CompletionForm(SideForm):
 
 class CloseForm(StyledFormMixin, forms.Form):
     rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices)
-    review = forms.CharField(label=_("Review"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    review = forms.CharField(
+        label=_("Review"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ReturnForm(StyledFormMixin, forms.Form):

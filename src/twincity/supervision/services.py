@@ -39,9 +39,11 @@ __all__ = [
     "case_of",
     "close_case",
     "follow",
+    "follow_all",
     "give_feedback",
     "open_cases",
     "record_item_completion",
+    "reopen_case",
     "report_completion",
     "return_case",
     "sides_for",
@@ -241,9 +243,7 @@ def _signed(side: CaseSide, *, user, now) -> bool:
     side.signed_at, side.signed_by = now, user
     side.signed_late = timezone.localdate(now) > side.signoff_due_on
     save_fields(side, ["signed_at", "signed_by", "signed_late"])
-    log_event(
-        Event.SIGNED_OFF, side.case, data={"side": side.side_id, "late": side.signed_late}, user=_who(user)
-    )
+    log_event(Event.SIGNED_OFF, side.case, data={"side": side.side_id, "late": side.signed_late}, user=_who(user))
     return True
 
 
@@ -262,9 +262,7 @@ def sign_off(case: Case, side, *, user, check: bool = True) -> CaseSide:
     return found
 
 
-def give_feedback(
-    case: Case, side, *, user, text: str, percent: int | None = None, check: bool = True
-) -> Feedback:
+def give_feedback(case: Case, side, *, user, text: str, percent: int | None = None, check: bool = True) -> Feedback:
     """The side says how far it has got 反馈 (signing off on the way): late when after the feedback it owed."""
     text = plain(text or "").strip()
     if not text:
@@ -303,9 +301,7 @@ def give_feedback(
         found.next_feedback_on = next_feedback_after(_policy(case.partnership_id), case.assigned_on, today)
         save_fields(found, ["feedback_count", "late_feedback_count", "last_feedback_on", "next_feedback_on"])
         _keep_next_feedback(case)
-        log_event(
-            Event.FEEDBACK, case, message=text, data={"side": found.side_id, "late": late}, user=_who(user)
-        )
+        log_event(Event.FEEDBACK, case, message=text, data={"side": found.side_id, "late": late}, user=_who(user))
     return feedback
 
 
@@ -336,7 +332,12 @@ def report_completion(
         _signed(found, user=user, now=now)
         for link in clean_links:
             Evidence.objects.create(
-                case=case, side_id=found.side_id, kind=EvidenceKind.LINK, title=link[:300], link=link, added_by=_who(user)
+                case=case,
+                side_id=found.side_id,
+                kind=EvidenceKind.LINK,
+                title=link[:300],
+                link=link,
+                added_by=_who(user),
             )
         for upload in files or ():
             evidence = Evidence.objects.create(
@@ -408,7 +409,9 @@ def close_case(case: Case, *, user, rating: str, review: str = "", version: int 
         case.delay_days = max((done_on - case.due_on).days, 0)
         case.next_feedback_on = None
         case.version += 1
-        save_fields(case, ["state", "closed_at", "closed_by", "rating", "review", "delay_days", "next_feedback_on", "version"])
+        save_fields(
+            case, ["state", "closed_at", "closed_by", "rating", "review", "delay_days", "next_feedback_on", "version"]
+        )
         log_event(Event.CLOSED, case, message=review, data={"rating": rating, "delay_days": case.delay_days}, user=user)
         # sheets: close_sheet(case) wired at merge
         _tell(
@@ -430,9 +433,10 @@ def return_case(case: Case, *, user, reason: str, version: int | None = None) ->
     with transaction.atomic():
         _require_office(case, user)
         lock(case, version=version)
-        if case.state not in (CaseState.COMPLETED, CaseState.CLOSED) and not case.sides.filter(
-            completed_at__isnull=False
-        ).exists():
+        if (
+            case.state not in (CaseState.COMPLETED, CaseState.CLOSED)
+            and not case.sides.filter(completed_at__isnull=False).exists()
+        ):
             raise ValidationError(_("Only an item reported complete can be returned."))
         _reopen(case, user=user, reason=reason, verb=Event.RETURNED)
         _tell(
@@ -512,3 +516,28 @@ def every_side_reported(obj) -> bool:
     """Has every owning side of ``obj``'s case reported completion (the case is completed or closed)?"""
     case = case_of(obj)
     return case is not None and case.state in (CaseState.COMPLETED, CaseState.CLOSED)
+
+
+def follow_all(*, batch_size: int = 500, partnership_id: int | None = None, stdout=None) -> dict[str, int]:
+    """Open (or bring in step) the case of every existing supervised item, kind by kind, in batches of one
+    transaction each. Idempotent: a second run changes nothing. Returns the number of items looked at per kind."""
+    counts: dict[str, int] = {}
+    for entry in registry.kinds():
+        model = entry.model
+        queryset = model._base_manager.order_by("pk")
+        path = getattr(getattr(model, "Access", None), "partnership", None)
+        if partnership_id is not None and isinstance(path, str):
+            queryset = queryset.filter(**{path: partnership_id})
+        last, seen = 0, 0
+        while True:
+            batch = list(queryset.filter(pk__gt=last)[:batch_size])
+            if not batch:
+                break
+            with transaction.atomic():
+                for obj in batch:
+                    follow(obj)
+            last, seen = batch[-1].pk, seen + len(batch)
+        counts[entry.kind] = seen
+        if stdout is not None:
+            stdout.write(f"{entry.kind}: {seen}\n")
+    return counts

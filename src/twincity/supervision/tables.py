@@ -28,12 +28,19 @@ class CaseTable(tables.Table):
         return (entry.label or value) if entry else value
 
     def render_sides(self, record):
-        return format_html_join(
-            "", '<span class="badge text-bg-{} me-1">{} {}</span>', (_side_badge(side) for side in record.sides.all())
-        ) or "—"
+        return (
+            format_html_join(
+                "",
+                '<span class="badge text-bg-{} me-1">{} {}</span>',
+                (_side_badge(side) for side in record.sides.all()),
+            )
+            or "—"
+        )
 
     def render_state(self, value, record):
-        return format_html('<span class="badge tc-status tc-status-{}">{}</span>', record.state, record.get_state_display())
+        return format_html(
+            '<span class="badge tc-status tc-status-{}">{}</span>', record.state, record.get_state_display()
+        )
 
     def render_level(self, value, record):
         css = {"blue": "primary", "yellow": "warning", "red": "danger"}.get(record.level, "secondary")

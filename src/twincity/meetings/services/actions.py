@@ -319,9 +319,9 @@ def return_action(action: ActionItem, *, user, reason: str) -> ActionItem:
             reported_done_at=None,
         )
         case = supervision.follow(action)
-        if case is not None and case.state in (CaseState.COMPLETED, CaseState.OPEN):
-            if case.state == CaseState.COMPLETED or case.sides.filter(completed_at__isnull=False).exists():
-                supervision.return_case(case, user=user, reason=reason)
+        reported = case is not None and case.sides.filter(completed_at__isnull=False).exists()
+        if case is not None and (case.state == CaseState.COMPLETED or (case.state == CaseState.OPEN and reported)):
+            supervision.return_case(case, user=user, reason=reason)
     return action
 
 

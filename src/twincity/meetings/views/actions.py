@@ -17,8 +17,6 @@ from twincity.meetings.choices import CLOSED_ACTION_STATUSES, OWNER_PENDING_STAT
 from twincity.meetings.filtersets import ActionFilterSet
 from twincity.meetings.models import ActionItem, ActionOwner, Session
 from twincity.meetings.tables import ActionTable
-from twincity.supervision.choices import Rating
-from twincity.supervision.services import case_of
 from twincity.meetings.views.common import (
     MembersOnlyMixin,
     _actions_with_history,
@@ -26,6 +24,8 @@ from twincity.meetings.views.common import (
     _run,
     members_only,
 )
+from twincity.supervision.choices import Rating
+from twincity.supervision.services import case_of
 
 
 def action_list_queryset(user, today=None):
@@ -67,11 +67,19 @@ def action_detail(request, pk: int):
     # Each owning side's step on the action's case (签收, 反馈, 完成): the owner's steps are its side's.
     case = case_of(action)
     case_sides = list(case.sides.select_related("side", "organisation").order_by("pk")) if case else []
-    mine = set(restrict(action.owners.all(), user, Action.REPORT).values_list("side_id", flat=True)) if may_report else set()
+    mine = (
+        set(restrict(action.owners.all(), user, Action.REPORT).values_list("side_id", flat=True))
+        if may_report
+        else set()
+    )
     to_sign = [s for s in case_sides if s.side_id in mine and s.signed_at is None]
     to_report = [s for s in case_sides if s.side_id in mine and s.completed_at is None]
     steps = []
-    if may_report and action.status in OWNER_PENDING_STATUSES and (to_sign or (not case and action.status == ActionStatus.ASSIGNED)):
+    if (
+        may_report
+        and action.status in OWNER_PENDING_STATUSES
+        and (to_sign or (not case and action.status == ActionStatus.ASSIGNED))
+    ):
         steps.append(("acknowledge", _("Acknowledge"), False))
     if may_report and action.status in OWNER_PENDING_STATUSES and (to_report or not case):
         steps.append(("feedback", _("Feed back progress"), True))

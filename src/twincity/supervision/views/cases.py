@@ -140,38 +140,40 @@ def _sides(case, user):
 
 
 STEPS = {
-    "sign_off": dict(
-        form_class=SignOffForm,
-        form_kwargs=_sides,
-        run=lambda case, user, data: services.sign_off(case, data["side"], user=user),
-        done=_("Signed off."),
-    ),
-    "feedback": dict(
-        form_class=FeedbackForm,
-        form_kwargs=_sides,
-        run=lambda case, user, data: services.give_feedback(
+    "sign_off": {
+        "form_class": SignOffForm,
+        "form_kwargs": _sides,
+        "run": lambda case, user, data: services.sign_off(case, data["side"], user=user),
+        "done": _("Signed off."),
+    },
+    "feedback": {
+        "form_class": FeedbackForm,
+        "form_kwargs": _sides,
+        "run": lambda case, user, data: services.give_feedback(
             case, data["side"], user=user, text=data["text"], percent=data.get("percent")
         ),
-        done=_("Feedback recorded."),
-    ),
-    "complete": dict(
-        form_class=CompletionForm,
-        form_kwargs=_sides,
-        run=lambda case, user, data: services.report_completion(
+        "done": _("Feedback recorded."),
+    },
+    "complete": {
+        "form_class": CompletionForm,
+        "form_kwargs": _sides,
+        "run": lambda case, user, data: services.report_completion(
             case, data["side"], user=user, note=data["note"], links=data["links"], files=data["files"]
         ),
-        done=_("Completion reported."),
-    ),
-    "close": dict(
-        form_class=CloseForm,
-        run=lambda case, user, data: services.close_case(case, user=user, rating=data["rating"], review=data["review"]),
-        done=_("Closed and rated."),
-    ),
-    "return": dict(
-        form_class=ReturnForm,
-        run=lambda case, user, data: services.return_case(case, user=user, reason=data["reason"]),
-        done=_("Returned to the owners."),
-    ),
+        "done": _("Completion reported."),
+    },
+    "close": {
+        "form_class": CloseForm,
+        "run": lambda case, user, data: services.close_case(
+            case, user=user, rating=data["rating"], review=data["review"]
+        ),
+        "done": _("Closed and rated."),
+    },
+    "return": {
+        "form_class": ReturnForm,
+        "run": lambda case, user, data: services.return_case(case, user=user, reason=data["reason"]),
+        "done": _("Returned to the owners."),
+    },
 }
 
 urlpatterns = [
