@@ -83,7 +83,9 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class SideStepSerializer(serializers.Serializer):
-    side = serializers.IntegerField(help_text="The owning side (region id) the step is taken for.")
+    side = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="The owning side (region id) the step is taken for."
+    )
 
 
 class FeedbackStepSerializer(SideStepSerializer):
