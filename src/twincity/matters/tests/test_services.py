@@ -78,10 +78,10 @@ def test_completion_is_confirmed_by_a_leader_not_by_the_reporter(world):
     leader = world.users["leader"]
     with pytest.raises(PermissionDenied):
         services.change_status(matter, MatterStatus.COMPLETED, user=world.users["tf-coord"], reason="完成")
-    with pytest.raises(ValidationError, match="opinion"):
+    with pytest.raises(ValidationError, match="确认事项完成须填写意见"):
         services.change_status(matter, MatterStatus.COMPLETED, user=leader)
     case = supervision.case_of(matter)
-    with pytest.raises(ValidationError, match="Not every owning side"):
+    with pytest.raises(ValidationError, match="尚有责任方未报告完成"):
         services.change_status(matter, MatterStatus.COMPLETED, user=leader, reason="同意")
     for side in case.sides.all():
         supervision.report_completion(case, side, user=world.users["office"], note="已完成")
