@@ -272,9 +272,6 @@ def create_matters(rows: list[NewMatter], *, partnership: Partnership, year: int
             if Matter.objects.restrict(user, Action.CHANGE).filter(pk__in=batch).count() != len(batch):
                 raise PermissionDenied(_("You may not do this."))  # as ``require``: only what the user may change
         log_events("matter.created", matters)
-        for matter in matters:
-            if matter.status in ACTIVE_STATUSES and matter.due_date:
-                supervision.follow(matter)
     return matters
 
 
@@ -352,7 +349,12 @@ def create_matter(
         entered_on=entered_on,
         values=fields,
     )
-    return create_matters([row], partnership=partnership, year=year, user=user)[0]
+    with transaction.atomic():
+        matter = create_matters([row], partnership=partnership, year=year, user=user)[0]
+        if matter.status in ACTIVE_STATUSES:
+            # 交办. A list imported in bulk (``create_matters``) is followed by ``follow_all`` or its next change.
+            supervision.follow(matter)
+    return matter
 
 
 def _side_id(unit: Organisation, partnership: Partnership) -> int | None:
@@ -435,8 +437,6 @@ def change_status(
     complete on the matter's supervised item (its case). ``on`` is the day of a completion recorded after the fact
     (default: today): the record of a completion that happened before the matter was followed here.
     """
-    if to == MatterStatus.COMPLETED and not plain(reason or "").strip():
-        raise ValidationError({"reason": _("Give your opinion to confirm the completion of a matter.")})
     with transaction.atomic():
         lock(matter, version=version)  # the transition is judged on the status as it is now, not as it was read
         allowed = TRANSITIONS.get(matter.status, {})
@@ -462,6 +462,8 @@ def _require_every_side_reported(matter: Matter, *, user, action: str, recorded:
     """Refuse to confirm completion while an owning side has not reported its part complete. A completion recorded
     after the fact (``recorded``) by someone who may confirm it records every side's report with the opinion."""
     require(user, action, matter)  # who may not confirm is told so, not what is missing
+    if not plain(note or "").strip():
+        raise ValidationError({"reason": _("Give your opinion to confirm the completion of a matter.")})
     case = supervision.case_of(matter)
     if case is None or case.state not in (CaseState.OPEN, CaseState.COMPLETED):
         return

@@ -17,7 +17,7 @@ def _owners(matter: Matter, side_id: int | None = None) -> tuple[Owner, ...]:
     # The lead units first: the side's case names its lead unit.
     return tuple(
         Owner(side_id=o.side_id, organisation_id=o.organisation_id)
-        for o in sorted(matter.owners.all(), key=lambda o: (o.role != "lead", o.pk))
+        for o in sorted(matter.owners.all(), key=lambda o: (o.role != "lead", o.pk or 0))
         if side_id is None or o.side_id == side_id
     )
 
