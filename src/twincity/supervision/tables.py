@@ -8,7 +8,7 @@ from twincity.supervision.registry import for_kind
 
 class CaseTable(tables.Table):
     code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "font-monospace text-nowrap"}})
-    title = tables.Column(verbose_name=_("Item"), linkify=True)
+    title = tables.Column(verbose_name=_("Item under supervision"), linkify=True)
     kind = tables.Column(verbose_name=_("Kind"))
     sides = tables.Column(verbose_name=_("Owning sides"), empty_values=(), orderable=False)
     due_on = tables.DateColumn(verbose_name=_("Due on"), format="Y-m-d")

@@ -44,3 +44,10 @@ def test_a_leader_confirms_only_with_an_opinion_and_reopens_the_matter(browser_p
     case.refresh_from_db()
     assert case.state == CaseState.OPEN
     page.screenshot(path="var/cases-matter-reopened.png", full_page=True)
+
+    # The supervised item's page: each side's steps, the trail; the leader reads it and takes no step.
+    page.click("#case-sides a, [data-case-step] a")
+    expect(page.locator("#case-sides [id^='side-']")).to_have_count(2)
+    expect(page.locator("#case-trail li")).not_to_have_count(0)
+    expect(page.locator("#close-form, #sign-off-form, #completion-form")).to_have_count(0)
+    page.screenshot(path="var/cases-case-detail.png", full_page=True)

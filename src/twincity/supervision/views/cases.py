@@ -57,7 +57,7 @@ class CaseExportView(ExportView):
                 str(h)
                 for h in (
                     _("Code"),
-                    _("Item"),
+                    _("Item under supervision"),
                     _("Kind"),
                     _("Assigned on"),
                     _("Due on"),
