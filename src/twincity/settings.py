@@ -334,6 +334,8 @@ SPECTACULAR_SETTINGS = {
         "OutcomeKindEnum": "twincity.meetings.choices.OutcomeKind",
         "AgendaChangeKindEnum": "twincity.meetings.choices.AgendaChangeKind",
         "ActionUpdateKindEnum": "twincity.meetings.choices.ActionUpdateKind",
+        "RatingEnum": "twincity.supervision.choices.Rating",
+        "SecondmentRatingEnum": "twincity.exchanges.choices.Rating",
     },
 }
 

@@ -7,8 +7,12 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self):
-        from twincity.agreements import sources  # noqa: F401  (the menu entry, the dashboard panel, the agenda source)
+        from twincity.agreements import (
+            sources,  # noqa: F401  (the menu entry, the dashboard panel, the agenda source)
+            supervised,
+        )
         from twincity.agreements.choices import Event
         from twincity.audit.events import register
 
         register(Event)
+        supervised.register_all()

@@ -39,6 +39,7 @@ from twincity.matters.choices import OwnerRole
 from twincity.matters.services import OwnerSpec
 from twincity.regions.models import Organisation
 from twincity.registers import services as registers
+from twincity.supervision.services import follow
 
 __all__ = [
     "ConflictError",
@@ -172,7 +173,15 @@ def _saved(agreement: Agreement, fields: list[str]) -> Agreement:
     agreement.version += 1
     agreement.full_clean(exclude=["search_document"], validate_constraints=False)
     save_fields(agreement, [*fields, "version"])
+    if "status" in fields:
+        follow_obligations(agreement)
     return agreement
+
+
+def follow_obligations(agreement: Agreement) -> None:
+    """Keep the supervision of the agreement's obligations with a due date in step (its status changed)."""
+    for obligation in agreement.obligations.filter(due_date__isnull=False):
+        follow(obligation)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -316,7 +325,10 @@ def record_lapse(agreement: Agreement, *, user, version: int | None = None, note
 
 def archive_agreement(agreement: Agreement, *, user) -> Agreement:
     """Take an agreement off the register (entered by mistake, a duplicate); it stays in the history."""
-    return registers.archive_entry(agreement, user=user)
+    with transaction.atomic():
+        registers.archive_entry(agreement, user=user)
+        follow_obligations(agreement)
+    return agreement
 
 
 # --------------------------------------------------------------------------------------------------
@@ -401,6 +413,7 @@ def add_obligation(
         obligation.save()
         require(user, Action.CHANGE, obligation)  # each side records its own obligations
         log_event("obligation.created", obligation, data={"agreement": agreement.pk})
+        follow(obligation)
     return obligation
 
 
@@ -415,11 +428,15 @@ def update_obligation(obligation: Obligation, *, user, version: int | None, **ch
         if changes.get("organisation") is not None:
             _obligation_side(obligation.agreement, side=obligation.side, organisation=changes["organisation"])
         registers.update_entry(obligation, user=user, version=version, **changes)
+        follow(obligation)
     return obligation
 
 
 def archive_obligation(obligation: Obligation, *, user) -> Obligation:
-    return registers.archive_entry(obligation, user=user)
+    with transaction.atomic():
+        registers.archive_entry(obligation, user=user)
+        follow(obligation)
+    return obligation
 
 
 def _follow_up_owners(obligation: Obligation):

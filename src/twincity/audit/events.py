@@ -11,6 +11,7 @@ LABELS = {
     "matter.progress_reported": _("Progress reported"),
     "matter.completion_reported": _("Reported complete by every side"),
     "matter.completion_confirmed": _("Completion confirmed"),
+    "matter.reopened": _("Matter reopened"),
     "matter.approved": _("Matter approved"),
     "matter.in_progress": _("Work started or resumed"),
     "matter.suspended": _("Matter suspended"),

@@ -201,6 +201,11 @@ class StatusChangeSerializer(serializers.Serializer):
     version = VersionField()
 
 
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000, help_text=gettext_lazy("Why the matter is reopened."))
+    version = VersionField()
+
+
 class MatterViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Key cooperation matters (重点合作事项): the rolling annual list, filtered like the list page."""
 
@@ -274,6 +279,18 @@ class MatterViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retrie
         data = serializer.validated_data
         version = self.expected_version(data)
         services.change_status(matter, data["status"], user=request.user, reason=data["reason"], version=version)
+        return self.respond(matter)
+
+    @extend_schema(request=ReopenSerializer, responses=MatterSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"], serializer_class=ReopenSerializer)
+    def reopen(self, request, pk=None):
+        """Reopen a completed matter, saying why (a leader or the office); its supervised item is open again."""
+        matter = self.get_object()
+        serializer = ReopenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        version = self.expected_version(data)
+        services.reopen_matter(matter, user=request.user, reason=data["reason"], version=version)
         return self.respond(matter)
 
     @extend_schema(request=None, responses=MatterSerializer)

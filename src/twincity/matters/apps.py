@@ -8,7 +8,9 @@ class MattersConfig(AppConfig):
     verbose_name = _("Key cooperation matters")
 
     def ready(self):
+        from twincity.matters import supervised
         from twincity.matters.choices import Notice
         from twincity.notifications.kinds import register
 
         register(Notice)
+        supervised.register_all()

@@ -946,7 +946,13 @@ def apply_import(plan: ImportPlan, *, user) -> ImportResult:
                     )
                     version = matter.version
                 if row.status:
-                    services.change_status(matter, row.status, user=user, version=version)
+                    services.change_status(
+                        matter,
+                        row.status,
+                        user=user,
+                        version=version,
+                        reason=str(_("Confirmed by importing the list.")),
+                    )
             updated += 1
         created = _create([r for r in plan.rows if r.action == "create"], plan, user)
         year_list = MatterList.objects.get(partnership=plan.partnership, year=plan.year)

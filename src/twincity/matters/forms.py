@@ -138,6 +138,10 @@ class StatusForm(VersionedFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason or note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ReopenForm(VersionedFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Why it is reopened"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class RollOverForm(StyledFormMixin, forms.Form):
     to_year = forms.IntegerField(label=_("Into the list of"), min_value=2000, max_value=2100)
     code = forms.CharField(

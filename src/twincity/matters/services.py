@@ -32,11 +32,13 @@ from twincity.core.services import (
     update_versioned,
 )
 from twincity.core.text import plain
-from twincity.matters.choices import CLOSED_STATUSES, TRANSITIONS, MatterStatus, Notice, OwnerRole
+from twincity.matters.choices import ACTIVE_STATUSES, CLOSED_STATUSES, TRANSITIONS, MatterStatus, Notice, OwnerRole
 from twincity.matters.health import derived_dates
 from twincity.matters.models import ListEntry, Matter, MatterList, MatterOwner, MatterSide, Milestone, ProgressReport
 from twincity.notifications.services import announce
 from twincity.regions.models import Organisation, Partnership
+from twincity.supervision import services as supervision
+from twincity.supervision.choices import CaseState
 
 __all__ = [
     "ConflictError",
@@ -51,6 +53,7 @@ __all__ = [
     "file_progress",
     "get_or_create_list",
     "refresh_derived",
+    "reopen_matter",
     "roll_over",
     "roll_over_list",
     "set_owners",
@@ -301,6 +304,13 @@ def _announce_awaiting_approval(partnership: Partnership, proposed: list[Matter]
         )
 
 
+def follow_matter(matter: Matter) -> None:
+    """Keep the supervision of the matter and of its milestones in step (its dates, owners or state changed)."""
+    supervision.follow(matter)
+    for milestone in matter.milestones.all():
+        supervision.follow(milestone)
+
+
 def _new_matter(row: NewMatter, code: str, partnership: Partnership, year_list: MatterList, sides_by_id: dict):
     """The unsaved matter of ``row``, checked, and its list entry, sides and owners (in the order refresh_derived
     and set_owners keep: sides in rotation order, owners as given)."""
@@ -368,7 +378,12 @@ def create_matter(
         entered_on=entered_on,
         values=fields,
     )
-    return create_matters([row], partnership=partnership, year=year, user=user)[0]
+    with transaction.atomic():
+        matter = create_matters([row], partnership=partnership, year=year, user=user)[0]
+        if matter.status in ACTIVE_STATUSES:
+            # 交办. A list imported in bulk (``create_matters``) is followed by ``follow_all`` or its next change.
+            supervision.follow(matter)
+    return matter
 
 
 def _side_id(unit: Organisation, partnership: Partnership) -> int | None:
@@ -434,6 +449,7 @@ def update_matter(
             set_owners(matter, owners if owners is not None else _current_owner_specs(matter), leaders, user=user)
         refresh_derived(matter)
         require(user, Action.CHANGE, matter)
+        follow_matter(matter)
     return matter
 
 
@@ -446,7 +462,9 @@ def change_status(
 ) -> Matter:
     """Move a matter along its workflow; completion needs the approve right (office or leader).
 
-    ``on`` is the day of a completion recorded after the fact (default: today).
+    Completion is confirmed with an opinion (``reason``), and only once every owning side has reported its part
+    complete on the matter's supervised item (its case). ``on`` is the day of a completion recorded after the fact
+    (default: today): the record of a completion that happened before the matter was followed here.
     """
     with transaction.atomic():
         lock(matter, version=version)  # the transition is judged on the status as it is now, not as it was read
@@ -460,10 +478,57 @@ def change_status(
         changes: dict = {"status": to}
         if to == MatterStatus.COMPLETED:
             changes.update(completed_on=_not_future(on, "on"), confirmed_by=user)
+            _require_every_side_reported(matter, user=user, action=action, recorded=on is not None, note=reason)
         update_versioned(matter, version, changes, user=user, action=action)
         refresh_derived(matter)
         verb = "matter.completion_confirmed" if to == MatterStatus.COMPLETED else f"matter.{to}"
         log_event(verb, matter, message=reason, data={"to": to})
+        follow_matter(matter)
+    return matter
+
+
+def _require_every_side_reported(matter: Matter, *, user, action: str, recorded: bool, note: str) -> None:
+    """Refuse to confirm completion while an owning side has not reported its part complete. A completion recorded
+    after the fact (``recorded``) by someone who may confirm it records every side's report with the opinion."""
+    require(user, action, matter)  # who may not confirm is told so, not what is missing
+    if not plain(note or "").strip():
+        raise ValidationError({"reason": _("Give your opinion to confirm the completion of a matter.")})
+    case = supervision.case_of(matter)
+    if case is None or case.state not in (CaseState.OPEN, CaseState.COMPLETED):
+        return
+    if recorded and case.state == CaseState.OPEN:
+        supervision.record_item_completion(matter, user=user, note=note)
+        return
+    missing = [s.side for s in case.sides.filter(completed_at__isnull=True).select_related("side")]
+    if missing:
+        raise ValidationError(
+            _("Not every owning side has reported completion yet (waiting for: %(sides)s).")
+            % {"sides": "、".join(str(s) for s in missing)}
+        )
+
+
+def reopen_matter(matter: Matter, *, user, reason: str, version: int | None = None) -> Matter:
+    """A leader or the office reopens a completed matter, saying why: it is under way again, and so is its case."""
+    reason = plain(reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the matter is reopened.")})
+    with transaction.atomic():
+        lock(matter, version=version)
+        if matter.status != MatterStatus.COMPLETED:
+            raise ValidationError(_("Only a completed matter can be reopened."))
+        update_versioned(
+            matter,
+            version,
+            {"status": MatterStatus.IN_PROGRESS, "completed_on": None, "confirmed_by": None},
+            user=user,
+            action=Action.APPROVE,
+        )
+        refresh_derived(matter)
+        log_event("matter.reopened", matter, message=reason, data={"to": MatterStatus.IN_PROGRESS})
+        case = supervision.case_of(matter)
+        if case is not None:
+            supervision.reopen_case(case, user=user, reason=reason)
+        follow_matter(matter)
     return matter
 
 
@@ -499,6 +564,7 @@ def add_milestone(matter: Matter, *, side_id: int, title: str, due_date: dt.date
         milestone.full_clean()
         milestone.save()
         refresh_derived(matter)
+        supervision.follow(milestone)
     return milestone
 
 
@@ -518,6 +584,7 @@ def close_milestone(
         )
         refresh_derived(milestone.matter)
         log_event("milestone.closed", milestone, data={"matter": milestone.matter_id})
+        supervision.record_item_completion(milestone, user=user, note=evidence)
     return milestone
 
 
@@ -633,7 +700,10 @@ def roll_over_list(year_list: MatterList, *, to_year: int, user, reason: str) ->
 
 
 def archive_matter(matter: Matter, *, user) -> Matter:
-    return archive(matter, user=user)
+    with transaction.atomic():
+        archive(matter, user=user)
+        follow_matter(matter)
+    return matter
 
 
 def last_year(partnership: Partnership) -> int | None:

@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/progress/", views.FileProgressView.as_view(), name="file_progress"),
     path("<int:pk>/milestones/", views.AddMilestoneView.as_view(), name="add_milestone"),
     path("<int:pk>/status/", views.ChangeStatusView.as_view(), name="change_status"),
+    path("<int:pk>/reopen/", views.ReopenView.as_view(), name="reopen"),
     path("<int:pk>/roll-over/", views.RollOverView.as_view(), name="roll_over"),
     path("<int:pk>/archive/", views.archive, name="archive"),
     path("<int:pk>/notes/", views.AddNoteView.as_view(), name="add_note"),

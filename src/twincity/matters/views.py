@@ -48,6 +48,7 @@ from twincity.matters.filtersets import MatterFilterSet
 from twincity.matters.health import explain
 from twincity.matters.models import Matter, Milestone, ProgressReport
 from twincity.matters.tables import MatterTable, list_queryset
+from twincity.supervision.services import case_of
 
 # ---------------------------------------------------------------------------------------------- list
 
@@ -190,6 +191,11 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
         history = with_names(ObjectChange.objects.for_object(matter)[:200])
         events = AuditEvent.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("user")[:100]
         journal = JournalEntry.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("author")[:100]
+        # Each owning side's step on the matter's supervised item (签收, 反馈, 完成), shown on its half.
+        case = case_of(matter)
+        case_sides = {s.side_id: s for s in case.sides.all()} if case else {}
+        for half in parity:
+            half["case_side"] = case_sides.get(half["side"].pk)
         transitions = [
             (to, TRANSITION_LABELS[to])
             for to, action in TRANSITIONS.get(matter.status, {}).items()
@@ -214,6 +220,8 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             "can_change": can(user, Action.CHANGE, matter),
             "can_approve": can(user, Action.APPROVE, matter),
             "transitions": transitions,
+            "case": case,
+            "may_reopen": matter.status == "completed" and can(user, Action.APPROVE, matter),
             "progress_form": forms.ProgressForm(sides=report_sides)
             if report_sides and matter.status not in ("completed", "cancelled")
             else None,
@@ -473,6 +481,23 @@ class ChangeStatusView(MatterStepView):
 
     def done(self, matter):
         return _("Status changed to “%(status)s”.") % {"status": matter.get_status_display()}
+
+
+class ReopenView(MatterStepView):
+    """A leader or the office reopens a completed matter, saying why."""
+
+    queryset = Matter.objects.all()
+    action = Action.VIEW
+    form_class = forms.ReopenForm
+    conflict_message = gettext_lazy("Someone else changed this matter meanwhile. Check it and try again.")
+    refusal_is_403 = True
+    done = gettext_lazy("The matter is reopened; its owners carry on.")
+
+    def form_kwargs(self, matter, user):
+        return {"version": matter.version}
+
+    def step(self, matter, user, data):
+        services.reopen_matter(matter, user=user, reason=data["reason"], version=data["version"])
 
 
 class AddNoteView(MatterStepView):

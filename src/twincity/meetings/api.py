@@ -39,6 +39,7 @@ from twincity.meetings.filtersets import (
 from twincity.meetings.models import ActionItem, ActionOwner, ActionUpdate, AgendaItem, MeetingSeries, Outcome, Session
 from twincity.meetings.services import SERIES_FIELDS, SESSION_FIELDS
 from twincity.regions.models import Organisation, Partnership, Region
+from twincity.supervision.choices import Rating
 
 # ------------------------------------------------------------------------------------------------ read
 
@@ -411,6 +412,9 @@ class OutcomeViewSet(ReadOnly):
 
 class StepSerializer(serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, default="")
+    rating = serializers.ChoiceField(
+        choices=Rating.choices, required=False, allow_blank=True, default="", help_text="verify: the office's rating"
+    )
 
 
 class ActionItemViewSet(ReadOnly):
@@ -432,11 +436,11 @@ class ActionItemViewSet(ReadOnly):
             )
         )
 
-    def _step(self, request, call):
+    def _step(self, request, call, **extra):
         item = self.get_object()
         serializer = StepSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        call(item, request.user, serializer.validated_data["text"])
+        call(item, request.user, serializer.validated_data["text"], **extra)
         fresh = self.get_queryset().get(pk=item.pk)
         return Response(ActionItemSerializer(fresh, context=self.get_serializer_context()).data)
 
@@ -458,7 +462,8 @@ class ActionItemViewSet(ReadOnly):
     @extend_schema(request=StepSerializer, responses=ActionItemSerializer)
     @action(detail=True, methods=["post"], serializer_class=StepSerializer)
     def verify(self, request, pk=None):
-        return self._step(request, lambda a, u, t: services.verify_action(a, user=u, note=t))
+        rating = str(request.data.get("rating") or "") if hasattr(request.data, "get") else ""
+        return self._step(request, lambda a, u, t: services.verify_action(a, user=u, note=t, rating=rating))
 
     @extend_schema(request=StepSerializer, responses=ActionItemSerializer)
     @action(detail=True, methods=["post"], serializer_class=StepSerializer, url_path="return")

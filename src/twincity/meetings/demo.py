@@ -158,18 +158,20 @@ class _Meetings:
                 self.state_counter += 1
             else:
                 target = "verified"
-            owner_side = action.owners.first().side
-            reporter = self.l.users["tf-coord" if owner_side.code == "TF" else "lj-coord"]
-            with acting(reporter):
-                if target != "assigned":
-                    ms.acknowledge_action(action, user=reporter)
-                if target in ("in_progress", "returned", "reported_done", "verified"):
-                    ms.feed_back(action, user=reporter, text="已完成初稿，正在征求对方意见（示例）。")
-                if target in ("returned", "reported_done", "verified"):
-                    ms.report_done(action, user=reporter, text="工作方案已印发，附印发文件（示例）。")
+            # Each owning side takes its own steps (a joint action is done only when every side has reported).
+            owner_sides = sorted({o.side.code for o in action.owners.select_related("side")})
+            for code in owner_sides:
+                reporter = self.l.users["tf-coord" if code == "TF" else "lj-coord"]
+                with acting(reporter):
+                    if target != "assigned":
+                        ms.acknowledge_action(action, user=reporter)
+                    if target in ("in_progress", "returned", "reported_done", "verified"):
+                        ms.feed_back(action, user=reporter, text="已完成初稿，正在征求对方意见（示例）。")
+                    if target in ("returned", "reported_done", "verified"):
+                        ms.report_done(action, user=reporter, text="工作方案已印发，附印发文件（示例）。")
             with acting(self.office):
                 if target == "verified":
-                    ms.verify_action(action, user=self.office, note="经核实已完成（示例）。")
+                    ms.verify_action(action, user=self.office, note="经核实已完成（示例）。", rating="good")
                 elif target == "returned":
                     ms.return_action(action, user=self.office, reason="缺少对方部门会签意见，请补充（示例）。")
                 elif target == "cancelled":

@@ -10,6 +10,7 @@ from twincity.meetings.choices import OutcomeKind
 from twincity.meetings.models import MeetingSeries, Session
 from twincity.meetings.services import SERIES_FIELDS
 from twincity.regions.models import Organisation, Region, side_units
+from twincity.supervision.choices import Rating
 
 
 def _units_of(partnership, sides=None):
@@ -215,6 +216,7 @@ class StepForm(StyledFormMixin, forms.Form):
 
     text = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     files = MultipleFileField(label=_("Evidence"), required=False)
+    rating = forms.ChoiceField(label=_("Rating"), required=False, choices=[("", "—"), *Rating.choices])
 
 
 class ActionForm(VersionedFormMixin, forms.Form):

@@ -34,6 +34,8 @@ from twincity.meetings.models import ActionItem, Session
 from twincity.notifications.choices import Channel, DeliveryState, RobotKind
 from twincity.notifications.models import Delivery, Robot
 from twincity.notifications.services import issue_calendar_token
+from twincity.supervision import services as supervision
+from twincity.supervision.services import case_of
 from twincity.testing import (
     AUDITORS,
     EDITORS,
@@ -141,6 +143,7 @@ def _meeting_scene(w):
         "next_session": second,
         "outcome": outcome,
         "meeting_action": outcome.actions.get(),
+        "case": case_of(outcome.actions.get()),
         "attendance": attendance,
         "proposal": proposal,
     }
@@ -270,6 +273,10 @@ def pages(s):
         "notifications:deliveries": (reverse("notifications:deliveries", args=[p]), {"office"}),
         "notifications:robots": (reverse("notifications:robots", args=[p]), {"office"}),
         "notifications:robot_edit": (reverse("notifications:robot_edit", args=[s["robot"].pk]), {"office"}),
+        # Supervised items: every member reads them; the list is empty to the outsider (the door).
+        "supervision:case_list": (reverse("supervision:case_list") + f"?partnership={p}", EVERYONE),
+        "supervision:case_export": (reverse("supervision:case_export") + f"?partnership={p}", MEMBERS),
+        "supervision:case_detail": (reverse("supervision:case_detail", args=[s["case"].pk]), MEMBERS),
         "login": (reverse("login"), None),
         "logout": (None, None),
         "healthz": (reverse("healthz"), None),
@@ -336,6 +343,13 @@ def actions(s):
             reverse("meetings:action_step", args=[s["meeting_action"].pk, "acknowledge"]),
             {"office", "tf-coord", "tf-unit"},
         ),
+        # A case's steps: every member reaches them (the service says who may take which, as a message);
+        # a leader or the office reopens a completed matter.
+        **{
+            f"supervision:case_{step}": (reverse(f"supervision:case_{step}", args=[s["case"].pk]), MEMBERS)
+            for step in ("sign_off", "feedback", "complete", "close", "return")
+        },
+        "matters:reopen": (reverse("matters:reopen", args=[m.pk]), MEMBERS),
         **_register_expectations(s, "actions"),
     }
 
@@ -569,9 +583,16 @@ class TestActions:
     def test_a_leader_confirms_completion_through_the_page(self, client, scene):
         client.force_login(scene["world"].users["leader"])
         m = scene["matter"]
-        response = client.post(
-            reverse("matters:change_status", args=[m.pk]), {"status": "completed", "version": m.version}
-        )
+        url = reverse("matters:change_status", args=[m.pk])
+        # Without an opinion, and before every owning side has reported completion, it is refused.
+        client.post(url, {"status": "completed", "version": m.version})
+        assert Matter.objects.get(pk=m.pk).status != "completed"
+        case = case_of(m)
+        for side in case.sides.all():
+            supervision.report_completion(case, side, user=scene["world"].users["office"], note="已完成")
+        client.post(url, {"status": "completed", "version": m.version})
+        assert Matter.objects.get(pk=m.pk).status != "completed"
+        response = client.post(url, {"status": "completed", "version": m.version, "reason": "同意，已核实"})
         assert response.status_code == 302
         assert Matter.objects.get(pk=m.pk).status == "completed"
 

@@ -4,6 +4,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -17,6 +18,7 @@ from twincity.core.models import Attachment
 from twincity.matters import services
 from twincity.matters.models import Matter, Milestone, ProgressReport
 from twincity.matters.services import OwnerSpec
+from twincity.supervision import services as supervision
 from twincity.testing import build_world, make_matter
 
 pytestmark = pytest.mark.django_db
@@ -275,7 +277,9 @@ def test_a_coordinator_edits_a_matter_of_its_side_and_the_change_is_attributed_t
         (world.tf_dept2.pk, "support"),
     }
     change = ObjectChange.objects.filter(
-        changed_object_id=m.pk, postchange_data__title="共建内陆开放门户（修订）"
+        changed_object_type=ContentType.objects.get_for_model(Matter),
+        changed_object_id=m.pk,
+        postchange_data__title="共建内陆开放门户（修订）",
     ).get()
     assert change.user == world.users["tf-coord"]
 
@@ -401,6 +405,12 @@ def test_the_workflow_moves_through_the_api_and_completion_needs_a_leader(api_as
     invalid = coordinator.post(f"/api/matters/{m.pk}/status/", {"status": "proposed", "version": m.version})
     assert invalid.status_code == 400
     assert invalid.json()["non_field_errors"]
+    no_opinion = api_as("leader").post(f"/api/matters/{m.pk}/status/", {"status": "completed", "version": m.version})
+    assert no_opinion.status_code == 400
+    assert "reason" in no_opinion.json()
+    case = supervision.case_of(m)
+    for side in case.sides.all():  # every owning side reports its part first
+        supervision.report_completion(case, side, user=world.users["office"], note="已完成")
     confirmed = api_as("leader").post(
         f"/api/matters/{m.pk}/status/", {"status": "completed", "reason": "验收通过", "version": m.version}
     )

@@ -32,6 +32,7 @@ from twincity.matters.excel import (
 )
 from twincity.matters.models import ListEntry, Matter, MatterList, MatterOwner, MatterSide
 from twincity.matters.services import OwnerSpec
+from twincity.supervision import services as supervision
 from twincity.testing import make_matter
 
 pytestmark = pytest.mark.django_db
@@ -348,6 +349,9 @@ def test_a_list_exported_in_english_headers_without_the_second_line_imports_with
 
 def test_the_office_confirms_completion_by_import_as_on_the_matters_page(world):
     matter = make_matter(world)
+    case = supervision.case_of(matter)
+    for side in case.sides.all():  # as on the page: once every owning side has reported its part
+        supervision.report_completion(case, side, user=world.users["office"], note="已完成")
     content = edit(export(world), **{cell(world, "status", 3): "已完成"})
     apply_import(parse(world, content), user=world.users["office"])
     matter.refresh_from_db()

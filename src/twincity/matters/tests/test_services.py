@@ -8,6 +8,7 @@ from twincity.audit.models import AuditEvent, ObjectChange
 from twincity.matters import services
 from twincity.matters.choices import Light, MatterStatus
 from twincity.matters.models import Matter
+from twincity.supervision import services as supervision
 from twincity.testing import make_matter
 
 pytestmark = pytest.mark.django_db
@@ -74,9 +75,17 @@ def test_a_unit_contact_cannot_close_the_other_sides_milestone(world):
 
 def test_completion_is_confirmed_by_a_leader_not_by_the_reporter(world):
     matter = make_matter(world)
+    leader = world.users["leader"]
     with pytest.raises(PermissionDenied):
-        services.change_status(matter, MatterStatus.COMPLETED, user=world.users["tf-coord"])
-    services.change_status(matter, MatterStatus.COMPLETED, user=world.users["leader"])
+        services.change_status(matter, MatterStatus.COMPLETED, user=world.users["tf-coord"], reason="完成")
+    with pytest.raises(ValidationError, match="确认事项完成须填写意见"):
+        services.change_status(matter, MatterStatus.COMPLETED, user=leader)
+    case = supervision.case_of(matter)
+    with pytest.raises(ValidationError, match="尚有责任方未报告完成"):
+        services.change_status(matter, MatterStatus.COMPLETED, user=leader, reason="同意")
+    for side in case.sides.all():
+        supervision.report_completion(case, side, user=world.users["office"], note="已完成")
+    services.change_status(matter, MatterStatus.COMPLETED, user=leader, reason="同意")
     matter.refresh_from_db()
     assert matter.status == MatterStatus.COMPLETED
     assert AuditEvent.objects.filter(verb="matter.completion_confirmed", object_id=matter.pk).exists()

@@ -6,16 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twincity.accounts.access import memberships, require_in
+from twincity.accounts.access import memberships, require_in, restrict
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core import search
+from twincity.core.models import Attachment
 from twincity.core.services import attach, lock, require, save_fields, update_versioned
 from twincity.core.text import plain
 from twincity.matters.choices import MatterStatus
@@ -24,6 +26,8 @@ from twincity.meetings.choices import CLOSED_ACTION_STATUSES, OWNER_PENDING_STAT
 from twincity.meetings.models import ActionItem, ActionOwner, ActionUpdate, MeetingSeries, Outcome, Session
 from twincity.meetings.services.common import ONLY_THE_OFFICE, _lock_version, _plain
 from twincity.regions.models import Organisation, Partnership
+from twincity.supervision import services as supervision
+from twincity.supervision.choices import CaseState, Rating
 
 
 @dataclass
@@ -139,7 +143,16 @@ def create_action(session: Session, outcome: Outcome | None, spec: ActionSpec, *
         text=_("Decided at %(session)s.") % {"session": session},
     )
     log_event("action.assigned", action, data={"session": session.pk, "matter": matter.pk if matter else None})
+    supervision.follow(action)  # 交办: one case, one side per owning side
     return action
+
+
+def _acting_sides(user, action: ActionItem, case, *, pending: str) -> list:
+    """The sides of the action's case the user takes the owner's step for (the office: every owning side; a
+    coordinator: their side; a unit's contact: its unit's side), those still ``pending`` (signed_at or
+    completed_at not yet set)."""
+    side_ids = set(restrict(action.owners.all(), user, Action.REPORT).values_list("side_id", flat=True))
+    return [s for s in case.sides.filter(side_id__in=side_ids).order_by("pk") if getattr(s, pending) is None]
 
 
 def _step(
@@ -173,19 +186,25 @@ def _step(
 
 
 def acknowledge_action(action: ActionItem, *, user, note: str = "") -> ActionItem:
-    """The owner acknowledges the action it was assigned."""
+    """The owner acknowledges the action it was assigned: its side's sign-off 签收 (each owning side signs off)."""
     with transaction.atomic():
         lock(action)
         require(user, Action.REPORT, action)
-        if action.status != ActionStatus.ASSIGNED:
+        if action.status not in OWNER_PENDING_STATUSES:
             raise ValidationError(_("Only a newly assigned action is acknowledged."))
+        case = supervision.follow(action)
+        sides = _acting_sides(user, action, case, pending="signed_at") if case is not None else []
+        if not sides and action.status != ActionStatus.ASSIGNED:
+            raise ValidationError(_("Only a newly assigned action is acknowledged."))
+        for side in sides:
+            supervision.sign_off(case, side, user=user, check=False)
         _step(
             action,
             user=user,
             kind=ActionUpdateKind.ACKNOWLEDGED,
             text=note,
-            status=ActionStatus.ACKNOWLEDGED,
-            acknowledged_at=timezone.now(),
+            status=ActionStatus.ACKNOWLEDGED if action.status == ActionStatus.ASSIGNED else None,
+            acknowledged_at=action.acknowledged_at or timezone.now(),
         )
     return action
 
@@ -205,7 +224,8 @@ def feed_back(action: ActionItem, *, user, text: str, files=()) -> ActionUpdate:
 
 
 def report_done(action: ActionItem, *, user, text: str, files=()) -> ActionUpdate:
-    """The owner reports the action done, with evidence (a text saying what shows it, and files)."""
+    """The owner reports its side's part done, with evidence (a text saying what shows it, and files): its side's
+    report of completion. The action is reported done when every owning side has reported."""
     return _owner_step(
         action,
         user=user,
@@ -221,7 +241,11 @@ def report_done(action: ActionItem, *, user, text: str, files=()) -> ActionUpdat
 
 def _owner_step(action: ActionItem, *, user, text: str, files, empty: str, closed: str, **changes) -> ActionUpdate:
     """A step the owning unit takes on an open action, saying something (``empty``: the reason when it says
-    nothing; ``closed``: when the action takes no more steps of the owner). Acknowledges it on the way."""
+    nothing; ``closed``: when the action takes no more steps of the owner). Acknowledges it on the way.
+
+    The step is taken for the user's sides on the action's case (``supervision``): feedback is each side's
+    feedback; a report of completion is each side's, and the action is reported done only when every owning side
+    has reported (until then it stays in progress)."""
     if not plain(text).strip():
         raise ValidationError({"text": empty})
     with transaction.atomic():
@@ -231,52 +255,91 @@ def _owner_step(action: ActionItem, *, user, text: str, files, empty: str, close
             raise ValidationError(closed)
         if action.acknowledged_at is None:
             changes["acknowledged_at"] = timezone.now()
-        return _step(action, user=user, text=text, files=files, last_feedback_on=timezone.localdate(), **changes)
+        case = supervision.follow(action)
+        sides = _acting_sides(user, action, case, pending="completed_at") if case is not None else []
+        if case is not None and not sides:
+            raise ValidationError(_("Your side has already reported this action done; the other sides report theirs."))
+        done = changes.get("kind") == ActionUpdateKind.REPORTED_DONE
+        if done and case is not None:
+            others = case.sides.filter(completed_at__isnull=True).exclude(pk__in=[s.pk for s in sides]).exists()
+            if others:
+                changes.update(status=ActionStatus.IN_PROGRESS)
+                changes.pop("reported_done_at", None)
+        update = _step(action, user=user, text=text, files=files, last_feedback_on=timezone.localdate(), **changes)
+        for side in sides:
+            if done:
+                kept = Attachment.objects.filter(
+                    content_type=ContentType.objects.get_for_model(ActionUpdate), object_id=update.pk
+                )
+                supervision.report_completion(case, side, user=user, note=text, attachments=kept, check=False)
+            else:
+                supervision.give_feedback(case, side, user=user, text=text, check=False)
+        return update
 
 
-def verify_action(action: ActionItem, *, user, note: str = "") -> ActionItem:
-    """The office checks the evidence and closes the action."""
-    return _office_step(
-        action,
-        user=user,
-        from_statuses={ActionStatus.REPORTED_DONE},
-        refused=_("Only an action reported done can be verified."),
-        kind=ActionUpdateKind.VERIFIED,
-        text=note,
-        status=ActionStatus.VERIFIED,
-        verified_at=timezone.now(),
-        verified_by=user,
-    )
+def verify_action(action: ActionItem, *, user, note: str = "", rating: str = "") -> ActionItem:
+    """The office checks the evidence, rates the work and closes the action: its case's closure 办结销号."""
+    with transaction.atomic():
+        require_in(user, Action.ADMINISTER, action.partnership_id, ONLY_THE_OFFICE)
+        if rating not in Rating.values:
+            raise ValidationError({"rating": _("Choose a rating: excellent, good, pass or fail.")})
+        _office_step(
+            action,
+            user=user,
+            from_statuses={ActionStatus.REPORTED_DONE},
+            refused=_("Only an action reported done can be verified."),
+            kind=ActionUpdateKind.VERIFIED,
+            text=note,
+            status=ActionStatus.VERIFIED,
+            verified_at=timezone.now(),
+            verified_by=user,
+        )
+        case = supervision.follow(action)
+        if case is not None:
+            if case.state == CaseState.OPEN:  # reported done before the action was followed as a case
+                supervision.record_item_completion(action, user=user, note=note or _("Reported done."))
+                case.refresh_from_db()
+            supervision.close_case(case, user=user, rating=rating, review=note)
+    return action
 
 
 def return_action(action: ActionItem, *, user, reason: str) -> ActionItem:
     """The office sends a report of completion back, saying why; the owner works on."""
     if not plain(reason).strip():
         raise ValidationError({"reason": _("Say why the action is returned.")})
-    return _office_step(
-        action,
-        user=user,
-        from_statuses={ActionStatus.REPORTED_DONE},
-        refused=_("Only an action reported done can be returned."),
-        kind=ActionUpdateKind.RETURNED,
-        text=reason,
-        status=ActionStatus.RETURNED,
-        reported_done_at=None,
-    )
+    with transaction.atomic():
+        _office_step(
+            action,
+            user=user,
+            from_statuses={ActionStatus.REPORTED_DONE},
+            refused=_("Only an action reported done can be returned."),
+            kind=ActionUpdateKind.RETURNED,
+            text=reason,
+            status=ActionStatus.RETURNED,
+            reported_done_at=None,
+        )
+        case = supervision.follow(action)
+        reported = case is not None and case.sides.filter(completed_at__isnull=False).exists()
+        if case is not None and (case.state == CaseState.COMPLETED or (case.state == CaseState.OPEN and reported)):
+            supervision.return_case(case, user=user, reason=reason)
+    return action
 
 
 def cancel_action(action: ActionItem, *, user, reason: str) -> ActionItem:
     if not plain(reason).strip():
         raise ValidationError({"reason": _("Say why the action is cancelled.")})
-    return _office_step(
-        action,
-        user=user,
-        from_statuses=set(ActionStatus) - set(CLOSED_ACTION_STATUSES),
-        refused=_("The action is already closed."),
-        kind=ActionUpdateKind.CANCELLED,
-        text=reason,
-        status=ActionStatus.CANCELLED,
-    )
+    with transaction.atomic():
+        _office_step(
+            action,
+            user=user,
+            from_statuses=set(ActionStatus) - set(CLOSED_ACTION_STATUSES),
+            refused=_("The action is already closed."),
+            kind=ActionUpdateKind.CANCELLED,
+            text=reason,
+            status=ActionStatus.CANCELLED,
+        )
+        supervision.follow(action)  # no longer supervised: its case is cancelled
+    return action
 
 
 def _office_step(action: ActionItem, *, user, from_statuses, refused: str, **step) -> ActionItem:
@@ -337,6 +400,7 @@ def update_action(
             if reason:
                 text = f"{text}. {plain(reason)}"
             _step(action, user=user, kind=ActionUpdateKind.CHANGED, text=text)
+        supervision.follow(action)  # the case keeps the due date and the owning sides in step
     return action
 
 

@@ -57,7 +57,8 @@ def test_the_owner_acknowledges_and_reports_done_and_only_the_office_verifies(ap
     assert tf_unit.post(url + "report-done/", {"text": "已完成"}, format="json").status_code == 200
     with unchanged(*MEETINGS):
         assert tf_unit.post(url + "verify/", {}, format="json").status_code == 403
-    done = office.post(url + "verify/", {}, format="json")
+    assert office.post(url + "verify/", {}, format="json").status_code == 400  # no rating
+    done = office.post(url + "verify/", {"rating": "good"}, format="json")
     assert done.status_code == 200
     assert done.json()["status"] == ActionStatus.VERIFIED
 

@@ -94,6 +94,7 @@ def test_a_full_meeting_cycle_from_agenda_to_verified_action(browser_page, live_
     # The office verifies it, then plans the next session.
     sign_in_as(page, live_server, "office")
     page.goto(f"{live_server.url}{action.get_absolute_url()}")
+    page.select_option("#rating-verify", "good")
     page.click("[data-step='verify']")
     expect(page.locator("#action-status")).to_have_attribute("data-status", ActionStatus.VERIFIED)
     page.goto(f"{live_server.url}{series.get_absolute_url()}")

@@ -325,7 +325,7 @@ def test_open_actions_return_on_the_next_agenda_until_verified(world):
     open_action = decide_action(world, first, owners=[world.tf_dept], due=today + dt.timedelta(days=10))
     verified = decide_action(world, first, owners=[world.lj_dept], due=today + dt.timedelta(days=10), title="已办结")
     services.report_done(verified, user=world.users["lj-unit"], text="已提交")
-    services.verify_action(verified, user=world.users["office"])
+    services.verify_action(verified, user=world.users["office"], rating="good")
     carried = publish(world, second) and second.items.filter(source=ItemSource.OPEN_ACTION)
     assert [i.action_id for i in carried] == [open_action.pk]
     assert AuditEvent.objects.get(verb="session.agenda_published", object_id=second.pk).data["carried_forward"] == 1
@@ -452,16 +452,16 @@ def test_an_action_goes_round_the_supervision_cycle_and_a_returned_report_says_w
     assert update.organisation == world.tf_dept
     assert Attachment.objects.filter(object_id=update.pk, name="方案.pdf").exists()
     with pytest.raises(PermissionDenied):
-        services.verify_action(action, user=world.users["tf-unit"])
+        services.verify_action(action, user=world.users["tf-unit"], rating="good")
     with pytest.raises(PermissionDenied):
-        services.verify_action(action, user=world.users["leader"])
+        services.verify_action(action, user=world.users["leader"], rating="good")
     with pytest.raises(ValidationError):
         services.return_action(action, user=world.users["office"], reason="")
     services.return_action(action, user=world.users["office"], reason="缺少印发文件")
     assert action.status == ActionStatus.RETURNED
     assert action.reported_done_at is None
     services.report_done(action, user=world.users["tf-unit"], text="补充印发文件")
-    services.verify_action(action, user=world.users["office"])
+    services.verify_action(action, user=world.users["office"], rating="good")
     action.refresh_from_db()
     assert action.status == ActionStatus.VERIFIED
     assert action.verified_by == world.users["office"]
@@ -474,7 +474,7 @@ def test_a_verified_action_takes_no_more_reports(world):
     session, _ = _held_with_decision(world)
     action = decide_action(world, session, owners=[world.tf_dept], due=TODAY() + dt.timedelta(days=30))
     services.report_done(action, user=world.users["tf-coord"], text="完成")
-    services.verify_action(action, user=world.users["office"])
+    services.verify_action(action, user=world.users["office"], rating="good")
     with pytest.raises(ValidationError):
         services.feed_back(action, user=world.users["tf-unit"], text="再报")
 

@@ -119,7 +119,9 @@ def test_an_action_edit_acknowledged_while_an_owner_or_the_office_held_an_old_co
     session = held_session(world)
     action = decide_action(world, session, owners=[world.tf_dept, world.lj_dept], due=TODAY() + dt.timedelta(30))
     if write in {"verify", "return"}:
+        # A joint action is reported done when each owning side has reported its part.
         services.report_done(action, user=tf_unit, text="已完成")
+        services.report_done(action, user=world.users["lj-unit"], text="已完成")
     stale = ActionItem.objects.get(pk=action.pk)
     acknowledged = edit_action_meanwhile(action, office, "已确认的新措辞")
     if write == "acknowledge":
@@ -129,7 +131,7 @@ def test_an_action_edit_acknowledged_while_an_owner_or_the_office_held_an_old_co
     elif write == "report_done":
         services.report_done(stale, user=tf_unit, text="方案已印发")
     elif write == "verify":
-        services.verify_action(stale, user=office)
+        services.verify_action(stale, user=office, rating="good")
     elif write == "return":
         services.return_action(stale, user=office, reason="缺少印发文件")
     elif write == "cancel":
@@ -145,12 +147,14 @@ def test_an_action_edit_acknowledged_while_an_owner_or_the_office_held_an_old_co
 
 
 def test_an_action_step_judges_the_status_as_it_is_now_not_as_it_was_read(world):
-    """A second acknowledgement from an old copy is refused: the action moved on meanwhile."""
+    """A second acknowledgement from an old copy is refused: the action moved on meanwhile (both sides reported)."""
     tf_unit, lj_unit = world.users["tf-unit"], world.users["lj-unit"]
     session = held_session(world)
     action = decide_action(world, session, owners=[world.tf_dept, world.lj_dept], due=TODAY() + dt.timedelta(30))
     stale = ActionItem.objects.get(pk=action.pk)
     services.report_done(action, user=lj_unit, text="已完成")
+    assert ActionItem.objects.get(pk=action.pk).status == ActionStatus.IN_PROGRESS  # Tianfu has not reported yet
+    services.report_done(ActionItem.objects.get(pk=action.pk), user=tf_unit, text="已完成")
     with pytest.raises(ValidationError):
         services.acknowledge_action(stale, user=tf_unit)
     assert ActionItem.objects.get(pk=action.pk).status == ActionStatus.REPORTED_DONE

@@ -106,7 +106,9 @@ def test_the_unit_contact_acknowledges_and_reports_done_and_the_office_verifies(
     unit.post(reverse("meetings:action_step", args=[action.pk, "verify"]), {"text": ""})
     action.refresh_from_db()
     assert action.status == ActionStatus.REPORTED_DONE  # a unit does not verify its own work
-    client_as("office").post(reverse("meetings:action_step", args=[action.pk, "verify"]), {"text": "核实"})
+    client_as("office").post(
+        reverse("meetings:action_step", args=[action.pk, "verify"]), {"text": "核实", "rating": "good"}
+    )
     action.refresh_from_db()
     assert action.status == ActionStatus.VERIFIED
 

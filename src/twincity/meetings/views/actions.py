@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from twincity.accounts.access import can, is_office
+from twincity.accounts.access import can, is_office, restrict
 from twincity.accounts.choices import Action
 from twincity.core.views import ObjectListView, StepView, restricted_object
 from twincity.meetings import forms, services
@@ -24,6 +24,8 @@ from twincity.meetings.views.common import (
     _run,
     members_only,
 )
+from twincity.supervision.choices import Rating
+from twincity.supervision.services import case_of
 
 
 def action_list_queryset(user, today=None):
@@ -62,10 +64,24 @@ def action_detail(request, pk: int):
     (action_full,) = _actions_with_history(ActionItem.objects.filter(pk=action.pk), today)
     may_report = can(user, Action.REPORT, action)
     office = is_office(user, action.partnership_id)
+    # Each owning side's step on the action's case (签收, 反馈, 完成): the owner's steps are its side's.
+    case = case_of(action)
+    case_sides = list(case.sides.select_related("side", "organisation").order_by("pk")) if case else []
+    mine = (
+        set(restrict(action.owners.all(), user, Action.REPORT).values_list("side_id", flat=True))
+        if may_report
+        else set()
+    )
+    to_sign = [s for s in case_sides if s.side_id in mine and s.signed_at is None]
+    to_report = [s for s in case_sides if s.side_id in mine and s.completed_at is None]
     steps = []
-    if may_report and action.status == ActionStatus.ASSIGNED:
+    if (
+        may_report
+        and action.status in OWNER_PENDING_STATUSES
+        and (to_sign or (not case and action.status == ActionStatus.ASSIGNED))
+    ):
         steps.append(("acknowledge", _("Acknowledge"), False))
-    if may_report and action.status in OWNER_PENDING_STATUSES:
+    if may_report and action.status in OWNER_PENDING_STATUSES and (to_report or not case):
         steps.append(("feedback", _("Feed back progress"), True))
         steps.append(("done", _("Report done"), True))
     if office and action.status == ActionStatus.REPORTED_DONE:
@@ -82,6 +98,9 @@ def action_detail(request, pk: int):
         "partnership": action.partnership,
         "steps": steps,
         "step_form": forms.StepForm(),
+        "case": case,
+        "case_sides": case_sides,
+        "ratings": Rating.choices,
         "can_edit": action.status not in CLOSED_ACTION_STATUSES and (office or can(user, Action.CHANGE, action)),
         "agendas": sessions,
         "today": today,
@@ -102,7 +121,10 @@ STEPS = {
         lambda a, u, text, files: services.report_done(a, user=u, text=text, files=files),
         gettext_lazy("Reported done. The office verifies it."),
     ),
-    "verify": (lambda a, u, text, files: services.verify_action(a, user=u, note=text), gettext_lazy("Verified.")),
+    "verify": (
+        lambda a, u, text, files, rating="": services.verify_action(a, user=u, note=text, rating=rating),
+        gettext_lazy("Verified."),
+    ),
     "return": (
         lambda a, u, text, files: services.return_action(a, user=u, reason=text),
         gettext_lazy("Returned to its owners."),
@@ -129,6 +151,8 @@ class ActionStepView(MembersOnlyMixin, StepView):
 
     def run(self, action, user, data):
         call, _done = STEPS[self.kwargs["step"]]
+        if self.kwargs["step"] == "verify":
+            return call(action, user, data["text"], data["files"], rating=data.get("rating") or "")
         return call(action, user, data["text"], data["files"])
 
     def done(self, action) -> str:
