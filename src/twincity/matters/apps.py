@@ -6,3 +6,8 @@ class MattersConfig(AppConfig):
     name = "twincity.matters"
     label = "matters"
     verbose_name = _("Key cooperation matters")
+
+    def ready(self):
+        from twincity.matters import todos
+
+        todos.register()  # the to-dos a matter gives (supervision.todos)

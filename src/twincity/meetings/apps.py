@@ -9,6 +9,8 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from twincity.audit.events import register
+        from twincity.meetings import todos
         from twincity.meetings.choices import Event
 
         register(Event)
+        todos.register()  # the to-dos sessions and actions give (supervision.todos)

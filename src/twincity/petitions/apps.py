@@ -8,7 +8,11 @@ class PetitionsConfig(AppConfig):
 
     def ready(self):
         from twincity.audit.events import register
-        from twincity.petitions import sources  # noqa: F401  (the menu entry, the dashboard panel, the agenda source)
+        from twincity.petitions import (
+            sources,  # noqa: F401  (the menu entry, the dashboard panel, the agenda source)
+            todos,
+        )
         from twincity.petitions.choices import Event
 
         register(Event)
+        todos.register()  # the to-dos a joint request gives (supervision.todos)
