@@ -16,6 +16,7 @@ from twincity.audit.context import acting
 from twincity.demo.world import DEMO_PASSWORD, PARTNERSHIP_NAME, PERSONAS, USERNAMES, World
 from twincity.matters.models import Matter
 from twincity.regions.models import Partnership
+from twincity.supervision import todos
 
 # Each app's part of the demo, ``twincity.<app>.demo.load(world)``, in the order they run: the matter lists,
 # then the meetings (whose decisions follow matters up), then the registers, which link to both.
@@ -60,6 +61,8 @@ def load_demo(*, today: dt.date | None = None, stdout=None) -> DemoSummary:
             world.make_memberships()
         for app in PARTS:
             import_module(f"twincity.{app}.demo").load(world)
+        # The to-dos follow every save already; one rebuild makes sure whatever a demo part wrote otherwise counts.
+        todos.rebuild(world.partnership)
     partnership = world.partnership
     by_year = {
         y: Matter.objects.filter(partnership=partnership, entries__year_list__year=y).distinct().count()
