@@ -63,7 +63,7 @@ def desk_label(todo, names) -> str:
 
 class TodoTable(tables.Table):
     kind = tables.Column(verbose_name=_("What"))
-    title = tables.Column(verbose_name=_("Item"))
+    title = tables.Column(verbose_name=_("Title"))
     desk = tables.Column(verbose_name=_("For"), accessor="pk", orderable=False, empty_values=())
     active_from = tables.DateColumn(verbose_name=_("Waiting since"), format="Y-m-d")
     due_on = tables.Column(verbose_name=_("Due"))
