@@ -105,3 +105,4 @@ class TodoKind(models.TextChoices):
     GIVE_FEEDBACK = "give_feedback", _("Give feedback on a supervised item")
     REPORT_COMPLETION = "report_completion", _("Report completion of a supervised item")
     RATE_CASE = "rate_case", _("Review and rate a completed item")
+    EVALUATE_SECONDMENT = "evaluate_secondment", _("Evaluate a secondment at the end of its term")

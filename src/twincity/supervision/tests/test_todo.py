@@ -14,6 +14,7 @@ from django.utils import timezone
 from twincity.accounts.access import Part, desks
 from twincity.audit.context import acting
 from twincity.core.services import update_rows
+from twincity.exchanges import services as exchange_services
 from twincity.matters import services as matter_services
 from twincity.matters.choices import MatterStatus
 from twincity.matters.models import Matter
@@ -259,6 +260,32 @@ def test_supervision_cases_wait_for_sign_off_feedback_completion_and_rating(worl
     case.state = CaseState.CLOSED
     case.save()
     assert waiting(world, K.RATE_CASE) == set()
+
+
+def test_a_host_unit_evaluates_its_seconded_cadre_at_the_end_of_the_term(world):
+    office = world.users["office"]
+    today = timezone.localdate()
+
+    def second(**dates):
+        with acting(office):
+            return exchange_services.create_secondment(
+                partnership=world.partnership,
+                user=office,
+                person_name="王某某",
+                post="两江新区市场监管局副局长",
+                home_organisation=world.lj_dept,
+                host_organisation=world.tf_dept,
+                **dates,
+            )
+
+    ending = second(start_date=today - dt.timedelta(days=300), end_date=today + dt.timedelta(days=5))
+    second(start_date=today - dt.timedelta(days=10), end_date=today + dt.timedelta(days=300))  # not yet
+    assert waiting(world, K.EVALUATE_SECONDMENT) == {"tf-unit"}  # the host's, not the home unit's
+    ending = type(ending).objects.get(pk=ending.pk)
+    with acting(office):
+        exchange_services.cut_short(ending, user=office, on=today - dt.timedelta(days=1), reason="工作需要")
+        exchange_services.evaluate(ending, user=world.users["tf-unit"], rating="excellent", evaluation="表现优秀")
+    assert waiting(world, K.EVALUATE_SECONDMENT) == set()
 
 
 # ------------------------------------------------------------------------------------------------ bulk, rebuild
