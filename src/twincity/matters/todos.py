@@ -60,5 +60,7 @@ def register() -> None:
             wanted=wanted,
             parts={MatterSide: "matter_id", MatterOwner: "matter_id"},
             prefetch=("sides", "owners"),
+            # What refresh_derived writes on the matter itself (the sides' percents and dates are their own saves).
+            ignore=("percent_complete", "next_milestone_due", "watch_from", "lag_date", "search_document"),
         )
     )

@@ -66,6 +66,9 @@ class Source:
     parts: dict[type[Model], str] = field(default_factory=dict)
     prefetch: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
+    # Fields of the model whose saves never change what it wants (derived figures): a save of only these
+    # (``update_fields``) refreshes nothing. ``last_updated`` is always among them.
+    ignore: tuple[str, ...] = ()
 
 
 _SOURCES: dict[type[Model], Source] = {}
@@ -205,9 +208,12 @@ def rebuild(partnership=None) -> int:
 # ------------------------------------------------------------------------------------------------ signals
 
 
-def _on_save(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh_ids(sender, [instance.pk])
+def _on_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw:
+        return
+    if update_fields and set(update_fields) <= {"last_updated", *_SOURCES[sender].ignore}:
+        return  # only derived figures changed: nothing it waits for did
+    refresh_ids(sender, [instance.pk])
 
 
 def _on_delete(sender, instance, **kwargs):
