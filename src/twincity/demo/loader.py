@@ -16,6 +16,7 @@ from twincity.audit.context import acting
 from twincity.demo.world import DEMO_PASSWORD, PARTNERSHIP_NAME, PERSONAS, USERNAMES, World
 from twincity.matters.models import Matter
 from twincity.regions.models import Partnership
+from twincity.supervision import todos
 from twincity.supervision.services import follow_all
 
 # Each app's part of the demo, ``twincity.<app>.demo.load(world)``, in the order they run: the matter lists,
@@ -64,6 +65,8 @@ def load_demo(*, today: dt.date | None = None, stdout=None) -> DemoSummary:
         with acting(world.users["office"]):
             # The demo's live items are followed (the services opened most cases as they went; this catches the rest).
             follow_all(partnership_id=world.partnership.pk)
+        # The to-dos follow every save already; one rebuild makes sure whatever a demo part wrote otherwise counts.
+        todos.rebuild(world.partnership)
     partnership = world.partnership
     by_year = {
         y: Matter.objects.filter(partnership=partnership, entries__year_list__year=y).distinct().count()

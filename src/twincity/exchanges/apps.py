@@ -8,7 +8,11 @@ class ExchangesConfig(AppConfig):
 
     def ready(self):
         from twincity.audit.events import register
-        from twincity.exchanges import sources  # noqa: F401  (the menu entry, the dashboard panel, the agenda source)
+        from twincity.exchanges import (
+            sources,  # noqa: F401  (the menu entry, the dashboard panel, the agenda source)
+            todos,
+        )
         from twincity.exchanges.choices import Event
 
         register(Event)
+        todos.register()  # the to-dos a secondment gives (supervision.todos)

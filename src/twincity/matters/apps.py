@@ -8,9 +8,10 @@ class MattersConfig(AppConfig):
     verbose_name = _("Key cooperation matters")
 
     def ready(self):
-        from twincity.matters import supervised
+        from twincity.matters import supervised, todos
         from twincity.matters.choices import Notice
         from twincity.notifications.kinds import register
 
         register(Notice)
         supervised.register_all()
+        todos.register()  # the to-dos a matter gives (supervision.todos)

@@ -9,8 +9,12 @@ class PetitionsConfig(AppConfig):
     def ready(self):
         from twincity.audit.events import register
         from twincity.notifications.kinds import register as register_notices
-        from twincity.petitions import sources  # noqa: F401  (the menu entry, the dashboard panel, the agenda source)
+        from twincity.petitions import (
+            sources,  # noqa: F401  (the menu entry, the dashboard panel, the agenda source)
+            todos,
+        )
         from twincity.petitions.choices import Event, Notice
 
         register(Event)
         register_notices(Notice)
+        todos.register()  # the to-dos a joint request gives (supervision.todos)

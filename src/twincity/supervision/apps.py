@@ -10,7 +10,9 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         from twincity.audit.events import register
         from twincity.notifications.kinds import register as register_notices
+        from twincity.supervision import todos
         from twincity.supervision.choices import Event, Notice
 
         register(Event)
         register_notices(Notice)
+        todos.register_cases()  # supervision's own to-dos (the other sources register in their apps)

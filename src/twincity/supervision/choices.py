@@ -86,3 +86,23 @@ class Notice(models.TextChoices):
     SHEET_ESCALATED = "sheet_escalated", _("Supervision sheet escalated")
     WEEKLY_DIGEST = "weekly_digest", _("Weekly digest")
     MONTHLY_BRIEFING = "monthly_briefing", _("Monthly briefing")
+
+
+class TodoKind(models.TextChoices):
+    """What a to-do asks of its desk (``supervision.todos``): one kind per step someone has to take."""
+
+    APPROVE_MATTER = "approve_matter", _("Approve a proposed matter")
+    CONFIRM_COMPLETION = "confirm_completion", _("Confirm a matter's completion")
+    REPORT_PROGRESS = "report_progress", _("Report progress on a matter")
+    ENDORSE_REQUEST = "endorse_request", _("Endorse a joint request")
+    PUBLISH_AGENDA = "publish_agenda", _("Publish a session's agenda")
+    CONFIRM_MINUTES = "confirm_minutes", _("Confirm the minutes")
+    LOCK_MINUTES = "lock_minutes", _("Lock the confirmed minutes")
+    ACKNOWLEDGE_ACTION = "acknowledge_action", _("Acknowledge an action")
+    REPORT_ACTION = "report_action", _("Report on an action")
+    VERIFY_ACTION = "verify_action", _("Verify an action reported done")
+    SIGN_OFF_CASE = "sign_off_case", _("Sign off a supervised item")
+    GIVE_FEEDBACK = "give_feedback", _("Give feedback on a supervised item")
+    REPORT_COMPLETION = "report_completion", _("Report completion of a supervised item")
+    RATE_CASE = "rate_case", _("Review and rate a completed item")
+    EVALUATE_SECONDMENT = "evaluate_secondment", _("Evaluate a secondment at the end of its term")

@@ -7,6 +7,7 @@ The top layer (docs/layers.md): it reads matters, meetings and whatever the regi
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -26,6 +27,8 @@ from twincity.matters.querysets import light_expression
 from twincity.matters.tables import list_queryset
 from twincity.meetings.services import actions_for_my_work
 from twincity.regions.models import Partnership
+from twincity.supervision.choices import TodoKind
+from twincity.supervision.todos import open_for
 
 LIGHT_COLOURS = {Light.GREEN: "#1e8e3e", Light.YELLOW: "#e0a100", Light.RED: "#d93025", Light.GREY: "#9aa0a6"}
 
@@ -240,6 +243,27 @@ def _dashboard_cache_key(partnership, year: int, today: dt.date, is_en: bool) ->
 
 # ---------------------------------------------------------------------------------------------- my work
 
+TODOS_PER_KIND = 20
+TODOS_SHOWN = 500
+
+
+def todo_groups(user, today: dt.date) -> list[dict]:
+    """The user's open to-dos grouped by kind (in the order of ``TodoKind``), oldest first, with each kind's
+    count: two queries whatever the number (the oldest ``TODOS_SHOWN`` rows are read)."""
+    mine = open_for(user, today)
+    counts = dict(mine.order_by().values_list("kind").annotate(n=Count("pk")))
+    if not counts:
+        return []
+    grouped: dict[str, list] = defaultdict(list)
+    for todo in mine.order_by("active_from", "pk")[:TODOS_SHOWN]:
+        if len(grouped[todo.kind]) < TODOS_PER_KIND:
+            grouped[todo.kind].append(todo)
+    return [
+        {"kind": kind, "label": label, "count": counts[kind], "todos": grouped[kind]}
+        for kind, label in TodoKind.choices
+        if counts.get(kind)
+    ]
+
 
 @login_required
 def my_work(request):
@@ -266,6 +290,7 @@ def my_work(request):
         "milestones": milestones,
         "needs_report": needs_report,
         "meeting_actions": actions_for_my_work(user, today)[:100],
+        "todo_groups": todo_groups(user, today),
         "today": today,
     }
     return render(request, "workspace/my_work.html", context)

@@ -36,6 +36,7 @@ from twincity.notifications.models import Delivery, Robot
 from twincity.notifications.services import issue_calendar_token
 from twincity.supervision import services as supervision
 from twincity.supervision.services import case_of
+from twincity.supervision.todos import open_for
 from twincity.testing import (
     AUDITORS,
     EDITORS,
@@ -248,6 +249,8 @@ def pages(s):
         # one person's notification is a 404 to anyone else (notifications/tests), and the calendar feeds
         # open by their secret address without a sign-in (meetings/tests/test_calendars.py).
         "notifications:list": (reverse("notifications:list"), EVERYONE),
+        # Everyone signed in has a to-do page: the to-dos of their own desks (none for the auditor, the outsider).
+        "supervision:todos": (reverse("supervision:todos"), EVERYONE),
         "notifications:calendar": (reverse("notifications:calendar"), EVERYONE),
         "notifications:open": (None, None),
         "notifications:feed": (None, None),
@@ -378,6 +381,8 @@ def _names(patterns, prefix=""):
 # Everyone the walks below take round: the personas, and a member of a second partnership (its office admin,
 # who runs everything there) to whom this partnership must be as closed as to the outsider.
 OTHER = "other-office"
+# Endpoints that list the caller's own rows, not the partnership's: prefix → the ids the caller must see.
+PERSONAL = {"todos": lambda user: set(open_for(user).values_list("pk", flat=True))}
 WALKERS = (*PERSONAS, OTHER)
 
 
@@ -788,7 +793,11 @@ class TestApi:
         before = _snapshot()
         wrong = []
         for prefix, viewset, _basename in router.registry:
-            if (seen[prefix] == mine[prefix]) if member else seen[prefix].isdisjoint(mine[prefix]):
+            personal = PERSONAL.get(prefix)
+            if personal is not None:  # a list of the caller's own rows: exactly theirs, whoever they are
+                if seen[prefix] != personal(user):
+                    wrong.append(f"list {prefix}: {sorted(seen[prefix])} of {sorted(personal(user))}")
+            elif (seen[prefix] == mine[prefix]) if member else seen[prefix].isdisjoint(mine[prefix]):
                 pass
             else:
                 wrong.append(f"list {prefix}: {sorted(seen[prefix])} of {sorted(mine[prefix])}")
@@ -797,7 +806,10 @@ class TestApi:
             for pk in sorted(mine[prefix])[:2]:
                 url = f"/api/{prefix}/{pk}/"
                 status = client.get(url).status_code
-                if status != (200 if member else 404):
+                if personal is not None:
+                    if status != (200 if pk in seen[prefix] else 404):
+                        wrong.append(f"GET {url}: {status} (someone else's to-do?)")
+                elif status != (200 if member else 404):
                     wrong.append(f"GET {url}: {status}")
                 if writable:
                     obj = viewset.queryset.model._base_manager.get(pk=pk)
