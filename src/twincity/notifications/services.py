@@ -163,3 +163,51 @@ def announce(
         if deliver(message, user, channels=(Channel.IN_APP,)):
             told += 1
     return told
+
+
+def announce_many(notices) -> list[int]:
+    """``announce`` for many notices at once (the supervision run): ``notices`` is a list of
+    ``(Message, recipients)``. Reads which (key, person) pairs were sent before in one query per thousand, then
+    writes the missing log rows and in-app messages in bulk. Call it inside the caller's transaction: a rerun
+    after a rollback sends exactly what is missing. Returns, per notice, how many people were told now."""
+    pending: dict[str, tuple[int, Message, object]] = {}
+    counts = [0] * len(notices)
+    for index, (message, recipients) in enumerate(notices):
+        for user in recipients:
+            if user is None or not user.is_active:
+                continue
+            key = f"{message.key}:u{user.pk}:{Channel.IN_APP}"[:255]
+            pending.setdefault(key, (index, message, user))
+    if not pending:
+        return counts
+    keys = list(pending)
+    for start in range(0, len(keys), 1000):
+        chunk = keys[start : start + 1000]
+        for key in ReminderLog.objects.filter(key__in=chunk).values_list("key", flat=True):
+            pending.pop(key, None)
+    logs, notes = [], []
+    for key, (index, message, user) in pending.items():
+        counts[index] += 1
+        logs.append(
+            ReminderLog(
+                key=key,
+                kind=message.kind,
+                channel=Channel.IN_APP,
+                recipient=user,
+                partnership_id=message.partnership_id,
+                subject=message.subject[:300],
+            )
+        )
+        notes.append(
+            Notification(
+                user=user,
+                kind=message.kind,
+                title=message.subject[:300],
+                body=message.body,
+                url=message.url[:500],
+                partnership_id=message.partnership_id,
+            )
+        )
+    ReminderLog.objects.bulk_create(logs, batch_size=1000)
+    Notification.objects.bulk_create(notes, batch_size=1000)
+    return counts
