@@ -72,6 +72,20 @@ class Report:
     def messages(self) -> int:
         return self.reminders + self.notices
 
+    def as_dict(self) -> dict:
+        return {
+            "today": self.today.isoformat(),
+            "cases": self.cases,
+            "batches": self.batches,
+            "issued": self.issued,
+            "raised": self.raised,
+            "escalated": self.escalated,
+            "closed": self.closed,
+            "reminders": self.reminders,
+            "notices": self.notices,
+            "by_kind": dict(self.by_kind),
+        }
+
 
 def _now_for(today: dt.date | None) -> tuple[dt.date, dt.datetime]:
     now = timezone.now()

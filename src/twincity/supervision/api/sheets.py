@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from twincity.core.api import RestrictedViewSetMixin
 from twincity.supervision.models import Sheet, SheetStep
-from twincity.supervision.sheets import SheetFilterSet, sheet_queryset
+from twincity.supervision.sheets import SheetFilterSet, sheet_queryset, visible_sheets
 
 
 class SheetStepSerializer(serializers.ModelSerializer):
@@ -77,7 +77,7 @@ class SheetViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
     filterset_class = SheetFilterSet
 
     def get_queryset(self):
-        queryset = sheet_queryset(super().get_queryset())
+        queryset = sheet_queryset(visible_sheets(self.queryset.all(), self.request.user))
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("steps")
         return queryset

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from twincity.notifications.models import Notification, ReminderLog
 from twincity.supervision.choices import CaseState, Escalation, Notice, SheetLevel, SheetStepKind
 from twincity.supervision.models import Sheet, SheetStep
 from twincity.supervision.run import close_sheet, supervise
+from twincity.supervision.tasks import supervise_daily
 from twincity.supervision.tests.sheetkit import make_case
 from twincity.testing import race
 
@@ -206,3 +209,20 @@ def test_numbering_is_unique_under_two_concurrent_runs(world):
     assert errors == []
     assert sorted(Sheet.objects.values_list("number", flat=True)) == list(range(1, 41))
     assert Notification.objects.filter(kind=Notice.SHEET_ISSUED).count() == 80
+
+
+def test_the_command_and_the_task_run_the_day(world):
+    make_case(world, due_on=D(2026, 4, 1))
+    out = io.StringIO()
+    call_command("supervise", "--date", "2026-04-02", f"--partnership={world.partnership.pk}", stdout=out)
+    assert "issued: 1" in out.getvalue()
+    assert Sheet.objects.get().level == SheetLevel.RED
+    with pytest.raises(CommandError, match="--date"):
+        call_command("supervise", "--date", "2 April")
+    with pytest.raises(CommandError, match="no partnership"):
+        call_command("supervise", "--partnership", "999999")
+    assert Sheet.objects.count() == 1
+
+    make_case(world, due_on=D(2026, 4, 1))
+    result = supervise_daily.call("2026-04-02", world.partnership.pk)  # the task's own function, run here
+    assert (result["issued"], result["notices"]) == (1, 2)

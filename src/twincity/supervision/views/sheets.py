@@ -14,6 +14,7 @@ from twincity.supervision.sheets import (
     level_badge,
     render_sheet_pdf,
     sheet_queryset,
+    visible_sheets,
 )
 
 
@@ -24,7 +25,7 @@ class SheetListView(ObjectListView):
     template_name = "supervision/sheet_list.html"
 
     def get_queryset(self):
-        return sheet_queryset(super().get_queryset())
+        return sheet_queryset(visible_sheets(Sheet.objects.all(), self.request.user))
 
     def get_extra_context(self):
         return {"nav": "supervision"}
@@ -35,6 +36,9 @@ class SheetExportView(ExportView):
     filterset_class = SheetFilterSet
     filename = "supervision-sheets.xlsx"
 
+    def get_queryset(self):
+        return visible_sheets(Sheet.objects.all(), self.request.user)
+
     def export(self, rows, partnership) -> bytes:
         return export_sheets(rows, partnership)
 
@@ -44,7 +48,7 @@ class SheetDetailView(ObjectDetailView):
     context_object_name = "sheet"
 
     def get_queryset(self):
-        return sheet_queryset(Sheet.objects.all())
+        return sheet_queryset(visible_sheets(Sheet.objects.all(), self.request.user))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
