@@ -137,7 +137,7 @@ def test_the_list_costs_a_fixed_number_of_queries_and_says_when_nothing_matches(
         make_case(world, title=f"更多事项{i}", due_on=D(2026, 4, 1))
     supervise(D(2026, 4, 2))
     assert_page(client, url, queries=few, contains=["更多事项5"])
-    assert_page(client, url + "&year=2020", contains=["No supervision sheets match these filters."])
+    assert_page(client, url + "&year=2020", contains=["没有符合条件的督办单。"])
 
 
 def test_the_sheet_page_shows_the_trail_and_links_to_the_item(client_as, sheets):
