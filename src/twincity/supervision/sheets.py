@@ -124,7 +124,9 @@ def owners_of(sheet: Sheet) -> list[str]:
 class SheetTable(tables.Table):
     number = tables.Column(verbose_name=gettext_lazy("Number"), order_by=("year", "number"), accessor="pk")
     level = tables.Column(verbose_name=gettext_lazy("Colour"))
-    title = tables.Column(verbose_name=gettext_lazy("Item"), accessor="case__title", order_by=("case__title",))
+    title = tables.Column(
+        verbose_name=gettext_lazy("Supervised item"), accessor="case__title", order_by=("case__title",)
+    )
     owners = tables.Column(verbose_name=gettext_lazy("Owners"), accessor="pk", orderable=False, empty_values=())
     due_on = tables.DateColumn(verbose_name=gettext_lazy("Due"), accessor="case__due_on", format="Y-m-d")
     escalation = tables.Column(verbose_name=gettext_lazy("Addressed to"))
@@ -162,7 +164,7 @@ def export_sheets(rows, partnership) -> bytes:
         _("Colour"),
         _("Addressed to"),
         _("Item code"),
-        _("Item"),
+        _("Supervised item"),
         _("Owners"),
         _("Due"),
         _("Reason"),
