@@ -7,6 +7,8 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from twincity.notifications.models import Notification, ReminderLog
 from twincity.supervision.choices import CaseState, Escalation, Notice, SheetLevel, SheetStepKind
@@ -226,3 +228,18 @@ def test_the_command_and_the_task_run_the_day(world):
     make_case(world, due_on=D(2026, 4, 1))
     result = supervise_daily.call("2026-04-02", world.partnership.pk)  # the task's own function, run here
     assert (result["issued"], result["notices"]) == (1, 2)
+
+
+def test_a_batch_costs_the_same_few_queries_however_many_cases_it_holds(world):
+    def queries_for(count, start):
+        for i in range(count):
+            make_case(world, title=f"批{start}-{i}", due_on=D(2026, 4, 1), next_feedback_on=D(2026, 4, 3))
+        with CaptureQueriesContext(connection) as captured:
+            report = supervise(D(2026, 4, 2), batch_size=1000)
+        assert report.issued == count
+        return len(captured)
+
+    few = queries_for(3, 1)
+    many = queries_for(60, 2)  # the first 3 are quiet now: same batches, twenty times the sheets
+    assert many <= few
+    assert few <= 40
