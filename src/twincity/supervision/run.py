@@ -26,6 +26,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.db.models import Max
@@ -209,7 +210,14 @@ def supervise(
 
 
 def _batch(ids, today, now, report, policies, names) -> None:
-    batch = list(Case.objects.filter(pk__in=ids, state__in=OPEN_STATES).order_by("pk"))
+    # Plain rows, not model instances (most cases of a day change nothing); a case whose colour changes is
+    # loaded as an instance for its change record, in one query at the end.
+    batch = [
+        SimpleNamespace(**row)
+        for row in Case.objects.filter(pk__in=ids, state__in=OPEN_STATES)
+        .order_by("pk")
+        .values("pk", "partnership_id", "state", "due_on", "level", "code", "title", "url")
+    ]
     report.cases += len(batch)
     side_rows = list(
         CaseSide.objects.filter(case_id__in=ids)
@@ -241,7 +249,8 @@ def _batch(ids, today, now, report, policies, names) -> None:
     for case in batch:
         by_partnership[case.partnership_id].append(case)
 
-    new_sheets, changed_sheets, steps, changed_cases = [], [], [], []
+    new_sheets, changed_sheets, steps = [], [], []
+    changed_cases: dict[int, str] = {}  # case → its new colour
     notices: list[tuple[str, Sheet, Case, str]] = []  # (notice kind, sheet, case, key suffix)
     reminders: list[tuple[str, Case, dict, dt.date]] = []
     for p, group in by_partnership.items():
@@ -274,7 +283,7 @@ def _batch(ids, today, now, report, policies, names) -> None:
                 numbers[year] += 1
                 sheet = Sheet(
                     partnership_id=p,
-                    case=case,
+                    case_id=case.pk,
                     year=year,
                     number=numbers[year],
                     level=level,
@@ -317,8 +326,7 @@ def _batch(ids, today, now, report, policies, names) -> None:
                     sheet.version += 1
                     changed_sheets.append(sheet)
             if case.level != sheet.level:
-                case.level = sheet.level
-                changed_cases.append(case)
+                changed_cases[case.pk] = sheet.level
 
     bulk_create(new_sheets)
     bulk_save(changed_sheets, ["level", "reason", "raised_at", "escalation", "escalated_at", "version"])
@@ -338,11 +346,14 @@ def _batch(ids, today, now, report, policies, names) -> None:
     _send(notices, reminders, sides_of, report)
 
 
-def _save_levels(cases: list[Case]) -> None:
-    """``Case.level`` of many cases in one UPDATE per colour (not a CASE per row), with the trail ``bulk_save``
-    leaves: a change record for each, the partnership's change stamp moved."""
-    if not cases:
+def _save_levels(levels: dict[int, str]) -> None:
+    """``Case.level`` of many cases (id → colour) in one UPDATE per colour (not a CASE per row), with the trail
+    ``bulk_save`` leaves: a change record for each, the partnership's change stamp moved."""
+    if not levels:
         return
+    cases = list(Case.objects.filter(pk__in=list(levels)))
+    for case in cases:
+        case.level = levels[case.pk]
     changes = [(case, case.snapshot(case._loaded_values), case.snapshot()) for case in cases]
     touch(Case, cases)
     now = timezone.now()
@@ -399,7 +410,7 @@ def _send(notices, reminders, sides_of, report) -> None:
             key=f"{kind}:caseside:{side['pk']}:{due.isoformat()}",
             subject=subject,
             body=f"{case.code} {case.title}".strip(),
-            url=case.url or _case_link(case),
+            url=case.url or _case_link(case.pk),
             partnership_id=case.partnership_id,
         )
         messages.append((message, people[case.partnership_id].owners(side)))
@@ -424,9 +435,9 @@ def _sheet_link(pk: int) -> str:
 _SHEET_LINK: str | None = None
 
 
-def _case_link(case: Case) -> str:
+def _case_link(pk: int) -> str:
     try:
-        return case.get_absolute_url()
+        return reverse("supervision:case_detail", args=[pk])
     except NoReverseMatch:  # the case page is the lifecycle's; without it, no link
         return ""
 
