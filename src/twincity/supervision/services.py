@@ -31,6 +31,7 @@ from twincity.supervision import registry
 from twincity.supervision.cadence import next_feedback_after
 from twincity.supervision.choices import OPEN_STATES, CaseState, Event, EvidenceKind, Notice, Rating
 from twincity.supervision.models import Case, CaseSide, Evidence, Feedback, SupervisionPolicy
+from twincity.supervision.run import close_sheet
 
 ONLY_THE_OFFICE = _("Only the joint office reviews and closes supervised items.")
 
@@ -413,7 +414,7 @@ def close_case(case: Case, *, user, rating: str, review: str = "", version: int 
             case, ["state", "closed_at", "closed_by", "rating", "review", "delay_days", "next_feedback_on", "version"]
         )
         log_event(Event.CLOSED, case, message=review, data={"rating": rating, "delay_days": case.delay_days}, user=user)
-        # sheets: close_sheet(case) wired at merge
+        close_sheet(case, at=case.closed_at)  # the sheet 督办单 closes with its case (一事一单)
         _tell(
             case,
             Notice.CASE_CLOSED,
@@ -496,7 +497,7 @@ def _cancel(case: Case, *, user, reason: str) -> None:
     case.version += 1
     save_fields(case, ["state", "next_feedback_on", "version"])
     log_event(Event.CANCELLED, case, message=reason, user=_who(user))
-    # sheets: close_sheet(case) wired at merge
+    close_sheet(case)
 
 
 def cancel_case(case: Case, *, user, reason: str) -> Case:

@@ -35,7 +35,9 @@ from twincity.notifications.choices import Channel, DeliveryState, RobotKind
 from twincity.notifications.models import Delivery, Robot
 from twincity.notifications.services import issue_calendar_token
 from twincity.supervision import services as supervision
+from twincity.supervision.run import supervise
 from twincity.supervision.services import case_of
+from twincity.supervision.tests.sheetkit import make_case
 from twincity.supervision.todos import open_for
 from twincity.testing import (
     AUDITORS,
@@ -88,11 +90,13 @@ def _build_scene() -> dict:
     other = build_second_partnership("X")  # one of everything, in a partnership of its own
     other_matter = make_matter(other, title="别的合作机制的事项")
     meeting = _meeting_scene(world)
+    sheet = _sheet_scene(world)
     registers = {module.__name__: module.scene(world) for module in register_access_modules()}
     return {
         **_notices_scene(world),
         "registers": registers,
         **meeting,
+        "sheet": sheet,
         "world": world,
         "matter": matter,
         "milestone": ms_lj,
@@ -167,6 +171,13 @@ def _notices_scene(w):
         last_error="45009 api freq out of limit",
     )
     return {"robot": robot, "failed_delivery": failed}
+
+
+def _sheet_scene(w):
+    """A supervision sheet 督办单 (red) on an item both sides' market-supervision bureaus own."""
+    case = make_case(w, due_on=timezone.localdate() - dt.timedelta(days=1))
+    supervise(partnership=w.partnership)
+    return case.sheet
 
 
 def _at(day):
@@ -283,6 +294,12 @@ def pages(s):
         "login": (reverse("login"), None),
         "logout": (None, None),
         "healthz": (reverse("healthz"), None),
+        # Supervision sheets: the scene's sheet is owned by both sides, so every member reads it; who reads a
+        # sheet of one side only, and the PDF (rendered), are walked in supervision/tests/test_sheets.py.
+        "supervision:sheet_list": (reverse("supervision:sheet_list") + f"?partnership={p}", EVERYONE),
+        "supervision:sheet_export": (reverse("supervision:sheet_export") + f"?partnership={p}", MEMBERS),
+        "supervision:sheet_detail": (reverse("supervision:sheet_detail", args=[s["sheet"].pk]), MEMBERS),
+        "supervision:sheet_pdf": (reverse("supervision:sheet_pdf", args=[s["sheet"].pk]), None),
         **_register_expectations(s, "pages"),
     }
 

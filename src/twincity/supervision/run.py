@@ -1,0 +1,495 @@
+"""The daily supervision run 督办巡查: colours every open case, issues, raises, escalates and closes sheets 督办单,
+and reminds the owning units before each due sign-off and feedback.
+
+Set-based and batched: open cases are read in primary-key order, ``batch_size`` at a time; each batch is one
+transaction (the partnerships of the batch locked first, in id order: the lock order every step keeps), with a
+handful of queries whatever its size (the cases, their sides, their sheets, the numbers, the addressees, the
+notices sent before) and bulk writes. Every notice has a key naming its event, so a rerun on the same day sends
+nothing twice, and a run interrupted half-way and rerun sends exactly what the rolled-back batch had not.
+
+The rules (``SupervisionPolicy`` holds the thresholds):
+
+* **red** once overdue: today is after ``due_on`` and not every side has reported completion;
+* **yellow** when a side's feedback is ``yellow_late_days`` or more late, or a side has not signed off by its
+  ``signoff_due_on``;
+* **blue** when the case is due within ``blue_days``.
+
+A case's first colour issues its sheet (``督〔2026〕N号``, numbered per partnership and year); a higher colour
+raises it (never lowered); ``escalate_coordinator_days`` at the same colour without movement (a sign-off, a
+feedback, a report of completion) addresses it to the owners' coordinators too, ``escalate_leader_days`` to the
+leaders. ``Case.level`` is the sheet's colour. A sheet closes with its case (``close_sheet``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from twincity.accounts.access import Part, members_who
+from twincity.audit.services import log_event, log_events
+from twincity.core.models import saved_in_bulk
+from twincity.core.services import bulk_create, bulk_save, touch
+from twincity.notifications.services import Message, announce_many
+from twincity.regions.models import Partnership, Region
+from twincity.supervision.choices import (
+    LEVEL_ORDER,
+    OPEN_STATES,
+    CaseState,
+    Escalation,
+    Event,
+    Notice,
+    SheetLevel,
+    SheetStepKind,
+)
+from twincity.supervision.models import Case, CaseSide, Sheet, SheetStep, SupervisionPolicy
+
+BATCH_SIZE = 2000
+ESCALATION_ORDER = {Escalation.OWNER: 0, Escalation.COORDINATOR: 1, Escalation.LEADER: 2}
+
+
+@dataclass
+class Report:
+    """What a run did: counts by step, and the notices written (people told, one message each)."""
+
+    today: dt.date
+    cases: int = 0
+    batches: int = 0
+    issued: int = 0
+    raised: int = 0
+    escalated: int = 0
+    closed: int = 0
+    reminders: int = 0  # sign-off and feedback reminders written
+    notices: int = 0  # sheet notices written
+    by_kind: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def messages(self) -> int:
+        return self.reminders + self.notices
+
+    def as_dict(self) -> dict:
+        return {
+            "today": self.today.isoformat(),
+            "cases": self.cases,
+            "batches": self.batches,
+            "issued": self.issued,
+            "raised": self.raised,
+            "escalated": self.escalated,
+            "closed": self.closed,
+            "reminders": self.reminders,
+            "notices": self.notices,
+            "by_kind": dict(self.by_kind),
+        }
+
+
+def _now_for(today: dt.date | None) -> tuple[dt.date, dt.datetime]:
+    now = timezone.now()
+    if today is None:
+        return timezone.localdate(now), now
+    return today, timezone.make_aware(dt.datetime.combine(today, timezone.localtime(now).time()))
+
+
+def level_of(case: dict, sides: list[dict], policy: SupervisionPolicy, today: dt.date) -> tuple[str, str]:
+    """The colour a case has today by the rules (``""`` for none) and the reason, in words."""
+    if case["state"] != CaseState.OPEN:  # completed by every side: waits for the office, nothing is late
+        return "", ""
+    if today > case["due_on"]:
+        return SheetLevel.RED, _("Overdue by %(days)d days (due %(due)s).") % {
+            "days": (today - case["due_on"]).days,
+            "due": case["due_on"].isoformat(),
+        }
+    reasons = []
+    for side in sides:
+        if side["completed_at"] is not None:
+            continue
+        if side["signed_at"] is None and today > side["signoff_due_on"]:
+            reasons.append(
+                _("%(side)s has not signed off (due %(due)s).")
+                % {"side": side["name"], "due": side["signoff_due_on"].isoformat()}
+            )
+        due = side["next_feedback_on"]
+        if due is not None and (today - due).days >= policy.yellow_late_days:
+            reasons.append(
+                _("%(side)s is %(days)d days late with feedback (due %(due)s).")
+                % {"side": side["name"], "days": (today - due).days, "due": due.isoformat()}
+            )
+    if reasons:
+        return SheetLevel.YELLOW, " ".join(reasons)
+    if (case["due_on"] - today).days <= policy.blue_days:
+        return SheetLevel.BLUE, _("Due in %(days)d days (%(due)s).") % {
+            "days": (case["due_on"] - today).days,
+            "due": case["due_on"].isoformat(),
+        }
+    return "", ""
+
+
+def _last_movement(sides: list[dict]) -> dt.date | None:
+    days = []
+    for side in sides:
+        if side["last_feedback_on"]:
+            days.append(side["last_feedback_on"])
+        days.extend(timezone.localdate(s) for s in (side["signed_at"], side["completed_at"]) if s is not None)
+    return max(days) if days else None
+
+
+class _Addressees:
+    """The people a batch's notices go to, read once per batch: three queries per partnership."""
+
+    def __init__(self, partnership_id: int, organisation_ids, side_ids):
+        self.units: dict[int, list] = defaultdict(list)
+        self.coordinators: dict[int, list] = defaultdict(list)
+        for m in members_who(partnership_id, Part.SPEAKS_FOR_UNITS, among=sorted(organisation_ids)):
+            self.units[m.organisation_id].append(m.user)
+        for m in members_who(partnership_id, Part.COORDINATES_SIDES, among=sorted(side_ids)):
+            self.coordinators[m.region_id].append(m.user)
+        self.leaders = [m.user for m in members_who(partnership_id, Part.DECIDES)]
+
+    def owners(self, side: dict) -> list:
+        """The owning unit's contacts; a side without a unit named (or without a contact): its coordinators."""
+        found = self.units.get(side["organisation_id"], []) if side["organisation_id"] else []
+        return found or self.coordinators.get(side["side_id"], [])
+
+    def of_sheet(self, sides: list[dict], escalation: str) -> list:
+        people = []
+        for side in sides:
+            people += self.owners(side)
+            if ESCALATION_ORDER[escalation] >= 1:
+                people += self.coordinators.get(side["side_id"], [])
+        if escalation == Escalation.LEADER:
+            people += self.leaders
+        return list({u.pk: u for u in people}.values())
+
+
+def _lock_partnerships(ids) -> None:
+    no_key = connection.features.has_select_for_no_key_update
+    list(Partnership.objects.select_for_update(no_key=no_key).filter(pk__in=sorted(ids)).order_by("pk").values("pk"))
+
+
+def supervise(
+    today: dt.date | None = None,
+    *,
+    batch_size: int = BATCH_SIZE,
+    partnership=None,
+    after_batch: Callable[[int], None] | None = None,
+) -> Report:
+    """Run the day's supervision over every open case (of one partnership, if given). Safe to rerun.
+
+    ``after_batch(n)`` is called inside each batch's transaction after its writes (a test raises there to
+    interrupt a run half-way)."""
+    today, now = _now_for(today)
+    report = Report(today=today)
+    partnership_id = getattr(partnership, "pk", partnership)
+    policies: dict[int, SupervisionPolicy] = {}
+    names: dict[int, str] = {}
+
+    cases = Case.objects.filter(state__in=OPEN_STATES)
+    if partnership_id:
+        cases = cases.filter(partnership_id=partnership_id)
+    last = 0
+    while True:
+        heads = list(cases.filter(pk__gt=last).order_by("pk").values_list("pk", "partnership_id")[:batch_size])
+        if not heads:
+            break
+        last = heads[-1][0]
+        with transaction.atomic():
+            _lock_partnerships({p for _, p in heads})
+            _batch([pk for pk, _ in heads], today, now, report, policies, names)
+            report.batches += 1
+            if after_batch is not None:
+                after_batch(report.batches)
+    _close_finished(now, report, partnership_id, batch_size)
+    return report
+
+
+def _batch(ids, today, now, report, policies, names) -> None:
+    # Plain rows, not model instances (most cases of a day change nothing); a case whose colour changes is
+    # loaded as an instance for its change record, in one query at the end.
+    batch = [
+        SimpleNamespace(**row)
+        for row in Case.objects.filter(pk__in=ids, state__in=OPEN_STATES)
+        .order_by("pk")
+        .values("pk", "partnership_id", "state", "due_on", "level", "code", "title", "url")
+    ]
+    report.cases += len(batch)
+    side_rows = list(
+        CaseSide.objects.filter(case_id__in=ids)
+        .order_by("case_id", "pk")
+        .values(
+            "pk",
+            "case_id",
+            "side_id",
+            "organisation_id",
+            "signoff_due_on",
+            "signed_at",
+            "next_feedback_on",
+            "last_feedback_on",
+            "completed_at",
+        )
+    )
+    missing = {r["side_id"] for r in side_rows} - names.keys()
+    if missing:
+        names.update(Region.objects.filter(pk__in=missing).values_list("pk", "name"))
+    sides_of: dict[int, list[dict]] = defaultdict(list)
+    for row in side_rows:
+        row["name"] = names.get(row["side_id"], "")
+        sides_of[row["case_id"]].append(row)
+    sheets = {s.case_id: s for s in Sheet.objects.filter(case_id__in=ids)}
+    for p in {c.partnership_id for c in batch} - policies.keys():
+        policies[p] = SupervisionPolicy.of(p)
+
+    by_partnership: dict[int, list[Case]] = defaultdict(list)
+    for case in batch:
+        by_partnership[case.partnership_id].append(case)
+
+    new_sheets, changed_sheets, steps = [], [], []
+    changed_cases: dict[int, str] = {}  # case → its new colour
+    notices: list[tuple[str, Sheet, Case, str]] = []  # (notice kind, sheet, case, key suffix)
+    reminders: list[tuple[str, Case, dict, dt.date]] = []
+    for p, group in by_partnership.items():
+        policy = policies[p]
+        numbers: dict[int, int] = {}
+        for case in group:
+            sides = sides_of[case.pk]
+            values = {"state": case.state, "due_on": case.due_on}
+            level, reason = level_of(values, sides, policy, today)
+            sheet = sheets.get(case.pk)
+            # reminders before each due sign-off and feedback, to the owning unit
+            if case.state == CaseState.OPEN:
+                for side in sides:
+                    if side["completed_at"] is not None:
+                        continue
+                    due = side["signoff_due_on"]
+                    if side["signed_at"] is None and 0 <= (due - today).days <= policy.remind_before_days:
+                        reminders.append((Notice.SIGNOFF_DUE, case, side, due))
+                    due = side["next_feedback_on"]
+                    if due is not None and 0 <= (due - today).days <= policy.remind_before_days:
+                        reminders.append((Notice.FEEDBACK_DUE, case, side, due))
+            if sheet is None:
+                if not level:
+                    continue
+                year = today.year
+                if year not in numbers:
+                    numbers[year] = (
+                        Sheet.objects.filter(partnership_id=p, year=year).aggregate(n=Max("number"))["n"] or 0
+                    )
+                numbers[year] += 1
+                sheet = Sheet(
+                    partnership_id=p,
+                    case_id=case.pk,
+                    year=year,
+                    number=numbers[year],
+                    level=level,
+                    escalation=Escalation.OWNER,
+                    reason=reason,
+                    issued_at=now,
+                    raised_at=now,
+                )
+                new_sheets.append(sheet)
+                steps.append((sheet, SheetStepKind.ISSUED, reason))
+                notices.append((Notice.SHEET_ISSUED, sheet, case, ""))
+                report.issued += 1
+            else:
+                moved = False
+                if level and LEVEL_ORDER[level] > LEVEL_ORDER[sheet.level]:
+                    sheet.level, sheet.reason, sheet.raised_at = level, reason, now
+                    steps.append((sheet, SheetStepKind.RAISED, reason))
+                    notices.append((Notice.SHEET_RAISED, sheet, case, f":{level}"))
+                    report.raised += 1
+                    moved = True
+                else:
+                    since = timezone.localdate(sheet.raised_at)
+                    movement = _last_movement(sides)
+                    if movement and movement > since:
+                        since = movement
+                    idle = (today - since).days
+                    target = sheet.escalation
+                    if idle >= policy.escalate_leader_days:
+                        target = Escalation.LEADER
+                    elif idle >= policy.escalate_coordinator_days and sheet.escalation == Escalation.OWNER:
+                        target = Escalation.COORDINATOR
+                    if ESCALATION_ORDER[target] > ESCALATION_ORDER[sheet.escalation]:
+                        note = _("No movement for %(days)d days.") % {"days": idle}
+                        sheet.escalation, sheet.escalated_at = target, now
+                        steps.append((sheet, SheetStepKind.ESCALATED, note))
+                        notices.append((Notice.SHEET_ESCALATED, sheet, case, f":{target}"))
+                        report.escalated += 1
+                        moved = True
+                if moved:
+                    sheet.version += 1
+                    changed_sheets.append(sheet)
+            if case.level != sheet.level:
+                changed_cases[case.pk] = sheet.level
+
+    bulk_create(new_sheets)
+    bulk_save(changed_sheets, ["level", "reason", "raised_at", "escalation", "escalated_at", "version"])
+    _save_levels(changed_cases)
+    bulk_create(
+        [
+            SheetStep(sheet=sheet, kind=kind, level=sheet.level, escalation=sheet.escalation, at=now, note=note)
+            for sheet, kind, note in steps
+        ]
+    )
+    for verb, kind in (
+        (Event.SHEET_ISSUED, SheetStepKind.ISSUED),
+        (Event.SHEET_RAISED, SheetStepKind.RAISED),
+        (Event.SHEET_ESCALATED, SheetStepKind.ESCALATED),
+    ):
+        log_events(verb, [s for s, k, _note in steps if k == kind])
+    _send(notices, reminders, sides_of, report)
+
+
+def _save_levels(levels: dict[int, str]) -> None:
+    """``Case.level`` of many cases (id → colour) in one UPDATE per colour (not a CASE per row), with the trail
+    ``bulk_save`` leaves: a change record for each, the partnership's change stamp moved."""
+    if not levels:
+        return
+    cases = list(Case.objects.filter(pk__in=list(levels)))
+    for case in cases:
+        case.level = levels[case.pk]
+    changes = [(case, case.snapshot(case._loaded_values), case.snapshot()) for case in cases]
+    touch(Case, cases)
+    now = timezone.now()
+    by_level: dict[str, list[int]] = defaultdict(list)
+    for case in cases:
+        case.last_updated = now
+        by_level[case.level].append(case.pk)
+    for level, ids in by_level.items():
+        Case._base_manager.filter(pk__in=ids).update(level=level, last_updated=now)
+    saved_in_bulk.send(sender=Case, changes=changes, created=False)
+    for case in cases:
+        case._loaded_values.update(level=case.level, last_updated=now)
+
+
+def _send(notices, reminders, sides_of, report) -> None:
+    if not notices and not reminders:
+        return
+    orgs, regions = defaultdict(set), defaultdict(set)
+    for _kind, _sheet, case, _s in notices:
+        for side in sides_of[case.pk]:
+            regions[case.partnership_id].add(side["side_id"])
+            if side["organisation_id"]:
+                orgs[case.partnership_id].add(side["organisation_id"])
+    for _kind, case, side, _due in reminders:
+        regions[case.partnership_id].add(side["side_id"])
+        if side["organisation_id"]:
+            orgs[case.partnership_id].add(side["organisation_id"])
+    people = {p: _Addressees(p, orgs[p], regions[p]) for p in regions}
+    messages = []
+    for kind, sheet, case, suffix in notices:
+        subject = {
+            Notice.SHEET_ISSUED: _("Supervision sheet %(number)s (%(colour)s): %(title)s"),
+            Notice.SHEET_RAISED: _("Supervision sheet %(number)s raised to %(colour)s: %(title)s"),
+            Notice.SHEET_ESCALATED: _("Supervision sheet %(number)s escalated: %(title)s"),
+        }[kind] % {"number": sheet.display_number, "colour": sheet.get_level_display(), "title": case.title}
+        message = Message(
+            kind=kind,
+            key=f"{kind}:sheet:{sheet.pk}{suffix}",
+            subject=subject,
+            body=sheet.reason,
+            url=_sheet_link(sheet.pk),
+            partnership_id=case.partnership_id,
+        )
+        messages.append((message, people[case.partnership_id].of_sheet(sides_of[case.pk], sheet.escalation)))
+    sheet_messages = len(messages)
+    for kind, case, side, due in reminders:
+        if kind == Notice.SIGNOFF_DUE:
+            subject = _("Sign-off due by %(due)s: %(title)s")
+        else:
+            subject = _("Feedback due by %(due)s: %(title)s")
+        subject = subject % {"due": due.isoformat(), "title": case.title}
+        message = Message(
+            kind=kind,
+            key=f"{kind}:caseside:{side['pk']}:{due.isoformat()}",
+            subject=subject,
+            body=f"{case.code} {case.title}".strip(),
+            url=case.url or _case_link(case.pk),
+            partnership_id=case.partnership_id,
+        )
+        messages.append((message, people[case.partnership_id].owners(side)))
+    counts = announce_many(messages)
+    for i, (message, _r) in enumerate(messages):
+        n = counts[i]
+        report.by_kind[message.kind] += n
+        if i < sheet_messages:
+            report.notices += n
+        else:
+            report.reminders += n
+
+
+def _sheet_link(pk: int) -> str:
+    """A sheet's address without a ``reverse`` per sheet (thousands a batch): the pattern, reversed once."""
+    global _SHEET_LINK
+    if _SHEET_LINK is None:
+        _SHEET_LINK = reverse("supervision:sheet_detail", args=[987654321])
+    return _SHEET_LINK.replace("987654321", str(pk))
+
+
+_SHEET_LINK: str | None = None
+
+
+def _case_link(pk: int) -> str:
+    try:
+        return reverse("supervision:case_detail", args=[pk])
+    except NoReverseMatch:  # the case page is the lifecycle's; without it, no link
+        return ""
+
+
+def close_sheet(case: Case, *, at: dt.datetime | None = None) -> Sheet | None:
+    """Close the case's sheet (the case was closed or cancelled): the lifecycle services call this inside their
+    transaction. Returns the sheet closed, or None if the case has none open."""
+    sheet = Sheet.objects.select_for_update().filter(case=case, closed_at__isnull=True).first()
+    if sheet is None:
+        return None
+    at = at or timezone.now()
+    sheet.closed_at = at
+    sheet.version += 1
+    bulk_save([sheet], ["closed_at", "version"])
+    note = _("Closed with its item.")
+    bulk_create(
+        [
+            SheetStep(
+                sheet=sheet, kind=SheetStepKind.CLOSED, level=sheet.level, escalation=sheet.escalation, at=at, note=note
+            )
+        ]
+    )
+    log_event(Event.SHEET_CLOSED, sheet)
+    return sheet
+
+
+def _close_finished(now, report, partnership_id, batch_size) -> None:
+    """Close the open sheets whose case is closed or cancelled (the lifecycle missed calling ``close_sheet``)."""
+    finished = Sheet.objects.filter(closed_at__isnull=True).exclude(case__state__in=OPEN_STATES)
+    if partnership_id:
+        finished = finished.filter(partnership_id=partnership_id)
+    while True:
+        with transaction.atomic():
+            heads = list(finished.order_by("pk").values_list("pk", "partnership_id")[:batch_size])
+            if not heads:
+                return
+            _lock_partnerships({p for _, p in heads})
+            sheets = list(
+                Sheet.objects.select_for_update().filter(pk__in=[pk for pk, _ in heads], closed_at__isnull=True)
+            )
+            for sheet in sheets:
+                sheet.closed_at = now
+                sheet.version += 1
+            bulk_save(sheets, ["closed_at", "version"])
+            note = _("Closed with its item.")
+            bulk_create(
+                [
+                    SheetStep(
+                        sheet=s, kind=SheetStepKind.CLOSED, level=s.level, escalation=s.escalation, at=now, note=note
+                    )
+                    for s in sheets
+                ]
+            )
+            log_events(Event.SHEET_CLOSED, sheets)
+            report.closed += len(sheets)
