@@ -588,6 +588,17 @@ def close_milestone(
     return milestone
 
 
+def _report_side_done(matter: Matter, side_id: int, *, user, text: str, attachments) -> None:
+    """A side's report of 100 % is its report of completion on the matter's supervision case (one step, not
+    two): the report's text and files are the evidence; the leader confirms once every side has reported."""
+    case = supervision.case_of(matter)
+    if case is None or case.state != CaseState.OPEN:
+        return
+    side = case.sides.filter(side_id=side_id, completed_at__isnull=True).first()
+    if side is not None:
+        supervision.report_completion(case, side, user=user, note=text, attachments=attachments, check=False)
+
+
 def file_progress(
     matter: Matter,
     *,
@@ -631,9 +642,10 @@ def file_progress(
         report.full_clean()
         report.save()
         require(user, Action.REPORT, report)  # the reporter must speak for the side or unit it reports for
-        for upload in files:
-            attach(report, upload, user=user, partnership_id=matter.partnership_id)
+        kept = [attach(report, upload, user=user, partnership_id=matter.partnership_id) for upload in files]
         refresh_derived(matter)
+        if percent_complete >= 100:
+            _report_side_done(matter, side_id, user=user, text=text, attachments=kept)
         changed = []
         if matter.status == MatterStatus.APPROVED:
             # The first report starts the work: a change of the matter's state, so its version moves.

@@ -6,7 +6,7 @@ import datetime as dt
 
 from twincity.accounts.access import Part
 from twincity.meetings.choices import ActionStatus, MinutesStatus
-from twincity.meetings.models import ActionItem, ActionOwner, MinutesConfirmation, Session
+from twincity.meetings.models import MinutesConfirmation, Session
 from twincity.supervision import todos
 from twincity.supervision.choices import TodoKind
 
@@ -42,33 +42,6 @@ def session_wanted(session: Session) -> list[todos.Want]:
     return []
 
 
-def action_wanted(action: ActionItem) -> list[todos.Want]:
-    if action.archived_at is not None:
-        return []
-    title, url = f"{action.code} {action.title}".strip(), action.get_absolute_url()
-
-    def want(part, scope_id, kind, active_from, due_on=None):
-        return todos.Want(action.partnership_id, part, scope_id, kind, title, url, active_from, due_on)
-
-    units = sorted({o.organisation_id for o in action.owners.all()})
-    created = todos.local_day(action.created)
-    if action.status == ActionStatus.ASSIGNED:
-        return [
-            want(Part.SPEAKS_FOR_UNITS, unit, TodoKind.ACKNOWLEDGE_ACTION, created, action.due_date) for unit in units
-        ]
-    if action.status in REPORTING:
-        # Waiting from the next feedback or the due date coming near, whichever is first; a returned action at once.
-        days = [d for d in (action.watch_from, action.feedback_due, action.due_date) if d is not None]
-        if action.status == ActionStatus.RETURNED:
-            days.append(todos.local_day(action.last_updated))
-        active = min(days)
-        return [want(Part.SPEAKS_FOR_UNITS, unit, TodoKind.REPORT_ACTION, active, action.due_date) for unit in units]
-    if action.status == ActionStatus.REPORTED_DONE:
-        since = todos.local_day(action.reported_done_at) or created
-        return [want(Part.RUNS_OFFICE, None, TodoKind.VERIFY_ACTION, since, action.due_date)]
-    return []
-
-
 def register() -> None:
     todos.register(
         todos.Source(
@@ -78,7 +51,4 @@ def register() -> None:
             prefetch=("confirmations", "partnership__memberships"),
             select=("series", "partnership"),
         )
-    )
-    todos.register(
-        todos.Source(model=ActionItem, wanted=action_wanted, parts={ActionOwner: "action_id"}, prefetch=("owners",))
     )

@@ -20,11 +20,13 @@ from twincity.matters.choices import MatterStatus
 from twincity.matters.models import Matter
 from twincity.meetings import services as meeting_services
 from twincity.meetings.choices import OutcomeKind
+from twincity.meetings.models import ActionItem
 from twincity.petitions import services as petition_services
 from twincity.regions.models import Partnership
 from twincity.supervision import todos
-from twincity.supervision.choices import CaseState, TodoKind
+from twincity.supervision.choices import CaseState, Rating, TodoKind
 from twincity.supervision.models import Case, CaseSide, Todo
+from twincity.supervision.services import case_of
 from twincity.testing import PERSONAS, make_matter
 
 pytestmark = pytest.mark.django_db
@@ -162,33 +164,46 @@ def test_the_office_publishes_a_coming_agenda_from_two_weeks_before(world):
     assert Todo.objects.open().filter(kind=K.PUBLISH_AGENDA, active_from=today + dt.timedelta(days=26)).count() == 1
 
 
-def test_an_action_waits_for_its_owners_then_the_office(world):
+def case_todos(action):
+    return Todo.objects.open().filter(content_type__model="case", object_id=case_of(action).pk)
+
+
+def test_an_action_waits_for_each_owning_side_then_the_office(world):
+    """A meeting action is followed by its supervision case: each owning side signs off (acknowledges) and
+    reports on its own; one side's step does not clear the other's; then the office rates it."""
     _session, action = held_session(world)
-    assert waiting(world, K.ACKNOWLEDGE_ACTION) == {"tf-unit", "lj-unit"}
+    assert waiting(world, K.SIGN_OFF_CASE) == {"tf-unit", "lj-unit"}
     with acting(world.users["tf-unit"]):
         meeting_services.acknowledge_action(action, user=world.users["tf-unit"])
-    assert waiting(world, K.ACKNOWLEDGE_ACTION) == set()
-    # Due in two days: the report waits for both owning units now.
-    assert waiting(world, K.REPORT_ACTION) == {"tf-unit", "lj-unit"}
+    assert waiting(world, K.SIGN_OFF_CASE) == {"lj-unit"}  # Liangjiang has not acknowledged yet
+    # Due in two days: the report of completion waits for the side that signed off.
+    assert waiting(world, K.REPORT_COMPLETION) == {"tf-unit"}
     with acting(world.users["lj-unit"]):
-        meeting_services.report_done(action, user=world.users["lj-unit"], text="已完成，见附件")
-    assert waiting(world, K.REPORT_ACTION) == set()
-    assert waiting(world, K.VERIFY_ACTION) == {"office"}
+        meeting_services.acknowledge_action(action, user=world.users["lj-unit"])
+    assert waiting(world, K.REPORT_COMPLETION) == {"tf-unit", "lj-unit"}
+    for persona in ("tf-unit", "lj-unit"):
+        with acting(world.users[persona]):
+            meeting_services.report_done(action, user=world.users[persona], text="已完成，见附件")
+    assert waiting(world, K.REPORT_COMPLETION) == set()
+    assert waiting(world, K.RATE_CASE) == {"office"}
     with acting(world.users["office"]):
-        meeting_services.verify_action(action, user=world.users["office"])
-    assert waiting(world, K.VERIFY_ACTION) == set()
-    assert Todo.objects.open().filter(content_type__model="actionitem", object_id=action.pk).count() == 0
+        meeting_services.verify_action(action, user=world.users["office"], rating=Rating.GOOD)
+    assert waiting(world, K.RATE_CASE) == set()
+    assert case_todos(action).count() == 0
+    assert Todo.objects.open().filter(content_type__model="actionitem").count() == 0  # one set of to-dos, not two
 
 
 def test_a_returned_action_waits_for_its_owners_again(world):
     _session, action = held_session(world)
-    with acting(world.users["tf-unit"]):
-        meeting_services.acknowledge_action(action, user=world.users["tf-unit"])
-        meeting_services.report_done(action, user=world.users["tf-unit"], text="已完成")
+    for persona in ("tf-unit", "lj-unit"):
+        with acting(world.users[persona]):
+            meeting_services.acknowledge_action(action, user=world.users[persona])
+            meeting_services.report_done(action, user=world.users[persona], text="已完成")
+    assert waiting(world, K.RATE_CASE) == {"office"}
     with acting(world.users["office"]):
         meeting_services.return_action(action, user=world.users["office"], reason="证据不足")
-    assert waiting(world, K.VERIFY_ACTION) == set()
-    assert waiting(world, K.REPORT_ACTION) == {"tf-unit", "lj-unit"}
+    assert waiting(world, K.RATE_CASE) == set()
+    assert waiting(world, K.REPORT_COMPLETION) == {"tf-unit", "lj-unit"}
 
 
 def test_leaders_see_what_waits_for_their_decision(world):
@@ -343,7 +358,7 @@ def test_the_rebuild_command_reports_and_refuses_an_unknown_partnership(world):
 
 
 def busy_world(world):
-    held_session(world)
+    held_session(world, days_ago=1)  # the action decided yesterday: its sign-off is due tomorrow
     make_matter(world, status=MatterStatus.PROPOSED, title="共建西部科学城")
     make_matter(world)
     return world
@@ -398,15 +413,18 @@ def test_my_work_lists_the_to_dos_grouped_by_kind_with_links(world, client_as):
 
 def test_the_to_do_page_filters_by_kind_and_overdue(world, client_as):
     busy_world(world)
-    client = client_as("lj-unit")  # an action to acknowledge (not overdue) and a progress report overdue since 2020
+    action = ActionItem.objects.get()
+    signing = f'href="{action.get_absolute_url()}"'
+    client = client_as("lj-unit")  # an action to sign off (not overdue) and a progress report overdue since 2020
     every = client.get(reverse("supervision:todos")).content.decode()
-    assert 'data-kind="acknowledge_action"' in every
+    assert 'data-kind="sign_off_case"' in every
+    assert signing in every
     assert 'data-kind="report_progress"' in every
     overdue = client.get(reverse("supervision:todos"), {"overdue": "true"}).content.decode()
     assert 'data-kind="report_progress"' in overdue
-    assert 'data-kind="acknowledge_action"' not in overdue
-    one_kind = client.get(reverse("supervision:todos"), {"kind": "acknowledge_action"}).content.decode()
-    assert 'data-kind="acknowledge_action"' in one_kind
+    assert signing not in overdue  # the action's sign-off is due in two days
+    one_kind = client.get(reverse("supervision:todos"), {"kind": "sign_off_case"}).content.decode()
+    assert 'data-kind="sign_off_case"' in one_kind
     assert 'data-kind="report_progress"' not in one_kind
     hostile = client.get(reverse("supervision:todos"), {"kind": "<script>", "overdue": "x" * 5000})
     assert hostile.status_code == 200  # a choice it does not know is a form error, never a server error
@@ -448,7 +466,7 @@ def test_the_count_uses_the_partial_index(world):
             partnership=world.partnership,
             part=Part.SPEAKS_FOR_UNITS,
             scope_id=1_000_000 + i,
-            kind=K.ACKNOWLEDGE_ACTION,
+            kind=K.SIGN_OFF_CASE,
             content_type=content_type,
             object_id=i,
             title="x",

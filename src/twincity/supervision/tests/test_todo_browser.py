@@ -31,7 +31,7 @@ def test_a_unit_sees_a_new_action_on_the_badge_and_acknowledges_it(browser_page,
     badge = page.locator("#nav-todo-count .badge")
     expect(badge).to_have_attribute("data-count", "1")
     card = page.locator("#my-todos")
-    expect(card.locator('[data-kind="acknowledge_action"]')).to_be_visible()
+    expect(card.locator('[data-kind="sign_off_case"]')).to_be_visible()
     shot(page, "my-work")
     page.click("#nav-todo-count")
     expect(page.locator("#todo-table tbody tr")).to_have_count(1)
@@ -39,8 +39,10 @@ def test_a_unit_sees_a_new_action_on_the_badge_and_acknowledges_it(browser_page,
     page.click("#todo-table tbody tr a")
     expect(page).to_have_url(f"{live_server.url}/meetings/actions/{action.pk}/")
     page.click("#step-acknowledge button[type=submit]")
-    # Acknowledged: what waits now is the report (the action is due in two days), no longer the acknowledgement.
+    # Signed off: what waits now is the feedback and the report (the action is due in two days), no longer the
+    # sign-off.
     page.goto(f"{live_server.url}/supervision/todo/")
-    expect(page.locator("#todo-table tbody tr")).to_have_count(1)
-    expect(page.locator("#todo-table tbody tr")).to_have_attribute("data-kind", "report_action")
-    expect(page.locator("#nav-todo-count .badge")).to_have_attribute("data-count", "1")
+    rows = page.locator("#todo-table tbody tr")
+    expect(rows.and_(page.locator('[data-kind="report_completion"]'))).to_have_count(1)
+    expect(rows.and_(page.locator('[data-kind="sign_off_case"]'))).to_have_count(0)
+    expect(page.locator("#nav-todo-count .badge")).to_have_attribute("data-count", str(rows.count()))
