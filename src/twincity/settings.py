@@ -336,6 +336,9 @@ SPECTACULAR_SETTINGS = {
         "ActionUpdateKindEnum": "twincity.meetings.choices.ActionUpdateKind",
         "RatingEnum": "twincity.supervision.choices.Rating",
         "SecondmentRatingEnum": "twincity.exchanges.choices.Rating",
+        "SheetLevelEnum": "twincity.supervision.choices.SheetLevel",
+        "PetitionChannelEnum": "twincity.petitions.choices.Channel",
+        "NoticeKindEnum": "twincity.notifications.kinds.CHOICES",
     },
 }
 

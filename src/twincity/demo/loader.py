@@ -17,6 +17,7 @@ from twincity.demo.world import DEMO_PASSWORD, PARTNERSHIP_NAME, PERSONAS, USERN
 from twincity.matters.models import Matter
 from twincity.regions.models import Partnership
 from twincity.supervision import todos
+from twincity.supervision.run import supervise
 from twincity.supervision.services import follow_all
 
 # Each app's part of the demo, ``twincity.<app>.demo.load(world)``, in the order they run: the matter lists,
@@ -65,6 +66,8 @@ def load_demo(*, today: dt.date | None = None, stdout=None) -> DemoSummary:
         with acting(world.users["office"]):
             # The demo's live items are followed (the services opened most cases as they went; this catches the rest).
             follow_all(partnership_id=world.partnership.pk)
+        # The morning's supervision run, as the daily job would: the demo opens with its sheets 督办单 and notices.
+        supervise(today, partnership=world.partnership)
         # The to-dos follow every save already; one rebuild makes sure whatever a demo part wrote otherwise counts.
         todos.rebuild(world.partnership)
     partnership = world.partnership

@@ -8,10 +8,13 @@ A kind is the unit of a person's choice: immediately, in the daily digest, or no
 from twincity.notifications.choices import NotificationKind
 
 LABELS: dict[str, str] = dict(NotificationKind.choices)
+# The same, as a choice list kept in step: the API schema names this choice set once (``NoticeKindEnum``).
+CHOICES: list[tuple[str, str]] = list(LABELS.items())
 
 
 def register(kinds) -> None:
     LABELS.update(kinds if isinstance(kinds, dict) else dict(kinds.choices))
+    CHOICES[:] = sorted(LABELS.items())
 
 
 def label(kind: str) -> str:

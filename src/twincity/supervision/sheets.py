@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 import django_tables2 as tables
 from django import forms
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from twincity.accounts.access import Part, desks, partnerships_for
 from twincity.accounts.choices import Action
 from twincity.core.filtersets import StyledFilterSet, visible_to_requester
 from twincity.core.xlsx import HEADER_FILL, HEADER_FONT, ExportBook
@@ -26,25 +25,10 @@ LEVEL_BADGE = {SheetLevel.BLUE: "primary", SheetLevel.YELLOW: "warning", SheetLe
 
 
 def visible_sheets(queryset, user):
-    """Sheets narrowed past the door's partnership rule: the office, the leaders and the auditors read all of their
-    partnership's; a coordinator those of an item their side owns; a unit's contact those of its unit's items."""
-    queryset = queryset.restrict(user, Action.VIEW)
-    seated = desks(user)
-    where = Q(pk__in=[])
-    # A member without a desk of their own (an auditor) reads the partnership as the door lets them.
-    for partnership in partnerships_for(user):
-        if not any(d[0] == partnership.pk for d in seated):
-            where |= Q(partnership_id=partnership.pk)
-    for partnership_id, part, scope_id in seated:
-        if part in (Part.RUNS_OFFICE, Part.DECIDES):
-            where |= Q(partnership_id=partnership_id)
-        elif part == Part.COORDINATES_SIDES:
-            owns = CaseSide.objects.filter(case_id=OuterRef("case_id"), side_id=scope_id)
-            where |= Q(Exists(owns), partnership_id=partnership_id)
-        elif part == Part.SPEAKS_FOR_UNITS:
-            owns = CaseSide.objects.filter(case_id=OuterRef("case_id"), organisation_id=scope_id)
-            where |= Q(Exists(owns), partnership_id=partnership_id)
-    return queryset.filter(where)
+    """The sheets the user may read: through the one door, as every record of a partnership (every member reads
+    the partnership's sheets, as its matters and cases; a sheet is addressed to its owners, not hidden from the
+    rest — the office's decision, docs/supervision-sheets.md)."""
+    return queryset.restrict(user, Action.VIEW)
 
 
 def sheet_queryset(queryset=None):

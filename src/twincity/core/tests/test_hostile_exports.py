@@ -20,6 +20,7 @@ from twincity.core import xlsx
 from twincity.exchanges import demo as exchanges_demo
 from twincity.exchanges.tests.test_demo import fake_loader
 from twincity.regions.models import Field, Organisation, Region
+from twincity.supervision.run import supervise
 from twincity.testing import demo_loader, make_matter
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +65,7 @@ def hostile_world(world):
         __import__(f"twincity.{app}.demo", fromlist=["load"]).load(loader)
     exchanges_demo.load(fake_loader(world, dt.date(2025, 6, 30)))
     make_matter(world, title="共建内陆开放门户")
+    supervise(partnership=world.partnership)  # the supervision sheets of the registers' items due or overdue
     names = iter(f"{HOSTILE[i % len(HOSTILE)]}{i}" for i in range(100_000))
     # Test data planted behind the services' back on purpose: a name a coordinator could give by hand.
     for model in (Organisation, Field):

@@ -117,5 +117,9 @@ def test_the_api_root_lists_every_endpoint_for_a_signed_in_user(api_as, world, c
         "alignment-groups",
         "siting-cases",
         "siting-bids",
+        "supervision-cases",
+        "supervision-sheets",
+        "supervision-scores",
+        "todos",
     }
     assert client.get("/api/").status_code in (401, 403)

@@ -173,4 +173,4 @@ class CaseViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retrieve
         )
 
 
-ROUTES: list = [("supervision/cases", CaseViewSet, "case")]
+ROUTES: list = [("supervision-cases", CaseViewSet, "case")]

@@ -86,4 +86,4 @@ class SheetViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
         return SheetDetailSerializer if self.action == "retrieve" else SheetSerializer
 
 
-ROUTES = [("supervision/sheets", SheetViewSet, "supervision-sheet")]
+ROUTES = [("supervision-sheets", SheetViewSet, "supervision-sheet")]

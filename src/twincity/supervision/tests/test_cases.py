@@ -218,11 +218,11 @@ def test_each_persona_signs_off_only_for_its_own_side(world, clock, persona):
 )
 def test_the_api_takes_a_step_only_for_whoever_may(world, clock, api_as, persona, expected):
     case = services.case_of(joint_action(world, D0))
-    url = f"/api/supervision/cases/{case.pk}/feedback/"
+    url = f"/api/supervision-cases/{case.pk}/feedback/"
     response = api_as(persona).post(url, {"side": world.tf.pk, "text": "进展顺利", "percent": 30}, format="json")
     assert response.status_code == expected, response.content
     assert Feedback.objects.filter(case=case).count() == (1 if expected == 200 else 0)
-    listed = api_as(persona).get("/api/supervision/cases/").json()["results"]
+    listed = api_as(persona).get("/api/supervision-cases/").json()["results"]
     assert [row["id"] for row in listed] == ([] if persona == "outsider" else [case.pk])
 
 
@@ -230,7 +230,7 @@ def test_hostile_input_is_refused_clearly_and_writes_nothing(world, clock, api_a
     w, office = world, world.users["office"]
     case = services.case_of(joint_action(w, D0))
     api = api_as("office")
-    url = f"/api/supervision/cases/{case.pk}/"
+    url = f"/api/supervision-cases/{case.pk}/"
     assert api.post(url + "feedback/", {"side": w.tf.pk, "text": "x", "percent": 101}, format="json").status_code == 400
     assert api.post(url + "feedback/", {"side": 2**70, "text": "x"}, format="json").status_code == 400
     assert api.post(url + "feedback/", {"side": w.tf.pk, "text": ""}, format="json").status_code == 400
@@ -306,7 +306,7 @@ def test_a_leader_confirms_a_matter_only_with_an_opinion_after_every_side_report
         matters.change_status(matter, MatterStatus.COMPLETED, user=leader, reason="同意")
     # Each side reports through the API; a coordinator only for its own side.
     api = api_as("tf-coord")
-    url = f"/api/supervision/cases/{case.pk}/report-completion/"
+    url = f"/api/supervision-cases/{case.pk}/report-completion/"
     assert api.post(url, {"side": w.lj.pk, "note": "代报"}, format="json").status_code == 403
     assert api.post(url, {"side": w.tf.pk, "note": "天府已完成"}, format="json").status_code == 200
     services.report_completion(case, w.lj, user=u["lj-unit"], note="两江已完成")
