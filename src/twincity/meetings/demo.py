@@ -16,6 +16,7 @@ from twincity.core.services import bulk_save
 from twincity.meetings import services as ms
 from twincity.meetings.choices import Cadence, OutcomeKind, SeriesKind
 from twincity.meetings.models import ActionUpdate
+from twincity.supervision.services import case_of
 
 DATA = tomllib.loads(Path(__file__).with_name("demo.toml").read_text(encoding="utf-8"))
 
@@ -181,3 +182,31 @@ class _Meetings:
             for n, update in enumerate(history):
                 update.on = min(day + dt.timedelta(days=n * 6), self.l.today)
             bulk_save(history, ["on"])
+            self.date_case(action, day)
+
+    def date_case(self, action, day: dt.date) -> None:
+        """The action's supervision case reads as it happened too: each side signed off, fed back and reported in
+        the weeks after the session, the office closed it then (not on the day the demo was loaded)."""
+        case = case_of(action)
+        if case is None:
+            return
+
+        def when(step: int) -> dt.datetime:
+            on = min(day + dt.timedelta(days=step * 6), self.l.today)
+            return timezone.make_aware(dt.datetime.combine(on, dt.time(10, 0)))
+
+        sides = list(case.sides.all())
+        for side in sides:
+            side.signed_at = side.signed_at and when(0)
+            side.last_feedback_on = side.last_feedback_on and when(1).date()
+            side.completed_at = side.completed_at and when(2)
+        bulk_save(sides, ["signed_at", "last_feedback_on", "completed_at"])
+        feedback = list(case.feedback.all())
+        for given in feedback:
+            given.on = when(1).date()
+        bulk_save(feedback, ["on"])
+        case.completed_at = case.completed_at and when(2)
+        case.closed_at = case.closed_at and when(3)
+        if case.closed_at:
+            case.delay_days = max((timezone.localdate(case.completed_at or case.closed_at) - case.due_on).days, 0)
+        bulk_save([case], ["completed_at", "closed_at", "delay_days"])

@@ -3,6 +3,7 @@
 The demo is loaded once for the class (``setUpTestData``); each test runs in its own savepoint.
 """
 
+import datetime as dt
 import io
 import tomllib
 from collections import Counter
@@ -14,6 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command, get_commands
 from django.http import HttpRequest
 from django.test import TestCase, override_settings
+from django.utils import timezone
 
 import twincity
 from twincity.accounts.models import Membership
@@ -23,6 +25,8 @@ from twincity.matters.choices import Light, MatterStatus
 from twincity.matters.models import ListEntry, Matter, ProgressReport
 from twincity.regions.choices import OrganisationKind
 from twincity.regions.models import CounterpartPair, Organisation, Partnership
+from twincity.supervision.choices import CaseState, SheetLevel
+from twincity.supervision.models import Case, Sheet, Todo
 
 
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
@@ -111,6 +115,17 @@ class TheDemo(TestCase):
         assert lights[Light.GREEN] >= 1
         assert current.matters.filter(status=MatterStatus.PROPOSED).exists()
         assert current.matters.filter(entries__year_list__year=2020).exists()  # long-running work carried on
+
+    def test_the_supervision_record_reads_as_it_happened_with_the_mornings_sheets(self):
+        today = timezone.localdate()
+        closed = Case.objects.filter(partnership=self.partnership, state=CaseState.CLOSED, kind="action")
+        assert closed.count() >= 10
+        # Actions verified years ago were closed then, not on the day the demo was loaded.
+        assert closed.filter(closed_at__date__lt=today - dt.timedelta(days=365)).count() >= closed.count() // 2
+        assert all(c.closed_at >= c.completed_at for c in closed)
+        sheets = Sheet.objects.filter(partnership=self.partnership)
+        assert sheets.filter(level=SheetLevel.RED).exists()  # the morning's run found the overdue work
+        assert Todo.objects.open().filter(partnership=self.partnership).exists()
 
     def test_reports_are_attributed_to_the_people_who_file_them(self):
         by_market_bureau = ProgressReport.objects.filter(organisation__name="天府新区市场监管局")
