@@ -402,24 +402,21 @@ def _tell(today, now, report, partnership_id, reminders) -> None:
     (``signoff_due:caseside:<id>:<due>``) is not. The item keys are logged with the notices, in one transaction
     under the partnerships' locks: a rerun the same day tells nothing twice."""
     since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=LOOK_BACK_DAYS), dt.time.min))
-    candidates = SheetStep.objects.filter(at__gte=since, kind__in=list(STEP_NOTICE))
-    if partnership_id:
-        candidates = candidates.filter(sheet__partnership_id=partnership_id)
+    # Plain rows, each table on its own by primary keys: a join planned on statistics taken before the run wrote
+    # the day's steps (the table looked empty) ran as a nested loop, 150 s on the benchmark instead of 1.
     steps = list(
-        candidates.order_by("pk").values(
-            "pk",
-            "kind",
-            "level",
-            "escalation",
-            "sheet_id",
-            "sheet__partnership_id",
-            "sheet__case_id",
-            "sheet__year",
-            "sheet__number",
-            "sheet__case__code",
-            "sheet__case__title",
-        )
+        SheetStep.objects.filter(at__gte=since, kind__in=list(STEP_NOTICE))
+        .order_by("pk")
+        .values("pk", "kind", "level", "escalation", "sheet_id")
     )
+    sheets = _rows(Sheet, {s["sheet_id"] for s in steps}, "partnership_id", "case_id", "year", "number")
+    cases = _rows(Case, {s["case_id"] for s in sheets.values()}, "code", "title")
+    for step in steps:
+        sheet = sheets[step["sheet_id"]]
+        step.update({f"sheet__{name}": value for name, value in sheet.items()})
+        step.update({f"sheet__case__{name}": value for name, value in cases[sheet["case_id"]].items()})
+    if partnership_id:
+        steps = [s for s in steps if s["sheet__partnership_id"] == partnership_id]
     if not steps and not reminders:
         return
     with transaction.atomic():
@@ -490,6 +487,16 @@ def _tell(today, now, report, partnership_id, reminders) -> None:
             report.reminders += n
         else:
             report.notices += n
+
+
+def _rows(model, ids, *fields) -> dict[int, dict]:
+    """id → the fields of those rows, a thousand ids a query."""
+    ids = sorted(ids)
+    found = {}
+    for start in range(0, len(ids), CHUNK):
+        for row in model.objects.filter(pk__in=ids[start : start + CHUNK]).values("pk", *fields):
+            found[row.pop("pk")] = row
+    return found
 
 
 def _reminder_key(reminder) -> str:
