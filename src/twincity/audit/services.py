@@ -39,6 +39,21 @@ def log_events(verb: str, objs, *, user=None) -> None:
 
 INSERT_BATCH = 1000
 
+# Tables other apps may write with ``insert_rows``: plain records, not audited models (no trail of their own to
+# leave), registered by their app (``allow_insert_rows``). The notifications app registers its log, messages and
+# outbox for the supervision run's bulk notices.
+INSERTABLE: set[str] = set()
+
+
+def allow_insert_rows(*models_: type[models.Model]) -> None:
+    """Let ``insert_rows`` write these tables; refuses an audited model (its writes must leave the trail)."""
+    from twincity.core.models import ChangeLoggedModel  # noqa: PLC0415 (core imports audit)
+
+    for model in models_:
+        if issubclass(model, ChangeLoggedModel):
+            raise ValueError(f"{model._meta.label} is audited: its rows are written through the trail")
+        INSERTABLE.add(model._meta.label)
+
 
 def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
     """Insert records of the trail (change records, events) at the speed of the driver: the one bulk writer.
@@ -46,11 +61,12 @@ def insert_rows(model: type[models.Model], rows: list[dict]) -> None:
     Nobody needs their ids back, so values are prepared by the model's own fields, as the ORM does, and only
     the SQL is built once instead of per row: PostgreSQL's COPY, elsewhere ``executemany``. Measured on 40,000
     change records: 2-3 times faster than ``bulk_create`` on both databases (which also builds each multi-row
-    INSERT value by value). Only the audit app's own tables are written this way (no signal, no trail).
+    INSERT value by value). Only the audit app's own tables are written this way (no signal, no trail), and the
+    plain record tables registered with ``allow_insert_rows`` (never an audited model).
     """
     if not rows:
         return
-    if model._meta.app_label != "audit":
+    if model._meta.app_label != "audit" and model._meta.label not in INSERTABLE:
         raise ValueError(f"insert_rows writes the audit trail only, not {model._meta.label}")
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     quote = connection.ops.quote_name

@@ -12,3 +12,8 @@ class NotificationsConfig(AppConfig):
         from twincity.notifications.choices import Event
 
         register(Event)
+
+        from twincity.audit.services import allow_insert_rows
+        from twincity.notifications.models import Delivery, Notification, ReminderLog
+
+        allow_insert_rows(ReminderLog, Notification, Delivery)  # plain records: the run's notices in bulk

@@ -38,7 +38,8 @@ from twincity.accounts.access import Part, members_who
 from twincity.audit.services import log_event, log_events
 from twincity.core.models import saved_in_bulk
 from twincity.core.services import bulk_create, bulk_save, touch
-from twincity.notifications.services import Message, announce_many
+from twincity.notifications.models import ReminderLog
+from twincity.notifications.services import Message, announce_digests
 from twincity.regions.models import Partnership, Region
 from twincity.supervision.choices import (
     LEVEL_ORDER,
@@ -193,6 +194,7 @@ def supervise(
     cases = Case.objects.filter(state__in=OPEN_STATES)
     if partnership_id:
         cases = cases.filter(partnership_id=partnership_id)
+    reminders: list[tuple] = []
     last = 0
     while True:
         heads = list(cases.filter(pk__gt=last).order_by("pk").values_list("pk", "partnership_id")[:batch_size])
@@ -201,15 +203,16 @@ def supervise(
         last = heads[-1][0]
         with transaction.atomic():
             _lock_partnerships({p for _, p in heads})
-            _batch([pk for pk, _ in heads], today, now, report, policies, names)
+            _batch([pk for pk, _ in heads], today, now, report, policies, names, reminders)
             report.batches += 1
             if after_batch is not None:
                 after_batch(report.batches)
     _close_finished(now, report, partnership_id, batch_size)
+    _tell(today, now, report, partnership_id, reminders)
     return report
 
 
-def _batch(ids, today, now, report, policies, names) -> None:
+def _batch(ids, today, now, report, policies, names, reminders) -> None:
     # Plain rows, not model instances (most cases of a day change nothing); a case whose colour changes is
     # loaded as an instance for its change record, in one query at the end.
     batch = [
@@ -251,8 +254,6 @@ def _batch(ids, today, now, report, policies, names) -> None:
 
     new_sheets, changed_sheets, steps = [], [], []
     changed_cases: dict[int, str] = {}  # case → its new colour
-    notices: list[tuple[str, Sheet, Case, str]] = []  # (notice kind, sheet, case, key suffix)
-    reminders: list[tuple[str, Case, dict, dt.date]] = []
     for p, group in by_partnership.items():
         policy = policies[p]
         numbers: dict[int, int] = {}
@@ -268,7 +269,7 @@ def _batch(ids, today, now, report, policies, names) -> None:
                         continue
                     due = side["signoff_due_on"]
                     if side["signed_at"] is None and 0 <= (due - today).days <= policy.remind_before_days:
-                        reminders.append((Notice.SIGNOFF_DUE, case, side, due))
+                        reminders.append((Notice.SIGNOFF_DUE, case, side, due))  # told at the end of the run
                     due = side["next_feedback_on"]
                     if due is not None and 0 <= (due - today).days <= policy.remind_before_days:
                         reminders.append((Notice.FEEDBACK_DUE, case, side, due))
@@ -294,14 +295,12 @@ def _batch(ids, today, now, report, policies, names) -> None:
                 )
                 new_sheets.append(sheet)
                 steps.append((sheet, SheetStepKind.ISSUED, reason))
-                notices.append((Notice.SHEET_ISSUED, sheet, case, ""))
                 report.issued += 1
             else:
                 moved = False
                 if level and LEVEL_ORDER[level] > LEVEL_ORDER[sheet.level]:
                     sheet.level, sheet.reason, sheet.raised_at = level, reason, now
                     steps.append((sheet, SheetStepKind.RAISED, reason))
-                    notices.append((Notice.SHEET_RAISED, sheet, case, f":{level}"))
                     report.raised += 1
                     moved = True
                 else:
@@ -319,7 +318,6 @@ def _batch(ids, today, now, report, policies, names) -> None:
                         note = _("No movement for %(days)d days.") % {"days": idle}
                         sheet.escalation, sheet.escalated_at = target, now
                         steps.append((sheet, SheetStepKind.ESCALATED, note))
-                        notices.append((Notice.SHEET_ESCALATED, sheet, case, f":{target}"))
                         report.escalated += 1
                         moved = True
                 if moved:
@@ -343,7 +341,6 @@ def _batch(ids, today, now, report, policies, names) -> None:
         (Event.SHEET_ESCALATED, SheetStepKind.ESCALATED),
     ):
         log_events(verb, [s for s, k, _note in steps if k == kind])
-    _send(notices, reminders, sides_of, report)
 
 
 def _save_levels(levels: dict[int, str]) -> None:
@@ -368,60 +365,184 @@ def _save_levels(levels: dict[int, str]) -> None:
         case._loaded_values.update(level=case.level, last_updated=now)
 
 
-def _send(notices, reminders, sides_of, report) -> None:
-    if not notices and not reminders:
+# ------------------------------------------------------------------------------------------------ who is told
+
+STEP_NOTICE = {
+    SheetStepKind.ISSUED: Notice.SHEET_ISSUED,
+    SheetStepKind.RAISED: Notice.SHEET_RAISED,
+    SheetStepKind.ESCALATED: Notice.SHEET_ESCALATED,
+}
+LOOK_BACK_DAYS = 1  # steps of today and yesterday not told yet are told (a run interrupted, rerun after midnight)
+CHUNK = 1000  # ids or keys per query: SQLite's limit on parameters, PostgreSQL's plans
+DIGEST_LINES = 50  # items listed in one notice; the link leads to all of them
+
+
+def _item_key(kind: str, step: dict) -> str:
+    """The key of one item told (the notice of one sheet step, as one message per sheet had it before)."""
+    suffix = {Notice.SHEET_RAISED: f":{step['level']}", Notice.SHEET_ESCALATED: f":{step['escalation']}"}
+    return f"{kind}:sheet:{step['sheet_id']}{suffix.get(kind, '')}"
+
+
+def _sent_before(keys) -> set[str]:
+    keys = list(keys)
+    sent: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        sent.update(ReminderLog.objects.filter(key__in=keys[start : start + CHUNK]).values_list("key", flat=True))
+    return sent
+
+
+def _tell(today, now, report, partnership_id, reminders) -> None:
+    """Tell everyone what the run found for them: **one notice per person, kind and partnership per run**, listing
+    their items, not one per sheet (a unit with forty sheets on a morning gets one message, not forty).
+
+    What to tell is read back, so that a run interrupted after some batches committed tells, when rerun, exactly
+    what nobody was told yet: the sheet steps (issued, raised, escalated) of today and yesterday whose item key
+    (``sheet_issued:sheet:<id>``, ``sheet_raised:sheet:<id>:<colour>``, ``sheet_escalated:sheet:<id>:<to>``) is not
+    in the reminder log, and the sign-off and feedback reminders the batches found whose item key
+    (``signoff_due:caseside:<id>:<due>``) is not. The item keys are logged with the notices, in one transaction
+    under the partnerships' locks: a rerun the same day tells nothing twice."""
+    since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=LOOK_BACK_DAYS), dt.time.min))
+    # Plain rows, each table on its own by primary keys: a join planned on statistics taken before the run wrote
+    # the day's steps (the table looked empty) ran as a nested loop, 150 s on the benchmark instead of 1.
+    steps = list(
+        SheetStep.objects.filter(at__gte=since, kind__in=list(STEP_NOTICE))
+        .order_by("pk")
+        .values("pk", "kind", "level", "escalation", "sheet_id")
+    )
+    sheets = _rows(Sheet, {s["sheet_id"] for s in steps}, "partnership_id", "case_id", "year", "number")
+    cases = _rows(Case, {s["case_id"] for s in sheets.values()}, "code", "title")
+    for step in steps:
+        sheet = sheets[step["sheet_id"]]
+        step.update({f"sheet__{name}": value for name, value in sheet.items()})
+        step.update({f"sheet__case__{name}": value for name, value in cases[sheet["case_id"]].items()})
+    if partnership_id:
+        steps = [s for s in steps if s["sheet__partnership_id"] == partnership_id]
+    if not steps and not reminders:
         return
-    orgs, regions = defaultdict(set), defaultdict(set)
-    for _kind, _sheet, case, _s in notices:
-        for side in sides_of[case.pk]:
-            regions[case.partnership_id].add(side["side_id"])
-            if side["organisation_id"]:
-                orgs[case.partnership_id].add(side["organisation_id"])
-    for _kind, case, side, _due in reminders:
-        regions[case.partnership_id].add(side["side_id"])
-        if side["organisation_id"]:
-            orgs[case.partnership_id].add(side["organisation_id"])
-    people = {p: _Addressees(p, orgs[p], regions[p]) for p in regions}
-    messages = []
-    for kind, sheet, case, suffix in notices:
-        subject = {
-            Notice.SHEET_ISSUED: _("Supervision sheet %(number)s (%(colour)s): %(title)s"),
-            Notice.SHEET_RAISED: _("Supervision sheet %(number)s raised to %(colour)s: %(title)s"),
-            Notice.SHEET_ESCALATED: _("Supervision sheet %(number)s escalated: %(title)s"),
-        }[kind] % {"number": sheet.display_number, "colour": sheet.get_level_display(), "title": case.title}
-        message = Message(
-            kind=kind,
-            key=f"{kind}:sheet:{sheet.pk}{suffix}",
-            subject=subject,
-            body=sheet.reason,
-            url=_sheet_link(sheet.pk),
-            partnership_id=case.partnership_id,
-        )
-        messages.append((message, people[case.partnership_id].of_sheet(sides_of[case.pk], sheet.escalation)))
-    sheet_messages = len(messages)
-    for kind, case, side, due in reminders:
-        if kind == Notice.SIGNOFF_DUE:
-            subject = _("Sign-off due by %(due)s: %(title)s")
-        else:
-            subject = _("Feedback due by %(due)s: %(title)s")
-        subject = subject % {"due": due.isoformat(), "title": case.title}
-        message = Message(
-            kind=kind,
-            key=f"{kind}:caseside:{side['pk']}:{due.isoformat()}",
-            subject=subject,
-            body=f"{case.code} {case.title}".strip(),
-            url=case.url or _case_link(case.pk),
-            partnership_id=case.partnership_id,
-        )
-        messages.append((message, people[case.partnership_id].owners(side)))
-    counts = announce_many(messages)
-    for i, (message, _r) in enumerate(messages):
-        n = counts[i]
+    with transaction.atomic():
+        _lock_partnerships({s["sheet__partnership_id"] for s in steps} | {r[1].partnership_id for r in reminders})
+        for step in steps:
+            step["notice"] = STEP_NOTICE[step["kind"]]
+            step["key"] = _item_key(step["notice"], step)
+        sent = _sent_before([s["key"] for s in steps] + [_reminder_key(r) for r in reminders])
+        steps = [s for s in steps if s["key"] not in sent]
+        reminders = [r for r in reminders if _reminder_key(r) not in sent]
+        if not steps and not reminders:
+            return
+        sides_of: dict[int, list[dict]] = defaultdict(list)
+        case_ids = sorted({s["sheet__case_id"] for s in steps})
+        for start in range(0, len(case_ids), CHUNK):
+            for row in CaseSide.objects.filter(case_id__in=case_ids[start : start + CHUNK]).values(
+                "case_id", "side_id", "organisation_id"
+            ):
+                sides_of[row["case_id"]].append(row)
+        orgs, regions = defaultdict(set), defaultdict(set)
+        for p, sides in [(s["sheet__partnership_id"], sides_of[s["sheet__case_id"]]) for s in steps] + [
+            (r[1].partnership_id, [r[2]]) for r in reminders
+        ]:
+            for side in sides:
+                regions[p].add(side["side_id"])
+                if side["organisation_id"]:
+                    orgs[p].add(side["organisation_id"])
+        people = {p: _Addressees(p, orgs[p], regions[p]) for p in regions}
+
+        # (partnership, kind, person) → [(sort key, line, item key)], in the order the items came
+        digests: dict[tuple[int, str, int], list] = defaultdict(list)
+        users: dict[int, object] = {}
+        records: list[Message] = []
+        for step in steps:
+            p = step["sheet__partnership_id"]
+            number = f"督〔{step['sheet__year']}〕{step['sheet__number']}号"  # as Sheet.display_number
+            colour = SheetLevel(step["level"]).label
+            line = f"{number} · {colour} · {step['sheet__case__code']} {step['sheet__case__title']}"
+            if step["notice"] == Notice.SHEET_ESCALATED:
+                line += f" → {Escalation(step['escalation']).label}"
+            records.append(Message(kind=step["notice"], key=step["key"], subject=line[:300], body="", partnership_id=p))
+            for user in people[p].of_sheet(sides_of[step["sheet__case_id"]], step["escalation"]):
+                users[user.pk] = user
+                digests[(p, step["notice"], user.pk)].append((f"s{step['pk']}", line))
+        for reminder in reminders:
+            kind, case, side, due = reminder
+            p = case.partnership_id
+            values = {"code": case.code, "title": case.title, "due": due.isoformat()}
+            line = _("%(code)s %(title)s, due %(due)s") % values
+            records.append(
+                Message(kind=kind, key=_reminder_key(reminder), subject=line[:300], body="", partnership_id=p)
+            )
+            for user in people[p].owners(side):
+                users[user.pk] = user
+                digests[(p, kind, user.pk)].append((f"c{side['pk']}", line))
+
+        notices = []
+        group: dict[tuple[int, str], dict[str, str]] = defaultdict(dict)  # (partnership, kind) → item → line
+        for (p, kind, user_id), items in digests.items():
+            notices.append((_digest(kind, p, today, items), users[user_id]))
+            group[(p, kind)].update(items)
+        # the partnership's group robots: one message per kind listing every item once
+        robot_messages = [_digest(kind, p, today, list(items.items())) for (p, kind), items in group.items()]
+        counts = announce_digests(notices, records=records, robots=robot_messages)
+    for (message, _user), n in zip(notices, counts, strict=True):
         report.by_kind[message.kind] += n
-        if i < sheet_messages:
-            report.notices += n
-        else:
+        if message.kind in (Notice.SIGNOFF_DUE, Notice.FEEDBACK_DUE):
             report.reminders += n
+        else:
+            report.notices += n
+
+
+def _rows(model, ids, *fields) -> dict[int, dict]:
+    """id → the fields of those rows, a thousand ids a query."""
+    ids = sorted(ids)
+    found = {}
+    for start in range(0, len(ids), CHUNK):
+        for row in model.objects.filter(pk__in=ids[start : start + CHUNK]).values("pk", *fields):
+            found[row.pop("pk")] = row
+    return found
+
+
+def _reminder_key(reminder) -> str:
+    kind, _case, side, due = reminder
+    return f"{kind}:caseside:{side['pk']}:{due.isoformat()}"
+
+
+def _digest(kind: str, partnership_id: int, today: dt.date, items: list[tuple[str, str]]) -> Message:
+    """One person's notice of ``kind`` for the run: how many items, the first lines, a link to all of them. Its key
+    names the kind, the partnership, the day, the person (added by ``announce_digests``) and the first item."""
+    count = len(items)
+    subjects = {
+        Notice.SHEET_ISSUED: _("%(count)d new supervision sheets"),
+        Notice.SHEET_RAISED: _("%(count)d supervision sheets raised"),
+        Notice.SHEET_ESCALATED: _("%(count)d supervision sheets escalated"),
+        Notice.SIGNOFF_DUE: _("%(count)d sign-offs due"),
+        Notice.FEEDBACK_DUE: _("%(count)d feedbacks due"),
+    }
+    subject = subjects[kind] % {"count": count}
+    if count == 1:
+        subject = f"{subject}: {items[0][1]}"
+    lines = [line for _first, line in items[:DIGEST_LINES]]
+    if count > DIGEST_LINES:
+        lines.append(_("… and %(more)d more.") % {"more": count - DIGEST_LINES})
+    first = min(i[0] for i in items)
+    url = _register_link() if kind in STEP_NOTICE.values() else _todo_link()
+    return Message(
+        kind=kind,
+        key=f"{kind}:p{partnership_id}:{today.isoformat()}:{first}",
+        subject=subject[:300],
+        body="\n".join(lines),
+        url=url,
+        partnership_id=partnership_id,
+    )
+
+
+def _register_link() -> str:
+    """The sheet register, open sheets (each person reads only the sheets addressed to them there)."""
+    return reverse("supervision:sheet_list") + "?state=open"
+
+
+def _todo_link() -> str:
+    try:
+        return reverse("supervision:todos")
+    except NoReverseMatch:
+        return ""
 
 
 def _sheet_link(pk: int) -> str:

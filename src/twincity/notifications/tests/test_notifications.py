@@ -80,3 +80,49 @@ def test_the_calendar_address_is_shown_once_and_only_its_digest_is_kept(world, c
 def test_the_pages_need_a_sign_in(world, client):
     assert client.get(reverse("notifications:list")).status_code == 302
     assert client.post(reverse("notifications:calendar_issue")).status_code == 302
+
+
+def test_notices_in_bulk_follow_each_persons_preference_and_are_written_once(world):
+    from twincity.notifications.choices import Channel, DeliveryState, Timing  # noqa: PLC0415
+    from twincity.notifications.models import Delivery, ReminderLog  # noqa: PLC0415
+
+    quiet, digest, plain = world.users["tf-unit"], world.users["lj-unit"], world.users["tf-coord"]
+    services.set_preferences(quiet, {("sheet_issued", Channel.IN_APP): Timing.OFF, ("sheet_issued", "email"): "off"})
+    services.set_preferences(digest, {("sheet_issued", Channel.EMAIL): Timing.DIGEST})
+
+    def message(key):
+        return services.Message(
+            kind="sheet_issued",
+            key=key,
+            subject="2 份新督办单",
+            body="督〔2026〕1号\n督〔2026〕2号",
+            partnership_id=world.partnership.pk,
+        )
+
+    item = message("sheet_issued:sheet:1")
+    counts = services.announce_digests(
+        [(message("sheet_issued:p1:d:s1"), user) for user in (quiet, digest, plain)], records=[item]
+    )
+    assert counts == [0, 1, 1]  # the one who turned the kind off is not told at all
+    assert sorted(Notification.objects.values_list("user__username", flat=True)) == sorted(
+        [digest.username, plain.username]
+    )
+    states = dict(Delivery.objects.values_list("recipient__username", "state"))
+    assert states == {digest.username: DeliveryState.DIGEST, plain.username: DeliveryState.QUEUED}
+    assert ReminderLog.objects.filter(key="sheet_issued:sheet:1", recipient=None).exists()
+    # the keys are the caller's to make new: the same ones again fail the transaction, nothing half-written
+    from django.db import IntegrityError, transaction  # noqa: PLC0415
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services.announce_digests([(message("sheet_issued:p1:d:s1"), plain)])
+    assert Notification.objects.count() == 2
+
+
+def test_bulk_rows_go_only_to_the_trail_and_registered_plain_tables():
+    from twincity.audit.services import allow_insert_rows, insert_rows  # noqa: PLC0415
+    from twincity.notifications.models import Robot  # noqa: PLC0415
+
+    with pytest.raises(ValueError, match="audited"):
+        allow_insert_rows(Robot)  # an audited model: its writes must leave the trail
+    with pytest.raises(ValueError, match="audit trail only"):
+        insert_rows(Robot, [{"name": "x"}])

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from twincity.notifications.models import Notification, ReminderLog
+from twincity.notifications.models import Delivery, Notification, ReminderLog
+from twincity.supervision import run as supervision_run
 from twincity.supervision.choices import CaseState, Escalation, Notice, SheetLevel, SheetStepKind
 from twincity.supervision.models import Sheet, SheetStep
 from twincity.supervision.run import close_sheet, supervise
@@ -21,6 +24,22 @@ from twincity.testing import race
 pytestmark = pytest.mark.django_db
 
 D = dt.date
+
+
+@contextlib.contextmanager
+def _failing(module, name):
+    """``module.name`` raises while the block runs (a machine going down at that point), then is put back."""
+    original = getattr(module, name)
+
+    def fail(*args, **kwargs):
+        original(*args, **kwargs)  # what it writes is rolled back with the transaction
+        raise RuntimeError("the machine went down")
+
+    setattr(module, name, fail)
+    try:
+        yield
+    finally:
+        setattr(module, name, original)
 
 
 def told(world, kind):
@@ -123,16 +142,56 @@ def test_feedback_is_reminded_before_it_is_due(world):
     assert told(world, Notice.FEEDBACK_DUE) == ["lj-unit", "tf-unit"]
 
 
+def listed(world, kind=Notice.SHEET_ISSUED):
+    """Persona → the sheet numbers listed in their notices of ``kind``, in order (a number twice: told twice)."""
+    names = {u.pk: name for name, u in world.users.items()}
+    found: dict[str, list[str]] = {}
+    for note in Notification.objects.filter(kind=kind).order_by("pk"):
+        found.setdefault(names[note.user_id], []).extend(re.findall(r"督〔\d+〕\d+号", note.body))
+    return found
+
+
+def test_one_notice_per_person_per_run_lists_their_sheets(world):
+    for i in range(3):
+        make_case(world, title=f"事项{i}", due_on=D(2026, 4, 1))
+    report = supervise(D(2026, 4, 2))
+    assert (report.issued, report.notices) == (3, 2)  # two units told, one notice each, not one per sheet
+    numbers = ["督〔2026〕1号", "督〔2026〕2号", "督〔2026〕3号"]
+    assert listed(world) == {"lj-unit": numbers, "tf-unit": numbers}
+    note = Notification.objects.filter(kind=Notice.SHEET_ISSUED).first()
+    assert note.title.startswith("3 ") or note.title.startswith("3")
+    assert note.url.startswith("/supervision/sheets/")
+    # the e-mail queued in the outbox is the same one notice per person
+    assert Delivery.objects.filter(kind=Notice.SHEET_ISSUED, channel="email").count() == 2
+    # each item is logged as told (the guard of a rerun), beside each person's notice
+    assert ReminderLog.objects.filter(kind=Notice.SHEET_ISSUED, recipient=None).count() == 3
+
+
 def test_the_same_run_repeated_sends_nothing_twice(world):
     for i in range(3):
         make_case(world, title=f"事项{i}", due_on=D(2026, 4, 1))
     first = supervise(D(2026, 4, 2))
-    assert (first.issued, first.notices) == (3, 6)
+    assert (first.issued, first.notices) == (3, 2)
     messages = Notification.objects.count()
+    deliveries = Delivery.objects.count()
     again = supervise(D(2026, 4, 2))
     assert (again.issued, again.raised, again.escalated, again.notices, again.reminders) == (0, 0, 0, 0, 0)
     assert Notification.objects.count() == messages
+    assert Delivery.objects.count() == deliveries
     assert SheetStep.objects.count() == 3
+
+
+def test_a_sheet_issued_later_the_same_day_is_told_alone(world):
+    make_case(world, title="事项甲", due_on=D(2026, 4, 1))
+    supervise(D(2026, 4, 2))
+    make_case(world, title="事项乙", due_on=D(2026, 4, 1))
+    report = supervise(D(2026, 4, 2))  # a second run the same day: only the new sheet, in a new notice
+    assert (report.issued, report.notices) == (1, 2)
+    assert listed(world) == {
+        "lj-unit": ["督〔2026〕1号", "督〔2026〕2号"],
+        "tf-unit": ["督〔2026〕1号", "督〔2026〕2号"],
+    }
+    assert Notification.objects.filter(kind=Notice.SHEET_ISSUED).count() == 4
 
 
 def test_a_run_interrupted_half_way_and_rerun_sends_exactly_what_was_missing(world):
@@ -145,14 +204,29 @@ def test_a_run_interrupted_half_way_and_rerun_sends_exactly_what_was_missing(wor
     with pytest.raises(RuntimeError):
         supervise(D(2026, 4, 2), batch_size=2, after_batch=stop)
     assert Sheet.objects.count() == 2  # the first batch committed; the second rolled back whole
-    assert Notification.objects.count() == 4
+    assert Notification.objects.count() == 0  # people are told at the end of the run, which never came
     report = supervise(D(2026, 4, 2), batch_size=2)
-    assert (report.issued, report.notices) == (3, 6)
-    assert Notification.objects.count() == 10
-    assert ReminderLog.objects.values("key").distinct().count() == 10
-    numbers = sorted(Sheet.objects.values_list("number", flat=True))
-    assert numbers == [1, 2, 3, 4, 5]
+    assert (report.issued, report.notices) == (3, 2)
+    # the two sheets of the committed batch and the three of the rerun, each told once to each unit
+    numbers = [f"督〔2026〕{n}号" for n in range(1, 6)]
+    assert listed(world) == {"lj-unit": numbers, "tf-unit": numbers}
+    assert ReminderLog.objects.values("key").distinct().count() == ReminderLog.objects.count() == 5 + 2
+    assert supervise(D(2026, 4, 2), batch_size=2).notices == 0
+    assert Notification.objects.count() == 2
+    assert sorted(Sheet.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5]
     assert {s.case_id for s in Sheet.objects.all()} == {c.pk for c in cases}
+
+
+def test_a_run_interrupted_while_telling_tells_everything_when_rerun(world):
+    for i in range(3):
+        make_case(world, title=f"事项{i}", due_on=D(2026, 4, 1))
+    with pytest.raises(RuntimeError), _failing(supervision_run, "announce_digests"):
+        supervise(D(2026, 4, 2))
+    assert (Sheet.objects.count(), Notification.objects.count(), ReminderLog.objects.count()) == (3, 0, 0)
+    report = supervise(D(2026, 4, 2))
+    assert (report.issued, report.notices) == (0, 2)
+    numbers = ["督〔2026〕1号", "督〔2026〕2号", "督〔2026〕3号"]
+    assert listed(world) == {"lj-unit": numbers, "tf-unit": numbers}
 
 
 def test_a_sheet_closes_with_its_case(world):
@@ -210,7 +284,9 @@ def test_numbering_is_unique_under_two_concurrent_runs(world):
     errors = race(lambda: supervise(D(2026, 4, 2), batch_size=7), lambda: supervise(D(2026, 4, 2), batch_size=5))
     assert errors == []
     assert sorted(Sheet.objects.values_list("number", flat=True)) == list(range(1, 41))
-    assert Notification.objects.filter(kind=Notice.SHEET_ISSUED).count() == 80
+    numbers = sorted(f"督〔2026〕{n}号" for n in range(1, 41))
+    assert {name: sorted(found) for name, found in listed(world).items()} == {"lj-unit": numbers, "tf-unit": numbers}
+    assert ReminderLog.objects.filter(kind=Notice.SHEET_ISSUED, recipient=None).count() == 40
 
 
 def test_the_command_and_the_task_run_the_day(world):
@@ -242,4 +318,4 @@ def test_a_batch_costs_the_same_few_queries_however_many_cases_it_holds(world):
     few = queries_for(3, 1)
     many = queries_for(60, 2)  # the first 3 are quiet now: same batches, twenty times the sheets
     assert many <= few
-    assert few <= 40
+    assert few <= 50  # a batch's ~20, the closing pass, and telling: ~15 once per run (one notice per person)
