@@ -169,18 +169,41 @@ def bulk_save(objs, fields, *, batch_size: int = BULK_BATCH) -> int:
     if not changed:
         return 0
     touch(model, changed)
+    stamped = {}
     if any(f.name == "last_updated" for f in model._meta.concrete_fields):
         now = timezone.now()
         for obj in changed:
             obj.last_updated = now
         names.append("last_updated")
         attnames.add("last_updated")
-    model._base_manager.bulk_update(changed, names, batch_size=batch_size)
+        stamped = {"last_updated": now}
+    groups = _by_value(changed, model._meta.get_field(fields[0]).attname) if len(fields) == 1 else None
+    if groups is not None:
+        # One field taking few values (a colour, a state): one UPDATE per value, not a CASE WHEN per row.
+        attname = model._meta.get_field(fields[0]).attname
+        for value, ids in groups.items():
+            for start in range(0, len(ids), batch_size):
+                chunk = ids[start : start + batch_size]
+                model._base_manager.filter(pk__in=chunk).update(**{attname: value}, **stamped)
+    else:
+        model._base_manager.bulk_update(changed, names, batch_size=batch_size)
     if logged:
         saved_in_bulk.send(sender=model, changes=changes, created=False)
         for obj in changed:  # the new baseline for the next change record, without reading deferred fields
             obj._loaded_values.update({k: getattr(obj, k) for k in attnames})
     return len(changed)
+
+
+def _by_value(objs, attname: str) -> dict | None:
+    """The objects' ids grouped by the value of ``attname``, when it takes few hashable values (else None)."""
+    groups: dict = {}
+    for obj in objs:
+        value = getattr(obj, attname)
+        try:
+            groups.setdefault(value, []).append(obj.pk)
+        except TypeError:  # a JSON value: no grouping
+            return None
+    return groups if len(groups) <= max(1, len(objs) // 20) else None
 
 
 def update_rows(queryset: models.QuerySet, **values) -> int:

@@ -36,8 +36,7 @@ from django.utils.translation import gettext as _
 
 from twincity.accounts.access import Part, members_who
 from twincity.audit.services import log_event, log_events
-from twincity.core.models import saved_in_bulk
-from twincity.core.services import bulk_create, bulk_save, touch
+from twincity.core.services import bulk_create, bulk_save
 from twincity.notifications.models import ReminderLog
 from twincity.notifications.services import Message, announce_digests
 from twincity.regions.models import Partnership, Region
@@ -344,25 +343,14 @@ def _batch(ids, today, now, report, policies, names, reminders) -> None:
 
 
 def _save_levels(levels: dict[int, str]) -> None:
-    """``Case.level`` of many cases (id → colour) in one UPDATE per colour (not a CASE per row), with the trail
-    ``bulk_save`` leaves: a change record for each, the partnership's change stamp moved."""
+    """``Case.level`` of many cases (id → colour) with the trail ``bulk_save`` leaves (a change record for each,
+    the partnership's change stamp moved); a single field taking few values is written one UPDATE per colour."""
     if not levels:
         return
     cases = list(Case.objects.filter(pk__in=list(levels)))
     for case in cases:
         case.level = levels[case.pk]
-    changes = [(case, case.snapshot(case._loaded_values), case.snapshot()) for case in cases]
-    touch(Case, cases)
-    now = timezone.now()
-    by_level: dict[str, list[int]] = defaultdict(list)
-    for case in cases:
-        case.last_updated = now
-        by_level[case.level].append(case.pk)
-    for level, ids in by_level.items():
-        Case._base_manager.filter(pk__in=ids).update(level=level, last_updated=now)
-    saved_in_bulk.send(sender=Case, changes=changes, created=False)
-    for case in cases:
-        case._loaded_values.update(level=case.level, last_updated=now)
+    bulk_save(cases, ["level"])
 
 
 # ------------------------------------------------------------------------------------------------ who is told
