@@ -347,7 +347,10 @@ def _save_levels(levels: dict[int, str]) -> None:
     the partnership's change stamp moved); a single field taking few values is written one UPDATE per colour."""
     if not levels:
         return
-    cases = list(Case.objects.filter(pk__in=list(levels)))
+    # Only what the change record and the stamp need: a whole case's snapshot, twice, for 40,000 cases was most of
+    # a first run's time (docs/benchmarks.md).
+    fields = ("id", "partnership_id", "code", "title", "level", "version", "last_updated")
+    cases = list(Case.objects.filter(pk__in=list(levels)).only(*fields))
     for case in cases:
         case.level = levels[case.pk]
     bulk_save(cases, ["level"])
