@@ -16,7 +16,7 @@ from twincity.supervision.todos import open_for
 
 class TodoSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=TodoKind.choices, read_only=True)
-    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    kind_label = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
 
     class Meta:
@@ -35,6 +35,10 @@ class TodoSerializer(serializers.ModelSerializer):
             "overdue",
         ]
         read_only_fields = fields
+
+    def get_kind_label(self, todo) -> str:
+        """The kind in the reader's language (待办的类型)."""
+        return str(TodoKind(todo.kind).label) if todo.kind in TodoKind.values else todo.kind
 
     def get_overdue(self, todo) -> bool:
         return todo.due_on is not None and todo.due_on < timezone.localdate()

@@ -483,3 +483,11 @@ def test_the_count_uses_the_partial_index(world):
         cursor.execute(f"EXPLAIN {sql}" if connection.vendor == "postgresql" else f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(part) for row in cursor.fetchall() for part in row)
     assert "todo_open_desk" in plan, plan
+
+
+def test_the_api_names_each_kind_in_the_readers_language(world, api_as):
+    busy_world(world)
+    rows = api_as("leader").get("/api/todos/").json()["results"]
+    assert rows
+    assert {r["kind_label"] for r in rows} == {str(TodoKind(r["kind"]).label) for r in rows}
+    assert all(r["kind_label"] != r["kind"] for r in rows)
