@@ -9,7 +9,6 @@ row disappears and the next run tries again.
 from __future__ import annotations
 
 import base64
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from twincity.accounts.access import require_in
 from twincity.accounts.choices import Action
-from twincity.audit.services import insert_rows, log_event
+from twincity.audit.services import log_event
 from twincity.core.services import update_versioned
 from twincity.notifications import kinds
 from twincity.notifications.choices import PERSONAL_CHANNELS, Channel, DeliveryState, Event, Timing
@@ -234,195 +233,6 @@ def announce(
         )
     emailed = {d.recipient_id for d in queue(outbox) if d.channel == Channel.EMAIL}
     return len(in_app | emailed)
-
-
-def announce_many(notices) -> list[int]:
-    """``announce`` for many notices at once (the supervision run): ``notices`` is a list of
-    ``(Message, recipients)``. The same outcome as announcing each (in-app messages per preference, e-mail and
-    group robots queued in the outbox, nothing twice), with reads and writes in bulk: which (key, person) pairs
-    were sent before, one query per thousand; preferences, one query per kind; robots, one per partnership. Call
-    it inside the caller's transaction: a rerun after a rollback sends exactly what is missing. Returns, per
-    notice, how many people were told now."""
-    counts = [0] * len(notices)
-    pending: dict[str, tuple[int, Message, object]] = {}
-    people_by_kind: dict[str, dict[int, object]] = defaultdict(dict)
-    for index, (message, recipients) in enumerate(notices):
-        for user in recipients:
-            if user is None or not user.is_active:
-                continue
-            people_by_kind[message.kind][user.pk] = user
-            pending.setdefault(f"{message.key}:u{user.pk}:{Channel.IN_APP}"[:255], (index, message, user))
-    chosen = {kind: preferences_of(list(people.values()), kind) for kind, people in people_by_kind.items()}
-    keys = list(pending)
-    for start in range(0, len(keys), 1000):
-        for key in ReminderLog.objects.filter(key__in=keys[start : start + 1000]).values_list("key", flat=True):
-            pending.pop(key, None)
-    now = timezone.now()
-    logs, notes, outbox = [], [], []
-    told: list[set[int]] = [set() for _ in notices]
-    for key, (index, message, user) in pending.items():
-        timings = chosen[message.kind]
-        if timings.get((user.pk, Channel.IN_APP), Timing.IMMEDIATE) != Timing.OFF:
-            told[index].add(user.pk)
-            logs.append(
-                ReminderLog(
-                    key=key,
-                    kind=message.kind,
-                    channel=Channel.IN_APP,
-                    recipient=user,
-                    partnership_id=message.partnership_id,
-                    subject=message.subject[:300],
-                )
-            )
-            notes.append(
-                Notification(
-                    user=user,
-                    kind=message.kind,
-                    title=message.subject[:300],
-                    body=message.body,
-                    url=message.url[:500],
-                    partnership_id=message.partnership_id,
-                )
-            )
-        timing = timings.get((user.pk, Channel.EMAIL), Timing.IMMEDIATE)
-        if user.email and timing != Timing.OFF:
-            outbox.append(
-                _delivery(
-                    message,
-                    key=f"{message.key}:u{user.pk}:{Channel.EMAIL}",
-                    channel=Channel.EMAIL,
-                    recipient=user,
-                    address=user.email,
-                    state=DeliveryState.DIGEST if timing == Timing.DIGEST else DeliveryState.QUEUED,
-                    now=now,
-                )
-            )
-    robots: dict[int, list] = {}
-    for message, _recipients in notices:
-        if message.partnership_id is None:
-            continue
-        if message.partnership_id not in robots:
-            robots[message.partnership_id] = list(
-                Robot.objects.filter(partnership_id=message.partnership_id, active=True, archived_at__isnull=True)
-            )
-        outbox.extend(
-            _delivery(message, key=f"{message.key}:r{robot.pk}", channel=Channel.ROBOT, robot=robot, now=now)
-            for robot in robots[message.partnership_id]
-            if robot.takes(message.kind)
-        )
-    ReminderLog.objects.bulk_create(logs, batch_size=1000)
-    Notification.objects.bulk_create(notes, batch_size=1000)
-    emailed = [d for d in queue(outbox) if d.channel == Channel.EMAIL]
-    by_key = {m.key: i for i, (m, _r) in enumerate(notices)}
-    for delivery in emailed:
-        index = by_key.get(delivery.key.rsplit(":u", 1)[0])
-        if index is not None:
-            told[index].add(delivery.recipient_id)
-    for index, people in enumerate(told):
-        counts[index] = len(people)
-    return counts
-
-
-def announce_digests(notices, *, records=(), robots=()) -> list[int]:
-    """Write many notices at once, each already one person's (a digest of a run: "3 new supervision sheets…"),
-    at the speed of the driver (``audit.services.insert_rows``: COPY on PostgreSQL). ``notices`` is a list of
-    ``(Message, user)``; per the user's preference for the kind, an in-app message with its log row (key
-    ``<message key>:u<user>:in_app``) and an e-mail queued in the outbox (``...:email``, or held for the daily
-    digest). ``records`` are ``Message``s logged without a recipient: what the digests told of, item by item (the
-    caller's guard against telling an item twice). ``robots`` are ``Message``s for the partnership's group robots
-    that take their kind (one outbox row each, ``...:r<robot>``).
-
-    The caller makes the keys new (they name the person, the kind, the day and the first item) and holds the locks
-    that keep two writers of the same keys apart: a key met twice is an error, not silently skipped. Call it inside
-    the caller's transaction. Returns, per notice, 1 if the person was told (in-app or e-mail), else 0."""
-    now = timezone.now()
-    chosen: dict[str, dict] = {}
-    for kind in {m.kind for m, _u in notices}:
-        chosen[kind] = preferences_of([u for m, u in notices if m.kind == kind], kind)
-    logs, notes, outbox, counts = [], [], [], []
-    for message, user in notices:
-        timings = chosen[message.kind]
-        told = 0
-        if user.is_active and timings.get((user.pk, Channel.IN_APP), Timing.IMMEDIATE) != Timing.OFF:
-            told = 1
-            logs.append(_log_row(message, f"{message.key}:u{user.pk}:{Channel.IN_APP}", user.pk, now))
-            notes.append(
-                {
-                    "user_id": user.pk,
-                    "partnership_id": message.partnership_id,
-                    "kind": message.kind,
-                    "title": message.subject[:300],
-                    "body": message.body,
-                    "url": message.url[:500],
-                    "created": now,
-                    "read_at": None,
-                }
-            )
-        timing = timings.get((user.pk, Channel.EMAIL), Timing.IMMEDIATE)
-        if user.is_active and user.email and timing != Timing.OFF:
-            told = 1
-            outbox.append(
-                _delivery_row(
-                    message,
-                    f"{message.key}:u{user.pk}:{Channel.EMAIL}",
-                    Channel.EMAIL,
-                    now,
-                    recipient_id=user.pk,
-                    address=user.email,
-                    state=DeliveryState.DIGEST if timing == Timing.DIGEST else DeliveryState.QUEUED,
-                )
-            )
-        counts.append(told)
-    logs.extend(_log_row(message, message.key, None, now) for message in records)
-    partnership_robots: dict[int, list] = {}
-    for message in robots:
-        if message.partnership_id not in partnership_robots:
-            partnership_robots[message.partnership_id] = list(
-                Robot.objects.filter(partnership_id=message.partnership_id, active=True, archived_at__isnull=True)
-            )
-        outbox.extend(
-            _delivery_row(message, f"{message.key}:r{robot.pk}", Channel.ROBOT, now, robot_id=robot.pk)
-            for robot in partnership_robots[message.partnership_id]
-            if robot.takes(message.kind)
-        )
-    insert_rows(ReminderLog, logs)
-    insert_rows(Notification, notes)
-    insert_rows(Delivery, outbox)
-    if any(d["state"] == DeliveryState.QUEUED for d in outbox):
-        drain_soon()
-    return counts
-
-
-def _log_row(message: Message, key: str, user_id, now) -> dict:
-    return {
-        "key": key[:255],
-        "kind": message.kind,
-        "channel": Channel.IN_APP,
-        "recipient_id": user_id,
-        "address": "",
-        "partnership_id": message.partnership_id,
-        "subject": message.subject[:300],
-        "sent_at": now,
-    }
-
-
-def _delivery_row(message: Message, key: str, channel: str, now, **values) -> dict:
-    """A ``Delivery`` as the plain values ``insert_rows`` writes (every field, the model's defaults included)."""
-    row = {f.attname: f.get_default() for f in Delivery._meta.concrete_fields if not f.primary_key}
-    row.update(
-        key=key[:255],
-        kind=message.kind,
-        channel=channel,
-        partnership_id=message.partnership_id,
-        subject=message.subject[:300],
-        body=message.body,
-        url=message.url[:500],
-        attachments=[],
-        due_at=now,
-        created=now,
-        **values,
-    )
-    return row
 
 
 def _delivery(message: Message, *, key: str, channel: str, now, **values) -> Delivery:
