@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from twincity.accounts.access import require_in
 from twincity.accounts.choices import Action
-from twincity.audit.services import log_event
+from twincity.audit.services import insert_rows, log_event
 from twincity.core.services import update_versioned
 from twincity.notifications import kinds
 from twincity.notifications.choices import PERSONAL_CHANNELS, Channel, DeliveryState, Event, Timing
@@ -233,6 +233,108 @@ def announce(
         )
     emailed = {d.recipient_id for d in queue(outbox) if d.channel == Channel.EMAIL}
     return len(in_app | emailed)
+
+
+def announce_digests(notices, *, records=(), robots=()) -> list[int]:
+    """Write many notices at once, each already one person's (a digest of a run: "3 new supervision sheets…"),
+    at the speed of the driver (``audit.services.insert_rows``: COPY on PostgreSQL). ``notices`` is a list of
+    ``(Message, user)``; per the user's preference for the kind, an in-app message with its log row (key
+    ``<message key>:u<user>:in_app``) and an e-mail queued in the outbox (``...:email``, or held for the daily
+    digest). ``records`` are ``Message``s logged without a recipient: what the digests told of, item by item (the
+    caller's guard against telling an item twice). ``robots`` are ``Message``s for the partnership's group robots
+    that take their kind (one outbox row each, ``...:r<robot>``).
+
+    The caller makes the keys new (they name the person, the kind, the day and the first item) and holds the locks
+    that keep two writers of the same keys apart: a key met twice is an error, not silently skipped. Call it inside
+    the caller's transaction. Returns, per notice, 1 if the person was told (in-app or e-mail), else 0."""
+    now = timezone.now()
+    chosen: dict[str, dict] = {}
+    for kind in {m.kind for m, _u in notices}:
+        chosen[kind] = preferences_of([u for m, u in notices if m.kind == kind], kind)
+    logs, notes, outbox, counts = [], [], [], []
+    for message, user in notices:
+        timings = chosen[message.kind]
+        told = 0
+        if user.is_active and timings.get((user.pk, Channel.IN_APP), Timing.IMMEDIATE) != Timing.OFF:
+            told = 1
+            logs.append(_log_row(message, f"{message.key}:u{user.pk}:{Channel.IN_APP}", user.pk, now))
+            notes.append(
+                {
+                    "user_id": user.pk,
+                    "partnership_id": message.partnership_id,
+                    "kind": message.kind,
+                    "title": message.subject[:300],
+                    "body": message.body,
+                    "url": message.url[:500],
+                    "created": now,
+                    "read_at": None,
+                }
+            )
+        timing = timings.get((user.pk, Channel.EMAIL), Timing.IMMEDIATE)
+        if user.is_active and user.email and timing != Timing.OFF:
+            told = 1
+            outbox.append(
+                _delivery_row(
+                    message,
+                    f"{message.key}:u{user.pk}:{Channel.EMAIL}",
+                    Channel.EMAIL,
+                    now,
+                    recipient_id=user.pk,
+                    address=user.email,
+                    state=DeliveryState.DIGEST if timing == Timing.DIGEST else DeliveryState.QUEUED,
+                )
+            )
+        counts.append(told)
+    logs.extend(_log_row(message, message.key, None, now) for message in records)
+    partnership_robots: dict[int, list] = {}
+    for message in robots:
+        if message.partnership_id not in partnership_robots:
+            partnership_robots[message.partnership_id] = list(
+                Robot.objects.filter(partnership_id=message.partnership_id, active=True, archived_at__isnull=True)
+            )
+        outbox.extend(
+            _delivery_row(message, f"{message.key}:r{robot.pk}", Channel.ROBOT, now, robot_id=robot.pk)
+            for robot in partnership_robots[message.partnership_id]
+            if robot.takes(message.kind)
+        )
+    insert_rows(ReminderLog, logs)
+    insert_rows(Notification, notes)
+    insert_rows(Delivery, outbox)
+    if any(d["state"] == DeliveryState.QUEUED for d in outbox):
+        drain_soon()
+    return counts
+
+
+def _log_row(message: Message, key: str, user_id, now) -> dict:
+    return {
+        "key": key[:255],
+        "kind": message.kind,
+        "channel": Channel.IN_APP,
+        "recipient_id": user_id,
+        "address": "",
+        "partnership_id": message.partnership_id,
+        "subject": message.subject[:300],
+        "sent_at": now,
+    }
+
+
+def _delivery_row(message: Message, key: str, channel: str, now, **values) -> dict:
+    """A ``Delivery`` as the plain values ``insert_rows`` writes (every field, the model's defaults included)."""
+    row = {f.attname: f.get_default() for f in Delivery._meta.concrete_fields if not f.primary_key}
+    row.update(
+        key=key[:255],
+        kind=message.kind,
+        channel=channel,
+        partnership_id=message.partnership_id,
+        subject=message.subject[:300],
+        body=message.body,
+        url=message.url[:500],
+        attachments=[],
+        due_at=now,
+        created=now,
+        **values,
+    )
+    return row
 
 
 def _delivery(message: Message, *, key: str, channel: str, now, **values) -> Delivery:
