@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "twincity.exchanges",
     "twincity.policies",
     "twincity.siting",
+    "twincity.indicators",
     "twincity.workspace",
     "twincity.demo",
 ]

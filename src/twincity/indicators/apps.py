@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IndicatorsConfig(AppConfig):
+    name = "twincity.indicators"
+    verbose_name = _("Indicator system")
+
+    def ready(self):
+        from twincity.audit.events import register
+        from twincity.indicators.choices import Event
+
+        register(Event)
