@@ -7,6 +7,8 @@ from rest_framework.routers import DefaultRouter
 from twincity.agreements import api as agreements_api
 from twincity.core.api import api_docs, not_found
 from twincity.exchanges import api as exchanges_api
+from twincity.indicators.api import runs as indicator_runs_api
+from twincity.indicators.api import statistics as indicator_statistics_api
 from twincity.matters.api import MatterViewSet, MilestoneViewSet, ProgressReportViewSet
 from twincity.meetings.api import (
     ActionItemViewSet,
@@ -38,7 +40,17 @@ router.register("agenda-items", AgendaItemViewSet, basename="agenda-item")
 router.register("outcomes", OutcomeViewSet, basename="outcome")
 router.register("actions", ActionItemViewSet, basename="action")
 # The registers declare their routes (prefix, viewset, basename) in their api.py.
-for _module in (petitions_api, agreements_api, visits_api, exchanges_api, policies_api, siting_api, supervision_api):
+for _module in (
+    petitions_api,
+    agreements_api,
+    visits_api,
+    exchanges_api,
+    policies_api,
+    siting_api,
+    supervision_api,
+    indicator_statistics_api,
+    indicator_runs_api,
+):
     for _prefix, _viewset, _basename in _module.ROUTES:
         router.register(_prefix, _viewset, basename=_basename)
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("exchanges/", include("twincity.exchanges.urls")),
     path("policies/", include("twincity.policies.urls")),
     path("siting/", include("twincity.siting.urls")),
+    path("indicators/", include("twincity.indicators.urls")),
     path("files/", include("twincity.core.urls")),
     path("api/", include("twincity.api_urls")),
     path("admin/", admin.site.urls),

@@ -47,7 +47,8 @@ def test_a_bad_row_writes_nothing_and_names_its_row_and_column(w):
             w, w.users["office"], [(w.gdp, w.tf, "2020", 1), (w.gdp, w.lj, "2020Q5", 2), (w.rd, w.lj, "2020", "abc")]
         )
     messages = " ".join(caught.value.messages)
-    assert "period" in messages and "abc" in messages
+    assert "period" in messages
+    assert "abc" in messages
     assert not Observation.objects.exists()
 
 
@@ -64,7 +65,8 @@ def test_a_final_figure_changes_only_through_a_recorded_revision(w):
             services.revise(obs, value=101, reason="", user=w.users["tf-coord"])
         services.revise(obs, value=101, reason="统计局年报修订", user=w.users["tf-coord"])
     obs.refresh_from_db()
-    assert obs.value == 101 and obs.status == ObservationStatus.PROVISIONAL
+    assert obs.value == 101
+    assert obs.status == ObservationStatus.PROVISIONAL
     assert Revision.objects.get().old_value == 100
 
 

@@ -1,0 +1,1 @@
+"""The indicator system's API, a module per concern; each lists its ``routes`` (prefix, viewset, basename)."""

@@ -1,0 +1,3 @@
+"""API of the index runs and their results."""
+
+ROUTES: list = []

@@ -1,0 +1,3 @@
+"""API of the statistics: data elements, figures (bulk write), indicators, frameworks."""
+
+ROUTES: list = []

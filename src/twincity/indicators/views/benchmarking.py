@@ -1,0 +1,3 @@
+"""benchmarking pages of the indicator system."""
+
+urls: list = []

@@ -1,0 +1,3 @@
+"""imports pages of the indicator system."""
+
+urls: list = []

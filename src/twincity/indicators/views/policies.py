@@ -1,0 +1,3 @@
+"""policies pages of the indicator system."""
+
+urls: list = []

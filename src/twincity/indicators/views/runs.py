@@ -1,0 +1,3 @@
+"""runs pages of the indicator system."""
+
+urls: list = []

@@ -1,0 +1,3 @@
+"""statistics pages of the indicator system."""
+
+urls: list = []
