@@ -391,7 +391,7 @@ def _update(obj, user, allowed: tuple[str, ...], changes: dict, version: int | N
     unknown = sorted(set(changes) - set(allowed))
     if unknown:
         raise ValidationError(_("These cannot be changed here: %(fields)s.") % {"fields": ", ".join(unknown)})
-    return update_versioned(obj, changes, version=version, user=user, may=Action.ADMINISTER)
+    return update_versioned(obj, version, changes, user=user, action=Action.ADMINISTER)
 
 
 @transaction.atomic
