@@ -36,7 +36,7 @@ class _Partnership(StyledFilterSet):
 
 
 class ElementFilterSet(_Partnership):
-    frequency = django_filters.ChoiceFilter(choices=Frequency.choices, label=_("Frequency"))
+    frequency = django_filters.ChoiceFilter(choices=Frequency.choices, label=_("Frequency"), empty_label=_("All"))
     category_set = django_filters.CharFilter(label=_("Breakdown"))
 
     class Meta:
@@ -57,7 +57,7 @@ class ObservationFilterSet(_Partnership):
     element = django_filters.ModelChoiceFilter(queryset=visible_to_requester(DataElement), label=_("Data element"))
     region = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Region), label=_("Region"))
     period = django_filters.CharFilter(method="filter_period", label=_("Period"))
-    status = django_filters.ChoiceFilter(choices=ObservationStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=ObservationStatus.choices, label=_("Status"), empty_label=_("All"))
     side = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Region), label=_("Side"))
 
     class Meta:
