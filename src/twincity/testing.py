@@ -140,7 +140,7 @@ def demo_loader(w: SimpleNamespace, units: dict, *, today: dt.date | None = None
     )
 
 
-REGISTER_APPS = ("petitions", "agreements", "visits", "exchanges", "policies", "siting")
+REGISTER_APPS = ("petitions", "agreements", "visits", "exchanges", "policies", "siting", "indicators")
 
 
 def populate(w: SimpleNamespace) -> SimpleNamespace:

@@ -11,3 +11,5 @@ class IndicatorsConfig(AppConfig):
         from twincity.indicators.choices import Event
 
         register(Event)
+
+        from twincity.indicators import menu  # noqa: F401 - registers the menu entry

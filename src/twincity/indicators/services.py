@@ -391,7 +391,7 @@ def _update(obj, user, allowed: tuple[str, ...], changes: dict, version: int | N
     unknown = sorted(set(changes) - set(allowed))
     if unknown:
         raise ValidationError(_("These cannot be changed here: %(fields)s.") % {"fields": ", ".join(unknown)})
-    return update_versioned(obj, changes, version=version, user=user, may=Action.ADMINISTER)
+    return update_versioned(obj, version, changes, user=user, action=Action.ADMINISTER)
 
 
 @transaction.atomic
@@ -507,3 +507,87 @@ def set_alias(*, partnership: Partnership, user, alias: str, region: Region) -> 
         partnership=partnership, alias=key, defaults={"region": region}
     )
     return obj
+
+
+# ----------------------------------------------------------------------------- archiving and small edits (pages)
+
+
+def _archive_definition(obj, user):
+    """Archive a definition (kept in the history, out of the lists): the office's."""
+    from twincity.core.services import archive  # noqa: PLC0415 - the core's one archiving path
+
+    require_in(user, Action.ADMINISTER, obj.partnership_id, OFFICE_ONLY)
+    return archive(obj, user=user, action=Action.ADMINISTER)
+
+
+def archive_element(element: DataElement, *, user) -> DataElement:
+    """Archive a data element; its figures stay (archived elements take no new figures)."""
+    return _archive_definition(element, user)
+
+
+def archive_indicator(indicator: Indicator, *, user) -> Indicator:
+    return _archive_definition(indicator, user)
+
+
+def archive_framework(framework: Framework, *, user) -> Framework:
+    return _archive_definition(framework, user)
+
+
+def update_panel(panel: ReferencePanel, *, user, version: int | None = None, regions=None, **changes):
+    """Change a reference panel's names, description and regions (the office); a stale version is a conflict."""
+    changes = {k: plain(v) if isinstance(v, str) else v for k, v in changes.items()}
+    with transaction.atomic():
+        panel = _update(panel, user, ("name", "name_en", "description"), changes, version)
+        if regions is not None:
+            panel.regions.set(regions)
+        return panel
+
+
+@transaction.atomic
+def remove_alias(alias: RegionAlias, *, user) -> None:
+    """Forget a spelling (a configuration, not a record: its removal is in the change log)."""
+    require_in(user, Action.ADMINISTER, alias.partnership_id, OFFICE_ONLY)
+    alias.delete()
+
+
+STALE_FIGURE = gettext_lazy(
+    "someone else changed this figure since you loaded it (it is now %(value)s): nothing was saved, reload and check"
+)
+
+
+def record_observations_checked(
+    partnership: Partnership, rows: list[FigureRow], *, user, versions: dict, default_source: str = ""
+) -> Outcome:
+    """``record_observations`` for an editor who saw the figures at some versions (the entry grid, the API's
+    bulk write with ``version``): ``versions`` maps a row's ``line`` to the version the editor saw (0: no
+    figure yet). A figure created, changed or withdrawn by someone else since is refused for that row, and
+    nothing is written."""
+    with transaction.atomic():
+        wanted = {}
+        _by_pk, by_code = _elements(partnership)
+        for row in rows:
+            if row.line in versions:
+                element = getattr(row.element, "pk", row.element)
+                if isinstance(element, str):
+                    element = getattr(by_code.get(element.strip()), "pk", None)
+                wanted[(element, getattr(row.region, "pk", row.region), str(row.period).strip().upper())] = row.line
+        current = {}
+        if wanted:
+            found = (
+                Observation.objects.select_for_update()
+                .filter(partnership=partnership, archived_at__isnull=True)
+                .filter(element_id__in={k[0] for k in wanted}, region_id__in={k[1] for k in wanted})
+                .filter(period__in={k[2] for k in wanted})
+            )
+            current = {(o.element_id, o.region_id, o.period): o for o in found}
+        errors = []
+        for key, line in wanted.items():
+            obs = current.get(key)
+            seen = versions[line] or 0
+            now = obs.version if obs is not None else 0
+            if seen != now:
+                shown = str(obs.value.normalize()) if obs is not None else "∅"
+                errors.append(RowError(line, _("value"), str(STALE_FIGURE) % {"value": shown}))
+        if errors:
+            raise FigureErrors(errors)
+        return record_observations(partnership, rows, user=user, default_source=default_source)

@@ -57,7 +57,7 @@ pytestmark = pytest.mark.django_db
 # Pages that are not the office's data: the admin (superusers only), i18n and API plumbing.
 # Each register declares its own expectations in ``<app>/tests/access.py``: ``scene(world)`` builds its
 # entries, ``pages(scene)`` and ``actions(scene)`` say who reaches what, in the format used below.
-REGISTER_APPS = ("petitions", "agreements", "visits", "exchanges", "policies", "siting")
+REGISTER_APPS = ("petitions", "agreements", "visits", "exchanges", "policies", "siting", "indicators")
 
 
 def register_access_modules():
