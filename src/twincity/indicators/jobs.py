@@ -91,7 +91,7 @@ def begin(job: Job, *, total: int | None = None) -> Job:
 
 def progress(job: Job, done: int, total: int, message: str | None = None) -> None:
     """How far the job is (``done`` of ``total``); the first call marks a queued job running."""
-    if job.status == JobStatus.QUEUED and not connection.in_atomic_block:
+    if job.status == JobStatus.QUEUED:
         begin(job)
     values = {"done": max(0, int(done)), "total": max(0, int(total))}
     if message is not None:

@@ -134,7 +134,10 @@ def job_detail(request, pk: int):
     job = _job(request, pk)
     context = _job_context(request, job)
     if is_fragment_request(request):
-        return render(request, "indicators/job_progress.html", context)
+        response = render(request, "indicators/job_progress.html", context)
+        if context["finished"]:
+            response["HX-Refresh"] = "true"  # the whole page: the preview, the outcome
+        return response
     return render(request, "indicators/job_detail.html", context)
 
 
