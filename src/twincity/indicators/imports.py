@@ -20,6 +20,7 @@ chunks rolls everything back.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import logging
 import os
@@ -230,6 +231,11 @@ def guess_mapping(header: list[str]) -> dict[str, int]:
     return mapping
 
 
+@functools.lru_cache(maxsize=4096)
+def _period_text(raw) -> str:
+    return normalise_period(raw)
+
+
 def normalise_period(raw) -> str:
     """2020, 2020.0, 2020年, 2020-Q1, 2020 Q1, 2020-01 → 2020, 2020, 2020, 2020Q1, 2020Q1, 202001."""
     if isinstance(raw, float) and raw.is_integer():
@@ -243,6 +249,7 @@ def normalise_period(raw) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1024)
 def normalise_unit(raw) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(raw or ""))).lower()
 
@@ -317,6 +324,7 @@ class Importer:
         for element in self.elements:  # a code wins over a name
             self.by_key[normalise_name(element.code)] = element
         self.by_pk = {e.pk: e for e in self.elements}
+        self._named: dict = {}
         self.sides = region_sides(partnership)
         self.office = is_office(user, partnership.pk)
         self.allowed_sides = self._allowed_sides()
@@ -342,7 +350,10 @@ class Importer:
         return allowed
 
     def element_named(self, name) -> DataElement | None:
-        return self.by_key.get(normalise_name(name))
+        found = self._named.get(name, False)
+        if found is False:
+            found = self._named[name] = self.by_key.get(normalise_name(name))
+        return found
 
     # ------------------------------------------------------------------ rows
 
@@ -467,7 +478,7 @@ class Importer:
             yield FigureRow(
                 element=element,
                 region=region_id,
-                period=normalise_period(cell(c_period)),
+                period=_period_text(cell(c_period)),
                 value=cell(c_value),
                 source=cell_text(cell(c_source)),
                 note=cell_text(cell(c_note)),
@@ -654,7 +665,9 @@ class Importer:
     def _write(self, batch: list[FigureRow], counts: dict, source: str) -> int:
         if not batch:
             return 0
-        outcome = services.record_observations(self.partnership, batch, user=self.user, default_source=source)
+        outcome = services.record_observations(
+            self.partnership, batch, user=self.user, default_source=source, trail="load"
+        )
         counts["created"] += len(outcome.created)
         counts["updated"] += len(outcome.updated)
         counts["unchanged"] += outcome.unchanged
