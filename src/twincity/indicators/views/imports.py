@@ -208,7 +208,7 @@ def job_list(request):
 
 
 class AliasForm(forms.Form):
-    alias = forms.CharField(label=gettext_lazy("Spelling in files"), max_length=100)
+    alias = forms.CharField(label=gettext_lazy("Spelling met in files"), max_length=100)
     region = forms.ModelChoiceField(label=gettext_lazy("Region"), queryset=Region.objects.filter(archived_at=None))
 
 
