@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
+from django_tasks_db.models import DBTaskResult
 
 from twincity.audit.context import acting
 from twincity.audit.models import ObjectChange
@@ -159,3 +161,23 @@ def test_a_large_file_goes_to_the_worker(client, w, django_capture_on_commit_cal
     run_import(job.pk)  # what the worker runs
     job.refresh_from_db()
     assert job.result["rows"] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TWINCITY_INDICATOR_SYNC_ROWS=1)
+def test_the_real_db_worker_checks_then_applies_a_large_import(client):
+    w = build_statistics()
+    client.force_login(w.users["office"])
+    _upload(client, w, f"{HEAD}四川,2020,GDP,1,亿元\n重庆,2020,GDP,2,亿元\n")
+    job = Job.objects.get()
+    assert job.status == JobStatus.QUEUED
+    assert DBTaskResult.objects.count() == 1
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    job.refresh_from_db()
+    assert (job.status, job.result["stage"], job.result["new"]) == (JobStatus.DONE, "checked", 2)
+    client.post(reverse("indicators:job_apply", args=[job.pk]))
+    assert not Observation.objects.exists()  # queued for the worker
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    job.refresh_from_db()
+    assert (job.status, job.result["stage"], job.done, job.total) == (JobStatus.DONE, "applied", 2, 2)
+    assert Observation.objects.count() == 2
