@@ -451,6 +451,7 @@ class Importer:
         header = table.header
         c_region, c_period, c_element, c_value = (mapping[r] for r in ("region", "period", "element", "value"))
         c_unit, c_source, c_note = mapping.get("unit"), mapping.get("source"), mapping.get("note")
+        self.long_labels = {"period": self._label(header, c_period), "value": self._label(header, c_value)}
         for line, cells in table.rows:
 
             def cell(i, cells=cells):
@@ -520,14 +521,16 @@ class Importer:
 
     def _validate(self, figure: FigureRow, result: Check, seen: dict) -> tuple | None:
         element = figure.element
+        labels = getattr(self, "long_labels", {})
         column = figure.note if self.options.layout != Layout.LONG else None
+        period_column = column or labels.get("period") or _("period")
         period = figure.period
         match = PERIOD_RE.match(period)
         if not match:
             result.add(
                 RowError(
                     figure.line,
-                    column or _("period"),
+                    period_column,
                     _("“%(text)s” is not a period (2020, 2020Q1 or 202001)") % {"text": period[:20]},
                 )
             )
@@ -535,7 +538,7 @@ class Importer:
         try:
             value = parse_value(figure.value)
         except ValueError as exc:
-            result.add(RowError(figure.line, column or _("value"), str(exc)))
+            result.add(RowError(figure.line, column or labels.get("value") or _("value"), str(exc)))
             return None
         if period_frequency(period) != element.frequency:
             result.add(
@@ -724,10 +727,15 @@ def run_job(job_id: int) -> dict:
         data = job_data(job)
         name = params.get("name") or "figures.csv"
         importer = Importer(job.partnership, job.created_by, Options.from_params(params))
-        if params.get("stage") == "apply":
-            return _apply_job(job, importer, data, name)
-        jobs.progress(job, 0, max(job.total, 1))
-        checked = importer.check(data, name, on_progress=lambda n: jobs.progress(job, n, max(job.total, n)))
+        try:
+            if params.get("stage") == "apply":
+                return _apply_job(job, importer, data, name)
+            jobs.progress(job, 0, max(job.total, 1))
+            checked = importer.check(data, name, on_progress=lambda n: jobs.progress(job, n, max(job.total, n)))
+        except Exception:
+            logging.getLogger(__name__).exception("indicator import job %s failed", job.pk)
+            jobs.fail(job, _("The import failed unexpectedly; nothing was written. The administrator has the details."))
+            raise
         result = {"stage": "checked", **checked.as_dict()}
         jobs.progress(job, checked.rows, checked.rows)
         jobs.finish(job, result=result)
