@@ -136,6 +136,62 @@ def bulk_create(objs, *, batch_size: int = BULK_BATCH) -> list:
     return objs
 
 
+def load_rows(model: type[models.Model], rows: list[dict], *, batch_size: int = 50_000) -> list[int]:
+    """Insert many new rows of a model given as field values (by attname), for a bulk load such as a yearbook
+    import, and return their ids. Defaults, ``created`` and ``last_updated`` are filled and the partnership's
+    change stamp moved, as ``bulk_create`` does, but **no change record is written per row**: the caller
+    records the load itself as one named event (and keeps what was loaded, e.g. the import job's file), which
+    is the trail of such a load (docs/indicators-imports.md). Hand edits go through ``bulk_create``/``save``.
+
+    On PostgreSQL one ``INSERT … SELECT FROM unnest(arrays) RETURNING id`` per batch (no model instances, one
+    parameter per column); elsewhere ``bulk_create``.
+    """
+    if not rows:
+        return []
+    now = timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {}
+    for f in fields:
+        if f.attname in ("created", "last_updated"):
+            defaults[f.attname] = now
+        elif f.has_default():
+            defaults[f.attname] = f.get_default()
+        elif f.null:
+            defaults[f.attname] = None
+    found = _stamp_path(model)
+    if found is not None:
+        seen, samples = set(), []
+        for row in rows:
+            key = row.get(f"{found[1][0]}_id") if len(found[1]) == 1 else None
+            if key not in seen:
+                seen.add(key)
+                samples.append(model(**{**defaults, **row}))
+        touch(model, samples)
+    simple = connection.vendor == "postgresql" and not any(isinstance(f, models.JSONField) for f in fields)
+    if not simple:
+        objs = [model(**{**defaults, **row}) for row in rows]
+        model._base_manager.bulk_create(objs, batch_size=BULK_BATCH)
+        return [obj.pk for obj in objs]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT * FROM unnest({arrays}) "
+        f"RETURNING {quote(model._meta.pk.column)}"
+    )
+    ids: list[int] = []
+    for start in range(0, len(rows), batch_size):
+        batch = rows[start : start + batch_size]
+        params = []
+        for f in fields:
+            name, default = f.attname, defaults.get(f.attname)
+            params.append([row.get(name, default) for row in batch])
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids.extend(r[0] for r in cursor.fetchall())
+    return ids
+
+
 def _same_but_version(before: dict, after: dict) -> bool:
     return {k: v for k, v in before.items() if k != "version"} == {k: v for k, v in after.items() if k != "version"}
 

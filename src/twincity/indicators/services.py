@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy
 from twincity.accounts.access import is_office, memberships, require_in, restrict
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event, log_events
-from twincity.core.services import bulk_create, bulk_save, lock, require, save_fields, update_versioned
+from twincity.core.services import bulk_create, bulk_save, load_rows, lock, require, save_fields, update_versioned
 from twincity.core.text import plain
 from twincity.indicators.choices import Event, ObservationStatus, period_frequency
 from twincity.indicators.models import (
@@ -159,8 +159,15 @@ def _elements(partnership: Partnership) -> tuple[dict, dict]:
     return by_pk, by_code
 
 
-def record_observations(partnership: Partnership, rows: list[FigureRow], *, user, default_source: str = "") -> Outcome:
-    """Record figures (the one write path for them); see the module docstring. Raises ``FigureErrors``."""
+def record_observations(
+    partnership: Partnership, rows: list[FigureRow], *, user, default_source: str = "", trail: str = "each"
+) -> Outcome:
+    """Record figures (the one write path for them); see the module docstring. Raises ``FigureErrors``.
+
+    ``trail="each"`` (forms, the API) leaves a change record for every figure. A file import passes
+    ``trail="load"``: new figures are inserted by ``core.services.load_rows`` without a change record each,
+    and the import records itself as one named event beside its job (which keeps the file); changed
+    figures still get theirs. ``Outcome.created`` then holds the new figures' ids."""
     by_pk, by_code = _elements(partnership)
     sides = region_sides(partnership)
     region_ids = set(Region.objects.filter(archived_at__isnull=True).values_list("pk", flat=True))
@@ -233,19 +240,18 @@ def record_observations(partnership: Partnership, rows: list[FigureRow], *, user
         for key, row in clean.items():
             obs = existing.get(key)
             if obs is None:
-                new.append(
-                    Observation(
-                        partnership=partnership,
-                        element_id=key[0],
-                        region_id=key[1],
-                        period=key[2],
-                        value=row["value"],
-                        source=row["source"],
-                        note=row["note"],
-                        side_id=row["side_id"],
-                        organisation_id=row["organisation_id"],
-                    )
-                )
+                values = {
+                    "partnership_id": partnership.pk,
+                    "element_id": key[0],
+                    "region_id": key[1],
+                    "period": key[2],
+                    "value": row["value"],
+                    "source": row["source"],
+                    "note": row["note"],
+                    "side_id": row["side_id"],
+                    "organisation_id": row["organisation_id"],
+                }
+                new.append(values if trail == "load" else Observation(**values))
                 continue
             if obs.value == row["value"] and (obs.source, obs.note) == (row["source"], row["note"] or obs.note):
                 unchanged += 1
@@ -277,8 +283,12 @@ def record_observations(partnership: Partnership, rows: list[FigureRow], *, user
                 )
             bulk_save(changed, ["value", "source", "note", "version"])
         if new:
-            bulk_create(new)
-            ids = [o.pk for o in new]
+            if trail == "load":
+                ids = load_rows(Observation, new)
+                new = ids
+            else:
+                bulk_create(new)
+                ids = [o.pk for o in new]
             allowed = restrict(Observation.objects.filter(pk__in=ids), user, Action.REPORT).count()
             if allowed != len(ids):
                 raise PermissionDenied(
