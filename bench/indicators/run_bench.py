@@ -120,12 +120,29 @@ def generate(regions: int, indicators: int, periods: int, seed: int = 7):
     return w, fw, panel, region_list, years
 
 
+def existing():
+    """The scene ``generate`` left in the database."""
+    from types import SimpleNamespace
+
+    from django.contrib.auth import get_user_model
+
+    from twincity.indicators.models import Framework, Observation, ReferencePanel
+
+    fw = Framework.objects.get(code="BENCH")
+    panel = ReferencePanel.objects.get(partnership=fw.partnership)
+    regions = list(panel.regions.order_by("pk"))
+    years = sorted(set(Observation.objects.order_by().values_list("period", flat=True).distinct()))
+    w = SimpleNamespace(partnership=fw.partnership, users={"office": get_user_model().objects.get(username="office")})
+    return w, fw, panel, regions, years
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--regions", type=int, default=300)
     parser.add_argument("--indicators", type=int, default=100)
     parser.add_argument("--periods", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--reuse", action="store_true", help="time runs on the figures generated before")
     args = parser.parse_args()
 
     import django
@@ -137,11 +154,14 @@ def main() -> None:
     from twincity.indicators import runs
     from twincity.indicators.models import IndexRun
 
-    fresh_database()
-    started = time.perf_counter()
-    w, fw, panel, regions, years = generate(args.regions, args.indicators, args.periods)
-    print(f"generated {args.regions * args.indicators * args.periods:,} figures in "
-          f"{time.perf_counter() - started:.1f} s ({connection.vendor})")  # fmt: skip
+    if args.reuse:
+        w, fw, panel, regions, years = existing()
+    else:
+        fresh_database()
+        started = time.perf_counter()
+        w, fw, panel, regions, years = generate(args.regions, args.indicators, args.periods)
+        print(f"generated {args.regions * args.indicators * args.periods:,} figures in "
+              f"{time.perf_counter() - started:.1f} s ({connection.vendor})")  # fmt: skip
     office = w.users["office"]
     times = []
     for k in range(args.repeat):

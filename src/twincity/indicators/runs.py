@@ -8,9 +8,11 @@ published.
 * ``start_run`` records a run (QUEUED) and executes it; ``execute_run`` reads the indicator values of the run's
   regions and the reference panel's (``values.indicator_values``), keeps them as ``run.inputs`` and stores
   ``compute(spec, inputs)`` as ``run.results``.
-* ``compute`` is pure (spec and inputs in, results out): the engine's ``IndexResult.to_dict()`` plus the raw
-  values of the reported regions, the **coupling coordination** between the partnership's two sides and between
-  each side's dimensions (both variants), and the **rank uncertainty** (5–95 % rank intervals, seeded by the run).
+* ``compute`` is pure (spec and inputs in, results out): the engine's ``IndexResult.to_dict()`` (without
+  ``weighted``: normalised × effective weights; the raw values are the inputs), the **coupling coordination**
+  between the partnership's two sides and between each side's dimensions (both variants), and the **rank
+  uncertainty** (5–95 % rank intervals, seeded by the run). Normalised values are kept to 6 decimals (the pages
+  show 3; the scores keep full precision).
   ``regenerate`` calls it again on the stored spec and inputs: a published run can be recomputed exactly.
 * ``publish_run`` is the office's; a published run refuses every later write (``execute_run``, ``publish_run``).
 """
@@ -183,7 +185,12 @@ def build_spec(
         "final_only": bool(options.get("final_only", False)),
         "indicator_ids": indicator_ids,
         "coupling": {"variant": variant, "sides": []},
-        "uncertainty": {"draws": int(options.get("draws", DRAWS)), "seed": None, "noise": 0.25},
+        # 500 draws; 200 for more than 100 regions (the intervals' ends move by less than a rank; the run stays fast)
+        "uncertainty": {
+            "draws": int(options.get("draws", DRAWS if len(region_ids) <= 100 else 200)),
+            "seed": None,
+            "noise": 0.25,
+        },
     }
     try:
         analytics.IndexSpec.from_dict(engine_spec(spec))
@@ -207,13 +214,34 @@ def engine_spec(spec: dict) -> dict:
 
 
 def _clean(a) -> Any:
+    """An array as nested lists of floats with NaN and infinities as None (JSON null), vectorised."""
     a = np.asarray(a, dtype=np.float64)
     if a.ndim == 0:
         v = float(a)
         return v if math.isfinite(v) else None
-    if a.ndim == 1:
-        return [float(v) if math.isfinite(v) else None for v in a]
-    return [_clean(r) for r in a]
+    bad = ~np.isfinite(a)
+    if not bad.any():
+        return a.tolist()
+    obj = a.astype(object)
+    obj[bad] = None
+    return obj.tolist()
+
+
+def _to_dict(result) -> dict:
+    """``IndexResult.to_dict()`` without ``weighted`` (normalised × effective weights: derivable, and as large as
+    the inputs), with the same keys and values otherwise (NaN as null)."""
+    return {
+        "spec": result.spec.to_dict(),
+        "data_sha256": result.data_sha256,
+        "periods": list(result.periods),
+        "units": list(result.units),
+        "indicators": list(result.indicators),
+        "normalised": _clean(np.round(result.normalised, 6)),
+        "scores": {k: _clean(v) for k, v in result.scores.items()},
+        "group_weights": {k: _clean(v) for k, v in result.group_weights.items()},
+        "group_children": result.group_children,
+        "effective_weights": _clean(result.effective_weights),
+    }
 
 
 def _array(nested) -> np.ndarray:
@@ -247,8 +275,7 @@ def compute(spec: dict, inputs: dict) -> dict:
         indicators=list(inputs["indicators"]),
     )
     result = analytics.run_index(engine_spec(spec), panel)
-    out = result.to_dict()
-    out["raw"] = _clean(result.raw)
+    out = _to_dict(result)
     groups = spec["groups"]
     root = next(g["code"] for g in groups if g["parent"] is None)
     dims = [g["code"] for g in groups if g["parent"] == root]
@@ -392,7 +419,8 @@ def execute_run(run: IndexRun, *, user=None) -> IndexRun:
             run.results, run.status, run.error = {}, RunStatus.FAILED, readable(exc)
         else:
             run.status, run.error = RunStatus.DONE, ""
-        run.data_sha256 = _sha(run.inputs)
+        # the engine's fingerprint of the panel it read (periods, units, indicators, values), else the inputs' own
+        run.data_sha256 = run.results.get("data_sha256") or _sha(run.inputs)
         run.finished_at = timezone.now()
         run.save(update_fields=["status", "started_at", "inputs", "results", "error", "data_sha256", "finished_at"])
         log_event(Event.RUN_FINISHED, run, user=user, message=run.error)
@@ -483,6 +511,7 @@ def gap_rows(run: IndexRun, period: str, region_a: int, region_b: int) -> list[d
     if period not in ix["period"] or a not in ix["unit"] or b not in ix["unit"]:
         return []
     t, ua, ub = ix["period"][period], ix["unit"][a], ix["unit"][b]
+    raw, units = run.inputs["values"], run.inputs["units"]  # the inputs' periods are the results' periods
     nodes = {n["code"]: n for n in res["spec"]["indicators"]}
     names = dict(Indicator.objects.filter(pk__in=run.spec["indicator_ids"].values()).values_list("code", "name"))
     rows = []
@@ -497,8 +526,8 @@ def gap_rows(run: IndexRun, period: str, region_a: int, region_b: int) -> list[d
                 "indicator_id": run.spec["indicator_ids"][code],
                 "name": names.get(code, code),
                 "direction": nodes[code]["direction"],
-                "raw_a": res["raw"][t][ua][j],
-                "raw_b": res["raw"][t][ub][j],
+                "raw_a": raw[t][units.index(a)][j],
+                "raw_b": raw[t][units.index(b)][j],
                 "norm_a": na,
                 "norm_b": nb,
                 "gap": abs(gap),
