@@ -11,3 +11,8 @@ class IndicatorsConfig(AppConfig):
         from twincity.indicators.choices import Event
 
         register(Event)
+
+        from twincity.indicators.runs import gap_origin
+        from twincity.visits import origins
+
+        origins.register(gap_origin)  # a gap's page links back to the run and indicator it came from
