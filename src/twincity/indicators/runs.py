@@ -618,3 +618,21 @@ def add_gap(run: IndexRun, *, code: str, period: str, region_a: int, region_b: i
         source.save()
         log_event(Event.GAP_ADDED, run, user=user, data={"gap": gap.pk, "indicator": code, "ahead": ahead})
     return gap
+
+
+def gap_origin(entry) -> list[tuple[str, str]]:
+    """For the visits gap page (``visits.origins``): the run and indicator a gap was added from."""
+    from django.urls import reverse  # noqa: PLC0415 - only the gap page asks
+
+    from twincity.indicators.models import GapSource  # noqa: PLC0415 - keep the module's head short
+
+    if entry._meta.label != "visits.Gap":
+        return []
+    return [
+        (
+            _("Index run “%(run)s”: %(indicator)s, %(period)s (normalised gap %(gap).3f)")
+            % {"run": s.run.title, "indicator": s.indicator.name, "period": s.period, "gap": s.gap_value},
+            reverse("indicators:run_benchmark", args=[s.run_id]) + f"?period={s.period}",
+        )
+        for s in GapSource.objects.filter(gap=entry).select_related("run", "indicator")
+    ]

@@ -100,6 +100,8 @@ def test_the_gap_button_puts_a_gap_on_the_visits_register(client, w):
     assert GapSource.objects.get(gap=gap).run_id == w.run.pk
     listing = client.get(reverse("visits:gap_list") + f"?partnership={w.partnership.pk}").content.decode()
     assert gap.title in listing
+    detail = client.get(gap.get_absolute_url()).content.decode()
+    assert reverse("indicators:run_benchmark", args=[w.run.pk]) in detail and "entry-origins" in detail
 
 
 def test_the_run_list_costs_a_fixed_number_of_queries(client, w):
