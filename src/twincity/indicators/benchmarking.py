@@ -141,8 +141,9 @@ def run_charts(run: IndexRun, *, period: str | None = None, category_set: str = 
     t = periods.index(period)
     charts = []
     # the index and each dimension over time
+    group_names = {g["code"]: g.get("name") or g["code"] for g in run.spec.get("groups", [])}
     for code in [res["root"], *res["dimensions"]]:
-        title = _("Index") if code == res["root"] else code
+        title = _("Index") if code == res["root"] else group_names.get(code, code)
         scores = res["scores"][code]
         series = {names[u]: [_round(scores[k][i]) for k in range(len(periods))] for i, u in enumerate(units)}
         chart = Chart(f"score-{code}", f"{title} ({code})", [_("Period"), *series.keys()])
@@ -152,16 +153,21 @@ def run_charts(run: IndexRun, *, period: str | None = None, category_set: str = 
     # radar of the dimensions in a period
     dims = res["dimensions"]
     if len(dims) >= 2:
-        radar = Chart("radar", _("Dimensions in %(period)s") % {"period": period}, [_("Region"), *dims])
+        labels = [group_names.get(d, d) for d in dims]
+        radar = Chart("radar", _("Dimensions in %(period)s") % {"period": period}, [_("Region"), *labels])
         radar.rows = [[names[u], *[_round(res["scores"][d][t][i]) for d in dims]] for i, u in enumerate(units)]
         radar.option = {
             "title": {"text": radar.title, "left": "center", "textStyle": {"fontSize": 14}},
             "tooltip": {},
             "legend": {"bottom": 0},
             "toolbox": TOOLBOX,
-            "radar": {"indicator": [{"name": d, "max": 1, "min": 0} for d in dims]},
+            "radar": {"indicator": [{"name": d, "max": 1, "min": 0} for d in labels]},
             "series": [{"type": "radar", "data": [{"name": r[0], "value": r[1:]} for r in radar.rows]}],
         }
+        if len(dims) < 3:  # a radar of two axes is a line: bars say the same plainly
+            radar.option.pop("radar")
+            radar.option.update({"xAxis": {"type": "category", "data": labels}, "yAxis": {"type": "value", "max": 1}})
+            radar.option["series"] = [{"name": r[0], "type": "bar", "data": r[1:]} for r in radar.rows]
         charts.append(radar)
     # coupling coordination between the sides
     coupling = res.get("coupling")
@@ -202,7 +208,7 @@ def run_charts(run: IndexRun, *, period: str | None = None, category_set: str = 
         chart = Chart(
             "ranks",
             _("Rank with its 5–95 %% interval in %(period)s") % {"period": period},
-            [_("Region"), _("Rank"), _("5 %"), _("95 %")],
+            [_("Region"), _("Rank (1 = best)"), "5%", "95%"],
         )
         chart.rows = [[names[u], ru["nominal"][t][i], ru["p05"][t][i], ru["p95"][t][i]] for i, u in enumerate(units)]
         chart.option = {
@@ -210,9 +216,9 @@ def run_charts(run: IndexRun, *, period: str | None = None, category_set: str = 
             "tooltip": {"trigger": "axis"},
             "toolbox": TOOLBOX,
             "xAxis": {"type": "category", "data": [r[0] for r in chart.rows]},
-            "yAxis": {"type": "value", "inverse": True, "min": 1, "name": _("Rank")},
+            "yAxis": {"type": "value", "inverse": True, "min": 1, "name": _("Rank (1 = best)")},
             "series": [
-                {"name": _("Rank"), "type": "scatter", "data": [r[1] for r in chart.rows], "symbolSize": 12},
+                {"name": _("Rank (1 = best)"), "type": "scatter", "data": [r[1] for r in chart.rows], "symbolSize": 12},
                 {"name": "5–95 %", "type": "candlestick",
                  "data": [[r[2], r[3], r[2], r[3]] for r in chart.rows], "barWidth": 4},
             ],

@@ -63,7 +63,7 @@ def test_only_the_office_has_the_run_form_and_publishes(client, w):
     client.force_login(w.users["office"])
     page = client.get(reverse("indicators:run_detail", args=[w.run.pk])).content.decode()
     assert "publish-button" in page
-    assert "identical ✓" in page
+    assert "✓" in page.split('id="regenerated"')[1][:40]
     client.post(reverse("indicators:run_publish", args=[w.run.pk]))
     w.run.refresh_from_db()
     assert w.run.is_published
@@ -101,7 +101,8 @@ def test_the_gap_button_puts_a_gap_on_the_visits_register(client, w):
     listing = client.get(reverse("visits:gap_list") + f"?partnership={w.partnership.pk}").content.decode()
     assert gap.title in listing
     detail = client.get(gap.get_absolute_url()).content.decode()
-    assert reverse("indicators:run_benchmark", args=[w.run.pk]) in detail and "entry-origins" in detail
+    assert reverse("indicators:run_benchmark", args=[w.run.pk]) in detail
+    assert "entry-origins" in detail
 
 
 def test_the_run_list_costs_a_fixed_number_of_queries(client, w):

@@ -5,6 +5,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import override
 
 from twincity import analytics
 from twincity.audit.context import acting
@@ -15,6 +16,14 @@ from twincity.indicators.tests.helpers import build_statistics, figures
 from twincity.visits.models import Gap
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The refusals are matched in English, whatever catalogue is compiled."""
+    with override("en"):
+        yield
+
 
 PERIODS = ["2020", "2021"]
 

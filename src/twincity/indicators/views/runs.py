@@ -167,7 +167,22 @@ class RunDetailView(ObjectDetailView):
             "regions": [names.get(int(r), r) for r in run.spec.get("regions", [])],
             "panel": ReferencePanel.objects.filter(pk=run.spec.get("panel")).first(),
             "others": others,
+            "methods": _methods(run.spec),
         }
+
+
+def _methods(spec: dict) -> dict:
+    """The run's methods in words (the choices' labels), for its page."""
+
+    def label(choices, value):
+        return choices(value).label if value in choices.values else value
+
+    return {
+        "normalization": label(Normalisation, spec.get("normalization", {}).get("method")),
+        "weighting": label(Weighting, spec.get("weighting", {}).get("default")),
+        "aggregation": label(Aggregation, spec.get("aggregation", {}).get("default")),
+        "fit": _("All years pooled") if spec.get("fit", {}).get("on") == "pooled" else _("Each period"),
+    }
 
 
 def _office(user, run) -> bool:
