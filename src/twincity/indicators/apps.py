@@ -13,3 +13,7 @@ class IndicatorsConfig(AppConfig):
         register(Event)
 
         from twincity.indicators import menu  # noqa: F401 - registers the menu entry
+        from twincity.indicators.runs import gap_origin
+        from twincity.visits import origins
+
+        origins.register(gap_origin)  # a gap's page links back to the run and indicator it came from

@@ -13,6 +13,7 @@ from twincity.visits import excel, forms, services
 from twincity.visits.choices import VisitStatus
 from twincity.visits.filtersets import GapFilterSet, LessonFilterSet, VisitFilterSet
 from twincity.visits.models import Gap, Lesson, Visit
+from twincity.visits.origins import origins_of
 from twincity.visits.querysets import attach_follow_ups
 from twincity.visits.tables import GapTable, LessonTable, VisitTable
 
@@ -114,6 +115,9 @@ class LearningRegister(Declaration):
 
     def detail_queryset(self):
         return super().detail_queryset().select_related("side", "visit")
+
+    def detail_context(self, request, obj):
+        return {"origins": origins_of(obj)}  # e.g. the index run whose gap table it came from
 
     def form_kwargs(self, request, partnership, obj=None):
         if obj is not None:
