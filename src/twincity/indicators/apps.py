@@ -8,6 +8,9 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self):
         from twincity.audit.events import register
+        from twincity.indicators import sources  # noqa: F401 - the dashboard panel, agenda source, siting hook
         from twincity.indicators.choices import Event
+        from twincity.indicators.policy_effect import Event as PolicyEffectEvent
 
         register(Event)
+        register(PolicyEffectEvent)
