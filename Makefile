@@ -36,15 +36,22 @@ setup: $(BIN)/.installed $(VENDOR)/.built
 
 assets: $(VENDOR)/.built
 
+# The demo is served as production is (DEBUG off: an outsider sees the branded error pages, never Django's debug
+# page listing every address), over plain HTTP on this machine; `DEBUG=1 make demo` for development.
+DEMO_ENV = TWINCITY_DEBUG=$(if $(DEBUG),1,0) TWINCITY_SSL_REDIRECT=0 TWINCITY_SECURE_COOKIES=0 \
+	TWINCITY_SECRET_KEY="$$(cat var/demo-secret)"
 demo: setup
 	mkdir -p var
-	$(BIN)/twincity migrate --no-input
-	$(BIN)/twincity load_demo
+	test -s var/demo-secret || $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/demo-secret
+	$(DEMO_ENV) $(BIN)/twincity migrate --no-input
+	$(DEMO_ENV) $(BIN)/twincity collectstatic --no-input --verbosity 0
+	$(DEMO_ENV) $(BIN)/twincity load_demo
 	@echo "Serving the demo at http://127.0.0.1:$(PORT) — sign in as office / tf-coord / lj-coord / tf-unit / lj-unit / leader / auditor / outsider"
-	@# The background worker delivers notices (e-mail, group robots) beside the web server, and stops with it.
-	$(BIN)/twincity db_worker --no-reload --interval 2 & WORKER=$$!; \
+	@# The background worker delivers notices (e-mail, group robots) and runs long imports and index runs beside the
+	@# web server, and stops with it.
+	$(DEMO_ENV) $(BIN)/twincity db_worker --no-reload --interval 2 & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/twincity runserver 127.0.0.1:$(PORT)
+	$(DEMO_ENV) $(BIN)/twincity runserver 127.0.0.1:$(PORT)
 
 # Two workers (pytest-xdist; PYTEST_WORKERS=0 runs in one process); each class or module goes whole to one
 # worker, so data built once for a class is built once (docs/testing.md).
