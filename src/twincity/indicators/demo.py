@@ -29,10 +29,11 @@ from django.utils.translation import gettext as _
 
 from twincity.analytics.datasets import clean_province_name, shared_data_dir
 from twincity.audit.context import acting
-from twincity.indicators import services
+from twincity.indicators import policy_effect, services
 from twincity.indicators.choices import AggregationRule, ObservationStatus
-from twincity.indicators.models import Observation
+from twincity.indicators.models import Indicator, Observation
 from twincity.indicators.services import FigureRow
+from twincity.policies.models import Policy
 from twincity.regions.models import Region
 
 try:  # the index runs (another part of issue 14); the demo loads without them
@@ -263,6 +264,7 @@ def load(loader) -> None:
             ),
             user=office,
         )
+        _policy_targets(partnership, office)
         run = _run(partnership, framework, [*sides.values(), *peers], new_areas, office)
     _say(
         loader,
@@ -285,6 +287,15 @@ def load(loader) -> None:
         _say(loader, _("Real province statistics loaded from %(folder)s (cited, not copied).") % {"folder": folder})
     if run is None:
         _say(loader, _("No index run was made: the index runs are not installed."))
+
+
+def _policy_targets(partnership, office) -> None:
+    """Name the indicators the demo's policies aim to move (policies missing from the demo are passed over)."""
+    policies = {p.code: p for p in Policy.objects.filter(partnership=partnership, archived_at__isnull=True)}
+    indicators = {i.code: i for i in Indicator.objects.filter(partnership=partnership, archived_at__isnull=True)}
+    for code, indicator, note in DATA["policy_targets"]:
+        if code in policies:
+            policy_effect.add_target(policies[code], indicators[indicator], user=office, note=note)
 
 
 def _run(partnership, framework, regions, panel, office):
