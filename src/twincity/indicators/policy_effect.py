@@ -126,6 +126,7 @@ def _periods(partnership_id: int, indicators: list[Indicator], region_ids: list[
             region_id__in=region_ids,
             archived_at__isnull=True,
         )
+        .order_by()
         .values_list("period", flat=True)
         .distinct()
     )

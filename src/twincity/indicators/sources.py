@@ -126,10 +126,13 @@ def widened_gaps(partnership, since=None) -> list[dict]:
     if not indicators:
         return []
     periods = sorted(
-        Observation.objects.filter(partnership=partnership, region_id__in=side_ids, archived_at__isnull=True)
-        .filter(period__regex=r"^\d{4}$")
-        .values_list("period", flat=True)
-        .distinct()
+        set(
+            Observation.objects.filter(partnership=partnership, region_id__in=side_ids, archived_at__isnull=True)
+            .filter(period__regex=r"^\d{4}$")
+            .order_by()
+            .values_list("period", flat=True)
+            .distinct()
+        )
     )[-6:]
     if len(periods) < 2:
         return []
@@ -139,6 +142,7 @@ def widened_gaps(partnership, since=None) -> list[dict]:
         changed = (
             Observation.objects.filter(partnership=partnership, region_id__in=side_ids, archived_at__isnull=True)
             .filter(Q(created__date__gte=since) | Q(last_updated__date__gte=since))
+            .order_by()
             .values_list("element_id", "period")
             .distinct()
         )

@@ -45,7 +45,8 @@ def scene(db):
             effective_on=dt.date(2018, 3, 1),
         )
     rows = []
-    for year, (tf_rd, lj_rd) in zip(range(2015, 2021), [(10, 20), (11, 21), (12, 22), (20, 23), (24, 24), (28, 25)]):
+    pairs = [(10, 20), (11, 21), (12, 22), (20, 23), (24, 24), (28, 25)]
+    for year, (tf_rd, lj_rd) in zip(range(2015, 2021), pairs, strict=True):
         rows += [
             (w.gdp, w.tf, str(year), 1000),
             (w.gdp, w.lj, str(year), 1000),
