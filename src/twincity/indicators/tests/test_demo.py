@@ -83,6 +83,15 @@ class TestDemo:
         assert classes[-1] - classes[0] >= 3, (list(d), list(classes))
         assert u[0, 0] < u[0, 1]  # Tianfu lags in 2015
 
+    @pytest.mark.skipif(demo.runs is None, reason="the index runs are not merged yet")
+    def test_the_published_run_tells_the_story(self, scene):
+        rows = demo.runs.latest_coupling(scene.partnership)
+        assert [r["period"] for r in rows] == YEARS
+        d = [r["D"] for r in rows]
+        assert d == sorted(d)
+        assert rows[-1]["class_code"] - rows[0]["class_code"] >= 3, rows
+        assert rows[0]["lagging_region_id"] == scene.tf.pk
+
     def test_structure_similarity_falls_as_they_specialise(self, scene):
         codes = ["IVA.ELEC", "IVA.AUTO", "IVA.EQUIP", "IVA.BIO", "IVA.DIGI"]
         elements = DataElement.objects.filter(partnership=scene.partnership, code__in=codes)
