@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 
 import numpy as np
 from django.db.models import Q
@@ -89,7 +90,7 @@ def coupling_items(partnership, today) -> list[registry.PanelItem]:
                 _("%(first)s: D = %(D).3f") % {"first": first["period"], "D": first["D"]},
                 url,
                 badge=class_zh(first["class_code"]),
-                tone="light",
+                tone="secondary",
             )
         )
     return items
@@ -261,7 +262,7 @@ def location_quotients(case) -> list[specialisation.Specialisation]:
         return [
             specialisation.Specialisation(
                 side=side,
-                value=round(float(lq[regions.index(side.pk), column]), 2),
+                value=Decimal(f"{lq[regions.index(side.pk), column]:.2f}"),
                 period=period,
                 source=_("%(element)s in %(breakdown)s; reference: %(count)s regions together")
                 % {"element": chosen.display_name, "breakdown": chosen.category_set, "count": len(regions)},
