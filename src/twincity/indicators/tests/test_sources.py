@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -185,7 +187,9 @@ def test_the_dashboard_shows_the_latest_coupling(scene, client_as):
             user=office,
         )
         sources.runs.publish_run(run, user=office)
-    items = sources.coupling_items(scene.partnership, timezone.localdate())
+    with CaptureQueriesContext(connection) as captured:
+        items = sources.coupling_items(scene.partnership, timezone.localdate())
+    assert len(captured.captured_queries) <= 3  # the coupling, the run's address, the lagging side
     assert items[0].text.startswith("2020")
     assert items[0].badge in {name for name, _en in sources.TEN_LEVELS}
     assert any(scene.tf.label in item.text for item in items)  # Tianfu lags
