@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from twincity.audit.context import acting
 from twincity.audit.models import AuditEvent
-from twincity.indicators import policy_effect
+from twincity.indicators import policy_effect, services
 from twincity.indicators.models import PolicyTarget
 from twincity.policies import services as policy_services
 from twincity.testkit import assert_page
@@ -102,13 +102,24 @@ def test_the_effect_page(scene, client_as):
     policy_effect.add_target(scene.policy, scene.intensity, user=scene.users["office"])
     url = reverse("indicators:policy_effect", args=[scene.policy.pk])
     page = assert_page(
-        client_as("leader"), url, queries=25, warm=True, contains=["研发投入强度", 'data-chart="effect-chart-']
+        client_as("leader"), url, queries=12, warm=True, contains=["研发投入强度", 'data-chart="effect-chart-']
     )
     assert 'id="add-target"' not in page.body  # a leader reads, does not edit
     assert 'id="effect-chart-' in page.body  # the chart's options, as json_script
     assert_page(client_as("outsider"), url, status=404)
     policy_page = client_as("leader").get(scene.policy.get_absolute_url()).content.decode()
     assert url in policy_page  # the policy's own page links to it
+    # More targets, the same number of queries.
+    office = scene.users["office"]
+    with acting(office):
+        for code, element in (("GDP_I", scene.gdp), ("RD_I", scene.rd)):
+            indicator = services.create_indicator(
+                partnership=scene.partnership, user=office, code=code, name=code, numerator=element
+            )
+            policy_effect.add_target(scene.policy, indicator, user=office)
+    more = assert_page(client_as("leader"), url, warm=True)
+    assert more.queries == page.queries
+    assert more.body.count('data-chart="effect-chart-') == 3
 
 
 def test_adding_and_removing_through_the_page(scene, client_as):
