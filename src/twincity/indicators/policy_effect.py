@@ -181,10 +181,10 @@ def chart_options(item: TargetEffect, policy) -> dict:
             }
         series.append(line)
     return {
-        "title": {"text": f"{item.indicator.display_name} {arrow}", "textStyle": {"fontSize": 13}},
+        "title": {"text": f"{item.indicator.display_name} {arrow}", "left": 0, "textStyle": {"fontSize": 13}},
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0},
-        "grid": {"left": 60, "right": 20, "top": 40, "bottom": 40},
+        "grid": {"left": 60, "right": 20, "top": 48, "bottom": 40},
         "xAxis": {"type": "category", "data": item.periods},
         "yAxis": {"type": "value", "name": unit, "scale": True},
         "series": series,

@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from twincity.audit.context import acting
 from twincity.audit.models import AuditEvent
+from twincity.core.tests.browser import login
 from twincity.indicators import policy_effect, services
 from twincity.indicators.models import PolicyTarget
 from twincity.policies import services as policy_services
@@ -137,3 +139,22 @@ def test_adding_and_removing_through_the_page(scene, client_as):
     assert client_as("lj-coord").post(remove).status_code == 404
     assert client_as("tf-coord").post(remove).status_code == 302
     assert not PolicyTarget.objects.exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_chromium_the_side_names_a_target_and_sees_the_chart(browser_page, live_server, scene):
+    """Tianfu's coordinator goes from the policy's page to its effect, names R&D intensity, sees the chart drawn."""
+    page = browser_page
+    login(page, live_server, "tf-coord")
+    page.goto(f"{live_server.url}{scene.policy.get_absolute_url()}")
+    page.click("#link-policy-effect")
+    expect(page.locator("#no-targets")).to_be_visible()
+    page.select_option("#add-target select[name=indicator]", str(scene.intensity.pk))
+    page.fill("#add-target input[name=note]", "研发投入")
+    page.click("#add-target button[type=submit]")
+    card = page.locator(f"[data-indicator='{scene.intensity.code}']")
+    expect(card).to_be_visible()
+    expect(card.locator(f"tr[data-side='{scene.tf.code}'] [data-change]")).to_contain_text("1.30")
+    expect(card.locator(".tc-chart svg")).to_have_count(1)  # ECharts drew it from the json_script block
+    page.screenshot(path="/tmp/indicators-policy-effect.png", full_page=True)
