@@ -11,6 +11,10 @@ address serves the meeting sessions — the higher app fills this registry from 
 
 The navigation lists every entry (in ``order``); the partnership dashboard shows every panel that has
 something to say (a panel returning no item is left out).
+
+A higher app may also add **links to an object's page** of a lower one (the indicator system's "effect of the
+policy" on a policy's page): ``add_object_link("policies.policy", links)`` with ``links(obj, user) ->
+list[ObjectLink]``; the page shows ``object_links(obj, user)``.
 """
 
 from __future__ import annotations
@@ -75,7 +79,18 @@ class CalendarFeeds:
     visible_series: Callable[..., list]
 
 
+@dataclass(frozen=True)
+class ObjectLink:
+    """A link a higher app adds to an object's page: its words, its address, an icon and an element id."""
+
+    label: str
+    url: str
+    icon: str = "link-45deg"
+    key: str = ""
+
+
 _MENU: list[MenuEntry] = []
+_OBJECT_LINKS: dict[str, dict[str, Callable[..., list[ObjectLink]]]] = {}
 _PANELS: list[DashboardPanel] = []
 _CALENDAR: list[CalendarFeeds] = []
 
@@ -125,3 +140,16 @@ def calendar_feeds() -> CalendarFeeds:
     if not _CALENDAR:
         raise LookupError("No calendar feeds are registered (twincity.core.registry.set_calendar_feeds).")
     return _CALENDAR[0]
+
+
+def add_object_link(model_label: str, links: Callable[..., list[ObjectLink]], *, key: str = "") -> None:
+    """Show ``links(obj, user)`` on the page of each ``model_label`` object (``"policies.policy"``); once per key."""
+    _OBJECT_LINKS.setdefault(model_label.lower(), {})[key or getattr(links, "__qualname__", repr(links))] = links
+
+
+def object_links(obj, user) -> list[ObjectLink]:
+    """The links higher apps add to ``obj``'s page, for ``user`` (each provider decides what the user may see)."""
+    found: list[ObjectLink] = []
+    for links in _OBJECT_LINKS.get(obj._meta.label_lower, {}).values():
+        found.extend(links(obj, user))
+    return found

@@ -21,8 +21,9 @@ from twincity.supervision.run import supervise
 from twincity.supervision.services import follow_all
 
 # Each app's part of the demo, ``twincity.<app>.demo.load(world)``, in the order they run: the matter lists,
-# then the meetings (whose decisions follow matters up), then the registers, which link to both.
-PARTS = ("matters", "meetings", "petitions", "agreements", "visits", "exchanges", "policies", "siting")
+# then the meetings (whose decisions follow matters up), then the registers, which link to both, then the
+# indicator system (statistics, the framework and its published run; policies' targets name its indicators).
+PARTS = ("matters", "meetings", "petitions", "agreements", "visits", "exchanges", "policies", "siting", "indicators")
 
 
 @dataclass

@@ -8,7 +8,9 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self):
         from twincity.audit.events import register
+        from twincity.indicators import sources  # noqa: F401 - the dashboard panel, agenda source, siting hook
         from twincity.indicators.choices import Event
+        from twincity.indicators.policy_effect import Event as PolicyEffectEvent
 
         register(Event)
 
@@ -17,3 +19,4 @@ class IndicatorsConfig(AppConfig):
         from twincity.visits import origins
 
         origins.register(gap_origin)  # a gap's page links back to the run and indicator it came from
+        register(PolicyEffectEvent)

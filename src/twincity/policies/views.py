@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from twincity.accounts.access import can, may_act_in
 from twincity.accounts.choices import Action
+from twincity.core import registry
 from twincity.core.views import VersionedUpdateView
 from twincity.policies import excel, forms, services
 from twincity.policies.choices import AlignmentStatus
@@ -101,6 +102,7 @@ class PolicyRegister(Declaration):
         for clause in clauses:
             clause.groups = compared.get(clause.pk, [])
         return {
+            "object_links": registry.object_links(obj, request.user),
             "clauses": [c for c in clauses if not c.is_archived],
             "archived_clauses": [c for c in clauses if c.is_archived],
             "clause_form": forms.ClauseForm(prefix="clause"),
