@@ -14,9 +14,9 @@ class IndicatorsConfig(AppConfig):
 
         register(Event)
 
+        from twincity.core.registry import add_object_link
         from twincity.indicators import menu  # noqa: F401 - registers the menu entry
         from twincity.indicators.runs import gap_origin
-        from twincity.visits import origins
 
-        origins.register(gap_origin)  # a gap's page links back to the run and indicator it came from
+        add_object_link("visits.gap", gap_origin, key="indicators.gap_source")  # a gap's page names its run
         register(PolicyEffectEvent)

@@ -27,19 +27,22 @@ from typing import Any
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from twincity import analytics
 from twincity.accounts.access import require_in
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
+from twincity.core import registry
 from twincity.core.services import lock
 from twincity.core.text import plain
 from twincity.indicators.choices import Aggregation, Event, Normalisation, RunStatus, Weighting
-from twincity.indicators.models import Framework, IndexRun, Indicator, ReferencePanel
+from twincity.indicators.models import Framework, GapSource, IndexRun, Indicator, ReferencePanel
 from twincity.indicators.values import indicator_values
+from twincity.visits.services import create_gap
 
 RUNS_OFFICE_ONLY = gettext_lazy("Only the office starts and publishes index runs.")
 FROZEN = gettext_lazy("This run is published: it is frozen and cannot change. Rerun it on today's data instead.")
@@ -542,7 +545,6 @@ def latest_coupling(partnership) -> list[dict] | None:
     """The between-sides coupling coordination of the latest published run, one dict per period in the run's
     chosen variant: ``period``, ``C``, ``T``, ``D``, ``class_code``, ``class_name`` (in the user's language),
     ``lagging_region_id``, ``variant``. None when no published run has it."""
-    from django.utils.translation import get_language  # noqa: PLC0415 - only this reader needs it
 
     run = (
         IndexRun.objects.filter(partnership=partnership, published_at__isnull=False, status=RunStatus.DONE)
@@ -579,8 +581,6 @@ def latest_coupling(partnership) -> list[dict] | None:
 def add_gap(run: IndexRun, *, code: str, period: str, region_a: int, region_b: int, user, text: str = ""):
     """Put an indicator's gap of the run's gap table on the visits register's gaps (for the side behind), with
     a ``GapSource`` linking it back to the indicator and the run. The gaps register's rules decide who may."""
-    from twincity.indicators.models import GapSource  # noqa: PLC0415 - keep the module's head short
-    from twincity.visits.services import create_gap  # noqa: PLC0415 - the visits app loads only when used
 
     row = next((r for r in gap_rows(run, period, region_a, region_b) if r["code"] == code), None)
     if row is None or row["behind"] is None:
@@ -620,19 +620,15 @@ def add_gap(run: IndexRun, *, code: str, period: str, region_a: int, region_b: i
     return gap
 
 
-def gap_origin(entry) -> list[tuple[str, str]]:
-    """For the visits gap page (``visits.origins``): the run and indicator a gap was added from."""
-    from django.urls import reverse  # noqa: PLC0415 - only the gap page asks
-
-    from twincity.indicators.models import GapSource  # noqa: PLC0415 - keep the module's head short
-
-    if entry._meta.label != "visits.Gap":
-        return []
+def gap_origin(entry, user=None) -> list[registry.ObjectLink]:
+    """For the visits gap page (``core.registry.add_object_link``): the run and indicator a gap was added from."""
     return [
-        (
-            _("Index run “%(run)s”: %(indicator)s, %(period)s (normalised gap %(gap).3f)")
+        registry.ObjectLink(
+            label=_("Index run “%(run)s”: %(indicator)s, %(period)s (normalised gap %(gap).3f)")
             % {"run": s.run.title, "indicator": s.indicator.name, "period": s.period, "gap": s.gap_value},
-            reverse("indicators:run_benchmark", args=[s.run_id]) + f"?period={s.period}",
+            url=reverse("indicators:run_benchmark", args=[s.run_id]) + f"?period={s.period}",
+            icon="bar-chart-line",
+            key=f"gap-source-{s.pk}",
         )
         for s in GapSource.objects.filter(gap=entry).select_related("run", "indicator")
     ]

@@ -8,12 +8,12 @@ from rest_framework import serializers
 
 from twincity.accounts.access import can
 from twincity.accounts.choices import Action
+from twincity.core import registry
 from twincity.registers.declaration import Declaration, Step
 from twincity.visits import excel, forms, services
 from twincity.visits.choices import VisitStatus
 from twincity.visits.filtersets import GapFilterSet, LessonFilterSet, VisitFilterSet
 from twincity.visits.models import Gap, Lesson, Visit
-from twincity.visits.origins import origins_of
 from twincity.visits.querysets import attach_follow_ups
 from twincity.visits.tables import GapTable, LessonTable, VisitTable
 
@@ -117,7 +117,8 @@ class LearningRegister(Declaration):
         return super().detail_queryset().select_related("side", "visit")
 
     def detail_context(self, request, obj):
-        return {"origins": origins_of(obj)}  # e.g. the index run whose gap table it came from
+        # Where a higher app says it came from (e.g. the index run whose gap table it was added from).
+        return {"origins": registry.object_links(obj, request.user)}
 
     def form_kwargs(self, request, partnership, obj=None):
         if obj is not None:
