@@ -924,14 +924,3 @@ urls = [
         name="observation_finalise_one",
     ),
 ]
-
-
-# TEMPORARY, until the imports and runs pages are merged (their helpers own these names): the home page links them.
-def _not_yet(request, pk):
-    raise Http404
-
-
-urls += [
-    path("p/<int:pk>/import/", _not_yet, name="import"),
-    path("p/<int:pk>/runs/", _not_yet, name="run_list"),
-]
