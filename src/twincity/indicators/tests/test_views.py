@@ -371,3 +371,57 @@ def test_the_export_holds_the_filtered_figures_and_no_formula(w, as_):
 
 def test_every_persona_is_in_the_walk(w):
     assert set(PERSONAS) >= MEMBERS
+
+
+@pytest.mark.parametrize("name", ["element_list", "indicator_list", "observation_list"])
+def test_a_filter_asked_by_htmx_gets_only_the_table(w, as_, name):
+    figures(w, w.users["office"], [(w.gdp, w.tf, "2020", "100")])
+    response = as_("leader").get(home(w, name), headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<table" in body
+    assert "<nav" not in body  # no page around it
+
+
+def test_the_office_edits_an_indicator_a_framework_a_node_and_a_panel(w, as_):
+    office = w.users["office"]
+    with acting(office):
+        fw = services.create_framework(partnership=w.partnership, user=office, code="HQ", name="高质量发展")
+        node = services.save_node(fw, user=office, code="I", name="指数")
+        panel = services.create_panel(partnership=w.partnership, user=office, name="参照组", regions=w.provinces[:2])
+    client = as_("office")
+    response = client.post(
+        reverse("indicators:indicator_edit", args=[w.intensity.pk]),
+        {
+            "code": "RDI",
+            "name": "研发强度",
+            "numerator": w.rd.pk,
+            "denominator": w.gdp.pk,
+            "factor": "100",
+            "direction": "1",
+            "version": w.intensity.version,
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("indicators:framework_edit", args=[fw.pk]),
+        {"code": "HQ", "name": "高质量发展指数", "version": fw.version},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("indicators:framework_node_edit", args=[node.pk]),
+        {"code": "I", "name": "总指数", "direction": "1", "weight": "1", "order": 0},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("indicators:panel_edit", args=[panel.pk]),
+        {"name": "全国", "regions": [p.pk for p in w.provinces], "version": panel.version},
+    )
+    assert response.status_code == 302
+    panel.refresh_from_db()
+    node.refresh_from_db()
+    assert (panel.name, panel.regions.count(), node.name) == ("全国", 4, "总指数")
+    assert Indicator.objects.get(pk=w.intensity.pk).name == "研发强度"
+    assert client.post(reverse("indicators:framework_archive", args=[fw.pk])).status_code == 302
+    assert client.post(reverse("indicators:indicator_archive", args=[w.intensity.pk])).status_code == 302
+    assert_page(client, home(w, "indicator_list"), absent=[reverse("indicators:indicator", args=[w.intensity.pk])])

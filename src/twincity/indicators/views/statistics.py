@@ -186,7 +186,7 @@ class IndicatorListView(PartnershipListView):
     queryset = Indicator.objects.select_related("numerator", "denominator")
     filterset_class = IndicatorFilterSet
     table_class = IndicatorTable
-    template_name = "indicators/indicator_list.html"
+    template_name = "indicators/element_list.html"
 
 
 class ObservationListView(PartnershipListView):
@@ -194,11 +194,11 @@ class ObservationListView(PartnershipListView):
     queryset = Observation.objects.select_related("element", "region", "organisation")
     filterset_class = ObservationFilterSet
     table_class = ObservationTable
-    template_name = "indicators/observation_list.html"
+    template_name = "indicators/element_list.html"
 
     def get_extra_context(self) -> dict:
         may_enter = bool(entry_regions(self.request.user, self.partnership))
-        return {**super().get_extra_context(), "may_enter": may_enter}
+        return {**super().get_extra_context(), "may_enter": may_enter, "list_kind": "figures"}
 
 
 # ---------------------------------------------------------------------------------------------- definitions
