@@ -79,7 +79,7 @@ def coupling_items(partnership, today) -> list[registry.PanelItem]:
         )
     ]
     if last["lagging_region_id"]:
-        side = Region.objects.filter(pk=last["lagging_region_id"]).only("name", "short_name").first()
+        side = Region.objects.filter(pk=last["lagging_region_id"]).first()
         if side is not None:
             items.append(
                 registry.PanelItem(_("Side that lags: %(side)s") % {"side": side.label}, url, tone="secondary")
