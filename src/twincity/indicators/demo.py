@@ -29,17 +29,12 @@ from django.utils.translation import gettext as _
 
 from twincity.analytics.datasets import clean_province_name, shared_data_dir
 from twincity.audit.context import acting
-from twincity.indicators import policy_effect, services
+from twincity.indicators import policy_effect, runs, services
 from twincity.indicators.choices import AggregationRule, ObservationStatus
 from twincity.indicators.models import Indicator, Observation
 from twincity.indicators.services import FigureRow
 from twincity.policies.models import Policy
 from twincity.regions.models import Region
-
-try:  # the index runs (another part of issue 14); the demo loads without them
-    from twincity.indicators import runs
-except ImportError:  # pragma: no cover - until runs.py is merged
-    runs = None
 
 DATA = tomllib.loads(Path(__file__).with_name("demo.toml").read_text(encoding="utf-8"))
 ILLUSTRATIVE_SOURCE = DATA["illustrative_source"]
@@ -265,7 +260,7 @@ def load(loader) -> None:
             user=office,
         )
         _policy_targets(partnership, office)
-        run = _run(partnership, framework, [*sides.values(), *peers], new_areas, office)
+        _run(partnership, framework, [*sides.values(), *peers], new_areas, office)
     _say(
         loader,
         _("Indicator system: %(figures)s figures, %(indicators)s indicators in the framework “%(framework)s”.")
@@ -285,8 +280,6 @@ def load(loader) -> None:
         )
     else:
         _say(loader, _("Real province statistics loaded from %(folder)s (cited, not copied).") % {"folder": folder})
-    if run is None:
-        _say(loader, _("No index run was made: the index runs are not installed."))
 
 
 def _policy_targets(partnership, office) -> None:
@@ -299,9 +292,7 @@ def _policy_targets(partnership, office) -> None:
 
 
 def _run(partnership, framework, regions, panel, office):
-    """The published demo run of the framework over the new areas 2015–2020 (None without the runs module)."""
-    if runs is None:
-        return None
+    """The published demo run of the framework over the new areas 2015–2020."""
     spec = DATA["run"]
     run = runs.start_run(
         partnership,

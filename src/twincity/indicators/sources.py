@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from twincity.analytics import TEN_LEVELS, location_quotient
 from twincity.core import registry
+from twincity.indicators import runs
 from twincity.indicators.choices import Direction
 from twincity.indicators.models import DataElement, IndexRun, Indicator, Observation
 from twincity.indicators.values import indicator_values
@@ -30,12 +31,6 @@ from twincity.meetings.sources import AgendaSource
 from twincity.meetings.sources import register as register_source
 from twincity.regions.models import Region
 from twincity.siting import specialisation
-
-try:  # the index runs (another part of issue 14)
-    from twincity.indicators import runs
-except ImportError:  # pragma: no cover - until runs.py is merged
-    runs = None
-
 
 # ----------------------------------------------------------------------------- the dashboard panel
 
@@ -64,7 +59,7 @@ def class_zh(code: int | None) -> str:
 def coupling_items(partnership, today) -> list[registry.PanelItem]:
     """The latest published run's coupling between the sides: D and its class for the latest period, who lags,
     and D in the run's first period. Three queries (the coupling, the run's address, the lagging side)."""
-    rows = runs.latest_coupling(partnership) if runs is not None else None
+    rows = runs.latest_coupling(partnership)
     if not rows:
         return []
     last, first = rows[-1], rows[0]

@@ -83,7 +83,6 @@ class TestDemo:
         assert classes[-1] - classes[0] >= 3, (list(d), list(classes))
         assert u[0, 0] < u[0, 1]  # Tianfu lags in 2015
 
-    @pytest.mark.skipif(demo.runs is None, reason="the index runs are not merged yet")
     def test_the_published_run_tells_the_story(self, scene):
         rows = demo.runs.latest_coupling(scene.partnership)
         assert [r["period"] for r in rows] == YEARS

@@ -164,7 +164,6 @@ def test_class_names_in_chinese():
     assert sources.class_zh(None) == "—"
 
 
-@pytest.mark.skipif(sources.runs is None, reason="the index runs are not merged yet")
 def test_the_dashboard_shows_the_latest_coupling(scene, client_as):
     office = scene.users["office"]
     rows = []
