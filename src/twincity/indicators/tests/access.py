@@ -2,18 +2,20 @@
 
 ``pages``: name → (url, personas that get 200; everyone else gets 404; None: not walked as a page).
 ``actions``: POST-only name → (url, personas allowed to reach the action; everyone else gets 404 and nothing
-changes). The other parts of the indicator system (imports, runs, benchmarking, policies) add theirs here.
+changes).
 """
 
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from twincity.audit.context import acting
-from twincity.indicators import services
+from twincity.indicators import imports, policy_effect, runs, services
 from twincity.indicators.services import FigureRow
+from twincity.policies import services as policy_services
 from twincity.regions.models import Region
-from twincity.testing import MEMBERS
+from twincity.testing import EVERYONE, MEMBERS
 
 OFFICE = {"office"}
 ENTERING = {"office", "tf-coord", "lj-coord", "tf-unit", "lj-unit"}
@@ -51,6 +53,27 @@ def scene(world) -> dict:
         provisional = services.record_observations(
             p, [FigureRow(element=gdp, region=world.lj, period="2020", value="90")], user=lj_unit
         ).created[0]
+    with acting(office):
+        services.record_observations(
+            p,
+            [
+                FigureRow(element=element, region=region, period=period, value=value)
+                for region, base in ((province, 300), (world.tf, 120), (world.lj, 110))
+                for period, growth in (("2019", 0), ("2020", 10))
+                for element, value in ((gdp, base + growth + (0 if period == "2020" else 1)), (rd, base / 50 + growth))
+                if not (element is gdp and period == "2020" and region in (world.tf, world.lj))
+            ],
+            user=office,
+        )
+        run = runs.start_run(
+            p, framework, title="测算", region_ids=[world.tf.pk, world.lj.pk], periods=["2019", "2020"], panel=panel,
+            user=office,
+        )  # fmt: skip
+        policy = policy_services.create_policy(partnership=p, user=office, side=world.tf, title="人才政策")
+        target = policy_effect.add_target(policy, intensity, user=office)
+    with acting(lj_unit):
+        upload = SimpleUploadedFile("figures.csv", "地区,时期,指标,数值\n两江,2021,GDP,95\n".encode())
+        job = imports.start_import(p, lj_unit, upload, imports.Options(layout="long"))
     final.refresh_from_db()
     return {
         "world": world,
@@ -62,6 +85,10 @@ def scene(world) -> dict:
         "alias": alias,
         "final": final,
         "provisional": provisional,
+        "run": run,
+        "policy": policy,
+        "target": target,
+        "job": job,
     }
 
 
@@ -98,9 +125,26 @@ def pages(s) -> dict:
         "indicators:observation_entry": (at("observation_entry"), ENTERING),
         "indicators:observation_finalise": (at("observation_finalise"), OFFICE),
         "indicators:observation": (at("observation", s["final"].pk), MEMBERS),
-        # TEMPORARY names until the imports and runs parts are merged (their walk replaces these).
-        "indicators:import": (None, None),
-        "indicators:run_list": (None, None),
+        # Those who enter figures import them; the office keeps the spellings of region names.
+        "indicators:import": (at("import"), ENTERING),
+        "indicators:import_aliases": (at("import_aliases"), OFFICE),
+        # A job is its starter's (here lj-unit's) and the office's; the list shows each person their own (or none).
+        "indicators:job_list": (reverse("indicators:job_list"), EVERYONE),
+        "indicators:job_detail": (reverse("indicators:job_detail", args=[s["job"].pk]), {"office", "lj-unit"}),
+        "indicators:run_list": (reverse("indicators:run_list") + f"?partnership={p}", EVERYONE),
+        "indicators:run_create": (reverse("indicators:run_create") + f"?partnership={p}", OFFICE),
+        "indicators:run_detail": (reverse("indicators:run_detail", args=[s["run"].pk]), MEMBERS),
+        "indicators:run_benchmark": (reverse("indicators:run_benchmark", args=[s["run"].pk]), MEMBERS),
+        "indicators:run_compare": (
+            reverse("indicators:run_compare") + f"?a={s['run'].pk}&b={s['run'].pk}",
+            MEMBERS,
+        ),
+        "indicators:run_download": (
+            reverse("indicators:run_download", args=[s["run"].pk, "index", "csv"]),
+            MEMBERS,
+        ),
+        "indicators:run_report": (reverse("indicators:run_report", args=[s["run"].pk]), None),  # a PDF: runs tests
+        "indicators:policy_effect": (reverse("indicators:policy_effect", args=[s["policy"].pk]), MEMBERS),
     }
 
 
@@ -108,7 +152,18 @@ def actions(s) -> dict:
     def at(name, obj):
         return reverse(f"indicators:{name}", args=[obj.pk])
 
+    run, job = s["run"], s["job"]
     return {
+        "indicators:run_publish": (at("run_publish", run), OFFICE),
+        "indicators:run_rerun": (at("run_rerun", run), OFFICE),
+        # Every member reaches the step; the gaps register's rules decide (the office or the side behind).
+        "indicators:run_add_gap": (at("run_add_gap", run), MEMBERS),
+        # Whoever may edit the policy (the office, its side's coordinator) names the indicators it aims to move.
+        "indicators:policy_target_add": (at("policy_target_add", s["policy"]), {"office", "tf-coord"}),
+        "indicators:policy_target_remove": (at("policy_target_remove", s["target"]), {"office", "tf-coord"}),
+        "indicators:job_apply": (at("job_apply", job), {"office", "lj-unit"}),
+        "indicators:job_cancel": (at("job_cancel", job), {"office", "lj-unit"}),
+        "indicators:job_remap": (at("job_remap", job), {"lj-unit"}),  # the column mapping is its starter's
         "indicators:element_archive": (at("element_archive", s["gdp"]), OFFICE),
         "indicators:indicator_archive": (at("indicator_archive", s["indicator"]), OFFICE),
         "indicators:framework_archive": (at("framework_archive", s["framework"]), OFFICE),
