@@ -55,7 +55,7 @@ from twincity.indicators.choices import (
     ObservationStatus,
     period_frequency,
 )
-from twincity.indicators.models import DataElement, Job, Observation
+from twincity.indicators.models import DataElement, Job
 from twincity.indicators.regionnames import RegionMatcher, normalise_name
 from twincity.indicators.services import FigureRow, RowError, own_unit, parse_value, region_sides
 from twincity.regions.models import Organisation
@@ -577,15 +577,10 @@ class Importer:
     def _classify(self, batch: list[tuple], result: Check) -> None:
         if not batch:
             return
-        existing = {}
-        for element_id, region_id, period, value, status in Observation.objects.filter(
-            partnership=self.partnership,
-            archived_at__isnull=True,
-            element_id__in={k[0] for k, _v, _f in batch},
-            region_id__in={k[1] for k, _v, _f in batch},
-            period__in={k[2] for k, _v, _f in batch},
-        ).values_list("element_id", "region_id", "period", "value", "status"):
-            existing[(element_id, region_id, period)] = (value, status)
+        existing = {
+            (obs.element_id, obs.region_id, obs.period): (obs.value, obs.status)
+            for obs in services.existing_figures(self.partnership, [k for k, _v, _f in batch], lock=False)
+        }
         for key, value, figure in batch:
             result.rows += 1
             before = existing.get(key)

@@ -3,6 +3,8 @@ office's region aliases. The work is ``indicators.imports`` and ``indicators.job
 
 from __future__ import annotations
 
+import django_filters
+import django_tables2 as tables
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,13 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from twincity.accounts.access import is_office, may_act_in
 from twincity.accounts.choices import Action
-from twincity.core.views import is_fragment_request, message_of
+from twincity.core.filtersets import StyledFilterSet
+from twincity.core.services import save_fields
+from twincity.core.views import ObjectDetailView, ObjectListView, StepView, is_fragment_request, message_of
 from twincity.indicators import imports, jobs, services
-from twincity.indicators.choices import FINISHED_JOB_STATUSES
+from twincity.indicators.choices import FINISHED_JOB_STATUSES, JobStatus
 from twincity.indicators.imports import ROLE_LABELS, ROLES, Layout, Options
 from twincity.indicators.models import DataElement, Job, RegionAlias
 from twincity.regions.models import Partnership, Region
@@ -129,82 +132,130 @@ def _job_context(request, job: Job) -> dict:
     }
 
 
-@login_required
-def job_detail(request, pk: int):
-    job = _job(request, pk)
-    context = _job_context(request, job)
-    if is_fragment_request(request):
-        response = render(request, "indicators/job_progress.html", context)
-        if context["finished"]:
-            response["HX-Refresh"] = "true"  # the whole page: the preview, the outcome
+class JobDetailView(ObjectDetailView):
+    """A job's page (the import's preview and outcome); htmx polls its progress fragment while it runs."""
+
+    template_name = "indicators/job_detail.html"
+
+    def get_queryset(self):
+        return jobs.visible_jobs(self.request.user)
+
+    def get_template_names(self):
+        if is_fragment_request(self.request):
+            return ["indicators/job_progress.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_job_context(self.request, self.object)}
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if is_fragment_request(self.request) and context["finished"]:
+            response["HX-Refresh"] = "true"  # the whole page then: the preview, the outcome
         return response
-    return render(request, "indicators/job_detail.html", context)
 
 
-@login_required
-@require_POST
-def job_apply(request, pk: int):
-    job = _job(request, pk)
-    try:
-        with transaction.atomic():
-            imports.request_apply(job, request.user)
-            _run_or_enqueue(job)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, message_of(exc))
-    else:
-        job.refresh_from_db()
-        if job.result.get("stage") == "applied":
-            applied = job.result["applied"]
-            messages.success(
-                request,
-                _("Imported: %(created)s added, %(updated)s updated, %(unchanged)s unchanged.") % applied,
-            )
-        elif job.status == "failed":
-            messages.error(request, job.message)
-    return redirect("indicators:job_detail", pk=job.pk)
+def _sees(user, job: Job) -> bool:
+    return jobs.visible_jobs(user).filter(pk=job.pk).exists()
 
 
-@login_required
-@require_POST
-def job_remap(request, pk: int):
+def _apply(job: Job, user, data) -> None:
+    with transaction.atomic():
+        imports.request_apply(job, user)
+        _run_or_enqueue(job)
+
+
+def _applied(job: Job) -> str:
+    job.refresh_from_db()
+    if job.result.get("stage") == "applied":
+        return _("Imported: %(created)s added, %(updated)s updated, %(unchanged)s unchanged.") % job.result["applied"]
+    return job.message if job.status == "failed" else ""
+
+
+def _remap(job: Job, user, data) -> None:
     """The mapping step: say which column is which, and check the file again."""
-    job = _job(request, pk)
-    if job.created_by_id != request.user.pk or job.status not in FINISHED_JOB_STATUSES:
-        raise Http404
-    mapping = {}
-    for role in ROLES:
-        value = request.POST.get(f"map_{role}", "")
-        if value.isdigit():
-            mapping[role] = int(value)
-    job.params = {**job.params, "mapping": mapping, "stage": "check"}
+    if job.created_by_id != user.pk or job.status not in FINISHED_JOB_STATUSES:
+        raise PermissionDenied(_("Only who uploaded the file, or the office, may apply it."))
+    job.params = {**job.params, "mapping": data["mapping"], "stage": "check"}
     job.status = "queued"
-    from twincity.core.services import save_fields  # noqa: PLC0415
-
     save_fields(job, ["params", "status"])
     _run_or_enqueue(job)
-    return redirect("indicators:job_detail", pk=job.pk)
 
 
-@login_required
-@require_POST
-def job_cancel(request, pk: int):
-    job = _job(request, pk)
-    try:
-        jobs.cancel(job, request.user)
-    except PermissionDenied as exc:
-        messages.error(request, message_of(exc))
-    else:
-        messages.info(request, _("Cancel requested: the job stops at its next step and writes nothing."))
-    return redirect("indicators:job_detail", pk=job.pk)
+class MappingForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for role in ROLES:
+            self.fields[f"map_{role}"] = forms.IntegerField(required=False, min_value=0)
+
+    def clean(self):
+        data = super().clean()
+        data["mapping"] = {role: data[f"map_{role}"] for role in ROLES if data.get(f"map_{role}") is not None}
+        return data
 
 
-@login_required
-def job_list(request):
-    queryset = jobs.visible_jobs(request.user)
-    wanted = request.GET.get("partnership", "")
-    if wanted.isdigit():
-        queryset = queryset.filter(partnership_id=int(wanted))
-    return render(request, "indicators/job_list.html", {"jobs": queryset[:200]})
+def _job_url(job: Job) -> str:
+    return reverse("indicators:job_detail", args=[job.pk])
+
+
+JOB_STEPS = {
+    "queryset": Job.objects.select_related("partnership"),
+    "action": Action.VIEW,
+    "allowed": _sees,
+    "entry": _job_url,
+}
+job_apply = StepView.as_view(run=_apply, done=_applied, **JOB_STEPS)
+job_remap = StepView.as_view(run=_remap, form_class=MappingForm, **JOB_STEPS)
+job_cancel = StepView.as_view(
+    run=lambda job, user, data: jobs.cancel(job, user),
+    done=gettext_lazy("Cancel requested: the job stops at its next step and writes nothing."),
+    **JOB_STEPS,
+)
+
+
+class JobFilterSet(StyledFilterSet):
+    partnership = django_filters.NumberFilter(field_name="partnership_id", widget=forms.HiddenInput)
+    status = django_filters.ChoiceFilter(choices=JobStatus.choices, label=gettext_lazy("Status"))
+
+    class Meta:
+        model = Job
+        fields = ["partnership", "status"]
+
+
+class JobTable(tables.Table):
+    title = tables.Column(
+        verbose_name=gettext_lazy("Job"), linkify=lambda record: reverse("indicators:job_detail", args=[record.pk])
+    )
+    kind = tables.Column(verbose_name=gettext_lazy("Kind"))
+    status = tables.Column(verbose_name=gettext_lazy("Status"))
+    done = tables.Column(verbose_name=gettext_lazy("Progress"), orderable=False)
+    created_by = tables.Column(verbose_name=gettext_lazy("Started by"))
+    created = tables.DateTimeColumn(verbose_name=gettext_lazy("Created"), format="Y-m-d H:i")
+
+    class Meta:
+        model = Job
+        fields = ("title", "kind", "status", "done", "created_by", "created")
+        attrs = {"class": "table table-sm align-middle mb-0", "id": "job-list"}
+        row_attrs = {"data-job": lambda record: record.pk}
+
+    def render_title(self, record):
+        return str(record)
+
+    def render_done(self, record):
+        return f"{record.done} / {record.total}"
+
+
+class JobListView(ObjectListView):
+    """The jobs a person sees: their own; the office, all of its partnership's."""
+
+    filterset_class = JobFilterSet
+    table_class = JobTable
+    template_name = "indicators/job_list.html"
+
+    queryset = Job.objects.select_related("created_by")
+
+    def get_queryset(self):
+        return super().get_queryset().filter(pk__in=jobs.visible_jobs(self.request.user).values("pk"))
 
 
 class AliasForm(forms.Form):
@@ -232,8 +283,8 @@ def aliases(request, pk: int):
 urls: list = [
     path("p/<int:pk>/import/", import_start, name="import"),
     path("p/<int:pk>/import/aliases/", aliases, name="import_aliases"),
-    path("jobs/", job_list, name="job_list"),
-    path("jobs/<int:pk>/", job_detail, name="job_detail"),
+    path("jobs/", JobListView.as_view(), name="job_list"),
+    path("jobs/<int:pk>/", JobDetailView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/apply/", job_apply, name="job_apply"),
     path("jobs/<int:pk>/columns/", job_remap, name="job_remap"),
     path("jobs/<int:pk>/cancel/", job_cancel, name="job_cancel"),
