@@ -3,6 +3,8 @@ of elements and periods, finalising, revising a final figure."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -111,7 +113,6 @@ class AliasForm(StyledFormMixin, forms.Form):
 
 
 def _periods(text: str) -> list[str]:
-    import unicodedata  # noqa: PLC0415
 
     text = unicodedata.normalize("NFKC", text or "").upper()
     periods = [p for p in text.replace("，", ",").replace("、", ",").replace(" ", ",").split(",") if p]

@@ -45,7 +45,7 @@ from twincity.audit.context import acting
 from twincity.audit.services import log_event
 from twincity.core.services import save_fields
 from twincity.core.xlsx import ImportReport, cell_text, open_container, refuse_formulas
-from twincity.indicators import services
+from twincity.indicators import jobs, services
 from twincity.indicators.choices import (
     FINISHED_JOB_STATUSES,
     PERIOD_RE,
@@ -696,7 +696,6 @@ def count_rows(data: bytes, name: str) -> int:
 
 def start_import(partnership, user, upload, options: Options, *, language: str = "") -> Job:
     """Keep the uploaded file with a new import job (checked next, synchronously or by the worker)."""
-    from twincity.indicators import jobs  # noqa: PLC0415
 
     require_in(user, Action.REPORT, partnership.pk)
     name = os.path.basename(upload.name or "figures.csv")[:100]
@@ -712,7 +711,6 @@ def job_data(job: Job) -> bytes:
 def run_job(job_id: int) -> dict:
     """Check or apply an import job's file (``params["stage"]``), with progress and cancel. The worker's task
     and the pages (for small files) both call this."""
-    from twincity.indicators import jobs  # noqa: PLC0415
 
     job = Job.objects.select_related("partnership", "created_by").get(pk=job_id)
     if job.status in FINISHED_JOB_STATUSES and job.params.get("stage") != "apply":
@@ -738,7 +736,6 @@ def run_job(job_id: int) -> dict:
 
 
 def _apply_job(job: Job, importer: Importer, data: bytes, name: str) -> dict:
-    from twincity.indicators import jobs  # noqa: PLC0415
 
     total = int(job.result.get("rows") or 0)
     jobs.begin(job, total=total)
@@ -765,6 +762,18 @@ def _apply_job(job: Job, importer: Importer, data: bytes, name: str) -> dict:
     result = {**job.result, "stage": "applied", "applied": counts}
     jobs.finish(job, result=result)
     return result
+
+
+def request_check(job: Job, user, mapping: dict[str, int]) -> Job:
+    """Check the file again with the columns as the person mapped them (who uploaded it, or the office)."""
+    if job.created_by_id != user.pk and not is_office(user, job.partnership_id):
+        raise PermissionDenied(_("Only who uploaded the file, or the office, may map its columns."))
+    if job.kind != JobKind.IMPORT or job.status not in FINISHED_JOB_STATUSES:
+        raise ValidationError(_("The file is still being read: map its columns when it is done."))
+    job.params = {**job.params, "mapping": dict(mapping), "stage": "check"}
+    job.status = JobStatus.QUEUED
+    save_fields(job, ["params", "status"])
+    return job
 
 
 def request_apply(job: Job, user) -> Job:

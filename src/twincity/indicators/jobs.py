@@ -23,10 +23,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from twincity.accounts.access import is_office, require_in
+from twincity.accounts.access import is_office, memberships, require_in
 from twincity.accounts.choices import Action
 from twincity.core.services import save_fields
 from twincity.indicators.choices import FINISHED_JOB_STATUSES, JobStatus
@@ -154,9 +155,6 @@ def cancel(job: Job, user) -> Job:
 
 def visible_jobs(user, partnership=None):
     """The jobs a person sees: their own; the office, all of its partnership's."""
-    from django.db.models import Q  # noqa: PLC0415
-
-    from twincity.accounts.access import memberships  # noqa: PLC0415
 
     offices = [m.partnership_id for m in memberships(user) if is_office(user, m.partnership_id)]
     queryset = Job.objects.filter(Q(created_by=user) | Q(partnership_id__in=offices))

@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from twincity.indicators.models import RegionAlias
+from twincity.regions.models import Region
+
 _SPACE = re.compile(r"\s+")
 # Suffixes a province-level name may carry in a yearbook or not ("四川省", "重庆市", "广西壮族自治区").
 _SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "特别行政区", "自治区", "省", "市")
@@ -85,8 +88,6 @@ class RegionMatcher:
     """
 
     def __init__(self, partnership, regions=None):
-        from twincity.indicators.models import RegionAlias  # noqa: PLC0415 - keep this module importable alone
-        from twincity.regions.models import Region  # noqa: PLC0415
 
         self.by_name: dict[str, int] = {}
         queryset = regions if regions is not None else Region.objects.filter(archived_at__isnull=True)

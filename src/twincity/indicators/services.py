@@ -19,6 +19,7 @@ The rules:
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -31,7 +32,16 @@ from django.utils.translation import gettext_lazy
 from twincity.accounts.access import is_office, memberships, require_in, restrict
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event, log_events
-from twincity.core.services import bulk_create, bulk_save, load_rows, lock, require, save_fields, update_versioned
+from twincity.core.services import (
+    archive,
+    bulk_create,
+    bulk_save,
+    load_rows,
+    lock,
+    require,
+    save_fields,
+    update_versioned,
+)
 from twincity.core.text import plain
 from twincity.indicators.choices import Event, ObservationStatus, period_frequency
 from twincity.indicators.models import (
@@ -45,6 +55,7 @@ from twincity.indicators.models import (
     RegionAlias,
     Revision,
 )
+from twincity.indicators.regionnames import normalise_name
 from twincity.regions.models import Organisation, Partnership, Region
 
 OFFICE_ONLY = gettext_lazy("Only the office keeps the indicator system's definitions.")
@@ -133,8 +144,6 @@ def parse_value(raw) -> Decimal:
             raise ValueError(_("not a finite number"))
         value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
     else:
-        import unicodedata  # noqa: PLC0415 - only text needs it
-
         text = unicodedata.normalize("NFKC", str(raw or "")).strip().replace(",", "").replace(" ", "")
         if not text:
             raise ValueError(_("empty"))
@@ -524,7 +533,6 @@ def create_panel(*, partnership: Partnership, user, name: str, name_en: str = ""
 @transaction.atomic
 def set_alias(*, partnership: Partnership, user, alias: str, region: Region) -> RegionAlias:
     """Teach the importer another spelling of a region's name (two spellings of one name are one alias)."""
-    from twincity.indicators.regionnames import normalise_name  # noqa: PLC0415 - avoid a cycle with the importer
 
     require_in(user, Action.ADMINISTER, partnership.pk, OFFICE_ONLY)
     key = normalise_name(alias)
@@ -541,7 +549,6 @@ def set_alias(*, partnership: Partnership, user, alias: str, region: Region) -> 
 
 def _archive_definition(obj, user):
     """Archive a definition (kept in the history, out of the lists): the office's."""
-    from twincity.core.services import archive  # noqa: PLC0415 - the core's one archiving path
 
     require_in(user, Action.ADMINISTER, obj.partnership_id, OFFICE_ONLY)
     return archive(obj, user=user, action=Action.ADMINISTER)

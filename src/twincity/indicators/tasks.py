@@ -9,10 +9,10 @@ from __future__ import annotations
 from django.tasks import task
 
 from twincity.indicators import jobs
+from twincity.indicators.imports import run_job
 
 
 def run_import(job_id: int) -> dict:
-    from twincity.indicators.imports import run_job  # noqa: PLC0415 - the task module stays light to import
 
     return run_job(job_id)
 

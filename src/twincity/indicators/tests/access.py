@@ -125,9 +125,8 @@ def pages(s) -> dict:
         "indicators:observation_entry": (at("observation_entry"), ENTERING),
         "indicators:observation_finalise": (at("observation_finalise"), OFFICE),
         "indicators:observation": (at("observation", s["final"].pk), MEMBERS),
-        # Those who enter figures import them; the office keeps the spellings of region names.
+        # Those who enter figures import them.
         "indicators:import": (at("import"), ENTERING),
-        "indicators:import_aliases": (at("import_aliases"), OFFICE),
         # A job is its starter's (here lj-unit's) and the office's; the list shows each person their own (or none).
         "indicators:job_list": (reverse("indicators:job_list"), EVERYONE),
         "indicators:job_detail": (reverse("indicators:job_detail", args=[s["job"].pk]), {"office", "lj-unit"}),
@@ -163,7 +162,7 @@ def actions(s) -> dict:
         "indicators:policy_target_remove": (at("policy_target_remove", s["target"]), {"office", "tf-coord"}),
         "indicators:job_apply": (at("job_apply", job), {"office", "lj-unit"}),
         "indicators:job_cancel": (at("job_cancel", job), {"office", "lj-unit"}),
-        "indicators:job_remap": (at("job_remap", job), {"lj-unit"}),  # the column mapping is its starter's
+        "indicators:job_remap": (at("job_remap", job), {"office", "lj-unit"}),
         "indicators:element_archive": (at("element_archive", s["gdp"]), OFFICE),
         "indicators:indicator_archive": (at("indicator_archive", s["indicator"]), OFFICE),
         "indicators:framework_archive": (at("framework_archive", s["framework"]), OFFICE),

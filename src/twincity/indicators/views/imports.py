@@ -6,7 +6,6 @@ from __future__ import annotations
 import django_filters
 import django_tables2 as tables
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,12 +18,12 @@ from django.utils.translation import gettext as _
 from twincity.accounts.access import is_office, may_act_in
 from twincity.accounts.choices import Action
 from twincity.core.filtersets import StyledFilterSet
-from twincity.core.services import save_fields
 from twincity.core.views import ObjectDetailView, ObjectListView, StepView, is_fragment_request, message_of
-from twincity.indicators import imports, jobs, services
+from twincity.indicators import imports, jobs
 from twincity.indicators.choices import FINISHED_JOB_STATUSES, JobStatus
 from twincity.indicators.imports import ROLE_LABELS, ROLES, Layout, Options
 from twincity.indicators.models import DataElement, Job, RegionAlias
+from twincity.indicators.tasks import import_figures
 from twincity.regions.models import Partnership, Region
 
 
@@ -65,7 +64,6 @@ class UploadForm(forms.Form):
 
 def _run_or_enqueue(job: Job) -> None:
     """A small file is checked or applied now; a large one by the background worker."""
-    from twincity.indicators.tasks import import_figures  # noqa: PLC0415
 
     rows = job.result.get("rows") if job.params.get("stage") == "apply" else None
     if rows is None:
@@ -174,12 +172,9 @@ def _applied(job: Job) -> str:
 
 def _remap(job: Job, user, data) -> None:
     """The mapping step: say which column is which, and check the file again."""
-    if job.created_by_id != user.pk or job.status not in FINISHED_JOB_STATUSES:
-        raise PermissionDenied(_("Only who uploaded the file, or the office, may apply it."))
-    job.params = {**job.params, "mapping": data["mapping"], "stage": "check"}
-    job.status = "queued"
-    save_fields(job, ["params", "status"])
-    _run_or_enqueue(job)
+    with transaction.atomic():
+        imports.request_check(job, user, data["mapping"])
+        _run_or_enqueue(job)
 
 
 class MappingForm(forms.Form):
@@ -258,31 +253,8 @@ class JobListView(ObjectListView):
         return super().get_queryset().filter(pk__in=jobs.visible_jobs(self.request.user).values("pk"))
 
 
-class AliasForm(forms.Form):
-    alias = forms.CharField(label=gettext_lazy("Spelling met in files"), max_length=100)
-    region = forms.ModelChoiceField(label=gettext_lazy("Region"), queryset=Region.objects.filter(archived_at=None))
-
-
-@login_required
-def aliases(request, pk: int):
-    """The office's list of other spellings of region names (两藏 → 西藏)."""
-    partnership = _partnership(request, pk, Action.ADMINISTER)
-    form = AliasForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_alias(partnership=partnership, user=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, message_of(exc))
-        else:
-            messages.success(request, _("The spelling is saved."))
-            return redirect(reverse("indicators:import_aliases", args=[pk]))
-    rows = RegionAlias.objects.filter(partnership=partnership).select_related("region")
-    return render(request, "indicators/import_aliases.html", {"partnership": partnership, "form": form, "rows": rows})
-
-
 urls: list = [
     path("p/<int:pk>/import/", import_start, name="import"),
-    path("p/<int:pk>/import/aliases/", aliases, name="import_aliases"),
     path("jobs/", JobListView.as_view(), name="job_list"),
     path("jobs/<int:pk>/", JobDetailView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/apply/", job_apply, name="job_apply"),

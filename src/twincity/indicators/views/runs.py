@@ -14,7 +14,7 @@ from twincity.accounts.access import is_office, partnerships_for
 from twincity.accounts.choices import Action
 from twincity.core.views import ObjectCreateView, ObjectDetailView, ObjectListView, StepView
 from twincity.indicators import runs
-from twincity.indicators.choices import Aggregation, Normalisation, RunStatus, Weighting
+from twincity.indicators.choices import PERIOD_RE, Aggregation, Normalisation, RunStatus, Weighting
 from twincity.indicators.models import Framework, IndexRun, ReferencePanel
 from twincity.regions.models import Partnership, Region
 
@@ -100,7 +100,6 @@ class RunForm(forms.Form):
         return regions
 
     def clean_periods(self):
-        from twincity.indicators.choices import PERIOD_RE  # noqa: PLC0415 - the form's one use
 
         items = [p for p in self.cleaned_data["periods"].replace(",", " ").replace("，", " ").split() if p]
         bad = [p for p in items if not PERIOD_RE.match(p)]
