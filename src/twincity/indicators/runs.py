@@ -27,9 +27,10 @@ from typing import Any
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from twincity import analytics
 from twincity.accounts.access import require_in
@@ -37,7 +38,7 @@ from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core.services import lock
 from twincity.core.text import plain
-from twincity.indicators.choices import Aggregation, Event, Normalisation, RunStatus, Weighting
+from twincity.indicators.choices import Aggregation, Event, JobKind, Normalisation, RunStatus, Weighting
 from twincity.indicators.models import Framework, IndexRun, Indicator, ReferencePanel
 from twincity.indicators.values import indicator_values
 
@@ -45,6 +46,8 @@ RUNS_OFFICE_ONLY = gettext_lazy("Only the office starts and publishes index runs
 FROZEN = gettext_lazy("This run is published: it is frozen and cannot change. Rerun it on today's data instead.")
 DRAWS = 500
 COUPLING_VARIANTS = ("traditional", "corrected")
+# Above this many values (units × periods × indicators) a run goes to the background worker unless told otherwise.
+BACKGROUND_VALUES = 1_000_000
 
 
 # ----------------------------------------------------------------------------- the specification
@@ -384,9 +387,9 @@ def start_run(
     user,
     background: bool | None = None,
 ) -> IndexRun:
-    """Record a run (the office) and execute it now. (A background path through ``indicators.jobs`` is for
-    when that module is on main; until then every run is computed at once — 300 regions × 100 indicators ×
-    20 periods takes a few seconds.)"""
+    """Record a run (the office) and execute it: now, or by the background worker (``indicators.jobs``, task
+    ``runs.index_run``) when ``background`` is true, or when it is None and the run reads more than
+    ``BACKGROUND_VALUES`` values. A background run stays QUEUED with ``spec["job"]`` naming its job."""
     require_in(user, Action.ADMINISTER, partnership.pk, RUNS_OFFICE_ONLY)
     if framework.partnership_id != partnership.pk or (panel is not None and panel.partnership_id != partnership.pk):
         raise ValidationError(_("Choose a framework and a reference panel of this partnership."))
@@ -402,8 +405,56 @@ def start_run(
         run.spec["uncertainty"]["seed"] = run.pk
         IndexRun.objects.filter(pk=run.pk).update(spec=run.spec)
         log_event(Event.RUN_STARTED, run, user=user)
+        size = len(spec["units"]) * len(spec["periods"]) * len(spec["indicators"])
+        if background or (background is None and size > BACKGROUND_VALUES):
+            from twincity.indicators import jobs  # noqa: PLC0415 - only background runs need it
+
+            job = jobs.start(partnership, JobKind.RUN, title, user, {"run": run.pk, "language": get_language()})
+            run.spec["job"] = job.pk
+            IndexRun.objects.filter(pk=run.pk).update(spec=run.spec)
+            transaction.on_commit(lambda: index_run.enqueue(job.pk))
+            return run
     execute_run(run, user=user)
     return run
+
+
+def run_job(job_id: int) -> dict:
+    """The background worker's part (and the tests'): execute the job's run, with progress and cancel."""
+    from twincity.audit.context import acting  # noqa: PLC0415 - only the worker needs it
+    from twincity.indicators import jobs  # noqa: PLC0415 - only the worker needs it
+    from twincity.indicators.models import Job  # noqa: PLC0415 - only the worker needs it
+
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    run = IndexRun.objects.get(pk=job.params["run"])
+    with override(job.params.get("language") or None), acting(job.created_by):
+        jobs.progress(job, 0, 1)
+        if jobs.cancelled(job):
+            IndexRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(status=RunStatus.CANCELLED)
+            jobs.mark_cancelled(job)
+            return {"run": run.pk, "status": RunStatus.CANCELLED}
+        try:
+            run = execute_run(run, user=job.created_by)
+        except Exception:
+            jobs.fail(job, _("The index run failed unexpectedly. The administrator has the details."))
+            raise
+        jobs.progress(job, 1, 1)
+        result = {"run": run.pk, "status": run.status}
+        if run.status == RunStatus.FAILED:
+            jobs.fail(job, run.error)
+        else:
+            jobs.finish(job, result=result)
+        return result
+
+
+@task
+def index_run(job_id: int) -> dict:
+    """Execute a large index run in the background (``twincity db_worker``)."""
+    from twincity.indicators import jobs  # noqa: PLC0415 - the task module stays light to import
+
+    try:
+        return run_job(job_id)
+    finally:
+        jobs.close_side_connection()
 
 
 def execute_run(run: IndexRun, *, user=None) -> IndexRun:
