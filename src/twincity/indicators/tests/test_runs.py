@@ -218,11 +218,13 @@ def test_a_background_run_waits_for_the_worker_then_finishes(w):
 
     run = start(w, background=True)
     run.refresh_from_db()
-    assert run.status == RunStatus.QUEUED and not run.results
+    assert run.status == RunStatus.QUEUED
+    assert not run.results
     job = Job.objects.get(pk=run.spec["job"])
     assert job.params["run"] == run.pk
     assert runs.run_job(job.pk) == {"run": run.pk, "status": RunStatus.DONE}
     run.refresh_from_db()
     job.refresh_from_db()
-    assert run.status == RunStatus.DONE and job.status == JobStatus.DONE
+    assert run.status == RunStatus.DONE
+    assert job.status == JobStatus.DONE
     assert runs.regenerate(run) == run.results
