@@ -354,14 +354,27 @@ def collect_inputs(run: IndexRun) -> dict:
     return {"units": spec["units"], "periods": spec["periods"], "indicators": codes, "values": _clean(values)}
 
 
-def readable(exc: Exception) -> str:
-    """The engine's refusal in the user's words."""
+def readable(exc: Exception, codes: list[str] | None = None) -> str:
+    """The engine's refusal in the user's words (``indicator 3`` named by its code when ``codes`` are given)."""
+    import re  # noqa: PLC0415 - only refusals need it
+
     text = str(exc)
+    if codes:
+        text = re.sub(
+            r"indicator (\d+)", lambda m: f"indicator {codes[int(m[1])]}" if int(m[1]) < len(codes) else m[0], text
+        )
     if "observation(s) per fit" in text:
         return _(
             "The reference panel is too small: the scores would be fitted on too few regions. Choose a reference "
             "panel of more regions, or fit on all years pooled. (%(detail)s)"
         ) % {"detail": text}
+    if "is constant over the units used for the bounds" in text:
+        code = re.search(r"indicator (\S+) is constant", text)
+        return _(
+            "The indicator %(code)s has one and the same value (or a single figure) across the reference panel in "
+            "these periods, so it cannot be scaled: enter the panel regions' figures for it, choose another panel "
+            "or other periods. (%(detail)s)"
+        ) % {"code": code[1] if code else "?", "detail": text}
     if "NaN" in text or "missing" in text:
         return _("Some figures are missing for this run: %(detail)s") % {"detail": text}
     return _("The run could not be computed: %(detail)s") % {"detail": text}
@@ -467,7 +480,8 @@ def execute_run(run: IndexRun, *, user=None) -> IndexRun:
         try:
             run.results = compute(run.spec, run.inputs)
         except ValueError as exc:
-            run.results, run.status, run.error = {}, RunStatus.FAILED, readable(exc)
+            codes = [n["code"] for n in run.spec["indicators"]]
+            run.results, run.status, run.error = {}, RunStatus.FAILED, readable(exc, codes)
         else:
             run.status, run.error = RunStatus.DONE, ""
         # the engine's fingerprint of the panel it read (periods, units, indicators, values), else the inputs' own
