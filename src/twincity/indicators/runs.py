@@ -22,25 +22,29 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from typing import Any
 
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, override
 from django.utils.translation import gettext as _
 
 from twincity import analytics
 from twincity.accounts.access import require_in
 from twincity.accounts.choices import Action
+from twincity.audit.context import acting
 from twincity.audit.services import log_event
 from twincity.core import registry
-from twincity.core.services import lock
+from twincity.core.services import lock, save_fields
 from twincity.core.text import plain
-from twincity.indicators.choices import Aggregation, Event, Normalisation, RunStatus, Weighting
-from twincity.indicators.models import Framework, GapSource, IndexRun, Indicator, ReferencePanel
+from twincity.indicators import jobs
+from twincity.indicators.choices import Aggregation, Event, JobKind, Normalisation, RunStatus, Weighting
+from twincity.indicators.models import Framework, GapSource, IndexRun, Indicator, Job, ReferencePanel
 from twincity.indicators.values import indicator_values
 from twincity.visits.services import create_gap
 
@@ -48,6 +52,8 @@ RUNS_OFFICE_ONLY = gettext_lazy("Only the office starts and publishes index runs
 FROZEN = gettext_lazy("This run is published: it is frozen and cannot change. Rerun it on today's data instead.")
 DRAWS = 500
 COUPLING_VARIANTS = ("traditional", "corrected")
+# Above this many values (units × periods × indicators) a run goes to the background worker unless told otherwise.
+BACKGROUND_VALUES = 1_000_000
 
 
 # ----------------------------------------------------------------------------- the specification
@@ -354,14 +360,26 @@ def collect_inputs(run: IndexRun) -> dict:
     return {"units": spec["units"], "periods": spec["periods"], "indicators": codes, "values": _clean(values)}
 
 
-def readable(exc: Exception) -> str:
-    """The engine's refusal in the user's words."""
+def readable(exc: Exception, codes: list[str] | None = None) -> str:
+    """The engine's refusal in the user's words (``indicator 3`` named by its code when ``codes`` are given)."""
+
     text = str(exc)
+    if codes:
+        text = re.sub(
+            r"indicator (\d+)", lambda m: f"indicator {codes[int(m[1])]}" if int(m[1]) < len(codes) else m[0], text
+        )
     if "observation(s) per fit" in text:
         return _(
             "The reference panel is too small: the scores would be fitted on too few regions. Choose a reference "
             "panel of more regions, or fit on all years pooled. (%(detail)s)"
         ) % {"detail": text}
+    if "is constant over the units used for the bounds" in text:
+        code = re.search(r"indicator (\S+) is constant", text)
+        return _(
+            "The indicator %(code)s has one and the same value (or a single figure) across the reference panel in "
+            "these periods, so it cannot be scaled: enter the panel regions' figures for it, choose another panel "
+            "or other periods. (%(detail)s)"
+        ) % {"code": code[1] if code else "?", "detail": text}
     if "NaN" in text or "missing" in text:
         return _("Some figures are missing for this run: %(detail)s") % {"detail": text}
     return _("The run could not be computed: %(detail)s") % {"detail": text}
@@ -387,9 +405,9 @@ def start_run(
     user,
     background: bool | None = None,
 ) -> IndexRun:
-    """Record a run (the office) and execute it now. (A background path through ``indicators.jobs`` is for
-    when that module is on main; until then every run is computed at once — 300 regions × 100 indicators ×
-    20 periods takes a few seconds.)"""
+    """Record a run (the office) and execute it: now, or by the background worker (``indicators.jobs``, task
+    ``runs.index_run``) when ``background`` is true, or when it is None and the run reads more than
+    ``BACKGROUND_VALUES`` values. A background run stays QUEUED with ``spec["job"]`` naming its job."""
     require_in(user, Action.ADMINISTER, partnership.pk, RUNS_OFFICE_ONLY)
     if framework.partnership_id != partnership.pk or (panel is not None and panel.partnership_id != partnership.pk):
         raise ValidationError(_("Choose a framework and a reference panel of this partnership."))
@@ -403,10 +421,54 @@ def start_run(
         run.full_clean()
         run.save()
         run.spec["uncertainty"]["seed"] = run.pk
-        IndexRun.objects.filter(pk=run.pk).update(spec=run.spec)
+        save_fields(run, ["spec"])
         log_event(Event.RUN_STARTED, run, user=user)
+        size = len(spec["units"]) * len(spec["periods"]) * len(spec["indicators"])
+        if background or (background is None and size > BACKGROUND_VALUES):
+            job = jobs.start(partnership, JobKind.RUN, title, user, {"run": run.pk, "language": get_language()})
+            run.spec["job"] = job.pk
+            save_fields(run, ["spec"])
+            transaction.on_commit(lambda: index_run.enqueue(job.pk))
+            return run
     execute_run(run, user=user)
     return run
+
+
+def run_job(job_id: int) -> dict:
+    """The background worker's part (and the tests'): execute the job's run, with progress and cancel."""
+
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    run = IndexRun.objects.get(pk=job.params["run"])
+    with override(job.params.get("language") or None), acting(job.created_by):
+        jobs.progress(job, 0, 1)
+        if jobs.cancelled(job):
+            if run.status == RunStatus.QUEUED:
+                run.status = RunStatus.CANCELLED
+                save_fields(run, ["status"])
+            jobs.mark_cancelled(job)
+            return {"run": run.pk, "status": RunStatus.CANCELLED}
+        try:
+            run = execute_run(run, user=job.created_by)
+        except Exception:
+            jobs.fail(job, _("The index run failed unexpectedly. The administrator has the details."))
+            raise
+        jobs.progress(job, 1, 1)
+        result = {"run": run.pk, "status": run.status}
+        if run.status == RunStatus.FAILED:
+            jobs.fail(job, run.error)
+        else:
+            jobs.finish(job, result=result)
+        return result
+
+
+@task
+def index_run(job_id: int) -> dict:
+    """Execute a large index run in the background (``twincity db_worker``)."""
+
+    try:
+        return run_job(job_id)
+    finally:
+        jobs.close_side_connection()
 
 
 def execute_run(run: IndexRun, *, user=None) -> IndexRun:
@@ -419,7 +481,8 @@ def execute_run(run: IndexRun, *, user=None) -> IndexRun:
         try:
             run.results = compute(run.spec, run.inputs)
         except ValueError as exc:
-            run.results, run.status, run.error = {}, RunStatus.FAILED, readable(exc)
+            codes = [n["code"] for n in run.spec["indicators"]]
+            run.results, run.status, run.error = {}, RunStatus.FAILED, readable(exc, codes)
         else:
             run.status, run.error = RunStatus.DONE, ""
         # the engine's fingerprint of the panel it read (periods, units, indicators, values), else the inputs' own

@@ -210,3 +210,21 @@ def test_compare_gives_differences_of_two_runs(w):
     index_rows = [r for r in diff["rows"] if r["code"] is None]
     assert len(index_rows) == 4
     assert any(abs(r["diff"]) > 0 for r in index_rows)
+
+
+def test_a_background_run_waits_for_the_worker_then_finishes(w):
+    from twincity.indicators.choices import JobStatus  # noqa: PLC0415
+    from twincity.indicators.models import Job  # noqa: PLC0415
+
+    run = start(w, background=True)
+    run.refresh_from_db()
+    assert run.status == RunStatus.QUEUED
+    assert not run.results
+    job = Job.objects.get(pk=run.spec["job"])
+    assert job.params["run"] == run.pk
+    assert runs.run_job(job.pk) == {"run": run.pk, "status": RunStatus.DONE}
+    run.refresh_from_db()
+    job.refresh_from_db()
+    assert run.status == RunStatus.DONE
+    assert job.status == JobStatus.DONE
+    assert runs.regenerate(run) == run.results
