@@ -128,7 +128,7 @@ def pages(s) -> dict:
         # Those who enter figures import them.
         "indicators:import": (at("import"), ENTERING),
         # A job is its starter's (here lj-unit's) and the office's; the list shows each person their own (or none).
-        "indicators:job_list": (reverse("indicators:job_list"), EVERYONE),
+        "indicators:job_list": (reverse("indicators:job_list") + f"?partnership={p}", EVERYONE),
         "indicators:job_detail": (reverse("indicators:job_detail", args=[s["job"].pk]), {"office", "lj-unit"}),
         "indicators:run_list": (reverse("indicators:run_list") + f"?partnership={p}", EVERYONE),
         "indicators:run_create": (reverse("indicators:run_create") + f"?partnership={p}", OFFICE),
