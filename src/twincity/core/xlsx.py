@@ -137,6 +137,17 @@ def safe_value(ws, value):
     return _as_text(WriteOnlyCell(ws), text)
 
 
+def csv_value(value):
+    """What a CSV download may hold in a field: numbers as they are, and text that a spreadsheet would read as a
+    formula (CSV injection, OWASP) behind a quote, ``'=…``. CSV has no text cells, so the quote is the only guard."""
+    if value is None:
+        return ""
+    if isinstance(value, SAFE_TYPES):
+        return value
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _as_text(cell, text: str):
     cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
     cell.data_type = "s"

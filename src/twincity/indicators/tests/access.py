@@ -139,7 +139,7 @@ def pages(s) -> dict:
             MEMBERS,
         ),
         "indicators:run_download": (
-            reverse("indicators:run_download", args=[s["run"].pk, "index", "csv"]),
+            reverse("indicators:run_download", args=[s["run"].pk, "gaps", "csv"]),
             MEMBERS,
         ),
         "indicators:run_report": (reverse("indicators:run_report", args=[s["run"].pk]), None),  # a PDF: runs tests

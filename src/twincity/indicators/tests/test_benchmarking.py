@@ -143,3 +143,17 @@ def test_structure_measures_match_the_engine(w):
     assert lq["lq"][w.tf.pk] == pytest.approx([0.1 / 0.15, 0.4 / 0.35, 1.0])
     charts = {c.key for c in benchmarking.run_charts(w.run)}
     assert {"score-IDX", "radar", "coupling", "ranks", "structure", "lq"} <= charts
+
+
+def test_a_csv_download_never_carries_a_formula(client, w):
+    """CSV has no text cells: a name that a spreadsheet would run as a formula is written behind a quote."""
+    office = w.users["office"]
+    with acting(office):
+        services.update_indicator(w.gdppc, user=office, version=w.gdppc.version, name='=HYPERLINK("http://x","点我")')
+    run = start(w, title="恶意名称")
+    client.force_login(office)
+    body = client.get(reverse("indicators:run_download", args=[run.pk, "gaps", "csv"])).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body
+    assert "\n=HYPERLINK" not in body
+    assert ",=HYPERLINK" not in body
+    assert "\"=HYPERLINK" not in body

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from twincity.accounts.choices import Action
 from twincity.core.views import XLSX, ObjectDetailView, StepView, restricted_object
-from twincity.core.xlsx import HEADER_FILL, HEADER_FONT, ExportBook
+from twincity.core.xlsx import HEADER_FILL, HEADER_FONT, ExportBook, csv_value
 from twincity.indicators import benchmarking, runs
 from twincity.indicators.choices import RunStatus
 from twincity.indicators.models import IndexRun
@@ -104,8 +104,8 @@ def run_download(request, pk, key, fmt):
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows([["" if v is None else v for v in r] for r in rows])
+        writer.writerow([csv_value(v) for v in header])
+        writer.writerows([[csv_value(v) for v in r] for r in rows])
         response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
