@@ -117,9 +117,9 @@ def _line(title: str, x: list, series: dict[str, list], *, y_name: str = "", ext
     return {
         "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "legend": {"bottom": 0},
+        "legend": {"type": "scroll", "bottom": 0},
         "toolbox": TOOLBOX,
-        "grid": {"left": 50, "right": 30, "top": 50, "bottom": 50},
+        "grid": {"left": 50, "right": 30, "top": 50, "bottom": 64},
         "xAxis": {"type": "category", "data": x},
         "yAxis": {"type": "value", "name": y_name},
         "series": [{"name": k, "type": "line", "data": v, **(extra or {})} for k, v in series.items()],
@@ -141,7 +141,9 @@ def run_charts(run: IndexRun, *, period: str | None = None, category_set: str = 
     t = periods.index(period)
     charts = []
     # the index and each dimension over time
+    # Names are labels, not part of the computation: the framework's nodes name the groups in the reader's language.
     group_names = {g["code"]: g.get("name") or g["code"] for g in run.spec.get("groups", [])}
+    group_names.update({n.code: n.display_name for n in run.framework.nodes.filter(indicator__isnull=True)})
     for code in [res["root"], *res["dimensions"]]:
         title = _("Index") if code == res["root"] else group_names.get(code, code)
         scores = res["scores"][code]
@@ -159,7 +161,7 @@ def run_charts(run: IndexRun, *, period: str | None = None, category_set: str = 
         radar.option = {
             "title": {"text": radar.title, "left": "center", "textStyle": {"fontSize": 14}},
             "tooltip": {},
-            "legend": {"bottom": 0},
+            "legend": {"type": "scroll", "bottom": 0},
             "toolbox": TOOLBOX,
             "radar": {"indicator": [{"name": d, "max": 1, "min": 0} for d in labels]},
             "series": [{"type": "radar", "data": [{"name": r[0], "value": r[1:]} for r in radar.rows]}],
@@ -247,7 +249,7 @@ def run_charts(run: IndexRun, *, period: str | None = None, category_set: str = 
         chart.option = {
             "title": {"text": chart.title, "left": "center", "textStyle": {"fontSize": 14}},
             "tooltip": {"trigger": "axis"},
-            "legend": {"bottom": 0},
+            "legend": {"type": "scroll", "bottom": 0},
             "toolbox": TOOLBOX,
             "xAxis": {"type": "category", "data": lq["sectors"]},
             "yAxis": {"type": "value", "name": "LQ"},
