@@ -156,4 +156,4 @@ def test_a_csv_download_never_carries_a_formula(client, w):
     assert "'=HYPERLINK" in body
     assert "\n=HYPERLINK" not in body
     assert ",=HYPERLINK" not in body
-    assert "\"=HYPERLINK" not in body
+    assert '"=HYPERLINK' not in body
