@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from twincity import analytics
@@ -183,24 +184,32 @@ def run_charts(run: IndexRun, *, period: str | None = None, category_set: str = 
             [_("Period"), "C", "T", "D", _("Class"), _("Lagging side")],
         )
         lag = coupling["lagging"]
+        english = (get_language() or "").startswith("en")
+        classes = data["class_en"] if english else data["class_zh"]
         chart.rows = [
-            [p, _round(data["C"][k]), _round(data["T"][k]), _round(data["D"][k]), data["class_zh"][k] or "",
+            [p, _round(data["C"][k]), _round(data["T"][k]), _round(data["D"][k]), classes[k] or "",
              names.get(lag[k], "") if lag[k] else ""]
             for k, p in enumerate(periods)
         ]  # fmt: skip
         option = _line(chart.title, periods, {"C": [r[1] for r in chart.rows], "T": [r[2] for r in chart.rows],
                                               "D": [r[3] for r in chart.rows]})  # fmt: skip
         option["yAxis"].update({"min": 0, "max": 1})
-        option["series"][2]["label"] = {"show": True, "formatter": "{b}"}
-        option["series"][2]["data"] = [
-            {"value": r[3], "label": {"show": True, "formatter": f"{r[4]}" + (f"（{r[5]}滞后）" if r[5] else "")}}
-            for r in chart.rows
-        ]
+        last = len(chart.rows) - 1
+
+        def label(k, row):  # the class at the first and the last period: the story without crowding the chart
+            if k not in (0, last):
+                return {"value": row[3]}
+            text = row[4] + ("\n" + _("%(side)s lags") % {"side": row[5]} if row[5] else "")
+            return {"value": row[3], "label": {"show": True, "position": "bottom", "formatter": text}}
+
+        option["series"][2]["data"] = [label(k, r) for k, r in enumerate(chart.rows)]
         option["series"][2]["markArea"] = {
             "silent": True,
             "itemStyle": {"opacity": 0.06},
-            "data": [[{"yAxis": round(0.1 * k, 1), "name": name}, {"yAxis": round(0.1 * (k + 1), 1)}]
-                     for k, (name, _en) in enumerate(analytics.TEN_LEVELS) if k % 2 == 0],
+            "label": {"position": "insideRight", "fontSize": 10, "color": "#6c757d"},
+            "data": [[{"yAxis": round(0.1 * k, 1), "name": en if english else zh},
+                      {"yAxis": round(0.1 * (k + 1), 1)}]
+                     for k, (zh, en) in enumerate(analytics.TEN_LEVELS) if k % 2 == 0],
         }  # fmt: skip
         chart.option = option
         charts.append(chart)
@@ -228,7 +237,12 @@ def run_charts(run: IndexRun, *, period: str | None = None, category_set: str = 
         charts.append(chart)
     # industrial structure
     sets = category_sets(run.partnership)
-    category_set = category_set if category_set in sets else (sets[0] if sets else "")
+    # By default the finest breakdown: three sectors hide the industries two areas compete for.
+    category_set = (
+        category_set
+        if category_set in sets
+        else max(sets, key=lambda c: len(_breakdown(run.partnership, c)), default="")
+    )
     sides = [int(s) for s in coupling["sides"]] if coupling else [int(u) for u in units[:2]]
     if category_set and len(sides) >= 2:
         series = structure_series(run.partnership, category_set, sides[0], sides[1], periods)
