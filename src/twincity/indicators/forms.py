@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from twincity.core.forms import StyledFormMixin, VersionedFormMixin
 from twincity.core.text import plain
+from twincity.indicators import services
 from twincity.indicators.choices import PERIOD_RE
 from twincity.indicators.models import DataElement, Framework, FrameworkNode, Indicator, Observation, ReferencePanel
 from twincity.regions.models import Region
@@ -33,18 +34,7 @@ class PlainTextMixin:
 class ElementForm(PlainTextMixin, VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = DataElement
-        fields = [
-            "code",
-            "name",
-            "name_en",
-            "unit",
-            "definition",
-            "source",
-            "frequency",
-            "aggregation",
-            "category_set",
-            "category",
-        ]
+        fields = list(services.ELEMENT_FIELDS)
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
 
 

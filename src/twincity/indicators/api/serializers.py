@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from twincity.core.api import RestrictedPrimaryKeyRelatedField, VersionField
+from twincity.indicators import services
 from twincity.indicators.models import (
     DataElement,
     Framework,
@@ -19,20 +20,9 @@ from twincity.indicators.models import (
 from twincity.indicators.tables import direction_text, formula_text
 from twincity.regions.models import Partnership
 
-ELEMENT_FIELDS = [
-    "code",
-    "name",
-    "name_en",
-    "unit",
-    "definition",
-    "source",
-    "frequency",
-    "aggregation",
-    "category_set",
-    "category",
-]
-INDICATOR_FIELDS = ["code", "name", "name_en", "numerator", "denominator", "factor", "unit", "direction", "definition"]
-FRAMEWORK_FIELDS = ["code", "name", "name_en", "description"]
+ELEMENT_FIELDS = list(services.ELEMENT_FIELDS)
+INDICATOR_FIELDS = list(services.INDICATOR_FIELDS)
+FRAMEWORK_FIELDS = list(services.FRAMEWORK_FIELDS)
 
 
 class DataElementSerializer(serializers.ModelSerializer):
