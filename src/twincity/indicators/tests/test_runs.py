@@ -5,13 +5,14 @@ from decimal import Decimal
 import numpy as np
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils.translation import override
 
 from twincity import analytics
 from twincity.audit.context import acting
 from twincity.indicators import runs, services
-from twincity.indicators.choices import Direction, RunStatus
-from twincity.indicators.models import GapSource, IndexRun, Observation
+from twincity.indicators.choices import Direction, JobStatus, RunStatus
+from twincity.indicators.models import GapSource, IndexRun, Job, Observation
 from twincity.indicators.tests.helpers import build_statistics, figures
 from twincity.visits.models import Gap
 
@@ -213,9 +214,6 @@ def test_compare_gives_differences_of_two_runs(w):
 
 
 def test_a_background_run_waits_for_the_worker_then_finishes(w):
-    from twincity.indicators.choices import JobStatus  # noqa: PLC0415
-    from twincity.indicators.models import Job  # noqa: PLC0415
-
     run = start(w, background=True)
     run.refresh_from_db()
     assert run.status == RunStatus.QUEUED
@@ -228,3 +226,21 @@ def test_a_background_run_waits_for_the_worker_then_finishes(w):
     assert run.status == RunStatus.DONE
     assert job.status == JobStatus.DONE
     assert runs.regenerate(run) == run.results
+
+
+def test_a_background_run_shows_its_progress_and_the_office_cancels_it(client, w):
+    run = start(w, background=True)
+    run.refresh_from_db()
+    client.force_login(w.users["office"])
+    page = client.get(reverse("indicators:run_detail", args=[run.pk])).content.decode()
+    assert 'id="job-progress"' in page
+    assert 'id="run-cancel"' in page
+    client.force_login(w.users["tf-coord"])  # a reader sees the run, not its job's controls
+    assert 'id="run-cancel"' not in client.get(reverse("indicators:run_detail", args=[run.pk])).content.decode()
+    client.force_login(w.users["office"])
+    client.post(reverse("indicators:job_cancel", args=[run.spec["job"]]))
+    assert runs.run_job(run.spec["job"])["status"] == RunStatus.CANCELLED
+    run.refresh_from_db()
+    assert run.status == RunStatus.CANCELLED
+    assert not run.results
+    assert Job.objects.get(pk=run.spec["job"]).status == JobStatus.CANCELLED

@@ -13,8 +13,15 @@ from django.utils.translation import gettext_lazy
 from twincity.accounts.access import is_office, partnerships_for
 from twincity.accounts.choices import Action
 from twincity.core.views import ObjectCreateView, ObjectDetailView, ObjectListView, StepView
-from twincity.indicators import runs
-from twincity.indicators.choices import PERIOD_RE, Aggregation, Normalisation, RunStatus, Weighting
+from twincity.indicators import jobs, runs
+from twincity.indicators.choices import (
+    FINISHED_JOB_STATUSES,
+    PERIOD_RE,
+    Aggregation,
+    Normalisation,
+    RunStatus,
+    Weighting,
+)
 from twincity.indicators.models import Framework, IndexRun, ReferencePanel
 from twincity.regions.models import Partnership, Region
 
@@ -156,8 +163,14 @@ class RunDetailView(ObjectDetailView):
             .exclude(pk=run.pk)
             .only("pk", "title")[:20]
         )
+        job = None
+        if run.status in (RunStatus.QUEUED, RunStatus.RUNNING) and run.spec.get("job"):
+            job = jobs.visible_jobs(self.request.user).filter(pk=run.spec["job"]).first()
         return {
             **context,
+            "job": job,
+            "finished": job is None or job.status in FINISHED_JOB_STATUSES,
+            "may_cancel": job is not None and jobs.may_cancel(self.request.user, job),
             "identical": identical,
             "may_publish": is_office(self.request.user, run.partnership_id)
             and run.status == RunStatus.DONE
