@@ -51,6 +51,8 @@ def _side_connection():
     conn = _side.get("conn")
     if conn is None:
         conn = connections.create_connection(DEFAULT_DB_ALIAS)
+        with conn.cursor() as cursor:  # a progress line is worth no wait: never hang on a lock (belt and braces)
+            cursor.execute("SET lock_timeout = '10s'")
         _side["conn"] = conn
     return conn
 
@@ -70,10 +72,16 @@ def _write_counts(job: Job, **values) -> None:
         conn = _side_connection()
     quote = conn.ops.quote_name
     sets = ", ".join(f"{quote(name)} = %s" for name in names)
+    if conn is connection:
+        where = "id = %s"
+    else:
+        # The side connection must never wait for the row: when the worker's own transaction holds it (it changed
+        # the job before), waiting would be a deadlock PostgreSQL cannot see (one process, two connections).
+        where = f"id = (SELECT id FROM {quote(table)} WHERE id = %s FOR UPDATE SKIP LOCKED)"
     with conn.cursor() as cursor:
-        cursor.execute(f"UPDATE {quote(table)} SET {sets} WHERE id = %s", [*values.values(), job.pk])
+        cursor.execute(f"UPDATE {quote(table)} SET {sets} WHERE {where}", [*values.values(), job.pk])
         updated = cursor.rowcount
-    if conn is not connection and not updated:  # the row is not committed yet (a test's transaction): ours then
+    if conn is not connection and not updated:  # not committed yet, or held by our own transaction: ours then
         with connection.cursor() as cursor:
             cursor.execute(f"UPDATE {quote(table)} SET {sets} WHERE id = %s", [*values.values(), job.pk])
     for name, value in values.items():

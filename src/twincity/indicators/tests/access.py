@@ -8,10 +8,11 @@ changes).
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
 from django.urls import reverse
 
 from twincity.audit.context import acting
-from twincity.indicators import imports, policy_effect, runs, services
+from twincity.indicators import exports, imports, policy_effect, runs, services
 from twincity.indicators.services import FigureRow
 from twincity.policies import services as policy_services
 from twincity.regions.models import Region
@@ -74,6 +75,8 @@ def scene(world) -> dict:
     with acting(lj_unit):
         upload = SimpleUploadedFile("figures.csv", "地区,时期,指标,数值\n两江,2021,GDP,95\n".encode())
         job = imports.start_import(p, lj_unit, upload, imports.Options(layout="long"))
+        export = exports.start_export(p, lj_unit, QueryDict(""), 2)
+    exports.run_export(export.pk)
     final.refresh_from_db()
     return {
         "world": world,
@@ -89,6 +92,7 @@ def scene(world) -> dict:
         "policy": policy,
         "target": target,
         "job": job,
+        "export": export,
     }
 
 
@@ -130,6 +134,7 @@ def pages(s) -> dict:
         # A job is its starter's (here lj-unit's) and the office's; the list shows each person their own (or none).
         "indicators:job_list": (reverse("indicators:job_list") + f"?partnership={p}", EVERYONE),
         "indicators:job_detail": (reverse("indicators:job_detail", args=[s["job"].pk]), {"office", "lj-unit"}),
+        "indicators:job_download": (reverse("indicators:job_download", args=[s["export"].pk]), {"office", "lj-unit"}),
         "indicators:run_list": (reverse("indicators:run_list") + f"?partnership={p}", EVERYONE),
         "indicators:run_create": (reverse("indicators:run_create") + f"?partnership={p}", OFFICE),
         "indicators:run_detail": (reverse("indicators:run_detail", args=[s["run"].pk]), MEMBERS),

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import get_language, gettext_lazy
@@ -18,9 +18,16 @@ from django.utils.translation import gettext as _
 from twincity.accounts.access import is_office, may_act_in
 from twincity.accounts.choices import Action
 from twincity.core.filtersets import StyledFilterSet
-from twincity.core.views import ObjectDetailView, ObjectListView, StepView, is_fragment_request, message_of
+from twincity.core.views import (
+    XLSX,
+    ObjectDetailView,
+    ObjectListView,
+    StepView,
+    is_fragment_request,
+    message_of,
+)
 from twincity.indicators import imports, jobs
-from twincity.indicators.choices import FINISHED_JOB_STATUSES, JobStatus
+from twincity.indicators.choices import FINISHED_JOB_STATUSES, JobKind, JobStatus
 from twincity.indicators.imports import ROLE_LABELS, ROLES, Layout, Options
 from twincity.indicators.models import DataElement, Job, RegionAlias
 from twincity.indicators.tasks import import_figures
@@ -240,6 +247,15 @@ class JobTable(tables.Table):
         return f"{record.done} / {record.total}"
 
 
+@login_required
+def job_download(request, pk: int):
+    """The file a finished export job wrote, to whoever sees the job (who asked for it, and the office)."""
+    job = _job(request, pk)
+    if job.kind != JobKind.EXPORT or job.status != JobStatus.DONE or not job.file:
+        raise Http404
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"figures-{job.pk}.xlsx", content_type=XLSX)
+
+
 class JobListView(ObjectListView):
     """The jobs a person sees: their own; the office, all of its partnership's."""
 
@@ -258,6 +274,7 @@ urls: list = [
     path("jobs/", JobListView.as_view(), name="job_list"),
     path("jobs/<int:pk>/", JobDetailView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/apply/", job_apply, name="job_apply"),
+    path("jobs/<int:pk>/download/", job_download, name="job_download"),
     path("jobs/<int:pk>/columns/", job_remap, name="job_remap"),
     path("jobs/<int:pk>/cancel/", job_cancel, name="job_cancel"),
 ]

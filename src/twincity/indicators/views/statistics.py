@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -27,7 +28,6 @@ from twincity.audit.models import AuditEvent, ObjectChange, with_names
 from twincity.core.views import (
     XLSX,
     ArchiveView,
-    ExportView,
     ObjectCreateView,
     ObjectDetailView,
     ObjectListView,
@@ -36,8 +36,7 @@ from twincity.core.views import (
     message_of,
     restricted_object,
 )
-from twincity.core.xlsx import ExportBook
-from twincity.indicators import forms, services
+from twincity.indicators import exports, forms, services
 from twincity.indicators.choices import ObservationStatus
 from twincity.indicators.filtersets import ElementFilterSet, IndicatorFilterSet, ObservationFilterSet
 from twincity.indicators.models import (
@@ -58,6 +57,7 @@ from twincity.indicators.tables import (
     formula_text,
     number_text,
 )
+from twincity.indicators.tasks import export_figures
 from twincity.indicators.values import indicator_values
 from twincity.regions.models import Partnership, Region
 
@@ -785,57 +785,26 @@ class EntryView(PartnershipPage, TemplateView):
         return render(request, self.template_name, context, status=400)
 
 
-class ObservationExportView(PartnershipPage, ExportView):
-    """The filtered figures as an Excel file (the figures' list's filter)."""
-
-    queryset = Observation.objects.select_related("element", "region", "side", "organisation")
-    filterset_class = ObservationFilterSet
-    filename = "figures.xlsx"
+class ObservationExportView(PartnershipPage, View):
+    """The filtered figures as an Excel file (the figures' list's filter); a long list is written by the background
+    worker and offered on its job's page (``indicators.exports``)."""
 
     def get(self, request, *args, **kwargs):
-        rows = self.get_queryset().filter(partnership=self.partnership)
-        filterset = self.filterset_class(request.GET, queryset=rows, request=request)
-        if not filterset.is_valid():
+        rows = exports.figures(request.user, self.partnership, request.GET)
+        if rows is None:
             raise Http404
-        response = HttpResponse(self.export(filterset.qs, self.partnership), content_type=XLSX)
-        response["Content-Disposition"] = f'attachment; filename="{self.filename}"'
-        return response
-
-    def export(self, rows, partnership) -> bytes:
-        book = ExportBook()
-        sheet = book.sheet(str(_("Figures")))
-        sheet.append(
-            [
-                _("Data element code"),
-                _("Data element"),
-                _("Unit"),
-                _("Region code"),
-                _("Region"),
-                _("Period"),
-                _("Value"),
-                _("Status"),
-                _("Source"),
-                _("Note"),
-                _("Reported by"),
-            ]
-        )
-        for o in rows.order_by("element__code", "region__code", "period").iterator(chunk_size=2000):
-            sheet.append(
-                [
-                    o.element.code,
-                    o.element.display_name,
-                    o.element.unit,
-                    o.region.code,
-                    o.region.display_name,
-                    o.period,
-                    o.value,
-                    o.get_status_display(),
-                    o.source,
-                    o.note,
-                    o.organisation.name if o.organisation_id else "",
-                ]
+        total = rows.count()
+        if total > exports.sync_rows():
+            with transaction.atomic():
+                job = exports.start_export(self.partnership, request.user, request.GET, total)
+                transaction.on_commit(lambda: export_figures.enqueue(job.pk))
+            messages.info(
+                request, _("%(count)s figures: the file is being written in the background.") % {"count": total}
             )
-        return book.save()
+            return redirect("indicators:job_detail", pk=job.pk)
+        response = HttpResponse(exports.workbook(rows), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="figures.xlsx"'
+        return response
 
 
 _figures = Observation.objects.filter(archived_at__isnull=True).select_related("partnership")
