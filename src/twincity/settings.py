@@ -340,6 +340,8 @@ SPECTACULAR_SETTINGS = {
         "SheetLevelEnum": "twincity.supervision.choices.SheetLevel",
         "PetitionChannelEnum": "twincity.petitions.choices.Channel",
         "NoticeKindEnum": "twincity.notifications.kinds.CHOICES",
+        "FigureStatusEnum": "twincity.indicators.choices.ObservationStatus",
+        "IndexRunStatusEnum": "twincity.indicators.choices.RunStatus",
     },
 }
 

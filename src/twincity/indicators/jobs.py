@@ -21,6 +21,8 @@ finished, failed, cancelled, the cancel request) are saved with ``save_fields`` 
 
 from __future__ import annotations
 
+import threading
+
 from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Q
@@ -33,7 +35,9 @@ from twincity.core.services import save_fields
 from twincity.indicators.choices import FINISHED_JOB_STATUSES, JobStatus
 from twincity.indicators.models import Job
 
-_side = {}
+# One side connection per thread: a database connection belongs to the thread that opened it (the worker, or a
+# request thread that runs a small job at once).
+_side = threading.local()
 
 
 def start(partnership, kind: str, title: str, user, params: dict | None = None, *, file=None) -> Job:
@@ -48,17 +52,18 @@ def start(partnership, kind: str, title: str, user, params: dict | None = None, 
 
 def _side_connection():
     """A connection of this process's own, in autocommit, for progress seen outside the worker's transaction."""
-    conn = _side.get("conn")
+    conn = getattr(_side, "conn", None)
     if conn is None:
         conn = connections.create_connection(DEFAULT_DB_ALIAS)
         with conn.cursor() as cursor:  # a progress line is worth no wait: never hang on a lock (belt and braces)
             cursor.execute("SET lock_timeout = '10s'")
-        _side["conn"] = conn
+        _side.conn = conn
     return conn
 
 
 def close_side_connection() -> None:
-    conn = _side.pop("conn", None)
+    conn = getattr(_side, "conn", None)
+    _side.conn = None
     if conn is not None:
         conn.close()
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from twincity.audit.context import acting
 from twincity.indicators import services
@@ -42,7 +43,7 @@ def test_only_the_office_enters_figures_of_regions_outside_both_sides(w):
 
 
 def test_a_bad_row_writes_nothing_and_names_its_row_and_column(w):
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         figures(
             w, w.users["office"], [(w.gdp, w.tf, "2020", 1), (w.gdp, w.lj, "2020Q5", 2), (w.rd, w.lj, "2020", "abc")]
         )

@@ -4,9 +4,6 @@ and two runs side by side."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -18,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from twincity.accounts.choices import Action
 from twincity.core.views import XLSX, ObjectDetailView, StepView, restricted_object
-from twincity.core.xlsx import HEADER_FILL, HEADER_FONT, ExportBook, csv_value
+from twincity.core.xlsx import HEADER_FILL, HEADER_FONT, ExportBook, csv_bytes
 from twincity.indicators import benchmarking, runs
 from twincity.indicators.choices import RunStatus
 from twincity.indicators.models import IndexRun
@@ -102,11 +99,7 @@ def run_download(request, pk, key, fmt):
     header, rows = _rows(run, key, request)
     name = f"run{run.pk}-{key}"
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([csv_value(v) for v in header])
-        writer.writerows([[csv_value(v) for v in r] for r in rows])
-        response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
     book = ExportBook()

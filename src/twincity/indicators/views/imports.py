@@ -79,7 +79,10 @@ def _run_or_enqueue(job: Job) -> None:
     if rows > imports.sync_rows():
         transaction.on_commit(lambda: import_figures.enqueue(job.pk))
     else:
-        imports.run_job(job.pk)
+        try:
+            imports.run_job(job.pk)
+        finally:
+            jobs.close_side_connection()  # the request's thread keeps no second connection
 
 
 @login_required

@@ -121,5 +121,11 @@ def test_the_api_root_lists_every_endpoint_for_a_signed_in_user(api_as, world, c
         "supervision-sheets",
         "supervision-scores",
         "todos",
+        "indicator-elements",
+        "indicators",
+        "indicator-frameworks",
+        "indicator-panels",
+        "indicator-figures",
+        "index-runs",
     }
     assert client.get("/api/").status_code in (401, 403)
