@@ -502,7 +502,8 @@ def publish_run(run: IndexRun, *, user) -> IndexRun:
         if run.status != RunStatus.DONE:
             raise ValidationError(_("Only a finished run can be published."))
         run.published_at, run.published_by = timezone.now(), user
-        run.save(update_fields=["published_at", "published_by"])
+        run.version += 1  # a step of the run's own state moves its version
+        save_fields(run, ["published_at", "published_by", "version"])
         log_event(Event.RUN_PUBLISHED, run, user=user)
     return run
 

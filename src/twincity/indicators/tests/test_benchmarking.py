@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from twincity import analytics
 from twincity.audit.context import acting
-from twincity.indicators import benchmarking, services
+from twincity.indicators import benchmarking, runs, services
 from twincity.indicators.models import GapSource
 from twincity.indicators.tests.helpers import figures
 from twincity.indicators.tests.test_runs import PERIODS, build_run_scene, start
@@ -89,7 +89,6 @@ def test_the_gap_button_puts_a_gap_on_the_visits_register(client, w):
     assert "add-gap" in page
     assert "↑" in page
     assert "↓" in page
-    from twincity.indicators import runs  # noqa: PLC0415
 
     row = runs.gap_rows(w.run, "2021", w.tf.pk, w.lj.pk)[0]
     client.post(
@@ -157,3 +156,19 @@ def test_a_csv_download_never_carries_a_formula(client, w):
     assert "\n=HYPERLINK" not in body
     assert ",=HYPERLINK" not in body
     assert '"=HYPERLINK' not in body
+
+
+def test_the_run_page_regenerates_a_run_once_until_the_run_changes(client, w, monkeypatch):
+    """Regenerating the largest run takes a second: the page keeps its verdict until the run changes."""
+    calls = []
+    real = runs.regenerate
+    monkeypatch.setattr(runs, "regenerate", lambda run: calls.append(run.pk) or real(run))  # counts, still real
+    client.force_login(w.users["leader"])
+    url = reverse("indicators:run_detail", args=[w.run.pk])
+    for _ in range(3):
+        assert "✓" in client.get(url).content.decode().split('id="regenerated"')[1][:40]
+    assert calls == [w.run.pk]
+    with acting(w.users["office"]):
+        runs.publish_run(w.run, user=w.users["office"])
+    client.get(url)
+    assert calls == [w.run.pk, w.run.pk]

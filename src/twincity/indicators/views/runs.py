@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 import django_tables2 as tables
 from django import forms
+from django.core.cache import cache
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -152,10 +153,15 @@ class RunDetailView(ObjectDetailView):
         run = self.object
         identical = None
         if run.status == RunStatus.DONE:
-            try:
-                identical = runs.regenerate(run) == run.results
-            except ValueError:
-                identical = False
+            # Regenerating the largest run takes a second: its verdict is kept until the run itself changes.
+            key = f"indicators:run-identical:{run.pk}:{run.version}:{run.last_updated.timestamp()}"
+            identical = cache.get(key)
+            if identical is None:
+                try:
+                    identical = runs.regenerate(run) == run.results
+                except ValueError:
+                    identical = False
+                cache.set(key, identical, 24 * 3600)
         names = {r.pk: r.label for r in Region.objects.filter(pk__in=run.spec.get("units", []))}
         others = (
             IndexRun.objects.restrict(self.request.user)
