@@ -91,6 +91,10 @@ class Aggregation(models.TextChoices):
 class Event(models.TextChoices):
     """The verbs this app logs as named events (``audit.events`` shows their names in histories)."""
 
+    OBSERVATION_ARCHIVED = "observation.archived", _("Figure withdrawn")
+    DATAELEMENT_ARCHIVED = "dataelement.archived", _("Data element archived")
+    INDICATOR_ARCHIVED = "indicator.archived", _("Indicator archived")
+    FRAMEWORK_ARCHIVED = "framework.archived", _("Indicator framework archived")
     OBSERVATION_FINALISED = "observation.finalised", _("Figure finalised")
     OBSERVATION_REVISED = "observation.revised", _("Finalised figure revised")
     OBSERVATIONS_IMPORTED = "observation.imported", _("Figures imported")

@@ -386,10 +386,7 @@ def archive_observation(observation: Observation, *, user, version: int | None =
         require(user, Action.REPORT, obs)
         if obs.is_final:
             raise ValidationError(_("A final figure is not withdrawn: record a revision instead."))
-        obs.archived_at = timezone.now()
-        obs.version += 1
-        save_fields(obs, ["archived_at", "version"])
-        return obs
+        return archive(obs, user=user, action=Action.REPORT)  # the core's one archiving path
 
 
 # ----------------------------------------------------------------------------- definitions (the office's)
