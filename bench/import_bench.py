@@ -93,6 +93,8 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2020)
     parser.add_argument("--edited", type=int, default=200, help="rows changed in the re-import of step 4")
     parser.add_argument("--queries", action="store_true", help="count the SQL statements of the first import")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile the first import's parse and apply into FILE")
+    parser.add_argument("--first-only", action="store_true", help="stop after the first import (steps 2-4 skipped)")
     args = parser.parse_args()
 
     tmp = tempfile.TemporaryDirectory(prefix="twincity-import-bench-")
@@ -120,8 +122,7 @@ def run(args, connection) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from twincity.audit.models import AuditEvent, ObjectChange
-    from twincity.matters.excel import apply_import, export_matters, parse_import
-    from twincity.matters.models import Matter
+    from twincity.matters.excel import apply_import, parse_import
     from twincity.regions.choices import OrganisationKind
     from twincity.regions.models import Field, Organisation
     from twincity.testing import build_world
@@ -166,7 +167,13 @@ def run(args, connection) -> None:
     figures.append(("build the file (openpyxl)", *since(started), f"{len(content) / 1e6:.2f} MB"))
 
     changes_before = ObjectChange.objects.count()
-    if args.queries:
+    if args.profile:
+        import cProfile
+
+        with cProfile.Profile() as profiler:
+            timed_import(content, args.year, f"import {args.rows} new")
+        profiler.dump_stats(args.profile)
+    elif args.queries:
         with CaptureQueriesContext(connection) as ctx:
             timed_import(content, args.year, f"import {args.rows} new")
         figures.append(("SQL statements of that import", None, None, f"{len(ctx.captured_queries)}"))
@@ -181,6 +188,16 @@ def run(args, connection) -> None:
             f"{AuditEvent.objects.filter(verb='matter.created').count()} matter.created events",
         )
     )
+
+    if not args.first_only:
+        later_steps(args, world, sides, fields, units, figures, clock, since, timed_import)
+    report(args, connection, figures, load_before)
+
+
+def later_steps(args, world, sides, fields, units, figures, clock, since, timed_import) -> None:
+    """Steps 2-4: export, re-import unchanged, a second year, re-import with edits."""
+    from twincity.matters.excel import export_matters
+    from twincity.matters.models import Matter
 
     started = clock()
     exported = export_matters(Matter.objects.all(), world.partnership)
@@ -199,6 +216,8 @@ def run(args, connection) -> None:
         ("one update (apply / edited rows)", None, None, f"{apply_wall / max(args.edited, 1) * 1000:.0f} ms")
     )
 
+
+def report(args, connection, figures, load_before) -> None:
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']}), {args.rows} rows")
     print(f"load average before: {load_before[0]:.2f}, after: {os.getloadavg()[0]:.2f} (2 cores)")
     width = max(len(label) for label, *_rest in figures)

@@ -38,6 +38,7 @@ from twincity.matters.models import ListEntry, Matter, MatterList, MatterOwner, 
 from twincity.notifications.services import announce
 from twincity.regions.models import Organisation, Partnership
 from twincity.supervision import services as supervision
+from twincity.supervision import todos
 from twincity.supervision.choices import CaseState
 
 __all__ = [
@@ -242,7 +243,7 @@ def create_matters(rows: list[NewMatter], *, partnership: Partnership, year: int
     entry, its sides and owning units, a change record for each of them and a ``matter.created`` event.
     """
     rows = list(rows)
-    with transaction.atomic():
+    with transaction.atomic(), todos.together():
         require_partnership(user, Action.CHANGE, partnership)
         year_list = get_or_create_list(partnership, year)
         sides_by_id = {side.pk: side for side in partnership.sides()}  # in rotation order

@@ -19,8 +19,10 @@ Supervision sits below the apps that register here: it never imports them.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -118,10 +120,39 @@ def refresh(obj: Model) -> None:
     refresh_ids(source.model, [obj.pk])
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def together() -> Iterator[None]:
+    """Refresh the to-dos of everything written inside once, on the way out, rather than at each write.
+
+    A bulk write of new records writes the records and then their parts (a matter, its sides, its owners): each
+    write would otherwise recompute the same records' to-dos, the first time from records without their parts.
+    Nested uses join the outermost; an exception leaves nothing to refresh (the caller's transaction is undone).
+    """
+    if getattr(_deferred, "ids", None) is not None:
+        yield
+        return
+    _deferred.ids = defaultdict(set)
+    try:
+        yield
+        pending = _deferred.ids
+    finally:
+        _deferred.ids = None
+    for model, ids in pending.items():
+        refresh_ids(model, ids)
+
+
 def refresh_ids(model: type[Model], ids: Iterable[int]) -> int:
     """``refresh`` for many records of one source's model, in batches; ids of records gone close their to-dos.
+    Inside ``together()`` the ids wait for its end.
 
     Returns how many to-do rows were opened or closed."""
+    pending = getattr(_deferred, "ids", None)
+    if pending is not None:
+        pending[model].update(int(i) for i in ids if i is not None)
+        return 0
     source = _SOURCES[model]
     ids = sorted({int(i) for i in ids if i is not None})
     changed = 0

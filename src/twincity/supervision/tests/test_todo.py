@@ -8,6 +8,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -491,3 +492,42 @@ def test_the_api_names_each_kind_in_the_readers_language(world, api_as):
     assert rows
     assert {r["kind_label"] for r in rows} == {str(TodoKind(r["kind"]).label) for r in rows}
     assert all(r["kind_label"] != r["kind"] for r in rows)
+
+
+def test_matters_written_in_bulk_get_their_todos_from_one_reading_of_them(world):
+    """``create_matters`` writes the matters, then their sides, then their owners; the to-dos are computed once, at
+    the end, from the records with all their parts (each sides' lead units report), not once per write."""
+    office = world.users["office"]
+    rows = [
+        matter_services.NewMatter(
+            title=f"共建事项{n}",
+            status=MatterStatus.IN_PROGRESS,
+            owners=[matter_services.OwnerSpec(world.tf_dept), matter_services.OwnerSpec(world.lj_dept)],
+            values={"field": world.field, "start_date": dt.date(2020, 1, 1), "due_date": dt.date(2020, 12, 31)},
+        )
+        for n in range(12)
+    ]
+    with acting(office), CaptureQueriesContext(connection) as ctx:
+        created = matter_services.create_matters(rows, partnership=world.partnership, year=2020, user=office)
+    readings = [q["sql"] for q in ctx.captured_queries if 'FROM "supervision_todo"' in q["sql"]]
+    assert len(readings) == 1, readings  # one reconciliation for the 12 matters and their 24 sides and owners
+    wanted = {(m.pk, unit.pk) for m in created for unit in (world.tf_dept, world.lj_dept)}
+    found = set(
+        Todo.objects.open()
+        .filter(kind=K.REPORT_PROGRESS, object_id__in=[m.pk for m in created])
+        .values_list("object_id", "scope_id")
+    )
+    assert found == wanted
+
+
+def test_nothing_is_refreshed_when_the_batch_fails(world):
+    def failing_batch():
+        with todos.together():
+            make_matter(world)
+            raise RuntimeError("undone by the caller's transaction")
+
+    before = snapshot()
+    with pytest.raises(RuntimeError):
+        failing_batch()
+    # Inside together() nothing was reconciled; the failure leaves it so (the caller's transaction undoes the rest).
+    assert snapshot() == before
