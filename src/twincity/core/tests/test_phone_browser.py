@@ -18,6 +18,7 @@ from twincity.core.tests.browser import login
 from twincity.core.tests.test_a11y_browser import build_scene, main_pages
 from twincity.meetings import services as meeting_services
 from twincity.meetings.choices import OutcomeKind
+from twincity.regions.models import Organisation
 from twincity.testing import make_matter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -40,6 +41,8 @@ def _session(w):
 
 def test_every_main_page_fits_a_phone_and_lists_are_cards(browser_page, live_server, world):
     page = browser_page
+    # A unit with a long name, as real ones have: its badge on the matter list must wrap, not push the card out.
+    Organisation.objects.filter(pk=world.tf_dept.pk).update(name="天府新区市场监督管理局（知识产权局）综合行政执法支队")
     build_scene(world)
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/accounts/login/")
