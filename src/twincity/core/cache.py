@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 
 from django.apps import apps
 from django.core.cache import cache, caches
@@ -34,6 +35,8 @@ from django.utils.translation import get_language
 
 from twincity.accounts.access import memberships
 from twincity.core.services import _stamp_path, forget_touches, touch_once
+
+logger = logging.getLogger(__name__)
 
 # Entries live a day at most: the day is in the key anyway, and a stamp that moved leaves the old entry unread.
 TIMEOUT = 24 * 3600
@@ -96,13 +99,22 @@ def piece_key(what: str, request, *, per_user: bool = False, extra=()) -> str | 
 
 
 def get_or_render(key: str | None, render):
-    """The cached value under ``key``, else ``render()`` stored there (always ``render()`` when key is None)."""
+    """The cached value under ``key``, else ``render()`` stored there (always ``render()`` when key is None).
+
+    A cache that does not answer (Redis restarting) costs speed, never the page: the value is then computed."""
     if key is None:
         return render()
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except Exception:  # the cache server's errors (connection, timeout) are the client library's own classes
+        logger.warning("cache unavailable: computing %s", key[:40], exc_info=True)
+        return render()
     if value is None:
         value = render()
-        cache.set(key, value, TIMEOUT)
+        try:
+            cache.set(key, value, TIMEOUT)
+        except Exception:  # as above
+            logger.warning("cache unavailable: not stored %s", key[:40], exc_info=True)
         forget_touches()
     return value
 

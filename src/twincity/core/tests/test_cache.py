@@ -16,6 +16,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from twincity.accounts.choices import Role
 from twincity.accounts.services import add_membership
@@ -380,3 +382,18 @@ def test_a_stored_piece_makes_the_next_write_move_the_stamp_again(world, client)
         with CaptureQueriesContext(connection) as queries:
             touch_once(Matter, matter)
         assert len(queries) == 1
+
+
+def test_a_cache_that_does_not_answer_costs_speed_not_the_page(world, client, settings):
+    make_matter(world, title="没有缓存也能看")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/5",  # nothing listens there
+            "OPTIONS": {"retry": Retry(NoBackoff(), 0), "socket_connect_timeout": 0.2},
+        }
+    }
+    signed_in(client, world.users["office"])
+    html, _ = get(client, MATTERS)
+    assert "没有缓存也能看" in html
+    get(client, reverse("dashboard", args=[world.partnership.pk]))
