@@ -397,3 +397,10 @@ def test_a_cache_that_does_not_answer_costs_speed_not_the_page(world, client, se
     html, _ = get(client, MATTERS)
     assert "没有缓存也能看" in html
     get(client, reverse("dashboard", args=[world.partnership.pk]))
+
+
+def test_the_to_do_list_is_never_cached(world, client):
+    signed_in(client, world.users["office"])
+    _html, first = get(client, reverse("supervision:todos"))
+    _html, second = get(client, reverse("supervision:todos"))
+    assert second == first
