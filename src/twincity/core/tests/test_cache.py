@@ -404,3 +404,9 @@ def test_the_to_do_list_is_never_cached(world, client):
     _html, first = get(client, reverse("supervision:todos"))
     _html, second = get(client, reverse("supervision:todos"))
     assert second == first
+
+
+def test_a_page_past_the_end_is_still_a_404(world, client):
+    make_matter(world)
+    signed_in(client, world.users["office"])
+    assert client.get(MATTERS + "?page=999").status_code == 404
