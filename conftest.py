@@ -1,11 +1,14 @@
 import os
+import time
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from twincity.accounts.models import ApiToken
+from twincity.core.cache import clear_own_cache
 
 # Browser fixtures (Debian's Chromium through Playwright), shared by every app's browser tests.
 from twincity.core.tests.browser import (  # noqa: F401
@@ -36,6 +39,23 @@ def _fast_password_hashing():
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_prefix():
+    """Each run and each xdist worker keeps its cache entries under a prefix of its own, so runs and workers that
+    share one Redis (TWINCITY_CACHE_URL, as .ci/run sets it) never read each other's entries."""
+    cache = dict(settings.CACHES["default"])
+    cache["KEY_PREFIX"] = f"{cache.get('KEY_PREFIX') or 'twincity'}-test-{os.getpid()}-{time.time_ns()}"
+    with override_settings(CACHES={**settings.CACHES, "default": cache}):
+        yield
+        clear_own_cache()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with none of its prefix's entries (ids and stamps repeat between tests)."""
+    clear_own_cache()
 
 
 @pytest.fixture

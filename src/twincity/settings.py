@@ -93,6 +93,24 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"twincity-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def cache_from_url(url: str) -> dict:
+    """The cache named by TWINCITY_CACHE_URL: ``redis://host:6379/<db>`` (the shared cache of several workers),
+    ``dummy://`` (none), or empty: each process's own memory (the demo, one process). TWINCITY_CACHE_PREFIX
+    keeps installations (or test runs) that share one Redis apart."""
+    prefix = env_str("TWINCITY_CACHE_PREFIX", "twincity")
+    if not url or url.startswith("locmem://"):
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": prefix}
+    scheme = urlparse(url).scheme
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "KEY_PREFIX": prefix}
+    if scheme == "dummy":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ValueError(f"Unsupported cache URL scheme: {scheme!r}")
+
+
+CACHES = {"default": cache_from_url(env_str("TWINCITY_CACHE_URL", ""))}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

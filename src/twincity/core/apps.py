@@ -13,3 +13,7 @@ class CoreConfig(AppConfig):
         from twincity.core.search import repair_sqlite_indexes
 
         post_migrate.connect(repair_sqlite_indexes, sender=self, dispatch_uid="twincity_repair_fts")
+
+        from twincity.core import cache
+
+        cache.connect()  # every save of a partnership's row moves its change stamp (docs/architecture.md)

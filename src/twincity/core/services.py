@@ -83,6 +83,49 @@ def _in_memory(obj: models.Model, parts: list[str]):
     return obj.__dict__.get(attname)  # a deferred field is not read here: the UPDATE's subquery finds it
 
 
+def _touched() -> dict:
+    """Partnership id → the marker of the transaction that moved its stamp (this connection's)."""
+    return connection.__dict__.setdefault("_twincity_touched", {})
+
+
+def _pending(marker) -> bool:
+    """Is the transaction (or savepoint) that registered ``marker`` still open? Django drops a savepoint's
+    on-commit callbacks when it rolls back, and all of them at the end of the outermost transaction."""
+    return any(entry[1] is marker for entry in connection.run_on_commit)
+
+
+def forget_touches() -> None:
+    """A cached piece was just stored under the current stamps: the next write must move them again."""
+    _touched().clear()
+
+
+def _remember(ids) -> None:
+    if not connection.in_atomic_block:
+        return
+
+    def marker():
+        pass
+
+    transaction.on_commit(marker)
+    memo = _touched()
+    for pk in ids:
+        memo[pk] = marker
+
+
+def touch_once(model: type[models.Model], obj) -> None:
+    """``touch`` for one saved row, unless its partnership's stamp already moved in this transaction (and no
+    cached piece was stored since): the safety net of ``core.cache.stamp_on_save`` costs nothing after ``lock``."""
+    found = _stamp_path(model)
+    if found is None:
+        return
+    value = _in_memory(obj, found[1])
+    if value is not None:
+        marker = _touched().get(value)
+        if marker is not None and _pending(marker):
+            return
+    touch(model, [obj])
+
+
 def touch(model: type[models.Model], objs) -> None:
     """Move the change stamp of the partnerships ``objs`` (of ``model``, or a queryset) belong to, in one UPDATE.
 
@@ -112,6 +155,7 @@ def touch(model: type[models.Model], objs) -> None:
         where |= Q(pk__in=rows.values("__".join(parts)))
     if ids or unknown:
         stamp_model._base_manager.filter(where).update(changed_at=timezone.now())
+        _remember(ids)
 
 
 # ----------------------------------------------------------------------------- writes of many rows, with the trail

@@ -36,6 +36,7 @@ from django_tables2 import SingleTableMixin
 
 from twincity.accounts.access import can, may_act_in, partnerships_for
 from twincity.accounts.choices import Action
+from twincity.core.cache import CachedResultsMixin
 from twincity.core.models import Attachment
 from twincity.core.services import ConflictError
 
@@ -139,13 +140,14 @@ def form_data(form) -> dict:
 # ---------------------------------------------------------------------------------------------- lists
 
 
-class ObjectListView(LoginRequiredMixin, SingleTableMixin, FilterView):
+class ObjectListView(LoginRequiredMixin, CachedResultsMixin, SingleTableMixin, FilterView):
     """A filtered, sortable, paginated table; an htmx request gets only the table fragment.
 
     Subclasses set ``queryset`` (or override ``get_queryset``), ``filterset_class``, ``table_class``
     and ``template_name``; the queryset is always narrowed by ``restrict(user, action)`` before
     filtering. ``?per_page=`` chooses 10–500 rows a page. A non-boosted htmx request gets the
-    ``template#results`` partial. ``get_extra_context`` adds to the page's context.
+    ``template#results`` partial. ``get_extra_context`` adds to the page's context. The results are
+    cached where the template wraps them in ``{% cachedpiece %}`` (``core.cache.CachedResultsMixin``).
     """
 
     queryset = None

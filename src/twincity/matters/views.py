@@ -58,6 +58,7 @@ class MatterListView(ObjectListView):
     filterset_class = MatterFilterSet
     table_class = MatterTable
     template_name = "matters/matter_list.html"
+    results_cache = "scope"  # the rows are the door's, whoever asks (core.cache)
 
     def get_queryset(self):
         return list_queryset().restrict(self.request.user, Action.VIEW)

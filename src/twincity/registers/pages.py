@@ -65,6 +65,7 @@ class RegisterPage:
 
 class RegisterListView(RegisterPage, ObjectListView):
     page = "list"
+    results_cache = "scope"  # the rows are the door's, whoever asks (core.cache)
 
     @property
     def template_name(self):

@@ -10,7 +10,6 @@ import datetime as dt
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db.models import Avg, Count, Q
 from django.shortcuts import render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from twincity.accounts.access import may_act_in
 from twincity.accounts.choices import Action
 from twincity.core import registry
+from twincity.core.cache import get_or_render, piece_key
 from twincity.core.views import restricted_object
 from twincity.matters.choices import ACTIVE_STATUSES, Light, MatterStatus
 from twincity.matters.models import Matter, MatterSide, Milestone
@@ -210,11 +210,15 @@ def dashboard(request, pk: int):
         query = "&".join(f"{k}={v}" for k, v in {"partnership": partnership.pk, "year": year, **params}.items())
         return f"{list_url}?{query}"
 
-    key = _dashboard_cache_key(partnership, year, today, is_en)
-    figures = cache.get(key)
-    if figures is None:
-        figures = _dashboard_figures(partnership, year, today, request.user, is_en, link)
-        cache.set(key, figures, 24 * 3600)
+    def compute() -> dict:
+        return {
+            **_dashboard_figures(partnership, year, today, request.user, is_en, link),
+            "register_panels": registry.panels(partnership, today),
+        }
+
+    # One way to cache (core/cache.py): the user's access scope, the query (year), the language, the day and the
+    # change stamps of the partnerships in the scope, which every write moves. Plain data only: no token, no name.
+    figures = get_or_render(piece_key(f"dashboard:{partnership.pk}:{year}", request), compute)
     context = {
         "nav": "dashboard",
         "partnership": partnership,
@@ -226,19 +230,8 @@ def dashboard(request, pk: int):
         "link_green": link(light="green"),
         "link_all": link(),
         "can_add": may_act_in(request.user, Action.CHANGE, partnership.pk),
-        "register_panels": registry.panels(partnership, today),
     }
     return render(request, "workspace/dashboard.html", context)
-
-
-def _dashboard_cache_key(partnership, year: int, today: dt.date, is_en: bool) -> str:
-    """Every member of a partnership reads all of its matters (docs/permissions.md), so the figures are the
-    same for everyone who may open the dashboard: they are cached per partnership, year, day and language, and
-    the key carries the partnership's change stamp, which every write of the services moves
-    (core.services.touch), so any change to a matter, a field or the thresholds shows at once."""
-    stamp = partnership.changed_at.isoformat() if partnership.changed_at else "-"
-    parts = (partnership.pk, year, today.isoformat(), "en" if is_en else "zh", stamp)
-    return "dashboard:" + ":".join(str(p) for p in parts)
 
 
 # ---------------------------------------------------------------------------------------------- my work
