@@ -26,8 +26,8 @@ from twincity.accounts.access import (
 from twincity.accounts.choices import Action
 from twincity.audit.models import AuditEvent, JournalEntry, ObjectChange, with_names
 from twincity.audit.services import add_journal_entry
-from twincity.core.models import Attachment
 from twincity.core.listexport import ListPdfMixin
+from twincity.core.models import Attachment
 from twincity.core.services import ConflictError
 from twincity.core.views import (
     DoorObjectMixin,

@@ -129,3 +129,45 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); showTabFromHash(); });
   document.addEventListener("htmx:afterSettle", function (event) { init(event.target); });
 })();
+
+/* --- findit: searchable pickers (Tom Select) on select[data-picker]; export links follow the filters --- */
+(function () {
+  "use strict";
+
+  // Units and people: a select one types into. Without this script (or Tom Select) it stays a plain select.
+  // Tom Select positions its dropdown through element.style (CSSOM), which the CSP allows: no style attribute.
+  function pickers(root) {
+    if (!window.TomSelect) return;
+    var scope = root && root.querySelectorAll ? root : document;
+    var selects = Array.prototype.slice.call(scope.querySelectorAll("select[data-picker]"));
+    if (scope.matches && scope.matches("select[data-picker]")) selects.push(scope);
+    selects.forEach(function (select) {
+      if (select.tomselect) return;
+      new window.TomSelect(select, {
+        plugins: select.multiple ? ["remove_button"] : [],
+        placeholder: select.dataset.placeholder || "",
+        hidePlaceholder: true,
+        maxOptions: null,
+        allowEmptyOption: !select.multiple,
+        closeAfterSelect: !select.multiple,
+        create: false
+      });
+    });
+  }
+
+  // An export link carries the filters on screen: after htmx changes them (and the address), so does the link.
+  function exportLinks() {
+    var query = new URLSearchParams(window.location.search);
+    query.delete("page");
+    document.querySelectorAll("a[data-list-export]").forEach(function (link) {
+      var url = new URL(link.getAttribute("href"), window.location.href);
+      url.search = query.toString();
+      link.setAttribute("href", url.pathname + url.search);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { pickers(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { pickers(event.target); });
+  document.addEventListener("htmx:pushedIntoHistory", exportLinks);
+  window.addEventListener("popstate", exportLinks);
+})();
