@@ -14,7 +14,6 @@ from playwright.sync_api import expect
 
 from twincity.core.tests.browser import login
 from twincity.matters.models import MatterOwner
-from twincity.matters.services import OwnerSpec
 from twincity.testing import make_matter, populate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
