@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from twincity.core.tests.browser import login
 from twincity.matters.models import MatterOwner
+from twincity.matters.services import OwnerSpec
 from twincity.testing import make_matter, populate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,3 +76,17 @@ def test_the_top_bar_search_box_by_keyboard(browser_page, live_server, world):
     page.locator(f'a[href="{matter.get_absolute_url()}"]').focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(live_server.url + matter.get_absolute_url())
+
+
+def test_the_matter_lists_unit_picker_loads_its_units_when_opened(browser_page, live_server, world):
+    page = browser_page
+    make_matter(world, title="共建内陆开放门户")
+    make_matter(world, title="教育资源共享", owners=[OwnerSpec(world.tf_dept2)])
+    login(page, live_server, "leader")
+    page.goto(live_server.url + reverse("matters:list") + f"?partnership={world.partnership.pk}")
+    page.locator("#id_organisation-ts-control").locator("xpath=..").click()
+    page.keyboard.type("教育局")
+    page.locator(".ts-dropdown .option", has_text="天府新区教育局").click()
+    expect(page).to_have_url(re.compile(f"organisation={world.tf_dept2.pk}"))
+    expect(page.locator("#matter-table")).to_contain_text("教育资源共享")
+    expect(page.locator("#matter-table")).not_to_contain_text("共建内陆开放门户")
