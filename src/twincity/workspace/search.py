@@ -63,7 +63,7 @@ def _matters(user, query):
     rows = fulltext.search(Matter.objects.restrict(user, Action.VIEW).filter(archived_at__isnull=True), query)
     return _group(
         "matters",
-        _("Matters"),
+        _("Key cooperation matters"),
         rows.only("pk", "code", "title", "year").order_by("-year", "code"),
         query,
         reverse("matters:list"),
