@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from twincity.core import search
 from twincity.core.validators import YEAR_VALIDATORS
+from twincity.core.widgets import mark_picker
 
 # What an integer column holds on every database we run on (PostgreSQL bigint, SQLite's int64):
 # an id or a number beyond it names no row, and sending it to the database is a server error.
@@ -103,6 +104,7 @@ class StyledFilterSet(BoundedFilterSet):
                 elif isinstance(field, django_filters.fields.ChoiceField) and field.empty_label is not None:
                     field.empty_label = _("All")  # django-filter's blank choice reads "---------"
                 widget = field.widget
+                mark_picker(field)  # units and people: searchable as one types
                 if isinstance(widget, forms.CheckboxSelectMultiple):
                     widget.attrs["class"] = "form-check-input"
                 elif isinstance(widget, forms.Select | forms.SelectMultiple):

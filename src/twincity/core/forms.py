@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_noop
 
+from twincity.core.widgets import mark_picker
+
 # Django 6.1's blank choice of model selects, not yet in Django's own Chinese catalogue: ours carries it.
 gettext_noop("- Select an option -")
 
@@ -20,6 +22,7 @@ class StyledFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+            mark_picker(field)  # units and people: searchable as one types
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.forms import MultipleFileField, StyledFormMixin, VersionedFormMixin
+from twincity.core.widgets import PickerSelectMultiple
 from twincity.matters.choices import MatterStatus, OwnerRole
 from twincity.matters.models import Matter
 from twincity.matters.services import OwnerSpec
@@ -47,7 +48,7 @@ class MatterForm(VersionedFormMixin, forms.ModelForm):
                 coerce=int,
                 required=False,
                 initial=[pk for pk, role in current.items() if role == OwnerRole.LEAD and pk in dict(choices)],
-                widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
+                widget=PickerSelectMultiple(attrs={"size": 4}),
             )
             self.fields[f"support_{side.pk}"] = forms.TypedMultipleChoiceField(
                 label=_("%(side)s: supporting units") % {"side": side.label},
@@ -55,7 +56,7 @@ class MatterForm(VersionedFormMixin, forms.ModelForm):
                 coerce=int,
                 required=False,
                 initial=[pk for pk, role in current.items() if role == OwnerRole.SUPPORT and pk in dict(choices)],
-                widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 4}),
+                widget=PickerSelectMultiple(attrs={"size": 4}),
             )
             self.fields[f"leader_{side.pk}"] = forms.CharField(
                 label=_("%(side)s: responsible leader") % {"side": side.label},

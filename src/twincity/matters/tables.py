@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from twincity.matters.choices import Light
 from twincity.matters.models import Matter, MatterOwner
 
 
@@ -56,6 +57,16 @@ class MatterTable(tables.Table):
         template_name = "matters/_matter_table.html"
         attrs = {"class": "table table-hover table-sm align-middle mb-0", "id": "matter-table"}
         empty_text = _("No matters match these filters.")
+
+    # The cells as text (the PDF of the list): the rows on screen come from the template.
+    def value_lead_units(self, record):
+        return "、".join(o.organisation.display_name for o in record.owners.all() if o.role == "lead") or "—"
+
+    def value_light(self, record):
+        return Light(record.light).label if record.light else ""
+
+    def value_percent_complete(self, value):
+        return f"{value}%"
 
     def __init__(self, *args, bulk: bool = False, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("add/", views.MatterCreateView.as_view(), name="add"),
     path("bulk/status/", views.bulk_status, name="bulk_status"),
     path("export.xlsx", views.MatterExportView.as_view(), name="export"),
+    path("export.pdf", views.MatterPdfView.as_view(), name="export_pdf"),
     path("import/", views.import_xlsx, name="import"),
     # My work moved to the workspace (/my-work/); the old address and name still lead there.
     path(

@@ -26,6 +26,7 @@ from twincity.accounts.access import (
 from twincity.accounts.choices import Action
 from twincity.audit.models import AuditEvent, JournalEntry, ObjectChange, with_names
 from twincity.audit.services import add_journal_entry
+from twincity.core.listexport import ListPdfMixin
 from twincity.core.models import Attachment
 from twincity.core.services import ConflictError
 from twincity.core.views import (
@@ -513,6 +514,13 @@ class AddNoteView(MatterStepView):
 
 
 # ---------------------------------------------------------------------------------------------- excel
+
+
+class MatterPdfView(ListPdfMixin, MatterListView):
+    """The matter list as on screen (filters, order), as a titled PDF."""
+
+    pdf_title = gettext_lazy("Key cooperation matters")
+    pdf_filename = "matters.pdf"
 
 
 class MatterExportView(ExportView):

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -24,6 +25,7 @@ class MeetingSeriesFilterSet(StyledFilterSet):
 
 
 class SessionFilterSet(StyledFilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     partnership = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Partnership), label=_("Partnership"))
     series = django_filters.ModelChoiceFilter(queryset=visible_to_requester(MeetingSeries), label=_("Series"))
     host = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Region), label=_("Host side"))
@@ -42,7 +44,19 @@ class SessionFilterSet(StyledFilterSet):
 
     class Meta:
         model = Session
-        fields = ["partnership", "series", "host", "status"]
+        fields = ["q", "partnership", "series", "host", "status"]
+
+    def filter_text(self, queryset, name, value):
+        """Every word in the series' name, the venue, the chair or the summary (sessions keep no search document)."""
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(series__name__icontains=word)
+                | Q(series__name_en__icontains=word)
+                | Q(venue__icontains=word)
+                | Q(chair__icontains=word)
+                | Q(minutes_summary__icontains=word)
+            )
+        return queryset
 
 
 class AgendaItemFilterSet(StyledFilterSet):

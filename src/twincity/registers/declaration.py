@@ -20,7 +20,7 @@ A register app writes, in ``<app>/register.py``::
     petitions = PetitionRegister()
 
 ``petitions.urls()`` are its pages (``<model>_list``, ``<model>``, ``_add``, ``_edit``, ``_archive``,
-``_export``, ``_import``) and its steps' pages; a ``RegisterViewSet`` with ``register = petitions``
+``_export``, ``_pdf``, ``_import``) and its steps' pages; a ``RegisterViewSet`` with ``register = petitions``
 gets one API action per step that has a ``serializer``; ``registry.register(petitions)`` puts it in the
 menu and lets the shared pages (follow-up, link, upload) use its services.
 """
@@ -138,6 +138,7 @@ class Declaration:
     update_view = pages.RegisterUpdateView
     archive_view = pages.RegisterArchiveView
     export_view = pages.RegisterExportView
+    pdf_view = pages.RegisterPdfView
     import_view = pages.RegisterImportView
 
     def __init__(self):
@@ -239,6 +240,7 @@ class Declaration:
             path(f"{prefix}<int:pk>/edit/", self.update_view.as_view(register=self), name=f"{n}_edit"),
             path(f"{prefix}<int:pk>/archive/", self.archive_view.as_view(register=self), name=f"{n}_archive"),
         ]
+        pages.append(path(f"{prefix}export.pdf", self.pdf_view.as_view(register=self), name=f"{n}_pdf"))
         if self.workbook is not None:
             pages.append(path(f"{prefix}export.xlsx", self.export_view.as_view(register=self), name=f"{n}_export"))
             if self.workbook.imports:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.forms import StyledFormMixin, VersionedFormMixin
+from twincity.core.widgets import PickerSelectMultiple
 from twincity.matters.services import OwnerSpec
 from twincity.regions.models import Field, Organisation, Region, units_by_side
 
@@ -57,7 +58,7 @@ class FollowUpForm(StyledFormMixin, forms.Form):
                 choices=[(o.pk, o.display_name) for o in units],
                 coerce=int,
                 required=False,
-                widget=forms.SelectMultiple(attrs={"class": "form-select", "size": 5}),
+                widget=PickerSelectMultiple(attrs={"size": 5}),
             )
 
     def clean(self):

@@ -11,11 +11,13 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 from twincity.accounts.access import can, partnerships_for
 from twincity.accounts.choices import Action
 from twincity.audit.models import AuditEvent, ObjectChange, with_names
+from twincity.core.listexport import ListPdfMixin
 from twincity.core.models import Attachment
 from twincity.core.views import (
     ArchiveView,
@@ -219,3 +221,14 @@ class RegisterImportView(ImportView):
 
     def get_context_data(self, **kwargs) -> dict:
         return self.register.base_context(self.request, **super().get_context_data(**kwargs))
+
+
+class RegisterPdfView(ListPdfMixin, RegisterListView):
+    """The register's list as on screen (filters, order), as a titled PDF."""
+
+    def get_pdf_title(self) -> str:
+        return capfirst(str(self.register.model._meta.verbose_name_plural))  # as the list's heading
+
+    @property
+    def pdf_filename(self) -> str:
+        return f"{self.register.name}s.pdf"

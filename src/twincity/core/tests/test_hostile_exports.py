@@ -13,12 +13,16 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 import twincity
+from twincity.audit.context import acting
 from twincity.core import xlsx
 from twincity.exchanges import demo as exchanges_demo
 from twincity.exchanges.tests.test_demo import fake_loader
+from twincity.meetings import services as meeting_services
+from twincity.meetings.choices import OutcomeKind
 from twincity.regions.models import Field, Organisation, Region
 from twincity.supervision.run import supervise
 from twincity.testing import demo_loader, make_matter
@@ -65,6 +69,7 @@ def hostile_world(world):
         __import__(f"twincity.{app}.demo", fromlist=["load"]).load(loader)
     exchanges_demo.load(fake_loader(world, dt.date(2025, 6, 30)))
     make_matter(world, title="共建内陆开放门户")
+    meeting_action(world)  # the meeting actions' list exports what it shows
     supervise(partnership=world.partnership)  # the supervision sheets of the registers' items due or overdue
     names = iter(f"{HOSTILE[i % len(HOSTILE)]}{i}" for i in range(100_000))
     # Test data planted behind the services' back on purpose: a name a coordinator could give by hand.
@@ -78,6 +83,23 @@ def hostile_world(world):
             for pk in model.objects.values_list("pk", flat=True):
                 model.objects.filter(pk=pk).update(title=next(names))
     return world
+
+
+def meeting_action(world):
+    office = world.users["office"]
+    day = timezone.make_aware(dt.datetime.combine(dt.date(2025, 6, 10), dt.time(9, 30)))
+    with acting(office):
+        series = meeting_services.create_series(partnership=world.partnership, user=office, name="联席会议")
+        session = meeting_services.add_session(series, user=office, starts_at=day)
+        meeting_services.add_item(session, user=office, title="合作事项推进情况", side=world.tf)
+        meeting_services.publish_agenda(session, user=office)
+        meeting_services.record_outcome(
+            session,
+            user=office,
+            kind=OutcomeKind.DECISION,
+            text="同意",
+            action=meeting_services.ActionSpec(title="报送方案", due_date=dt.date(2025, 7, 1), owners=[world.tf_dept]),
+        )
 
 
 def sheets_xml(content: bytes) -> dict[str, bytes]:

@@ -24,6 +24,7 @@ from twincity.accounts.models import ApiToken
 from twincity.api_urls import router
 from twincity.audit.context import acting
 from twincity.audit.models import AuditEvent
+from twincity.core import registry
 from twincity.core.services import attach
 from twincity.matters import services
 from twincity.matters.models import Matter
@@ -34,6 +35,7 @@ from twincity.meetings.models import ActionItem, Session
 from twincity.notifications.choices import Channel, DeliveryState, RobotKind
 from twincity.notifications.models import Delivery, Robot
 from twincity.notifications.services import issue_calendar_token
+from twincity.registers.declaration import Declaration
 from twincity.supervision import services as supervision
 from twincity.supervision.run import supervise
 from twincity.supervision.services import case_of
@@ -199,6 +201,8 @@ def pages(s):
         "matters:add": (reverse("matters:add") + f"?partnership={p}", EDITORS),
         "matters:import": (reverse("matters:import") + f"?partnership={p}", EDITORS),
         "matters:export": (reverse("matters:export") + f"?partnership={p}", MEMBERS),
+        "matters:export_pdf": (reverse("matters:export_pdf") + f"?partnership={p}", MEMBERS),
+        "workspace:search": (reverse("workspace:search") + "?q=" + m.title, EVERYONE),
         "workspace:my_work": (reverse("workspace:my_work"), EVERYONE),
         "matters:my_work": (reverse("matters:my_work"), None),  # the old address of my work: a redirect to it
         # The report was filed by the Tianfu side: its coordinator, its unit and the office may correct it.
@@ -230,6 +234,8 @@ def pages(s):
         "password_reset_complete": (None, None),
         "meetings:index": (reverse("meetings:index") + f"?partnership={p}", MEMBERS),
         "meetings:actions": (reverse("meetings:actions") + f"?partnership={p}", MEMBERS),
+        "meetings:actions_pdf": (reverse("meetings:actions_pdf") + f"?partnership={p}", MEMBERS),
+        "meetings:actions_xlsx": (reverse("meetings:actions_xlsx") + f"?partnership={p}", MEMBERS),
         "meetings:series": (reverse("meetings:series", args=[s["series"].pk]), MEMBERS),
         "meetings:series_add": (reverse("meetings:series_add") + f"?partnership={p}", {"office"}),
         "meetings:series_edit": (reverse("meetings:series_edit", args=[s["series"].pk]), {"office"}),
@@ -301,6 +307,12 @@ def pages(s):
         "supervision:sheet_detail": (reverse("supervision:sheet_detail", args=[s["sheet"].pk]), MEMBERS),
         "supervision:sheet_pdf": (reverse("supervision:sheet_pdf", args=[s["sheet"].pk]), None),
         **_register_expectations(s, "pages"),
+        # Each register's list as a PDF (core.listexport): its partnership's members, as its Excel export.
+        **{
+            d.url_name("pdf"): (reverse(d.url_name("pdf")) + f"?partnership={p}", MEMBERS)
+            for d in registry.menu_entries()
+            if isinstance(d, Declaration)
+        },
     }
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from twincity.meetings.views.actions import (
     STEPS,
     ActionListView,
+    ActionPdfView,
+    ActionXlsxView,
     action_detail,
     action_edit,
     action_list_queryset,
@@ -53,6 +55,8 @@ from twincity.meetings.views.sessions import cancel, mark_held, reschedule, sess
 __all__ = [
     "STEPS",
     "ActionListView",
+    "ActionPdfView",
+    "ActionXlsxView",
     "SessionListView",
     "action_detail",
     "action_edit",

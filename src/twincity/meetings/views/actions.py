@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from twincity.accounts.access import can, is_office, restrict
 from twincity.accounts.choices import Action
+from twincity.core.listexport import ListPdfMixin, ListXlsxMixin
 from twincity.core.views import ObjectListView, StepView, restricted_object
 from twincity.meetings import forms, services
 from twincity.meetings.choices import CLOSED_ACTION_STATUSES, OWNER_PENDING_STATUSES, ActionStatus
@@ -48,6 +49,20 @@ class ActionListView(MembersOnlyMixin, ObjectListView):
 
     def get_extra_context(self):
         return {"nav": "meetings", "partnership": _partnership_from(self.request)}
+
+
+class ActionPdfView(ListPdfMixin, ActionListView):
+    """The actions as on screen (filters, order), as a titled PDF."""
+
+    pdf_title = gettext_lazy("Actions decided at the meetings")
+    pdf_filename = "meeting-actions.pdf"
+
+
+class ActionXlsxView(ListXlsxMixin, ActionListView):
+    """The actions as on screen (filters, order), as an Excel sheet."""
+
+    pdf_title = gettext_lazy("Actions decided at the meetings")
+    xlsx_filename = "meeting-actions.xlsx"
 
 
 def _action(request, pk: int, action: str = Action.VIEW) -> ActionItem:

@@ -129,3 +129,83 @@
   document.addEventListener("DOMContentLoaded", function () { init(document); showTabFromHash(); });
   document.addEventListener("htmx:afterSettle", function (event) { init(event.target); });
 })();
+
+/* --- findit: searchable pickers (Tom Select) on select[data-picker]; export links follow the filters --- */
+(function () {
+  "use strict";
+
+  // Units and people: a select one types into. Without this script (or Tom Select) it stays a plain select.
+  // Tom Select positions its dropdown through element.style (CSSOM), which the CSP allows: no style attribute.
+  function pickers(root) {
+    if (!window.TomSelect) return;
+    var scope = root && root.querySelectorAll ? root : document;
+    var selects = Array.prototype.slice.call(scope.querySelectorAll("select[data-picker]"));
+    if (scope.matches && scope.matches("select[data-picker]")) selects.push(scope);
+    selects.forEach(function (select) {
+      if (select.tomselect) return;
+      var settings = {
+        plugins: select.multiple ? ["remove_button"] : [],
+        placeholder: select.dataset.placeholder || "",
+        hidePlaceholder: true,
+        maxOptions: null,
+        allowEmptyOption: !select.multiple,
+        closeAfterSelect: !select.multiple,
+        create: false
+      };
+      if (select.dataset.optionsUrl) Object.assign(settings, lazyOptions(select));
+      new window.TomSelect(select, settings);
+    });
+  }
+
+  // A list of thousands of units loads its options when opened (the same <option>s the plain select fetches
+  // with htmx), once for the partnership and side chosen in the form; the picker then filters as one types.
+  function lazyOptions(select) {
+    var loadedFor = null;
+    function key() {
+      var form = select.form;
+      var params = new URLSearchParams();
+      ["partnership", "side", "organisation"].forEach(function (name) {
+        var field = form && form.elements.namedItem(name);
+        if (field && field.value) params.set(name, field.value);
+      });
+      return params.toString();
+    }
+    return {
+      valueField: "value",
+      labelField: "text",
+      searchField: ["text"],
+      preload: "focus",
+      shouldLoad: function () { return key() !== loadedFor; },
+      load: function (query, callback) {
+        var wanted = key();
+        fetch(select.dataset.optionsUrl + "?" + wanted, { credentials: "same-origin", headers: { "HX-Request": "true" } })
+          .then(function (response) { return response.ok ? response.text() : ""; })
+          .then(function (html) {
+            var doc = new DOMParser().parseFromString("<select>" + html + "</select>", "text/html");
+            var options = Array.prototype.map.call(doc.querySelectorAll("option"), function (o) {
+              return { value: o.value, text: o.textContent.trim() };
+            });
+            loadedFor = wanted;
+            callback(options);
+          })
+          .catch(function () { callback(); });
+      }
+    };
+  }
+
+  // An export link carries the filters on screen: after htmx changes them (and the address), so does the link.
+  function exportLinks() {
+    var query = new URLSearchParams(window.location.search);
+    query.delete("page");
+    document.querySelectorAll("a[data-list-export]").forEach(function (link) {
+      var url = new URL(link.getAttribute("href"), window.location.href);
+      url.search = query.toString();
+      link.setAttribute("href", url.pathname + url.search);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () { pickers(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { pickers(event.target); });
+  document.addEventListener("htmx:pushedIntoHistory", exportLinks);
+  window.addEventListener("popstate", exportLinks);
+})();
