@@ -66,10 +66,10 @@ def ordering_of(queryset: QuerySet) -> list:
     return []
 
 
-def keyset_keys(queryset: QuerySet) -> list[tuple[str, bool]] | None:
-    """``[(name, descending), …]`` ending with the primary key, or None when some key is not a name
+def keyset_keys(queryset: QuerySet) -> list[tuple[str, bool, bool]] | None:
+    """``[(name, descending, nullable), …]`` ending with the primary key, or None when some key is not a name
     (an expression, a random order) or crosses a to-many relation (one row would have several values)."""
-    keys: list[tuple[str, bool]] = []
+    keys: list[tuple[str, bool, bool]] = []
     pk_name = queryset.model._meta.pk.name
     for item in ordering_of(queryset):
         if not isinstance(item, str) or item == "?":
@@ -78,70 +78,82 @@ def keyset_keys(queryset: QuerySet) -> list[tuple[str, bool]] | None:
         name = item.lstrip("-+")
         if name == "pk":
             name = pk_name
-        if not _single_valued(queryset, name):
+        nullable = _nullable(queryset, name)
+        if nullable is None:
             return None
-        keys.append((name, descending))
+        keys.append((name, descending, nullable))
         if name == pk_name:
             return keys  # the pk is unique: later keys never decide
-    return [*keys, (pk_name, bool(keys) and keys[-1][1])]
+    return [*keys, (pk_name, bool(keys) and keys[-1][1], False)]
 
 
-def _single_valued(queryset: QuerySet, name: str) -> bool:
+def _nullable(queryset: QuerySet, name: str) -> bool | None:
+    """May the key be NULL (an annotation, a nullable column, a nullable relation on the way)? None: not a
+    key with one value per row."""
     if name in queryset.query.annotations:
         return True
     model = queryset.model
     parts = name.split("__")
+    nullable = False
     for index, part in enumerate(parts):
         try:
             field = model._meta.get_field(part)
         except FieldDoesNotExist:
-            return False
+            return None
         if field.many_to_many or field.one_to_many:
-            return False
+            return None
+        nullable = nullable or field.null
         if field.is_relation:
             if index == len(parts) - 1:
-                return False  # ordering by a relation sorts by the related model's ordering: not one value
+                return None  # ordering by a relation sorts by the related model's ordering: not one value
             model = field.related_model
         elif index != len(parts) - 1:
-            return False  # a transform (``date__year``): not a plain key
-    return True
+            return None  # a transform (``date__year``): not a plain key
+    return nullable
 
 
-def ordered(queryset: QuerySet, keys: list[tuple[str, bool]]) -> QuerySet:
-    """``queryset`` ordered by ``keys`` with NULLs last ascending, first descending (on every database)."""
-    return queryset.order_by(
-        *(F(name).desc(nulls_first=True) if desc else F(name).asc(nulls_last=True) for name, desc in keys)
-    )
+def ordered(queryset: QuerySet, keys: list) -> QuerySet:
+    """``queryset`` ordered by ``keys`` with NULLs last ascending, first descending (on every database).
+
+    Only a key that may be NULL says so: an explicit NULLS FIRST/LAST that is not the database's own default
+    keeps SQLite from walking an index in that order."""
+
+    def term(name, desc, nullable):
+        if not nullable:
+            return F(name).desc() if desc else F(name).asc()
+        return F(name).desc(nulls_first=True) if desc else F(name).asc(nulls_last=True)
+
+    return queryset.order_by(*(term(*key) for key in keys))
 
 
-def keyset_filter(keys: list[tuple[str, bool]], values: list) -> Q:
+def keyset_filter(keys: list, values: list) -> Q:
     """Rows after the row whose sort values are ``values``, in the order ``ordered(keys)`` gives."""
     condition = Q(pk__in=[])  # nothing, to OR onto
     equal = Q()
-    for (name, desc), value in zip(keys, values, strict=True):
+    for (name, desc, nullable), value in zip(keys, values, strict=True):
         if value is None:
             after = Q(**{f"{name}__isnull": False}) if desc else Q(pk__in=[])
             same = Q(**{f"{name}__isnull": True})
         else:
             after = Q(**{f"{name}__lt" if desc else f"{name}__gt": value})
-            if not desc:
+            if nullable and not desc:
                 after |= Q(**{f"{name}__isnull": True})
             same = Q(**{name: value})
         condition |= equal & after
         equal &= same
-    first_name, first_desc = keys[0]
+    first_name, first_desc, first_nullable = keys[0]
     if values[0] is not None:
         # The same bound once more on the first key alone: an index on it starts there instead of at the top.
         bound = Q(**{f"{first_name}__lte" if first_desc else f"{first_name}__gte": values[0]})
-        if not first_desc:
+        if first_nullable and not first_desc:
             bound |= Q(**{f"{first_name}__isnull": True})
         condition = bound & condition
     return condition
 
 
-def cursor_of(queryset: QuerySet, keys: list[tuple[str, bool]], row) -> str:
+def cursor_of(queryset: QuerySet, keys: list, row) -> str:
     """The cursor of ``row``: its sort values (read in one more query only when a key crosses a relation)."""
-    names = [name for name, _desc in keys]
+    names = [key[0] for key in keys]
     if any("__" in name for name in names):
         values = list(queryset.filter(pk=row.pk).values_list(*names).get())
     else:
@@ -160,11 +172,11 @@ def _plain(value):
     return value
 
 
-def _signature(keys: list[tuple[str, bool]]) -> str:
-    return ",".join(("-" if desc else "") + name for name, desc in keys)
+def _signature(keys: list) -> str:
+    return ",".join(("-" if desc else "") + name for name, desc, _nullable in keys)
 
 
-def values_of(cursor: str, keys: list[tuple[str, bool]]) -> list | None:
+def values_of(cursor: str, keys: list) -> list | None:
     """The sort values a cursor holds, or None when it is not one of ours for this order (a cursor kept
     after the reader sorted by another column starts the walk again)."""
     try:
