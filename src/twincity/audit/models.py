@@ -63,6 +63,9 @@ class ObjectChange(models.Model):
         indexes = [
             models.Index(fields=["changed_object_type", "changed_object_id"]),
             models.Index(fields=["related_object_type", "related_object_id"]),
+            # The log's default view: one partnership's changes, newest first (its first page, its capped
+            # count and its "next" pages are all a walk along this index; docs/lists.md).
+            models.Index(fields=["partnership", "-time", "-id"], name="audit_change_log_idx"),
         ]
 
     class Access:

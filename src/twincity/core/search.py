@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 import threading
+from contextlib import contextmanager
 
 import jieba
 from django.db import connection, connections, migrations
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Expression, F, Func, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 _lock = threading.Lock()
@@ -73,17 +74,14 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
     if not words:
         return queryset
     model = queryset.model
-    table = model._meta.db_table
     if connection.vendor == "postgresql":
+        # The row's own indexed document, matched in place: no ``pk IN (SELECT …)`` over the whole table, so
+        # the planner can stop after the first page (an ordered scan) or read only the matches (the GIN
+        # index), and a capped count stops after its cap (core/pagination.py).
         tsquery = " & ".join(_pg_quote(w) for w in words)
-        return queryset.filter(
-            Q(
-                pk__in=RawSQL(
-                    f"SELECT id FROM {table} WHERE to_tsvector('simple', search_document) @@ to_tsquery('simple', %s)",
-                    [tsquery],
-                )
-            )
-        )
+        if model._meta.db_table in STORED_VECTORS:
+            return queryset.filter(VectorMatch(tsquery))
+        return queryset.filter(TextMatch(F("search_document"), Value(tsquery)))
     if connection.vendor == "sqlite":
         match = " AND ".join('"' + w.replace('"', '""') + '"' for w in words)
         return queryset.filter(
@@ -93,6 +91,66 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
     for w in words:
         queryset = queryset.filter(search_document__regex=rf"(^| ){re.escape(w)}( |$)")
     return queryset
+
+
+# Tables whose PostgreSQL full-text vector is stored (``search_vector``, a generated column under a GIN index;
+# ``stored_vector_operations``): matching a row costs a lookup, not jieba's words turned into a vector again.
+STORED_VECTORS = frozenset({"matters_matter"})
+
+
+class VectorMatch(Expression):
+    """``<the row's table>.search_vector @@ to_tsquery('simple', query)``: the stored vector, matched in place.
+
+    The table's alias is the query's own (``U0`` inside a subquery), taken when the SQL is made.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, tsquery: str):
+        super().__init__()
+        self.tsquery = tsquery
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f"{table}.search_vector @@ to_tsquery('simple', %s)", [self.tsquery]
+
+
+def _matches_stored_vector(node) -> bool:
+    if isinstance(node, VectorMatch):
+        return True
+    return any(_matches_stored_vector(child) for child in getattr(node, "children", ()) or ()) or (
+        _matches_stored_vector(node.lhs) if hasattr(node, "lhs") else False
+    )
+
+
+@contextmanager
+def count_plan(queryset: QuerySet):
+    """Around a (capped) count of a search on a stored vector: plan it on the GIN index.
+
+    Asked to stop after the cap, PostgreSQL prefers reading the table in order and testing each row, which
+    reads each row's vector (large, stored apart: TOAST); the bitmap of the GIN index says which rows match
+    without reading any vector (measured at 50,000 matters: 76 → 34 ms, cold). Plain counts are left as
+    they are (an index-only scan).
+    """
+    if connection.vendor != "postgresql" or not _matches_stored_vector(queryset.query.where):
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
+        try:
+            yield
+        finally:
+            cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
+
+
+class TextMatch(Func):
+    """``to_tsvector('simple', document) @@ to_tsquery('simple', query)``: the expression of the GIN index
+    (``{table}_fts_idx``) itself, so the index serves it; a condition (``filter(TextMatch(…))``)."""
+
+    template = "to_tsvector('simple', %(expressions)s)"
+    arg_joiner = ") @@ to_tsquery('simple', "
+    output_field = BooleanField()
 
 
 def _pg_quote(word: str) -> str:
@@ -132,8 +190,34 @@ def fts_migration_operations(model_label: str, table: str) -> list:
         vendor = schema_editor.connection.vendor
         if vendor == "postgresql":
             schema_editor.execute(f"DROP INDEX IF EXISTS {table}_fts_idx")
+            schema_editor.execute(f"ANALYZE {table}")  # the planner's estimate of how many rows a word finds
         elif vendor == "sqlite":
             schema_editor.execute(f"DROP TABLE IF EXISTS {table}_fts")
+
+    return [migrations.RunPython(forwards, backwards)]
+
+
+def stored_vector_operations(table: str) -> list:
+    """Migration operations that store ``table``'s full-text vector on PostgreSQL (nothing on SQLite, whose FTS5
+    table already stores its index): a generated ``search_vector`` column under a GIN index, in place of the
+    expression index of ``fts_migration_operations``. Add the table to ``STORED_VECTORS`` with it."""
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector "
+                "GENERATED ALWAYS AS (to_tsvector('simple', search_document)) STORED"
+            )
+            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {table}_vector_idx ON {table} USING GIN (search_vector)")
+            schema_editor.execute(f"DROP INDEX IF EXISTS {table}_fts_idx")
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {table}_fts_idx ON {table} "
+                "USING GIN (to_tsvector('simple', search_document))"
+            )
+            schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
 
     return [migrations.RunPython(forwards, backwards)]
 

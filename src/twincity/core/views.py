@@ -38,6 +38,7 @@ from twincity.accounts.access import can, may_act_in, partnerships_for
 from twincity.accounts.choices import Action
 from twincity.core.cache import CachedResultsMixin
 from twincity.core.models import Attachment
+from twincity.core.pagination import COUNT_CAP, SEARCH_COUNT_CAP, CappedPaginator
 from twincity.core.services import ConflictError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -156,6 +157,7 @@ class ObjectListView(LoginRequiredMixin, CachedResultsMixin, SingleTableMixin, F
     template_name = ""
     partial_name = "results"
     per_page = 50
+    count_cap, search_count_cap = COUNT_CAP, SEARCH_COUNT_CAP  # the count stops there (core/pagination.py)
     action = Action.VIEW
 
     def get_queryset(self):
@@ -166,10 +168,20 @@ class ObjectListView(LoginRequiredMixin, CachedResultsMixin, SingleTableMixin, F
         return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
 
     def get_table(self, **kwargs):
-        return super().get_table(request=self.request, **kwargs)
+        # No ``request=`` to the table: it would paginate itself once more with a plain Paginator (a full
+        # COUNT) before get_table_pagination's; the mixin's RequestConfig sets the request and the order.
+        return super().get_table(**kwargs)
 
     def get_table_pagination(self, table):
-        return {"per_page": per_page(self.request, self.per_page)}
+        # Pages that do not grow with the data (core/pagination.py): a capped count, numbered pages up to
+        # the cap, keyset pages after it (?after=).
+        cap = self.search_count_cap if self.request.GET.get("q", "").strip() else self.count_cap
+        return {
+            "per_page": per_page(self.request, self.per_page),
+            "paginator_class": CappedPaginator,
+            "cap": cap,
+            "after": self.request.GET.get("after"),
+        }
 
     def get_context_object_name(self, object_list):
         return None  # the table is what the page shows; no second name for the rows

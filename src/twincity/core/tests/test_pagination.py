@@ -1,0 +1,213 @@
+"""Pages that do not grow with the data (core/pagination.py, core/search.py, docs/lists.md)."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.db import connection
+from django.db.models.functions import Lower
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from twincity.audit.context import acting
+from twincity.audit.models import ObjectChange
+from twincity.core import search
+from twincity.core.pagination import CappedPaginator, keyset_keys, ordered
+from twincity.core.views import ObjectListView
+from twincity.matters import services
+from twincity.matters.models import Matter
+from twincity.testing import make_matter
+
+pytestmark = pytest.mark.django_db
+
+
+def add_matters(world, n, *, title="合作事项", start=0):
+    """``n`` matters: due dates repeat (ties), every third has no due date, every other a milestone (NULLs)."""
+    office = world.users["office"]
+    made = []
+    for i in range(start, start + n):
+        m = make_matter(
+            world,
+            year=2020 + i % 2,
+            title=f"{title}{i}",
+            due_date=None if i % 3 == 0 else dt.date(2020 + i % 2, 6 + i % 4, 1),
+        )
+        if i % 2:
+            with acting(office):
+                services.add_milestone(
+                    m, side_id=world.tf.pk, title="节点", due_date=dt.date(2020, 3, 1 + i), user=office
+                )
+        made.append(m)
+    return made
+
+
+def walk(queryset, *, per_page, cap):
+    """Every row the pages show: the numbered pages, then "next" after the cursor until there is none."""
+    first = CappedPaginator(queryset, per_page, cap=cap)
+    seen = []
+    for number in first.page_range:
+        seen += [m.pk for m in first.page(number).object_list]
+    cursor = first.page(first.num_pages).next_cursor
+    while cursor:
+        page = CappedPaginator(queryset, per_page, cap=cap, after=cursor).page(1)
+        assert page.keyset
+        seen += [m.pk for m in page.object_list]
+        cursor = page.next_cursor
+    return first, seen
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        (),  # the model's ordering: year, code
+        ("-year", "-code"),
+        ("due_date",),  # NULLs and ties
+        ("-due_date",),
+        ("next_milestone_due",),
+        ("-next_milestone_due", "title"),
+        ("light",),  # an annotation
+        ("-field__order",),  # across a relation
+    ],
+)
+def test_numbered_pages_then_next_pages_show_every_row_once_in_the_sort_order(world, order):
+    add_matters(world, 11)
+    queryset = Matter.objects.with_light()
+    if order:
+        queryset = queryset.order_by(*order)
+    keys = keyset_keys(queryset)
+    expected = list(ordered(queryset, keys).values_list("pk", flat=True))
+    assert len(expected) == 11
+
+    paginator, seen = walk(queryset, per_page=2, cap=4)
+
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (4, True, 2)
+    assert seen == expected
+
+
+def test_below_the_cap_the_count_is_exact_and_no_next_page_is_offered(world):
+    add_matters(world, 5)
+    paginator = CappedPaginator(Matter.objects.all(), 2, cap=5)
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (5, False, 3)
+    assert paginator.page(3).next_cursor is None
+    assert len(paginator.page(3).object_list) == 1
+
+
+def test_an_order_by_an_expression_keeps_numbered_pages_and_offers_no_cursor(world):
+    add_matters(world, 5)
+    queryset = Matter.objects.order_by(Lower("title").desc())
+    paginator = CappedPaginator(queryset, 2, cap=4)
+    assert keyset_keys(queryset) is None
+    assert paginator.page(2).next_cursor is None
+    assert paginator.page(9).beyond == 9  # past the numbered pages: the last of them, saying so
+
+
+def result_count(body: str) -> str:
+    return re.search(r'id="result-count">([^<]*)<', body).group(1).strip()
+
+
+def test_the_count_says_n_plus_over_the_cap_and_the_exact_number_below_it(client_as, world, monkeypatch):
+    add_matters(world, 3, title="数据中心建设")
+    add_matters(world, 2, title="人力资源合作", start=3)
+    client = client_as("leader")
+    url = reverse("matters:list") + "?q=数据中心"
+
+    monkeypatch.setattr(ObjectListView, "search_count_cap", 2)
+    assert result_count(client.get(url).content.decode()) == "共 2+ 项"
+    english = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert result_count(english) == "2+ matters"
+
+    monkeypatch.setattr(ObjectListView, "search_count_cap", 3)
+    assert result_count(client.get(url).content.decode()) == "共 3 项"
+    monkeypatch.setattr(ObjectListView, "count_cap", 4)
+    assert result_count(client.get(reverse("matters:list")).content.decode()) == "共 4+ 项"  # 5 matters, no search
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_a_search_costs_the_same_queries_for_3_or_30_matches(client_as, world, monkeypatch):
+    monkeypatch.setattr(ObjectListView, "search_count_cap", 10)
+    client = client_as("office")
+    url = reverse("matters:list") + "?q=数据中心"
+    add_matters(world, 3, title="数据中心建设")
+    client.get(url)  # warm the per-process caches
+    few = count_queries(client, url)
+    add_matters(world, 27, title="数据中心建设", start=3)
+    many = count_queries(client, url)
+    assert many == few
+    body = client.get(url).content.decode()
+    assert result_count(body) == "共 10+ 项"
+    assert 'rel="next"' in body  # the last numbered page offers "next"
+
+
+def test_a_link_past_the_numbered_pages_says_so_and_next_goes_on_from_there(client_as, world, monkeypatch):
+    monkeypatch.setattr(ObjectListView, "count_cap", 10)
+    made = add_matters(world, 13)
+    client = client_as("leader")
+    body = client.get(reverse("matters:list") + "?page=5&per_page=10").content.decode()
+    assert "tc-pager-note" in body  # "there is no page 5 by number …"
+    shown = set(map(int, re.findall(r'data-matter="(\d+)"', body)))
+    assert len(shown) == 10
+    cursor = re.search(r'rel="next" href="\?[^"]*after=([\w-]+)', body).group(1)
+
+    rest = client.get(reverse("matters:list") + f"?per_page=10&after={cursor}").content.decode()
+    following = set(map(int, re.findall(r'data-matter="(\d+)"', rest)))
+    assert following == {m.pk for m in made} - shown
+    assert 'rel="next"' not in rest  # the end: no further "next"
+
+    tampered = client.get(reverse("matters:list") + "?per_page=10&after=bm90LWEtY3Vyc29y")
+    assert tampered.status_code == 200  # not ours: the first page
+    assert set(map(int, re.findall(r'data-matter="(\d+)"', tampered.content.decode()))) == shown
+
+
+def test_a_cursor_from_another_sort_order_starts_that_order_again(client_as, world, monkeypatch):
+    monkeypatch.setattr(ObjectListView, "count_cap", 10)
+    add_matters(world, 12)
+    client = client_as("leader")
+    body = client.get(reverse("matters:list") + "?per_page=10").content.decode()
+    cursor = re.search(r"after=([\w-]+)", body).group(1)
+    by_due = client.get(reverse("matters:list") + f"?per_page=10&sort=due_date&after={cursor}").content.decode()
+    first_by_due = client.get(reverse("matters:list") + "?per_page=10&sort=due_date").content.decode()
+    assert re.findall(r'data-matter="(\d+)"', by_due) == re.findall(r'data-matter="(\d+)"', first_by_due)
+
+
+def test_search_finds_the_same_matters_inside_a_subquery_and_through_the_door(world):
+    wanted = add_matters(world, 2, title="建设国家级大数据中心")
+    add_matters(world, 2, title="人力资源合作", start=2)
+    found = search.search(Matter.objects.all(), "大数据")
+    assert {m.pk for m in found} == {m.pk for m in wanted}
+    nested = Matter.objects.filter(pk__in=search.search(Matter.objects.all(), "大数据").values("pk"))
+    assert {m.pk for m in nested} == {m.pk for m in wanted}
+    assert not search.search(Matter.objects.restrict(world.users["outsider"]), "大数据").exists()
+    with CaptureQueriesContext(connection) as ctx:
+        list(found.all())
+    assert " IN (SELECT" not in ctx.captured_queries[-1]["sql"] or connection.vendor == "sqlite"
+
+
+def test_the_audit_logs_default_view_is_served_by_its_index_without_a_sort(client_as, world):
+    add_matters(world, 2)
+    client = client_as("auditor")
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("audit:log")).status_code == 200
+    page_sql = next(
+        q["sql"] for q in ctx.captured_queries if 'FROM "audit_objectchange"' in q["sql"] and "ORDER BY" in q["sql"]
+    )
+    assert ObjectChange.objects.filter(partnership=world.partnership).count() > 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A tiny table: ask whether the index can serve the order (a sort would stay if it could not).
+            cursor.execute("SET enable_seqscan = off; SET enable_bitmapscan = off; SET enable_sort = off")
+            cursor.execute("EXPLAIN " + page_sql)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            cursor.execute("RESET enable_seqscan; RESET enable_bitmapscan; RESET enable_sort")
+            assert "audit_change_log_idx" in plan
+            assert "Sort" not in plan
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + page_sql)
+            plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
+            assert "audit_change_log_idx" in plan
+            assert "TEMP B-TREE" not in plan
