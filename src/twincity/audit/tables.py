@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from twincity.audit.models import ObjectChange, display_name, with_names
+from twincity.core.tables import LeanTable
 
 
 def author(record) -> str:
@@ -30,7 +31,7 @@ def changes_html(change):
     )
 
 
-class ObjectChangeTable(tables.Table):
+class ObjectChangeTable(LeanTable):
     time = tables.DateTimeColumn(verbose_name=_("Time"), format="Y-m-d H:i:s")
     user_name = tables.Column(verbose_name=_("User"), empty_values=())
     action = tables.Column(verbose_name=pgettext_lazy("audit", "Action"))

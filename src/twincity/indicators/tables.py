@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from twincity.core.tables import LeanTable
 from twincity.indicators.choices import Direction
 from twincity.indicators.models import DataElement, Indicator, Observation
 
@@ -36,7 +37,7 @@ def direction_text(direction: int) -> str:
     return f"{arrow} {Direction(direction).label}"
 
 
-class _Table(tables.Table):
+class _Table(LeanTable):
     class Meta:
         template_name = "django_tables2/bootstrap5.html"
         attrs = {"class": "table table-hover table-sm align-middle mb-0"}

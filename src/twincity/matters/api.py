@@ -21,9 +21,12 @@ from rest_framework.response import Response
 from twincity.accounts.choices import Action
 from twincity.core.api import (
     IF_MATCH,
+    LeanListMixin,
     RestrictedPrimaryKeyRelatedField,
     RestrictedViewSetMixin,
     VersionField,
+    json_date,
+    json_datetime,
     refuse_unless,
 )
 from twincity.core.models import Attachment
@@ -127,6 +130,53 @@ class MatterSerializer(serializers.ModelSerializer):
         return MatterSideSerializer(sides, many=True, context=self.context).data
 
 
+def matter_row(matter) -> dict:
+    """``MatterSerializer(matter).data`` without a serializer: one dict from a record of
+    ``matter_read_queryset`` (the list's rows; ``matters/tests/test_api_lean.py`` compares the two)."""
+    owners = matter.api_owners
+    field = matter.field
+    return {
+        "id": matter.pk,
+        "partnership": matter.partnership_id,
+        "year": matter.year_list.year,
+        "code": matter.code,
+        "title": matter.title,
+        "field": matter.field_id,
+        "field_name": field.name if field is not None else None,
+        "goal": matter.goal,
+        "description": matter.description,
+        "status": matter.status,
+        "status_label": matter.get_status_display(),
+        "light": matter.light,
+        "start_date": json_date(matter.start_date),
+        "due_date": json_date(matter.due_date),
+        "percent_complete": matter.percent_complete,
+        "next_milestone_due": json_date(matter.next_milestone_due),
+        "completion_requested_at": json_datetime(matter.completion_requested_at),
+        "completed_on": json_date(matter.completed_on),
+        "sides": [
+            {
+                "region": side.region_id,
+                "name": side.region.name,
+                "short_name": side.region.short_name,
+                "responsible_leader": side.responsible_leader,
+                "percent_complete": side.percent_complete,
+                "last_reported_on": json_date(side.last_reported_on),
+                "owners": [
+                    {"organisation": o.organisation_id, "name": o.organisation.name, "role": o.role}
+                    for o in owners
+                    if o.side_id == side.region_id
+                ],
+            }
+            for side in matter.api_sides
+        ],
+        "version": matter.version,
+        "archived_at": json_datetime(matter.archived_at),
+        "created": json_datetime(matter.created),
+        "last_updated": json_datetime(matter.last_updated),
+    }
+
+
 class OwnerInputSerializer(serializers.Serializer):
     organisation = RestrictedPrimaryKeyRelatedField(queryset=Organisation.objects.all())
     role = serializers.ChoiceField(choices=OwnerRole.choices, default=OwnerRole.LEAD)
@@ -206,11 +256,14 @@ class ReopenSerializer(serializers.Serializer):
     version = VersionField()
 
 
-class MatterViewSet(RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MatterViewSet(
+    LeanListMixin, RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Key cooperation matters (重点合作事项): the rolling annual list, filtered like the list page."""
 
     queryset = Matter.objects.order_by("year", "code", "pk")
     serializer_class = MatterSerializer
+    list_row = staticmethod(matter_row)
     filterset_class = MatterFilterSet
     filterset_handles_archived = True
     http_method_names = ["get", "post", "patch", "head", "options"]

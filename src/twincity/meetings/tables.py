@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from twincity.core.tables import LeanTable
 from twincity.meetings.choices import ActionLight
 from twincity.meetings.models import ActionItem, Session
 
@@ -25,7 +26,7 @@ def session_label(session) -> str:
     return _("Session %(number)s") % {"number": session.number}
 
 
-class SessionTable(tables.Table):
+class SessionTable(LeanTable):
     """Sessions of the partnership's series. Series, host and secretariat come in the same query."""
 
     number = tables.Column(verbose_name=_("No."), order_by=("series__name", "number"))
@@ -71,7 +72,7 @@ class SessionTable(tables.Table):
         return format_html('<span class="text-muted">{}</span>', _("Not published"))
 
 
-class ActionTable(tables.Table):
+class ActionTable(LeanTable):
     """Supervised actions. Owners come from a prefetch and the light from the database: no query per row."""
 
     code = tables.Column(verbose_name=_("Code"), order_by=("session__number", "code"))

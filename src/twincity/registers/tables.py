@@ -4,8 +4,10 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from twincity.core.tables import LeanTable
 
-class RegisterTable(tables.Table):
+
+class RegisterTable(LeanTable):
     """Number, title (linking to the entry) and field; sorting and pagination by django-tables2."""
 
     code = tables.Column(verbose_name=_("Number"), attrs={"td": {"class": "font-monospace text-nowrap"}})

@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from twincity.accounts.choices import Action
 from twincity.core.filtersets import StyledFilterSet, visible_to_requester
+from twincity.core.tables import LeanTable
 from twincity.core.xlsx import HEADER_FILL, HEADER_FONT, ExportBook
 from twincity.regions.models import Organisation, Partnership, Region
 from twincity.supervision.choices import Escalation, SheetLevel
@@ -105,7 +106,7 @@ def owners_of(sheet: Sheet) -> list[str]:
     ]
 
 
-class SheetTable(tables.Table):
+class SheetTable(LeanTable):
     number = tables.Column(verbose_name=gettext_lazy("Number"), order_by=("year", "number"), accessor="pk")
     level = tables.Column(verbose_name=gettext_lazy("Colour"))
     title = tables.Column(

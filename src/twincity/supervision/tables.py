@@ -2,11 +2,12 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from twincity.core.tables import LeanTable
 from twincity.supervision.models import Case
 from twincity.supervision.registry import for_kind
 
 
-class CaseTable(tables.Table):
+class CaseTable(LeanTable):
     code = tables.Column(verbose_name=_("Code"), attrs={"td": {"class": "font-monospace text-nowrap"}})
     title = tables.Column(verbose_name=_("Item under supervision"), linkify=True)
     kind = tables.Column(verbose_name=_("Kind"))

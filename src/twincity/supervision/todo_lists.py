@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from twincity.accounts.access import Part, desks
 from twincity.core.filtersets import StyledFilterSet, visible_to_requester
+from twincity.core.tables import LeanTable
 from twincity.regions.models import Organisation, Partnership, Region
 from twincity.supervision.choices import TodoKind
 from twincity.supervision.models import Todo
@@ -61,7 +62,7 @@ def desk_label(todo, names) -> str:
     return f"{part} · {name}" if name else part
 
 
-class TodoTable(tables.Table):
+class TodoTable(LeanTable):
     kind = tables.Column(verbose_name=_("What"))
     title = tables.Column(verbose_name=_("Title"))
     desk = tables.Column(verbose_name=_("For"), accessor="pk", orderable=False, empty_values=())

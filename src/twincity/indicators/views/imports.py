@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from twincity.accounts.access import is_office, may_act_in
 from twincity.accounts.choices import Action
 from twincity.core.filtersets import StyledFilterSet
+from twincity.core.tables import LeanTable
 from twincity.core.views import (
     XLSX,
     ObjectDetailView,
@@ -227,7 +228,7 @@ class JobFilterSet(StyledFilterSet):
         fields = ["partnership", "status"]
 
 
-class JobTable(tables.Table):
+class JobTable(LeanTable):
     title = tables.Column(
         verbose_name=gettext_lazy("Job"), linkify=lambda record: reverse("indicators:job_detail", args=[record.pk])
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from twincity.accounts.access import is_office, partnerships_for
 from twincity.accounts.choices import Action
+from twincity.core.tables import LeanTable
 from twincity.core.views import ObjectCreateView, ObjectDetailView, ObjectListView, StepView
 from twincity.indicators import jobs, runs
 from twincity.indicators.choices import (
@@ -43,7 +44,7 @@ class RunFilterSet(django_filters.FilterSet):
         return [self.form["status"]]
 
 
-class RunTable(tables.Table):
+class RunTable(LeanTable):
     title = tables.Column(linkify=lambda record: reverse("indicators:run_detail", args=[record.pk]))
     framework = tables.Column(accessor="framework__name", verbose_name=gettext_lazy("framework"))
     status = tables.Column()
