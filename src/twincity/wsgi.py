@@ -7,6 +7,6 @@ application = get_wsgi_application()
 
 # Each worker opens the papers' fonts when it starts, in the background: its first meeting pack is then quick.
 if os.environ.get("TWINCITY_WARM_DOCUMENTS", "1") != "0":
-    from twincity.meetings.documents import warm_up_in_background  # noqa: E402 - needs the apps loaded above
+    from twincity.meetings.documents import warm_up_in_background  # needs the apps loaded above
 
     warm_up_in_background()

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext, override
@@ -287,7 +288,6 @@ def test_a_worker_opens_the_fonts_once_and_its_first_pack_still_sets_the_chinese
 def test_the_warm_up_sample_uses_every_style_of_the_papers():
     """The sample a worker renders when it starts covers each family and weight the papers ask for, so that the
     first pack opens no face of its own (a style added to document.css must be added to the sample too)."""
-    from django.template.loader import render_to_string
 
     sample = render_to_string("meetings/pdf/warm_up.html", {"masthead": "双城办"})
     for marker in ("tc-masthead", "tc-title", "tc-subtitle", "<h2>", "<h3>", "<table>", "<th>", "<strong>", "tc-red"):
