@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.conf import settings
@@ -25,6 +26,7 @@ from twincity.meetings.tests.helpers import add_session, joint_office, make_seri
 from twincity.testing import make_matter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CANCELLED_ROW = re.compile(r"\btc-session-cancelled-row\b")
 
 
 def in_language(page, live_server, language: str) -> None:
@@ -113,11 +115,11 @@ def test_a_cancelled_session_is_marked_and_the_series_lists_the_newest_first(bro
     page.goto(f"{live_server.url}/meetings/?partnership={world.partnership.pk}")
     cancelled_row = page.locator(f"#session-table tr[data-session='{cancelled.pk}']")
     held_row = page.locator(f"#session-table tr[data-session='{held.pk}']")
-    expect(cancelled_row).to_have_class("tc-session-cancelled-row")
+    expect(cancelled_row).to_have_class(CANCELLED_ROW)
     expect(cancelled_row.locator(".tc-session-status")).to_have_attribute("data-status", "cancelled")
     expect(cancelled_row.locator(".tc-session-status")).to_contain_text("已取消")
     expect(held_row.locator(".tc-session-status")).to_have_attribute("data-status", "held")
-    expect(held_row).not_to_have_class("tc-session-cancelled-row")
+    expect(held_row).not_to_have_class(CANCELLED_ROW)
     # The cancelled one is secondary: its number is struck through and greyer than the held one's.
     assert cancelled_row.locator("td").first.locator("a").evaluate("a => getComputedStyle(a).textDecorationLine") == (
         "line-through"
