@@ -4,3 +4,9 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "twincity.settings")
 application = get_asgi_application()
+
+# Each worker opens the papers' fonts when it starts, in the background: its first meeting pack is then quick.
+if os.environ.get("TWINCITY_WARM_DOCUMENTS", "1") != "0":
+    from twincity.meetings.documents import warm_up_in_background  # needs the apps loaded above
+
+    warm_up_in_background()

@@ -19,6 +19,7 @@ outsider    signed in, but no membership at all
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterator
@@ -137,6 +138,7 @@ def demo_loader(w: SimpleNamespace, units: dict, *, today: dt.date | None = None
         users=w.users,
         fields={f.name: f for f in Field.objects.filter(partnership=w.partnership)},
         today=today,
+        at=lambda when: contextlib.nullcontext(),  # the demo's clock (``demo.clock``): the tests keep the real one
     )
 
 

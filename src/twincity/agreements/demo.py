@@ -17,6 +17,8 @@ import datetime as dt
 import tomllib
 from pathlib import Path
 
+from django.utils import timezone
+
 from twincity.agreements import services
 from twincity.agreements.services import PartySpec
 from twincity.audit.context import acting
@@ -61,32 +63,36 @@ def load(loader) -> None:
             extend_to = term.get("extend_to")
             if extend_to and expires_on and extend_to <= expires_on:
                 expires_on, extend_to = extend_to, None  # a demo dated before the first term ended
-            agreement = services.create_agreement(
-                partnership=loader.partnership,
-                user=office,
-                code=row["code"],
-                title=row["title"],
-                topic=row["topic"],
-                field=loader.fields[row["field"]],
-                signed_on=signed_on,
-                starts_on=signed_on,
-                expires_on=expires_on,
-                note=SOURCE.format(item=row["area"]),
-                parties=_parties(loader, key, post),
-            )
+            # Registered on the day it was signed (the demo's clock dates each step: ``loader.at``).
+            with loader.at(signed_on):
+                agreement = services.create_agreement(
+                    partnership=loader.partnership,
+                    user=office,
+                    code=row["code"],
+                    title=row["title"],
+                    topic=row["topic"],
+                    field=loader.fields[row["field"]],
+                    signed_on=signed_on,
+                    starts_on=signed_on,
+                    expires_on=expires_on,
+                    note=SOURCE.format(item=row["area"]),
+                    parties=_parties(loader, key, post),
+                )
             if extend_to:
-                services.renew(agreement, user=office, new_expires_on=extend_to, note="经双方协商续期（示例）")
+                with loader.at(expires_on - dt.timedelta(days=30)):  # a month before the first term ended
+                    services.renew(agreement, user=office, new_expires_on=extend_to, note="经双方协商续期（示例）")
             if term.get("successor") and expires_on and expires_on < today:
                 _renew_by_successor(loader, agreement, key=key, post=post)
             _link_the_articles_matter(loader, agreement, row["area"])
             for side, text, follow in row["obligations"]:
-                obligation = services.add_obligation(
-                    agreement,
-                    user=office,
-                    text=text,
-                    organisation=loader.units[f"{side.lower()}-{key}"],
-                    due_date=_due(today, follow),
-                )
+                with loader.at(signed_on):
+                    obligation = services.add_obligation(
+                        agreement,
+                        user=office,
+                        text=text,
+                        organisation=loader.units[f"{side.lower()}-{key}"],
+                        due_date=_due(today, follow),
+                    )
                 if follow:
                     _follow_up(loader, obligation)
 
@@ -103,7 +109,14 @@ def _due(today: dt.date, follow: bool) -> dt.date | None:
 def _renew_by_successor(loader, old, *, key: str, post: str) -> None:
     office = loader.users["office"]
     signed_on = old.expires_on - dt.timedelta(days=9)
-    successor = services.create_agreement(
+    with loader.at(signed_on):
+        successor = _create_successor(loader, old, signed_on=signed_on, key=key, post=post)
+        services.renew(old, user=office, successor=successor, note="期满续签（示例）")
+
+
+def _create_successor(loader, old, *, signed_on, key: str, post: str):
+    office = loader.users["office"]
+    return services.create_agreement(
         partnership=loader.partnership,
         user=office,
         code=f"XY{signed_on.year}-01",
@@ -116,21 +129,40 @@ def _renew_by_successor(loader, old, *, key: str, post: str) -> None:
         note="原协议期满续签（示例）。协议名称、签署日期和期限为示例。",
         parties=_parties(loader, key, post),
     )
-    services.renew(old, user=office, successor=successor, note="期满续签（示例）")
 
 
 def _link_the_articles_matter(loader, agreement, area: str) -> None:
     """The 2020 matter that carried the agreement out (when the matters demo made it) serves the agreement."""
     matter = Matter.objects.filter(partnership=loader.partnership, title=area).order_by("year").first()
     if matter is not None:
-        registers.link_matter(agreement, matter, user=loader.users["office"], note="落实协议的年度重点合作事项")
+        # Once both the agreement and the matter were on record.
+        with loader.at(max(agreement.signed_on, timezone.localdate(matter.created)) + dt.timedelta(days=3)):
+            registers.link_matter(agreement, matter, user=loader.users["office"], note="落实协议的年度重点合作事项")
 
 
 def _follow_up(loader, obligation) -> None:
     """The obligation becomes one of this year's matters, under way, with a first report (示例)."""
     office, today = loader.users["office"], loader.today
     sides = {side.pk: side for side in loader.partnership.sides()}
-    matter = services.follow_up_obligation(
+    with loader.at(today - dt.timedelta(days=60)):
+        matter = _follow_up_matter(loader, obligation, sides)
+    unit = obligation.organisation
+    with loader.at(today - dt.timedelta(days=5)):
+        matters.file_progress(
+            matter,
+            user=office,
+            side_id=obligation.side_id,
+            period=f"{today:%Y-%m}",
+            text=f"{unit.short_name or unit.name}：方案已形成，正在推进（示例）。",
+            percent_complete=40,
+            organisation=unit,
+            reported_on=today - dt.timedelta(days=5),
+        )
+
+
+def _follow_up_matter(loader, obligation, sides):
+    office, today = loader.users["office"], loader.today
+    return services.follow_up_obligation(
         obligation,
         user=office,
         year=today.year,
@@ -139,15 +171,4 @@ def _follow_up(loader, obligation) -> None:
         entered_on=today - dt.timedelta(days=60),
         leaders=dict.fromkeys(sides, "分管负责同志"),
         description=f"由合作协议“{obligation.agreement.title}”的协议任务转化。（示例数据）",
-    )
-    unit = obligation.organisation
-    matters.file_progress(
-        matter,
-        user=office,
-        side_id=obligation.side_id,
-        period=f"{today:%Y-%m}",
-        text=f"{unit.short_name or unit.name}：方案已形成，正在推进（示例）。",
-        percent_complete=40,
-        organisation=unit,
-        reported_on=today - dt.timedelta(days=5),
     )

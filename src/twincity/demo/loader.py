@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twincity.audit.context import acting
-from twincity.demo.world import DEMO_PASSWORD, PARTNERSHIP_NAME, PERSONAS, USERNAMES, World
+from twincity.demo.clock import story_clock
+from twincity.demo.world import DEMO_PASSWORD, PARTNERSHIP_NAME, PERSONAS, STORY_BEGINS, USERNAMES, World
 from twincity.matters.models import Matter
 from twincity.regions.models import Partnership
 from twincity.supervision import todos
@@ -56,12 +57,15 @@ def load_demo(*, today: dt.date | None = None, stdout=None) -> DemoSummary:
         return DemoSummary(created=False, partnership_id=partnership.pk)
     started = time.perf_counter()
     world = World(today, out)
-    with transaction.atomic():
-        world.make_users()
-        with acting(world.users["office"]):
-            world.make_partnership()
-            world.make_units()
-            world.make_memberships()
+    # The story's clock: each part dates its steps (``world.at``), so that what happened in 2020 says 2020.
+    with transaction.atomic(), story_clock() as clock:
+        world.clock = clock
+        with world.at(STORY_BEGINS):
+            world.make_users()
+            with acting(world.users["office"]):
+                world.make_partnership()
+                world.make_units()
+                world.make_memberships()
         for app in PARTS:
             import_module(f"twincity.{app}.demo").load(world)
         with acting(world.users["office"]):

@@ -4,6 +4,7 @@ persona, built from ``demo.toml`` beside this module. ``World`` is what each app
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import tomllib
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from twincity.accounts.choices import Role
@@ -40,6 +42,9 @@ PERSONAS = tuple(
 )
 USERNAMES = tuple(p.username for p in PERSONAS)
 ADMIN = Persona("admin", "系统管理员（演示）", None)
+# When the story begins: the office set up the partnership, its units and its people before the second docking
+# meeting of 19 June 2020 (the first thing the article dates).
+STORY_BEGINS = dt.date(2020, 5, 18)
 
 
 class World:
@@ -49,6 +54,7 @@ class World:
     def __init__(self, today: dt.date, out):
         self.today = today
         self.out = out
+        self.clock = None  # the story's clock while the demo loads (``demo.clock``): ``at`` dates a step
         self.partnership: Partnership | None = None
         self.units: dict[str, Organisation] = {}
         self.regions: dict[str, Region] = {}
@@ -60,6 +66,10 @@ class World:
             p.unit: p.username for p in PERSONAS if p.role == Role.UNIT_CONTACT and p.unit
         }
 
+    def at(self, when: dt.date | dt.datetime):
+        """``with world.at(day):`` every stamp the services make inside is that day (see ``demo.clock``)."""
+        return self.clock.at(when) if self.clock is not None else contextlib.nullcontext()
+
     def make_users(self) -> None:
         User = get_user_model()
         hashed = make_password(DEMO_PASSWORD)  # hash once: nine PBKDF2 rounds would cost seconds
@@ -67,7 +77,10 @@ class World:
             user = User.objects.filter(username=persona.username).first()
             if user is None:
                 user = User(
-                    username=persona.username, first_name=persona.label, email=f"{persona.username}@example.org"
+                    username=persona.username,
+                    first_name=persona.label,
+                    email=f"{persona.username}@example.org",
+                    date_joined=timezone.now(),  # the field's default is the real clock's, not the story's
                 )
                 user.password = hashed
                 if persona is ADMIN:

@@ -64,14 +64,15 @@ def _day(value: dt.date | int, today: dt.date) -> dt.date:
 
 
 def quarter_reports(start: dt.date, last: dt.date, today: dt.date) -> list[tuple[str, dt.date]]:
-    """(period, filing day) for every quarter of the term that ended by ``last`` and was reported by ``today``."""
+    """(period, filing day) for every quarter of the term that ended by ``last`` and was reported before ``today``
+    (the demo's story stops the day before it is loaded)."""
     periods = []
     year, quarter = start.year, (start.month - 1) // 3 + 1
     while True:
         next_start = dt.date(year + quarter // 4, (quarter % 4) * 3 + 1, 1)
         quarter_end = next_start - dt.timedelta(days=1)
         filed = quarter_end + dt.timedelta(days=5)
-        if quarter_end > last or filed > today:
+        if quarter_end > last or filed >= today:
             return periods
         periods.append((f"{year}-Q{quarter}", filed))
         year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
@@ -84,7 +85,8 @@ def load(loader) -> None:
     for spec in SPECS:
         home, host = loader.units[spec.home], loader.units[spec.host]
         start, end = _day(spec.start, today), _day(spec.end, today)
-        with acting(office):
+        # Registered a fortnight before the term began (the demo's clock dates each step: ``loader.at``).
+        with acting(office), loader.at(min(start - dt.timedelta(days=14), today - dt.timedelta(days=1))):
             secondment = services.create_secondment(
                 partnership=loader.partnership,
                 user=office,
@@ -105,7 +107,7 @@ def load(loader) -> None:
         last = spec.cut_short[0] if spec.cut_short else end
         reporter = loader.users[spec.reporter]
         for period, filed in quarter_reports(start, last, today):
-            with acting(reporter):
+            with acting(reporter), loader.at(filed):
                 services.file_report(
                     secondment,
                     user=reporter,
@@ -116,12 +118,12 @@ def load(loader) -> None:
                     ),
                 )
         if spec.cut_short:
-            with acting(office):
+            with acting(office), loader.at(spec.cut_short[0]):
                 services.cut_short(secondment, user=office, on=spec.cut_short[0], reason=spec.cut_short[1])
         if spec.rating:
             # The host evaluates: the coordinator of the host side.
             evaluator = loader.users["tf-coord" if secondment.host_side_id == loader.regions["TF"].pk else "lj-coord"]
-            with acting(evaluator):
+            with acting(evaluator), loader.at(min(last + dt.timedelta(days=14), today - dt.timedelta(days=1))):
                 services.evaluate(
                     secondment,
                     user=evaluator,

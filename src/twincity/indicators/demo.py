@@ -21,6 +21,7 @@ through ``runs.start_run`` / ``runs.publish_run``.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -41,6 +42,10 @@ ILLUSTRATIVE_SOURCE = DATA["illustrative_source"]
 ILLUSTRATIVE_NOTE = DATA["illustrative_note"]
 YEARS = DATA["years"]
 FIRST_SHARED_YEAR = 2010
+# When the story has the office build the system (the yearbooks with 2020's figures were out) and publish its run;
+# the demo's clock stamps each step with its day (``loader.at``), not the day the demo was loaded.
+RECORDED_ON = dt.date(2021, 6, 15)
+PUBLISHED_ON = dt.date(2021, 7, 1)
 
 
 def _say(loader, text: str) -> None:
@@ -224,7 +229,7 @@ def load(loader) -> None:
     partnership = loader.partnership
     folder = shared_data_dir()
     sides = {"TF": loader.regions["TF"], "LJ": loader.regions["LJ"]}
-    with acting(office):
+    with acting(office), loader.at(RECORDED_ON):
         provinces, peers_by_code = _regions()
         peers = [peers_by_code[p[0]] for p in DATA["peers"]]
         elements = _elements(partnership, office, folder is not None)
@@ -260,6 +265,7 @@ def load(loader) -> None:
             user=office,
         )
         _policy_targets(partnership, office)
+    with acting(office), loader.at(PUBLISHED_ON):
         _run(partnership, framework, [*sides.values(), *peers], new_areas, office)
     _say(
         loader,

@@ -25,6 +25,7 @@ from twincity.regions.models import Organisation
 DATA = tomllib.loads(Path(__file__).with_name("demo.toml").read_text(encoding="utf-8"))
 ILLUSTRATIVE = DATA["illustrative"]
 CONFIRMED = "经联席会议确认完成（示例）"
+SUSPENDED_ON = dt.date(2020, 10, 12)  # the matters suspended in 2020 were, after their last report of 30 September
 D = dt.date
 
 
@@ -138,6 +139,8 @@ class _Lists:
         self.today = world.today
         self.users, self.units, self.regions, self.fields = world.users, world.units, world.regions, world.fields
         self.partnership = world.partnership
+        self.at = world.at  # the demo's clock: each step below happens on its day (``demo.clock``)
+        self.entered: dict[int, dt.date] = {}  # matter → the day it came onto its list (its steps are planned then)
 
     # --- helpers ---
 
@@ -159,8 +162,8 @@ class _Lists:
 
     def create(self, spec: Spec | CurrentSpec, *, year, description, start, due, status, entered) -> Matter:
         office = self.users["office"]
-        with acting(office):
-            return services.create_matter(
+        with acting(office), self.at(entered):
+            matter = services.create_matter(
                 entered_on=entered,
                 partnership=self.partnership,
                 year=year,
@@ -175,20 +178,23 @@ class _Lists:
                 start_date=start,
                 due_date=due,
             )
+        self.entered[matter.pk] = entered
+        return matter
 
-    def add_step(self, matter, side: str, title: str, due: dt.date):
+    def add_step(self, matter, side: str, title: str, due: dt.date, *, on: dt.date | None = None):
+        """A milestone, planned ``on`` that day (by default when the matter came onto its list)."""
         office = self.users["office"]
-        with acting(office):
+        with acting(office), self.at(on or self.entered[matter.pk]):
             return services.add_milestone(matter, side_id=self.regions[side].pk, title=title, due_date=due, user=office)
 
     def close_step(self, milestone, units, side: str, done: dt.date, evidence: str) -> None:
         user, _unit = self.reporter(units, side)
-        with acting(user):
+        with acting(user), self.at(done):
             services.close_milestone(milestone, user=user, done_date=done, evidence=evidence)
 
     def report(self, matter, units, side: str, on: dt.date, percent: int, text: str) -> None:
         user, unit = self.reporter(units, side)
-        with acting(user):
+        with acting(user), self.at(on):
             services.file_progress(
                 matter,
                 user=user,
@@ -202,7 +208,7 @@ class _Lists:
 
     def confirm(self, matter, on: dt.date, note: str) -> None:
         leader = self.users["leader"]
-        with acting(leader):
+        with acting(leader), self.at(on):
             services.change_status(matter, MatterStatus.COMPLETED, user=leader, reason=note, on=on)
 
     # --- the historical lists ---
@@ -266,7 +272,7 @@ class _Lists:
                 self.history_timeline(
                     matter, units, spec.steps, spec.notes, spec.start, D(2020, 9, 30), finish=False, final=(30, 20)
                 )
-                with acting(office):
+                with acting(office), self.at(SUSPENDED_ON):
                     services.change_status(matter, MatterStatus.SUSPENDED, user=office, reason=spec.reason)
             elif spec.fate == "rolled":
                 self.history_timeline(
@@ -284,9 +290,10 @@ class _Lists:
             if spec.fate != "rolled":
                 continue
             units = {"TF": spec.tf, "LJ": spec.lj}
-            with acting(office):
+            with acting(office), self.at(D(2021, 1, 15)):
                 services.roll_over(matter, to_year=2021, user=office, reason=spec.reason, entered_on=D(2021, 1, 15))
                 services.update_matter(matter, user=office, version=None, due_date=spec.due_2021)
+            self.entered[matter.pk] = D(2021, 1, 15)
             # The steps left open in 2020 close late, in the first quarter of 2021.
             for n, ms in enumerate(matter.milestones.filter(done_date__isnull=True).order_by("pk")):
                 ms.matter = matter
@@ -318,9 +325,12 @@ class _Lists:
         return continuing
 
     def annotate_lists(self) -> None:
+        """Each list's note, written when the list was drawn up (its matters' first entry)."""
         for year_list in self.partnership.matter_lists.all():
-            year_list.note = LIST_NOTES.get(year_list.year, CURRENT_LIST_NOTE)
-            year_list.save()
+            first = year_list.entries.order_by("entered_on").values_list("entered_on", flat=True).first()
+            with self.at(first or D(year_list.year, 1, 1)):
+                year_list.note = LIST_NOTES.get(year_list.year, CURRENT_LIST_NOTE)
+                year_list.save()
 
     # --- the current year's list ---
 
@@ -342,7 +352,7 @@ class _Lists:
             spec = CONTINUED[matter.title]
             original = next(s for s in LIST_2020 if s.title == matter.title)
             units = {"TF": original.tf, "LJ": original.lj}
-            with acting(office):
+            with acting(office), self.at(entered):
                 services.roll_over(
                     matter,
                     to_year=year,
@@ -353,6 +363,7 @@ class _Lists:
                 services.update_matter(
                     matter, user=office, version=None, due_date=self.today + dt.timedelta(days=spec.due)
                 )
+            self.entered[matter.pk] = entered
             self.current_timeline(matter, units, spec)
         for spec in LIST_CURRENT:
             units = {"TF": spec.tf, "LJ": spec.lj}
@@ -364,7 +375,8 @@ class _Lists:
                 start=self.today + dt.timedelta(days=spec.start),
                 due=self.today + dt.timedelta(days=spec.due),
                 status=MatterStatus.PROPOSED if spec.status == MatterStatus.PROPOSED else MatterStatus.APPROVED,
-                entered=entered if spec.start < 0 else self.today,
+                # A matter that starts later was proposed for the list yesterday (nothing in the story happens today).
+                entered=entered if spec.start < 0 else self.today - dt.timedelta(days=1),
             )
             if spec.status == MatterStatus.PROPOSED:
                 continue

@@ -62,7 +62,7 @@ def _description(session: Session, items: list[AgendaItem]) -> str:
         lines.append(_("Cancelled: %(reason)s") % {"reason": session.cancelled_reason or "—"})
     if items:
         lines.append(_("Agenda:"))
-        lines.extend(f"{i}. {item.title}" for i, item in enumerate(items, start=1))
+        lines.extend(f"{i}. {item.display_title}" for i, item in enumerate(items, start=1))
     url = _session_url(session)
     if url:
         lines.append(url)

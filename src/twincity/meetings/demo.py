@@ -12,13 +12,19 @@ from pathlib import Path
 from django.utils import timezone
 
 from twincity.audit.context import acting
-from twincity.core.services import bulk_save
 from twincity.meetings import services as ms
 from twincity.meetings.choices import Cadence, OutcomeKind, SeriesKind
-from twincity.meetings.models import ActionUpdate
-from twincity.supervision.services import case_of
 
 DATA = tomllib.loads(Path(__file__).with_name("demo.toml").read_text(encoding="utf-8"))
+# When each step of a session happens, in days from its day (the demo's clock dates them: ``world.at``): planned
+# three weeks ahead, the agenda published a week before, the minutes recorded on the day, confirmed by both
+# sides within days and locked a week later; an action's steps follow every few days.
+PLANNED_AHEAD = 21
+AGENDA_AHEAD = 7
+CANCELLED_AHEAD = 10
+CONFIRMED_AFTER = 3
+LOCKED_AFTER = 7
+ACTION_STEP_DAYS = 6
 
 
 def load(world) -> None:
@@ -41,9 +47,9 @@ class _Meetings:
         ld, office = self.l, self.office
         tf, lj = ld.regions["TF"], ld.regions["LJ"]
         self.sides = {"TF": tf, "LJ": lj}
-        with acting(office):
-            docking, joint = (self.series(DATA[kind]) for kind in ("docking", "joint"))
         held_on = DATA["docking"]["held_on"]
+        with ld.at(held_on - dt.timedelta(days=PLANNED_AHEAD)), acting(office):
+            docking, joint = (self.series(DATA[kind]) for kind in ("docking", "joint"))
         self.session(docking, held_on, [tuple(topic) for topic in DATA["docking"]["topics"]], past=True)
         months, day = [], dt.date(2020, 7, 1)
         while True:
@@ -79,19 +85,22 @@ class _Meetings:
     ):
         ld, office = self.l, self.office
         starts = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30)))
-        with acting(office):
+        with acting(office), ld.at(self.before(day, PLANNED_AHEAD)):
             session = ms.add_session(series, user=office, starts_at=starts)
             host = "TF" if session.host_id == self.sides["TF"].pk else "LJ"
             venue = "天府新区管委会会议室" if host == "TF" else "两江新区管委会会议室"
             session = ms.update_session(
                 session, user=office, version=session.version, venue=venue, chair=f"{ld.areas[host]}双城办主任"
             )
-            if cancel:
+        if cancel:
+            with acting(office), ld.at(self.before(day, CANCELLED_AHEAD)):
                 ms.cancel_session(session, user=office, reason="春节假期，本月会议取消（示例）。")
-                return session
-            if not past:
+            return session
+        if not past:
+            with acting(office), ld.at(self.before(day, PLANNED_AHEAD)):
                 ms.propose_item(series, user=office, title="下阶段重点合作事项安排（示例）", side=self.sides[host])
-                return session
+            return session
+        with acting(office), ld.at(self.before(day, AGENDA_AHEAD)):
             for title, unit_key in topics:
                 ms.add_item(
                     session,
@@ -103,6 +112,8 @@ class _Meetings:
                     presenter="示例汇报人",
                 )
             ms.publish_agenda(session, user=office)
+        # The minutes are recorded on the day, once the session is over.
+        with acting(office), ld.at(timezone.make_aware(dt.datetime.combine(day, dt.time(12, 0)))):
             for code in ("TF", "LJ"):
                 ms.record_attendance(
                     session,
@@ -142,13 +153,22 @@ class _Meetings:
             session.refresh_from_db()
         for side in ("TF", "LJ"):
             coordinator = ld.users[f"{side.lower()}-coord"]
-            with acting(coordinator):
+            with acting(coordinator), ld.at(self.after(day, CONFIRMED_AFTER)):
                 ms.confirm_minutes(session, user=coordinator, side=self.sides[side])
         if not recent:
-            with acting(office):
+            with acting(office), ld.at(self.after(day, LOCKED_AFTER)):
                 ms.lock_minutes(session, user=office)
         self.follow_up(made, day, recent=recent)
         return session
+
+    def before(self, day: dt.date, days: int) -> dt.date:
+        """``days`` before the session, but by yesterday at the latest (a session planned for next month was
+        planned before the demo's today)."""
+        return min(day - dt.timedelta(days=days), self.l.today - dt.timedelta(days=1))
+
+    def after(self, day: dt.date, days: int) -> dt.date:
+        """``days`` after the session, but by yesterday at the latest: the demo's story stops before today."""
+        return max(day, min(day + dt.timedelta(days=days), self.l.today - dt.timedelta(days=1)))
 
     def follow_up(self, actions, day, *, recent: bool) -> None:
         """Older actions are done and verified; the latest ones are left in every state of the cycle."""
@@ -161,52 +181,23 @@ class _Meetings:
                 target = "verified"
             # Each owning side takes its own steps (a joint action is done only when every side has reported).
             owner_sides = sorted({o.side.code for o in action.owners.select_related("side")})
+            at = self.l.at
             for code in owner_sides:
                 reporter = self.l.users["tf-coord" if code == "TF" else "lj-coord"]
                 with acting(reporter):
                     if target != "assigned":
-                        ms.acknowledge_action(action, user=reporter)
+                        with at(self.after(day, 1)):
+                            ms.acknowledge_action(action, user=reporter)
                     if target in ("in_progress", "returned", "reported_done", "verified"):
-                        ms.feed_back(action, user=reporter, text="已完成初稿，正在征求对方意见（示例）。")
+                        with at(self.after(day, ACTION_STEP_DAYS)):
+                            ms.feed_back(action, user=reporter, text="已完成初稿，正在征求对方意见（示例）。")
                     if target in ("returned", "reported_done", "verified"):
-                        ms.report_done(action, user=reporter, text="工作方案已印发，附印发文件（示例）。")
-            with acting(self.office):
+                        with at(self.after(day, 2 * ACTION_STEP_DAYS)):
+                            ms.report_done(action, user=reporter, text="工作方案已印发，附印发文件（示例）。")
+            with acting(self.office), at(self.after(day, 3 * ACTION_STEP_DAYS)):
                 if target == "verified":
                     ms.verify_action(action, user=self.office, note="经核实已完成（示例）。", rating="good")
                 elif target == "returned":
                     ms.return_action(action, user=self.office, reason="缺少对方部门会签意见，请补充（示例）。")
                 elif target == "cancelled":
                     ms.cancel_action(action, user=self.office, reason="因上级政策调整不再推进（示例）。")
-            # The history reads as it happened: each step dated within the month after the session.
-            history = list(ActionUpdate.objects.filter(action=action).order_by("pk"))
-            for n, update in enumerate(history):
-                update.on = min(day + dt.timedelta(days=n * 6), self.l.today)
-            bulk_save(history, ["on"])
-            self.date_case(action, day)
-
-    def date_case(self, action, day: dt.date) -> None:
-        """The action's supervision case reads as it happened too: each side signed off, fed back and reported in
-        the weeks after the session, the office closed it then (not on the day the demo was loaded)."""
-        case = case_of(action)
-        if case is None:
-            return
-
-        def when(step: int) -> dt.datetime:
-            on = min(day + dt.timedelta(days=step * 6), self.l.today)
-            return timezone.make_aware(dt.datetime.combine(on, dt.time(10, 0)))
-
-        sides = list(case.sides.all())
-        for side in sides:
-            side.signed_at = side.signed_at and when(0)
-            side.last_feedback_on = side.last_feedback_on and when(1).date()
-            side.completed_at = side.completed_at and when(2)
-        bulk_save(sides, ["signed_at", "last_feedback_on", "completed_at"])
-        feedback = list(case.feedback.all())
-        for given in feedback:
-            given.on = when(1).date()
-        bulk_save(feedback, ["on"])
-        case.completed_at = case.completed_at and when(2)
-        case.closed_at = case.closed_at and when(3)
-        if case.closed_at:
-            case.delay_days = max((timezone.localdate(case.completed_at or case.closed_at) - case.due_on).days, 0)
-        bulk_save([case], ["completed_at", "closed_at", "delay_days"])

@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
+import os
+import threading
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q
@@ -53,6 +56,8 @@ from twincity.meetings.models import (
     Outcome,
     Session,
 )
+
+logger = logging.getLogger(__name__)
 
 # A red matter's page shows the latest report of each side, looked for among this many recent reports.
 RECENT_REPORTS = 12
@@ -311,11 +316,57 @@ def _session_context(session: Session) -> dict:
     }
 
 
-def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint and its fonts load only when a PDF is made
-    from weasyprint.urls import URLFetcher  # noqa: PLC0415 - WeasyPrint and its fonts load only when a PDF is made
+# WeasyPrint's font configuration (fontconfig's list of the system's fonts, Pango's font map and the faces it
+# opened) is made once per process and kept: making it, and opening the large CJK faces, is most of what the first
+# paper of a process used to cost (6.5 s for the first meeting pack, 1.5 s for the next). Pango's font map is not
+# thread-safe, so the renderings of one process take turns; worker processes render side by side.
+_FONTS = None
+_RENDERING = threading.Lock()
 
-    return HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
+
+def _after_fork_in_child() -> None:
+    """A worker forked from a process that had rendered starts with its own font configuration and lock."""
+    global _FONTS, _RENDERING
+    _FONTS = None
+    _RENDERING = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def html_to_pdf(html: str) -> bytes:
+    global _FONTS
+    from weasyprint import HTML  # noqa: PLC0415 - WeasyPrint and its fonts load only when a PDF is made (or warm_up)
+    from weasyprint.text.fonts import FontConfiguration  # noqa: PLC0415 - as above
+    from weasyprint.urls import URLFetcher  # noqa: PLC0415 - as above
+
+    with _RENDERING:
+        if _FONTS is None:
+            _FONTS = FontConfiguration()
+        document = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"}))
+        return document.write_pdf(font_config=_FONTS)
+
+
+def warm_up() -> None:
+    """Load WeasyPrint and open the faces the papers use (every family and weight of ``document.css``, Chinese and
+    Latin) by rendering a short sample: the first meeting pack a worker serves is then as quick as the next.
+    Called once per worker process when it starts (``twincity.wsgi``/``asgi``, in the background); harmless twice."""
+    with override(DOCUMENT_LANGUAGE):
+        html_to_pdf(render_to_string("meetings/pdf/warm_up.html", {"lang_attr": "zh-CN", "masthead": "双城办"}))
+
+
+def warm_up_in_background() -> threading.Thread:
+    """``warm_up`` in a daemon thread, so that a worker answers at once; a PDF asked meanwhile waits for it."""
+    thread = threading.Thread(target=_warm_up_quietly, name="twincity-warm-documents", daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm_up_quietly() -> None:
+    try:
+        warm_up()
+    except Exception:  # a missing font must not stop a worker: the first paper is then slow, as before
+        logger.warning("Warming up the document fonts failed", exc_info=True)
 
 
 def render_pack_html(session: Session, *, today: dt.date | None = None) -> str:

@@ -299,6 +299,11 @@ class AgendaItem(PrimaryModel):
         related_name="+",
         verbose_name=_("proposed by"),
     )
+    # What the system wrote for a standing item is kept in both languages: ``title``/``description`` in Chinese
+    # (the language of the papers), these in English; each reader sees its own (``display_title``). Text a
+    # person types stays as typed, and editing a generated title or description drops its English copy.
+    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
 
     class Meta:
         ordering = ["session", "order", "pk"]
@@ -311,7 +316,19 @@ class AgendaItem(PrimaryModel):
         regions = ("session__host", "side")
 
     def __str__(self) -> str:
+        return self.display_title
+
+    @property
+    def display_title(self) -> str:
+        if self.title_en and (get_language() or "").startswith("en"):
+            return self.title_en
         return self.title
+
+    @property
+    def display_description(self) -> str:
+        if self.description_en and (get_language() or "").startswith("en"):
+            return self.description_en
+        return self.description
 
     def audit_parent(self):
         return self.session or self.series
@@ -326,6 +343,7 @@ class AgendaChange(ChangeLoggedModel):
     item = models.ForeignKey(AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     kind = models.CharField(_("change"), max_length=20, choices=AgendaChangeKind.choices)
     text = models.TextField(_("what changed"))
+    text_en = models.TextField(_("what changed (English)"), blank=True)  # the same, generated in English
     reason = models.TextField(_("reason"), blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by")
@@ -341,7 +359,13 @@ class AgendaChange(ChangeLoggedModel):
         regions = "session__host"
 
     def __str__(self) -> str:
-        return self.text[:80]
+        return self.display_text[:80]
+
+    @property
+    def display_text(self) -> str:
+        if self.text_en and (get_language() or "").startswith("en"):
+            return self.text_en
+        return self.text
 
 
 class Attendance(ChangeLoggedModel):

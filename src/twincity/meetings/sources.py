@@ -22,11 +22,12 @@ except open actions, which return on the next agenda by themselves when it is pu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, override, pgettext
 
 from twincity.matters.choices import CLOSED_STATUSES, Light, MatterStatus
 from twincity.matters.models import Matter
@@ -49,10 +50,26 @@ class Proposal:
     presenter: str = ""
     duration_minutes: int = 5
     extra: dict = field(default_factory=dict)
+    # Writes (title, reason) in the active language; the item is stored in both (``AgendaItem.title_en``).
+    # A source that leaves it out has its title and reason stored as written, in the proposer's language.
+    texts: Callable[[], tuple[str, str]] | None = None
 
     @property
     def source_label(self) -> str:
         return label(self.source)
+
+    def texts_in(self, language: str) -> tuple[str, str]:
+        if self.texts is None:
+            return self.title, self.reason
+        with override(language):
+            title, reason = self.texts()
+        return str(title), str(reason)
+
+    @classmethod
+    def written(cls, texts: Callable[[], tuple[str, str]], **fields) -> Proposal:
+        """A proposal whose title and reason ``texts`` writes in whichever language is active."""
+        title, reason = texts()
+        return cls(title=str(title), reason=str(reason), texts=texts, **fields)
 
 
 class AgendaSource:
@@ -113,12 +130,18 @@ class RedMatters(AgendaSource):
         result = []
         for matter in matters.prefetch_related("owners").order_by("code")[:200]:
             passed = [d for d in (matter.due_date, matter.next_milestone_due) if d and d < today]
+
+            def texts(matter=matter, passed=passed):
+                return (
+                    _("Red matter %(code)s %(title)s") % {"code": matter.code, "title": matter.title},
+                    _("Overdue since %(date)s") % {"date": min(passed).isoformat()} if passed else "",
+                )
+
             result.append(
-                Proposal(
+                Proposal.written(
+                    texts,
                     key=f"{self.key}:{matter.pk}",
                     source=self.key,
-                    title=_("Red matter %(code)s %(title)s") % {"code": matter.code, "title": matter.title},
-                    reason=_("Overdue since %(date)s") % {"date": min(passed).isoformat()} if passed else "",
                     matter=matter,
                     side_id=_lead_side(matter),
                     duration_minutes=10,
@@ -146,28 +169,30 @@ class MattersAwaitingDecision(AgendaSource):
             .prefetch_related("owners")
             .order_by("year_list__year", "code")[:200]
         )
-        result = []
-        for matter in matters:
-            if matter.completion_requested_at and matter.status not in CLOSED_STATUSES:
-                why = _("Completion reported: confirm it")
-            elif matter.status == MatterStatus.PROPOSED:
-                why = _("Proposed: approve it")
-            elif matter.status == MatterStatus.SUSPENDED:
-                why = _("Suspended: resume or cancel it")
-            else:
-                why = _("Unfinished on the %(year)s list: roll it over") % {"year": matter.year_list.year}
-            result.append(
-                Proposal(
-                    key=f"{self.key}:{matter.pk}",
-                    source=self.key,
-                    title=_("Decide on %(code)s %(title)s") % {"code": matter.code, "title": matter.title},
-                    reason=why,
-                    matter=matter,
-                    side_id=_lead_side(matter),
-                    duration_minutes=5,
-                )
+        return [
+            Proposal.written(
+                lambda matter=matter: (
+                    _("Decide on %(code)s %(title)s") % {"code": matter.code, "title": matter.title},
+                    self.why(matter),
+                ),
+                key=f"{self.key}:{matter.pk}",
+                source=self.key,
+                matter=matter,
+                side_id=_lead_side(matter),
+                duration_minutes=5,
             )
-        return result
+            for matter in matters
+        ]
+
+    @staticmethod
+    def why(matter) -> str:
+        if matter.completion_requested_at and matter.status not in CLOSED_STATUSES:
+            return _("Completion reported: confirm it")
+        if matter.status == MatterStatus.PROPOSED:
+            return _("Proposed: approve it")
+        if matter.status == MatterStatus.SUSPENDED:
+            return _("Suspended: resume or cancel it")
+        return _("Unfinished on the %(year)s list: roll it over") % {"year": matter.year_list.year}
 
 
 class OpenActions(AgendaSource):
@@ -188,14 +213,20 @@ class OpenActions(AgendaSource):
         )
         result = []
         for action in actions:
-            owners = "、".join(o.organisation.display_name for o in action.owners.all())
+
+            def texts(action=action):
+                owners = pgettext("list separator", ", ").join(o.organisation.display_name for o in action.owners.all())
+                return (
+                    _("Action %(code)s %(title)s") % {"code": action.code, "title": action.title},
+                    _("%(status)s, due %(date)s; owners: %(owners)s")
+                    % {"status": action.get_status_display(), "date": action.due_date.isoformat(), "owners": owners},
+                )
+
             result.append(
-                Proposal(
+                Proposal.written(
+                    texts,
                     key=f"{self.key}:{action.pk}",
                     source=self.key,
-                    title=_("Action %(code)s %(title)s") % {"code": action.code, "title": action.title},
-                    reason=_("%(status)s, due %(date)s; owners: %(owners)s")
-                    % {"status": action.get_status_display(), "date": action.due_date.isoformat(), "owners": owners},
                     action=action,
                     matter=None,
                     side_id=next((o.side_id for o in action.owners.all()), None),

@@ -1,9 +1,10 @@
 import django_tables2 as tables
+from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.tables import LeanTable
-from twincity.meetings.choices import ActionLight
+from twincity.meetings.choices import ActionLight, SessionStatus
 from twincity.meetings.models import ActionItem, Session
 
 LIGHT_BADGES = {
@@ -43,7 +44,11 @@ class SessionTable(LeanTable):
         fields = ()
         sequence = ("number", "series", "starts_at", "host", "venue", "status", "agenda", "minutes_status")
         attrs = {"class": "table table-hover table-sm align-middle mb-0", "id": "session-table"}
-        row_attrs = {"data-session": lambda record: record.pk}
+        row_attrs = {
+            "data-session": lambda record: record.pk,
+            # A cancelled session keeps its number (the next one takes it on): it must not read like the held one.
+            "class": lambda record: "tc-session-cancelled-row" if record.status == SessionStatus.CANCELLED else "",
+        }
         empty_text = _("No sessions match these filters.")
 
     def render_number(self, record):
@@ -60,11 +65,7 @@ class SessionTable(LeanTable):
         return record.host.label
 
     def render_status(self, record):
-        return format_html(
-            '<span class="badge text-bg-light border" data-status="{}">{}</span>',
-            record.status,
-            record.get_status_display(),
-        )
+        return render_to_string("meetings/_status_badge.html", {"s": record})
 
     def render_agenda(self, record):
         if record.agenda_published_at:
@@ -114,11 +115,7 @@ class ActionTable(LeanTable):
         )
 
     def render_status(self, record):
-        return format_html(
-            '<span class="badge text-bg-light border" data-status="{}">{}</span>',
-            record.status,
-            record.get_status_display(),
-        )
+        return render_to_string("meetings/_status_badge.html", {"s": record})
 
     def render_light(self, value):
         return action_light_badge(value)

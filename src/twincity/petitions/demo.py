@@ -31,46 +31,70 @@ def _text(title: str, authority: str) -> str:
     )
 
 
+# When each step happened (the demo's clock dates it: ``loader.at``): the list was drawn up after the docking
+# meeting of 19 June 2020 and published on 30 July; each side endorsed, the office submitted on 15 September.
+DRAFTED_ON = D(2020, 6, 24)
+ENDORSED_ON = {"TF": D(2020, 7, 6), "LJ": D(2020, 7, 8)}
+WITHDRAWN_ON = D(2020, 8, 26)
+SUBMITTED_ON = D(2020, 9, 15)
+CONSIDERED_ON = D(2020, 10, 20)
+ANSWERED_ON = D(2021, 3, 20)
+LINKED_ON = D(2020, 7, 30)
+
+
 def load(loader) -> None:
     office = loader.users["office"]
     tf, lj = loader.regions["TF"], loader.regions["LJ"]
     rows = [(*row, True) for row in NAMED] + [(*row, False) for row in OTHERS]
     with acting(office):
         for number, (title, field, authority, unit, fate, named) in enumerate(rows, 1):
-            petition = services.create_petition(
-                partnership=loader.partnership,
-                user=office,
-                code=f"2020-{number:02d}",
-                year=2020,
-                title=title if named else f"{title}{ILLUSTRATIVE}",
-                field=loader.fields[field],
-                target_authority=authority,
-                drafting_units=[loader.units[f"tf-{unit}"], loader.units[f"lj-{unit}"]],
-                text=_text(title, authority),
-                note=FROM_ARTICLE if named else INVENTED,
-            )
+            with loader.at(DRAFTED_ON):
+                petition = services.create_petition(
+                    partnership=loader.partnership,
+                    user=office,
+                    code=f"2020-{number:02d}",
+                    year=2020,
+                    title=title if named else f"{title}{ILLUSTRATIVE}",
+                    field=loader.fields[field],
+                    target_authority=authority,
+                    drafting_units=[loader.units[f"tf-{unit}"], loader.units[f"lj-{unit}"]],
+                    text=_text(title, authority),
+                    note=FROM_ARTICLE if named else INVENTED,
+                )
             _advance(
-                petition, fate, office=office, tf=tf, lj=lj, coords=(loader.users["tf-coord"], loader.users["lj-coord"])
+                petition,
+                fate,
+                office=office,
+                tf=tf,
+                lj=lj,
+                coords=(loader.users["tf-coord"], loader.users["lj-coord"]),
+                at=loader.at,
             )
-        _link_gateway_matter(loader, office)
+        with loader.at(LINKED_ON):
+            _link_gateway_matter(loader, office)
 
 
-def _advance(petition, fate: str, *, office, tf, lj, coords) -> None:
+def _advance(petition, fate: str, *, office, tf, lj, coords, at) -> None:
     if fate == "drafting":
         return
-    services.endorse(petition, user=coords[0], side=tf)
+    with at(ENDORSED_ON["TF"]):
+        services.endorse(petition, user=coords[0], side=tf)
     if fate == "drafting_one":
         return
-    services.endorse(petition, user=coords[1], side=lj)
+    with at(ENDORSED_ON["LJ"]):
+        services.endorse(petition, user=coords[1], side=lj)
     if fate == "endorsed":
         return
     if fate == "withdrawn":
-        services.withdraw(petition, user=office, reason="经联席会议研究，改由两省市层面统一争取（示例）")
+        with at(WITHDRAWN_ON):
+            services.withdraw(petition, user=office, reason="经联席会议研究，改由两省市层面统一争取（示例）")
         return
-    services.submit(petition, user=office, submitted_on=D(2020, 9, 15), channel="joint_letter")
+    with at(SUBMITTED_ON):
+        services.submit(petition, user=office, submitted_on=SUBMITTED_ON, channel="joint_letter")
     if fate == "submitted":
         return
-    services.mark_under_consideration(petition, user=office)
+    with at(CONSIDERED_ON):
+        services.mark_under_consideration(petition, user=office)
     if fate == "considering":
         return
     answers = {
@@ -78,7 +102,8 @@ def _advance(petition, fate: str, *, office, tf, lj, coords) -> None:
         "partly": "原则同意部分事项，其余事项待条件成熟后研究（示例）。",
         "declined": "暂不具备设立条件，建议结合区域规划统筹考虑（示例）。",
     }
-    services.record_response(petition, user=office, outcome=fate, response=answers[fate], response_on=D(2021, 3, 20))
+    with at(ANSWERED_ON):
+        services.record_response(petition, user=office, outcome=fate, response=answers[fate], response_on=ANSWERED_ON)
 
 
 def _link_gateway_matter(loader, office) -> None:

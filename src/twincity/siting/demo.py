@@ -15,6 +15,8 @@ import datetime as dt
 import tomllib
 from pathlib import Path
 
+from django.utils import timezone
+
 from twincity.audit.context import acting
 from twincity.matters.models import Matter
 from twincity.meetings.choices import OutcomeKind
@@ -52,8 +54,34 @@ def _bids(loader, rows) -> list[BidSpec]:
 
 
 def supercomputing(loader, office):
-    """The article's case: Liangjiang gives way, the office records the decision for Chengdu Science City."""
-    case = services.create_siting_case(
+    """The article's case: Liangjiang gives way, the office records the decision for Chengdu Science City.
+    Each step happens on its day (the demo's clock: ``loader.at``)."""
+    with loader.at(dt.date(2020, 6, 12)):
+        case = _supercomputing_case(loader, office)
+    with loader.at(dt.date(2020, 6, 20)):
+        services.withdraw_bid(
+            case.bids.get(side=loader.regions["LJ"]),
+            user=office,
+            reason="两江新区已有多个类似平台，支持该平台落户成都科学城（据报道；撤回环节为示例）。",
+            withdrawn_on=dt.date(2020, 6, 20),
+        )
+    with loader.at(dt.date(2020, 6, 30)):
+        case = services.decide(
+            case,
+            user=office,
+            side=loader.regions["TF"],
+            site="成都科学城（成都超级计算中心）",
+            rationale=RATIONALE,
+            decided_on=dt.date(2020, 6, 30),
+        )
+    for matter in Matter.objects.filter(partnership=loader.partnership, title__contains="成都超级计算中心"):
+        with loader.at(max(dt.date(2020, 6, 30), timezone.localdate(matter.created)) + dt.timedelta(days=3)):
+            link_matter(case, matter, user=office, note="落实布局决定")
+    return case
+
+
+def _supercomputing_case(loader, office):
+    return services.create_siting_case(
         partnership=loader.partnership,
         user=office,
         code="布局2020-01",
@@ -67,28 +95,22 @@ def supercomputing(loader, office):
         note=SOURCE + "两江新区的候选地点、双方诉求的细节和各环节日期为示例。",
         bids=_bids(loader, SUPERCOMPUTING_BIDS),
     )
-    services.withdraw_bid(
-        case.bids.get(side=loader.regions["LJ"]),
-        user=office,
-        reason="两江新区已有多个类似平台，支持该平台落户成都科学城（据报道；撤回环节为示例）。",
-        withdrawn_on=dt.date(2020, 6, 20),
-    )
-    case = services.decide(
-        case,
-        user=office,
-        side=loader.regions["TF"],
-        site="成都科学城（成都超级计算中心）",
-        rationale=RATIONALE,
-        decided_on=dt.date(2020, 6, 30),
-    )
-    for matter in Matter.objects.filter(partnership=loader.partnership, title__contains="成都超级计算中心"):
-        link_matter(case, matter, user=office, note="落实布局决定")
-    return case
 
 
 def under_negotiation(loader, office):
-    """An illustrative contested case, still open, negotiated at the demo's latest joint meetings on siting."""
-    case = services.create_siting_case(
+    """An illustrative contested case, still open, negotiated at the demo's latest joint meetings on siting: opened
+    at the start of the year (or the day before the demo's today, early in January), each meeting linked on its day."""
+    today = loader.today
+    with loader.at(min(dt.date(today.year, 1, 10), today - dt.timedelta(days=1))):
+        case = _contested_case(loader, office)
+    for outcome in _meeting_decisions(loader, "错位发展")[-2:]:  # the latest two
+        with loader.at(max(outcome.session.local_date, timezone.localdate(case.created))):
+            services.link_negotiation(case, outcome, user=office, note="联席会议研究产业协作与错位发展（示例）")
+    return case
+
+
+def _contested_case(loader, office):
+    return services.create_siting_case(
         partnership=loader.partnership,
         user=office,
         code=f"布局{loader.today.year}-01",
@@ -99,9 +121,6 @@ def under_negotiation(loader, office):
         note="整条记录为示例，并非真实项目。",
         bids=_bids(loader, TESTING_PLATFORM_BIDS),
     )
-    for outcome in _meeting_decisions(loader, "错位发展")[-2:]:  # the latest two
-        services.link_negotiation(case, outcome, user=office, note="联席会议研究产业协作与错位发展（示例）")
-    return case
 
 
 def _meeting_decisions(loader, words: str) -> list:

@@ -28,6 +28,9 @@ from twincity.visits.choices import Topic, VisitLevel
 from twincity.visits.models import Lesson
 
 D = dt.date
+# The office put the earlier visits, their lessons and gaps on record once the partnership's register existed,
+# after the docking meeting of 19 June 2020 (the demo's clock dates each step: ``loader.at``).
+RECORDED_ON = D(2020, 6, 29)
 # The article's ten lessons, four areas of learning and the areas of the ten gaps are data.
 DATA = tomllib.loads(Path(__file__).with_name("demo.toml").read_text(encoding="utf-8"))
 SOURCE, GAP_TEXT = DATA["source"], DATA["gap_text"]
@@ -41,7 +44,7 @@ def load(loader) -> None:
     fields = loader.fields
     p = loader.partnership
 
-    with acting(office):
+    with acting(office), loader.at(RECORDED_ON):
         visits = {}
         for row in DATA["visit"]:  # the key names the two visits the lessons and gaps come from
             values = dict(row)
@@ -118,7 +121,7 @@ def _follow_ups(loader, lessons: list[Lesson], areas: list[Lesson]) -> None:
         (lessons[4], "借鉴“政府引导市场主导”经验，联合举办双城新区投资推介活动", "产业", "lj-invest", "tf-invest"),
     ]
     for lesson, title, field, lead, support in done:
-        with acting(office):
+        with acting(office), loader.at(D(2020, 7, 1)):
             matter = services.follow_up_learning(
                 lesson,
                 user=office,
@@ -133,9 +136,10 @@ def _follow_ups(loader, lessons: list[Lesson], areas: list[Lesson]) -> None:
                 entered_on=D(2020, 7, 1),
                 description="由经验借鉴转化的后续事项。（示例数据）",
             )
+        with acting(office), loader.at(D(2020, 11, 30)):
             for key in (lead, support):
                 _report(loader, matter, key, on=D(2020, 11, 30), percent=100, text="已完成")
-        with acting(leader):
+        with acting(leader), loader.at(D(2020, 12, 15)):
             matters.change_status(
                 matter, MatterStatus.COMPLETED, user=leader, reason="经联席会议确认完成（示例）", on=D(2020, 12, 15)
             )
@@ -143,7 +147,8 @@ def _follow_ups(loader, lessons: list[Lesson], areas: list[Lesson]) -> None:
     # Tianfu's fourth area of learning (innovation), on this year's list: a light that means something today.
     today = loader.today
     start, due = D(today.year, 1, 1), D(today.year, 12, 31)
-    with acting(office):
+    entered = min(today, D(today.year, 1, 20))
+    with acting(office), loader.at(entered):
         matter = services.follow_up_learning(
             areas[3],
             user=office,
@@ -155,12 +160,15 @@ def _follow_ups(loader, lessons: list[Lesson], areas: list[Lesson]) -> None:
             field=loader.fields["创新"],
             start_date=start,
             due_date=due,
-            entered_on=min(today, D(today.year, 1, 20)),
+            entered_on=entered,
             description="由经验借鉴转化的后续事项。（示例数据）",
         )
-        elapsed = (today - start).days / (due - start).days
+    # The latest reports came in yesterday (nothing in the demo's story happens on the day it is loaded).
+    reported = max(entered, today - dt.timedelta(days=1))
+    with acting(office), loader.at(reported):
+        elapsed = (reported - start).days / (due - start).days
         for key, ahead in (("tf-tech", 10), ("lj-tech", 5)):
-            _report(loader, matter, key, on=today, percent=min(95, round(elapsed * 100) + ahead), text="按计划推进")
+            _report(loader, matter, key, on=reported, percent=min(95, round(elapsed * 100) + ahead), text="按计划推进")
         # The demo's 2020 list has a matter on the city brand: it serves the lesson "tell the story well".
         brand = Matter.objects.filter(partnership=loader.partnership, title__contains="城市品牌推介").first()
         if brand is not None:

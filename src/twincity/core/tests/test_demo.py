@@ -10,9 +10,11 @@ from collections import Counter
 from fnmatch import fnmatch
 from pathlib import Path
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command, get_commands
+from django.db import models
 from django.http import HttpRequest
 from django.test import TestCase, override_settings
 from django.utils import timezone
@@ -23,6 +25,7 @@ from twincity.audit.models import AuditEvent, ObjectChange
 from twincity.demo import DEMO_PASSWORD, PARTNERSHIP_NAME, USERNAMES, load_demo
 from twincity.matters.choices import Light, MatterStatus
 from twincity.matters.models import ListEntry, Matter, ProgressReport
+from twincity.meetings.models import ActionItem, Session
 from twincity.regions.choices import OrganisationKind
 from twincity.regions.models import CounterpartPair, Organisation, Partnership
 from twincity.supervision.choices import CaseState, SheetLevel
@@ -126,6 +129,49 @@ class TheDemo(TestCase):
         sheets = Sheet.objects.filter(partnership=self.partnership)
         assert sheets.filter(level=SheetLevel.RED).exists()  # the morning's run found the overdue work
         assert Todo.objects.open().filter(partnership=self.partnership).exists()
+
+    def test_the_history_is_stamped_on_the_storys_days_not_on_the_day_the_demo_was_loaded(self):
+        """Every accountable time (created, last updated, verified, published, locked, closed, the audit log…) follows
+        the story's dates: only what really happens on the day the demo is loaded is stamped that day, the morning's
+        supervision run (its sheets and their steps, the cases it touches, its notices, reminders and task)."""
+        loaded_on = timezone.localdate()
+        happens_today = {
+            "supervision.sheet",
+            "supervision.sheetstep",
+            "supervision.case.last_updated",
+            "notifications.notification",
+            "notifications.delivery",
+            "notifications.reminderlog",
+            "django_tasks_database.dbtaskresult",
+            "regions.partnership.changed_at",  # a technical mark of the last write (caches), not in the trail
+            "meetings.session.starts_at",  # a schedule, not a stamp: the next session may well be today
+            "audit.auditevent",  # checked below: the run's events and changes only
+            "audit.objectchange",
+        }
+        stamped_today = {}
+        for model in apps.get_models():
+            label = model._meta.label_lower
+            for field in model._meta.concrete_fields:
+                name = f"{label}.{field.name}"
+                if not isinstance(field, models.DateTimeField) or label in happens_today or name in happens_today:
+                    continue
+                count = model._default_manager.filter(**{f"{field.name}__date": loaded_on}).count()
+                if count:
+                    stamped_today[name] = count
+        assert stamped_today == {}
+        verbs = set(AuditEvent.objects.filter(time__date=loaded_on).values_list("verb", flat=True))
+        assert verbs <= {"sheet.issued", "sheet.raised", "sheet.escalated", "case.opened"}, verbs
+        changed = set(
+            ObjectChange.objects.filter(time__date=loaded_on).values_list("changed_object_type__model", flat=True)
+        )
+        assert changed <= {"sheet", "sheetstep", "case"}, changed
+        # The story reads in order: the 2020 list was entered in 2020, actions verified within weeks of their session.
+        assert not Matter.objects.filter(entries__year_list__year=2020, created__year__gt=2020).exists()
+        for action in ActionItem.objects.filter(verified_at__isnull=False).select_related("session"):
+            assert 0 <= (timezone.localdate(action.verified_at) - action.session.local_date).days <= 31, action
+        for session in Session.objects.filter(agenda_published_at__isnull=False):
+            assert timezone.localdate(session.agenda_published_at) < session.local_date
+        assert not get_user_model().objects.filter(username__in=USERNAMES, date_joined__year__gt=2020).exists()
 
     def test_reports_are_attributed_to_the_people_who_file_them(self):
         by_market_bureau = ProgressReport.objects.filter(organisation__name="天府新区市场监管局")

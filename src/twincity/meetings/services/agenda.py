@@ -4,13 +4,16 @@ proposals, and publication (after which every change is listed with its reason).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from twincity.accounts.access import can, coordinated_sides, is_office
 from twincity.accounts.choices import Action
@@ -26,12 +29,28 @@ from twincity.meetings.services.rotation import rotation
 from twincity.regions.models import Region
 
 
-def _agenda_change(session: Session, *, user, kind: str, text: str, item: AgendaItem | None = None, reason: str = ""):
-    """After publication every change to the agenda is listed for both sides and logged."""
+def in_both_languages(write: Callable[[], str]) -> tuple[str, str]:
+    """Text the system writes, in Chinese (stored as the record) and in English (shown to English readers)."""
+    with override(settings.LANGUAGE_CODE):
+        chinese = str(write())
+    with override("en"):
+        english = str(write())
+    return chinese, english
+
+
+def _agenda_change(
+    session: Session, *, user, kind: str, text: Callable[[], str], item: AgendaItem | None = None, reason: str = ""
+):
+    """After publication every change to the agenda is listed for both sides and logged. ``text`` writes the
+    line in the active language: it is stored in both."""
     if session.agenda_frozen:
         if not reason.strip():
             raise ValidationError({"reason": _("The agenda is published: say why it changes.")})
-        AgendaChange.objects.create(session=session, item=item, kind=kind, text=text, reason=plain(reason), user=user)
+        chinese, english = in_both_languages(text)
+        text = chinese
+        AgendaChange.objects.create(
+            session=session, item=item, kind=kind, text=chinese, text_en=english, reason=plain(reason), user=user
+        )
         log_event(
             "session.agenda_changed", session, message=text, data={"kind": kind, "item": item.pk if item else None}
         )
@@ -120,17 +139,26 @@ def update_item(item: AgendaItem, *, user, version: int | None, reason: str = ""
         for upload in files:
             attach(item, upload, user=user, partnership_id=item.partnership_id)
         diff = [k for k in changes if before[k] != changes[k]]
+        # A generated title or description edited by a person is no longer the system's text: its English copy goes.
+        dropped = [f"{k}_en" for k in ("title", "description") if k in diff and getattr(item, f"{k}_en")]
+        for name in dropped:
+            setattr(item, name, "")
+        if dropped:
+            save_fields(item, dropped)
         if item.session_id and (diff or files):
             _agenda_change(
                 item.session,
                 user=user,
                 kind=AgendaChangeKind.EDITED,
                 item=item,
-                text=_("Item “%(title)s” edited (%(fields)s).")
-                % {
-                    "title": item.title,
-                    "fields": ", ".join(str(AgendaItem._meta.get_field(k).verbose_name) for k in diff) or _("papers"),
-                },
+                text=lambda: (
+                    _("Item “%(title)s” edited (%(fields)s).")
+                    % {
+                        "title": item.display_title,
+                        "fields": ", ".join(str(AgendaItem._meta.get_field(k).verbose_name) for k in diff)
+                        or _("papers"),
+                    }
+                ),
                 reason=reason,
             )
     return item
@@ -184,7 +212,7 @@ def _item_added(session: Session, item: AgendaItem, *, user, reason: str) -> Non
         user=user,
         kind=AgendaChangeKind.ADDED,
         item=item,
-        text=_("Item “%(title)s” added.") % {"title": item.title},
+        text=lambda: _("Item “%(title)s” added.") % {"title": item.display_title},
         reason=reason,
     )
 
@@ -232,7 +260,7 @@ def unschedule_item(item: AgendaItem, *, user, reason: str = "") -> AgendaItem:
             user=user,
             kind=AgendaChangeKind.REMOVED,
             item=item,
-            text=_("Item “%(title)s” removed.") % {"title": item.title},
+            text=lambda: _("Item “%(title)s” removed.") % {"title": item.display_title},
             reason=reason,
         )
         if item.source == ItemSource.PROPOSED:
@@ -268,7 +296,9 @@ def move_item(item: AgendaItem, *, user, up: bool, reason: str = "") -> AgendaIt
             user=user,
             kind=AgendaChangeKind.MOVED,
             item=item,
-            text=_("Item “%(title)s” moved to position %(n)s.") % {"title": item.title, "n": item.order},
+            text=lambda: (
+                _("Item “%(title)s” moved to position %(n)s.") % {"title": item.display_title, "n": item.order}
+            ),
             reason=reason,
         )
     return item
@@ -320,6 +350,8 @@ def add_proposals(session: Session, *, user, keys: list[str] | None = None, reas
 
 def _add_proposal(session: Session, proposal: sources.Proposal, *, user, reason: str = "") -> AgendaItem:
     obj = proposal.obj
+    title, description = proposal.texts_in(settings.LANGUAGE_CODE)
+    title_en, description_en = proposal.texts_in("en")
     item = AgendaItem.objects.create(
         series=session.series,
         partnership_id=session.partnership_id,
@@ -327,8 +359,10 @@ def _add_proposal(session: Session, proposal: sources.Proposal, *, user, reason:
         status=ItemStatus.ON_AGENDA,
         source=proposal.source,
         order=_next_order(session),
-        title=proposal.title[:300],
-        description=proposal.reason,
+        title=title[:300],
+        description=description,
+        title_en=title_en[:300] if title_en != title else "",
+        description_en=description_en if description_en != description else "",
         presenter=proposal.presenter,
         side_id=proposal.side_id,
         duration_minutes=proposal.duration_minutes,

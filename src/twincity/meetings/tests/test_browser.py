@@ -58,6 +58,8 @@ def test_a_full_meeting_cycle_from_agenda_to_verified_action(browser_page, live_
     expect(page.locator("#session-host")).to_have_attribute("data-host", world.lj.code)
     proposal = page.locator(f"#proposals [data-proposal='{ItemSource.RED_MATTER}:{red.pk}']")
     expect(proposal).to_contain_text(red.code)
+    expect(proposal.locator("input[name=key]")).not_to_be_checked()  # nothing is chosen for the secretariat
+    proposal.locator("input[name=key]").check()
     page.click("#add-proposals")
     expect(page.locator(f"#agenda-items tr[data-source='{ItemSource.RED_MATTER}']")).to_have_count(1)
     page.click("#publish-agenda")

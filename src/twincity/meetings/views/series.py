@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -123,13 +124,18 @@ def series_edit(request, pk: int):
     )
 
 
+SESSIONS_PER_PAGE = 24
+
+
 @members_only
 def series_detail(request, pk: int):
     series = _series(request, pk)
     user = request.user
-    sessions = list(
-        _session_queryset().filter(series=series).order_by("starts_at", "pk").prefetch_related("confirmations")
-    )
+    # Newest first, a page at a time: a monthly series has a hundred sessions after a few years.
+    sessions = Paginator(
+        _session_queryset().filter(series=series).order_by("-starts_at", "-pk").prefetch_related("confirmations"),
+        SESSIONS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
     backlog = list(
         series.items.filter(status=ItemStatus.BACKLOG)
         .select_related("side", "organisation", "matter", "proposed_by")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from twincity.accounts.access import can, is_office
 from twincity.accounts.choices import Action
 from twincity.audit.models import AuditEvent
-from twincity.meetings import forms, services
+from twincity.meetings import documents, forms, services
 from twincity.meetings.choices import CLOSED_ACTION_STATUSES, ItemStatus, MinutesStatus, SessionStatus
 from twincity.meetings.models import ActionItem, Outcome, Session
 from twincity.meetings.sources import label as source_label
@@ -25,6 +26,8 @@ from twincity.meetings.views.common import (
     _visible_matters,
     members_only,
 )
+
+DOCX_SIZE_SECONDS = 3600
 
 
 @members_only
@@ -105,6 +108,7 @@ def session_detail(request, pk: int):
         "following": following,
         "proposals": proposals,
         "backlog": backlog,
+        "minutes_docx_size": minutes_docx_size(session) if session.is_held else None,
         "can_change": can_change,
         "agenda_open": agenda_open,
         "minutes_open": minutes_open,
@@ -223,3 +227,14 @@ mark_held = SessionStepView.as_view(
     run=lambda session, user, data: services.mark_held(session, user=user),
     done=gettext_lazy("Recorded as held."),
 )
+
+
+def minutes_docx_size(session: Session) -> int:
+    """The size of the minutes' .docx as the link offers it, made once per state of the session (the minutes are
+    written on the fly: a new version or a later change of the session makes a new one)."""
+    key = f"meetings:minutes-docx-size:{session.pk}:{session.version}:{session.last_updated.timestamp()}"
+    size = cache.get(key)
+    if size is None:
+        size = len(documents.render_minutes_docx(session))
+        cache.set(key, size, DOCX_SIZE_SECONDS)
+    return size

@@ -209,3 +209,32 @@
   document.addEventListener("htmx:pushedIntoHistory", exportLinks);
   window.addEventListener("popstate", exportLinks);
 })();
+
+/* --- meet: choosing the system's proposals for an agenda, all or by source --- */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!box.matches) return;
+    var form = box.closest("form");
+    if (!form) return;
+    if (box.matches("[data-select-group]")) {
+      form.querySelectorAll("input[name='key'][data-group='" + box.dataset.selectGroup + "']").forEach(function (b) { b.checked = box.checked; });
+    }
+    if (box.matches("[data-select-group], input[name='key'][data-group], [data-select-all='key']")) {
+      form.querySelectorAll("[data-select-group]").forEach(function (g) {
+        var items = form.querySelectorAll("input[name='key'][data-group='" + g.dataset.selectGroup + "']");
+        var ticked = form.querySelectorAll("input[name='key'][data-group='" + g.dataset.selectGroup + "']:checked");
+        g.checked = items.length > 0 && ticked.length === items.length;
+        g.indeterminate = ticked.length > 0 && ticked.length < items.length;
+      });
+      var all = form.querySelector("[data-select-all='key']");
+      if (all) {
+        var n = form.querySelectorAll("input[name='key']").length;
+        var m = form.querySelectorAll("input[name='key']:checked").length;
+        all.checked = n > 0 && m === n;
+        all.indeterminate = m > 0 && m < n;
+      }
+    }
+  });
+})();
