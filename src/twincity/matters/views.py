@@ -46,11 +46,15 @@ from twincity.matters.choices import TRANSITION_LABELS, TRANSITIONS, Light
 from twincity.matters.excel import apply_import, export_matters, parse_import
 from twincity.matters.filtersets import MatterFilterSet
 from twincity.matters.health import explain
-from twincity.matters.models import Matter, Milestone, ProgressReport
+from twincity.matters.models import Matter, MatterList, Milestone, ProgressReport
 from twincity.matters.tables import MatterTable, list_queryset
 from twincity.supervision.services import case_of
 
 # ---------------------------------------------------------------------------------------------- list
+
+
+# The list's filters (besides the partnership, the page, the sort and the page size).
+LIST_FILTERS = frozenset(MatterFilterSet.base_filters) - {"partnership"}
 
 
 class MatterListView(ObjectListView):
@@ -60,7 +64,30 @@ class MatterListView(ObjectListView):
     template_name = "matters/matter_list.html"
 
     def get_queryset(self):
-        return list_queryset().restrict(self.request.user, Action.VIEW)
+        # Newest year first, and within a year by code: the order of the printed annual list.
+        return list_queryset().restrict(self.request.user, Action.VIEW).order_by("-year", "code")
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        year = self.default_year()
+        if year is not None:
+            data = kwargs["data"].copy()
+            data["year"] = str(year)
+            kwargs["data"] = data
+        return kwargs
+
+    def default_year(self) -> int | None:
+        """Opened without any filter, the list shows the current year: the latest list of the partnership.
+
+        Any filter given (a search, a status, an empty year: "all years") is taken as asked."""
+        if self.partnership is None or any(name in self.request.GET for name in LIST_FILTERS):
+            return None
+        return (
+            MatterList.objects.filter(partnership=self.partnership, archived_at__isnull=True)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        )
 
     def get(self, request, *args, **kwargs):
         # The partnership on screen: the one filtered on, else the user's first.
