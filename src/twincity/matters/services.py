@@ -588,6 +588,58 @@ def close_milestone(
     return milestone
 
 
+MILESTONE_FIELDS = ("title", "due_date", "side_id")
+
+
+def update_milestone(milestone: Milestone, *, user, version: int | None = None, **changes) -> Milestone:
+    """Correct a milestone's title, due date or responsible side (who may close it may edit it).
+
+    A versioned edit (a stale one raises ``ConflictError``) recorded in the trail; the matter's derived
+    dates and the milestone's supervision case follow. An archived milestone is not edited."""
+    unknown = set(changes) - set(MILESTONE_FIELDS)
+    if unknown:
+        raise ValueError(f"not a milestone field: {sorted(unknown)}")
+    if "title" in changes:
+        changes["title"] = plain(changes["title"]).strip()
+        if not changes["title"]:
+            raise ValidationError({"title": _("Give the milestone a title.")})
+    with transaction.atomic():
+        matter = lock(milestone.matter)
+        if milestone.archived_at is not None:
+            raise ValidationError(_("An archived milestone is not edited."))
+        if "side_id" in changes and not matter.sides.filter(region_id=changes["side_id"]).exists():
+            raise ValidationError({"side": _("This side takes no part in the matter.")})
+        changes = {k: v for k, v in changes.items() if getattr(milestone, k) != v}
+        if not changes:
+            require(user, Action.REPORT, milestone)
+            return milestone
+        update_versioned(milestone, version, changes, user=user, action=Action.REPORT)
+        refresh_derived(matter)
+        supervision.follow(milestone)
+    return milestone
+
+
+def archive_milestone(milestone: Milestone, *, user, reason: str, version: int | None = None) -> Milestone:
+    """Take a milestone off the matter with a reason (it is kept, with its trail; never deleted).
+
+    Who may close it may archive it. Its supervision case is cancelled; the matter's dates follow."""
+    reason = plain(reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the milestone is archived.")})
+    with transaction.atomic():
+        matter = lock(milestone.matter)
+        require(user, Action.REPORT, milestone)
+        lock(milestone, version=version)
+        if milestone.archived_at is None:
+            milestone.archived_at = timezone.now()
+            milestone.version += 1
+            save_fields(milestone, ["archived_at", "version"])
+            log_event("milestone.archived", milestone, message=reason[:500], data={"matter": matter.pk})
+            refresh_derived(matter)
+            supervision.follow(milestone)
+    return milestone
+
+
 def _report_side_done(matter: Matter, side_id: int, *, user, text: str, attachments) -> None:
     """A side's report of 100 % is its report of completion on the matter's supervision case (one step, not
     two): the report's text and files are the evidence; the leader confirms once every side has reported."""

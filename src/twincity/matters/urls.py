@@ -27,5 +27,7 @@ urlpatterns = [
     path("<int:pk>/archive/", views.archive, name="archive"),
     path("<int:pk>/notes/", views.AddNoteView.as_view(), name="add_note"),
     path("milestones/<int:pk>/close/", views.CloseMilestoneView.as_view(), name="close_milestone"),
+    path("milestones/<int:pk>/edit/", views.EditMilestoneView.as_view(), name="edit_milestone"),
+    path("milestones/<int:pk>/archive/", views.ArchiveMilestoneView.as_view(), name="archive_milestone"),
     path("reports/<int:pk>/edit/", views.ReportEditView.as_view(), name="edit_report"),
 ]

@@ -493,6 +493,47 @@ class CloseMilestoneView(MatterStepView):
         )
 
 
+class EditMilestoneView(MatterStepView):
+    """Correct a milestone's title, side or due date (who may close it may edit it)."""
+
+    queryset = Milestone.objects.select_related("matter__partnership")
+    action = Action.REPORT
+    form_class = forms.EditMilestoneForm
+    anchor = "#milestones"
+    conflict_message = gettext_lazy("Someone else updated this milestone meanwhile. Check it and try again.")
+    done = gettext_lazy("Milestone changed.")
+
+    def form_kwargs(self, milestone, user):
+        return {"version": milestone.version, "sides": milestone.matter.partnership.sides()}
+
+    def step(self, milestone, user, data):
+        services.update_milestone(
+            milestone,
+            user=user,
+            version=data["version"],
+            title=data["title"],
+            due_date=data["due_date"],
+            side_id=data["side"],
+        )
+
+
+class ArchiveMilestoneView(MatterStepView):
+    """Take a milestone off the matter with a reason; it stays in the trail."""
+
+    queryset = Milestone.objects.select_related("matter")
+    action = Action.REPORT
+    form_class = forms.ArchiveMilestoneForm
+    anchor = "#milestones"
+    conflict_message = gettext_lazy("Someone else updated this milestone meanwhile. Check it and try again.")
+    done = gettext_lazy("Milestone archived.")
+
+    def form_kwargs(self, milestone, user):
+        return {"version": milestone.version}
+
+    def step(self, milestone, user, data):
+        services.archive_milestone(milestone, user=user, reason=data["reason"], version=data["version"])
+
+
 class ChangeStatusView(MatterStepView):
     queryset = Matter.objects.all()
     action = Action.VIEW  # which transition a person may make is the service's (change or approve)

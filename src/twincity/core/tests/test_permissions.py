@@ -322,6 +322,14 @@ def actions(s):
             reverse("matters:close_milestone", args=[s["milestone"].pk]),
             {"office", "lj-coord", "lj-unit"},
         ),
+        "matters:edit_milestone": (
+            reverse("matters:edit_milestone", args=[s["milestone"].pk]),
+            {"office", "lj-coord", "lj-unit"},
+        ),
+        "matters:archive_milestone": (
+            reverse("matters:archive_milestone", args=[s["milestone"].pk]),
+            {"office", "lj-coord", "lj-unit"},
+        ),
         "matters:change_status": (reverse("matters:change_status", args=[m.pk]), MEMBERS),
         "matters:archive": (reverse("matters:archive", args=[m.pk]), EDITORS),
         "matters:add_note": (reverse("matters:add_note", args=[m.pk]), MEMBERS),
