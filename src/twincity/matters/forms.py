@@ -166,6 +166,13 @@ class RollOverForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Why it rolls over"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class BulkRollOverForm(StyledFormMixin, forms.Form):
+    """Year end: which open matters of a list roll into which year's list, and why."""
+
+    to_year = forms.IntegerField(label=_("Into the list of"), min_value=2000, max_value=2100)
+    reason = forms.CharField(label=_("Why they roll over"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class BulkStatusForm(StyledFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Set status"), choices=MatterStatus.choices)
     reason = forms.CharField(label=_("Reason"), required=False)

@@ -763,6 +763,87 @@ def roll_over_list(year_list: MatterList, *, to_year: int, user, reason: str) ->
     return moved
 
 
+def coming_year(today: dt.date | None = None) -> int:
+    """The year matters roll over into at year end: next year from October (the office prepares the coming list in
+    the fourth quarter), else this year (a roll-over made in the new year, before its list was filled)."""
+    today = today or timezone.localdate()
+    return today.year + 1 if today.month >= 10 else today.year
+
+
+def default_roll_over_year(matter: Matter, today: dt.date | None = None) -> int:
+    """Where one matter rolls by default: the coming year, or the year after its list if that is later."""
+    return max(coming_year(today), matter.year + 1)
+
+
+@dataclass
+class RollOverLine:
+    """One matter of a roll-over preview: where it would go (``code`` in ``to_year``'s list) or why it does not."""
+
+    matter: Matter
+    code: str = ""
+    refused: str = ""
+
+    @property
+    def moves(self) -> bool:
+        return not self.refused
+
+
+def plan_roll_over(matters, *, to_year: int, user) -> list[RollOverLine]:
+    """What rolling ``matters`` into ``to_year``'s list would do, writing nothing: for each, its new code (numbered
+    on from the target list, in the order of the old codes) or why it is refused."""
+    matters = sorted(matters, key=lambda m: (m.year, m.code, m.pk))
+    editable = set(
+        Matter.objects.restrict(user, Action.CHANGE).filter(pk__in=[m.pk for m in matters]).values_list("pk", flat=True)
+    )
+    lines = []
+    for matter in matters:
+        line = RollOverLine(matter)
+        if matter.pk not in editable:
+            line.refused = _("You may not change this matter.")
+        elif matter.archived_at is not None:
+            line.refused = _("The matter is archived.")
+        elif matter.status in CLOSED_STATUSES:
+            line.refused = _("A completed or cancelled matter does not roll over.")
+        elif to_year <= matter.year:
+            line.refused = _("It is already on the %(year)s list.") % {"year": matter.year}
+        lines.append(line)
+    movers = [line for line in lines if line.moves]
+    if movers:
+        partnership = movers[0].matter.partnership
+        target = MatterList.objects.filter(partnership=partnership, year=to_year).first()
+        on_list = (_entry_codes(target) | set(target.matters.values_list("code", flat=True))) if target else set()
+        for line, code in zip(movers, number_codes(to_year, on_list, [""] * len(movers)), strict=True):
+            line.code = code
+    return lines
+
+
+def roll_over_matters(matters, *, to_year: int, user, reason: str, expected: set[int] | None = None) -> list[Matter]:
+    """Year end in bulk: the chosen matters roll into ``to_year``'s list, all or nothing.
+
+    ``expected`` is what the preview said would move: if the matters changed since (one completed, one rolled by
+    someone else), nothing moves and the office previews again."""
+    reason = plain(reason or "")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the matters roll over.")})
+    with transaction.atomic():
+        matters = list(
+            Matter.objects.select_for_update()
+            .filter(pk__in=[m.pk for m in matters])
+            .select_related("partnership", "year_list")
+        )
+        lines = plan_roll_over(matters, to_year=to_year, user=user)
+        moving = {line.matter.pk for line in lines if line.moves}
+        if expected is not None and moving != set(expected):
+            raise ValidationError(_("The matters changed since the preview: preview again."))
+        if not moving:
+            raise ValidationError(_("None of the chosen matters can roll over."))
+        return [
+            roll_over(line.matter, to_year=to_year, user=user, reason=reason, code=line.code)
+            for line in lines
+            if line.moves
+        ]
+
+
 def archive_matter(matter: Matter, *, user) -> Matter:
     with transaction.atomic():
         archive(matter, user=user)

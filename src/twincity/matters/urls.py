@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.MatterListView.as_view(), name="list"),
     path("add/", views.MatterCreateView.as_view(), name="add"),
     path("bulk/status/", views.bulk_status, name="bulk_status"),
+    path("bulk/roll-over/", views.bulk_roll_over, name="bulk_roll_over"),
     path("export.xlsx", views.MatterExportView.as_view(), name="export"),
     path("import/", views.import_xlsx, name="import"),
     # My work moved to the workspace (/my-work/); the old address and name still lead there.

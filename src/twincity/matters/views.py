@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +43,7 @@ from twincity.core.views import (
     restricted_object,
 )
 from twincity.matters import forms, services
-from twincity.matters.choices import TRANSITION_LABELS, TRANSITIONS, Light
+from twincity.matters.choices import CLOSED_STATUSES, TRANSITION_LABELS, TRANSITIONS, Light
 from twincity.matters.excel import apply_import, export_matters, parse_import
 from twincity.matters.filtersets import MatterFilterSet
 from twincity.matters.health import explain
@@ -358,7 +359,7 @@ class RollOverView(MatterObjectMixin, LoginRequiredMixin, DoorObjectMixin, Singl
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
-        return {"to_year": self.object.year_list.year + 1}
+        return {"to_year": services.default_roll_over_year(self.object)}
 
     def form_valid(self, form):
         matter = self.object
@@ -378,6 +379,67 @@ class RollOverView(MatterObjectMixin, LoginRequiredMixin, DoorObjectMixin, Singl
             _("Rolled over into the %(year)s list as %(code)s.") % {"year": matter.year_list.year, "code": matter.code},
         )
         return redirect(matter)
+
+
+@login_required
+def bulk_roll_over(request):
+    """Year end: the office rolls the open matters of a list into the coming year's list.
+
+    GET lists the list's open matters, all ticked; "preview" says what would move (with its new code) and what is
+    refused and why, writing nothing; "apply" moves what the preview said, all or nothing."""
+    partnerships = [p for p in partnerships_for(request.user) if is_office(request.user, p.pk)]
+    wanted = request.POST.get("partnership") or request.GET.get("partnership")
+    if wanted:
+        partnership = next((p for p in partnerships if str(p.pk) == wanted), None)
+    else:
+        partnership = partnerships[0] if partnerships else None
+    if partnership is None:
+        raise Http404  # the office's page: not there for anyone else
+    to_default = services.coming_year()
+    source = request.POST.get("year") or request.GET.get("year") or ""
+    year = int(source) if source.isdigit() else to_default - 1
+    open_matters = list(
+        Matter.objects.restrict(request.user, Action.CHANGE)
+        .filter(partnership=partnership, year=year, archived_at__isnull=True)
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("partnership", "year_list")
+        .order_by("code")
+    )
+    form = forms.BulkRollOverForm(request.POST or None, initial={"to_year": to_default})
+    chosen = {int(pk) for pk in request.POST.getlist("pk") if pk.isdigit()} if request.method == "POST" else None
+    lines = None
+    if request.method == "POST" and form.is_valid():
+        picked = [m for m in open_matters if m.pk in chosen]
+        to_year = form.cleaned_data["to_year"]
+        if request.POST.get("step") == "apply":
+            expected = {int(pk) for pk in request.POST.getlist("moving") if pk.isdigit()}
+            try:
+                moved = services.roll_over_matters(
+                    picked, to_year=to_year, user=request.user, reason=form.cleaned_data["reason"], expected=expected
+                )
+            except ValidationError as exc:
+                form.add_error(None, message_of(exc))
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s matters rolled over into the %(year)s list.") % {"count": len(moved), "year": to_year},
+                )
+                return redirect(reverse("matters:list") + f"?partnership={partnership.pk}&year={to_year}")
+        if picked:
+            lines = services.plan_roll_over(picked, to_year=to_year, user=request.user)
+        else:
+            form.add_error(None, _("Choose the matters to roll over."))
+    context = {
+        "nav": "matters",
+        "partnership": partnership,
+        "year": year,
+        "form": form,
+        "open_matters": open_matters,
+        "chosen": chosen,
+        "lines": lines,
+        "moving": [line for line in lines or () if line.moves],
+    }
+    return render(request, "matters/bulk_roll_over.html", context)
 
 
 @login_required

@@ -198,6 +198,7 @@ def pages(s):
         "matters:roll_over": (reverse("matters:roll_over", args=[m.pk]), EDITORS),
         "matters:add": (reverse("matters:add") + f"?partnership={p}", EDITORS),
         "matters:import": (reverse("matters:import") + f"?partnership={p}", EDITORS),
+        "matters:bulk_roll_over": (reverse("matters:bulk_roll_over") + f"?partnership={p}", {"office"}),
         "matters:export": (reverse("matters:export") + f"?partnership={p}", MEMBERS),
         "workspace:my_work": (reverse("workspace:my_work"), EVERYONE),
         "matters:my_work": (reverse("matters:my_work"), None),  # the old address of my work: a redirect to it
