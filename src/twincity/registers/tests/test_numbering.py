@@ -9,6 +9,7 @@ from twincity.agreements.tests.helpers import make_agreement
 from twincity.petitions.models import Petition
 from twincity.petitions.tests.test_services import make_petition
 from twincity.policies.tests.test_services import make_group, make_policy
+from twincity.registers.services import archive_entry
 from twincity.testing import race
 
 pytestmark = pytest.mark.django_db
@@ -30,8 +31,6 @@ def test_each_register_numbers_a_new_entry_in_its_own_style(world):
 
 
 def test_an_archived_entry_keeps_its_number_and_the_next_one_does_not_reuse_it(world):
-    from twincity.registers.services import archive_entry
-
     first = make_petition(world)
     archive_entry(first, user=world.users["office"])
     assert make_petition(world).code == "2020-02"
