@@ -4,7 +4,9 @@ and why), then applies it, all or nothing."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from twincity.matters import services
 from twincity.matters.models import Matter
@@ -75,7 +77,7 @@ def test_nothing_moves_when_the_matters_changed_since_the_preview(world):
     second = make_matter(world, year=2020, title="第二项")
     lines = services.plan_roll_over([first, second], to_year=2021, user=office)
     Matter.objects.filter(pk=second.pk).update(status="completed")  # someone completed it meanwhile
-    with pytest.raises(Exception, match="preview"):
+    with pytest.raises(ValidationError, match=_("The matters changed since the preview: preview again.")):
         services.roll_over_matters(
             [first, second], to_year=2021, user=office, reason="年底结转", expected={line.matter.pk for line in lines}
         )
