@@ -20,6 +20,7 @@ LABELS = {
     "matter.archived": _("Matter archived"),
     "matter_list.imported": _("List imported from Excel"),
     "milestone.closed": _("Milestone closed"),
+    "milestone.archived": _("Milestone archived"),
     "organisation.created": _("Unit added"),
     "organisation.archived": _("Unit archived"),
     "field.archived": _("Field archived"),

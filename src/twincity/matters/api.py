@@ -399,6 +399,18 @@ class MilestoneCloseSerializer(serializers.Serializer):
     version = VersionField()
 
 
+class MilestoneEditSerializer(serializers.Serializer):
+    side = RestrictedPrimaryKeyRelatedField(queryset=Region.objects.all(), required=False)
+    title = serializers.CharField(max_length=300, required=False)
+    due_date = serializers.DateField(required=False)
+    version = VersionField()
+
+
+class MilestoneArchiveSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+    version = VersionField()
+
+
 class MilestoneViewSet(
     RestrictedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -437,6 +449,35 @@ class MilestoneViewSet(
         services.close_milestone(
             milestone, user=request.user, done_date=data["done_date"], evidence=data["evidence"], version=version
         )
+        return self.respond(milestone)
+
+    @extend_schema(request=MilestoneEditSerializer, responses=MilestoneSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"], serializer_class=MilestoneEditSerializer)
+    def edit(self, request, pk=None):
+        """Correct the milestone's title, due date or side (whoever may close it)."""
+        milestone = self.get_object()
+        refuse_unless(request.user, Action.REPORT, milestone)
+        serializer = MilestoneEditSerializer(data=request.data, context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version = self.expected_version(data)
+        data.pop("version", None)
+        if "side" in data:
+            data["side_id"] = data.pop("side").pk
+        services.update_milestone(milestone, user=request.user, version=version, **data)
+        return self.respond(milestone)
+
+    @extend_schema(request=MilestoneArchiveSerializer, responses=MilestoneSerializer, parameters=[IF_MATCH])
+    @action(detail=True, methods=["post"], serializer_class=MilestoneArchiveSerializer)
+    def archive(self, request, pk=None):
+        """Archive the milestone with a reason (never deleted; its trail stays)."""
+        milestone = self.get_object()
+        refuse_unless(request.user, Action.REPORT, milestone)
+        serializer = MilestoneArchiveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        version = self.expected_version(data)
+        services.archive_milestone(milestone, user=request.user, reason=data["reason"], version=version)
         return self.respond(milestone)
 
 

@@ -134,6 +134,22 @@ class CloseMilestoneForm(VersionedFormMixin, forms.Form):
     evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class EditMilestoneForm(VersionedFormMixin, forms.Form):
+    """A milestone's title, responsible side and due date, from the version read."""
+
+    side = forms.TypedChoiceField(label=_("Side"), coerce=int)
+    title = forms.CharField(label=_("Milestone"), max_length=300)
+    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput())
+
+    def __init__(self, *args, sides, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["side"].choices = [(s.pk, s.label) for s in sides]
+
+
+class ArchiveMilestoneForm(VersionedFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Why it is archived"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class StatusForm(VersionedFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=MatterStatus.choices)
     reason = forms.CharField(label=_("Reason or note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -149,6 +165,13 @@ class RollOverForm(StyledFormMixin, forms.Form):
         label=_("New code"), required=False, max_length=30, help_text=_("Leave empty to number it automatically.")
     )
     reason = forms.CharField(label=_("Why it rolls over"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BulkRollOverForm(StyledFormMixin, forms.Form):
+    """Year end: which open matters of a list roll into which year's list, and why."""
+
+    to_year = forms.IntegerField(label=_("Into the list of"), min_value=2000, max_value=2100)
+    reason = forms.CharField(label=_("Why they roll over"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class BulkStatusForm(StyledFormMixin, forms.Form):

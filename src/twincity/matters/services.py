@@ -589,6 +589,58 @@ def close_milestone(
     return milestone
 
 
+MILESTONE_FIELDS = ("title", "due_date", "side_id")
+
+
+def update_milestone(milestone: Milestone, *, user, version: int | None = None, **changes) -> Milestone:
+    """Correct a milestone's title, due date or responsible side (who may close it may edit it).
+
+    A versioned edit (a stale one raises ``ConflictError``) recorded in the trail; the matter's derived
+    dates and the milestone's supervision case follow. An archived milestone is not edited."""
+    unknown = set(changes) - set(MILESTONE_FIELDS)
+    if unknown:
+        raise ValueError(f"not a milestone field: {sorted(unknown)}")
+    if "title" in changes:
+        changes["title"] = plain(changes["title"]).strip()
+        if not changes["title"]:
+            raise ValidationError({"title": _("Give the milestone a title.")})
+    with transaction.atomic():
+        matter = lock(milestone.matter)
+        if milestone.archived_at is not None:
+            raise ValidationError(_("An archived milestone is not edited."))
+        if "side_id" in changes and not matter.sides.filter(region_id=changes["side_id"]).exists():
+            raise ValidationError({"side": _("This side takes no part in the matter.")})
+        changes = {k: v for k, v in changes.items() if getattr(milestone, k) != v}
+        if not changes:
+            require(user, Action.REPORT, milestone)
+            return milestone
+        update_versioned(milestone, version, changes, user=user, action=Action.REPORT)
+        refresh_derived(matter)
+        supervision.follow(milestone)
+    return milestone
+
+
+def archive_milestone(milestone: Milestone, *, user, reason: str, version: int | None = None) -> Milestone:
+    """Take a milestone off the matter with a reason (it is kept, with its trail; never deleted).
+
+    Who may close it may archive it. Its supervision case is cancelled; the matter's dates follow."""
+    reason = plain(reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the milestone is archived.")})
+    with transaction.atomic():
+        matter = lock(milestone.matter)
+        require(user, Action.REPORT, milestone)
+        lock(milestone, version=version)
+        if milestone.archived_at is None:
+            milestone.archived_at = timezone.now()
+            milestone.version += 1
+            save_fields(milestone, ["archived_at", "version"])
+            log_event("milestone.archived", milestone, message=reason[:500], data={"matter": matter.pk})
+            refresh_derived(matter)
+            supervision.follow(milestone)
+    return milestone
+
+
 def _report_side_done(matter: Matter, side_id: int, *, user, text: str, attachments) -> None:
     """A side's report of 100 % is its report of completion on the matter's supervision case (one step, not
     two): the report's text and files are the evidence; the leader confirms once every side has reported."""
@@ -710,6 +762,87 @@ def roll_over_list(year_list: MatterList, *, to_year: int, user, reason: str) ->
             for m in year_list.matters.filter(archived_at__isnull=True).exclude(status__in=CLOSED_STATUSES)
         ]
     return moved
+
+
+def coming_year(today: dt.date | None = None) -> int:
+    """The year matters roll over into at year end: next year from October (the office prepares the coming list in
+    the fourth quarter), else this year (a roll-over made in the new year, before its list was filled)."""
+    today = today or timezone.localdate()
+    return today.year + 1 if today.month >= 10 else today.year
+
+
+def default_roll_over_year(matter: Matter, today: dt.date | None = None) -> int:
+    """Where one matter rolls by default: the coming year, or the year after its list if that is later."""
+    return max(coming_year(today), matter.year + 1)
+
+
+@dataclass
+class RollOverLine:
+    """One matter of a roll-over preview: where it would go (``code`` in ``to_year``'s list) or why it does not."""
+
+    matter: Matter
+    code: str = ""
+    refused: str = ""
+
+    @property
+    def moves(self) -> bool:
+        return not self.refused
+
+
+def plan_roll_over(matters, *, to_year: int, user) -> list[RollOverLine]:
+    """What rolling ``matters`` into ``to_year``'s list would do, writing nothing: for each, its new code (numbered
+    on from the target list, in the order of the old codes) or why it is refused."""
+    matters = sorted(matters, key=lambda m: (m.year, m.code, m.pk))
+    editable = set(
+        Matter.objects.restrict(user, Action.CHANGE).filter(pk__in=[m.pk for m in matters]).values_list("pk", flat=True)
+    )
+    lines = []
+    for matter in matters:
+        line = RollOverLine(matter)
+        if matter.pk not in editable:
+            line.refused = _("You may not change this matter.")
+        elif matter.archived_at is not None:
+            line.refused = _("The matter is archived.")
+        elif matter.status in CLOSED_STATUSES:
+            line.refused = _("A completed or cancelled matter does not roll over.")
+        elif to_year <= matter.year:
+            line.refused = _("It is already on the %(year)s list.") % {"year": matter.year}
+        lines.append(line)
+    movers = [line for line in lines if line.moves]
+    if movers:
+        partnership = movers[0].matter.partnership
+        target = MatterList.objects.filter(partnership=partnership, year=to_year).first()
+        on_list = (_entry_codes(target) | set(target.matters.values_list("code", flat=True))) if target else set()
+        for line, code in zip(movers, number_codes(to_year, on_list, [""] * len(movers)), strict=True):
+            line.code = code
+    return lines
+
+
+def roll_over_matters(matters, *, to_year: int, user, reason: str, expected: set[int] | None = None) -> list[Matter]:
+    """Year end in bulk: the chosen matters roll into ``to_year``'s list, all or nothing.
+
+    ``expected`` is what the preview said would move: if the matters changed since (one completed, one rolled by
+    someone else), nothing moves and the office previews again."""
+    reason = plain(reason or "")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the matters roll over.")})
+    with transaction.atomic():
+        matters = list(
+            Matter.objects.select_for_update()
+            .filter(pk__in=[m.pk for m in matters])
+            .select_related("partnership", "year_list")
+        )
+        lines = plan_roll_over(matters, to_year=to_year, user=user)
+        moving = {line.matter.pk for line in lines if line.moves}
+        if expected is not None and moving != set(expected):
+            raise ValidationError(_("The matters changed since the preview: preview again."))
+        if not moving:
+            raise ValidationError(_("None of the chosen matters can roll over."))
+        return [
+            roll_over(line.matter, to_year=to_year, user=user, reason=reason, code=line.code)
+            for line in lines
+            if line.moves
+        ]
 
 
 def archive_matter(matter: Matter, *, user) -> Matter:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.MatterListView.as_view(), name="list"),
     path("add/", views.MatterCreateView.as_view(), name="add"),
     path("bulk/status/", views.bulk_status, name="bulk_status"),
+    path("bulk/roll-over/", views.bulk_roll_over, name="bulk_roll_over"),
     path("export.xlsx", views.MatterExportView.as_view(), name="export"),
     path("export.pdf", views.MatterPdfView.as_view(), name="export_pdf"),
     path("import/", views.import_xlsx, name="import"),
@@ -28,5 +29,7 @@ urlpatterns = [
     path("<int:pk>/archive/", views.archive, name="archive"),
     path("<int:pk>/notes/", views.AddNoteView.as_view(), name="add_note"),
     path("milestones/<int:pk>/close/", views.CloseMilestoneView.as_view(), name="close_milestone"),
+    path("milestones/<int:pk>/edit/", views.EditMilestoneView.as_view(), name="edit_milestone"),
+    path("milestones/<int:pk>/archive/", views.ArchiveMilestoneView.as_view(), name="archive_milestone"),
     path("reports/<int:pk>/edit/", views.ReportEditView.as_view(), name="edit_report"),
 ]

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -43,15 +44,19 @@ from twincity.core.views import (
     restricted_object,
 )
 from twincity.matters import forms, services
-from twincity.matters.choices import TRANSITION_LABELS, TRANSITIONS, Light
+from twincity.matters.choices import CLOSED_STATUSES, TRANSITION_LABELS, TRANSITIONS, Light
 from twincity.matters.excel import apply_import, export_matters, parse_import
 from twincity.matters.filtersets import MatterFilterSet
 from twincity.matters.health import explain
-from twincity.matters.models import Matter, Milestone, ProgressReport
+from twincity.matters.models import Matter, MatterList, Milestone, ProgressReport
 from twincity.matters.tables import MatterTable, list_queryset
 from twincity.supervision.services import case_of
 
 # ---------------------------------------------------------------------------------------------- list
+
+
+# The list's filters (besides the partnership, the page, the sort and the page size).
+LIST_FILTERS = frozenset(MatterFilterSet.base_filters) - {"partnership"}
 
 
 class MatterListView(ObjectListView):
@@ -62,7 +67,30 @@ class MatterListView(ObjectListView):
     results_cache = "scope"  # the rows are the door's, whoever asks (core.cache)
 
     def get_queryset(self):
-        return list_queryset().restrict(self.request.user, Action.VIEW)
+        # Newest year first, and within a year by code: the order of the printed annual list.
+        return list_queryset().restrict(self.request.user, Action.VIEW).order_by("-year", "code")
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        year = self.default_year()
+        if year is not None:
+            data = kwargs["data"].copy()
+            data["year"] = str(year)
+            kwargs["data"] = data
+        return kwargs
+
+    def default_year(self) -> int | None:
+        """Opened without any filter, the list shows the current year: the latest list of the partnership.
+
+        Any filter given (a search, a status, an empty year: "all years") is taken as asked."""
+        if self.partnership is None or any(name in self.request.GET for name in LIST_FILTERS):
+            return None
+        return (
+            MatterList.objects.filter(partnership=self.partnership, archived_at__isnull=True)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        )
 
     def get(self, request, *args, **kwargs):
         # The partnership on screen: the one filtered on, else the user's first.
@@ -333,7 +361,7 @@ class RollOverView(MatterObjectMixin, LoginRequiredMixin, DoorObjectMixin, Singl
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
-        return {"to_year": self.object.year_list.year + 1}
+        return {"to_year": services.default_roll_over_year(self.object)}
 
     def form_valid(self, form):
         matter = self.object
@@ -353,6 +381,67 @@ class RollOverView(MatterObjectMixin, LoginRequiredMixin, DoorObjectMixin, Singl
             _("Rolled over into the %(year)s list as %(code)s.") % {"year": matter.year_list.year, "code": matter.code},
         )
         return redirect(matter)
+
+
+@login_required
+def bulk_roll_over(request):
+    """Year end: the office rolls the open matters of a list into the coming year's list.
+
+    GET lists the list's open matters, all ticked; "preview" says what would move (with its new code) and what is
+    refused and why, writing nothing; "apply" moves what the preview said, all or nothing."""
+    partnerships = [p for p in partnerships_for(request.user) if is_office(request.user, p.pk)]
+    wanted = request.POST.get("partnership") or request.GET.get("partnership")
+    if wanted:
+        partnership = next((p for p in partnerships if str(p.pk) == wanted), None)
+    else:
+        partnership = partnerships[0] if partnerships else None
+    if partnership is None:
+        raise Http404  # the office's page: not there for anyone else
+    to_default = services.coming_year()
+    source = request.POST.get("year") or request.GET.get("year") or ""
+    year = int(source) if source.isdigit() else to_default - 1
+    open_matters = list(
+        Matter.objects.restrict(request.user, Action.CHANGE)
+        .filter(partnership=partnership, year=year, archived_at__isnull=True)
+        .exclude(status__in=CLOSED_STATUSES)
+        .select_related("partnership", "year_list")
+        .order_by("code")
+    )
+    form = forms.BulkRollOverForm(request.POST or None, initial={"to_year": to_default})
+    chosen = {int(pk) for pk in request.POST.getlist("pk") if pk.isdigit()} if request.method == "POST" else None
+    lines = None
+    if request.method == "POST" and form.is_valid():
+        picked = [m for m in open_matters if m.pk in chosen]
+        to_year = form.cleaned_data["to_year"]
+        if request.POST.get("step") == "apply":
+            expected = {int(pk) for pk in request.POST.getlist("moving") if pk.isdigit()}
+            try:
+                moved = services.roll_over_matters(
+                    picked, to_year=to_year, user=request.user, reason=form.cleaned_data["reason"], expected=expected
+                )
+            except ValidationError as exc:
+                form.add_error(None, message_of(exc))
+            else:
+                messages.success(
+                    request,
+                    _("%(count)s matters rolled over into the %(year)s list.") % {"count": len(moved), "year": to_year},
+                )
+                return redirect(reverse("matters:list") + f"?partnership={partnership.pk}&year={to_year}")
+        if picked:
+            lines = services.plan_roll_over(picked, to_year=to_year, user=request.user)
+        else:
+            form.add_error(None, _("Choose the matters to roll over."))
+    context = {
+        "nav": "matters",
+        "partnership": partnership,
+        "year": year,
+        "form": form,
+        "open_matters": open_matters,
+        "chosen": chosen,
+        "lines": lines,
+        "moving": [line for line in lines or () if line.moves],
+    }
+    return render(request, "matters/bulk_roll_over.html", context)
 
 
 @login_required
@@ -466,6 +555,47 @@ class CloseMilestoneView(MatterStepView):
         services.close_milestone(
             milestone, user=user, done_date=data["done_date"], evidence=data["evidence"], version=data["version"]
         )
+
+
+class EditMilestoneView(MatterStepView):
+    """Correct a milestone's title, side or due date (who may close it may edit it)."""
+
+    queryset = Milestone.objects.select_related("matter__partnership")
+    action = Action.REPORT
+    form_class = forms.EditMilestoneForm
+    anchor = "#milestones"
+    conflict_message = gettext_lazy("Someone else updated this milestone meanwhile. Check it and try again.")
+    done = gettext_lazy("Milestone changed.")
+
+    def form_kwargs(self, milestone, user):
+        return {"version": milestone.version, "sides": milestone.matter.partnership.sides()}
+
+    def step(self, milestone, user, data):
+        services.update_milestone(
+            milestone,
+            user=user,
+            version=data["version"],
+            title=data["title"],
+            due_date=data["due_date"],
+            side_id=data["side"],
+        )
+
+
+class ArchiveMilestoneView(MatterStepView):
+    """Take a milestone off the matter with a reason; it stays in the trail."""
+
+    queryset = Milestone.objects.select_related("matter")
+    action = Action.REPORT
+    form_class = forms.ArchiveMilestoneForm
+    anchor = "#milestones"
+    conflict_message = gettext_lazy("Someone else updated this milestone meanwhile. Check it and try again.")
+    done = gettext_lazy("Milestone archived.")
+
+    def form_kwargs(self, milestone, user):
+        return {"version": milestone.version}
+
+    def step(self, milestone, user, data):
+        services.archive_milestone(milestone, user=user, reason=data["reason"], version=data["version"])
 
 
 class ChangeStatusView(MatterStepView):

@@ -22,6 +22,11 @@ class AlignmentStatus(models.TextChoices):
 COMPUTED_STATUSES = (AlignmentStatus.ALIGNED, AlignmentStatus.DIVERGING)
 HELD_STATUSES = (AlignmentStatus.NEGOTIATING, AlignmentStatus.AGREED_TO_DIFFER)
 
+# How pages show a group that fewer than two sides have a clause in: not "aligned" (nothing was compared). Not a
+# stored status: the stored one stays "aligned" so that the first comparison flags or clears it as before.
+NOT_COMPARED = "not_compared"
+NOT_COMPARED_LABEL = _("Not compared yet")
+
 
 class Event(models.TextChoices):
     """The verbs this app logs as named events (``audit.events`` shows their names in histories)."""

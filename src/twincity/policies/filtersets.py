@@ -4,7 +4,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.filtersets import StyledFilterSet, visible_to_requester
-from twincity.policies.choices import AlignmentStatus, ToleranceKind
+from twincity.policies.choices import (
+    COMPUTED_STATUSES,
+    NOT_COMPARED,
+    NOT_COMPARED_LABEL,
+    AlignmentStatus,
+    ToleranceKind,
+)
 from twincity.policies.models import AlignmentGroup, Clause, Policy
 from twincity.regions.models import Region
 from twincity.registers.filtersets import RegisterFilterSet
@@ -31,8 +37,13 @@ class PolicyFilterSet(RegisterFilterSet):
 
 
 class AlignmentGroupFilterSet(RegisterFilterSet):
+    # "Not compared yet" is how a group with fewer than two sides' clauses shows (its stored status is aligned).
     status = django_filters.MultipleChoiceFilter(
-        choices=AlignmentStatus.choices, distinct=False, label=_("Status"), widget=forms.CheckboxSelectMultiple
+        choices=[*AlignmentStatus.choices, (NOT_COMPARED, NOT_COMPARED_LABEL)],
+        method="filter_status",
+        distinct=False,
+        label=_("Status"),
+        widget=forms.CheckboxSelectMultiple,
     )
     tolerance_kind = django_filters.ChoiceFilter(choices=ToleranceKind.choices, label=_("Tolerance kind"))
     term_name = django_filters.CharFilter(lookup_expr="icontains", label=_("Policy term"))
@@ -40,6 +51,19 @@ class AlignmentGroupFilterSet(RegisterFilterSet):
     class Meta:
         model = AlignmentGroup
         fields = ["q", "partnership", "status", "field", "term_name", "tolerance_kind"]
+
+    def filter_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        shown = Q()
+        for status in value:
+            if status == NOT_COMPARED:
+                shown |= Q(divergence__isnull=True, status__in=COMPUTED_STATUSES)
+            elif status in COMPUTED_STATUSES:
+                shown |= Q(divergence__isnull=False, status=status)
+            else:
+                shown |= Q(status=status)
+        return queryset.filter(shown)
 
 
 class ClauseFilterSet(StyledFilterSet):

@@ -17,6 +17,7 @@ own side's clauses into a group and put a group their side takes part in under n
 from __future__ import annotations
 
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -26,7 +27,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.models import Attachment, ChangeLoggedModel, PrimaryModel
-from twincity.policies.choices import AlignmentStatus, ToleranceKind
+from twincity.policies.choices import (
+    COMPUTED_STATUSES,
+    NOT_COMPARED,
+    NOT_COMPARED_LABEL,
+    AlignmentStatus,
+    ToleranceKind,
+)
 from twincity.registers.models import RegisterEntry
 
 VALUE_DIGITS = {"max_digits": 18, "decimal_places": 4}
@@ -162,11 +169,30 @@ class AlignmentGroup(RegisterEntry):
 
     @property
     def divergence_display(self) -> str:
-        """“12.5 %” (relative) or “15 %” in the group's unit (absolute); empty when nothing is compared yet."""
+        """“33.3 %” (relative, one decimal) or “15 %” in the group's unit (absolute, at most two decimals);
+        empty when nothing is compared yet. The stored figure keeps four decimals; the flag compares those."""
         if self.divergence is None:
             return ""
-        value = f"{self.divergence.normalize():f}"
-        return f"{value} %" if self.tolerance_kind == ToleranceKind.RELATIVE else f"{value} {self.unit}"
+        if self.tolerance_kind == ToleranceKind.RELATIVE:
+            return f"{self.divergence.quantize(Decimal('0.1'), ROUND_HALF_UP).normalize():f} %"
+        return f"{self.divergence.quantize(Decimal('0.01'), ROUND_HALF_UP).normalize():f} {self.unit}"
+
+    @property
+    def is_compared(self) -> bool:
+        """Do at least two sides have a clause in the group (is there a divergence)?"""
+        return self.divergence is not None
+
+    @property
+    def shown_status(self) -> str:
+        """The status as pages show it: a group with nothing to compare is not “aligned” but not compared yet."""
+        if not self.is_compared and self.status in COMPUTED_STATUSES:
+            return NOT_COMPARED
+        return self.status
+
+    def get_status_display(self) -> str:
+        if self.shown_status == NOT_COMPARED:
+            return str(NOT_COMPARED_LABEL)
+        return str(AlignmentStatus(self.status).label)
 
     @property
     def tolerance_display(self) -> str:

@@ -28,7 +28,7 @@ class AlignmentGroupTable(RegisterTable):
     class Meta(RegisterTable.Meta):
         model = AlignmentGroup
         sequence = ("code", "title", "field", "term_name", "values", "divergence", "tolerance", "status")
-        row_attrs = {"data-group": lambda record: record.pk, "data-status": lambda record: record.status}
+        row_attrs = {"data-group": lambda record: record.pk, "data-status": lambda record: record.shown_status}
 
     def render_values(self, record):
         """Each side's values side by side (the list prefetches ``live_members``)."""
@@ -53,5 +53,5 @@ class AlignmentGroupTable(RegisterTable):
 
     def render_status(self, record):
         return format_html(
-            '<span class="badge tc-status tc-status-{}">{}</span>', record.status, record.get_status_display()
+            '<span class="badge tc-status tc-status-{}">{}</span>', record.shown_status, record.get_status_display()
         )

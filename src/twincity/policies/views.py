@@ -92,6 +92,8 @@ class PolicyRegister(Declaration):
         return super().detail_queryset().select_related("side")
 
     def detail_context(self, request, obj):
+        asked = (("unit", "unit"), ("term_name", "term"))
+        clause_asked = {key: request.GET[name][:200] for key, name in asked if request.GET.get(name)}
         clauses = list(obj.clauses.order_by("archived_at", "reference", "pk"))
         compared: dict[int, list] = {}
         members = AlignmentMember.objects.filter(
@@ -105,7 +107,9 @@ class PolicyRegister(Declaration):
             "object_links": registry.object_links(obj, request.user),
             "clauses": [c for c in clauses if not c.is_archived],
             "archived_clauses": [c for c in clauses if c.is_archived],
-            "clause_form": forms.ClauseForm(prefix="clause"),
+            # Reached from an alignment group with nothing to compare: the form comes open, in the group's unit.
+            "clause_form": forms.ClauseForm(prefix="clause", initial=clause_asked),
+            "clause_asked": bool(clause_asked),
         }
 
 
@@ -210,10 +214,19 @@ class AlignmentGroupRegister(Declaration):
         statuses = services.holdable_statuses(user, obj)
         held = obj.status if obj.is_held else AlignmentStatus.NEGOTIATING
         member_form = None
+        clause_policies = []
         if not obj.is_archived and may_add(user, obj.partnership):
             member_form = forms.MemberForm(group=obj, user=user)
             if not member_form.fields["clause"].queryset.exists():
                 member_form = None
+            # Where a clause in the group's unit can be entered: the user's own live policies (a new clause is
+            # entered on its policy, then added here).
+            clause_policies = list(
+                Policy.objects.restrict(user, Action.CHANGE)
+                .filter(partnership_id=obj.partnership_id, archived_at__isnull=True)
+                .select_related("side")
+                .order_by("side__code", "title", "pk")[:12]
+            )
         return {
             "columns": columns,
             "flagged": exceeds(obj.divergence, obj.tolerance),
@@ -222,6 +235,7 @@ class AlignmentGroupRegister(Declaration):
             "may_resume": obj.is_held and not obj.is_archived and services.may_hold(user, obj, held),
             "resume_form": forms.ReasonForm(prefix="resume"),
             "member_form": member_form,
+            "clause_policies": clause_policies,
         }
 
 

@@ -44,6 +44,7 @@ class FollowUpForm(StyledFormMixin, forms.Form):
 
     title = forms.CharField(label=_("Title of the matter"), max_length=300)
     year = forms.IntegerField(label=_("Year of the list"), min_value=2000, max_value=2100)
+    field = forms.ModelChoiceField(queryset=Field.objects.none(), label=_("Field"), required=False)
     due_date = forms.DateField(label=_("Due date"), required=False, widget=forms.DateInput())
     goal = forms.CharField(label=_("Goal"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     note = forms.CharField(label=_("Why it follows up this entry"), required=False, max_length=300)
@@ -51,6 +52,7 @@ class FollowUpForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["year"].initial = timezone.localdate().year
+        self.fields["field"].queryset = Field.objects.filter(partnership=partnership, archived_at__isnull=True)
         self.sides = partnership.sides()
         for side, units in units_of_sides(self.sides):
             self.fields[f"units_{side.pk}"] = forms.TypedMultipleChoiceField(

@@ -13,6 +13,9 @@ what is particular to them (sides, endorsements, obligations…). The pattern::
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -23,7 +26,16 @@ from twincity.accounts.access import may_act_in
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core import search
-from twincity.core.services import ConflictError, archive, lock, require, restore, save_fields, update_versioned
+from twincity.core.services import (
+    ConflictError,
+    archive,
+    lock,
+    require,
+    restore,
+    save_fields,
+    touch,
+    update_versioned,
+)
 from twincity.core.text import plain
 from twincity.matters.models import Matter
 from twincity.matters.services import create_matter
@@ -39,6 +51,7 @@ __all__ = [
     "link_matter",
     "links_for",
     "links_of",
+    "next_code",
     "plain_values",
     "refresh_search",
     "require_member",
@@ -75,12 +88,80 @@ def refresh_search(entry: RegisterEntry, *, save: bool = True) -> None:
         save_fields(entry, ["search_document"])
 
 
+# ---------------------------------------------------------------------------------------------- numbering
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """How a register numbers its entries when the office leaves the number empty.
+
+    ``prefix`` (text, or a function of the entry) comes first; a yearly register then has the entry's year
+    (``year_of``, else this year) and restarts at 01 each year: ``XY2026-03``; the others count on: ``ZC-07``.
+    Numbers are gap-free (entries are archived, never deleted) and never reused.
+    """
+
+    prefix: str | Callable[[RegisterEntry], str] = ""
+    yearly: bool = True
+    year_of: Callable[[RegisterEntry], int | None] = lambda entry: None
+    digits: int = 2
+
+    def head(self, entry: RegisterEntry) -> str:
+        prefix = self.prefix(entry) if callable(self.prefix) else self.prefix
+        if not self.yearly:
+            return prefix
+        return f"{prefix}{self.year_of(entry) or timezone.localdate().year}-"
+
+
+def _year(field: str) -> Callable[[RegisterEntry], int | None]:
+    def year_of(entry):
+        value = getattr(entry, field, None)
+        return getattr(value, "year", value)
+
+    return year_of
+
+
+# One rule per register, as the office numbers them on paper (the demo's numbers follow the same rules). Keyed by
+# the model's label: this layer does not import the registers above it. Lessons and gaps have their own place in
+# their visit's list (``number``) and no rule.
+NUMBERING: dict[str, Numbering] = {
+    "petitions.petition": Numbering(year_of=_year("year")),  # 2026-03
+    "agreements.agreement": Numbering("XY", year_of=_year("signed_on")),  # XY2026-03
+    "exchanges.secondment": Numbering("HP", year_of=_year("start_date")),  # HP2026-03
+    "siting.sitingcase": Numbering("布局"),  # 布局2026-03
+    "visits.visit": Numbering(year_of=_year("start_date")),  # 2026-03
+    "policies.policy": Numbering(lambda policy: f"{policy.side.code}-", yearly=False),  # TF-03 (per side)
+    "policies.alignmentgroup": Numbering("ZC-", yearly=False),  # ZC-03
+}
+
+
+def next_code(entry: RegisterEntry) -> str:
+    """The next free number of ``entry``'s register, for its partnership (inside the caller's transaction).
+
+    The partnership's row is taken first (as every write does, ``core.services.touch``), so two entries of one
+    partnership created at the same time are numbered one after the other, never the same."""
+    rule = NUMBERING.get(entry._meta.label_lower)
+    if rule is None:
+        return ""
+    touch(type(entry), [entry])
+    head = rule.head(entry)
+    taken = type(entry)._base_manager.filter(partnership_id=entry.partnership_id, code__startswith=head)
+    highest = 0
+    for code in taken.values_list("code", flat=True):
+        tail = code[len(head) :]
+        if tail.isdigit():
+            highest = max(highest, int(tail))
+    return f"{head}{highest + 1:0{rule.digits}d}"
+
+
 def save_new(entry: RegisterEntry) -> RegisterEntry:
-    """Validate and save a new entry (inside the caller's transaction); its text plain, its search words set."""
+    """Validate and save a new entry (inside the caller's transaction); its text plain, its search words set; an
+    entry given no number gets its register's next (``next_code``)."""
     for name in getattr(entry, "text_fields", ()):
         value = getattr(entry, name, None)
         if isinstance(value, str):
             setattr(entry, name, plain(value))
+    if not (entry.code or "").strip():
+        entry.code = next_code(entry)
     entry.full_clean(exclude=["search_document"], validate_constraints=False)
     refresh_search(entry, save=False)
     entry.save()

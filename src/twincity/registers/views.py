@@ -58,6 +58,18 @@ def _back(subject) -> str:
     return url() if callable(url) else subject.get_absolute_url()
 
 
+def follow_up_title(subject) -> str:
+    """The title a matter following ``subject`` up starts with: the entry's own title (not "1. …", not its code)."""
+    return getattr(subject, "follow_up_title", None) or getattr(subject, "title", None) or str(subject)
+
+
+def follow_up_field_id(subject) -> int | None:
+    """The field a matter following ``subject`` up is filed in: the entry's, else what it infers (a lesson: its
+    visit's)."""
+    field = getattr(subject, "follow_up_field", None) or getattr(subject, "field", None)
+    return field.pk if field is not None else None
+
+
 @login_required
 def follow_up(request, label: str, pk: int):
     """Turn an entry (a request, an obligation, a lesson, a gap, a decision) into a new matter in one step."""
@@ -65,7 +77,10 @@ def follow_up(request, label: str, pk: int):
     if not hasattr(subject, "matter_links"):
         raise Http404
     partnership = _partnership_of(subject)
-    form = FollowUpForm(request.POST or None, partnership=partnership, initial={"title": str(subject)[:300]})
+    # The matter is titled and filed as the entry is (its own title without its number, its field or its
+    # parent's); the form shows both and the user may change them.
+    initial = {"title": follow_up_title(subject)[:300], "field": follow_up_field_id(subject)}
+    form = FollowUpForm(request.POST or None, partnership=partnership, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -78,7 +93,7 @@ def follow_up(request, label: str, pk: int):
                 note=data["note"],
                 due_date=data["due_date"],
                 goal=data["goal"],
-                field_id=getattr(subject, "field_id", None),
+                field_id=data["field"].pk if data["field"] else follow_up_field_id(subject),
             )
         except (ValidationError, PermissionDenied) as exc:
             form.add_error(None, message_of(exc))

@@ -158,6 +158,16 @@ class Learning(RegisterEntry):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}" if self.number else super().__str__()
 
+    @property
+    def follow_up_title(self) -> str:
+        """A matter made from it is titled with the lesson itself, without its place in the list ("1. ")."""
+        return self.title
+
+    @property
+    def follow_up_field(self):
+        """The field a matter made from it is filed in: its own, else its visit's."""
+        return self.field or (self.visit.field if self.visit_id else None)
+
     def clean(self):
         super().clean()
         errors = {}

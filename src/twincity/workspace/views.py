@@ -84,6 +84,8 @@ def _dashboard_figures(partnership, year: int, today: dt.date, user, is_en: bool
         name = (row["field__name_en"] if is_en and row["field__name_en"] else row["field__name"]) or _("(no field)")
         fields.setdefault(name, {})[row["light"]] = row["n"]
     light_order = [Light.RED, Light.YELLOW, Light.GREEN, Light.GREY]
+    progress = {s.pk: round(side_rows.get(s.pk, {}).get("avg") or 0) for s in sides}
+    side_count_max = max(5, *(overdue_steps.get(s.pk, 0) + 1 for s in sides)) if sides else 5
     charts = {
         "chart-light": {
             "tooltip": {"trigger": "item"},
@@ -91,7 +93,9 @@ def _dashboard_figures(partnership, year: int, today: dt.date, user, is_en: bool
             "series": [
                 {
                     "type": "pie",
-                    "radius": ["45%", "70%"],
+                    # The ring sits above the legend (which takes the bottom ~30 px): they never overlap.
+                    "center": ["50%", "44%"],
+                    "radius": ["34%", "56%"],
                     "label": {"formatter": "{c}"},
                     "data": [
                         {
@@ -108,7 +112,7 @@ def _dashboard_figures(partnership, year: int, today: dt.date, user, is_en: bool
         },
         "chart-status": {
             "tooltip": {"trigger": "axis"},
-            "grid": {"left": 8, "right": 16, "top": 10, "bottom": 8, "containLabel": True},
+            "grid": {"left": 8, "right": 40, "top": 10, "bottom": 8, "containLabel": True},
             "xAxis": {"type": "value", "minInterval": 1},
             "yAxis": {"type": "category", "inverse": True, "data": [str(s.label) for s in MatterStatus]},
             "series": [
@@ -138,28 +142,53 @@ def _dashboard_figures(partnership, year: int, today: dt.date, user, is_en: bool
                 for lt in light_order
             ],
         },
+        # Per side, two figures on two scales that say what they are: average progress on a 0–100 % axis (left) and
+        # open milestones past their date as counts on an axis that starts at 5 (a count of 1 is not a full bar).
+        # Every side is labelled (no label skipped, long names wrap), every bar carries its figure above it.
         "chart-side": {
-            "tooltip": {"trigger": "axis"},
+            "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
             "legend": {"bottom": 0},
-            "grid": {"left": 8, "right": 16, "top": 10, "bottom": 36, "containLabel": True},
-            "xAxis": {"type": "category", "data": [s.label for s in sides]},
+            "grid": {"left": 8, "right": 8, "top": 40, "bottom": 40, "containLabel": True},
+            "xAxis": {
+                "type": "category",
+                "data": [s.label for s in sides],
+                "axisLabel": {"interval": 0, "width": 110, "overflow": "break", "lineHeight": 16},
+            },
             "yAxis": [
-                {"type": "value", "minInterval": 1},
-                {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
+                {
+                    "type": "value",
+                    "name": "%",
+                    "min": 0,
+                    "max": 100,
+                    "interval": 25,
+                    "axisLabel": {"formatter": "{value}%"},
+                },
+                {
+                    "type": "value",
+                    "name": str(_("Overdue")),
+                    "min": 0,
+                    "max": side_count_max,
+                    "minInterval": 1,
+                    "splitLine": {"show": False},
+                },
             ],
             "series": [
                 {
-                    "name": _("Overdue milestones"),
+                    "name": str(_("Average progress (%)")),
                     "type": "bar",
-                    "itemStyle": {"color": "#d93025"},
-                    "data": [overdue_steps.get(s.pk, 0) for s in sides],
+                    "barMaxWidth": 36,
+                    "itemStyle": {"color": "#1e6e34"},  # progress in green, overdue in red: told apart at a glance
+                    "label": {"show": True, "position": "top", "formatter": "{c}%"},
+                    "data": [progress[s.pk] for s in sides],
                 },
                 {
-                    "name": _("Average progress (%)"),
-                    "type": "line",
+                    "name": str(_("Overdue milestones")),
+                    "type": "bar",
                     "yAxisIndex": 1,
-                    "itemStyle": {"color": "#a8242c"},
-                    "data": [round(side_rows.get(s.pk, {}).get("avg") or 0) for s in sides],
+                    "barMaxWidth": 36,
+                    "itemStyle": {"color": "#d93025"},
+                    "label": {"show": True, "position": "top"},
+                    "data": [overdue_steps.get(s.pk, 0) for s in sides],
                 },
             ],
         },

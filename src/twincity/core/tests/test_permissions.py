@@ -200,6 +200,7 @@ def pages(s):
         "matters:roll_over": (reverse("matters:roll_over", args=[m.pk]), EDITORS),
         "matters:add": (reverse("matters:add") + f"?partnership={p}", EDITORS),
         "matters:import": (reverse("matters:import") + f"?partnership={p}", EDITORS),
+        "matters:bulk_roll_over": (reverse("matters:bulk_roll_over") + f"?partnership={p}", {"office"}),
         "matters:export": (reverse("matters:export") + f"?partnership={p}", MEMBERS),
         "matters:export_pdf": (reverse("matters:export_pdf") + f"?partnership={p}", MEMBERS),
         "workspace:search": (reverse("workspace:search") + "?q=" + m.title, EVERYONE),
@@ -332,6 +333,14 @@ def actions(s):
         "matters:add_milestone": (reverse("matters:add_milestone", args=[m.pk]), EDITORS),
         "matters:close_milestone": (
             reverse("matters:close_milestone", args=[s["milestone"].pk]),
+            {"office", "lj-coord", "lj-unit"},
+        ),
+        "matters:edit_milestone": (
+            reverse("matters:edit_milestone", args=[s["milestone"].pk]),
+            {"office", "lj-coord", "lj-unit"},
+        ),
+        "matters:archive_milestone": (
+            reverse("matters:archive_milestone", args=[s["milestone"].pk]),
             {"office", "lj-coord", "lj-unit"},
         ),
         "matters:change_status": (reverse("matters:change_status", args=[m.pk]), MEMBERS),

@@ -117,9 +117,9 @@ class CaseDetailView(ObjectDetailView):
         context.update(
             sides=sides,
             feedback=Feedback.objects.filter(case=case).select_related("side", "author"),
-            trail=AuditEvent.objects.filter(
-                object_type=ContentType.objects.get_for_model(Case), object_id=case.pk
-            ).order_by("time", "pk"),
+            trail=AuditEvent.objects.filter(object_type=ContentType.objects.get_for_model(Case), object_id=case.pk)
+            .select_related("user")
+            .order_by("time", "pk"),
             to_sign=[s for s in mine if s.signed_at is None],
             to_report=[s for s in mine if s.completed_at is None],
             may_close=office and case.state == CaseState.COMPLETED,
