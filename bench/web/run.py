@@ -443,7 +443,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=8810)
     parser.add_argument("--drain-max", type=float, default=15.0, help="longest wait for the queue to drain (s)")
     parser.add_argument("--deep-page", type=int, default=500, help="the deep list page (capped at the last)")
-    parser.add_argument("--only", help="comma-separated: run only URLs whose label contains one of these")
+    parser.add_argument(
+        "--only", action="append", help="run only URLs whose label contains this (repeatable: any of them)"
+    )
     parser.add_argument("--scale-curve", metavar="N,N,…", help="thousands of matters: databases twincity_bench_<n>k")
     parser.add_argument("--generate", action="store_true", help="with --scale-curve: regenerate the databases")
     parser.add_argument("--json-out", help=argparse.SUPPRESS)
@@ -493,7 +495,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     targets = [{"label": label, "path": path.format(**values), "auth": auth} for label, path, auth in URLS]
     if args.only:
-        wanted = args.only.split(",")
+        wanted = args.only
         targets = [t for t in targets if any(w in t["label"] for w in wanted)]
 
     for target in targets:
