@@ -585,7 +585,7 @@ def main(argv: list[str] | None = None) -> None:
     rows = summarise(runs, targets, clients)
     loads = [r["load_before"]["load1"] for r in runs] + [r["load_after"]["load1"] for r in runs]
     drained = sum(1 for r in runs if r["drain"]["drained"])
-    command = f"DATABASE_URL={os.environ['DATABASE_URL']} .venv/bin/python bench/web/run.py {' '.join(argv)}".strip()
+    command = f"DATABASE_URL={os.environ['DATABASE_URL']} .venv/bin/python bench/web/run.py {shlex.join(argv)}".strip()
     md = [
         f"Run {started:%Y-%m-%d %H:%M}–{finished:%H:%M} UTC: `{command}`",
         "",
