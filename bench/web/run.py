@@ -182,6 +182,7 @@ def count_queries(path: str, headers: dict[str, str]) -> tuple[int, int]:
 def free_port(port: int) -> int:
     """``port`` if nothing listens on it (0: any free port), so that the load never reaches another server."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds: TIME_WAIT is no obstacle
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
