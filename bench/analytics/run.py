@@ -8,12 +8,20 @@
 2. rank uncertainty, 1,000 draws, 300 units x 50 indicators (weights ±25 %, min-max, arithmetic mean):
    twincity.rank_uncertainty vs. the same draws done with pymcdm (WSM with min-max normalisation, ranking
    with pymcdm.helpers.rankdata), one draw at a time.
-Each timing is the best of ``REPEATS`` runs; results are checked to agree before timing.
+Results are checked to agree before timing. Then the two implementations run INTERLEAVED (ours, pymcdm, ours,
+pymcdm …, ``--runs`` times each, default 5), so that a change in the machine's load (it is shared) touches both
+alike; the table reports each one's median time, the median of the per-pair speed-ups and their min–max, and the
+load average before and after.
+
+    .venv/bin/python bench/analytics/run.py --runs 5
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import platform
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,19 +33,31 @@ from datagen import cross_section, panel
 
 from twincity.analytics import entropy_weights, rank_uncertainty, topsis
 
-REPEATS = 3
+
+def timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
 
 
-def best_of(fn, repeats: int = REPEATS) -> float:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+def interleaved(ours, theirs, runs: int) -> dict:
+    """``runs`` pairs (ours, then theirs); medians, and the speed-up of each pair: median and min–max."""
+    pairs = [(timed(ours), timed(theirs)) for _ in range(runs)]
+    ratios = [b / a for a, b in pairs]
+    return {
+        "ours": statistics.median(a for a, _ in pairs),
+        "theirs": statistics.median(b for _, b in pairs),
+        "ratio": statistics.median(ratios),
+        "low": min(ratios),
+        "high": max(ratios),
+    }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="interleaved runs of each implementation")
+    args = parser.parse_args(argv)
+    load_before = os.getloadavg()
     import pymcdm
     from pymcdm import helpers
     from pymcdm import normalizations as pn
@@ -59,8 +79,7 @@ def main() -> None:
         return out
 
     np.testing.assert_allclose(ours_et(), pymcdm_et(), atol=1e-9)
-    t_ours_et = best_of(ours_et)
-    t_pm_et = best_of(pymcdm_et)
+    et = interleaved(ours_et, pymcdm_et, args.runs)
 
     xs, ds = cross_section()
     w0 = np.full(xs.shape[1], 1.0 / xs.shape[1])
@@ -81,8 +100,8 @@ def main() -> None:
 
     pm_ranks = pymcdm_unc()
     assert np.array_equal(pm_ranks, res.ranks), "pymcdm and twincity disagree on the ranks"
-    t_ours_unc = best_of(ours_unc)
-    t_pm_unc = best_of(pymcdm_unc, repeats=1)
+    unc = interleaved(ours_unc, pymcdm_unc, args.runs)
+    load_after = os.getloadavg()
 
     cpu = "unknown"
     try:
@@ -92,22 +111,26 @@ def main() -> None:
                 break
     except OSError:
         pass
-    import os
-
     print(
         f"machine: {os.cpu_count()} CPUs, {cpu}; Python {platform.python_version()}, numpy {np.__version__}, "
         f"pymcdm {getattr(pymcdm, '__version__', '1.4.0')}"
     )
+    print(
+        f"interleaved runs: {args.runs} of each; load average (1/5/15 min) before {load_before[0]:.2f} / "
+        f"{load_before[1]:.2f} / {load_before[2]:.2f}, after {load_after[0]:.2f} / {load_after[1]:.2f} / "
+        f"{load_after[2]:.2f} ({os.cpu_count()} CPUs; the machine may be shared)"
+    )
     print()
-    print("| workload | twincity (s) | pymcdm (s) | speed-up |")
-    print("|---|---:|---:|---:|")
-    print(
-        f"| entropy + TOPSIS, 3,000 × 200 × 20 periods | {t_ours_et:.3f} | {t_pm_et:.3f} | {t_pm_et / t_ours_et:.1f}× |"
-    )
-    print(
-        f"| rank uncertainty, 1,000 draws, 300 × 50 | {t_ours_unc:.3f} | {t_pm_unc:.3f} "
-        f"| {t_pm_unc / t_ours_unc:.1f}× |"
-    )
+    print("| workload | twincity median (s) | pymcdm median (s) | speed-up, median of pairs | min–max |")
+    print("|---|---:|---:|---:|---:|")
+    for name, r in (
+        ("entropy + TOPSIS, 3,000 × 200 × 20 periods", et),
+        ("rank uncertainty, 1,000 draws, 300 × 50", unc),
+    ):
+        print(
+            f"| {name} | {r['ours']:.3f} | {r['theirs']:.3f} | **{r['ratio']:.1f}×** "
+            f"| {r['low']:.1f}–{r['high']:.1f}× |"
+        )
 
 
 if __name__ == "__main__":

@@ -192,6 +192,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reports", type=int, default=500_000, help="spread evenly over the matters")
     parser.add_argument("--seed", type=int, default=2)
     parser.add_argument("--today", type=dt.date.fromisoformat, default=TODAY, help="the day the data is 'as of'")
+    parser.add_argument("--audit", type=int, default=500_000, help="audit rows (ObjectChange), COPY")
+    parser.add_argument("--series", type=int, default=2, help="meeting series")
+    parser.add_argument("--sessions", type=int, default=80, help="sessions per meeting series (8 items each)")
+    parser.add_argument(
+        "--registers", type=int, default=3000, help="entries of every register (requests, agreements, visits, …)"
+    )
     parser.add_argument("--keep-database", action="store_true", help="do not drop and recreate the database")
     parser.add_argument(
         "--check", type=int, default=200, metavar="N", help="recompute N random matters with the services and compare"
@@ -222,6 +228,27 @@ def main(argv: list[str] | None = None) -> None:
     t = lap("create + migrate", t)
 
     rows = build(args, lap)
+    from bench.web.generate_more import build_more
+
+    from twincity.regions.models import Partnership
+
+    t = time.perf_counter()
+    build_more(
+        partnership=Partnership.objects.get(short_name="BENCH"),
+        rng=random.Random(args.seed + 1),
+        today=args.today,
+        audit=args.audit,
+        series=args.series,
+        sessions=args.sessions,
+        registers=args.registers,
+        lap=lap,
+        counts=rows,
+    )
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    lap("VACUUM ANALYZE (again)", t)
     print(
         "rows: " + ", ".join(f"{k} {v:,}" for k, v in rows.items()),
         flush=True,
@@ -233,8 +260,10 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def check(n: int, seed: int) -> None:
-    """Recompute a sample of matters with ``services.refresh_derived`` (without saving): the generator must
-    have stored exactly what the services would have."""
+    """Recompute a sample of matters with ``services.refresh_derived`` (which locks and saves; rolled back here):
+    the generator must have stored exactly what the services would have."""
+    from django.db import transaction
+
     from twincity.matters.models import Matter
     from twincity.matters.services import refresh_derived
 
@@ -245,12 +274,16 @@ def check(n: int, seed: int) -> None:
     for matter in Matter.objects.filter(pk__in=sample).select_related("partnership"):
         sides = {s.pk: (s.percent_complete, s.last_reported_on) for s in matter.sides.all()}
         stored = {name: getattr(matter, name) for name in names}
-        refresh_derived(matter, save=False)  # also saves a side whose figures differ: compare before and after
-        again = {s.pk: (s.percent_complete, s.last_reported_on) for s in matter.sides.all()}
-        if stored != {name: getattr(matter, name) for name in names} or sides != again:
-            wrong.append(matter.pk)
+        with transaction.atomic():
+            refresh_derived(matter)
+            again = Matter.objects.get(pk=matter.pk)
+            now = {name: getattr(again, name) for name in names}
+            sides_now = {s.pk: (s.percent_complete, s.last_reported_on) for s in again.sides.all()}
+            transaction.set_rollback(True)
+        if stored != now or sides != sides_now:
+            wrong.append((matter.pk, [k for k in names if stored[k] != now[k]]))
     if wrong:
-        raise SystemExit(f"derived fields differ from the services' for matters {wrong[:20]}")
+        raise SystemExit(f"derived fields differ from the services' for matters {wrong[:10]}")
     print(f"check: {len(sample)} random matters recomputed by services.refresh_derived, all identical", flush=True)
 
 

@@ -21,3 +21,14 @@ os.environ.setdefault(
 from twincity.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.web.urls"
+
+# The shared cache of the production profile (issue 12). ``TWINCITY_CACHE_URL``: ``redis://host:port/db`` →
+# Django's RedisCache, ``dummy://`` → DummyCache (every request misses), unset → the application's own setting (local
+# memory). The application is getting the same setting; until it has it, the benchmark reads the variable itself.
+_cache_url = os.environ.get("TWINCITY_CACHE_URL", "")
+if _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
+elif _cache_url.startswith("dummy://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif _cache_url:
+    raise ValueError(f"TWINCITY_CACHE_URL: unknown scheme in {_cache_url!r} (redis://, dummy://)")
