@@ -153,7 +153,11 @@
         create: false
       };
       if (select.dataset.optionsUrl) Object.assign(settings, lazyOptions(select));
+      // Tom Select points the select's <label> at its own input; the select it keeps (hidden, but still read by
+      // assistive technology) keeps its name through aria-label.
+      var label = select.labels && select.labels.length ? select.labels[0].textContent.trim() : "";
       new window.TomSelect(select, settings);
+      if (label && !select.hasAttribute("aria-label")) select.setAttribute("aria-label", label);
     });
   }
 
