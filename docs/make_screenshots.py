@@ -384,7 +384,8 @@ def main(only: list[str]) -> None:
 
             def phone_tour() -> None:
                 """At 390 px, the first screen of each page as a phone shows it."""
-                if not wanted("phone-"):
+                phone_names = ["dashboard", "matter-list", "matter", "search", "register-petitions", "my-work"]
+                if not any_wanted([f"phone-{n}" for n in phone_names], ""):
                     return
                 context, page = session("office", phone=True)
                 pages = [
