@@ -69,7 +69,7 @@ def coupling_items(partnership, today) -> list[registry.PanelItem]:
         registry.PanelItem(
             _("%(period)s coupling coordination D = %(D).3f") % {"period": last["period"], "D": last["D"]},
             url,
-            badge=class_zh(last["class_code"]),
+            badge=last["class_name"] or "—",
             tone="success" if last["class_code"] and last["class_code"] >= 7 else "warning",
         )
     ]
@@ -84,7 +84,7 @@ def coupling_items(partnership, today) -> list[registry.PanelItem]:
             registry.PanelItem(
                 _("%(first)s: D = %(D).3f") % {"first": first["period"], "D": first["D"]},
                 url,
-                badge=class_zh(first["class_code"]),
+                badge=first["class_name"] or "—",
                 tone="secondary",
             )
         )

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from twincity.analytics import location_quotient
 from twincity.audit.context import acting
@@ -192,6 +192,9 @@ def test_the_dashboard_shows_the_latest_coupling(scene, client_as):
     assert items[0].text.startswith("2020")
     assert items[0].badge in {name for name, _en in sources.TEN_LEVELS}
     assert any(scene.tf.label in item.text for item in items)  # Tianfu lags
+    with translation.override("en"):  # the class in the reader's language, as the English dashboard shows it
+        english = sources.coupling_items(scene.partnership, timezone.localdate())
+    assert english[0].badge in {en for _zh, en in sources.TEN_LEVELS}
     url = reverse("dashboard", args=[scene.partnership.pk])
     first = assert_page(client_as("leader"), url, warm=True, contains=['data-panel="indicators_coupling"'])
     # The panel's cost does not grow with the figures or the run's size: a fixed number of queries.
