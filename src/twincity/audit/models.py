@@ -8,6 +8,7 @@
 """
 
 from collections import defaultdict
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -96,7 +97,7 @@ class ObjectChange(models.Model):
         fields = {f.attname: f for f in model._meta.concrete_fields}
         hidden = hidden_fields(model)
         if derived:
-            hidden = (hidden - derived_keys(model)) | {"version"}
+            hidden = (hidden - derived_keys(model)) | {"version", *NEVER_SHOWN}
         rows = []
         for name, before, after in self.diff():
             field = fields.get(name)
@@ -107,9 +108,19 @@ class ObjectChange(models.Model):
                 rows.append((str(field.verbose_name), shown_before, shown_after))
         return rows
 
+    def shown_diff(self) -> list[tuple[str, object, object]]:
+        """What a change record shows a reader: what people changed; for a change that moved only what the system
+        derives (a new threshold moving a matter's dates), those values, so that no record reads "changed: —"."""
+        return self.readable_diff() or self.readable_diff(derived=True)
+
     def _shown(self, field, value):
         if value is None or value == "":
             return "—"
+        if isinstance(field, models.DecimalField):
+            try:  # "15.0000" as people write it: 15; "33.3300": 33.33
+                return format(Decimal(str(value)).normalize(), "f")
+            except (InvalidOperation, ValueError):
+                return value
         if field.choices:
             return dict(field.flatchoices).get(value, value)
         if field.many_to_one:
@@ -125,6 +136,10 @@ class ObjectChange(models.Model):
         return value
 
 
+# Recorded but never shown, even for a change that moved nothing else: the words a record is found by.
+NEVER_SHOWN = ("search_document",)
+
+
 def derived_keys(model) -> set[str]:
     """The recorded keys of what nobody types: the version and the values the model derives (``audit_derived``)."""
     derived = set(getattr(model, "audit_derived", ()))
@@ -138,7 +153,7 @@ def derived_keys(model) -> set[str]:
 def hidden_fields(model) -> set[str]:
     """The recorded values a reader is not shown: the key, the version, what the model derives, the two halves of a
     generic reference (the record it points to is named elsewhere)."""
-    hidden = derived_keys(model) | {model._meta.pk.attname}
+    hidden = derived_keys(model) | {model._meta.pk.attname, *NEVER_SHOWN}
     for private in model._meta.private_fields:
         if isinstance(private, GenericForeignKey):
             hidden.update({private.fk_field, f"{private.ct_field}_id"})
@@ -175,6 +190,13 @@ def with_names(changes) -> list[ObjectChange]:
     for change in changes:
         change._names = names
     return changes
+
+
+def history_of(obj, *, limit: int = 200) -> list[ObjectChange]:
+    """The change records of an object and of what belongs to it, as its history shows them: references named
+    (``with_names``), and an update that changed nothing a reader is shown (only the search words, say) left out."""
+    changes = with_names(ObjectChange.objects.for_object(obj)[:limit])
+    return [c for c in changes if c.action != ChangeAction.UPDATE or c.shown_diff()]
 
 
 class AuditEvent(models.Model):
@@ -249,3 +271,13 @@ class JournalEntry(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+def history_context(obj) -> dict:
+    """What a page's history panel shows of an object: its change records (``history_of``) and its named events."""
+    return {
+        "history": history_of(obj),
+        "events": AuditEvent.objects.filter(
+            object_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).select_related("user")[:100],
+    }

@@ -13,9 +13,7 @@ def author(record) -> str:
 
 
 def shown_diff(change) -> list[tuple[str, object, object]]:
-    """What a change record shows: what people changed; for a change that moved only what the system derives (a
-    new threshold moving a matter's dates), those values, so that no record reads "changed: —"."""
-    return change.readable_diff() or change.readable_diff(derived=True)
+    return change.shown_diff()
 
 
 def changes_html(change):

@@ -25,7 +25,7 @@ from twincity.accounts.access import (
     partnerships_for,
 )
 from twincity.accounts.choices import Action
-from twincity.audit.models import AuditEvent, JournalEntry, ObjectChange, with_names
+from twincity.audit.models import AuditEvent, JournalEntry, history_of
 from twincity.audit.services import add_journal_entry
 from twincity.core.listexport import ListPdfMixin
 from twincity.core.models import Attachment
@@ -218,7 +218,7 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
                 p["lagging"] = p["record"] is not None and (top - p["percent"] >= 20 or bool(p["open_overdue"]))
         report_sides = [s for s in sides if s.pk in side_records and may_report_for_side(user, matter, s.pk)]
         matter_ct = ContentType.objects.get_for_model(Matter)
-        history = with_names(ObjectChange.objects.for_object(matter)[:200])
+        history = history_of(matter)
         events = AuditEvent.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("user")[:100]
         journal = JournalEntry.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("author")[:100]
         # Each owning side's step on the matter's supervised item (签收, 反馈, 完成), shown on its half.

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from twincity.accounts.access import can, partnerships_for
 from twincity.accounts.choices import Action
-from twincity.audit.models import AuditEvent, ObjectChange, with_names
+from twincity.audit.models import history_context
 from twincity.core.listexport import ListPdfMixin
 from twincity.core.models import Attachment
 from twincity.core.views import (
@@ -31,15 +31,6 @@ from twincity.core.views import (
 )
 from twincity.registers import services
 from twincity.registers.forms import UploadForm
-
-
-def history_of(obj) -> dict:
-    """The change records and named events of an entry and of what belongs to it."""
-    ct = ContentType.objects.get_for_model(obj)
-    return {
-        "history": with_names(ObjectChange.objects.for_object(obj)[:200]),
-        "events": AuditEvent.objects.filter(object_type=ct, object_id=obj.pk).select_related("user")[:100],
-    }
 
 
 def attachments_of(obj):
@@ -114,7 +105,7 @@ class RegisterDetailView(RegisterPage, ObjectDetailView):
             partnership=obj.partnership,
             facts=[(obj._meta.get_field(n).verbose_name, display_value(obj, n)) for n in register.detail_fields],
             can_change=can(self.request.user, Action.CHANGE, obj),
-            **history_of(obj),
+            **history_context(obj),
             **kwargs,
         )
         if register.follow_up:

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from twincity.audit.context import acting
-from twincity.audit.models import ObjectChange, with_names
+from twincity.audit.models import ObjectChange, history_of, with_names
 from twincity.matters import services
 from twincity.regions.models import Field
 from twincity.testing import make_matter
@@ -49,3 +49,42 @@ def test_naming_a_longer_history_costs_no_more_queries(world):
     for name in ("产业", "开放", "人才", "改革"):
         _move_field(world, matter, name)
     assert count() == few
+
+
+def _recorded_update(matter, before: dict, after: dict) -> ObjectChange:
+    from django.contrib.contenttypes.models import ContentType  # noqa: PLC0415 (only this helper needs it)
+
+    return ObjectChange.objects.create(
+        action="update",
+        changed_object_type=ContentType.objects.get_for_model(matter),
+        changed_object_id=matter.pk,
+        object_repr=str(matter),
+        partnership_id=matter.partnership_id,
+        prechange_data=before,
+        postchange_data=after,
+    )
+
+
+def test_a_history_leaves_out_an_update_that_changed_nothing_a_reader_is_shown(world):
+    """A matter's search words moving (a report's text indexed) is recorded, but its history does not show a
+    "changed" line with nothing under it; a change people made stays."""
+    matter = make_matter(world)
+    hidden = _recorded_update(matter, {"search_document": "a", "version": 1}, {"search_document": "a b", "version": 2})
+    _move_field(world, matter, "创新")
+    shown = history_of(matter)
+    assert hidden.pk not in [c.pk for c in shown], hidden.shown_diff()
+    assert any(("领域", "开放", "创新") in c.shown_diff() for c in shown)
+    assert all(c.shown_diff() for c in shown if c.action == "update")
+
+
+def test_a_decimal_reads_as_people_write_it(world):
+    matter = make_matter(world)
+    field = next(f for f in ObjectChange._meta.get_fields() if f.name == "prechange_data")  # any record will do
+    assert field is not None
+    change = _recorded_update(matter, {}, {})
+    from twincity.policies.models import AlignmentGroup  # noqa: PLC0415 (a model with a decimal field)
+
+    divergence = AlignmentGroup._meta.get_field("divergence")
+    assert change._shown(divergence, "15.0000") == "15"
+    assert change._shown(divergence, "33.3300") == "33.33"
+    assert change._shown(divergence, "0.0000") == "0"

@@ -11,7 +11,6 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -24,7 +23,7 @@ from django.views.generic import FormView, TemplateView
 
 from twincity.accounts.access import can, is_office, partnerships_for, sides_spoken_for
 from twincity.accounts.choices import Action
-from twincity.audit.models import AuditEvent, ObjectChange, with_names
+from twincity.audit.models import history_context
 from twincity.core.views import (
     XLSX,
     ArchiveView,
@@ -96,14 +95,6 @@ def entry_regions(user, partnership: Partnership) -> list[Region]:
     regions = Region.objects.filter(pk__in=ids, archived_at__isnull=True)
     sides_first = {pk: (0 if mapping[pk] == pk else 1) for pk in ids}
     return sorted(regions, key=lambda r: (mapping[r.pk], sides_first[r.pk], r.code))
-
-
-def history_context(obj) -> dict:
-    ct = ContentType.objects.get_for_model(obj)
-    return {
-        "history": with_names(ObjectChange.objects.for_object(obj)[:200]),
-        "events": AuditEvent.objects.filter(object_type=ct, object_id=obj.pk).select_related("user")[:100],
-    }
 
 
 class PartnershipPage(LoginRequiredMixin):
