@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from twincity.agreements.choices import AgreementStatus
 from twincity.agreements.models import Agreement
+from twincity.core.text import join_words
 from twincity.registers.tables import RegisterTable
 
 
@@ -21,7 +22,7 @@ class AgreementTable(RegisterTable):
         sequence = ("code", "title", "topic", "field", "parties", "signed_on", "expires_on", "state")
 
     def render_parties(self, record):
-        return "、".join(p.organisation.display_name for p in record.parties.all())
+        return join_words(p.organisation.display_name for p in record.parties.all())
 
     def render_expires_on(self, value, record):
         return value.isoformat() if value else _("open-ended")

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import CheckBoxColumn
 
 from twincity.accounts.access import partnerships_for
+from twincity.core.text import join_words
 from twincity.core.views import XLSX
 from twincity.core.xlsx import ExportBook
 
@@ -50,7 +51,7 @@ def _text(value) -> str:
 def _display(field, value) -> str:
     """A filter's value as words: choices by their label, records by their name, several joined."""
     if isinstance(value, QuerySet | list | tuple | set):
-        return "、".join(_display(field, v) for v in value)
+        return join_words(_display(field, v) for v in value)
     if isinstance(value, Model):
         return str(getattr(value, "display_name", None) or value)
     if isinstance(value, bool):

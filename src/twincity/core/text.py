@@ -24,6 +24,7 @@ import html
 import re
 
 import nh3
+from django.utils import translation
 
 MAX_DECODE = 8
 TAG_OPENER = re.compile(r"<(?=[A-Za-z/!?])")
@@ -46,3 +47,10 @@ def plain(value: str | None) -> str:
             text = text.replace("&", "＆")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return TAG_OPENER.sub("＜", text)
+
+
+def join_words(items) -> str:
+    """Several names in one line, as the reader's language lists them: 天府、两江 in Chinese, "Tianfu, Liangjiang"
+    in English. For what a page or a message says now; a file kept in Chinese (the workbooks) keeps its "、"."""
+    language = translation.get_language() or ""
+    return ("、" if language.startswith("zh") else ", ").join(str(item) for item in items)

@@ -40,6 +40,7 @@ from twincity.core.cache import CachedResultsMixin
 from twincity.core.models import Attachment
 from twincity.core.pagination import COUNT_CAP, SEARCH_COUNT_CAP, CappedPaginator
 from twincity.core.services import ConflictError
+from twincity.core.text import join_words
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -106,7 +107,7 @@ def display_value(obj, name: str):
     getter = getattr(obj, f"get_{name}_display", None)
     value = getter() if getter else getattr(obj, name, None)
     if hasattr(value, "all"):
-        return "、".join(str(v) for v in value.all())
+        return join_words(str(v) for v in value.all())
     return value
 
 
@@ -117,10 +118,10 @@ def submitted_value(form, name: str):
     if hasattr(field, "choices") and not hasattr(field, "queryset"):
         labels = dict(field.choices)
         if isinstance(value, list | tuple):
-            return "、".join(str(labels.get(v, v)) for v in value)
+            return join_words(str(labels.get(v, v)) for v in value)
         return labels.get(value, value)
     if isinstance(value, list | tuple | set) or hasattr(value, "model"):
-        return "、".join(str(v) for v in value)
+        return join_words(str(v) for v in value)
     return value
 
 

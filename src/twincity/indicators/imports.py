@@ -44,6 +44,7 @@ from twincity.accounts.choices import Action
 from twincity.audit.context import acting
 from twincity.audit.services import log_event
 from twincity.core.services import save_fields
+from twincity.core.text import join_words
 from twincity.core.xlsx import ImportReport, cell_text, open_container, refuse_formulas
 from twincity.indicators import jobs, services
 from twincity.indicators.choices import (
@@ -375,7 +376,7 @@ class Importer:
                         table.header_line,
                         _("header"),
                         _("say which column holds: %(roles)s (headers such as 地区, 时期, 指标, 数值)")
-                        % {"roles": "、".join(str(ROLE_LABELS[r]) for r in missing)},
+                        % {"roles": join_words(str(ROLE_LABELS[r]) for r in missing)},
                     )
                 )
                 return

@@ -31,7 +31,7 @@ from twincity.core.services import (
     save_fields,
     update_versioned,
 )
-from twincity.core.text import plain
+from twincity.core.text import join_words, plain
 from twincity.matters.choices import ACTIVE_STATUSES, CLOSED_STATUSES, TRANSITIONS, MatterStatus, Notice, OwnerRole
 from twincity.matters.health import derived_dates
 from twincity.matters.models import ListEntry, Matter, MatterList, MatterOwner, MatterSide, Milestone, ProgressReport
@@ -504,7 +504,7 @@ def _require_every_side_reported(matter: Matter, *, user, action: str, recorded:
     if missing:
         raise ValidationError(
             _("Not every owning side has reported completion yet (waiting for: %(sides)s).")
-            % {"sides": "、".join(str(s) for s in missing)}
+            % {"sides": join_words(str(s) for s in missing)}
         )
 
 

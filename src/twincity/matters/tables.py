@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from twincity.core.text import join_words
 from twincity.matters.choices import Light
 from twincity.matters.models import Matter, MatterOwner
 
@@ -60,7 +61,7 @@ class MatterTable(tables.Table):
 
     # The cells as text (the PDF of the list): the rows on screen come from the template.
     def value_lead_units(self, record):
-        return "、".join(o.organisation.display_name for o in record.owners.all() if o.role == "lead") or "—"
+        return join_words(o.organisation.display_name for o in record.owners.all() if o.role == "lead") or "—"
 
     def value_light(self, record):
         return Light(record.light).label if record.light else ""

@@ -20,7 +20,7 @@ from twincity.accounts.access import Part, members_who
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event
 from twincity.core.services import lock, require, save_fields
-from twincity.core.text import plain
+from twincity.core.text import join_words, plain
 from twincity.notifications.services import announce
 from twincity.petitions.choices import ANSWERS, TRANSITIONS, Notice, PetitionStatus
 from twincity.petitions.models import Petition, PetitionSide, PetitionText
@@ -177,7 +177,7 @@ def submit(petition: Petition, *, user, submitted_on: dt.date, channel: str = ""
         if missing:
             raise ValidationError(
                 _("Every side must endorse the current text before submission; still missing: %(sides)s.")
-                % {"sides": "、".join(missing)}
+                % {"sides": join_words(missing)}
             )
         if submitted_on > timezone.localdate():
             raise ValidationError(_("The submission date cannot be in the future."))

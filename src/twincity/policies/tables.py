@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from twincity.core.text import join_words
 from twincity.policies.models import AlignmentGroup, Policy
 from twincity.registers.tables import RegisterTable
 
@@ -40,7 +41,7 @@ class AlignmentGroupTable(RegisterTable):
             format_html_join(
                 " · ",
                 '<span class="text-nowrap"><span class="text-muted">{}</span> {}</span>',
-                ((side.label, "、".join(c.value_display for c in clauses)) for side, clauses in by_side.items()),
+                ((side.label, join_words(c.value_display for c in clauses)) for side, clauses in by_side.items()),
             )
             or "—"
         )

@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from twincity.core.text import join_words
 from twincity.registers.tables import RegisterTable
 from twincity.visits.models import Gap, Lesson, Visit
 from twincity.visits.querysets import attach_follow_ups
@@ -42,7 +43,7 @@ class VisitTable(RegisterTable):
         return f"{record.visiting_region.label} → {record.host_region.label}"
 
     def render_topics(self, record):
-        return "、".join(record.topic_labels) or "—"
+        return join_words(record.topic_labels) or "—"
 
 
 class LearningTable(RegisterTable):

@@ -3,10 +3,11 @@
 import re
 
 import pytest
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from twincity.core.text import plain
+from twincity.core.text import join_words, plain
 
 TAG = re.compile(r"<[a-zA-Z/!?]")
 
@@ -138,3 +139,11 @@ def test_a_hostile_request_title_posted_through_the_api_is_read_back_as_plain_te
     read = client.get(f"/api/petitions/{created.json()['id']}/").json()
     assert read["title"] == "＜svg onload=alert(1)>开放试点"
     assert read["target_authority"] == "＜iframe src=javascript:alert(1)>商务部"
+
+
+def test_names_are_listed_as_the_readers_language_lists_them():
+    with translation.override("zh-hans"):
+        assert join_words(["天府新区", "两江新区"]) == "天府新区、两江新区"
+    with translation.override("en"):
+        assert join_words(["Tianfu", "Liangjiang"]) == "Tianfu, Liangjiang"
+    assert join_words([]) == ""

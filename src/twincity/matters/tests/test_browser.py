@@ -107,28 +107,31 @@ def test_a_unit_contact_signs_in_in_chinese_files_progress_and_sees_the_light_tu
 
 def test_the_office_rolls_an_unfinished_matter_over_into_next_years_list(browser_page, live_server, world):
     page = browser_page
-    matter = make_matter(world, year=2025, title="建设国家级大数据中心")
-    assert matter.code == "2025-01"
+    # The form proposes the coming year (next year from October, else this one): a matter of the year before it.
+    to_year = services.coming_year()
+    from_year = to_year - 1
+    matter = make_matter(world, year=from_year, title="建设国家级大数据中心")
+    assert matter.code == f"{from_year}-01"
 
     login(page, live_server, "office")
     page.goto(f"{live_server.url}/matters/{matter.pk}/")
     page.click("#roll-over-link")
-    expect(page.locator("[name=to_year]")).to_have_value("2026")
+    expect(page.locator("[name=to_year]")).to_have_value(str(to_year))
     page.fill("[name=reason]", "国家批复尚未下达，转入下一年度继续推进。")
     page.click("#roll-over-submit")
 
     expect(page).to_have_url(f"{live_server.url}/matters/{matter.pk}/")
-    expect(page.locator(".alert-success")).to_contain_text("2026-01")
-    expect(page.locator("#matter-code")).to_have_text("2026-01")
+    expect(page.locator(".alert-success")).to_contain_text(f"{to_year}-01")
+    expect(page.locator("#matter-code")).to_have_text(f"{to_year}-01")
     page.click("[data-bs-target='#overview']")
     chain = page.locator("#list-chain")
     expect(chain).to_be_visible()
-    expect(chain).to_contain_text("2025 · 2025-01")
-    expect(chain).to_contain_text("2026 · 2026-01")
+    expect(chain).to_contain_text(f"{from_year} · {from_year}-01")
+    expect(chain).to_contain_text(f"{to_year} · {to_year}-01")
     expect(chain).to_contain_text("国家批复尚未下达")
 
     matter.refresh_from_db()
-    assert (matter.year_list.year, matter.code) == (2026, "2026-01")
+    assert (matter.year_list.year, matter.code) == (to_year, f"{to_year}-01")
     assert (
         next(
             iter(ListEntry.objects.filter(matter=matter).order_by("year_list__year").values_list("outcome", flat=True))
