@@ -149,33 +149,28 @@ class _ColumnPlan:
         elif self.render is None:
             content = value
         else:
-            arguments = {
-                "value": value,
-                "record": record,
-                "column": self.column,
-                "bound_column": self.bound_column,
-                "bound_row": bound_row,
-                "table": table,
-            }
+            arguments = self._arguments(value, record, table, bound_row)
             wanted = self.render_arguments
             content = self.render(**(arguments if wanted is None else {k: arguments[k] for k in wanted}))
         if self.link is not None:
             content = self._linked(content, record, value, table, bound_row)
         return _as_cell(content)
 
+    def _arguments(self, value, record, table, bound_row) -> dict:
+        """What django-tables2 hands a column's render method and a link's URL callable."""
+        return {
+            "value": value,
+            "record": record,
+            "column": self.column,
+            "bound_column": self.bound_column,
+            "bound_row": bound_row,
+            "table": table,
+        }
+
     def _linked(self, content, record, value, table, bound_row):
         link = self.link
         if self.link_url is not None:
-            href = self.link_url(
-                {
-                    "value": value,
-                    "record": record,
-                    "column": self.column,
-                    "bound_column": self.bound_column,
-                    "bound_row": bound_row,
-                    "table": table,
-                }
-            )
+            href = self.link_url(self._arguments(value, record, table, bound_row))
         else:
             href = link.compose_url(record=record, bound_column=self.bound_column)
         if href is None:
