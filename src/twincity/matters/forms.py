@@ -134,16 +134,8 @@ class CloseMilestoneForm(VersionedFormMixin, forms.Form):
     evidence = forms.CharField(label=_("Evidence"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class EditMilestoneForm(VersionedFormMixin, forms.Form):
-    """A milestone's title, responsible side and due date, from the version read."""
-
-    side = forms.TypedChoiceField(label=_("Side"), coerce=int)
-    title = forms.CharField(label=_("Milestone"), max_length=300)
-    due_date = forms.DateField(label=_("Due date"), widget=forms.DateInput())
-
-    def __init__(self, *args, sides, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["side"].choices = [(s.pk, s.label) for s in sides]
+class EditMilestoneForm(VersionedFormMixin, MilestoneForm):
+    """A milestone's title, responsible side and due date (the fields it was added with), from the version read."""
 
 
 class ArchiveMilestoneForm(VersionedFormMixin, forms.Form):
