@@ -183,6 +183,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "twincity.core.context_processors.twincity",
+                "twincity.core.context_processors.csrf_token",  # Django's, remembered for whole cached pages
             ],
         },
     },

@@ -21,6 +21,7 @@ id in its key (``per_user``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -28,8 +29,11 @@ import logging
 from django.apps import apps
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
-from django.db import models
+from django.db import models, transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
@@ -226,6 +230,142 @@ class CachedResultsMixin:
         context = super().get_context_data(**kwargs)
         context["results_cache_key"] = self.get_results_cache_key()
         return context
+
+
+# ---------------------------------------------------------------------------------------------- whole pages
+#
+# A page read again with nothing written in between is answered from the cache whole: no query but the
+# session, the user, the memberships and the stamps that make the key. The key is the piece key of the page
+# (scope, query, language, day, stamps) plus the user themself (their name, badges and to-dos are on every
+# page), their own stamp (what is theirs but no partnership's: notices read), and the htmx headers (a fragment
+# is another answer than the page). The CSRF tokens a page carries are kept as a mark and replaced by a fresh
+# token of the reader's at every answer (``core.context_processors.csrf_token`` records those a rendering gave).
+
+CSRF_MARK = b"\x00twincity-csrf-token\x00"
+HTMX_HEADERS = ("HX-Request", "HX-Boosted", "HX-Target", "HX-Trigger-Name", "HX-History-Restore-Request")
+KEPT_HEADERS = ("Content-Type", "Content-Language", "Content-Disposition")
+USER_STAMP = "tc:user:"
+CSRF_TOKENS = "_twincity_csrf_tokens"  # on the request: the tokens its rendering gave out (core.context_processors)
+
+
+def user_stamp(user_id: int) -> str:
+    """The user's own change stamp (a random word in the cache; a new one when it was evicted)."""
+    key = f"{USER_STAMP}{user_id}"
+    value = cache.get(key)
+    if value is None:
+        value = get_random_string(12)
+        cache.set(key, value, None)
+    return value
+
+
+def bump_user_stamp(user_id: int | None) -> None:
+    """Make every page cached for ``user_id`` unreachable: now, and again when the transaction commits (another
+    reader may render the old rows in between and store them under the stamp of the first move)."""
+    if user_id is None:
+        return
+
+    def bump():
+        try:
+            cache.set(f"{USER_STAMP}{user_id}", get_random_string(12), None)
+        except Exception:  # the cache server's own errors: a page may then be stale until the day ends
+            logger.warning("cache unavailable: user stamp %s not moved", user_id, exc_info=True)
+
+    bump()  # at once (this connection's next read sees it)
+    transaction.on_commit(bump)  # and again at the commit: a page stored in between is then unreachable
+
+
+def _messages_waiting(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def page_key(request, what: str) -> str | None:
+    """The key of the whole page ``request`` asks for, or None when it is not to be cached (not a GET, a
+    superuser, a message waiting to be shown)."""
+    if request.method != "GET" or _messages_waiting(request):
+        return None
+    user = request.user
+    if scope_signature(user) is None:
+        return None
+    extra = [request.headers.get(name, "") for name in HTMX_HEADERS]
+    extra.append(user_stamp(user.pk))
+    return piece_key(f"page:{what}:{request.path}", request, per_user=True, extra=extra)
+
+
+def _entry_of(request, response) -> dict | None:
+    """What to store of a page just rendered, or None when it must not be replayed."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return None
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    storage = getattr(request, "_messages", None)
+    if storage is not None and getattr(storage, "_queued_messages", None):
+        return None  # the view added a message: it belongs to this answer only
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return None  # the view wrote to the session (a key shown once): not a page to replay
+    content = response.content
+    for token in getattr(request, CSRF_TOKENS, ()):
+        content = content.replace(token.encode(), CSRF_MARK)
+    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+    return {"content": content, "headers": headers}
+
+
+def _replayed(request, entry: dict) -> HttpResponse:
+    content = entry["content"]
+    if CSRF_MARK in content:
+        content = content.replace(CSRF_MARK, get_token(request).encode())
+    response = HttpResponse(content, headers=entry["headers"])
+    response["X-Twincity-Cache"] = "hit"
+    return response
+
+
+def cached_page(request, what: str, respond):
+    """The answer of ``respond()`` for this request, from the cache when the same user read the same page with
+    nothing written since. ``what`` names the view. Only a 200 without cookies or messages is kept."""
+    try:
+        key = page_key(request, what)
+        entry = cache.get(key) if key is not None else None
+    except Exception:  # the cache server's errors: the page is then computed
+        logger.warning("cache unavailable: computing %s", request.path, exc_info=True)
+        return respond()
+    if key is None:
+        return respond()
+    if entry is not None:
+        return _replayed(request, entry)
+    response = respond()
+    entry = _entry_of(request, response)
+    if entry is not None:
+        try:
+            cache.set(key, entry, TIMEOUT)
+        except Exception:  # as above
+            logger.warning("cache unavailable: not stored %s", request.path, exc_info=True)
+        forget_touches()
+    return response
+
+
+class CachedPageMixin:
+    """For a view class: its GET answers go through ``cached_page``. ``page_cache = False`` turns it off (a page
+    that shows what no stamp follows, a job's live progress)."""
+
+    page_cache = True
+
+    def dispatch(self, request, *args, **kwargs):
+        parent = super()
+        if not self.page_cache:
+            return parent.dispatch(request, *args, **kwargs)
+        what = f"{type(self).__module__}.{type(self).__qualname__}"
+        return cached_page(request, what, lambda: parent.dispatch(request, *args, **kwargs))
+
+
+def cache_page_for_user(view):
+    """The same for a view function."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return cached_page(request, f"{view.__module__}.{view.__qualname__}", lambda: view(request, *args, **kwargs))
+
+    return wrapper
 
 
 def clear_own_cache() -> None:

@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.middleware.csrf import get_token
+from django.utils.functional import SimpleLazyObject
 
 from twincity.accounts.access import can_audit, partnerships_for
+from twincity.core.cache import CSRF_TOKENS
 from twincity.core.registry import menu_entries
 
 
@@ -18,3 +21,15 @@ def twincity(request):
         "nav_can_audit": audit,
         "nav_registers": registers,
     }
+
+
+def csrf_token(request) -> dict:
+    """``csrf_token`` as Django's own processor gives it, remembered on the request, so that a page stored whole in
+    the cache (``core.cache.cached_page``) keeps a mark where its tokens were. Listed after Django's, it wins."""
+
+    def value():
+        token = get_token(request)
+        request.__dict__.setdefault(CSRF_TOKENS, set()).add(token)
+        return token
+
+    return {"csrf_token": SimpleLazyObject(value)}

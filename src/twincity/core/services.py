@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -92,6 +93,15 @@ def _pending(marker) -> bool:
     """Is the transaction (or savepoint) that registered ``marker`` still open? Django drops a savepoint's
     on-commit callbacks when it rolls back, and all of them at the end of the outermost transaction."""
     return any(entry[1] is marker for entry in connection.run_on_commit)
+
+
+def touch_partnerships(ids) -> None:
+    """Move the stamps of the partnerships ``ids`` themselves: for rows that name a partnership without being one of
+    its records (a to-do is addressed to a desk, it has no ``Access``), written in bulk."""
+    ids = sorted({int(i) for i in ids if i is not None})
+    if ids:
+        apps.get_model("regions", "Partnership")._base_manager.filter(pk__in=ids).update(changed_at=timezone.now())
+        _remember(ids)
 
 
 def forget_touches() -> None:

@@ -36,7 +36,7 @@ from django_tables2 import SingleTableMixin
 
 from twincity.accounts.access import can, may_act_in, partnerships_for
 from twincity.accounts.choices import Action
-from twincity.core.cache import CachedResultsMixin
+from twincity.core.cache import CachedPageMixin, CachedResultsMixin
 from twincity.core.models import Attachment
 from twincity.core.pagination import COUNT_CAP, SEARCH_COUNT_CAP, CappedPaginator
 from twincity.core.services import ConflictError
@@ -142,7 +142,7 @@ def form_data(form) -> dict:
 # ---------------------------------------------------------------------------------------------- lists
 
 
-class ObjectListView(LoginRequiredMixin, CachedResultsMixin, SingleTableMixin, FilterView):
+class ObjectListView(LoginRequiredMixin, CachedPageMixin, CachedResultsMixin, SingleTableMixin, FilterView):
     """A filtered, sortable, paginated table; an htmx request gets only the table fragment.
 
     Subclasses set ``queryset`` (or override ``get_queryset``), ``filterset_class``, ``table_class``
@@ -216,7 +216,7 @@ class DoorObjectMixin:
         return restricted_object(self.request, queryset, self.action, pk=self.kwargs["pk"])
 
 
-class ObjectDetailView(LoginRequiredMixin, DoorObjectMixin, DetailView):
+class ObjectDetailView(LoginRequiredMixin, CachedPageMixin, DoorObjectMixin, DetailView):
     """One object's page; someone who may not see it gets 404."""
 
 

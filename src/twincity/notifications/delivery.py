@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from twincity.audit.services import log_event
+from twincity.core.services import touch
 from twincity.notifications import kinds
 from twincity.notifications.channels import SendError, absolute_url, send_email, send_robot
 from twincity.notifications.choices import Channel, DeliveryError, DeliveryState, Event
@@ -68,6 +69,7 @@ def _send(row: Delivery) -> None:
 
 
 def _finish(row: Delivery, now: dt.datetime, error: SendError | None) -> str:
+    touch(Delivery, [row])  # the office's deliveries page is cached (core.cache): an UPDATE sends no signal
     if error is None:
         Delivery.objects.filter(pk=row.pk).update(
             state=DeliveryState.SENT, sent_at=timezone.now(), error_kind="", last_error=""
@@ -137,6 +139,7 @@ def send_digest(now: dt.datetime | None = None) -> int:
                 if row.url:
                     lines.append(f"  {absolute_url(row.url)}")
             subject = _("Your daily digest: %(count)s notices") % {"count": len(rows)}
+        touch(Delivery, rows)  # as in _finish
         try:
             send_email(to=address, subject=subject, body="\n".join(lines))
         except SendError as exc:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from twincity.accounts.access import require_in
 from twincity.accounts.choices import Action
 from twincity.audit.services import insert_rows, log_event
+from twincity.core.cache import bump_user_stamp
 from twincity.core.services import update_versioned
 from twincity.notifications import kinds
 from twincity.notifications.choices import PERSONAL_CHANNELS, Channel, DeliveryState, Event, Timing
@@ -142,7 +143,9 @@ def mark_read(notification: Notification, *, user) -> Notification:
 
 
 def mark_all_read(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    count = Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+    bump_user_stamp(user.pk)  # an UPDATE sends no signal (notifications.receivers)
+    return count
 
 
 def issue_calendar_token(user) -> tuple[CalendarToken, str]:
@@ -299,6 +302,8 @@ def announce_digests(notices, *, records=(), robots=()) -> list[int]:
         )
     insert_rows(ReminderLog, logs)
     insert_rows(Notification, notes)
+    for user_id in {note["user_id"] for note in notes}:
+        bump_user_stamp(user_id)  # rows inserted in bulk send no signal (notifications.receivers)
     insert_rows(Delivery, outbox)
     if any(d["state"] == DeliveryState.QUEUED for d in outbox):
         drain_soon()

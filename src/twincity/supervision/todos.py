@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from twincity.accounts.access import Part, desks
 from twincity.core.models import saved_in_bulk
+from twincity.core.services import touch_partnerships
 from twincity.supervision.choices import CaseState, TodoKind
 from twincity.supervision.models import Case, CaseSide, SupervisionPolicy, Todo
 
@@ -214,6 +215,9 @@ def _reconcile(model: type[Model], ids: list[int], wanted: dict[int, list[Want]]
             Todo.objects.bulk_update(update, list(KEPT))
         if new:
             Todo.objects.bulk_create(new)
+        if close or update or new:
+            # The to-do badge is on every cached page (core.cache): rows written in bulk send no signal.
+            touch_partnerships(todo.partnership_id for todo in close + update + new)
     return len(close) + len(new)
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from twincity.accounts.access import may_act_in
 from twincity.accounts.choices import Action
 from twincity.core import registry
-from twincity.core.cache import get_or_render, piece_key
+from twincity.core.cache import cache_page_for_user, get_or_render, piece_key
 from twincity.core.views import restricted_object
 from twincity.matters.choices import ACTIVE_STATUSES, Light, MatterStatus
 from twincity.matters.models import Matter, MatterSide, Milestone
@@ -221,6 +221,7 @@ def _rows(matters) -> list[dict]:
 
 
 @login_required
+@cache_page_for_user
 def dashboard(request, pk: int):
     """The partnership at a glance: counts by status, light, field and side; what is overdue and due soon."""
     partnership = restricted_object(request, Partnership.objects.filter(archived_at__isnull=True), pk=pk)

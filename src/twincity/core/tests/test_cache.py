@@ -399,13 +399,6 @@ def test_a_cache_that_does_not_answer_costs_speed_not_the_page(world, client, se
     get(client, reverse("dashboard", args=[world.partnership.pk]))
 
 
-def test_the_to_do_list_is_never_cached(world, client):
-    signed_in(client, world.users["office"])
-    _html, first = get(client, reverse("supervision:todos"))
-    _html, second = get(client, reverse("supervision:todos"))
-    assert second == first
-
-
 def test_a_page_past_the_end_still_shows_the_last_page(world, client):
     make_matter(world, title="最后一页")
     signed_in(client, world.users["office"])

@@ -145,6 +145,7 @@ class JobDetailView(ObjectDetailView):
     """A job's page (the import's preview and outcome); htmx polls its progress fragment while it runs."""
 
     template_name = "indicators/job_detail.html"
+    page_cache = False  # a job's progress is written by the worker without a stamp (core.cache)
 
     def get_queryset(self):
         return jobs.visible_jobs(self.request.user)
@@ -264,6 +265,7 @@ class JobListView(ObjectListView):
     """The jobs a person sees: their own; the office, all of its partnership's."""
 
     filterset_class = JobFilterSet
+    page_cache = False  # a job's progress is written by the worker without a stamp (core.cache)
     table_class = JobTable
     template_name = "indicators/job_list.html"
 

@@ -147,6 +147,7 @@ class RunCreateView(ObjectCreateView):
 class RunDetailView(ObjectDetailView):
     queryset = IndexRun.objects.select_related("framework", "partnership", "published_by", "created_by")
     template_name = "indicators/run_detail.html"
+    page_cache = False  # a run's progress is written by the worker without a stamp (core.cache)
     context_object_name = "run"
 
     def get_context_data(self, **kwargs):

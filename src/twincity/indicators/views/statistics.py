@@ -24,6 +24,7 @@ from django.views.generic import FormView, TemplateView
 from twincity.accounts.access import can, is_office, partnerships_for, sides_spoken_for
 from twincity.accounts.choices import Action
 from twincity.audit.models import history_context
+from twincity.core.cache import CachedPageMixin
 from twincity.core.views import (
     XLSX,
     ArchiveView,
@@ -126,7 +127,7 @@ class IndexView(LoginRequiredMixin, View):
         return redirect("indicators:home", pk=chosen.pk)
 
 
-class HomeView(PartnershipPage, TemplateView):
+class HomeView(PartnershipPage, CachedPageMixin, TemplateView):
     template_name = "indicators/home.html"
 
     def get_context_data(self, **kwargs):

@@ -15,8 +15,9 @@ class TodoListView(ObjectListView):
     filterset_class = TodoFilterSet
     table_class = TodoTable
     template_name = "supervision/todo_list.html"
-    # Not cached (core.cache): to-dos are kept by the supervision run in bulk, outside the partnership's stamp.
-    results_cache = "off"
+    # The rows are the user's own desks' (core.cache): the supervision run moves the partnership's stamp when it
+    # opens or closes one (supervision.todos._reconcile).
+    results_cache = "user"
 
     def get_queryset(self):
         # Not the door's restrict (a to-do is addressed, not owned): only the caller's own desks, ever.
