@@ -39,6 +39,7 @@ from twincity.accounts.access import can
 from twincity.accounts.choices import Action
 from twincity.audit import context as audit_context
 from twincity.audit.models import ObjectChange
+from twincity.core.cache import get_or_render, piece_key
 from twincity.core.filtersets import DB_INT_MAX
 from twincity.core.services import ConflictError
 
@@ -296,6 +297,29 @@ class RestrictedViewSetMixin(AuditedAPIMixin):
     """
 
     filterset_handles_archived = False
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if self.action == "list" and request.method == "GET":
+            # After authentication, before the handler: the list's answer goes through the cache (core.cache), keyed
+            # on the access scope like the pages' results (the rows are the door's, whoever asks) and on the address
+            # the next/previous links are written with. Whatever class wrote ``list`` (a lean one, a viewset's own).
+            self.get = self.cached_list(self.get)
+
+    def cached_list(self, handler):
+        def answer(request, *args, **kwargs):
+            what = f"api:{type(self).__module__}.{type(self).__qualname__}:{request.path}"
+            key = piece_key(what, request, extra=[request.build_absolute_uri("/")])
+            found = {}
+
+            def compute():
+                found["response"] = handler(request, *args, **kwargs)
+                return found["response"].data
+
+            data = get_or_render(key, compute, keep=lambda _data: found["response"].status_code == 200)
+            return found.get("response") or Response(data)
+
+        return answer
 
     def get_queryset(self):
         queryset = self.queryset.all().restrict(self.request.user, Action.VIEW)

@@ -102,8 +102,9 @@ def piece_key(what: str, request, *, per_user: bool = False, extra=()) -> str | 
     return PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def get_or_render(key: str | None, render):
-    """The cached value under ``key``, else ``render()`` stored there (always ``render()`` when key is None).
+def get_or_render(key: str | None, render, keep=None):
+    """The cached value under ``key``, else ``render()`` stored there (always ``render()`` when key is None);
+    ``keep(value)`` false leaves a value out of the cache (an error answer).
 
     A cache that does not answer (Redis restarting) costs speed, never the page: the value is then computed."""
     if key is None:
@@ -115,6 +116,8 @@ def get_or_render(key: str | None, render):
         return render()
     if value is None:
         value = render()
+        if keep is not None and not keep(value):
+            return value
         try:
             cache.set(key, value, TIMEOUT)
         except Exception:  # as above

@@ -27,7 +27,7 @@ from twincity.notifications import services as notices
 from twincity.regions.models import Partnership
 from twincity.supervision.models import Todo
 from twincity.supervision.todos import count_for, rebuild
-from twincity.testing import make_matter, make_user, populate
+from twincity.testing import build_second_partnership, make_matter, make_user, populate
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +228,43 @@ def test_the_day_is_in_the_key(world, client, monkeypatch):
     tomorrow = timezone.localdate() + dt.timedelta(days=2)
     monkeypatch.setattr("twincity.core.cache.timezone.localdate", lambda *a, **k: tomorrow)
     assert "X-Twincity-Cache" not in view(client, MATTERS)[0]  # lights and "overdue" are the day's
+
+
+# ---------------------------------------------------------------------------------------------- the API's lists
+
+
+def test_an_api_list_is_answered_from_the_cache_until_a_write(world, client):
+    matter = make_matter(world, title="接口事项")
+    client.force_login(world.users["office"])
+    url = reverse("api:matter-list") + f"?partnership={world.partnership.pk}&limit=5"
+    first, missed = view(client, url)
+    second, hit = view(client, url)
+    assert second.json() == first.json()
+    assert hit < missed, (missed, hit)
+    with acting(world.users["office"]):
+        matter_services.update_matter(
+            matter, user=world.users["office"], version=matter.version, title="改过的接口事项"
+        )
+    third, _ = view(client, url)
+    assert [row["title"] for row in third.json()["results"]] == ["改过的接口事项"]
+
+
+def test_an_api_list_is_never_shared_across_access(world, client):
+    make_matter(world, title="本方事项")
+    other = build_second_partnership("X")
+    url = reverse("api:matter-list")
+    client.force_login(world.users["office"])
+    mine = view(client, url)[0].json()
+    client.logout()
+    client.force_login(other.users["office"])
+    theirs = view(client, url)[0].json()
+    assert "本方事项" in str(mine)
+    assert "本方事项" not in str(theirs)
+    assert other.matter.title in str(theirs)
+
+
+def test_an_api_error_is_not_kept(world, client):
+    client.force_login(world.users["office"])
+    url = reverse("api:matter-list") + "?year=notayear"
+    assert client.get(url).status_code == 400
+    assert client.get(url).status_code == 400
