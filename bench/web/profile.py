@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
         "token": {"Authorization": f"Token {token}"},
     }
     seen = set()
-    for label, path, auth in urls(partnership.pk):
+    for label, path, auth in urls(partnership):
         if path in seen or (args.only and args.only not in label):
             continue
         seen.add(path)

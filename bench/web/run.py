@@ -167,6 +167,28 @@ def credentials():
     return user, session.session_key, key
 
 
+def url_values(partnership, deep_page: int = 500) -> tuple[dict, int]:
+    """The placeholders of ``URLS`` for the partnership (and its last list page)."""
+    from twincity.matters.models import Matter  # after django.setup()
+
+    n_matters = Matter.objects.filter(partnership=partnership).count()
+    last_page = max(1, -(-n_matters // LIST_PAGE_SIZE))
+    matter = Matter.objects.filter(partnership=partnership, year=2026, status="in_progress").order_by("pk").first()
+    values = {
+        "p": partnership.pk,
+        "matter": matter.pk if matter else 1,
+        "deep_page": min(deep_page, last_page),
+        "q": quote(SEARCH_WORD),
+    }
+    return values, last_page
+
+
+def urls(partnership, deep_page: int = 500) -> list[tuple[str, str, str]]:
+    """(label, path, auth) of every measured URL (``profile.py`` asks for them too)."""
+    values, _last = url_values(partnership, deep_page)
+    return [(label, path.format(**values), auth) for label, path, auth in URLS]
+
+
 def count_queries(path: str, headers: dict[str, str]) -> tuple[int, int]:
     """(status, number of SQL queries) for one in-process request through the full middleware stack."""
     from django.db import connection
@@ -485,16 +507,8 @@ def main(argv: list[str] | None = None) -> None:
     from twincity.core import search
 
     search_hits = search.search(Matter.objects.filter(partnership=partnership), SEARCH_WORD).count()
-    n_matters = Matter.objects.filter(partnership=partnership).count()
-    last_page = max(1, -(-n_matters // LIST_PAGE_SIZE))
-    matter = Matter.objects.filter(partnership=partnership, year=2026, status="in_progress").order_by("pk").first()
-    values = {
-        "p": partnership.pk,
-        "matter": matter.pk if matter else 1,
-        "deep_page": min(args.deep_page, last_page),
-        "q": quote(SEARCH_WORD),
-    }
-    targets = [{"label": label, "path": path.format(**values), "auth": auth} for label, path, auth in URLS]
+    values, last_page = url_values(partnership, args.deep_page)
+    targets = [{"label": label, "path": path, "auth": auth} for label, path, auth in urls(partnership, args.deep_page)]
     if args.only:
         wanted = args.only
         targets = [t for t in targets if any(w in t["label"] for w in wanted)]

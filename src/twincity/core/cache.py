@@ -6,8 +6,8 @@ A key is made of
 * the user's **access scope**: a digest of their active memberships (partnership, role, side, unit) and
   their superuser/staff flags, so two users with different access never share an entry and two with the
   same access do (``scope_signature``),
-* the **normalised query** (parameters sorted, empty ones dropped; ``page``, ``per_page`` and ``sort``
-  are parameters like the others),
+* the **normalised query** (parameters sorted; an empty one kept, since "all years" is not "the latest";
+  ``page``, ``per_page`` and ``sort`` are parameters like the others),
 * the **language** and the **day** (lights and "overdue" are computed against today),
 * the **change stamps** of the partnerships in the user's scope (``Partnership.changed_at``), which every
   write moves in its own transaction (``core.services.touch``; ``stamp_on_save`` below catches a save that
@@ -64,13 +64,9 @@ def scope_signature(user) -> str | None:
 
 
 def normalised_query(params) -> list:
-    """The query as a sorted list of (name, sorted non-empty values), so that ``?b=1&a=`` and ``?b=1`` agree."""
-    found = []
-    for name in sorted(params):
-        values = sorted(v for v in params.getlist(name) if v.strip() != "")
-        if values:
-            found.append([name, values])
-    return found
+    """The query as a sorted list of (name, sorted values), so that ``?b=1&a=2`` and ``?a=2&b=1`` agree. An empty
+    parameter is kept: a list told ``?year=`` shows every year, one told nothing its latest (matters)."""
+    return [[name, sorted(v.strip() for v in params.getlist(name))] for name in sorted(params)]
 
 
 def stamps(partnership_ids) -> list:

@@ -119,6 +119,16 @@ class Matter(PrimaryModel):
             models.Index(
                 fields=["partnership"], condition=Q(archived_at__isnull=True), name="matter_live_in_partnership"
             ),
+            # The dashboard's year (issue 12): the year's live matters read from the index alone, and the running
+            # ones in due order (its overdue and due-soon lists stop after ten).
+            models.Index(
+                fields=["partnership", "year", "id"], condition=Q(archived_at__isnull=True), name="matter_live_in_year"
+            ),
+            models.Index(
+                fields=["partnership", "year", "due_date"],
+                condition=Q(archived_at__isnull=True, status__in=["approved", "in_progress"]),
+                name="matter_running_by_due",
+            ),
         ]
 
     class Access:
@@ -243,7 +253,15 @@ class Milestone(PrimaryModel):
         ordering = ["matter", "due_date", "pk"]
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
-        indexes = [models.Index(fields=["matter", "done_date", "due_date"])]
+        indexes = [
+            models.Index(fields=["matter", "done_date", "due_date"]),
+            # Open milestones past their date, counted by side (the dashboard) from the index alone.
+            models.Index(
+                fields=["due_date", "matter", "side"],
+                condition=Q(done_date__isnull=True, archived_at__isnull=True),
+                name="milestone_open_by_due",
+            ),
+        ]
 
     class Access:
         partnership = "matter__partnership"

@@ -66,7 +66,7 @@ def _dashboard_figures(partnership, year: int, today: dt.date, user, is_en: bool
             matter__in=matters, archived_at__isnull=True, done_date__isnull=True, due_date__lt=today
         )
         .values_list("side")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("matter"))  # every milestone has one: counted from the index (matters.Milestone)
         .order_by()
     )
     soon = today + dt.timedelta(days=30)

@@ -96,7 +96,8 @@ def test_the_query_is_normalised(world, rf):
         request.user = office
         return piece_cache.piece_key("what", request)
 
-    assert key("?year=2020&status=&q=") == key("?year=2020")
+    assert key("?year=2020&status=&q=") == key("?q=&status=&year=2020")
+    assert key("?year=") != key("")  # all years, not the latest (the matter list)
     assert key("?status=a&status=b&year=2020") == key("?year=2020&status=b&status=a")
     assert key("?year=2020") != key("?year=2021")
     assert key("?year=2020&page=2") != key("?year=2020")
