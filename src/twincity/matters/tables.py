@@ -1,5 +1,8 @@
 import django_tables2 as tables
 from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.text import join_words
@@ -21,8 +24,8 @@ def list_queryset():
 class MatterTable(tables.Table):
     """The annual list as the office reads it: columns, sorting and pagination.
 
-    Rows are rendered by ``matters/_matter_table.html`` straight from the records (owners come from a
-    prefetch: no query per row).
+    Rows are rendered by ``rows_html`` straight from the records, in Python (owners come from a prefetch: no
+    query per row); ``matters/_matter_table.html`` keeps django-tables2's headers, sorting and pagination.
     """
 
     pk = tables.CheckBoxColumn(
@@ -74,3 +77,93 @@ class MatterTable(tables.Table):
         self.bulk = bulk
         if not bulk:
             self.columns.hide("pk")
+
+    def rows_html(self) -> SafeString:
+        """The page's ``<tr>``s: what a template loop did cell by cell (a lookup of the column's header and two
+        ``{% url %}`` per row: half of a 50-row page), done with the headers and the address read once."""
+        label = {name: escape(str(self.columns[name].header)) for name in self.sequence if name != "pk"}
+        address = reverse("matters:matter", args=[0])[: -len("0/")]
+        out = []
+        for row in self.paginated_rows:
+            m = row.record
+            href = f"{address}{m.pk}/"
+            cells = [f'<tr data-matter="{m.pk}">']
+            if self.bulk:
+                cells.append(
+                    format_html(
+                        '<td class="tc-card-select"><input type="checkbox" name="pk" value="{}" '
+                        'class="form-check-input" aria-label="{}"></td>',
+                        m.pk,
+                        m.code,
+                    )
+                )
+            leads = "".join(
+                format_html(
+                    '<span class="badge text-bg-light border fw-normal">{}</span> ', o.organisation.display_name
+                )
+                for o in m.owners.all()
+                if o.role == "lead"
+            )
+            cells += [
+                format_html(
+                    '<td class="text-nowrap" data-label="{}"><a href="{}" class="font-monospace">{}</a></td>',
+                    label["code"],
+                    href,
+                    m.code,
+                ),
+                format_html(
+                    '<td class="tc-card-title" data-label="{}"><a href="{}">{}</a></td>', label["title"], href, m.title
+                ),
+                format_html(
+                    '<td class="text-nowrap" data-label="{}">{}</td>',
+                    label["field"],
+                    m.field.display_name if m.field_id else "—",
+                ),
+                f'<td data-label="{label["lead_units"]}">{leads}</td>',
+                format_html(
+                    '<td class="text-nowrap" data-label="{}"><span class="badge tc-status tc-status-{}">{}</span></td>',
+                    label["status"],
+                    m.status,
+                    m.get_status_display(),
+                ),
+                format_html(
+                    '<td class="text-nowrap" data-label="{}"><span class="tc-light tc-light-{}">{}</span></td>',
+                    label["light"],
+                    m.light,
+                    m.light_label if m.light else "",
+                ),
+                format_html(
+                    '<td data-label="{}"><div class="d-flex align-items-center gap-2"><div class="tc-progress '
+                    'flex-grow-1"><span data-percent="{}"></span></div><span class="small text-muted">{}%</span>'
+                    "</div></td>",
+                    label["percent_complete"],
+                    m.percent_complete,
+                    m.percent_complete,
+                ),
+                format_html('<td class="text-nowrap" data-label="{}">{}</td>', label["due_date"], _day(m.due_date)),
+                format_html(
+                    '<td class="text-nowrap" data-label="{}">{}</td>',
+                    label["next_milestone_due"],
+                    _day(m.next_milestone_due),
+                ),
+                "</tr>",
+            ]
+            out.append("".join(cells))
+        if not out:
+            out.append(
+                format_html(
+                    '<tr><td colspan="{}" class="text-muted py-4 text-center">{}</td></tr>',
+                    len(self.columns),
+                    self.empty_text,
+                )
+            )
+        return mark_safe("\n".join(out))  # every value above went through format_html or escape
+
+
+BADGE = '<span class="badge text-bg-light border fw-normal">{}</span> '
+TITLE_CELL = '<td class="tc-card-title" data-label="{}"><a href="{}">{}</a></td>'
+
+
+def _day(value) -> str:
+    """A date as the list prints it (``Y-m-d``), or a dash."""
+    return value.strftime("%Y-%m-%d") if value else "—"
