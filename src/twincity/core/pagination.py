@@ -38,6 +38,7 @@ from twincity.core import search
 
 COUNT_CAP = 10_000
 SEARCH_COUNT_CAP = 1_000
+DEFERRED_FROM = 500  # from this OFFSET on, a page walks the ids alone first (``CappedPaginator._rows_at``)
 
 
 # ---------------------------------------------------------------------------------------------- the count
@@ -283,7 +284,7 @@ class CappedPaginator(Paginator):
             page = self._get_page(self.object_list[bottom:top], number, self)
             page.keyset, page.next_cursor = False, None
             return page
-        rows = list(ordered(self.queryset, self.keys)[bottom:top])
+        rows = self._rows_at(bottom, top)
         page = self._get_page(self._wrap(rows), number, self)
         page.keyset = False
         last_numbered = number >= self.num_pages
@@ -291,6 +292,15 @@ class CappedPaginator(Paginator):
             cursor_of(self.queryset, self.keys, rows[-1]) if last_numbered and self.capped and rows else None
         )
         return page
+
+    def _rows_at(self, bottom: int, top: int) -> list:
+        """The rows ``bottom:top`` in the list's order. Deep in the list, the OFFSET walks the ids alone (an index
+        in the list's order serves them without reading the rows), then the page's rows are read by id."""
+        queryset = ordered(self.queryset, self.keys)
+        if bottom < DEFERRED_FROM:
+            return list(queryset[bottom:top])
+        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+        return list(ordered(self.queryset.filter(pk__in=ids), self.keys))
 
     def _keyset_page(self, rows, keys) -> Page:
         found = list(rows[: self.per_page + 1])

@@ -119,11 +119,14 @@ class Matter(PrimaryModel):
             models.Index(
                 fields=["partnership"], condition=Q(archived_at__isnull=True), name="matter_live_in_partnership"
             ),
-            # The dashboard's year (issue 12): the year's live matters read from the index alone, and the running
-            # ones in due order (its overdue and due-soon lists stop after ten).
+            # The live matters in the lists' order (newest year, then code): a page, a search's first page, stops
+            # after its rows instead of sorting the whole year; the dashboard reads a year's ids from it (issue 12).
             models.Index(
-                fields=["partnership", "year", "id"], condition=Q(archived_at__isnull=True), name="matter_live_in_year"
+                fields=["partnership", "-year", "code", "id"],
+                condition=Q(archived_at__isnull=True),
+                name="matter_live_list_order",
             ),
+            # The running ones in due order (the dashboard's overdue and due-soon lists stop after ten).
             models.Index(
                 fields=["partnership", "year", "due_date"],
                 condition=Q(archived_at__isnull=True, status__in=["approved", "in_progress"]),

@@ -70,7 +70,10 @@ def walk(queryset, *, per_page, cap):
         ("-field__order",),  # across a relation
     ],
 )
-def test_numbered_pages_then_next_pages_show_every_row_once_in_the_sort_order(world, order):
+@pytest.mark.parametrize("deferred", [False, True], ids=["offset", "ids-first"])
+def test_numbered_pages_then_next_pages_show_every_row_once_in_the_sort_order(world, order, deferred, monkeypatch):
+    # Deep numbered pages walk the ids first (DEFERRED_FROM): the same rows, in the same order, as a plain OFFSET.
+    monkeypatch.setattr("twincity.core.pagination.DEFERRED_FROM", 0 if deferred else 10**9)
     add_matters(world, 11)
     queryset = Matter.objects.with_light()
     if order:
