@@ -38,7 +38,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from twincity.accounts.access import memberships
-from twincity.core.services import _stamp_path, forget_touches, touch_once
+from twincity.core.services import _stamp_path, forget_touches, move_stamps, touch_once
 
 logger = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def stamp_on_save(sender, instance, raw: bool = False, **kwargs) -> None:
     where = models.Q(pk__in=[])
     for path in paths:
         where |= models.Q(pk__in=sender._base_manager.filter(pk=instance.pk).values(path))
-    _partnerships().filter(where).update(changed_at=timezone.now())
+    move_stamps(where)
 
 
 def stamp_on_user_save(sender, instance, raw: bool = False, update_fields=None, **kwargs) -> None:
@@ -161,7 +161,7 @@ def stamp_on_user_save(sender, instance, raw: bool = False, update_fields=None, 
         return
     ids = instance.memberships.values("partnership_id") if hasattr(instance, "memberships") else None
     if ids is not None:
-        _partnerships().filter(pk__in=ids).update(changed_at=timezone.now())
+        move_stamps(models.Q(pk__in=ids))
 
 
 def stamp_on_m2m(sender, instance, action: str, **kwargs) -> None:

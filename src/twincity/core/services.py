@@ -95,13 +95,20 @@ def _pending(marker) -> bool:
     return any(entry[1] is marker for entry in connection.run_on_commit)
 
 
+def move_stamps(where: Q, ids=()) -> None:
+    """The one UPDATE of the change stamp: the partnerships ``where`` selects (``ids``: those known by id, remembered
+    for ``touch_once``). Bookkeeping, not the office's data: no change record, no ``last_updated`` (see ``touch``)."""
+    apps.get_model("regions", "Partnership")._base_manager.filter(where).update(changed_at=timezone.now())
+    if ids:
+        _remember(ids)
+
+
 def touch_partnerships(ids) -> None:
     """Move the stamps of the partnerships ``ids`` themselves: for rows that name a partnership without being one of
     its records (a to-do is addressed to a desk, it has no ``Access``), written in bulk."""
     ids = sorted({int(i) for i in ids if i is not None})
     if ids:
-        apps.get_model("regions", "Partnership")._base_manager.filter(pk__in=ids).update(changed_at=timezone.now())
-        _remember(ids)
+        move_stamps(Q(pk__in=ids), ids)
 
 
 def forget_touches() -> None:
@@ -148,9 +155,9 @@ def touch(model: type[models.Model], objs) -> None:
     found = _stamp_path(model)
     if found is None:
         return
-    stamp_model, parts = found
+    parts = found[1]
     if isinstance(objs, models.QuerySet):
-        stamp_model._base_manager.filter(pk__in=objs.values("__".join(parts))).update(changed_at=timezone.now())
+        move_stamps(Q(pk__in=objs.values("__".join(parts))))
         return
     ids, unknown = set(), []
     for obj in objs:
@@ -164,8 +171,7 @@ def touch(model: type[models.Model], objs) -> None:
         rows = model._base_manager.filter(pk__in=unknown[start : start + BULK_BATCH])
         where |= Q(pk__in=rows.values("__".join(parts)))
     if ids or unknown:
-        stamp_model._base_manager.filter(where).update(changed_at=timezone.now())
-        _remember(ids)
+        move_stamps(where, ids)
 
 
 # ----------------------------------------------------------------------------- writes of many rows, with the trail
