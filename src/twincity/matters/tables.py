@@ -3,11 +3,47 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.text import join_words
-from twincity.matters.choices import Light
+from twincity.matters.choices import Light, OwnerRole
 from twincity.matters.models import Matter, MatterOwner
+from twincity.regions.models import Field
+
+# What a row of the matter list on screen shows (``MatterTable.rows_html``): the list pages read only these.
+ROW_FIELDS = ("id", "code", "title", "year", "field_id", "status", "percent_complete", "due_date", "next_milestone_due")
+
+
+def rows_queryset():
+    """Matters as the list on screen reads them: the row's own columns and its light, one model instance a row,
+    no join (a join would reach the count and the ids of deep pages) and no related instances: the names of the
+    page's fields and lead units are read by ``page_names``."""
+    return Matter.objects.with_light().only(*ROW_FIELDS)
+
+
+def _name(name: str, name_en: str, english: bool) -> str:
+    return name_en if english and name_en else name
+
+
+def page_names(matters) -> tuple[dict[int, str], dict[int, list[str]]]:
+    """The names of these matters' fields (by field) and lead units (by matter, in the owners' order), in the
+    language of the page: two queries of plain values for a page of rows."""
+    english = (get_language() or "").startswith("en")
+    field_ids = {m.field_id for m in matters if m.field_id}
+    fields = {
+        pk: _name(name, name_en, english)
+        for pk, name, name_en in Field.objects.filter(pk__in=field_ids).values_list("pk", "name", "name_en")
+    }
+    leads: dict[int, list[str]] = {}
+    rows = (
+        MatterOwner.objects.filter(matter_id__in=[m.pk for m in matters], role=OwnerRole.LEAD)
+        .order_by("matter_id", "pk")
+        .values_list("matter_id", "organisation__name", "organisation__name_en")
+    )
+    for matter_id, name, name_en in rows:
+        leads.setdefault(matter_id, []).append(_name(name, name_en, english))
+    return fields, leads
 
 
 def list_queryset():
@@ -24,8 +60,9 @@ def list_queryset():
 class MatterTable(tables.Table):
     """The annual list as the office reads it: columns, sorting and pagination.
 
-    Rows are rendered by ``rows_html`` straight from the records, in Python (owners come from a prefetch: no
-    query per row); ``matters/_matter_table.html`` keeps django-tables2's headers, sorting and pagination.
+    On screen the records are ``rows_queryset``'s and ``rows_html`` renders them in Python (the lead units in
+    one query a page); ``matters/_matter_table.html`` keeps django-tables2's headers, sorting and pagination.
+    The PDF reads the full records (``list_queryset``) through the ``value_*`` methods.
     """
 
     pk = tables.CheckBoxColumn(
@@ -83,9 +120,10 @@ class MatterTable(tables.Table):
         ``{% url %}`` per row: half of a 50-row page), done with the headers and the address read once."""
         label = {name: escape(str(self.columns[name].header)) for name in self.sequence if name != "pk"}
         address = reverse("matters:matter", args=[0])[: -len("0/")]
+        records = [row.record for row in self.paginated_rows]
+        fields, leads_of = page_names(records) if records else ({}, {})
         out = []
-        for row in self.paginated_rows:
-            m = row.record
+        for m in records:
             href = f"{address}{m.pk}/"
             cells = [f'<tr data-matter="{m.pk}">']
             if self.bulk:
@@ -97,13 +135,8 @@ class MatterTable(tables.Table):
                         m.code,
                     )
                 )
-            leads = "".join(
-                format_html(
-                    '<span class="badge text-bg-light border fw-normal">{}</span> ', o.organisation.display_name
-                )
-                for o in m.owners.all()
-                if o.role == "lead"
-            )
+            leads = "".join(format_html(BADGE, name) for name in leads_of.get(m.pk, ()))
+            field = fields.get(m.field_id, "—")
             cells += [
                 format_html(
                     '<td class="text-nowrap" data-label="{}"><a href="{}" class="font-monospace">{}</a></td>',
@@ -111,13 +144,11 @@ class MatterTable(tables.Table):
                     href,
                     m.code,
                 ),
-                format_html(
-                    '<td class="tc-card-title" data-label="{}"><a href="{}">{}</a></td>', label["title"], href, m.title
-                ),
+                format_html(TITLE_CELL, label["title"], href, m.title),
                 format_html(
                     '<td class="text-nowrap" data-label="{}">{}</td>',
                     label["field"],
-                    m.field.display_name if m.field_id else "—",
+                    field,
                 ),
                 f'<td data-label="{label["lead_units"]}">{leads}</td>',
                 format_html(

@@ -49,7 +49,7 @@ from twincity.matters.excel import apply_import, export_matters, parse_import
 from twincity.matters.filtersets import MatterFilterSet
 from twincity.matters.health import explain
 from twincity.matters.models import Matter, MatterList, Milestone, ProgressReport
-from twincity.matters.tables import MatterTable, list_queryset
+from twincity.matters.tables import MatterTable, list_queryset, rows_queryset
 from twincity.supervision.services import case_of
 
 # ---------------------------------------------------------------------------------------------- list
@@ -66,9 +66,11 @@ class MatterListView(ObjectListView):
     template_name = "matters/matter_list.html"
     results_cache = "scope"  # the rows are the door's, whoever asks (core.cache)
 
+    rows = staticmethod(rows_queryset)  # the row's own columns (the PDF reads whole records)
+
     def get_queryset(self):
         # Newest year first, and within a year by code: the order of the printed annual list.
-        return list_queryset().restrict(self.request.user, Action.VIEW).order_by("-year", "code")
+        return self.rows().restrict(self.request.user, Action.VIEW).order_by("-year", "code")
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -651,6 +653,7 @@ class MatterPdfView(ListPdfMixin, MatterListView):
 
     pdf_title = gettext_lazy("Key cooperation matters")
     pdf_filename = "matters.pdf"
+    rows = staticmethod(list_queryset)  # its cells (``MatterTable.value_*``) read the field and the owners
 
 
 class MatterExportView(ExportView):

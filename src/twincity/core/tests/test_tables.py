@@ -3,11 +3,15 @@ in both languages; and the query count of each list does not grow with its rows.
 
 import html
 import re
+from pathlib import Path
 
+import django_tables2
 import pytest
+from django.template import engines
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import translation
 
+from twincity.core.pagination import CappedPaginator
 from twincity.core.tables import ROW_TEMPLATE, LeanTable
 from twincity.core.views import ObjectListView
 from twincity.testing import build_world, built_once, populate
@@ -80,3 +84,53 @@ def _subclasses(cls):
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)
+
+
+# ----------------------------------------------------------------------------- the frame: header row and pages
+
+
+def _package_template():
+    """django-tables2's own Bootstrap 5 template (the project's file of the same name overrides it)."""
+    path = Path(django_tables2.__file__).parent / "templates" / "django_tables2" / "bootstrap5.html"
+    return engines["django"].from_string(path.read_text())
+
+
+def _part(pattern: str, text: str) -> str:
+    """The part of the page, with the whitespace between tags and around text dropped (a browser shows the same)."""
+    found = re.search(pattern, text, re.S)
+    if not found:
+        return ""
+    return re.sub(r"\s*(<[^>]*>)\s*", r"\1", re.sub(r"\s+", " ", found.group(0)).replace(" >", ">")).strip()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_tables_header_and_pages_are_django_tables2s(client, world, language):
+    """``{% table_head %}`` and ``{% table_pages %}`` (core/templatetags/tableframe.py) give the package's HTML:
+    every list's header row with its sorting links, and its numbered pages (first, middle with both gaps, last),
+    sorted and not, in both languages."""
+    client.force_login(world.users["office"])
+    package = _package_template()
+    compared = set()
+    for name, with_pk in list_pages():
+        url = reverse(name, kwargs={"pk": world.partnership.pk} if with_pk else None)
+        for query in ("", "?sort=-code&q="):
+            response = client.get(url + query, headers={"accept-language": language})
+            assert response.status_code == 200, url
+            table = response.context and response.context.get("table")
+            if table is None:
+                continue
+            request = response.wsgi_request
+            rows = len(table.rows)
+            for page in sorted({1, 2, rows // 2, rows - 1, rows} - {0}):
+                table.paginate(paginator_class=CappedPaginator, per_page=1, page=page)
+                with translation.override(language):
+                    ours = table.as_html(request)
+                    theirs = package.render({"table": table}, request)
+                for pattern in (r"<thead.*?</thead>", r'<nav aria-label="Table navigation">.*?</nav>'):
+                    assert _part(pattern, ours) == _part(pattern, theirs), (url + query, page, pattern)
+                assert "<thead" in ours, url
+                if rows > 1:
+                    assert 'aria-label="Table navigation"' in ours, (url, page)
+            compared.add(table.__class__.__name__)  # the view hands a lazy table (core/cache.py)
+    assert {"MatterTable", "SessionTable", "ObjectChangeTable"} <= compared, compared
