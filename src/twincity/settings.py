@@ -364,6 +364,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Selects and plain inputs rendered in Python, the same HTML as Django's widget templates (core/renderers.py).
+FORM_RENDERER = "twincity.core.renderers.WidgetRenderer"
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-hover table-sm align-middle", "thead": {"class": "table-light"}}
 

@@ -40,6 +40,20 @@ class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
             yield self.choice(obj)
 
 
+_READ_ONCE: dict[type, type] = {}
+
+
+def read_choices_once(field: forms.ModelChoiceField) -> None:
+    """Give ``field`` (and its widget) its iterator reading as ``ReadOnceChoiceIterator`` does, keeping what its
+    own iterator adds (django-filter's "null" choice)."""
+    own = field.iterator
+    if not issubclass(own, ReadOnceChoiceIterator):
+        if own not in _READ_ONCE:
+            _READ_ONCE[own] = type(f"ReadOnce{own.__name__}", (own, ReadOnceChoiceIterator), {})
+        field.iterator = _READ_ONCE[own]
+        field.widget.choices = field.choices
+
+
 def bound_numbers(form_field, model_field=None) -> None:
     """Give a number filter the bounds of its column: the model field's own validators (a year's 1949–2100)
     where it has them, and always what the database can hold."""
@@ -116,7 +130,7 @@ class StyledFilterSet(BoundedFilterSet):
                 elif isinstance(field, django_filters.fields.ChoiceField) and field.empty_label is not None:
                     field.empty_label = _("All")  # django-filter's blank choice reads "---------"
                 if isinstance(field, forms.ModelChoiceField):
-                    field.iterator = ReadOnceChoiceIterator
+                    read_choices_once(field)
                 widget = field.widget
                 mark_picker(field)  # units and people: searchable as one types
                 if isinstance(widget, forms.CheckboxSelectMultiple):
