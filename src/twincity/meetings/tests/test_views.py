@@ -172,6 +172,30 @@ def test_the_session_list_takes_the_same_number_of_queries_for_3_or_30_sessions(
     assert _count(client, url) == few
 
 
+def test_each_series_names_its_next_session_the_earliest_not_cancelled_from_now(client_as, world):
+    """Two queries whatever is planned (the series with the id of its next session, then those sessions)."""
+    today = timezone.localdate()
+    planned = make_series(world)
+    quiet = make_series(world, name="专题会议", name_en="Topical meeting")
+    add_session(world, planned, today - dt.timedelta(days=20))  # held: not next
+    cancelled = add_session(world, planned, today + dt.timedelta(days=1))
+    Session.objects.filter(pk=cancelled.pk).update(status=SessionStatus.CANCELLED)
+    nearest = add_session(world, planned, today + dt.timedelta(days=9))
+    later = add_session(world, planned, today + dt.timedelta(days=30))
+    add_session(world, quiet, today - dt.timedelta(days=3))  # only a past one
+    client = client_as("office")
+    url = reverse("meetings:index") + f"?partnership={world.partnership.pk}"
+    response = client.get(url)
+    shown = {s.pk: s.next_session for s in response.context["series_list"]}
+    assert shown[planned.pk] == nearest  # not the cancelled one before it, nor the later one
+    assert shown[quiet.pk] is None
+    assert later.starts_at > nearest.starts_at > cancelled.starts_at
+    few = _count(client, url + "&x=1")  # another key: computed again, not served from the cache
+    for i in range(10):
+        add_session(world, quiet, today + dt.timedelta(days=40 + i))
+    assert _count(client, url + "&x=2") == few
+
+
 def test_the_action_list_takes_the_same_number_of_queries_for_2_or_20_actions(client_as, world):
     today = timezone.localdate()
     series = make_series(world)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -45,21 +46,24 @@ class SessionListView(MembersOnlyMixin, ObjectListView):
 
     def get_extra_context(self):
         partnership = _partnership_from(self.request)
+        # Each series with the id of its next session (the earliest not cancelled from now on), then those
+        # sessions: two queries however many sessions are planned.
+        upcoming = (
+            Session.objects.filter(archived_at__isnull=True, series=OuterRef("pk"), starts_at__gte=timezone.now())
+            .exclude(status=SessionStatus.CANCELLED)
+            .order_by("starts_at", "pk")
+            .values("pk")[:1]
+        )
         series = list(
             MeetingSeries.objects.restrict(self.request.user)
             .filter(partnership=partnership, archived_at__isnull=True)
+            .annotate(next_session_id=Subquery(upcoming))
             .order_by("kind", "name")
         )
-        today = timezone.now()
-        upcoming = {
-            s.series_id: s
-            for s in _session_queryset()
-            .filter(partnership=partnership, starts_at__gte=today)
-            .exclude(status=SessionStatus.CANCELLED)
-            .order_by("-starts_at")
-        }
+        wanted = [s.next_session_id for s in series if s.next_session_id]
+        sessions = _session_queryset().in_bulk(wanted) if wanted else {}
         for s in series:
-            s.next_session = upcoming.get(s.pk)
+            s.next_session = sessions.get(s.next_session_id)
         return {
             "nav": "meetings",
             "partnership": partnership,
