@@ -3,13 +3,12 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.text import join_words
 from twincity.matters.choices import Light, OwnerRole
 from twincity.matters.models import Matter, MatterOwner
-from twincity.regions.models import Field
+from twincity.regions.models import Field, display_name
 
 # What a row of the matter list on screen shows (``MatterTable.rows_html``): the list pages read only these.
 ROW_FIELDS = ("id", "code", "title", "year", "field_id", "status", "percent_complete", "due_date", "next_milestone_due")
@@ -22,17 +21,12 @@ def rows_queryset():
     return Matter.objects.with_light().only(*ROW_FIELDS)
 
 
-def _name(name: str, name_en: str, english: bool) -> str:
-    return name_en if english and name_en else name
-
-
 def page_names(matters) -> tuple[dict[int, str], dict[int, list[str]]]:
     """The names of these matters' fields (by field) and lead units (by matter, in the owners' order), in the
     language of the page: two queries of plain values for a page of rows."""
-    english = (get_language() or "").startswith("en")
     field_ids = {m.field_id for m in matters if m.field_id}
     fields = {
-        pk: _name(name, name_en, english)
+        pk: display_name(name, name_en)
         for pk, name, name_en in Field.objects.filter(pk__in=field_ids).values_list("pk", "name", "name_en")
     }
     leads: dict[int, list[str]] = {}
@@ -42,7 +36,7 @@ def page_names(matters) -> tuple[dict[int, str], dict[int, list[str]]]:
         .values_list("matter_id", "organisation__name", "organisation__name_en")
     )
     for matter_id, name, name_en in rows:
-        leads.setdefault(matter_id, []).append(_name(name, name_en, english))
+        leads.setdefault(matter_id, []).append(display_name(name, name_en))
     return fields, leads
 
 

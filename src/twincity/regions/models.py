@@ -9,6 +9,13 @@ from twincity.core.models import PrimaryModel
 from twincity.regions.choices import MeetingCadence, OrganisationKind
 
 
+def display_name(name: str, name_en: str) -> str:
+    """A name as the page's language shows it: the English one on an English page when there is one."""
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name
+
+
 class BilingualName(models.Model):
     """A name in Chinese (shown by default) and in English (shown in the English interface)."""
 
@@ -23,9 +30,7 @@ class BilingualName(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.name_en and (get_language() or "").startswith("en"):
-            return self.name_en
-        return self.name
+        return display_name(self.name, self.name_en)
 
 
 class Partnership(BilingualName, PrimaryModel):
