@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from twincity.accounts.access import restrict
 from twincity.audit.services import log_event
 from twincity.core.models import Attachment, ChangeLoggedModel, PrimaryModel, saved_in_bulk
+from twincity.core.rows import can_unnest, column, insert_objects, unnest_insert
 
 BULK_BATCH = 1000
 
@@ -188,7 +189,7 @@ def bulk_create(objs, *, batch_size: int = BULK_BATCH) -> list:
         return objs
     model = type(objs[0])
     touch(model, objs)
-    model._base_manager.bulk_create(objs, batch_size=batch_size)
+    insert_objects(objs, batch_size=batch_size)  # Django's bulk_create at the driver's speed (core.rows)
     if issubclass(model, ChangeLoggedModel):
         saved_in_bulk.send(sender=model, changes=[(obj, None, obj.snapshot()) for obj in objs], created=True)
         for obj in objs:
@@ -227,29 +228,12 @@ def load_rows(model: type[models.Model], rows: list[dict], *, batch_size: int = 
                 seen.add(key)
                 samples.append(model(**{**defaults, **row}))
         touch(model, samples)
-    simple = connection.vendor == "postgresql" and not any(isinstance(f, models.JSONField) for f in fields)
-    if not simple:
+    if not can_unnest(fields):
         objs = [model(**{**defaults, **row}) for row in rows]
         model._base_manager.bulk_create(objs, batch_size=BULK_BATCH)
         return [obj.pk for obj in objs]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({columns}) SELECT * FROM unnest({arrays}) "
-        f"RETURNING {quote(model._meta.pk.column)}"
-    )
-    ids: list[int] = []
-    for start in range(0, len(rows), batch_size):
-        batch = rows[start : start + batch_size]
-        params = []
-        for f in fields:
-            name, default = f.attname, defaults.get(f.attname)
-            params.append([row.get(name, default) for row in batch])
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            ids.extend(r[0] for r in cursor.fetchall())
-    return ids
+    columns = [column(f, [row.get(f.attname, defaults.get(f.attname)) for row in rows]) for f in fields]
+    return unnest_insert(model, fields, columns, batch_size=batch_size)
 
 
 def _same_but_version(before: dict, after: dict) -> bool:

@@ -20,6 +20,7 @@ from twincity.accounts.access import Part, may_act_in, members_who, memberships
 from twincity.accounts.choices import Action
 from twincity.audit.services import log_event, log_events
 from twincity.core import search
+from twincity.core.rows import hold
 from twincity.core.services import (
     ConflictError,
     archive,
@@ -250,7 +251,7 @@ def create_matters(rows: list[NewMatter], *, partnership: Partnership, year: int
         on_list = set(year_list.matters.values_list("code", flat=True))
         codes = number_codes(year_list.year, on_list | _entry_codes(year_list), [plain(r.code or "") for r in rows])
         seen: set[str] = set()
-        matters, entries, sides, owners = [], [], [], []
+        matters, entries, sides, owners, parts_of = [], [], [], [], []
         for index, (row, code) in enumerate(zip(rows, codes, strict=True)):
             try:
                 if code in on_list or code in seen:
@@ -268,9 +269,14 @@ def create_matters(rows: list[NewMatter], *, partnership: Partnership, year: int
             entries.append(parts[0])
             sides += parts[1]
             owners += parts[2]
+            parts_of.append(parts)
         bulk_create(matters)
         for part in (entries, sides, owners):
             bulk_create(part)  # each takes its matter's new id from the matter it holds
+        for matter, (_entry, its_sides, its_owners) in zip(matters, parts_of, strict=True):
+            hold(matter, "sides", its_sides)
+            hold(matter, "owners", its_owners)
+        todos.written(matters)  # their to-dos from these, not from the matters read back
         ids = [m.pk for m in matters]
         for batch in itertools.batched(ids, 1000):
             if Matter.objects.restrict(user, Action.CHANGE).filter(pk__in=batch).count() != len(batch):
