@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import uuid
 from pathlib import PurePosixPath
 
@@ -37,6 +38,13 @@ def _json_value(value):
     if hasattr(value, "name") and hasattr(value, "storage"):  # FieldFile
         return value.name or None
     return value
+
+
+@functools.cache
+def _audited_names(model: type[models.Model]) -> tuple[str, ...]:
+    """The attribute names of ``model``'s fields its change records hold (``audit_exclude`` left out)."""
+    exclude = model.audit_exclude
+    return tuple(f.attname for f in model._meta.concrete_fields if f.name not in exclude and f.attname not in exclude)
 
 
 # Sent by the bulk writers of ``core.services`` (``bulk_create``, ``bulk_save``) once they wrote many objects of
@@ -74,18 +82,10 @@ class ChangeLoggedModel(models.Model):
 
     def snapshot(self, values: dict | None = None) -> dict:
         """The object's own field values as JSON-friendly data (foreign keys by id)."""
-        data = {}
-        for field in self._meta.concrete_fields:
-            if field.name in self.audit_exclude or field.attname in self.audit_exclude:
-                continue
-            if values is None:
-                value = getattr(self, field.attname)
-            elif field.attname in values:
-                value = values[field.attname]
-            else:
-                continue
-            data[field.attname] = _json_value(value)
-        return data
+        names = _audited_names(type(self))
+        if values is None:
+            return {name: _json_value(getattr(self, name)) for name in names}
+        return {name: _json_value(values[name]) for name in names if name in values}
 
     def loaded_snapshot(self) -> dict | None:
         loaded = getattr(self, "_loaded_values", None)
