@@ -132,6 +132,23 @@ class Matter(PrimaryModel):
                 condition=Q(archived_at__isnull=True, status__in=["approved", "in_progress"]),
                 name="matter_running_by_due",
             ),
+            # A year's live matters with what the dashboard counts them by (status, field, the light's dates): its
+            # counts by status, light and field read this index alone, never the wide rows. Key columns, not
+            # INCLUDE, so that SQLite has the same index.
+            models.Index(
+                fields=[
+                    "partnership",
+                    "year",
+                    "status",
+                    "field",
+                    "due_date",
+                    "next_milestone_due",
+                    "watch_from",
+                    "lag_date",
+                ],
+                condition=Q(archived_at__isnull=True),
+                name="matter_live_year_figures",
+            ),
         ]
 
     class Access:

@@ -21,10 +21,13 @@ def _waiting(partnership):
 
 def panel_items(partnership, today) -> list[registry.PanelItem]:
     """Requests in drafting that still lack an endorsement, and submitted ones without an answer."""
-    drafting = _waiting(partnership).filter(status=PetitionStatus.DRAFTING, sides__endorsed_text__isnull=True)
+    drafting = _waiting(partnership).filter(status=PetitionStatus.DRAFTING)
+    # The requests lacking an endorsement by id (a semi-join), not the join to their sides made DISTINCT: that sorted
+    # every drafting request's whole row before keeping five.
+    unendorsed = drafting.filter(sides__endorsed_text__isnull=True).values("pk")
     items = [
         registry.PanelItem(petition.title, petition.get_absolute_url(), badge=_("awaiting endorsement"), tone="warning")
-        for petition in drafting.distinct().order_by("-year", "code")[:5]
+        for petition in drafting.filter(pk__in=unendorsed).order_by("-year", "code")[:5]
     ]
     pending = _waiting(partnership).filter(status__in=(PetitionStatus.SUBMITTED, PetitionStatus.UNDER_CONSIDERATION))
     items.extend(

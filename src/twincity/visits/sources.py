@@ -38,14 +38,13 @@ def panel_items(partnership, today) -> list[registry.PanelItem]:
         for visit in planned.order_by("start_date")[:5]
     ]
     for model in LEARNINGS:
-        entries = _live(model, partnership)
-        waiting = entries.followed_up(False).count()
+        waiting, total = _live(model, partnership).follow_up_counts()
         if waiting:
             meta = model._meta
             items.append(
                 registry.PanelItem(
                     _("%(waiting)s of %(total)s %(entries)s without a follow-up matter")
-                    % {"waiting": waiting, "total": entries.count(), "entries": meta.verbose_name_plural},
+                    % {"waiting": waiting, "total": total, "entries": meta.verbose_name_plural},
                     reverse(f"visits:{meta.model_name}_list") + f"?partnership={partnership.pk}&followed_up=no",
                     badge=_("to follow up"),
                     tone="warning",

@@ -26,10 +26,13 @@ from twincity.matters.models import Matter, MatterSide, Milestone
 from twincity.matters.querysets import light_expression
 from twincity.matters.tables import list_queryset
 from twincity.meetings.services import actions_for_my_work
-from twincity.regions.models import Partnership
+from twincity.regions.models import Field, Partnership
 from twincity.supervision.choices import TodoKind
 from twincity.supervision.todos import open_for
 
+# What the dashboard's short lists read of a matter (``_rows``), and the names of the statuses they show.
+ROW_FIELDS = ("pk", "code", "title", "light", "status", "due_date", "next_milestone_due")
+STATUS_LABELS = dict(MatterStatus.choices)
 LIGHT_COLOURS = {Light.GREEN: "#1e8e3e", Light.YELLOW: "#e0a100", Light.RED: "#d93025", Light.GREY: "#9aa0a6"}
 
 
@@ -37,29 +40,39 @@ LIGHT_COLOURS = {Light.GREEN: "#1e8e3e", Light.YELLOW: "#e0a100", Light.RED: "#d
 
 
 def _dashboard_figures(partnership, year: int, today: dt.date, user, is_en: bool, link) -> dict:
-    """The dashboard's counts, lists and chart options for one partnership and year, as plain data."""
+    """The dashboard's counts, lists and chart options for one partnership and year, as plain data.
+
+    A fixed number of queries whatever the number of matters (``workspace/tests/test_dashboard_figures.py``), each
+    reading narrow rows: the page is computed afresh after every write in the partnership (its cache key carries
+    the change stamp), so this is what a reader waits for after each change."""
     matters = Matter.objects.restrict(user).filter(partnership=partnership, year=year, archived_at__isnull=True)
-    # One pass over the year's matters gives the counts by status, light and field.
+    # One pass over the year's matters gives the counts by status, light and field. Grouped by the field's id, not
+    # its names, and counted as rows (COUNT(*), no column): the database then hashes narrow rows read from one index
+    # alone (``matters.Matter``: ``matter_live_year_figures``) instead of sorting the wide rows by two texts; the
+    # fields' names are read on their own, and the rows put in the fields' order here.
+    counts = list(
+        matters.annotate(light=light_expression(today))
+        .values("status", "light", "field_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
     by_status: dict[str, int] = {}
     by_light: dict[str, int] = {}
-    by_field_rows = []
-    for row in (
-        matters.annotate(light=light_expression(today))
-        .values("status", "light", "field__name", "field__name_en", "field__order")
-        .annotate(n=Count("pk"))
-        .order_by("field__order")
-    ):
+    by_field: dict[int | None, dict[str, int]] = {}
+    for row in counts:
         by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
         by_light[row["light"]] = by_light.get(row["light"], 0) + row["n"]
-        by_field_rows.append(row)
+        lights = by_field.setdefault(row["field_id"], {})
+        lights[row["light"]] = lights.get(row["light"], 0) + row["n"]
     sides = partnership.sides()
-    side_rows = {
-        row["region"]: row
-        for row in MatterSide.objects.filter(matter__in=matters)
-        .values("region")
-        .annotate(n=Count("matter", distinct=True), avg=Avg("percent_complete"))
+    # Per side, the mean of its latest percents: only the mean is shown, so no count (a COUNT(DISTINCT …) beside it
+    # made the database sort the year's side rows).
+    side_avg = dict(
+        MatterSide.objects.filter(matter__in=matters)
+        .values_list("region")
+        .annotate(avg=Avg("percent_complete"))
         .order_by()
-    }
+    )
     # Per side: open milestones past their date, the clearest sign of a lagging half.
     overdue_steps = dict(
         Milestone.objects.filter(
@@ -70,7 +83,8 @@ def _dashboard_figures(partnership, year: int, today: dt.date, user, is_en: bool
         .order_by()
     )
     soon = today + dt.timedelta(days=30)
-    base = list_queryset().restrict(user).filter(partnership=partnership, year=year, archived_at__isnull=True)
+    # The short lists read only what they show (``_rows``): no related rows, no model instances.
+    base = matters.annotate(light=light_expression(today)).values(*ROW_FIELDS)
     running = base.filter(status__in=ACTIVE_STATUSES)
     # Red written as plain conditions (not the CASE), so that the (year_list, due_date) index serves it.
     overdue = running.filter(Q(due_date__lt=today) | Q(next_milestone_due__lt=today)).order_by("due_date", "code")[:10]
@@ -79,12 +93,16 @@ def _dashboard_figures(partnership, year: int, today: dt.date, user, is_en: bool
     )[:10]
     awaiting = base.filter(completion_requested_at__isnull=False).exclude(status=MatterStatus.COMPLETED)[:10]
     total = sum(by_status.values())
+    # A field's figure for a light adds up every status with that light (approved and in progress can both be red;
+    # four statuses are grey): the chart once showed only one status's count.
     fields: dict[str, dict[str, int]] = {}
-    for row in by_field_rows:
-        name = (row["field__name_en"] if is_en and row["field__name_en"] else row["field__name"]) or _("(no field)")
-        fields.setdefault(name, {})[row["light"]] = row["n"]
+    for field_id, name, name_en in _fields_in_order(by_field, matters.db):
+        name = (name_en if is_en and name_en else name) or _("(no field)")
+        lights = fields.setdefault(name, {})
+        for light, n in by_field[field_id].items():
+            lights[light] = lights.get(light, 0) + n
     light_order = [Light.RED, Light.YELLOW, Light.GREEN, Light.GREY]
-    progress = {s.pk: round(side_rows.get(s.pk, {}).get("avg") or 0) for s in sides}
+    progress = {s.pk: round(side_avg.get(s.pk) or 0) for s in sides}
     side_count_max = max(5, *(overdue_steps.get(s.pk, 0) + 1 for s in sides)) if sides else 5
     charts = {
         "chart-light": {
@@ -204,19 +222,32 @@ def _dashboard_figures(partnership, year: int, today: dt.date, user, is_en: bool
     }
 
 
+def _fields_in_order(field_ids, using: str) -> list[tuple[int | None, str, str]]:
+    """(id, name, English name) of the fields, in the fields' own order (``order``, then id), and last ``None``
+    (matters without a field) when there are any."""
+    named = sorted(
+        Field.objects.using(using)
+        .filter(pk__in=[pk for pk in field_ids if pk is not None])
+        .values_list("order", "pk", "name", "name_en")
+    )
+    ordered = [(pk, name, name_en) for _order, pk, name, name_en in named]
+    return [*ordered, (None, "", "")] if None in field_ids else ordered
+
+
 def _rows(matters) -> list[dict]:
-    """Matters as the small lists of the dashboard show them (plain data, so that it can be cached)."""
+    """Matters as the small lists of the dashboard show them (plain data, so that it can be cached), from rows of
+    ``ROW_FIELDS``; the status's name as ``get_status_display`` gives it."""
     return [
         {
-            "pk": m.pk,
-            "code": m.code,
-            "title": m.title,
-            "light": m.light,
-            "get_status_display": str(m.get_status_display()),
-            "due_date": m.due_date,
-            "next_milestone_due": m.next_milestone_due,
+            "pk": row["pk"],
+            "code": row["code"],
+            "title": row["title"],
+            "light": row["light"],
+            "get_status_display": str(STATUS_LABELS.get(row["status"], row["status"])),
+            "due_date": row["due_date"],
+            "next_milestone_due": row["next_milestone_due"],
         }
-        for m in matters
+        for row in matters
     ]
 
 
