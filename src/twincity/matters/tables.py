@@ -1,7 +1,9 @@
+import html
+
 import django_tables2 as tables
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -111,15 +113,16 @@ class MatterTable(tables.Table):
 
     def rows_html(self) -> SafeString:
         """The page's ``<tr>``s: what a template loop did cell by cell (a lookup of the column's header and two
-        ``{% url %}`` per row: half of a 50-row page), done with the headers and the address read once."""
-        label = {name: escape(str(self.columns[name].header)) for name in self.sequence if name != "pk"}
-        address = reverse("matters:matter", args=[0])[: -len("0/")]
+        ``{% url %}`` per row: half of a 50-row page), done with the headers and the address read once. Each cell
+        is one f-string, every text in it escaped by ``_text`` (``format_html`` per cell was a fifth of a miss)."""
+        label = {name: _text(self.columns[name].header) for name in self.sequence if name != "pk"}
+        address = _text(reverse("matters:matter", args=[0])[: -len("0/")])
         records = [row.record for row in self.paginated_rows]
         fields, leads_of = page_names(records) if records else ({}, {})
         out = []
         for m in records:
-            href = f"{address}{m.pk}/"
-            cells = [f'<tr data-matter="{m.pk}">']
+            href = f"{address}{int(m.pk)}/"
+            cells = [f'<tr data-matter="{int(m.pk)}">']
             if self.bulk:
                 cells.append(
                     format_html(
@@ -129,48 +132,27 @@ class MatterTable(tables.Table):
                         m.code,
                     )
                 )
-            leads = "".join(format_html(BADGE, name) for name in leads_of.get(m.pk, ()))
-            field = fields.get(m.field_id, "—")
+            leads = "".join(
+                f'<span class="badge text-bg-light border fw-normal">{_text(n)}</span> ' for n in leads_of.get(m.pk, ())
+            )
+            field = _text(fields.get(m.field_id, "—"))
+            light = _text(m.light or "")
+            percent = int(m.percent_complete)
             cells += [
-                format_html(
-                    '<td class="text-nowrap" data-label="{}"><a href="{}" class="font-monospace">{}</a></td>',
-                    label["code"],
-                    href,
-                    m.code,
-                ),
-                format_html(TITLE_CELL, label["title"], href, m.title),
-                format_html(
-                    '<td class="text-nowrap" data-label="{}">{}</td>',
-                    label["field"],
-                    field,
-                ),
+                f'<td class="text-nowrap" data-label="{label["code"]}"><a href="{href}" class="font-monospace">'
+                f"{_text(m.code)}</a></td>",
+                f'<td class="tc-card-title" data-label="{label["title"]}"><a href="{href}">{_text(m.title)}</a></td>',
+                f'<td class="text-nowrap" data-label="{label["field"]}">{field}</td>',
                 f'<td data-label="{label["lead_units"]}">{leads}</td>',
-                format_html(
-                    '<td class="text-nowrap" data-label="{}"><span class="badge tc-status tc-status-{}">{}</span></td>',
-                    label["status"],
-                    m.status,
-                    m.get_status_display(),
-                ),
-                format_html(
-                    '<td class="text-nowrap" data-label="{}"><span class="tc-light tc-light-{}">{}</span></td>',
-                    label["light"],
-                    m.light,
-                    m.light_label if m.light else "",
-                ),
-                format_html(
-                    '<td data-label="{}"><div class="d-flex align-items-center gap-2"><div class="tc-progress '
-                    'flex-grow-1"><span data-percent="{}"></span></div><span class="small text-muted">{}%</span>'
-                    "</div></td>",
-                    label["percent_complete"],
-                    m.percent_complete,
-                    m.percent_complete,
-                ),
-                format_html('<td class="text-nowrap" data-label="{}">{}</td>', label["due_date"], _day(m.due_date)),
-                format_html(
-                    '<td class="text-nowrap" data-label="{}">{}</td>',
-                    label["next_milestone_due"],
-                    _day(m.next_milestone_due),
-                ),
+                f'<td class="text-nowrap" data-label="{label["status"]}"><span class="badge tc-status '
+                f'tc-status-{_text(m.status)}">{_text(m.get_status_display())}</span></td>',
+                f'<td class="text-nowrap" data-label="{label["light"]}"><span class="tc-light tc-light-{light}">'
+                f"{_text(m.light_label) if m.light else ''}</span></td>",
+                f'<td data-label="{label["percent_complete"]}"><div class="d-flex align-items-center gap-2"><div '
+                f'class="tc-progress flex-grow-1"><span data-percent="{percent}"></span></div><span class="small '
+                f'text-muted">{percent}%</span></div></td>',
+                f'<td class="text-nowrap" data-label="{label["due_date"]}">{_day(m.due_date)}</td>',
+                f'<td class="text-nowrap" data-label="{label["next_milestone_due"]}">{_day(m.next_milestone_due)}</td>',
                 "</tr>",
             ]
             out.append("".join(cells))
@@ -182,11 +164,12 @@ class MatterTable(tables.Table):
                     self.empty_text,
                 )
             )
-        return mark_safe("\n".join(out))  # every value above went through format_html or escape
+        return mark_safe("\n".join(out))  # every text above went through _text or format_html
 
 
-BADGE = '<span class="badge text-bg-light border fw-normal">{}</span> '
-TITLE_CELL = '<td class="tc-card-title" data-label="{}"><a href="{}">{}</a></td>'
+def _text(value) -> str:
+    """``value`` as text escaped for HTML (what ``format_html`` does to a plain argument), without its wrappers."""
+    return html.escape(str(value))
 
 
 def _day(value) -> str:

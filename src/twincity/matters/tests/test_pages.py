@@ -1,4 +1,5 @@
 import datetime as dt
+from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
@@ -191,3 +192,66 @@ def test_a_unit_corrects_its_own_report_and_the_other_side_cannot(client_as, wor
     assert (report.text, report.percent_complete) == ("完成方案并报审", 50)
     matter.refresh_from_db()
     assert matter.percent_complete == 25  # the matter's percent follows the correction
+
+
+class _Cells(HTMLParser):
+    """The list's rows as the browser reads them: each cell's text and the attributes of every tag."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows, self.attrs, self.in_body = [], [], False
+
+    def handle_endtag(self, tag):
+        if tag == "tbody":
+            self.in_body = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tbody":
+            self.in_body = True
+        if not self.in_body:
+            return
+        self.attrs.append((tag, dict(attrs)))
+        if tag == "tr":
+            self.rows.append([])
+        elif tag == "td" and self.rows:
+            self.rows[-1].append("")
+
+    def handle_data(self, data):
+        if self.rows and self.rows[-1]:
+            self.rows[-1][-1] += data
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_lists_rows_say_every_text_as_typed_and_nothing_more(client_as, world, language):
+    """The matter list's rows are written in Python (``MatterTable.rows_html``): text with the characters HTML gives
+    a meaning to shows as typed, in its own cell, and adds no tag or attribute."""
+    tricky = "甲 < 乙 & \"丙\" '丁' > 戊 <i>斜</i>"
+    world.field.name = world.field.name_en = f"领域 {tricky}"
+    world.field.save()
+    world.tf_dept.name = world.tf_dept.name_en = f"单位 {tricky}"
+    world.tf_dept.save()
+    matter = make_matter(world, title='事项 甲 < 乙 & "丙"', code='T"<1>')  # a title loses its tags when stored
+    body = client_as("office").get(
+        reverse("matters:list") + f"?partnership={world.partnership.pk}&year=2020",
+        headers={"accept-language": language},
+    )
+    assert body.status_code == 200
+    cells = _Cells()
+    cells.feed(body.content.decode())
+    found = [r[r.index(matter.code) :] for r in cells.rows if matter.code in r]  # after the bulk box, if any
+    assert len(found) == 1, ([r[:2] for r in cells.rows], matter.code)
+    row = found[0]
+    assert row[1] == matter.title
+    assert row[2] == (world.field.name if language == "zh-hans" else world.field.name_en)
+    assert tricky in row[3]
+    assert {tag for tag, _attrs in cells.attrs} <= {
+        "tbody",
+        "tr",
+        "td",
+        "a",
+        "span",
+        "div",
+        "input",
+    }  # no <i> of the names
+    links = [a["href"] for tag, a in cells.attrs if tag == "a" and a.get("href", "").startswith("/matters/")]
+    assert matter.get_absolute_url() in links
