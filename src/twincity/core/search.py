@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import jieba
 from django.db import connection, connections, migrations
 from django.db.models import BooleanField, Expression, F, Func, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.datastructures import BaseTable
+from django.db.models.sql.where import AND, WhereNode
 
 _lock = threading.Lock()
 _ready = False
@@ -124,22 +127,82 @@ def _matches_stored_vector(node) -> bool:
     )
 
 
-@contextmanager
-def count_plan(queryset: QuerySet):
-    """Around a (capped) count of a search on a stored vector: plan it on the GIN index.
+class MatchedRows(BaseTable):
+    """The table as the rows whose stored vector matches, fenced: ``(SELECT * FROM t WHERE t.search_vector @@
+    to_tsquery('simple', q) OFFSET 0) alias``. The fence (``OFFSET 0``) keeps PostgreSQL from folding the match back
+    into the query's other conditions, so the matches come from the GIN index's bitmap and the other conditions are
+    tested on those rows alone, without reading any row's vector (``count_plan``)."""
 
-    Asked to stop after the cap, PostgreSQL prefers reading the table in order and testing each row, which
-    reads each row's vector (large, stored apart: TOAST); the bitmap of the GIN index says which rows match
-    without reading any vector (measured at 50,000 matters: 76 → 34 ms, cold). Plain counts are left as
-    they are (an index-only scan).
+    def __init__(self, table_name, alias, tsquery: str):
+        super().__init__(table_name, alias)
+        self.tsquery = tsquery
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name(self.table_name)
+        return (
+            f"(SELECT * FROM {table} WHERE {table}.search_vector @@ to_tsquery('simple', %s) OFFSET 0) "
+            f"{compiler.quote_name(self.table_alias)}",
+            [self.tsquery],
+        )
+
+    def relabeled_clone(self, change_map):
+        return self.__class__(self.table_name, change_map.get(self.table_alias, self.table_alias), self.tsquery)
+
+    @property
+    def identity(self):
+        return (*super().identity, self.tsquery)
+
+
+def _vector_match(node) -> VectorMatch | None:
+    """The stored-vector match a condition is (``filter(VectorMatch(…))`` stores it as ``Exact(match, True)``)."""
+    if isinstance(node, VectorMatch):
+        return node
+    lhs = getattr(node, "lhs", None)
+    return lhs if isinstance(lhs, VectorMatch) and not isinstance(node, WhereNode) else None
+
+
+def _split_match(node: WhereNode) -> tuple[WhereNode, VectorMatch | None]:
+    """(the conditions without the stored-vector match, the match) when the match is one of the conditions every
+    row must meet (AND, not negated); else (the conditions, None)."""
+    if node.connector != AND or node.negated:
+        return node, None
+    for index, child in enumerate(node.children):
+        match = _vector_match(child)
+        rest = child
+        if match is None and isinstance(child, WhereNode):
+            rest, match = _split_match(child)
+        if match is not None:
+            children = [*node.children[:index], *([rest] if rest is not child else []), *node.children[index + 1 :]]
+            return WhereNode(children, AND), match
+    return node, None
+
+
+@contextmanager
+def count_plan(queryset: QuerySet) -> Iterator[QuerySet]:
+    """Around a (capped) count of a search on a stored vector: the queryset to count, planned on the GIN index.
+
+    Asked to stop after the cap, PostgreSQL prefers reading the table in order, or the partnership's index, and
+    testing each row's vector (large, stored apart: TOAST): at 50,000 matters it read ~10,000 buffers of vectors to
+    find 1,001 matches (20 ms warm, 44 ms cold). Counted over ``MatchedRows`` with plain index scans off, the GIN
+    index's bitmap says which rows match and only those rows are read (670 buffers, 5 ms). A match under OR or NOT is
+    counted as it is, with the same settings. Plain counts are left as they are (an index-only scan).
     """
     if connection.vendor != "postgresql" or not _matches_stored_vector(queryset.query.where):
-        yield
+        yield queryset
         return
+    rest, match = _split_match(queryset.query.where)
+    counted = queryset
+    if match is not None:
+        query = queryset.query.clone()
+        query.where = rest
+        alias = query.get_initial_alias()
+        query.alias_map[alias] = MatchedRows(query.alias_map[alias].table_name, alias, match.tsquery)
+        counted = queryset._chain()
+        counted.query = query
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off; SET enable_indexscan = off")
         try:
-            yield
+            yield counted
         finally:
             cursor.execute("RESET enable_seqscan; RESET enable_indexscan")
 

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,7 +14,7 @@ from twincity.audit.context import acting
 from twincity.audit.models import ObjectChange
 from twincity.core import search
 from twincity.core.cache import clear_own_cache
-from twincity.core.pagination import CappedPaginator, keyset_keys, ordered
+from twincity.core.pagination import CappedPaginator, capped_count, keyset_keys, ordered
 from twincity.core.views import ObjectListView
 from twincity.matters import services
 from twincity.matters.models import Matter
@@ -195,6 +196,35 @@ def test_search_finds_the_same_matters_inside_a_subquery_and_through_the_door(wo
     with CaptureQueriesContext(connection) as ctx:
         list(found.all())
     assert " IN (SELECT" not in ctx.captured_queries[-1]["sql"] or connection.vendor == "sqlite"
+
+
+def test_a_searchs_capped_count_counts_what_the_search_finds_reading_the_matches_first(world):
+    """``capped_count`` of a search on the stored vector (core/search.py, ``count_plan``): the matches are read first
+    (fenced, from the GIN index on PostgreSQL) and the other conditions tested on them; the figure is the plain
+    count's, under the cap and over it, through the door, with other filters and with the match under OR."""
+    add_matters(world, 4, title="建设国家级大数据中心")
+    add_matters(world, 3, title="人力资源合作", start=4)
+    cases = {
+        "all": search.search(Matter.objects.all(), "大数据"),
+        "door": search.search(Matter.objects.restrict(world.users["lj-unit"]), "大数据"),
+        "outsider": search.search(Matter.objects.restrict(world.users["outsider"]), "大数据"),
+        "filtered": search.search(Matter.objects.filter(year=2020).exclude(due_date=None), "大数据"),
+        "nothing": search.search(Matter.objects.all(), "不存在的词"),
+        "or": Matter.objects.filter(Q(pk__in=[]) | Q(search.VectorMatch("'大数据'")))
+        if connection.vendor == "postgresql"
+        else search.search(Matter.objects.all(), "大数据"),
+    }
+    for name, queryset in cases.items():
+        plain = queryset.count()
+        assert capped_count(queryset, 10) == (plain, False), name
+        if plain > 2:
+            assert capped_count(queryset, 2) == (2, True), name
+    with CaptureQueriesContext(connection) as ctx:
+        capped_count(cases["filtered"], 10)
+    counted = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"]][-1]
+    if connection.vendor == "postgresql":  # the matches fenced, the match itself not tested again row by row
+        assert counted.count("search_vector @@") == 1
+        assert "OFFSET 0)" in counted
 
 
 def test_the_audit_logs_default_view_is_served_by_its_index_without_a_sort(client_as, world):
