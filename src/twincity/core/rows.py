@@ -145,7 +145,7 @@ def insert_objects(objs: list[models.Model], *, batch_size: int | None = None) -
             columns.append([prepare(getattr(obj, attname)) for obj in objs])
         else:
             columns.append([prepare(field.pre_save(obj, True)) for obj in objs])
-    ids = unnest_insert(model, fields, columns)
+    ids = unnest_insert(model, fields, columns, batch_size=batch_size or BATCH)
     db = connection.alias
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
