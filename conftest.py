@@ -1,8 +1,10 @@
+import contextlib
 import os
 import time
 
 import pytest
 from django.conf import settings
+from django.core.cache.backends.redis import RedisCache
 from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -47,9 +49,24 @@ def _own_cache_prefix():
     share one Redis (TWINCITY_CACHE_URL, as .ci/run sets it) never read each other's entries."""
     cache = dict(settings.CACHES["default"])
     cache["KEY_PREFIX"] = f"{cache.get('KEY_PREFIX') or 'twincity'}-test-{os.getpid()}-{time.time_ns()}"
-    with override_settings(CACHES={**settings.CACHES, "default": cache}):
+    with override_settings(CACHES={**settings.CACHES, "default": cache}), _no_shared_flush():
         yield
         clear_own_cache()
+
+
+@contextlib.contextmanager
+def _no_shared_flush():
+    """``cache.clear()`` on Redis is FLUSHDB: it would empty the entries of every other worker in the middle of their
+    tests (a cached verdict vanished under test_benchmarking in CI). Tests call ``clear_own_cache()``."""
+
+    def refuse(self):
+        raise AssertionError("cache.clear() empties the Redis database every worker shares: call clear_own_cache()")
+
+    real, RedisCache.clear = RedisCache.clear, refuse
+    try:
+        yield
+    finally:
+        RedisCache.clear = real
 
 
 @pytest.fixture(autouse=True)

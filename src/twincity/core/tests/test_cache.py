@@ -12,6 +12,7 @@ from io import BytesIO
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -83,6 +84,13 @@ def test_a_test_writes_under_its_own_prefix_and_leaves_it_empty():
     assert "-test-" in (backend.key_prefix or "-test-")  # locmem keeps its prefix too; Redis must
     piece_cache.clear_own_cache()
     assert backend.get("probe") is None
+
+
+def test_a_test_cannot_empty_the_redis_every_worker_shares():
+    """FLUSHDB from one xdist worker emptied another's entries mid-test; the suite refuses it (conftest.py)."""
+    shared = RedisCache("redis://127.0.0.1:1/5", {})  # refused before it connects: nothing listens there
+    with pytest.raises(AssertionError, match="clear_own_cache"):
+        shared.clear()
 
 
 # ---------------------------------------------------------------------------------------------- the key

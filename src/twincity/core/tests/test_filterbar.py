@@ -5,11 +5,11 @@ import re
 
 import pytest
 from django import forms
-from django.core.cache import cache
 from django.template import engines
 from django.urls import reverse
 from django.utils import translation
 
+from twincity.core.cache import clear_own_cache
 from twincity.core.tests.test_tables import (
     list_pages,
     world,  # noqa: F401 (the module's scene)
@@ -56,7 +56,7 @@ def test_every_check_dropdown_is_the_template_it_replaced(client, world, languag
             choices = [str(value) for value, _label in filterset.form.fields[field_name].choices][:2]
             for chosen in ([], choices[:1], choices):
                 query = "&".join(f"{field_name}={value}" for value in chosen)
-                cache.clear()  # a page read before would come whole from the cache, without its context
+                clear_own_cache()  # a page read before would come whole from the cache, without its context
                 response = client.get(f"{url}?{query}", headers={"accept-language": language})
                 bound = response.context["filterset"].form[field_name]
                 with translation.override(language):
