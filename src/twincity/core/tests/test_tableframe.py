@@ -1,0 +1,40 @@
+"""The table frame's pieces (core/templatetags/tableframe.py) against what they stand for: a page or sorting link
+is ``{% querystring_replace %}``'s (the query encoded whole, escaped), whatever the query holds; a text is escaped
+as ``format_html`` escapes it."""
+
+import pytest
+from django.test import RequestFactory
+from django.utils.html import conditional_escape, escape
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+
+from twincity.core.templatetags.tableframe import _esc, _linker
+
+QUERIES = [
+    "",
+    "page=3",
+    "a=1&page=2&b=x&b=y",
+    "b=&a=%E5%A4%A9&sort=-code",
+    "page=1&page=2&z=%3Cb%3E%22%26%27",
+    "sort=a&page=4&sort=b",
+    "q=%E6%95%B0%E6%8D%AE+%E4%B8%AD%E5%BF%83&after=abc",
+]
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_every_link_is_the_whole_query_with_one_value_replaced(query):
+    request = RequestFactory().get("/list/?" + query)
+    params, link = dict(request.GET), _linker(request)
+    for name in ("page", "sort", "per_page"):
+        for value in (1, 12, "-code", "..."):
+            assert link(name, value) == escape("?" + urlencode({**params, name: value}, doseq=True)), (name, value)
+
+
+def test_a_link_without_a_request_is_the_value_alone():
+    assert _linker(None)("page", 2) == "?page=2"
+
+
+@pytest.mark.parametrize("value", ["<b>\"&'</b> 天府", mark_safe("<i>ok</i>"), gettext_lazy("Search"), 7, "..."])
+def test_texts_are_escaped_as_format_html_escapes_them(value):
+    assert _esc(value) == conditional_escape(value)
