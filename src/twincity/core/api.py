@@ -271,22 +271,24 @@ def json_datetime(value) -> str | None:
 
 
 class LeanListMixin:
-    """A list answered with one plain dict per row, built by ``list_row(record)`` from the page's records
-    (prefetched by ``get_queryset``), instead of a serializer instance per row and per nested object.
+    """A list answered with plain dicts built from the page's rows as plain values: ``lean_queryset`` turns the
+    filtered queryset into ``values()`` rows (no model instance per row), ``list_rows`` builds the page's answers
+    from them, reading what is nested (a matter's sides and owners) in a query per kind for the whole page.
 
     ``serializer_class`` stays what the schema documents and what details and writes use; a test per viewset
-    compares ``list_row`` with the serializer's output on records with every field filled.
+    compares ``list_rows`` with the serializer's output on records with every field filled.
     """
 
-    @staticmethod
-    def list_row(record) -> dict:
+    def lean_queryset(self, queryset):
+        raise NotImplementedError
+
+    def list_rows(self, rows: list[dict]) -> list[dict]:
         raise NotImplementedError
 
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
+        queryset = self.lean_queryset(self.filter_queryset(self.get_queryset()))
         page = self.paginate_queryset(queryset)
-        records = page if page is not None else queryset
-        data = [self.list_row(record) for record in records]
+        data = self.list_rows(list(page if page is not None else queryset))
         return self.get_paginated_response(data) if page is not None else Response(data)
 
 

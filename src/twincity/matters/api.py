@@ -7,6 +7,8 @@ one query for the page plus one per related list, however many rows it holds.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.urls import reverse
@@ -40,12 +42,25 @@ from twincity.regions.models import Field, Organisation, Partnership, Partnershi
 # ------------------------------------------------------------------------------------------------ matters
 
 
-def matter_read_queryset(queryset):
-    """Matters with everything the serializer reads, in a fixed number of queries."""
-    rotation = PartnershipRegion.objects.filter(
+_SIDE_VALUES = (
+    "matter_id", "region_id", "region__name", "region__short_name", "responsible_leader", "percent_complete",
+    "last_reported_on",
+)  # fmt: skip
+
+
+def _side_rotation():
+    return PartnershipRegion.objects.filter(
         partnership=OuterRef("matter__partnership"), region=OuterRef("region")
     ).values("rotation_order")[:1]
-    sides = MatterSide.objects.select_related("region").annotate(rotation=Subquery(rotation)).order_by("rotation", "pk")
+
+
+def matter_read_queryset(queryset):
+    """Matters with everything the serializer reads, in a fixed number of queries."""
+    sides = (
+        MatterSide.objects.select_related("region")
+        .annotate(rotation=Subquery(_side_rotation()))
+        .order_by("rotation", "pk")
+    )
     owners = MatterOwner.objects.select_related("organisation").order_by("role", "pk")
     return (
         queryset.with_light()
@@ -130,51 +145,80 @@ class MatterSerializer(serializers.ModelSerializer):
         return MatterSideSerializer(sides, many=True, context=self.context).data
 
 
-def matter_row(matter) -> dict:
-    """``MatterSerializer(matter).data`` without a serializer: one dict from a record of
-    ``matter_read_queryset`` (the list's rows; ``matters/tests/test_api_lean.py`` compares the two)."""
-    owners = matter.api_owners
-    field = matter.field
-    return {
-        "id": matter.pk,
-        "partnership": matter.partnership_id,
-        "year": matter.year_list.year,
-        "code": matter.code,
-        "title": matter.title,
-        "field": matter.field_id,
-        "field_name": field.name if field is not None else None,
-        "goal": matter.goal,
-        "description": matter.description,
-        "status": matter.status,
-        "status_label": matter.get_status_display(),
-        "light": matter.light,
-        "start_date": json_date(matter.start_date),
-        "due_date": json_date(matter.due_date),
-        "percent_complete": matter.percent_complete,
-        "next_milestone_due": json_date(matter.next_milestone_due),
-        "completion_requested_at": json_datetime(matter.completion_requested_at),
-        "completed_on": json_date(matter.completed_on),
-        "sides": [
-            {
-                "region": side.region_id,
-                "name": side.region.name,
-                "short_name": side.region.short_name,
-                "responsible_leader": side.responsible_leader,
-                "percent_complete": side.percent_complete,
-                "last_reported_on": json_date(side.last_reported_on),
-                "owners": [
-                    {"organisation": o.organisation_id, "name": o.organisation.name, "role": o.role}
-                    for o in owners
-                    if o.side_id == side.region_id
-                ],
-            }
-            for side in matter.api_sides
-        ],
-        "version": matter.version,
-        "archived_at": json_datetime(matter.archived_at),
-        "created": json_datetime(matter.created),
-        "last_updated": json_datetime(matter.last_updated),
-    }
+_LIST_FIELDS = (
+    "id", "partnership_id", "year", "code", "title", "field_id", "goal", "description", "status", "light", "start_date",
+    "due_date", "percent_complete", "next_milestone_due", "completion_requested_at", "completed_on", "version",
+    "archived_at", "created", "last_updated",
+)  # fmt: skip
+
+
+def matter_list_queryset(queryset):
+    """The list's matters as plain values (no model instance per row): what ``matter_rows`` reads. No join: the
+    count of the page then reads the matters alone (``year`` is kept equal to its list's; the field's name is a
+    subquery on the page's rows)."""
+    field_name = Field.objects.filter(pk=OuterRef("field_id")).values("name")[:1]
+    return queryset.with_light().values(*_LIST_FIELDS, field_name=Subquery(field_name))
+
+
+def matter_rows(rows: list[dict]) -> list[dict]:
+    """``MatterSerializer(matters, many=True).data`` without serializers or model instances: the page's rows of
+    ``matter_list_queryset``, their sides and owners read as values in one query each for the whole page (the
+    list's answers; ``matters/tests/test_api_lean.py`` compares the two)."""
+    ids = [row["id"] for row in rows]
+    sides, owners = defaultdict(list), defaultdict(list)
+    if ids:
+        for matter_id, side_id, org_id, name, role in (
+            MatterOwner.objects.filter(matter_id__in=ids)
+            .order_by("role", "pk")
+            .values_list("matter_id", "side_id", "organisation_id", "organisation__name", "role")
+        ):
+            owners[matter_id, side_id].append({"organisation": org_id, "name": name, "role": role})
+        for matter_id, region_id, name, short_name, leader, percent, reported in (
+            MatterSide.objects.filter(matter_id__in=ids)
+            .annotate(rotation=Subquery(_side_rotation()))
+            .order_by("rotation", "pk")
+            .values_list(*_SIDE_VALUES)
+        ):
+            sides[matter_id].append(
+                {
+                    "region": region_id,
+                    "name": name,
+                    "short_name": short_name,
+                    "responsible_leader": leader,
+                    "percent_complete": percent,
+                    "last_reported_on": json_date(reported),
+                    "owners": owners.get((matter_id, region_id), []),
+                }
+            )
+    labels = dict(MatterStatus.choices)
+    return [
+        {
+            "id": row["id"],
+            "partnership": row["partnership_id"],
+            "year": row["year"],
+            "code": row["code"],
+            "title": row["title"],
+            "field": row["field_id"],
+            "field_name": row["field_name"],
+            "goal": row["goal"],
+            "description": row["description"],
+            "status": row["status"],
+            "status_label": str(labels.get(row["status"], row["status"])),
+            "light": row["light"],
+            "start_date": json_date(row["start_date"]),
+            "due_date": json_date(row["due_date"]),
+            "percent_complete": row["percent_complete"],
+            "next_milestone_due": json_date(row["next_milestone_due"]),
+            "completion_requested_at": json_datetime(row["completion_requested_at"]),
+            "completed_on": json_date(row["completed_on"]),
+            "sides": sides.get(row["id"], []),
+            "version": row["version"],
+            "archived_at": json_datetime(row["archived_at"]),
+            "created": json_datetime(row["created"]),
+            "last_updated": json_datetime(row["last_updated"]),
+        }
+        for row in rows
+    ]
 
 
 class OwnerInputSerializer(serializers.Serializer):
@@ -263,15 +307,16 @@ class MatterViewSet(
 
     queryset = Matter.objects.order_by("year", "code", "pk")
     serializer_class = MatterSerializer
-    list_row = staticmethod(matter_row)
+    lean_queryset = staticmethod(matter_list_queryset)
+    list_rows = staticmethod(matter_rows)
     filterset_class = MatterFilterSet
     filterset_handles_archived = True
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if self.action in ("list", "retrieve"):
-            queryset = matter_read_queryset(queryset)
+        if self.action == "retrieve":
+            queryset = matter_read_queryset(queryset)  # the list's rows are values (matter_list_queryset)
         # Writes get plain rows: the services must not read relations from a stale prefetch cache.
         return queryset
 

@@ -1,5 +1,6 @@
-"""The matter list's rows are built without serializers (``matters.api.matter_row``): the same JSON as
-``MatterSerializer``, field for field, with every field filled and with every optional one empty."""
+"""The matter list's rows are built from plain values, without serializers or model instances
+(``matters.api.matter_rows``): the same JSON as ``MatterSerializer``, field for field, with every field filled and
+with every optional one empty."""
 
 import datetime as dt
 import json
@@ -11,7 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from twincity.accounts.choices import Action
 from twincity.audit.context import acting
 from twincity.matters import services
-from twincity.matters.api import MatterSerializer, matter_read_queryset, matter_row
+from twincity.matters.api import MatterSerializer, matter_list_queryset, matter_read_queryset, matter_rows
 from twincity.matters.models import Matter
 from twincity.matters.services import OwnerSpec
 from twincity.testing import make_matter
@@ -47,16 +48,23 @@ def records(user, **filters):
 
 
 def test_a_row_is_the_serializers_with_every_field_filled_and_empty(world, matters):
-    rows = records(world.users["office"])
-    full = next(m for m in rows if m.pk == matters[0].pk)
-    # What no service sets on a running matter, set in memory: both sides read the same record.
-    full.completion_requested_at = timezone.now()
-    full.completed_on = dt.date(2020, 12, 1)
-    full.archived_at = timezone.now() - dt.timedelta(days=1)
-    assert {m.pk for m in rows} == {m.pk for m in matters}
-    assert any(side.last_reported_on for side in full.api_sides)
+    full, bare = matters
+    # What no service sets on a running matter, written straight to the rows: both sides read the same record.
+    Matter.objects.filter(pk=full.pk).update(
+        completion_requested_at=timezone.now(),
+        completed_on=dt.date(2020, 12, 1),
+        archived_at=timezone.now() - dt.timedelta(days=1),
+    )
+    office = world.users["office"]
+    rows = records(office)
+    assert {m.pk for m in rows} == {full.pk, bare.pk}
+    assert any(side.last_reported_on for side in rows[0].api_sides)
+    assert len(rows[0].api_owners) == 2
+    assert rows[0].completed_on is not None
     assert rows[1].field_id is None
-    assert as_json([matter_row(m) for m in rows]) == as_json(MatterSerializer(rows, many=True).data)
+    values = list(matter_list_queryset(Matter.objects.restrict(office, Action.VIEW)).order_by("pk"))
+    assert as_json(matter_rows(values)) == as_json(MatterSerializer(rows, many=True).data)
+    assert matter_rows([]) == []
 
 
 def test_the_list_answers_what_the_serializer_wrote(api_as, world, matters):
