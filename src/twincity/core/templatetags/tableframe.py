@@ -6,7 +6,7 @@ page on a cache miss. ``{% table_head table %}`` and ``{% table_pages table %}``
 attributes, links and words; only the whitespace between tags differs) from one copy of the query. The project's
 ``django_tables2/bootstrap5.html`` uses them; keyset pages ("next" after a cursor) stay in that template.
 
-Each tag is plain f-strings, every text in them escaped by ``_esc`` (what ``format_html`` does to an argument):
+Each tag is plain f-strings, every text in them escaped by ``escaped`` (what ``format_html`` does to an argument):
 ``format_html`` per cell and per page link was a tenth of the frame's time.
 """
 
@@ -14,20 +14,14 @@ import html
 
 from django import template
 from django.utils.formats import localize
-from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django_tables2.templatetags.django_tables2 import table_page_range
 
+from twincity.core.text import escaped
+
 register = template.Library()
-
-
-def _esc(value) -> str:
-    """``conditional_escape(value)`` as plain text: safe HTML as it is, anything else escaped."""
-    if isinstance(value, Promise):
-        value = str(value)
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 def _linker(request):
@@ -64,7 +58,7 @@ def table_head(context, table) -> str:
     order_by = table.prefixed_order_by_field
     cells = []
     for column in table.columns:
-        header = _esc(column.header)
+        header = escaped(column.header)
         if column.orderable:
             header = f'<a href="{link(order_by, column.order_by_alias.next)}">{header}</a>'
         cells.append(f'<th {column.attrs["th"].as_html()} scope="col">{header}</th>')
@@ -85,16 +79,16 @@ def table_pages(context, table) -> str:
     items = []
     if page.has_previous():
         href = link(field, page.previous_page_number())
-        text = f'<span aria-hidden="true">&laquo;</span> {_esc(_("previous"))}'
+        text = f'<span aria-hidden="true">&laquo;</span> {escaped(_("previous"))}'
         items.append(("previous page-item", f'href="{href}" class="page-link"', text))
     if page.has_previous() or page.has_next():
         for number in table_page_range(page, table.paginator):
             css = "page-item active" if page.number == number else "page-item"
             attrs = 'class="page-link" ' if number == "..." else f'class="page-link" href="{link(field, number)}"'
-            items.append((css, attrs, _esc(localize(number))))
+            items.append((css, attrs, escaped(localize(number))))
     if page.has_next():
         href = link(field, page.next_page_number())
-        text = f'{_esc(_("next"))} <span aria-hidden="true">&raquo;</span>'
+        text = f'{escaped(_("next"))} <span aria-hidden="true">&raquo;</span>'
         items.append(("next page-item", f'href="{href}" class="page-link"', text))
     html_items = "".join(f'<li class="{css}"><a {attrs}>{text}</a></li>' for css, attrs, text in items)
     return mark_safe(

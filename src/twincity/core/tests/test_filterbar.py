@@ -65,3 +65,22 @@ def test_every_check_dropdown_is_the_template_it_replaced(client, world, languag
                 assert got.count(" checked") == len(chosen), (url, query)
                 seen.add(f"{name}:{field_name}")
     assert {"matters:list:status", "matters:list:field", "matters:list:light"} <= seen, seen
+
+
+class _Hostile(forms.Form):
+    pick = forms.MultipleChoiceField(
+        label="<i>“选”</i> & co",
+        choices=[("a&b", "<b>\"&'</b> 天府"), ("<x>", "二"), ("3", "三")],
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input", "data-x": '"q"&'}),
+        required=False,
+    )
+
+
+@pytest.mark.parametrize("chosen", [[], ["a&b"], ["a&b", "<x>", "3"]])
+def test_a_check_dropdown_escapes_hostile_names_as_the_template_did(chosen):
+    bound = _Hostile(data={"pick": chosen})["pick"]
+    old, new = engines["django"].from_string(TEMPLATE), engines["django"].from_string(TAG)
+    expected, got = old.render({"field": bound}), new.render({"field": bound})
+    assert _same(got) == _same(expected)
+    for tag in ("<b>", "<i>", "<x>"):
+        assert tag not in got

@@ -1,15 +1,12 @@
 """The table frame's pieces (core/templatetags/tableframe.py) against what they stand for: a page or sorting link
-is ``{% querystring_replace %}``'s (the query encoded whole, escaped), whatever the query holds; a text is escaped
-as ``format_html`` escapes it."""
+is ``{% querystring_replace %}``'s (the query encoded whole, escaped), whatever the query holds."""
 
 import pytest
 from django.test import RequestFactory
-from django.utils.html import conditional_escape, escape
+from django.utils.html import escape
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext_lazy
 
-from twincity.core.templatetags.tableframe import _esc, _linker
+from twincity.core.templatetags.tableframe import _linker
 
 QUERIES = [
     "",
@@ -33,8 +30,3 @@ def test_every_link_is_the_whole_query_with_one_value_replaced(query):
 
 def test_a_link_without_a_request_is_the_value_alone():
     assert _linker(None)("page", 2) == "?page=2"
-
-
-@pytest.mark.parametrize("value", ["<b>\"&'</b> 天府", mark_safe("<i>ok</i>"), gettext_lazy("Search"), 7, "..."])
-def test_texts_are_escaped_as_format_html_escapes_them(value):
-    assert _esc(value) == conditional_escape(value)

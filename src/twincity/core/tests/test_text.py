@@ -4,10 +4,13 @@ import re
 
 import pytest
 from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from twincity.core.text import join_words, plain
+from twincity.core.text import escaped, join_words, plain
 
 TAG = re.compile(r"<[a-zA-Z/!?]")
 
@@ -147,3 +150,11 @@ def test_names_are_listed_as_the_readers_language_lists_them():
     with translation.override("en"):
         assert join_words(["Tianfu", "Liangjiang"]) == "Tianfu, Liangjiang"
     assert join_words([]) == ""
+
+
+@pytest.mark.parametrize(
+    "value", ["<b>\"&'</b> 天府", mark_safe("<i>ok</i>"), gettext_lazy("Search"), 7, "...", None, mark_safe("&amp;")]
+)
+def test_escaped_is_what_format_html_makes_of_an_argument(value):
+    assert escaped(value) == conditional_escape(value)
+    assert type(escaped(value)) in (str, type(conditional_escape(value)))
