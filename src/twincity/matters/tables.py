@@ -117,6 +117,10 @@ class MatterTable(tables.Table):
         is one f-string, every text in it escaped by ``_text`` (``format_html`` per cell was a fifth of a miss)."""
         label = {name: _text(self.columns[name].header) for name in self.sequence if name != "pk"}
         address = _text(reverse("matters:matter", args=[0])[: -len("0/")])
+        # The names of statuses and lights in the page's language, once (``get_status_display`` hashed every
+        # choice's lazy name for each row).
+        statuses = {value: _text(name) for value, name in Matter._meta.get_field("status").flatchoices}
+        lights = {value: _text(name) for value, name in Light.choices}
         records = [row.record for row in self.paginated_rows]
         fields, leads_of = page_names(records) if records else ({}, {})
         out = []
@@ -137,6 +141,7 @@ class MatterTable(tables.Table):
             )
             field = _text(fields.get(m.field_id, "—"))
             light = _text(m.light or "")
+            status = statuses[m.status] if m.status in statuses else _text(m.status)  # as get_status_display
             percent = int(m.percent_complete)
             cells += [
                 f'<td class="text-nowrap" data-label="{label["code"]}"><a href="{href}" class="font-monospace">'
@@ -145,9 +150,9 @@ class MatterTable(tables.Table):
                 f'<td class="text-nowrap" data-label="{label["field"]}">{field}</td>',
                 f'<td data-label="{label["lead_units"]}">{leads}</td>',
                 f'<td class="text-nowrap" data-label="{label["status"]}"><span class="badge tc-status '
-                f'tc-status-{_text(m.status)}">{_text(m.get_status_display())}</span></td>',
+                f'tc-status-{_text(m.status)}">{status}</span></td>',
                 f'<td class="text-nowrap" data-label="{label["light"]}"><span class="tc-light tc-light-{light}">'
-                f"{_text(m.light_label) if m.light else ''}</span></td>",
+                f"{lights[m.light] if m.light else ''}</span></td>",
                 f'<td data-label="{label["percent_complete"]}"><div class="d-flex align-items-center gap-2"><div '
                 f'class="tc-progress flex-grow-1"><span data-percent="{percent}"></span></div><span class="small '
                 f'text-muted">{percent}%</span></div></td>',
