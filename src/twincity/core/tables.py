@@ -20,6 +20,7 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable
+from functools import partialmethod
 from typing import Any
 
 import django_tables2 as tables
@@ -33,6 +34,7 @@ from django.utils.hashable import make_hashable
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
+from django.utils.translation import get_language
 from django_tables2.columns.base import LinkTransform
 from django_tables2.rows import BoundRow
 from django_tables2.utils import A, AttributeDict
@@ -67,6 +69,28 @@ def _as_cell(content) -> str:
     if type(content) is str:
         return escape(content)
     return render_value_in_context(content, _PLAIN_CONTEXT)
+
+
+_CHOICE_NAMES: dict[tuple, tuple[str, dict]] = {}
+
+
+def choice_display(record, name: str) -> str:
+    """``record.get_<name>_display()``, with the names of the field's choices read once per field and language:
+    Django's method hashes every choice's name, each a lazy translation, on every call (a tenth of a register's
+    list page). A model that writes its own ``get_<name>_display`` is asked it."""
+    model = type(record)
+    key = (model, name, get_language())
+    entry = _CHOICE_NAMES.get(key)
+    if entry is None:
+        if not isinstance(inspect.getattr_static(model, f"get_{name}_display", None), partialmethod):
+            return getattr(record, f"get_{name}_display")()
+        field = model._meta.get_field(name)
+        names = {choice: force_str(label, strings_only=True) for choice, label in make_hashable(field.flatchoices)}
+        entry = _CHOICE_NAMES[key] = (field.attname, names)
+    attname, names = entry
+    value = getattr(record, attname)
+    hashable = make_hashable(value)
+    return names[hashable] if hashable in names else force_str(value, strings_only=True)
 
 
 class _ColumnPlan:

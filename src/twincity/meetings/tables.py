@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from twincity.core.tables import LeanTable
+from twincity.core.tables import LeanTable, choice_display
 from twincity.meetings.choices import ActionLight, SessionStatus
 from twincity.meetings.models import ActionItem, Session
 
@@ -35,7 +35,7 @@ def status_badge(record) -> str:
         status,
         status,
         _STATUS_ICONS.get(status, "bi-calendar-event"),
-        record.get_status_display(),
+        choice_display(record, "status"),
     )
 
 

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from twincity.core.tables import LeanTable
+from twincity.core.tables import LeanTable, choice_display
 
 
 class RegisterTable(LeanTable):
@@ -26,5 +26,5 @@ class StatusColumn(tables.Column):
 
     def render(self, value, record):
         return format_html(
-            '<span class="badge tc-status tc-status-{}">{}</span>', record.status, record.get_status_display()
+            '<span class="badge tc-status tc-status-{}">{}</span>', record.status, choice_display(record, "status")
         )
