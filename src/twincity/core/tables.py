@@ -39,6 +39,8 @@ from django_tables2.columns.base import LinkTransform
 from django_tables2.rows import BoundRow
 from django_tables2.utils import A, AttributeDict
 
+from twincity.core.text import escaped
+
 ROW_TEMPLATE = "core/_table_rows.html"
 _ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
 _DATE_TEMPLATE = re.compile(r'^\{\{ value\|date:"([^"]*)"\|default:default \}\}$')
@@ -233,7 +235,18 @@ class _ColumnPlan:
             href = link.compose_url(record=record, bound_column=self.bound_column)
         if href is None:
             return content
-        return format_html("<a {}>{}</a>", AttributeDict({"href": href}).as_html(), content)
+        # ``format_html("<a {}>{}</a>", AttributeDict({"href": href}).as_html(), content)``, as one f-string.
+        return mark_safe(f'<a href="{escaped(href)}">{escaped(content)}</a>')
+
+
+def _attributes_html(attrs: dict) -> str:
+    """``AttributeDict(attrs).as_html()`` for attributes whose values are already called: ``name="value"`` each,
+    escaped, none for a None value or a name django-tables2 keeps for the table's parts (``th``, ``td``…)."""
+    return " ".join(
+        f'{escaped(name)}="{escaped(value)}"'
+        for name, value in attrs.items()
+        if name not in AttributeDict.blacklist and value is not None
+    )
 
 
 class LeanTable(tables.Table):
@@ -256,7 +269,7 @@ class LeanTable(tables.Table):
             attrs[key] = value
         parity = "odd" if next(self._counter) % 2 else "even"
         attrs["class"] = f"{attrs['class']} {parity}" if attrs.get("class") else parity
-        return AttributeDict(attrs).as_html()
+        return _attributes_html(attrs)
 
     def lean_rows(self) -> SafeString:
         """The page's rows, as HTML."""
