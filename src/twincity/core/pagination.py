@@ -49,8 +49,7 @@ def capped_count(queryset: QuerySet, cap: int) -> tuple[int, bool]:
 
     The database stops after ``cap + 1`` rows: the cost of a count no longer grows with the table.
     """
-    with search.count_plan(queryset) as counted:
-        found = counted.order_by().values("pk")[: cap + 1].count()
+    found = search.count_plan(queryset).order_by().values("pk")[: cap + 1].count()
     return (cap, True) if found > cap else (found, False)
 
 
