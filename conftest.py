@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.cache.backends.redis import RedisCache
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from twincity.accounts.models import ApiToken
@@ -73,6 +73,16 @@ def _no_shared_flush():
 def _empty_cache():
     """Every test starts with none of its prefix's entries (ids and stamps repeat between tests)."""
     clear_own_cache()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the site's language: a page asked for in English (``accept-language: en``) leaves
+    English active in the worker's thread, and a later test reading a service's message in Chinese then depended on
+    which tests the worker ran before it."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
