@@ -12,10 +12,10 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from twincity.core.addresses import address_of
 from twincity.core.models import ChangeLoggedModel, PrimaryModel
 from twincity.registers.choices import LinkRelation
 
@@ -94,7 +94,8 @@ class RegisterEntry(PrimaryModel):
         return f"{self.code} {self.title}" if self.code else self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(f"{self._meta.app_label}:{self._meta.model_name}", args=[self.pk])
+        # Reversed once per register (core.addresses): a list links every row to its entry.
+        return address_of(f"{self._meta.app_label}:{self._meta.model_name}", self.pk)
 
     def search_text(self) -> str:
         """The text the list's search finds this entry by (segmented into ``search_document``)."""

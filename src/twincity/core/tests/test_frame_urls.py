@@ -3,10 +3,11 @@ for every name and argument, under another script prefix too, the same refusal o
 ``as`` variable; and an address kept in one prefix is not served in another."""
 
 import pytest
+from django.apps import apps
 from django.template import engines
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
-from twincity.core.templatetags import frame_urls
+from twincity.core import addresses
 
 CASES = [
     ("home", (), {}),
@@ -30,7 +31,7 @@ def test_every_address_is_djangos_under_any_prefix(prefix):
     try:
         for name, args, kwargs in CASES:
             for _ in range(2):  # reversed, then kept
-                assert frame_urls.reversed_once(name, list(args), kwargs, None) == reverse(
+                assert addresses.reversed_once(name, list(args), kwargs, None) == reverse(
                     name, args=args, kwargs=kwargs
                 )
         ours, django = _both("{% url 'dashboard' 4 %} {% url 'matters:list' %}?p=1&x=<")
@@ -45,7 +46,7 @@ def test_an_address_with_other_arguments_is_reversed_as_django_does():
         def __str__(self):
             return "9"
 
-    assert frame_urls.reversed_once("dashboard", [Key()], {}, None) == reverse("dashboard", args=["9"])
+    assert addresses.reversed_once("dashboard", [Key()], {}, None) == reverse("dashboard", args=["9"])
 
 
 def test_an_unknown_name_is_refused_and_as_gives_nothing():
@@ -56,8 +57,39 @@ def test_an_unknown_name_is_refused_and_as_gives_nothing():
 
 
 def test_the_kept_addresses_are_bounded(monkeypatch):
-    monkeypatch.setattr(frame_urls, "MAX_KEPT", 3)
-    monkeypatch.setattr(frame_urls, "_KEPT", {})
+    monkeypatch.setattr(addresses, "MAX_KEPT", 3)
+    monkeypatch.setattr(addresses, "_KEPT", {})
     for pk in range(10):
-        assert frame_urls.reversed_once("dashboard", [pk], {}, None) == reverse("dashboard", args=[pk])
-        assert len(frame_urls._KEPT) <= 3
+        assert addresses.reversed_once("dashboard", [pk], {}, None) == reverse("dashboard", args=[pk])
+        assert len(addresses._KEPT) <= 3
+
+
+def _register_models():
+    """Every register's model (by its ``get_absolute_url``: core imports no register)."""
+    return [
+        m
+        for m in apps.get_models()
+        if getattr(getattr(m, "get_absolute_url", None), "__qualname__", "") == "RegisterEntry.get_absolute_url"
+    ]
+
+
+@pytest.mark.parametrize("prefix", ["/", "/office/"])
+def test_an_objects_address_is_reverses_for_every_register(prefix):
+    models = _register_models()
+    assert len(models) >= 5
+    set_script_prefix(prefix)
+    try:
+        for model in models:
+            name = f"{model._meta.app_label}:{model._meta.model_name}"
+            for pk in (0, 1, 7, 98765, 987654321, 2**63 - 1):
+                expected = reverse(name, args=[pk])
+                assert addresses.address_of(name, pk) == expected, (name, pk)
+                assert model(pk=pk).get_absolute_url() == expected
+    finally:
+        clear_script_prefix()
+
+
+def test_an_address_of_anything_but_a_plain_id_is_reverses():
+    assert addresses.address_of("dashboard", "12") == reverse("dashboard", args=["12"])
+    with pytest.raises(NoReverseMatch):
+        addresses.address_of("dashboard", -1)
