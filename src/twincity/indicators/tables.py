@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from twincity.core.tables import LeanTable
+from twincity.core.tables import LeanTable, choice_display
 from twincity.indicators.choices import Direction
 from twincity.indicators.models import DataElement, Indicator, Observation
 
@@ -108,4 +108,4 @@ class ObservationTable(_Table):
 
     def render_status(self, record):
         tone = "success" if record.is_final else "warning"
-        return format_html('<span class="badge text-bg-{}">{}</span>', tone, record.get_status_display())
+        return format_html('<span class="badge text-bg-{}">{}</span>', tone, choice_display(record, "status"))

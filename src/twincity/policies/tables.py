@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from twincity.core.tables import choice_display
 from twincity.core.text import join_words
 from twincity.policies.models import AlignmentGroup, Policy
 from twincity.registers.tables import RegisterTable
@@ -54,5 +55,7 @@ class AlignmentGroupTable(RegisterTable):
 
     def render_status(self, record):
         return format_html(
-            '<span class="badge tc-status tc-status-{}">{}</span>', record.shown_status, record.get_status_display()
+            '<span class="badge tc-status tc-status-{}">{}</span>',
+            record.shown_status,
+            choice_display(record, "status"),
         )

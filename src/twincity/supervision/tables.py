@@ -2,7 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from twincity.core.tables import LeanTable
+from twincity.core.tables import LeanTable, choice_display
 from twincity.supervision.models import Case
 from twincity.supervision.registry import for_kind
 
@@ -40,12 +40,12 @@ class CaseTable(LeanTable):
 
     def render_state(self, value, record):
         return format_html(
-            '<span class="badge tc-status tc-status-{}">{}</span>', record.state, record.get_state_display()
+            '<span class="badge tc-status tc-status-{}">{}</span>', record.state, choice_display(record, "state")
         )
 
     def render_level(self, value, record):
         css = {"blue": "primary", "yellow": "warning", "red": "danger"}.get(record.level, "secondary")
-        return format_html('<span class="badge text-bg-{}">{}</span>', css, record.get_level_display())
+        return format_html('<span class="badge text-bg-{}">{}</span>', css, choice_display(record, "level"))
 
 
 def _side_badge(side) -> tuple:
