@@ -78,6 +78,18 @@ def stamps(partnership_ids) -> list:
     return [(pk, changed.isoformat() if changed else "-") for pk, changed in rows]
 
 
+def _stamps_of(request, user) -> list:
+    """The stamps of the user's partnerships, read once per GET request: its page key and its results' key are
+    made from the same reading (a GET writes nothing a key depends on; any other request reads them each time)."""
+    ids = sorted({m.partnership_id for m in memberships(user)})
+    if request.method != "GET":
+        return stamps(ids)
+    kept = getattr(request, "_twincity_stamps", None)
+    if kept is None or kept[0] != ids:
+        kept = request._twincity_stamps = (ids, stamps(ids))
+    return kept[1]
+
+
 def piece_key(what: str, request, *, per_user: bool = False, extra=()) -> str | None:
     """The cache key of a piece of the page ``request`` asks for, or None when it must not be cached."""
     user = request.user
@@ -91,7 +103,7 @@ def piece_key(what: str, request, *, per_user: bool = False, extra=()) -> str | 
         normalised_query(request.GET),
         get_language() or "-",
         timezone.localdate().isoformat(),
-        stamps(m.partnership_id for m in memberships(user)),
+        _stamps_of(request, user),
         list(extra),
     ]
     raw = json.dumps(parts, separators=(",", ":"), default=str, ensure_ascii=False)

@@ -140,6 +140,26 @@ def test_a_hit_runs_fewer_queries(scene, client, name):
     assert first.count("<tr") == second.count("<tr")
 
 
+def test_a_miss_reads_the_stamps_once_for_the_page_and_its_results(world, client):
+    """The page's key and its results' key are made from one reading of the stamps (``_stamps_of``); a write between
+    two requests still moves the next request's keys."""
+    signed_in(client, world.users["office"])
+    url = MATTERS + f"?partnership={world.partnership.pk}"
+
+    def stamp_reads():
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(url).content.decode()
+        return body, sum('"changed_at" AS "changed_at"' in q["sql"] for q in ctx.captured_queries)
+
+    before, reads = stamp_reads()
+    assert reads == 1
+    make_matter(world, title="写入之后")
+    after, reads = stamp_reads()
+    assert reads == 1
+    assert "写入之后" in after
+    assert "写入之后" not in before
+
+
 def test_a_hit_on_the_htmx_fragment_too(world, client):
     make_matter(world, title="片段")
     signed_in(client, world.users["office"])
