@@ -86,10 +86,15 @@ def memberships(user) -> list:
     return cached
 
 
+# What is kept on the user object for the request, all of it read from or built on ``memberships(user)``.
+_KEPT = ("_twincity_memberships", "_twincity_access_q", "_twincity_partnerships")
+
+
 def forget(user) -> None:
-    """Drop the cached memberships (after they changed)."""
-    if hasattr(user, "_twincity_memberships"):
-        del user._twincity_memberships
+    """Drop what is kept of the user's memberships and built on them (after they changed)."""
+    for name in _KEPT:
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def _declared(model: type[Model], name: str, action: str | None = None):
@@ -172,7 +177,25 @@ def _membership_q(model: type[Model], membership, scope: str, action: str | None
 
 
 def access_q(model: type[Model], user, action: str) -> Q | None:
-    """The condition a row must meet for ``user`` to do ``action``; None means nothing at all."""
+    """The condition a row must meet for ``user`` to do ``action``; None means nothing at all.
+
+    Built once per model and action for a user object (i.e. once per request), beside ``memberships(user)`` on
+    which alone it depends, and dropped with it by ``forget``: a list page restricts the same model several times
+    (its rows, its filters' choices, its counts). The Q is shared: combine it (``&``, ``|``, ``filter``), never
+    change it in place."""
+    kept = getattr(user, "_twincity_access_q", None)
+    key = (model, action)
+    if kept is not None and key in kept:
+        return kept[key]
+    q = _access_q(model, user, action)
+    if user is not None and getattr(user, "is_authenticated", False):
+        if kept is None:
+            kept = user._twincity_access_q = {}
+        kept[key] = q
+    return q
+
+
+def _access_q(model: type[Model], user, action: str) -> Q | None:
     rules = RULES.get(action)
     if rules is None:
         raise ValueError(f"Unknown action {action!r}")

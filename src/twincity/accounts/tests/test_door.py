@@ -12,9 +12,10 @@ from twincity.accounts.choices import Action, Role
 from twincity.accounts.services import add_membership, enrol, revoke
 from twincity.exchanges.models import Secondment
 from twincity.exchanges.tests.test_services import second
+from twincity.matters.models import Matter
 from twincity.policies.models import AlignmentGroup, Policy
 from twincity.regions.services import add_field, pair_counterparts
-from twincity.testing import build_world, make_user
+from twincity.testing import build_world, make_matter, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +157,35 @@ def test_only_the_office_changes_the_partnerships_structure(world):
         with pytest.raises(PermissionDenied, match=r"Only the office may change the partnership's structure\."):
             pair_counterparts(world.partnership, world.tf_dept, world.lj_dept, user=world.users["lj-coord"])
     assert add_field(world.partnership, user=world.users["office"], name="生态").pk
+
+
+# ---------------------------------------------------------------------------------------------- the memo
+
+
+def test_a_role_given_through_the_service_is_seen_by_the_next_request(world, client):
+    matter = make_matter(world)
+    page = f"/matters/{matter.pk}/"
+    client.force_login(world.users["outsider"])
+    assert client.get(page).status_code == 404
+    assert client.get("/matters/").context["table"].paginator.count == 0
+    membership = add_membership(world.users["outsider"], world.partnership, Role.LEADER)
+    assert client.get(page).status_code == 200
+    assert client.get("/matters/").context["table"].paginator.count == Matter.objects.count()
+    revoke(membership, acting_user=world.users["office"])
+    assert client.get(page).status_code == 404
+
+
+def test_the_conditions_kept_for_a_request_follow_its_memberships_after_forget(world):
+    make_matter(world)
+    reader = get_user_model().objects.get(pk=world.users["outsider"].pk)  # the request's own user object
+    assert not restrict(Matter.objects.all(), reader, Action.VIEW).exists()
+    assert access.access_q(Matter, reader, Action.VIEW) is access.access_q(Matter, reader, Action.VIEW)  # kept
+    membership = add_membership(world.users["outsider"], world.partnership, Role.LEADER)  # another object
+    assert not restrict(Matter.objects.all(), reader, Action.VIEW).exists()  # this request keeps what it read
+    access.forget(reader)
+    assert restrict(Matter.objects.all(), reader, Action.VIEW).count() == Matter.objects.count()
+    assert may_act_in(reader, Action.APPROVE, world.partnership.pk)
+    revoke(membership, acting_user=world.users["office"])
+    access.forget(reader)
+    assert not restrict(Matter.objects.all(), reader, Action.VIEW).exists()
+    assert access.access_q(Matter, reader, Action.VIEW) is None
