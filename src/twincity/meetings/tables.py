@@ -1,8 +1,14 @@
 import django_tables2 as tables
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tables2.utils import AttributeDict
 
+from twincity.core.addresses import address_of
 from twincity.core.tables import LeanTable, choice_display
+from twincity.core.text import escaped
 from twincity.meetings.choices import ActionLight, SessionStatus
 from twincity.meetings.models import ActionItem, Session
 
@@ -28,23 +34,40 @@ _STATUS_ICONS = {SessionStatus.CANCELLED: "bi-x-circle", SessionStatus.HELD: "bi
 def status_badge(record) -> str:
     """The badge of a session's status (an action's too): an icon and the status's name. Built in Python, as a
     table renders one a row (``{{ s|status_badge }}`` on pages, ``meetings/templatetags/meeting_badges.py``)."""
-    status = record.status
-    return format_html(
-        '<span class="badge tc-session-status tc-session-{}" data-status="{}"><i class="bi {}" aria-hidden="true">'
-        "</i> {}</span>",
-        status,
-        status,
-        _STATUS_ICONS.get(status, "bi-calendar-event"),
-        choice_display(record, "status"),
+    status = escaped(record.status)
+    return mark_safe(
+        f'<span class="badge tc-session-status tc-session-{status}" data-status="{status}"><i class="bi '
+        f'{_STATUS_ICONS.get(record.status, "bi-calendar-event")}" aria-hidden="true"></i> '
+        f"{escaped(choice_display(record, 'status'))}</span>"
     )
+
+
+def td_attributes(table) -> dict[str, str]:
+    """Each shown column's ``<td>`` attributes as ``LeanTable`` writes them (the column's own, then ``data-label``
+    with its header), read once for a page."""
+    attributes = {}
+    for bound_column in table.columns:
+        td = dict(bound_column.attrs["td"])
+        td["data-label"] = str(bound_column.header)
+        attributes[bound_column.name] = AttributeDict(td).as_html()
+    return attributes
+
+
+def minute(value) -> str:
+    """A time as ``DateTimeColumn(format="Y-m-d H:i")`` shows it: in the page's time zone."""
+    value = template_localtime(value)
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
 
 
 def session_label(session) -> str:
     return _("Session %(number)s") % {"number": session.number}
 
 
+SESSION_COLUMNS = ("number", "series", "starts_at", "host", "venue", "status", "agenda", "minutes_status")
+
+
 class SessionTable(LeanTable):
-    """Sessions of the partnership's series. Series, host and secretariat come in the same query."""
+    """Sessions of the partnership's series. Series and host come in the same query."""
 
     number = tables.Column(verbose_name=_("No."), order_by=("series__name", "number"))
     series = tables.Column(verbose_name=_("Series"), accessor="series__name", order_by=("series__name",))
@@ -58,7 +81,7 @@ class SessionTable(LeanTable):
     class Meta:
         model = Session
         fields = ()
-        sequence = ("number", "series", "starts_at", "host", "venue", "status", "agenda", "minutes_status")
+        sequence = SESSION_COLUMNS
         attrs = {"class": "table table-hover table-sm align-middle mb-0", "id": "session-table"}
         row_attrs = {
             "data-session": lambda record: record.pk,
@@ -66,6 +89,58 @@ class SessionTable(LeanTable):
             "class": lambda record: "tc-session-cancelled-row" if record.status == SessionStatus.CANCELLED else "",
         }
         empty_text = _("No sessions match these filters.")
+
+    # The list page reads only what a row shows (``SessionListView``): the session's own columns it shows or
+    # sorts by, the series' and the host's names.
+    ROW_FIELDS = (
+        "id",
+        "number",
+        "series",
+        "series__name",
+        "series__name_en",
+        "starts_at",
+        "host",
+        "host__name",
+        "host__name_en",
+        "host__short_name",
+        "venue",
+        "status",
+        "agenda_published_at",
+        "minutes_status",
+    )
+
+    def lean_rows(self) -> SafeString:
+        """The page's rows as ``LeanTable.lean_rows`` renders them from these columns (a test compares the two),
+        each cell one f-string: the headers, the address and the words read once for the page, not per cell."""
+        if tuple(column.name for column in self.columns) != SESSION_COLUMNS:
+            return super().lean_rows()  # another set of columns: the general way
+        td = td_attributes(self)
+        default = {name: escaped(self.columns[name].default) for name in ("series", "host", "venue", "minutes_status")}
+        label = gettext("Session %(number)s")
+        published = f'<span class="text-success">{escaped(_("Published"))}</span>'
+        unpublished = f'<span class="text-muted">{escaped(_("Not published"))}</span>'
+        out = []
+        for s in self.paginated_rows.data:
+            parity = "odd" if next(self._counter) % 2 else "even"
+            css = f"tc-session-cancelled-row {parity}" if s.status == SessionStatus.CANCELLED else parity
+            series, host = s.series, s.host
+            minutes = choice_display(s, "minutes_status")
+            out.append(
+                f'<tr data-session="{escaped(s.pk)}" class="{css}">'
+                f'<td {td["number"]}><a href="{escaped(address_of("meetings:session", s.pk))}">'
+                f"{escaped(label % {'number': s.number})}</a></td>"
+                f"<td {td['series']}>{escaped(series.display_name) if series.name else default['series']}</td>"
+                f"<td {td['starts_at']}>{minute(s.starts_at)}</td>"
+                f"<td {td['host']}>{escaped(host.label) if host.name else default['host']}</td>"
+                f"<td {td['venue']}>{escaped(s.venue) if s.venue else default['venue']}</td>"
+                f"<td {td['status']}>{status_badge(s)}</td>"
+                f"<td {td['agenda']}>{published if s.agenda_published_at else unpublished}</td>"
+                f"<td {td['minutes_status']}>{escaped(minutes) if minutes else default['minutes_status']}</td>"
+                "</tr>"
+            )
+        if not out:
+            return super().lean_rows()  # the empty text
+        return mark_safe("".join(out))  # every text above escaped
 
     def render_number(self, record):
         return format_html(

@@ -42,7 +42,15 @@ class SessionListView(MembersOnlyMixin, ObjectListView):
     template_name = "meetings/session_list.html"
 
     def get_queryset(self):
-        return _session_queryset().restrict(self.request.user, Action.VIEW).order_by("-starts_at")
+        # What the rows show and nothing more (``SessionTable.ROW_FIELDS``): the series' and the host's names, not
+        # five related records whole.
+        return (
+            Session.objects.filter(archived_at__isnull=True)
+            .select_related("series", "host")
+            .only(*SessionTable.ROW_FIELDS)
+            .restrict(self.request.user, Action.VIEW)
+            .order_by("-starts_at")
+        )
 
     def get_extra_context(self):
         partnership = _partnership_from(self.request)

@@ -1,0 +1,111 @@
+"""The meeting list's rows (``SessionTable.lean_rows``, one f-string a row) against the rows they replace:
+``LeanTable``'s general rendering byte for byte, and django-tables2's own cell by cell, in both languages, with
+every field filled and empty and with hostile text."""
+
+import datetime as dt
+import itertools
+import re
+
+import pytest
+from django.test import RequestFactory
+from django.utils import translation
+
+from twincity.core.tables import ROW_TEMPLATE, LeanTable
+from twincity.meetings.choices import MinutesStatus, SessionStatus
+from twincity.meetings.models import MeetingSeries, Session
+from twincity.meetings.tables import SessionTable
+from twincity.regions.models import Region
+
+HOSTILE = """<script>alert("x")</script> & 'quoted' “全角”"""
+
+
+def _normalised(text: str) -> str:
+    text = re.sub(r' data-label="[^"]*"', "", text)
+    text = re.sub(r"\s+>", ">", text)
+    return re.sub(r">\s+<", "><", text).strip()
+
+
+def rows_three_ways(table) -> tuple[str, str, str]:
+    """The rows as the table's ``lean_rows`` renders them, as ``LeanTable``'s general way does, and the inside of
+    django-tables2's own ``<tbody>``."""
+    table.template_name = table.frame_template
+    theirs = table.as_html(RequestFactory().get("/"))
+    table.template_name = ROW_TEMPLATE
+    table._counter = itertools.count()
+    general = str(LeanTable.lean_rows(table))
+    table._counter = itertools.count()
+    lean = str(table.lean_rows())
+    return lean, general, re.search(r"<tbody[^>]*>(.*?)</tbody>", theirs, re.S).group(1)
+
+
+def sessions() -> list[Session]:
+    """Sessions as the list reads them, every field filled (hostile where it is text) and every field empty."""
+    when = dt.datetime(2026, 3, 9, 23, 5, tzinfo=dt.UTC)  # the next day in Beijing
+    filled = Session(
+        pk=7,
+        number=12,
+        series=MeetingSeries(pk=3, name=HOSTILE, name_en=f"EN {HOSTILE}"),
+        host=Region(pk=4, name=HOSTILE, name_en=f"EN {HOSTILE}", short_name=f"短{HOSTILE}"),
+        starts_at=when,
+        venue=HOSTILE,
+        status=SessionStatus.HELD,
+        agenda_published_at=when,
+        minutes_status=MinutesStatus.CONFIRMED,
+    )
+    cancelled = Session(
+        pk=8,
+        number=13,
+        series=MeetingSeries(pk=3, name="联席会议", name_en=""),
+        host=Region(pk=5, name="两江新区", name_en="", short_name=""),
+        starts_at=when,
+        venue="",
+        status=SessionStatus.CANCELLED,
+        minutes_status=MinutesStatus.LOCKED,
+    )
+    empty = Session(
+        pk=9,
+        number=0,
+        series=MeetingSeries(pk=6, name="", name_en=""),
+        host=Region(pk=10, name="", name_en="", short_name=""),
+        starts_at=when,
+        venue="",
+        status=SessionStatus.PLANNED,
+        minutes_status="",
+    )
+    return [filled, cancelled, empty]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_rows_are_the_general_ones_byte_for_byte_and_django_tables2s(language):
+    with translation.override(language):
+        lean, general, theirs = rows_three_ways(SessionTable(sessions()))
+    assert lean == general
+    assert _normalised(lean) == _normalised(theirs)
+    assert lean.count("<tr ") == 3
+    assert "<script>" not in lean
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quoted&#x27;" in lean
+    assert 'class="tc-session-cancelled-row odd"' in lean
+    assert "2026-03-10 07:05" in lean  # in the office's time zone
+    assert 'href="/meetings/sessions/7/"' in lean
+
+
+def test_the_english_page_shows_the_english_names():
+    with translation.override("en"):
+        lean, general, _ = rows_three_ways(SessionTable(sessions()))
+    assert lean == general
+    assert "EN &lt;script&gt;" in lean
+    for words in ("Session 12", "Held", "Published", "Not published", "Confirmed by every side"):
+        assert words in lean
+
+
+def test_another_set_of_columns_is_rendered_the_general_way():
+    table = SessionTable(sessions(), exclude=("venue",))
+    lean, general, theirs = rows_three_ways(table)
+    assert lean == general
+    assert _normalised(lean) == _normalised(theirs)
+
+
+def test_no_rows_say_so():
+    lean, general, _ = rows_three_ways(SessionTable([]))
+    assert lean == general
+    assert "colspan" in lean
