@@ -21,14 +21,18 @@ def rows_queryset():
     return Matter.objects.with_light().only(*ROW_FIELDS)
 
 
-def page_names(matters) -> tuple[dict[int, str], dict[int, list[str]]]:
+def page_names(matters, known_fields=()) -> tuple[dict[int, str], dict[int, list[str]]]:
     """The names of these matters' fields (by field) and lead units (by matter, in the owners' order), in the
-    language of the page: two queries of plain values for a page of rows."""
+    language of the page: two queries of plain values for a page of rows.
+
+    ``known_fields``: fields the request has read already (the filter bar's choices, read through the door): their
+    names are taken from them, and only a field not among them (an archived one) is read."""
     field_ids = {m.field_id for m in matters if m.field_id}
-    fields = {
-        pk: display_name(name, name_en)
-        for pk, name, name_en in Field.objects.filter(pk__in=field_ids).values_list("pk", "name", "name_en")
-    }
+    fields = {f.pk: f.display_name for f in known_fields if f.pk in field_ids}
+    missing = field_ids - fields.keys()
+    if missing:
+        rows = Field.objects.filter(pk__in=missing).order_by().values_list("pk", "name", "name_en")
+        fields.update((pk, display_name(name, name_en)) for pk, name, name_en in rows)
     leads: dict[int, list[str]] = {}
     rows = (
         MatterOwner.objects.filter(matter_id__in=[m.pk for m in matters], role=OwnerRole.LEAD)
@@ -109,6 +113,13 @@ class MatterTable(tables.Table):
         if not bulk:
             self.columns.hide("pk")
 
+    def known_fields(self):
+        """The fields the page read for its filter bar (the field filter's choices, through the door), which the
+        list page renders before its rows: ``{% render_table %}`` lends the table the page's context."""
+        filterset = (getattr(self, "context", None) or {}).get("filterset")
+        field = getattr(getattr(filterset, "form", None), "fields", {}).get("field")
+        return () if field is None else field.queryset
+
     def rows_html(self) -> SafeString:
         """The page's ``<tr>``s: what a template loop did cell by cell (a lookup of the column's header and two
         ``{% url %}`` per row: half of a 50-row page), done with the headers and the address read once. Each cell
@@ -121,7 +132,7 @@ class MatterTable(tables.Table):
         statuses = {value: escaped(name) for value, name in Matter._meta.get_field("status").flatchoices}
         lights = {value: escaped(name) for value, name in Light.choices}
         records = [row.record for row in self.paginated_rows]
-        fields, leads_of = page_names(records) if records else ({}, {})
+        fields, leads_of = page_names(records, self.known_fields()) if records else ({}, {})
         out = []
         for m in records:
             href = f"{address}{int(m.pk)}/"

@@ -9,8 +9,10 @@ from django.utils import timezone
 
 from twincity.audit.context import acting
 from twincity.core.cache import clear_own_cache
+from twincity.core.services import archive
 from twincity.matters import services
 from twincity.matters.models import Matter
+from twincity.regions.services import add_field
 from twincity.testing import PASSWORD, make_matter
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +257,31 @@ def test_the_lists_rows_say_every_text_as_typed_and_nothing_more(client_as, worl
     }  # no <i> of the names
     links = [a["href"] for tag, a in cells.attrs if tag == "a" and a.get("href", "").startswith("/matters/")]
     assert matter.get_absolute_url() in links
+
+
+def test_the_rows_name_their_fields_from_the_filter_bar_and_an_archived_field_too(client_as, world):
+    """The rows' field names are taken from the field filter's choices, which the page reads for its filter bar
+    (``MatterTable.known_fields``): no query of their own; a field no longer offered (archived) is read."""
+    old = add_field(world.partnership, user=world.users["office"], name="旧领域", name_en="Old field")
+    make_matter(world, title="现行领域的事项")
+    make_matter(world, title="旧领域的事项", field=old)
+    url = reverse("matters:list") + f"?partnership={world.partnership.pk}&year=2020"
+    client = client_as("office")
+    client.get(url)
+
+    def fields_read():
+        clear_own_cache()
+        with CaptureQueriesContext(connection) as ctx:
+            body = client.get(url).content.decode()
+        return body, [q["sql"] for q in ctx.captured_queries if 'FROM "regions_field"' in q["sql"]]
+
+    body, reads = fields_read()
+    assert len(reads) == 1, reads  # the filter's choices, and nothing for the rows
+    assert f">{world.field.name}</td>" in body
+    assert ">旧领域</td>" in body
+    archive(old, user=world.users["office"])
+    body, reads = fields_read()
+    assert len(reads) == 2, reads  # the choices, and the archived field the rows name
+    assert f">{world.field.name}</td>" in body
+    assert ">旧领域</td>" in body
+    assert f'name="field" value="{old.pk}"' not in body  # no longer offered as a filter
