@@ -11,9 +11,10 @@ from twincity.petitions import excel, forms, services
 from twincity.petitions.choices import Channel, PetitionStatus
 from twincity.petitions.filtersets import PetitionFilterSet
 from twincity.petitions.models import Petition, PetitionSide
-from twincity.petitions.tables import PetitionTable
+from twincity.petitions.tables import ROW_FIELDS, PetitionTable
 from twincity.regions.models import Region
 from twincity.registers.declaration import Declaration, Step
+from twincity.registers.pages import RegisterListView
 
 
 class EndorseSerializer(serializers.Serializer):
@@ -76,6 +77,14 @@ STEPS = (
 )
 
 
+class PetitionListView(RegisterListView):
+    """The list reads what its rows show and sort by (``petitions.tables.ROW_FIELDS``), not the notes and answers;
+    its PDF and Excel file read whole records."""
+
+    def get_queryset(self):
+        return super().get_queryset().only(*ROW_FIELDS)
+
+
 class PetitionRegister(Declaration):
     model = Petition
     label = gettext_lazy("Joint requests")
@@ -83,6 +92,7 @@ class PetitionRegister(Declaration):
     order = 10
     filterset_class = PetitionFilterSet
     table_class = PetitionTable
+    list_view = PetitionListView
     form_class = forms.PetitionForm
     workbook = excel.PetitionWorkbook()
     follow_up = True

@@ -6,6 +6,8 @@ from twincity.petitions.models import Petition
 from twincity.registers.tables import Cells, RegisterTable, StatusColumn
 
 COLUMNS = ("code", "year", "title", "field", "target_authority", "status", "submitted_on", "response_on")
+# What the list page reads of a request (``PetitionListView``): what a row shows or sorts by, the field's names.
+ROW_FIELDS = (*COLUMNS, "field__name", "field__name_en")
 
 
 class PetitionTable(RegisterTable):
