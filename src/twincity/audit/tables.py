@@ -52,6 +52,21 @@ def td_attributes(table) -> dict[str, str]:
 
 
 COLUMNS = ("time", "user_name", "action", "changed_object_type", "object_repr", "changes", "request_id")
+# What the log page reads of a change (``ObjectChangeListView``): what a row shows or sorts by, and who made it.
+ROW_FIELDS = (
+    "time",
+    "user",
+    "user__username",
+    "user__first_name",
+    "user__last_name",
+    "user_name",
+    "request_id",
+    "action",
+    "changed_object_type",
+    "object_repr",
+    "prechange_data",
+    "postchange_data",
+)
 
 
 class ObjectChangeTable(LeanTable):

@@ -5,7 +5,7 @@ from twincity.accounts.choices import Action
 from twincity.audit.excel import export_changes
 from twincity.audit.filtersets import ObjectChangeFilterSet
 from twincity.audit.models import ObjectChange
-from twincity.audit.tables import ObjectChangeTable
+from twincity.audit.tables import ROW_FIELDS, ObjectChangeTable
 from twincity.core.views import XLSX, ObjectListView
 
 
@@ -18,7 +18,8 @@ def require_auditor(user) -> None:
 class ObjectChangeListView(ObjectListView):
     """The audit log: every recorded change in the partnerships the user audits (auditors and the office)."""
 
-    queryset = ObjectChange.objects.select_related("changed_object_type", "user")
+    # What a row shows (``audit.tables.ROW_FIELDS``): the author's names, not their whole account.
+    queryset = ObjectChange.objects.select_related("changed_object_type", "user").only(*ROW_FIELDS)
     filterset_class = ObjectChangeFilterSet
     table_class = ObjectChangeTable
     template_name = "audit/log.html"
