@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,11 +19,11 @@ from django.views.generic import FormView
 from django.views.generic.detail import SingleObjectMixin
 
 from twincity.accounts.access import (
-    can,
     is_office,
     may_act_in,
     may_report_for_side,
     partnerships_for,
+    restrict,
 )
 from twincity.accounts.choices import Action
 from twincity.audit.models import AuditEvent, JournalEntry, history_of
@@ -40,6 +41,7 @@ from twincity.core.views import (
     StepView,
     VersionedUpdateView,
     editable_partnership,
+    is_fragment_request,
     message_of,
     restricted_object,
 )
@@ -50,6 +52,7 @@ from twincity.matters.filtersets import MatterFilterSet
 from twincity.matters.health import explain
 from twincity.matters.models import Matter, MatterList, Milestone, ProgressReport
 from twincity.matters.tables import MatterTable, list_queryset, rows_queryset
+from twincity.regions.models import Organisation
 from twincity.supervision.services import case_of
 
 # ---------------------------------------------------------------------------------------------- list
@@ -163,32 +166,51 @@ class MatterObjectMixin:
         return self.queryset.all()
 
 
+def _may(user, action: str):
+    """Whether ``user`` may ``action`` the row, as an expression of the row's own query: ``can()``'s question asked
+    through the same door (``restrict``) inside the query that reads the row, not in a query of its own."""
+    return Exists(restrict(Matter._base_manager.filter(pk=OuterRef("pk")), user, action))
+
+
 class MatterDetailView(MatterObjectMixin, ObjectDetailView):
     template_name = "matters/matter_detail.html"
+
+    def get_queryset(self):
+        user = self.request.user
+        may = {"may_change": _may(user, Action.CHANGE), "may_approve": _may(user, Action.APPROVE)}
+        return super().get_queryset().annotate(**may)
 
     def get_context_data(self, **kwargs):
         matter = self.object
         request = self.request
         user = request.user
         today = timezone.localdate()
-        matter.light = Matter.objects.with_light(today).values_list("light", flat=True).get(pk=matter.pk)
         verdict = explain(matter, today)
         partnership = matter.partnership
         sides = partnership.sides()
+        side_by_pk = {s.pk: s for s in sides}
         owners = list(matter.owners.select_related("organisation"))
         side_records = {s.region_id: s for s in matter.sides.all()}
-        milestones = list(matter.milestones.filter(archived_at__isnull=True).order_by("due_date", "pk"))
+        # Who may close (and so correct or archive) a milestone, and correct a report: the door's answer, read with
+        # the rows themselves.
+        milestones = list(
+            matter.milestones.filter(archived_at__isnull=True)
+            .annotate(closable=Exists(Milestone.objects.restrict(user, Action.REPORT).filter(pk=OuterRef("pk"))))
+            .order_by("due_date", "pk")
+        )
         reports = list(
             matter.reports.filter(archived_at__isnull=True)
-            .select_related("organisation", "author", "side")
+            .annotate(
+                correctable=Exists(ProgressReport.objects.restrict(user, Action.REPORT).filter(pk=OuterRef("pk")))
+            )
+            .select_related("author")
             .order_by("-reported_on", "-pk")
         )
-        closable = set(
-            Milestone.objects.restrict(user, Action.REPORT).filter(matter=matter).values_list("pk", flat=True)
-        )
-        correctable = set(
-            ProgressReport.objects.restrict(user, Action.REPORT).filter(matter=matter).values_list("pk", flat=True)
-        )
+        # The reporting units: the owners' units, read above; a unit that reported without owning, read once.
+        units = {o.organisation_id: o.organisation for o in owners}
+        others = {r.organisation_id for r in reports if r.organisation_id and r.organisation_id not in units}
+        if others:
+            units.update(Organisation._base_manager.in_bulk(others))
         report_ct = ContentType.objects.get_for_model(ProgressReport)
         attachments: dict[int, list[Attachment]] = {}
         for a in Attachment.objects.filter(
@@ -197,6 +219,13 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             attachments.setdefault(a.object_id, []).append(a)
         for r in reports:
             r.files = attachments.get(r.pk, [])
+            if r.organisation_id:
+                r.organisation = units[r.organisation_id]
+            if r.side_id in side_by_pk:  # the partnership's sides, read above: no join for them
+                r.side = side_by_pk[r.side_id]
+        for m in milestones:
+            side = side_by_pk.get(m.side_id)
+            m.side_label = side.label if side else ""
         parity = []
         for side in sides:
             record = side_records.get(side.pk)
@@ -228,10 +257,9 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
         case_sides = {s.side_id: s for s in case.sides.all()} if case else {}
         for half in parity:
             half["case_side"] = case_sides.get(half["side"].pk)
+        allowed = {Action.CHANGE: matter.may_change, Action.APPROVE: matter.may_approve}
         transitions = [
-            (to, TRANSITION_LABELS[to])
-            for to, action in TRANSITIONS.get(matter.status, {}).items()
-            if can(user, action, matter)
+            (to, TRANSITION_LABELS[to]) for to, action in TRANSITIONS.get(matter.status, {}).items() if allowed[action]
         ]
         context = {
             "nav": "matters",
@@ -242,23 +270,22 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             "parity": parity,
             "owners": owners,
             "milestones": milestones,
-            "closable": closable,
-            "correctable": correctable,
             "reports": reports,
             "entries": matter.entries.select_related("year_list").order_by("year_list__year"),
             "history": history,
             "events": events,
             "journal": journal,
-            "can_change": can(user, Action.CHANGE, matter),
-            "can_approve": can(user, Action.APPROVE, matter),
+            "can_change": matter.may_change,
+            "can_approve": matter.may_approve,
             "transitions": transitions,
             "case": case,
-            "may_reopen": matter.status == "completed" and can(user, Action.APPROVE, matter),
+            "may_reopen": matter.status == "completed" and matter.may_approve,
             "progress_form": forms.ProgressForm(sides=report_sides)
             if report_sides and matter.status not in ("completed", "cancelled")
             else None,
-            "milestone_form": forms.MilestoneForm(sides=[s for s in sides if s.pk in side_records]),
-            "status_form": forms.StatusForm(version=matter.version),
+            "milestone_form": forms.MilestoneForm(sides=[s for s in sides if s.pk in side_records])
+            if matter.may_change
+            else None,
             "journal_form": forms.JournalForm(),
             "today": today,
         }
@@ -560,8 +587,13 @@ class CloseMilestoneView(MatterStepView):
 
 
 class EditMilestoneView(MatterStepView):
-    """Correct a milestone's title, side or due date (who may close it may edit it)."""
+    """Correct a milestone's title, side or due date (who may close it may edit it).
 
+    GET answers its forms (and the archive form, which the same people post): the matter page loads them when
+    "Edit or archive" is opened (htmx: the forms alone), and without JavaScript they are a page of their own. Found
+    as the POST finds the milestone: whoever may not take the step gets the same 404."""
+
+    http_method_names = ["get", "post"]
     queryset = Milestone.objects.select_related("matter__partnership")
     action = Action.REPORT
     form_class = forms.EditMilestoneForm
@@ -571,6 +603,12 @@ class EditMilestoneView(MatterStepView):
 
     def form_kwargs(self, milestone, user):
         return {"version": milestone.version, "sides": milestone.matter.partnership.sides()}
+
+    def get(self, request, *args, **kwargs):
+        milestone = self.get_object()
+        template = "matters/milestone_edit.html"
+        context = {"m": milestone, "sides": milestone.matter.partnership.sides(), "nav": "matters"}
+        return render(request, f"{template}#forms" if is_fragment_request(request) else template, context)
 
     def step(self, milestone, user, data):
         services.update_milestone(

@@ -1,0 +1,153 @@
+"""The matter page on a miss: what it costs, and the milestone forms it loads when they are opened.
+
+"Edit or archive" under a milestone holds a link to ``matters:edit_milestone``; its GET answers the two forms (the
+forms alone to htmx, a page of its own without JavaScript), found through the door as the POSTs they lead to."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.urls import reverse
+
+from twincity.matters import services
+from twincity.matters.models import Milestone
+from twincity.testing import PERSONAS, build_second_partnership, make_matter
+from twincity.testkit import assert_page
+
+pytestmark = pytest.mark.django_db
+
+# Who may close a Liangjiang milestone may correct and archive it (docs/permissions.md; core/tests/test_permissions).
+MAY_EDIT = {"office", "lj-coord", "lj-unit"}
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def milestone(world):
+    matter = make_matter(world)
+    return services.add_milestone(
+        matter, side_id=world.lj.pk, title="签署协议", due_date=dt.date(2020, 6, 30), user=world.users["office"]
+    )
+
+
+def edit_url(milestone) -> str:
+    return reverse("matters:edit_milestone", args=[milestone.pk])
+
+
+def matter_url(milestone) -> str:
+    return reverse("matters:matter", args=[milestone.matter_id])
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_forms_are_reached_by_exactly_who_may_post_them(client_as, milestone, persona):
+    client = client_as(persona)
+    expected = 200 if persona in MAY_EDIT else 404
+    assert client.get(edit_url(milestone)).status_code == expected
+    assert client.get(edit_url(milestone), headers=HTMX).status_code == expected
+    # The POST they lead to answers the same people (an empty form: refused with a message, nothing written).
+    posted = client.post(edit_url(milestone), {})
+    assert posted.status_code == (302 if persona in MAY_EDIT else 404)
+    assert Milestone.objects.get(pk=milestone.pk).title == "签署协议"
+
+
+def test_another_partnership_and_anonymous_visitors_do_not_reach_the_forms(client, milestone):
+    other = build_second_partnership()
+    client.force_login(other.users["office"])
+    assert client.get(edit_url(milestone), headers=HTMX).status_code == 404
+    client.logout()
+    anonymous = client.get(edit_url(milestone))
+    assert anonymous.status_code == 302
+    assert anonymous["Location"].startswith(reverse("login"))
+
+
+def test_htmx_gets_the_forms_alone_with_the_milestone_as_it_is_now(world, client_as, milestone):
+    services.update_milestone(milestone, user=world.users["office"], version=milestone.version, title="签署合作协议")
+    fresh = Milestone.objects.get(pk=milestone.pk)
+    body = client_as("lj-unit").get(edit_url(milestone), headers=HTMX).content.decode()
+    assert "<html" not in body
+    assert f'action="{edit_url(milestone)}"' in body
+    assert f'action="{reverse("matters:archive_milestone", args=[milestone.pk])}"' in body
+    assert body.count('name="csrfmiddlewaretoken"') == 2
+    assert body.count(f'name="version" value="{fresh.version}"') == 2  # the version read now, not the page's
+    assert f'id="ms-title-{milestone.pk}"' in body
+    assert 'value="签署合作协议"' in body
+    assert 'value="2020-06-30"' in body
+    # Every side of the partnership to choose from, the milestone's own chosen.
+    assert f'<option value="{world.lj.pk}" selected>两江</option>' in body
+    assert f'<option value="{world.tf.pk}">天府</option>' in body
+    assert f'id="ms-reason-{milestone.pk}"' in body
+
+
+def test_without_javascript_the_forms_are_a_page_of_their_own(client_as, milestone):
+    body = client_as("lj-coord").get(edit_url(milestone)).content.decode()
+    assert "<html" in body
+    assert f'href="{matter_url(milestone)}#milestones"' in body  # back to the matter
+    assert f'id="ms-title-{milestone.pk}"' in body
+    assert f'id="ms-reason-{milestone.pk}"' in body
+
+
+def test_the_page_links_the_forms_and_renders_none_of_them(client_as, milestone):
+    body = client_as("lj-unit").get(matter_url(milestone)).content.decode()
+    details = re.search(rf'<details[^>]*data-milestone-edit="{milestone.pk}"[^>]*>.*?</details>', body, re.S).group(0)
+    assert f'hx-get="{edit_url(milestone)}"' in details
+    assert 'hx-trigger="toggle once"' in details
+    assert f'<a href="{edit_url(milestone)}">' in details  # without JavaScript: the forms' own page
+    assert f'id="ms-title-{milestone.pk}"' not in body
+    assert f'id="ms-reason-{milestone.pk}"' not in body
+    # The close form stays on the page, as before.
+    assert f'action="{reverse("matters:close_milestone", args=[milestone.pk])}"' in body
+    # Who may not close the milestone is offered none of it.
+    other_side = client_as("tf-unit").get(matter_url(milestone)).content.decode()
+    assert f'data-milestone-edit="{milestone.pk}"' not in other_side
+    assert reverse("matters:close_milestone", args=[milestone.pk]) not in other_side
+    assert f'data-milestone="{milestone.pk}"' in other_side  # but the milestone itself, as to every member
+
+
+def test_the_forms_loaded_on_demand_correct_then_archive_the_milestone(client_as, milestone):
+    client = client_as("lj-unit")
+    forms = client.get(edit_url(milestone), headers=HTMX).content.decode()
+    version = re.search(r'name="version" value="(\d+)"', forms).group(1)
+    side = re.search(r'<option value="(\d+)" selected>', forms).group(1)
+    edited = client.post(
+        edit_url(milestone), {"title": "签署合作协议", "due_date": "2020-09-30", "side": side, "version": version}
+    )
+    assert edited.status_code == 302
+    assert edited["Location"] == matter_url(milestone) + "#milestones"
+    page = client.get(matter_url(milestone)).content.decode()
+    assert "签署合作协议" in page
+    assert "2020-09-30" in page
+    forms = client.get(edit_url(milestone), headers=HTMX).content.decode()
+    version = re.search(r'name="version" value="(\d+)"', forms).group(1)
+    archive_url = re.search(r'<form method="post" action="([^"]+/archive/)"', forms).group(1)
+    archived = client.post(archive_url, {"reason": "方案调整", "version": version})
+    assert archived.status_code == 302
+    assert Milestone.objects.get(pk=milestone.pk).archived_at is not None
+    assert f'data-milestone="{milestone.pk}"' not in client.get(matter_url(milestone)).content.decode()
+
+
+def add_parts(world, matter, n: int) -> None:
+    office = world.users["office"]
+    for i in range(n):
+        side = world.tf if i % 2 else world.lj
+        services.add_milestone(matter, side_id=side.pk, title=f"节点{i}", due_date=dt.date(2020, 6, 1), user=office)
+        services.file_progress(
+            matter, user=office, side_id=side.pk, period=f"2020-0{i % 9 + 1}", text=f"进展{i}", percent_complete=10 + i
+        )
+
+
+# On a miss: the frame's (session, person, memberships, stamps, partnerships, counts), the matter with whether the
+# reader may change and approve it, its sides, owners, halves, milestones and reports with who may close and correct
+# them, the reports' files, the history (with the records its changes name), events, notes, list entries and the
+# supervised item with its sides. A unit contact's side is asked of the door once more (may they report for it).
+BUDGET = {"office": 27, "lj-unit": 28}
+
+
+@pytest.mark.parametrize("persona", sorted(BUDGET))
+def test_the_page_costs_the_same_queries_for_one_or_ten_milestones_and_reports(world, client_as, persona):
+    matter = make_matter(world)
+    add_parts(world, matter, 1)
+    client = client_as(persona)
+    url = reverse("matters:matter", args=[matter.pk])
+    few = assert_page(client, url, warm=True, queries=BUDGET[persona], contains=["节点0", "进展0"]).queries
+    add_parts(world, matter, 9)
+    many = assert_page(client, url, warm=True, queries=BUDGET[persona], contains=["节点8", "进展8"]).queries
+    assert many == few, f"{few} queries for one milestone and report, {many} for ten"
