@@ -28,6 +28,7 @@ from twincity.accounts.access import (
 from twincity.accounts.choices import Action
 from twincity.audit.models import AuditEvent, JournalEntry, history_of
 from twincity.audit.services import add_journal_entry
+from twincity.core.addresses import address_of
 from twincity.core.listexport import ListPdfMixin
 from twincity.core.models import Attachment
 from twincity.core.services import ConflictError
@@ -166,6 +167,10 @@ class MatterObjectMixin:
         return self.queryset.all()
 
 
+# What the matter page posts to or links, by the address's name in ``matters``.
+MATTER_STEPS = ("edit", "roll_over", "change_status", "reopen", "archive", "add_milestone", "file_progress", "add_note")
+
+
 def _may(user, action: str):
     """Whether ``user`` may ``action`` the row, as an expression of the row's own query: ``can()``'s question asked
     through the same door (``restrict``) inside the query that reads the row, not in a query of its own."""
@@ -226,6 +231,17 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
         for m in milestones:
             side = side_by_pk.get(m.side_id)
             m.side_label = side.label if side else ""
+        # The page's addresses, each kind reversed once per process (core.addresses), not once a row.
+        for m in milestones:
+            if m.closable:
+                m.close_address = address_of("matters:close_milestone", m.pk)
+                m.edit_address = address_of("matters:edit_milestone", m.pk)
+        for r in reports:
+            if r.correctable:
+                r.edit_address = address_of("matters:edit_report", r.pk)
+            for f in r.files:
+                f.address = address_of("core:attachment", f.pk)
+        addresses = {name: address_of(f"matters:{name}", matter.pk) for name in MATTER_STEPS}
         parity = []
         for side in sides:
             record = side_records.get(side.pk)
@@ -263,6 +279,7 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
         ]
         context = {
             "nav": "matters",
+            "addresses": addresses,
             "matter": matter,
             "partnership": partnership,
             "verdict": verdict,
