@@ -10,7 +10,8 @@ from twincity.core.addresses import address_of
 from twincity.core.tables import LeanTable, choice_display
 from twincity.core.text import escaped
 from twincity.meetings.choices import ActionLight, SessionStatus
-from twincity.meetings.models import ActionItem, Session
+from twincity.meetings.models import ActionItem, MeetingSeries, Session
+from twincity.regions.models import Region
 
 LIGHT_BADGES = {
     ActionLight.RED: "text-bg-danger",
@@ -90,24 +91,46 @@ class SessionTable(LeanTable):
         }
         empty_text = _("No sessions match these filters.")
 
-    # The list page reads only what a row shows (``SessionListView``): the session's own columns it shows or
-    # sorts by, the series' and the host's names.
-    ROW_FIELDS = (
+    # What the list page reads of a session (``SessionListView``): its own columns that a row shows or sorts by.
+    # The series' and the host's names come with them only in a fragment (``RELATED_FIELDS``); on the whole page
+    # they are the filter bar's choices, read just before (``before_render``).
+    OWN_FIELDS = (
         "id",
         "number",
         "series",
-        "series__name",
-        "series__name_en",
         "starts_at",
         "host",
-        "host__name",
-        "host__name_en",
-        "host__short_name",
         "venue",
         "status",
         "agenda_published_at",
         "minutes_status",
     )
+    RELATED_FIELDS = ("series__name", "series__name_en", "host__name", "host__name_en", "host__short_name")
+    _NAMES = {"series": (MeetingSeries, ("name", "name_en")), "host": (Region, ("name", "name_en", "short_name"))}
+
+    def before_render(self, request):
+        """The series and host of each of the page's sessions whose row did not bring them: those the filter bar
+        read for its choices (through the door; the page renders it before the rows, ``{% render_table %}`` lends
+        the table the page's context), any other (an archived series) in one query per kind."""
+        records = list(self.paginated_rows.data)
+        for name, (model, fields) in self._NAMES.items():
+            field = Session._meta.get_field(name)
+            wanted = {getattr(r, field.attname) for r in records if not field.is_cached(r)}
+            if not wanted:
+                continue
+            found = {o.pk: o for o in self._choices_read(name) if o.pk in wanted}
+            missing = wanted - found.keys()
+            if missing:
+                found.update(model._base_manager.filter(pk__in=missing).only(*fields).in_bulk())
+            for r in records:
+                if not field.is_cached(r):
+                    field.set_cached_value(r, found[getattr(r, field.attname)])
+
+    def _choices_read(self, name: str):
+        """The choices of the page's filter ``name`` (none outside a page: a table rendered on its own)."""
+        filterset = (getattr(self, "context", None) or {}).get("filterset")
+        field = getattr(getattr(filterset, "form", None), "fields", {}).get(name)
+        return () if field is None else field.queryset
 
     def lean_rows(self) -> SafeString:
         """The page's rows as ``LeanTable.lean_rows`` renders them from these columns (a test compares the two),

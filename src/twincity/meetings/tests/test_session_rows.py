@@ -7,13 +7,20 @@ import itertools
 import re
 
 import pytest
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
+from twincity.audit.context import acting
+from twincity.core.services import archive
 from twincity.core.tables import ROW_TEMPLATE, LeanTable
 from twincity.meetings.choices import MinutesStatus, SessionStatus
 from twincity.meetings.models import MeetingSeries, Session
 from twincity.meetings.tables import SessionTable
+from twincity.meetings.tests.helpers import add_session, make_series
 from twincity.regions.models import Region
 
 HOSTILE = """<script>alert("x")</script> & 'quoted' “全角”"""
@@ -109,3 +116,57 @@ def test_no_rows_say_so():
     lean, general, _ = rows_three_ways(SessionTable([]))
     assert lean == general
     assert "colspan" in lean
+
+
+# ----------------------------------------------------------------------------- the series and hosts of the page's rows
+
+
+def _tbody(page: str) -> str:
+    return re.search(r"<tbody.*?</tbody>", page, re.S).group(0)
+
+
+@pytest.mark.django_db
+def test_the_page_names_series_and_hosts_from_its_filter_bar_as_its_fragment_does_from_the_rows(world, client_as):
+    """On the whole page the rows read only the sessions' own columns and name their series and hosts from the
+    filter bar's choices, read just before; a fragment (no filter bar) reads them with the rows. The same rows,
+    an archived series' session too (its series is no choice: read on its own, in one more query)."""
+    day = dt.date(2026, 3, 9)
+    kept = make_series(world, name="联席会议<甲>", name_en="Joint <A>")
+    gone = make_series(world, name="专题会议", name_en="Topical")
+    add_session(world, kept, day, venue="天府")
+    client = client_as("office")
+    url = reverse("meetings:index") + f"?partnership={world.partnership.pk}"
+    with CaptureQueriesContext(connection) as before:  # a miss: nothing read it since the session was added
+        client.get(url)
+    rows = [q["sql"] for q in before.captured_queries if q["sql"].startswith('SELECT "meetings_session"."id"')]
+    assert len(rows) == 1
+    assert "JOIN" not in rows[0]
+    add_session(world, gone, day + dt.timedelta(days=1))
+    with acting(world.users["office"]):
+        archive(gone, user=world.users["office"])
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(after.captured_queries) == len(before.captured_queries) + 1
+    for language in ("zh-hans", "en"):
+        headers = {"accept-language": language}
+        page = _tbody(client.get(url, headers=headers).content.decode())
+        fragment = _tbody(client.get(url, headers={**headers, "HX-Request": "true"}).content.decode())
+        assert page == fragment
+        with translation.override(language):
+            names = [kept.display_name, gone.display_name, world.tf.label]
+        for name in names:
+            assert escape(name) in page
+
+
+@pytest.mark.django_db
+def test_rows_rendered_on_their_own_read_their_series_and_hosts_in_one_query_each(world, django_assert_num_queries):
+    series = make_series(world)
+    for i in range(3):
+        add_session(world, series, dt.date(2026, 3, 9) + dt.timedelta(days=i))
+    table = SessionTable(list(Session.objects.only(*SessionTable.OWN_FIELDS).order_by("starts_at")))
+    with django_assert_num_queries(2):
+        table.before_render(None)
+    lean, general, theirs = rows_three_ways(table)
+    assert lean == general
+    assert _normalised(lean) == _normalised(theirs)
+    assert lean.count(escape(series.display_name)) == 3

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from twincity.accounts.access import is_office
 from twincity.accounts.choices import Action
-from twincity.core.views import ObjectListView, restricted_object
+from twincity.core.views import ObjectListView, is_fragment_request, restricted_object
 from twincity.meetings import forms, services
 from twincity.meetings.choices import ItemStatus, SessionStatus
 from twincity.meetings.filtersets import SessionFilterSet
@@ -42,15 +42,15 @@ class SessionListView(MembersOnlyMixin, ObjectListView):
     template_name = "meetings/session_list.html"
 
     def get_queryset(self):
-        # What the rows show and nothing more (``SessionTable.ROW_FIELDS``): the series' and the host's names, not
-        # five related records whole.
-        return (
-            Session.objects.filter(archived_at__isnull=True)
-            .select_related("series", "host")
-            .only(*SessionTable.ROW_FIELDS)
-            .restrict(self.request.user, Action.VIEW)
-            .order_by("-starts_at")
-        )
+        # What the rows show and nothing more (``SessionTable.OWN_FIELDS``). The series' and hosts' names are the
+        # filter bar's (``SessionTable.before_render``), except in a fragment, which has no filter bar: there the
+        # rows bring them.
+        sessions = Session.objects.filter(archived_at__isnull=True)
+        fields = SessionTable.OWN_FIELDS
+        if is_fragment_request(self.request):
+            sessions = sessions.select_related("series", "host")
+            fields += SessionTable.RELATED_FIELDS
+        return sessions.only(*fields).restrict(self.request.user, Action.VIEW).order_by("-starts_at")
 
     def get_extra_context(self):
         partnership = _partnership_from(self.request)
