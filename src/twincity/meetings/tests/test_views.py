@@ -191,6 +191,8 @@ def test_each_series_names_its_next_session_the_earliest_not_cancelled_from_now(
     assert shown[planned.pk] == nearest  # not the cancelled one before it, nor the later one
     assert shown[quiet.pk] is None
     assert later.starts_at > nearest.starts_at > cancelled.starts_at
+    day = timezone.localtime(nearest.starts_at).strftime("%Y-%m-%d")  # the card: number, day and host
+    assert f"下一次：第{nearest.number}次，{day}，{nearest.host.label}主办" in response.content.decode()
     few = _count(client, url + "&x=1")  # another key: computed again, not served from the cache
     for i in range(10):
         add_session(world, quiet, today + dt.timedelta(days=40 + i))

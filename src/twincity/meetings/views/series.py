@@ -69,7 +69,9 @@ class SessionListView(MembersOnlyMixin, ObjectListView):
             .order_by("kind", "name")
         )
         wanted = [s.next_session_id for s in series if s.next_session_id]
-        sessions = _session_queryset().in_bulk(wanted) if wanted else {}
+        # What a card says of the next session: its number, day and host.
+        card = ("number", "starts_at", "host__name", "host__name_en", "host__short_name")
+        sessions = Session.objects.select_related("host").only(*card).in_bulk(wanted) if wanted else {}
         for s in series:
             s.next_session = sessions.get(s.next_session_id)
         return {
