@@ -257,6 +257,7 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
                     "open_overdue": [m for m in side_ms if not m.done_date and m.due_date < today],
                     "latest": latest,
                     "percent": record.percent_complete if record else 0,
+                    "lagging": False,
                 }
             )
         if len([p for p in parity if p["record"]]) > 1:
