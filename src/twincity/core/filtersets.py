@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from twincity.accounts.access import partnerships_for
 from twincity.core import search
 from twincity.core.validators import YEAR_VALIDATORS
 from twincity.core.widgets import mark_picker
@@ -173,6 +174,49 @@ def visible_to_requester(model):
         return model.objects.restrict(getattr(request, "user", None)).active().distinct()
 
     return choices
+
+
+class _AlreadyReadChoiceField(django_filters.fields.ModelChoiceField):
+    """A model choice whose value is first looked for among rows the request has read already (``read()``)."""
+
+    def __init__(self, *args, read=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read = read
+
+    def to_python(self, value):
+        if self.read is not None and isinstance(value, str) and value and not self.to_field_name:
+            for row in self.read():
+                if str(row.pk) == value:
+                    return row
+        return super().to_python(value)
+
+
+class AlreadyReadChoiceFilter(django_filters.ModelChoiceFilter):
+    """A model choice filter whose value is taken from rows the request has read already, when it is one of them:
+    ``read(request)`` gives those rows, which must all be among the filter's choices (the same door). Any other
+    value (one not among them, or written otherwise, ``01``) is looked up in the choices as before."""
+
+    field_class = _AlreadyReadChoiceField
+
+    def __init__(self, *args, read, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read_rows = read
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            request, read = self.get_request(), self.read_rows
+            self.extra["read"] = lambda: read(request)
+        return super().field
+
+
+def partnerships_read(request) -> list:
+    """The partnerships the requester may see (``accounts.access.partnerships_for``, which the page's frame reads
+    once per request): the choices of a partnership filter, read once."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    return partnerships_for(user)
 
 
 class SearchableFilterSet(StyledFilterSet):

@@ -7,7 +7,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from twincity.core import search
-from twincity.core.filtersets import BoundedFilterSet, SearchableFilterSet, visible_to_requester
+from twincity.core.filtersets import (
+    AlreadyReadChoiceFilter,
+    BoundedFilterSet,
+    SearchableFilterSet,
+    partnerships_read,
+    visible_to_requester,
+)
 from twincity.matters.choices import Light, MatterStatus
 from twincity.matters.models import Matter, Milestone, ProgressReport
 from twincity.matters.querysets import light_expression
@@ -16,7 +22,9 @@ from twincity.regions.models import Field, Organisation, Partnership, Region
 
 class MatterFilterSet(SearchableFilterSet):
     # Choices come through the same door as the rows (callables get the request): nothing leaks.
-    partnership = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Partnership), label=_("Partnership"))
+    partnership = AlreadyReadChoiceFilter(  # the partnership asked for, from those the frame read: no query
+        queryset=visible_to_requester(Partnership), read=partnerships_read, label=_("Partnership")
+    )
     year = django_filters.NumberFilter(field_name="year", label=_("Year"))
     # distinct=False: one value per row, so no DISTINCT over every column (measured: 57 → 21 ms at 50k matters).
     status = django_filters.MultipleChoiceFilter(
