@@ -5,7 +5,8 @@ same addresses again and again (its frame's menus; a list's link per row).
 only; anything else is reversed as Django does), the current application, the script prefix (a deployment under a
 path) and the URL patterns themselves (``get_resolver``, new after ``clear_url_caches``). The project's patterns do
 not depend on the language (no ``i18n_patterns``). ``address_of(name, pk)`` is an object's address: reversed once
-with a stand-in id, the id put in its place, so a page of rows costs one ``reverse()``, not one a row.
+with a stand-in id, the id put in its place, so a page of rows costs one ``reverse()``, not one a row;
+``addresses_of(name)`` reads it once for a page of them.
 """
 
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
@@ -41,9 +42,18 @@ def reversed_once(view_name: str, args=(), kwargs=None, current_app=None) -> str
 def address_of(view_name: str, pk) -> str:
     """``reverse(view_name, args=[pk])`` for an object's id (an ``<int:pk>`` address): the address with a stand-in
     id, reversed once, and this id in its place. Anything but a plain non-negative id is reversed as Django does."""
-    if type(pk) is not int or pk < 0:
-        return reverse(view_name, args=[pk])
+    return addresses_of(view_name)(pk)
+
+
+def addresses_of(view_name: str):
+    """``address_of`` for many ids of one kind (a page of rows): the address read once, a function of the id."""
     before, found, after = reversed_once(view_name, [STAND_IN]).partition(str(STAND_IN))
     if not found or str(STAND_IN) in after:
-        return reverse(view_name, args=[pk])
-    return f"{before}{pk}{after}"
+        return lambda pk: reverse(view_name, args=[pk])
+
+    def address(pk) -> str:
+        if type(pk) is not int or pk < 0:
+            return reverse(view_name, args=[pk])
+        return f"{before}{pk}{after}"
+
+    return address

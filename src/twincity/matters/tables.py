@@ -1,10 +1,10 @@
 import django_tables2 as tables
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from twincity.core.addresses import addresses_of
 from twincity.core.text import escaped, join_words
 from twincity.matters.choices import Light, OwnerRole
 from twincity.matters.models import Matter, MatterOwner
@@ -15,10 +15,10 @@ ROW_FIELDS = ("id", "code", "title", "year", "field_id", "status", "percent_comp
 
 
 def rows_queryset():
-    """Matters as the list on screen reads them: the row's own columns and its light, one model instance a row,
-    no join (a join would reach the count and the ids of deep pages) and no related instances: the names of the
-    page's fields and lead units are read by ``page_names``."""
-    return Matter.objects.with_light().only(*ROW_FIELDS)
+    """Matters as the list on screen reads them: the row's own columns and its light, plain values a row
+    (``matters.querysets.ListRow``: no model instance), no join (a join would reach the count and the ids of deep
+    pages) and no related instances: the names of the page's fields and lead units are read by ``page_names``."""
+    return Matter.objects.with_light().list_rows(*ROW_FIELDS)
 
 
 def page_names(matters, known_fields=()) -> tuple[dict[int, str], dict[int, list[str]]]:
@@ -126,7 +126,7 @@ class MatterTable(tables.Table):
         is one f-string, every text in it escaped by ``core.text.escaped`` (``format_html`` per cell was a fifth
         of a miss)."""
         label = {name: escaped(self.columns[name].header) for name in self.sequence if name != "pk"}
-        address = escaped(reverse("matters:matter", args=[0])[: -len("0/")])
+        address = addresses_of("matters:matter")
         # The names of statuses and lights in the page's language, once (``get_status_display`` hashed every
         # choice's lazy name for each row).
         statuses = {value: escaped(name) for value, name in Matter._meta.get_field("status").flatchoices}
@@ -135,16 +135,13 @@ class MatterTable(tables.Table):
         fields, leads_of = page_names(records, self.known_fields()) if records else ({}, {})
         out = []
         for m in records:
-            href = f"{address}{int(m.pk)}/"
-            cells = [f'<tr data-matter="{int(m.pk)}">']
+            pk = int(m.pk)
+            href = escaped(address(pk))
+            cells = [f'<tr data-matter="{pk}">']
             if self.bulk:
                 cells.append(
-                    format_html(
-                        '<td class="tc-card-select"><input type="checkbox" name="pk" value="{}" '
-                        'class="form-check-input" aria-label="{}"></td>',
-                        m.pk,
-                        m.code,
-                    )
+                    f'<td class="tc-card-select"><input type="checkbox" name="pk" value="{pk}" '
+                    f'class="form-check-input" aria-label="{escaped(m.code)}"></td>'
                 )
             leads = "".join(
                 f'<span class="badge text-bg-light border fw-normal">{escaped(n)}</span> '
@@ -180,7 +177,7 @@ class MatterTable(tables.Table):
                     self.empty_text,
                 )
             )
-        return mark_safe("\n".join(out))  # every text above went through _text or format_html
+        return mark_safe("\n".join(out))  # every text above went through escaped or format_html
 
 
 def _day(value) -> str:

@@ -85,6 +85,9 @@ def test_an_objects_address_is_reverses_for_every_register(prefix):
                 expected = reverse(name, args=[pk])
                 assert addresses.address_of(name, pk) == expected, (name, pk)
                 assert model(pk=pk).get_absolute_url() == expected
+            page = addresses.addresses_of("matters:matter")  # a page of rows: read once, then per id
+            for pk in (0, 1, 41001, 2**63 - 1):
+                assert page(pk) == reverse("matters:matter", args=[pk])
     finally:
         clear_script_prefix()
 

@@ -18,6 +18,7 @@ from twincity.core.pagination import CappedPaginator, capped_count, keyset_keys,
 from twincity.core.views import ObjectListView
 from twincity.matters import services
 from twincity.matters.models import Matter
+from twincity.matters.tables import rows_queryset
 from twincity.testing import make_matter
 
 pytestmark = pytest.mark.django_db
@@ -72,11 +73,15 @@ def walk(queryset, *, per_page, cap):
     ],
 )
 @pytest.mark.parametrize("deferred", [False, True], ids=["offset", "ids-first"])
-def test_numbered_pages_then_next_pages_show_every_row_once_in_the_sort_order(world, order, deferred, monkeypatch):
+@pytest.mark.parametrize("rows", ["instances", "list-rows"])
+def test_numbered_pages_then_next_pages_show_every_row_once_in_the_sort_order(
+    world, order, deferred, rows, monkeypatch
+):
     # Deep numbered pages walk the ids first (DEFERRED_FROM): the same rows, in the same order, as a plain OFFSET.
+    # The list on screen reads plain rows (``matters.tables.rows_queryset``): their cursors are the same.
     monkeypatch.setattr("twincity.core.pagination.DEFERRED_FROM", 0 if deferred else 10**9)
     add_matters(world, 11)
-    queryset = Matter.objects.with_light()
+    queryset = Matter.objects.with_light() if rows == "instances" else rows_queryset()
     if order:
         queryset = queryset.order_by(*order)
     keys = keyset_keys(queryset)
