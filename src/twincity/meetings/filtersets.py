@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from twincity.core import search
-from twincity.core.filtersets import StyledFilterSet, visible_to_requester
+from twincity.core.filtersets import AlreadyReadChoiceFilter, StyledFilterSet, partnerships_read, visible_to_requester
 from twincity.meetings.choices import ActionLight, ActionStatus, ItemStatus, OutcomeKind, SeriesKind, SessionStatus
 from twincity.meetings.models import ActionItem, AgendaItem, MeetingSeries, Outcome, Session
 from twincity.meetings.querysets import action_light_expression
@@ -16,7 +16,9 @@ from twincity.regions.models import Organisation, Partnership, Region
 
 
 class MeetingSeriesFilterSet(StyledFilterSet):
-    partnership = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Partnership), label=_("Partnership"))
+    partnership = AlreadyReadChoiceFilter(  # the partnership asked for, from those the frame read: no query
+        queryset=visible_to_requester(Partnership), read=partnerships_read, label=_("Partnership")
+    )
     kind = django_filters.MultipleChoiceFilter(choices=SeriesKind.choices, label=_("Kind"))
 
     class Meta:
@@ -26,7 +28,9 @@ class MeetingSeriesFilterSet(StyledFilterSet):
 
 class SessionFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
-    partnership = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Partnership), label=_("Partnership"))
+    partnership = AlreadyReadChoiceFilter(  # the partnership asked for, from those the frame read: no query
+        queryset=visible_to_requester(Partnership), read=partnerships_read, label=_("Partnership")
+    )
     series = django_filters.ModelChoiceFilter(queryset=visible_to_requester(MeetingSeries), label=_("Series"))
     host = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Region), label=_("Host side"))
     status = django_filters.MultipleChoiceFilter(
@@ -80,7 +84,9 @@ class OutcomeFilterSet(StyledFilterSet):
 
 class ActionFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
-    partnership = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Partnership), label=_("Partnership"))
+    partnership = AlreadyReadChoiceFilter(  # the partnership asked for, from those the frame read: no query
+        queryset=visible_to_requester(Partnership), read=partnerships_read, label=_("Partnership")
+    )
     series = django_filters.ModelChoiceFilter(
         queryset=visible_to_requester(MeetingSeries), field_name="session__series", label=_("Series")
     )

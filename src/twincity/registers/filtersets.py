@@ -4,14 +4,21 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from twincity.core.filtersets import SearchableFilterSet, visible_to_requester
+from twincity.core.filtersets import (
+    AlreadyReadChoiceFilter,
+    SearchableFilterSet,
+    partnerships_read,
+    visible_to_requester,
+)
 from twincity.regions.models import Field, Partnership
 
 
 class RegisterFilterSet(SearchableFilterSet):
     """Search (Chinese words), partnership, field and archived; one FilterSet serves page, export and API."""
 
-    partnership = django_filters.ModelChoiceFilter(queryset=visible_to_requester(Partnership), label=_("Partnership"))
+    partnership = AlreadyReadChoiceFilter(  # the partnership asked for, from those the frame read: no query
+        queryset=visible_to_requester(Partnership), read=partnerships_read, label=_("Partnership")
+    )
     field = django_filters.ModelMultipleChoiceFilter(
         queryset=visible_to_requester(Field), distinct=False, label=_("Field"), widget=forms.CheckboxSelectMultiple
     )
