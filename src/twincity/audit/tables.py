@@ -4,10 +4,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_tables2.utils import AttributeDict
 
 from twincity.audit.models import ObjectChange, display_name, with_names
-from twincity.core.tables import LeanTable, choice_display
+from twincity.core.tables import LeanTable, choice_display, td_attributes_of
 from twincity.core.text import escaped
 
 
@@ -38,17 +37,6 @@ def second(value) -> str:
     """A time as ``DateTimeColumn(format="Y-m-d H:i:s")`` shows it: in the page's time zone."""
     value = template_localtime(value)
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
-
-
-def td_attributes(table) -> dict[str, str]:
-    """Each shown column's ``<td>`` attributes as ``LeanTable`` writes them (the column's own, then ``data-label``
-    with its header), read once for a page."""
-    attributes = {}
-    for bound_column in table.columns:
-        td = dict(bound_column.attrs["td"])
-        td["data-label"] = str(bound_column.header)
-        attributes[bound_column.name] = AttributeDict(td).as_html()
-    return attributes
 
 
 COLUMNS = ("time", "user_name", "action", "changed_object_type", "object_repr", "changes", "request_id")
@@ -95,7 +83,7 @@ class ObjectChangeTable(LeanTable):
         each row one f-string: the headers and the kinds' names read once for the page, not per cell."""
         if tuple(column.name for column in self.columns) != COLUMNS:
             return super().lean_rows()  # another set of columns: the general way
-        td = td_attributes(self)
+        td = td_attributes_of(self)
         default = {name: escaped(self.columns[name].default) for name in ("action", "object_repr", "request_id")}
         kinds: dict[int, str] = {}
         out = []

@@ -76,6 +76,20 @@ def _as_cell(content) -> str:
 _CHOICE_NAMES: dict[tuple, tuple[str, dict]] = {}
 
 
+def td_attributes(bound_column) -> str:
+    """A column's ``<td>`` attributes as ``LeanTable`` writes them: the column's own, then ``data-label`` with its
+    header (what the narrow screens' stacked rows show)."""
+    td = dict(bound_column.attrs["td"])
+    td["data-label"] = str(bound_column.header)
+    return AttributeDict(td).as_html()
+
+
+def td_attributes_of(table) -> dict[str, str]:
+    """Each shown column's ``<td>`` attributes (``td_attributes``), by column name, read once for a page of rows
+    written as f-strings."""
+    return {bound_column.name: td_attributes(bound_column) for bound_column in table.columns}
+
+
 def choice_display(record, name: str) -> str:
     """``record.get_<name>_display()``, with the names of the field's choices read once per field and language:
     Django's method hashes every choice's name, each a lazy translation, on every call (a tenth of a register's
@@ -116,9 +130,7 @@ class _ColumnPlan:
             self.labels = dict(make_hashable(field.flatchoices))
         self.needs_row = False
 
-        td = dict(bound_column.attrs["td"])
-        td["data-label"] = str(bound_column.header)
-        self.td = mark_safe(AttributeDict(td).as_html())
+        self.td = mark_safe(td_attributes(bound_column))
         if column.localize is not None:
             raise NotImplementedError("LeanTable: a column with localize= is not supported yet")
 

@@ -4,10 +4,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_tables2.utils import AttributeDict
 
 from twincity.core.addresses import address_of
-from twincity.core.tables import LeanTable, choice_display
+from twincity.core.tables import LeanTable, choice_display, td_attributes_of
 from twincity.core.text import escaped
 from twincity.meetings.choices import ActionLight, SessionStatus
 from twincity.meetings.models import ActionItem, MeetingSeries, Session
@@ -41,17 +40,6 @@ def status_badge(record) -> str:
         f'{_STATUS_ICONS.get(record.status, "bi-calendar-event")}" aria-hidden="true"></i> '
         f"{escaped(choice_display(record, 'status'))}</span>"
     )
-
-
-def td_attributes(table) -> dict[str, str]:
-    """Each shown column's ``<td>`` attributes as ``LeanTable`` writes them (the column's own, then ``data-label``
-    with its header), read once for a page."""
-    attributes = {}
-    for bound_column in table.columns:
-        td = dict(bound_column.attrs["td"])
-        td["data-label"] = str(bound_column.header)
-        attributes[bound_column.name] = AttributeDict(td).as_html()
-    return attributes
 
 
 def minute(value) -> str:
@@ -137,7 +125,7 @@ class SessionTable(LeanTable):
         each cell one f-string: the headers, the address and the words read once for the page, not per cell."""
         if tuple(column.name for column in self.columns) != SESSION_COLUMNS:
             return super().lean_rows()  # another set of columns: the general way
-        td = td_attributes(self)
+        td = td_attributes_of(self)
         default = {name: escaped(self.columns[name].default) for name in ("series", "host", "venue", "minutes_status")}
         label = gettext("Session %(number)s")
         published = f'<span class="text-success">{escaped(_("Published"))}</span>'

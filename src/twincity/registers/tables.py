@@ -5,9 +5,8 @@ from django.conf import settings
 from django.utils.formats import localize
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from django_tables2.utils import AttributeDict
 
-from twincity.core.tables import LeanTable, choice_display
+from twincity.core.tables import LeanTable, choice_display, td_attributes
 from twincity.core.text import escaped
 
 
@@ -51,9 +50,7 @@ class Cells:
         self.td: dict[str, str] = {}
         self.default: dict[str, str] = {}
         for bound_column in table.columns:
-            td = dict(bound_column.attrs["td"])
-            td["data-label"] = str(bound_column.header)
-            self.td[bound_column.name] = AttributeDict(td).as_html()
+            self.td[bound_column.name] = td_attributes(bound_column)
             self.default[bound_column.name] = escaped(bound_column.default)
         # A number as a template shows it (``localize``: grouped only when the settings ask for it).
         self.number = localize if settings.USE_THOUSAND_SEPARATOR else str
