@@ -41,7 +41,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from twincity.accounts.choices import Action, Role
@@ -234,6 +234,12 @@ def can(user, action: str, obj: Model) -> bool:
     if key not in cache:
         cache[key] = restrict(type(obj)._base_manager.filter(pk=obj.pk), user, action).exists()
     return cache[key]
+
+
+def can_expression(model: type[Model], user, action: str) -> Exists:
+    """``can(user, action, row)`` as an expression of the rows' own query (``annotate(may_change=…)``): the same
+    door (``restrict``), asked inside the query that reads the rows instead of in one query a row."""
+    return Exists(restrict(model._base_manager.filter(pk=OuterRef("pk")), user, action))
 
 
 def roles(user, partnership_id: int) -> set[str]:

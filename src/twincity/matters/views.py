@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,11 +18,11 @@ from django.views.generic import FormView
 from django.views.generic.detail import SingleObjectMixin
 
 from twincity.accounts.access import (
+    can_expression,
     is_office,
     may_act_in,
     may_report_for_side,
     partnerships_for,
-    restrict,
 )
 from twincity.accounts.choices import Action
 from twincity.audit.models import AuditEvent, JournalEntry, history_of
@@ -171,18 +170,15 @@ class MatterObjectMixin:
 MATTER_STEPS = ("edit", "roll_over", "change_status", "reopen", "archive", "add_milestone", "file_progress", "add_note")
 
 
-def _may(user, action: str):
-    """Whether ``user`` may ``action`` the row, as an expression of the row's own query: ``can()``'s question asked
-    through the same door (``restrict``) inside the query that reads the row, not in a query of its own."""
-    return Exists(restrict(Matter._base_manager.filter(pk=OuterRef("pk")), user, action))
-
-
 class MatterDetailView(MatterObjectMixin, ObjectDetailView):
     template_name = "matters/matter_detail.html"
 
     def get_queryset(self):
         user = self.request.user
-        may = {"may_change": _may(user, Action.CHANGE), "may_approve": _may(user, Action.APPROVE)}
+        may = {
+            "may_change": can_expression(Matter, user, Action.CHANGE),
+            "may_approve": can_expression(Matter, user, Action.APPROVE),
+        }
         return super().get_queryset().annotate(**may)
 
     def get_context_data(self, **kwargs):
@@ -200,14 +196,12 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
         # the rows themselves.
         milestones = list(
             matter.milestones.filter(archived_at__isnull=True)
-            .annotate(closable=Exists(Milestone.objects.restrict(user, Action.REPORT).filter(pk=OuterRef("pk"))))
+            .annotate(closable=can_expression(Milestone, user, Action.REPORT))
             .order_by("due_date", "pk")
         )
         reports = list(
             matter.reports.filter(archived_at__isnull=True)
-            .annotate(
-                correctable=Exists(ProgressReport.objects.restrict(user, Action.REPORT).filter(pk=OuterRef("pk")))
-            )
+            .annotate(correctable=can_expression(ProgressReport, user, Action.REPORT))
             .select_related("author")
             .order_by("-reported_on", "-pk")
         )

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.utils import translation
 from django.utils.translation import gettext_lazy
@@ -13,6 +14,7 @@ from twincity.accounts.services import add_membership, enrol, revoke
 from twincity.exchanges.models import Secondment
 from twincity.exchanges.tests.test_services import second
 from twincity.matters.models import Matter
+from twincity.matters.services import OwnerSpec
 from twincity.policies.models import AlignmentGroup, Policy
 from twincity.regions.services import add_field, pair_counterparts
 from twincity.testing import build_world, make_matter, make_user
@@ -189,3 +191,35 @@ def test_the_conditions_kept_for_a_request_follow_its_memberships_after_forget(w
     access.forget(reader)
     assert not restrict(Matter.objects.all(), reader, Action.VIEW).exists()
     assert access.access_q(Matter, reader, Action.VIEW) is None
+
+
+def test_can_expression_answers_as_can_for_every_persona_and_action(world):
+    """The door's question asked inside a list's own query gives ``can``'s answer, row by row (the matter page reads
+    who may change, approve and report with the matter, its milestones and its reports)."""
+    mine = make_matter(world)
+    theirs = make_matter(world, title="另一事项", owners=[access_owner(world)])
+    people = {**world.users, "anonymous": AnonymousUser()}
+    answers = set()
+    for action in (Action.VIEW, Action.CHANGE, Action.APPROVE, Action.REPORT):
+        for name, user in people.items():
+            read = dict(
+                Matter.objects.filter(pk__in=[mine.pk, theirs.pk])
+                .annotate(may=access.can_expression(Matter, user, action))
+                .values_list("pk", "may")
+            )
+            expected = {m.pk: can(user, action, Matter.objects.get(pk=m.pk)) for m in (mine, theirs)}
+            assert read == expected, (name, action)
+            answers.add((name, action, read[mine.pk], read[theirs.pk]))
+    # Not one answer for all: the Liangjiang unit reports on the matter it owns, not on the Tianfu-only one.
+    assert ("lj-unit", Action.REPORT, True, False) in answers
+    assert ("office", Action.CHANGE, True, True) in answers
+    assert dict(
+        Matter.objects.annotate(may=access.can_expression(Matter, world.users["outsider"], Action.VIEW)).values_list(
+            "pk", "may"
+        )
+    ) == {mine.pk: False, theirs.pk: False}
+
+
+def access_owner(world):
+    """An owner on the Tianfu side only: a matter that the Liangjiang unit contact may not report on."""
+    return OwnerSpec(world.tf_dept)
