@@ -8,24 +8,33 @@
   anyway fails.
 * ``assert_import_refused(do_import, [(row, column, message), ...], models=...)``: an Excel import refused
   with exactly these problems, in the user's language, and nothing written.
+* ``rows_three_ways(table)`` / ``normalised_cells(html)`` / ``HOSTILE``: a table's rows written as f-strings
+  (``lean_rows``) held to ``LeanTable``'s general rendering and to django-tables2's own, with hostile text.
 
 The people and data themselves are built by ``twincity.testing``; this module only checks.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from twincity.audit.models import AuditEvent, ObjectChange
 from twincity.core.cache import clear_own_cache
+from twincity.core.tables import ROW_TEMPLATE, LeanTable
 
 # What every write leaves behind: a refusal leaves none of it.
 TRAIL = (ObjectChange, AuditEvent)
+
+# Text that a page must show escaped, never as markup.
+HOSTILE = """<script>alert("x")</script> & 'quoted' “全角”"""
 
 
 @dataclass
@@ -168,3 +177,27 @@ class Refusal:
     @staticmethod
     def stale(code: str) -> str:
         return f"条目 {code} 在导出后已被他人修改，请重新导出。"
+
+
+# ---------------------------------------------------------------------------------------------- table rows
+
+
+def normalised_cells(text: str) -> str:
+    """Rows' HTML without the ``data-label`` attributes and the whitespace between tags, to compare with
+    django-tables2's own (which writes neither the same way)."""
+    text = re.sub(r' data-label="[^"]*"', "", text)
+    text = re.sub(r"\s+>", ">", text)
+    return re.sub(r">\s+<", "><", text).strip()
+
+
+def rows_three_ways(table) -> tuple[str, str, str]:
+    """The rows as the table's ``lean_rows`` renders them, as ``LeanTable``'s general way does, and the inside of
+    django-tables2's own ``<tbody>``."""
+    table.template_name = table.frame_template
+    theirs = table.as_html(RequestFactory().get("/"))
+    table.template_name = ROW_TEMPLATE
+    table._counter = itertools.count()
+    general = str(LeanTable.lean_rows(table))
+    table._counter = itertools.count()
+    lean = str(table.lean_rows())
+    return lean, general, re.search(r"<tbody[^>]*>(.*?)</tbody>", theirs, re.S).group(1)

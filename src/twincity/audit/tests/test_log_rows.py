@@ -3,44 +3,20 @@
 every field filled and empty and with hostile text."""
 
 import datetime as dt
-import itertools
-import re
 import uuid
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.test import RequestFactory
 from django.utils import translation
 
 from twincity.audit.choices import ChangeAction
 from twincity.audit.models import ObjectChange, with_names
 from twincity.audit.tables import ObjectChangeTable
-from twincity.core.tables import ROW_TEMPLATE, LeanTable
 from twincity.matters.models import Matter
+from twincity.testkit import HOSTILE, normalised_cells, rows_three_ways
 
 pytestmark = pytest.mark.django_db
-
-HOSTILE = """<script>alert("x")</script> & 'quoted' “全角”"""
-
-
-def _normalised(text: str) -> str:
-    text = re.sub(r' data-label="[^"]*"', "", text)
-    text = re.sub(r"\s+>", ">", text)
-    return re.sub(r">\s+<", "><", text).strip()
-
-
-def rows_three_ways(table) -> tuple[str, str, str]:
-    """The rows as the table's ``lean_rows`` renders them, as ``LeanTable``'s general way does, and the inside of
-    django-tables2's own ``<tbody>``."""
-    table.template_name = table.frame_template
-    theirs = table.as_html(RequestFactory().get("/"))
-    table.template_name = ROW_TEMPLATE
-    table._counter = itertools.count()
-    general = str(LeanTable.lean_rows(table))
-    table._counter = itertools.count()
-    lean = str(table.lean_rows())
-    return lean, general, re.search(r"<tbody[^>]*>(.*?)</tbody>", theirs, re.S).group(1)
 
 
 def changes(world) -> list[ObjectChange]:
@@ -112,7 +88,7 @@ def test_the_rows_are_the_general_ones_byte_for_byte_and_django_tables2s(world, 
         lean, general, theirs = rows_three_ways(ObjectChangeTable(changes(world)))
         field = world.field.display_name
     assert lean == general
-    assert _normalised(lean) == _normalised(theirs)
+    assert normalised_cells(lean) == normalised_cells(theirs)
     assert lean.count("<tr ") == 4
     assert "<script>" not in lean
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quoted&#x27;" in lean
@@ -125,7 +101,7 @@ def test_the_rows_are_the_general_ones_byte_for_byte_and_django_tables2s(world, 
 def test_another_set_of_columns_is_rendered_the_general_way(world):
     lean, general, theirs = rows_three_ways(ObjectChangeTable(changes(world), exclude=("request_id",)))
     assert lean == general
-    assert _normalised(lean) == _normalised(theirs)
+    assert normalised_cells(lean) == normalised_cells(theirs)
 
 
 def test_no_rows_say_so():

@@ -3,12 +3,10 @@
 every field filled and empty and with hostile text."""
 
 import datetime as dt
-import itertools
 import re
 
 import pytest
 from django.db import connection
-from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -16,33 +14,12 @@ from django.utils.html import escape
 
 from twincity.audit.context import acting
 from twincity.core.services import archive
-from twincity.core.tables import ROW_TEMPLATE, LeanTable
 from twincity.meetings.choices import MinutesStatus, SessionStatus
 from twincity.meetings.models import MeetingSeries, Session
 from twincity.meetings.tables import SessionTable
 from twincity.meetings.tests.helpers import add_session, make_series
 from twincity.regions.models import Region
-
-HOSTILE = """<script>alert("x")</script> & 'quoted' “全角”"""
-
-
-def _normalised(text: str) -> str:
-    text = re.sub(r' data-label="[^"]*"', "", text)
-    text = re.sub(r"\s+>", ">", text)
-    return re.sub(r">\s+<", "><", text).strip()
-
-
-def rows_three_ways(table) -> tuple[str, str, str]:
-    """The rows as the table's ``lean_rows`` renders them, as ``LeanTable``'s general way does, and the inside of
-    django-tables2's own ``<tbody>``."""
-    table.template_name = table.frame_template
-    theirs = table.as_html(RequestFactory().get("/"))
-    table.template_name = ROW_TEMPLATE
-    table._counter = itertools.count()
-    general = str(LeanTable.lean_rows(table))
-    table._counter = itertools.count()
-    lean = str(table.lean_rows())
-    return lean, general, re.search(r"<tbody[^>]*>(.*?)</tbody>", theirs, re.S).group(1)
+from twincity.testkit import HOSTILE, normalised_cells, rows_three_ways
 
 
 def sessions() -> list[Session]:
@@ -87,7 +64,7 @@ def test_the_rows_are_the_general_ones_byte_for_byte_and_django_tables2s(languag
     with translation.override(language):
         lean, general, theirs = rows_three_ways(SessionTable(sessions()))
     assert lean == general
-    assert _normalised(lean) == _normalised(theirs)
+    assert normalised_cells(lean) == normalised_cells(theirs)
     assert lean.count("<tr ") == 3
     assert "<script>" not in lean
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quoted&#x27;" in lean
@@ -109,7 +86,7 @@ def test_another_set_of_columns_is_rendered_the_general_way():
     table = SessionTable(sessions(), exclude=("venue",))
     lean, general, theirs = rows_three_ways(table)
     assert lean == general
-    assert _normalised(lean) == _normalised(theirs)
+    assert normalised_cells(lean) == normalised_cells(theirs)
 
 
 def test_no_rows_say_so():
@@ -168,5 +145,5 @@ def test_rows_rendered_on_their_own_read_their_series_and_hosts_in_one_query_eac
         table.before_render(None)
     lean, general, theirs = rows_three_ways(table)
     assert lean == general
-    assert _normalised(lean) == _normalised(theirs)
+    assert normalised_cells(lean) == normalised_cells(theirs)
     assert lean.count(escape(series.display_name)) == 3

@@ -3,39 +3,15 @@ against the rows they replace: ``LeanTable``'s general rendering byte for byte, 
 cell, in both languages, with every field filled and empty and with hostile text."""
 
 import datetime as dt
-import itertools
-import re
 
 import pytest
-from django.test import RequestFactory
 from django.utils import translation
 
-from twincity.core.tables import ROW_TEMPLATE, LeanTable
 from twincity.petitions.choices import PetitionStatus
 from twincity.petitions.models import Petition
 from twincity.petitions.tables import PetitionTable
 from twincity.regions.models import Field
-
-HOSTILE = """<script>alert("x")</script> & 'quoted' “全角”"""
-
-
-def _normalised(text: str) -> str:
-    text = re.sub(r' data-label="[^"]*"', "", text)
-    text = re.sub(r"\s+>", ">", text)
-    return re.sub(r">\s+<", "><", text).strip()
-
-
-def rows_three_ways(table) -> tuple[str, str, str]:
-    """The rows as the table's ``lean_rows`` renders them, as ``LeanTable``'s general way does, and the inside of
-    django-tables2's own ``<tbody>``."""
-    table.template_name = table.frame_template
-    theirs = table.as_html(RequestFactory().get("/"))
-    table.template_name = ROW_TEMPLATE
-    table._counter = itertools.count()
-    general = str(LeanTable.lean_rows(table))
-    table._counter = itertools.count()
-    lean = str(table.lean_rows())
-    return lean, general, re.search(r"<tbody[^>]*>(.*?)</tbody>", theirs, re.S).group(1)
+from twincity.testkit import HOSTILE, normalised_cells, rows_three_ways
 
 
 def petitions() -> list[Petition]:
@@ -63,7 +39,7 @@ def test_the_rows_are_the_general_ones_byte_for_byte_and_django_tables2s(languag
     with translation.override(language):
         lean, general, theirs = rows_three_ways(PetitionTable(petitions()))
     assert lean == general
-    assert _normalised(lean) == _normalised(theirs)
+    assert normalised_cells(lean) == normalised_cells(theirs)
     assert lean.count("<tr ") == 3
     assert "<script>" not in lean
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quoted&#x27;" in lean
@@ -83,7 +59,7 @@ def test_the_english_page_shows_the_english_names():
 def test_another_set_of_columns_is_rendered_the_general_way():
     lean, general, theirs = rows_three_ways(PetitionTable(petitions(), exclude=("year",)))
     assert lean == general
-    assert _normalised(lean) == _normalised(theirs)
+    assert normalised_cells(lean) == normalised_cells(theirs)
 
 
 def test_no_rows_say_so():
