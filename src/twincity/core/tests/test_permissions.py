@@ -211,6 +211,12 @@ def pages(s):
             reverse("matters:edit_report", args=[s["report"].pk]),
             {"office", "tf-coord", "tf-unit"},
         ),
+        # A milestone's edit and archive forms (the matter page loads them when "Edit or archive" is opened): the
+        # GET is found as the POST it leads to, by whoever may close the Liangjiang milestone.
+        "matters:edit_milestone": (
+            reverse("matters:edit_milestone", args=[s["milestone"].pk]),
+            {"office", "lj-coord", "lj-unit"},
+        ),
         "regions:partnerships": (reverse("regions:partnerships"), EVERYONE),
         "regions:partnership": (reverse("regions:partnership", args=[p]), MEMBERS),
         "regions:organisation": (reverse("regions:organisation", args=[w.tf_dept.pk]), MEMBERS),
