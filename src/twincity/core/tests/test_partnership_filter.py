@@ -1,12 +1,16 @@
-"""The partnership filter of the joint requests' (every register's) and the meetings' lists: the partnership asked
-for is taken from those the frame read (``core.filtersets.AlreadyReadChoiceFilter``), and it answers as its
-choices would."""
+"""The partnership filter of the matter list, the joint requests' (every register's) and the meetings' lists: the
+partnership asked for is taken from those the frame read (``core.filtersets.AlreadyReadChoiceFilter``), and it
+answers as its choices would."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 
 from twincity.accounts.access import partnerships_for
+from twincity.accounts.choices import Role
+from twincity.accounts.services import add_membership
+from twincity.matters.filtersets import MatterFilterSet
+from twincity.matters.models import Matter
 from twincity.meetings.filtersets import ActionFilterSet, MeetingSeriesFilterSet, SessionFilterSet
 from twincity.meetings.models import ActionItem, MeetingSeries, Session
 from twincity.petitions.filtersets import PetitionFilterSet
@@ -16,6 +20,7 @@ from twincity.regions.models import Partnership
 pytestmark = pytest.mark.django_db
 
 FILTERSETS = [
+    (MatterFilterSet, Matter),
     (PetitionFilterSet, Petition),
     (SessionFilterSet, Session),
     (ActionFilterSet, ActionItem),
@@ -52,3 +57,12 @@ def test_another_partnership_is_asked_of_the_choices_and_refused(world, django_a
         assert "partnership" in form_set.form.errors
     form_set, _user = filterset(cls, model, world.users["outsider"], partnership=str(world.partnership.pk))
     assert not form_set.form.is_valid()
+
+
+@pytest.mark.parametrize(("cls", "model"), FILTERSETS)
+def test_a_role_in_another_partnership_makes_it_a_choice(world, cls, model):
+    other = Partnership.objects.create(name="另一机制", short_name="OTHER")
+    add_membership(world.users["outsider"], other, Role.LEADER)
+    form_set, _user = filterset(cls, model, world.users["outsider"], partnership=str(other.pk))
+    assert form_set.form.is_valid(), form_set.form.errors
+    assert form_set.form.cleaned_data["partnership"] == other
