@@ -7,6 +7,7 @@
 * ``JournalEntry``: a note a person writes on an object ("called the lead unit, report follows").
 """
 
+import functools
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
@@ -16,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from twincity.audit.choices import ChangeAction
@@ -94,46 +96,105 @@ class ObjectChange(models.Model):
         model = self.changed_object_type.model_class()
         if model is None:
             return self.diff()
-        fields = {f.attname: f for f in model._meta.concrete_fields}
-        hidden = hidden_fields(model)
-        if derived:
-            hidden = (hidden - derived_keys(model)) | {"version", *NEVER_SHOWN}
-        rows = []
-        for name, before, after in self.diff():
-            field = fields.get(name)
-            if field is None or name in hidden:
-                continue
-            shown_before, shown_after = self._shown(field, before), self._shown(field, after)
-            if shown_before != shown_after:  # None → "" is no change to a reader
-                rows.append((str(field.verbose_name), shown_before, shown_after))
-        return rows
+        return self._readable(model, self.diff(), derived)
 
     def shown_diff(self) -> list[tuple[str, object, object]]:
         """What a change record shows a reader: what people changed; for a change that moved only what the system
         derives (a new threshold moving a matter's dates), those values, so that no record reads "changed: —"."""
-        return self.readable_diff() or self.readable_diff(derived=True)
+        model = self.changed_object_type.model_class()
+        if model is None:
+            return self.diff()
+        diff = self.diff()
+        return self._readable(model, diff, False) or self._readable(model, diff, True)
+
+    def _readable(self, model, diff, derived: bool) -> list[tuple[str, object, object]]:
+        """``readable_diff`` of ``diff``: what each field shows decided once per model (``shown_fields``), its name
+        once per model and language (``field_labels``), not per change."""
+        shown = shown_fields(model, derived)
+        labels = None
+        rows = []
+        for name, before, after in diff:
+            how = shown.get(name)
+            if how is None:
+                continue
+            shown_before, shown_after = self._as_shown(how, before), self._as_shown(how, after)
+            if shown_before != shown_after:  # None → "" is no change to a reader
+                if labels is None:
+                    labels = field_labels(model)
+                rows.append((labels[name], shown_before, shown_after))
+        return rows
 
     def _shown(self, field, value):
+        return self._as_shown(shown_as(field), value)
+
+    def _as_shown(self, how: tuple[int, object], value):
+        """A recorded value as a reader is shown it, ``how`` being ``shown_as(field)``."""
         if value is None or value == "":
             return "—"
-        if isinstance(field, models.DecimalField):
+        kind, extra = how
+        if kind == _PLAIN:
+            return value
+        if kind == _DECIMAL:
             try:  # "15.0000" as people write it: 15; "33.3300": 33.33
                 return format(Decimal(str(value)).normalize(), "f")
             except (InvalidOperation, ValueError):
                 return value
-        if field.choices:
-            return dict(field.flatchoices).get(value, value)
-        if field.many_to_one:
-            return getattr(self, "_names", {}).get(field.related_model, {}).get(value, value)
-        if isinstance(field, models.BooleanField):
+        if kind == _CHOICE:
+            return extra.get(value, value)
+        if kind == _REFERENCE:
+            return getattr(self, "_names", {}).get(extra, {}).get(value, value)
+        if kind == _BOOLEAN:
             return _("Yes") if value else _("No")
-        if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        if kind == _MOMENT and isinstance(value, str):
             moment = parse_datetime(value)
             if moment is not None:
                 if timezone.is_aware(moment):
                     moment = timezone.localtime(moment)
                 return moment.strftime("%Y-%m-%d %H:%M")
         return value
+
+
+# How a recorded value is shown (``shown_as``): as it is, a decimal as people write it, a choice by its label, a
+# reference by name, yes or no, a time in local time.
+_PLAIN, _DECIMAL, _CHOICE, _REFERENCE, _BOOLEAN, _MOMENT = range(6)
+
+
+def shown_as(field) -> tuple[int, object]:
+    """(how, what it needs) a value of ``field`` is shown: the choices' labels (lazy, so in the reader's language),
+    the model a reference names."""
+    if isinstance(field, models.DecimalField):
+        return _DECIMAL, None
+    if field.choices:
+        return _CHOICE, dict(field.flatchoices)
+    if field.many_to_one:
+        return _REFERENCE, field.related_model
+    if isinstance(field, models.BooleanField):
+        return _BOOLEAN, None
+    if isinstance(field, models.DateTimeField):
+        return _MOMENT, None
+    return _PLAIN, None
+
+
+@functools.cache
+def shown_fields(model, derived: bool = False) -> dict[str, tuple[int, object]]:
+    """The recorded keys of ``model`` a reader is shown (with ``derived``, those of a change that moved only derived
+    values), each with ``shown_as`` its field: once per model and process."""
+    hidden = hidden_fields(model)
+    if derived:
+        hidden = (hidden - derived_keys(model)) | {"version", *NEVER_SHOWN}
+    return {f.attname: shown_as(f) for f in model._meta.concrete_fields if f.attname not in hidden}
+
+
+_LABELS: dict[tuple[type, str | None], dict[str, str]] = {}
+
+
+def field_labels(model) -> dict[str, str]:
+    """Each recorded key of ``model`` by its field's name in the active language: once per model and language."""
+    key = (model, get_language())
+    labels = _LABELS.get(key)
+    if labels is None:
+        labels = _LABELS[key] = {f.attname: str(f.verbose_name) for f in model._meta.concrete_fields}
+    return labels
 
 
 # Recorded but never shown, even for a change that moved nothing else: the words a record is found by.

@@ -1,7 +1,9 @@
 import django_tables2 as tables
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import get_current_timezone, is_aware, template_localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -19,23 +21,41 @@ def shown_diff(change) -> list[tuple[str, object, object]]:
     return change.shown_diff()
 
 
-def changes_html(change):
-    """Up to eight changed fields, each with its value before and after (cut at 60 characters), or a dash."""
+def changes_html(change, escape=escaped):
+    """Up to eight changed fields, each with its value before and after (cut at 60 characters), or a dash.
+    ``escape`` is ``escaped`` or one that remembers (``Escapes``: a page repeats the fields' names and values)."""
     rows = shown_diff(change)[:8]
     if not rows:
         return "—"
     return mark_safe(  # every text escaped
         "".join(
-            f'<div class="small"><span class="text-muted">{escaped(k)}</span> <span class="tc-diff-old">'
-            f'{escaped(str(b)[:60])}</span> → <span class="tc-diff-new">{escaped(str(a)[:60])}</span></div>'
+            f'<div class="small"><span class="text-muted">{escape(k)}</span> <span class="tc-diff-old">'
+            f'{escape(str(b)[:60])}</span> → <span class="tc-diff-new">{escape(str(a)[:60])}</span></div>'
             for k, b, a in rows
         )
     )
 
 
-def second(value) -> str:
-    """A time as ``DateTimeColumn(format="Y-m-d H:i:s")`` shows it: in the page's time zone."""
-    value = template_localtime(value)
+class Escapes(dict):
+    """``escaped`` for a page of rows, remembering each plain string's escaped form (the same fields' names and
+    values recur from row to row); anything else (safe HTML, a lazy translation) is escaped as ``escaped`` does."""
+
+    def __call__(self, value) -> str:
+        if type(value) is not str:
+            return escaped(value)
+        found = self.get(value)
+        if found is None:
+            found = self[value] = escaped(value)
+        return found
+
+
+def second(value, zone=None) -> str:
+    """A time as ``DateTimeColumn(format="Y-m-d H:i:s")`` shows it: in the page's time zone (``zone``, when the
+    caller read it once for many rows: ``template_localtime`` with it)."""
+    if zone is None:
+        value = template_localtime(value)
+    elif is_aware(value):
+        value = value.astimezone(zone)
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
 
 
@@ -74,9 +94,15 @@ class ObjectChangeTable(LeanTable):
         empty_text = _("No changes match these filters.")
 
     def before_render(self, request):
-        # The records the page's changes refer to, named: one query per kind of record, for the page only.
         if hasattr(self, "page"):
-            with_names(row.record for row in self.page.object_list)
+            changes = [row.record for row in self.page.object_list]
+            # Each change's kind from Django's own cache of kinds (the page reads the changes without them).
+            kind = ObjectChange._meta.get_field("changed_object_type")
+            for change in changes:
+                if not kind.is_cached(change):
+                    kind.set_cached_value(change, ContentType.objects.get_for_id(change.changed_object_type_id))
+            # The records the page's changes refer to, named: one query per kind of record, for the page only.
+            with_names(changes)
 
     def lean_rows(self) -> SafeString:
         """The page's rows as ``LeanTable.lean_rows`` renders them from these columns (a test compares the two),
@@ -86,6 +112,8 @@ class ObjectChangeTable(LeanTable):
         td = td_attributes_of(self)
         default = {name: escaped(self.columns[name].default) for name in ("action", "object_repr", "request_id")}
         kinds: dict[int, str] = {}
+        escape = Escapes()
+        zone = get_current_timezone() if settings.USE_TZ else None
         out = []
         for c in self.paginated_rows.data:
             parity = "odd" if next(self._counter) % 2 else "even"
@@ -100,12 +128,12 @@ class ObjectChangeTable(LeanTable):
                 request = f'<a class="font-monospace small" href="?request_id={request_id}">{request_id[:8]}</a>'
             out.append(
                 f'<tr class="{parity}">'
-                f"<td {td['time']}>{second(c.time)}</td>"
-                f"<td {td['user_name']}>{escaped(author(c))}</td>"
-                f"<td {td['action']}>{escaped(action) if action else default['action']}</td>"
+                f"<td {td['time']}>{second(c.time, zone)}</td>"
+                f"<td {td['user_name']}>{escape(author(c))}</td>"
+                f"<td {td['action']}>{escape(action) if action else default['action']}</td>"
                 f"<td {td['changed_object_type']}>{kind}</td>"
                 f"<td {td['object_repr']}>{escaped(c.object_repr) if c.object_repr else default['object_repr']}</td>"
-                f"<td {td['changes']}>{changes_html(c)}</td>"
+                f"<td {td['changes']}>{changes_html(c, escape)}</td>"
                 f"<td {td['request_id']}>{request}</td>"
                 "</tr>"
             )

@@ -18,8 +18,9 @@ def require_auditor(user) -> None:
 class ObjectChangeListView(ObjectListView):
     """The audit log: every recorded change in the partnerships the user audits (auditors and the office)."""
 
-    # What a row shows (``audit.tables.ROW_FIELDS``): the author's names, not their whole account.
-    queryset = ObjectChange.objects.select_related("changed_object_type", "user").only(*ROW_FIELDS)
+    # What a row shows (``audit.tables.ROW_FIELDS``): the author's names, not their whole account. The kind of each
+    # change comes from Django's cache of kinds (``ObjectChangeTable.before_render``), not joined to every row.
+    queryset = ObjectChange.objects.select_related("user").only(*ROW_FIELDS)
     filterset_class = ObjectChangeFilterSet
     table_class = ObjectChangeTable
     template_name = "audit/log.html"
