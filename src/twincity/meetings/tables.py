@@ -1,11 +1,12 @@
 import django_tables2 as tables
+from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import template_localtime
+from django.utils.timezone import get_current_timezone, is_aware, template_localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from twincity.core.addresses import address_of
+from twincity.core.addresses import addresses_of
 from twincity.core.tables import LeanTable, choice_display, td_attributes_of
 from twincity.core.text import escaped
 from twincity.meetings.choices import ActionLight, SessionStatus
@@ -42,9 +43,13 @@ def status_badge(record) -> str:
     )
 
 
-def minute(value) -> str:
-    """A time as ``DateTimeColumn(format="Y-m-d H:i")`` shows it: in the page's time zone."""
-    value = template_localtime(value)
+def minute(value, zone=None) -> str:
+    """A time as ``DateTimeColumn(format="Y-m-d H:i")`` shows it: in the page's time zone (``zone``, when the
+    caller read it once for many rows: ``template_localtime`` with it)."""
+    if zone is None:
+        value = template_localtime(value)
+    elif is_aware(value):
+        value = value.astimezone(zone)
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
 
 
@@ -130,23 +135,47 @@ class SessionTable(LeanTable):
         label = gettext("Session %(number)s")
         published = f'<span class="text-success">{escaped(_("Published"))}</span>'
         unpublished = f'<span class="text-muted">{escaped(_("Not published"))}</span>'
+        address = addresses_of("meetings:session")
+        zone = get_current_timezone() if settings.USE_TZ else None
+        # What many rows share, written once for the page (by what the cell shows): a series' and a host's names, a
+        # status's badge, a state of the minutes.
+        series_cells: dict[tuple, str] = {}
+        host_cells: dict[tuple, str] = {}
+        badges: dict[str, str] = {}
+        minutes_cells: dict[str, str] = {}
         out = []
         for s in self.paginated_rows.data:
             parity = "odd" if next(self._counter) % 2 else "even"
             css = f"tc-session-cancelled-row {parity}" if s.status == SessionStatus.CANCELLED else parity
             series, host = s.series, s.host
-            minutes = choice_display(s, "minutes_status")
+            names = (series.name, series.name_en)
+            series_cell = series_cells.get(names)
+            if series_cell is None:
+                series_cell = escaped(series.display_name) if series.name else default["series"]
+                series_cells[names] = series_cell
+            names = (host.name, host.name_en, host.short_name)
+            host_cell = host_cells.get(names)
+            if host_cell is None:
+                host_cell = host_cells[names] = escaped(host.label) if host.name else default["host"]
+            badge = badges.get(s.status)
+            if badge is None:
+                badge = badges[s.status] = status_badge(s)
+            minutes_cell = minutes_cells.get(s.minutes_status)
+            if minutes_cell is None:
+                minutes = choice_display(s, "minutes_status")
+                minutes_cell = escaped(minutes) if minutes else default["minutes_status"]
+                minutes_cells[s.minutes_status] = minutes_cell
             out.append(
                 f'<tr data-session="{escaped(s.pk)}" class="{css}">'
-                f'<td {td["number"]}><a href="{escaped(address_of("meetings:session", s.pk))}">'
+                f'<td {td["number"]}><a href="{escaped(address(s.pk))}">'
                 f"{escaped(label % {'number': s.number})}</a></td>"
-                f"<td {td['series']}>{escaped(series.display_name) if series.name else default['series']}</td>"
-                f"<td {td['starts_at']}>{minute(s.starts_at)}</td>"
-                f"<td {td['host']}>{escaped(host.label) if host.name else default['host']}</td>"
+                f"<td {td['series']}>{series_cell}</td>"
+                f"<td {td['starts_at']}>{minute(s.starts_at, zone)}</td>"
+                f"<td {td['host']}>{host_cell}</td>"
                 f"<td {td['venue']}>{escaped(s.venue) if s.venue else default['venue']}</td>"
-                f"<td {td['status']}>{status_badge(s)}</td>"
+                f"<td {td['status']}>{badge}</td>"
                 f"<td {td['agenda']}>{published if s.agenda_published_at else unpublished}</td>"
-                f"<td {td['minutes_status']}>{escaped(minutes) if minutes else default['minutes_status']}</td>"
+                f"<td {td['minutes_status']}>{minutes_cell}</td>"
                 "</tr>"
             )
         if not out:

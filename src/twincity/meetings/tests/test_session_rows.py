@@ -82,6 +82,38 @@ def test_the_english_page_shows_the_english_names():
         assert words in lean
 
 
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_cells_many_rows_share_written_once_read_as_each_rows_own(language):
+    """A page's rows share series, hosts, statuses and states of the minutes (each cell is written once for the page,
+    by what it shows): every row still shows its own, the same record read twice too, and names that differ only in
+    one language, or only in the short name, are told apart."""
+    rows = sessions()
+    for n, (name, name_en, short_name) in enumerate(
+        [("联席会议", "", ""), ("联席会议", "Joint", ""), ("联席会议", "", "短"), (HOSTILE, "Joint", "短")]
+    ):
+        for status, minutes in ((SessionStatus.HELD, MinutesStatus.CONFIRMED), (SessionStatus.PLANNED, "")):
+            rows.append(
+                Session(
+                    pk=20 + 2 * n + (status == SessionStatus.PLANNED),
+                    number=n,
+                    series=MeetingSeries(pk=3, name=name, name_en=name_en),
+                    host=Region(pk=5, name=name, name_en=name_en, short_name=short_name),
+                    starts_at=dt.datetime(2026, 3, 9, 23, 5 + n, tzinfo=dt.UTC),
+                    venue="",
+                    status=status,
+                    minutes_status=minutes,
+                )
+            )
+    shared = MeetingSeries(pk=30, name="专题会议", name_en="Topical")
+    when = rows[0].starts_at
+    rows += [Session(pk=40 + n, number=n, series=shared, host=rows[0].host, starts_at=when) for n in (1, 2)]
+    with translation.override(language):
+        lean, general, theirs = rows_three_ways(SessionTable(rows))
+    assert lean == general
+    assert normalised_cells(lean) == normalised_cells(theirs)
+    assert lean.count("<tr ") == len(rows) == 13
+
+
 def test_another_set_of_columns_is_rendered_the_general_way():
     table = SessionTable(sessions(), exclude=("venue",))
     lean, general, theirs = rows_three_ways(table)

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from twincity.audit.context import acting
+from twincity.core.services import archive
 from twincity.meetings import services
 from twincity.meetings.choices import ActionStatus, ItemSource, SessionStatus
-from twincity.meetings.models import ActionItem, Session
+from twincity.meetings.models import ActionItem, MeetingSeries, Session
 from twincity.meetings.tests.helpers import add_session, decide_action, make_series, publish
 from twincity.testing import make_matter
 
@@ -281,3 +282,43 @@ def test_two_people_editing_one_agenda_item_cannot_overwrite_each_other(client_a
     assert response.context["form"].non_field_errors()  # told why, in the form
     item.refresh_from_db()
     assert item.title == "两地政策条款比对"
+
+
+def series_queries(captured) -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if 'FROM "meetings_meetingseries"' in q["sql"]]
+
+
+def test_the_series_are_read_once_for_the_filter_bar_and_the_cards(client_as, world):
+    """The cards are the series filter's choices in the partnership (through the same door, archived ones left out,
+    by kind and name), read in the same query: one read of the series, the cards as they were read on their own."""
+    today = timezone.localdate()
+    planned = make_series(world, name="联席会议乙", name_en="B")
+    make_series(world, name="联席会议甲", name_en="A")
+    gone = make_series(world, name="专题会议", name_en="Topical")
+    add_session(world, planned, today + dt.timedelta(days=3))
+    with acting(world.users["office"]):
+        archive(gone, user=world.users["office"])
+    for persona in ("office", "tf-unit", "auditor"):
+        user = world.users[persona]
+        client = client_as(persona)
+        url = reverse("meetings:index") + f"?partnership={world.partnership.pk}"
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert len(series_queries(captured)) == 1
+        cards = response.context["series_list"]
+        expected = list(
+            MeetingSeries.objects.restrict(user)
+            .filter(partnership=world.partnership, archived_at__isnull=True)
+            .order_by("kind", "name")
+        )
+        assert [s.pk for s in cards] == [s.pk for s in expected]
+        assert gone.pk not in [s.pk for s in cards]
+        assert {s.pk: s.next_session_id for s in cards}[planned.pk] is not None
+        page = response.content.decode()
+        assert page.index('data-series="' + str(expected[0].pk)) < page.index('data-series="' + str(expected[1].pk))
+        choices = [value for value, _ in response.context["filterset"].form.fields["series"].choices if value]
+        assert [int(str(value)) for value in choices] == [s.pk for s in expected]
+        with CaptureQueriesContext(connection) as captured:  # the results alone: no card, no series read
+            fragment = client.get(url + "&x=1", headers={"HX-Request": "true"})
+        assert fragment.context["series_list"] == []
+        assert series_queries(captured) == []

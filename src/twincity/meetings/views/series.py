@@ -54,32 +54,38 @@ class SessionListView(MembersOnlyMixin, ObjectListView):
 
     def get_extra_context(self):
         partnership = _partnership_from(self.request)
-        # Each series with the id of its next session (the earliest not cancelled from now on), then those
-        # sessions: two queries however many sessions are planned.
+        return {
+            "nav": "meetings",
+            "partnership": partnership,
+            "series_list": self.series_cards(partnership),
+            "is_office": partnership is not None and is_office(self.request.user, partnership.pk),
+        }
+
+    def series_cards(self, partnership) -> list[MeetingSeries]:
+        """The partnership's series, each with its next session (the earliest not cancelled from now on).
+
+        They are the series filter's choices (every series the user may see, through the door, not archived), read
+        once for the bar and the cards, each with the id of its next session; then those sessions: two queries
+        however many sessions are planned. A fragment (the results alone) shows no card and reads none."""
+        if partnership is None or is_fragment_request(self.request):
+            return []
         upcoming = (
             Session.objects.filter(archived_at__isnull=True, series=OuterRef("pk"), starts_at__gte=timezone.now())
             .exclude(status=SessionStatus.CANCELLED)
             .order_by("starts_at", "pk")
             .values("pk")[:1]
         )
-        series = list(
-            MeetingSeries.objects.restrict(self.request.user)
-            .filter(partnership=partnership, archived_at__isnull=True)
-            .annotate(next_session_id=Subquery(upcoming))
-            .order_by("kind", "name")
-        )
+        field = self.filterset.form.fields["series"]
+        field.queryset = field.queryset.annotate(next_session_id=Subquery(upcoming))
+        # In the choices' order (partnership, kind, name): the partnership's series by kind and name.
+        series = [s for s in field.queryset if s.partnership_id == partnership.pk]
         wanted = [s.next_session_id for s in series if s.next_session_id]
         # What a card says of the next session: its number, day and host.
         card = ("number", "starts_at", "host__name", "host__name_en", "host__short_name")
         sessions = Session.objects.select_related("host").only(*card).in_bulk(wanted) if wanted else {}
         for s in series:
             s.next_session = sessions.get(s.next_session_id)
-        return {
-            "nav": "meetings",
-            "partnership": partnership,
-            "series_list": series,
-            "is_office": partnership is not None and is_office(self.request.user, partnership.pk),
-        }
+        return series
 
 
 def _office_partnership(request) -> Partnership:
