@@ -221,6 +221,26 @@ def hidden_fields(model) -> set[str]:
     return hidden
 
 
+@functools.cache
+def reference_fields(model) -> dict[str, type]:
+    """The recorded keys of ``model`` that refer to another record, each with the model it refers to."""
+    return {f.attname: f.related_model for f in model._meta.concrete_fields if f.many_to_one}
+
+
+def references_of(change) -> dict[type, set]:
+    """The records a change's changed values refer to: their ids by model (what ``with_names`` names)."""
+    model = change.changed_object_type.model_class()
+    if model is None:
+        return {}
+    fields = reference_fields(model)
+    wanted: dict[type, set] = {}
+    for name, before, after in change.diff():
+        related = fields.get(name)
+        if related is not None:
+            wanted.setdefault(related, set()).update(v for v in (before, after) if v is not None)
+    return {related: ids for related, ids in wanted.items() if ids}
+
+
 def display_name(obj) -> str:
     """How a record referred to is named to people: a person by their name (not the sign-in name), others by str."""
     full_name = getattr(obj, "get_full_name", None)

@@ -7,7 +7,8 @@ from django.utils.timezone import get_current_timezone, is_aware, template_local
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from twincity.audit.models import ObjectChange, display_name, with_names
+from twincity.accounts.access import partnerships_for
+from twincity.audit.models import ObjectChange, display_name, references_of, with_names
 from twincity.core.tables import LeanTable, choice_display, td_attributes_of
 from twincity.core.text import escaped
 
@@ -59,6 +60,17 @@ def second(value, zone=None) -> str:
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
 
 
+def already_named(request) -> dict[type, dict]:
+    """The records a request has read already, named as ``with_names`` names them: the reader's partnerships."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    named: dict[type, dict] = {}
+    for partnership in partnerships_for(user):
+        named.setdefault(type(partnership), {})[partnership.pk] = display_name(partnership)
+    return named
+
+
 COLUMNS = ("time", "user_name", "action", "changed_object_type", "object_repr", "changes", "request_id")
 # What the log page reads of a change (``ObjectChangeListView``): what a row shows or sorts by, and who made it.
 ROW_FIELDS = (
@@ -101,8 +113,17 @@ class ObjectChangeTable(LeanTable):
             for change in changes:
                 if not kind.is_cached(change):
                     kind.set_cached_value(change, ContentType.objects.get_for_id(change.changed_object_type_id))
-            # The records the page's changes refer to, named: one query per kind of record, for the page only.
-            with_names(changes)
+            # The records the page's changes refer to, named: the partnerships the page has read already (the
+            # reader's, ``partnerships_for``), any other in one query per kind of record, for the page only.
+            known = already_named(request)
+            others = []
+            for change in changes:
+                wanted = references_of(change)
+                if all(ids <= known.get(model, {}).keys() for model, ids in wanted.items()):
+                    change._names = known
+                else:
+                    others.append(change)
+            with_names(others)
 
     def lean_rows(self) -> SafeString:
         """The page's rows as ``LeanTable.lean_rows`` renders them from these columns (a test compares the two),

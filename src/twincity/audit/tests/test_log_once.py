@@ -8,16 +8,19 @@ from decimal import Decimal, InvalidOperation
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy
 
+from twincity.accounts.access import partnerships_for
 from twincity.audit.choices import ChangeAction
 from twincity.audit.filtersets import ObjectChangeFilterSet, logged_models
 from twincity.audit.models import NEVER_SHOWN, ObjectChange, derived_keys, hidden_fields, with_names
+from twincity.audit.tables import ObjectChangeTable
 from twincity.matters.models import Matter
 from twincity.meetings.models import Session
 from twincity.petitions.models import Petition
@@ -77,7 +80,7 @@ def plain(rows):
     return [tuple(str(value) for value in row) for row in rows]
 
 
-def changes(world) -> list[ObjectChange]:
+def changes(world, *, named=True) -> list[ObjectChange]:
     """Changes of every kind of value: text (hostile), decimals, choices, references, yes/no, times, dates, derived
     values only, keys and versions, an unknown key, a kind of record the code no longer has, nothing at all."""
     kind = ContentType.objects.get_for_model
@@ -97,9 +100,11 @@ def changes(world) -> list[ObjectChange]:
         (session, {"status": "planned", "venue": ""}, {"status": "held", "venue": HOSTILE}),
         (petition, {"endorsed_at": None, "endorsed_by_id": None}, {"endorsed_at": "2026-01-02T03:04:05Z"}),
         (gone, {"a": 1}, {"a": 2}),
+        (matter, None, {"title": "另一个", "partnership_id": 987654}),  # a partnership not the reader's
+        (session, {"host_id": None}, {"host_id": world.tf.pk}),
         (matter, None, None),
     ]
-    return with_names(
+    records = [
         ObjectChange(
             pk=n,
             time=dt.datetime(2026, 5, 4, 17, 30, 5, tzinfo=dt.UTC),
@@ -113,7 +118,8 @@ def changes(world) -> list[ObjectChange]:
             postchange_data=post,
         )
         for n, (ct, pre, post) in enumerate(shapes, start=1)
-    )
+    ]
+    return with_names(records) if named else records
 
 
 def test_the_readable_diff_decided_once_per_model_reads_as_decided_per_change_in_each_language(world):
@@ -181,3 +187,31 @@ def test_the_kinds_named_and_sorted_once_per_language_are_those_of_the_page(worl
             expected = sorted(((ct.pk, ct.name) for ct in logged), key=lambda c: str(c[1]))
             assert choices == [("", field.empty_label), ("", "---------"), *expected]
             assert (ContentType.objects.get_for_model(Partnership).pk, str(Partnership._meta.verbose_name)) in choices
+
+
+def test_the_log_names_the_readers_partnerships_from_those_read_and_every_other_reference_as_with_names_does(world):
+    """Names as ``with_names`` gives them, whatever a change refers to (the reader's partnership, another one, a field,
+    a side); changes that refer to nothing but the reader's partnerships cost no query."""
+    request = RequestFactory().get("/audit/")
+    request.user = world.users["auditor"]
+    partnerships_for(request.user)  # as the page's frame reads them
+    for language in LANGUAGES:
+        with translation.override(language):
+            ours = changes(world, named=False)
+            table = ObjectChangeTable(ours)
+            table.paginate(per_page=50)
+            table.before_render(request)
+            theirs = changes(world)
+            assert [plain(c.shown_diff()) for c in ours] == [plain(c.shown_diff()) for c in theirs]
+            shown = [row for c in ours for row in plain(c.shown_diff())]
+            assert any(world.partnership.display_name in row for row in shown)
+            assert any("987654" in row for row in shown)  # not the reader's, named by nobody: its id
+            assert any(world.tf.display_name in row for row in shown)
+            only_ours = [c for c in changes(world, named=False) if c.pk == 2]  # refers to the reader's partnership only
+            table = ObjectChangeTable(only_ours)
+            table.paginate(per_page=50)
+            with CaptureQueriesContext(connection) as captured:
+                table.before_render(request)
+            assert captured.captured_queries == []
+            assert plain(only_ours[0].shown_diff()) == plain(theirs[1].shown_diff())
+            assert any(world.partnership.display_name in row for row in plain(only_ours[0].shown_diff()))
