@@ -305,11 +305,13 @@ class CappedPaginator(Paginator):
 
     def _rows_at(self, bottom: int, top: int) -> list:
         """The rows ``bottom:top`` in the list's order. Deep in the list, the OFFSET walks the ids alone (an index
-        in the list's order serves them without reading the rows), then the page's rows are read by id."""
+        in the list's order serves them without reading the rows), then the page's rows are read by id: in one
+        statement, the ids' sliced query a subquery of the rows' (``pk IN (SELECT … OFFSET … LIMIT …)``), where the ids
+        used to come back to Python and go out again in a second query."""
         queryset = ordered(self.queryset, self.keys)
         if bottom < DEFERRED_FROM:
             return list(queryset[bottom:top])
-        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+        ids = queryset.values("pk")[bottom:top]
         return list(ordered(self.queryset.filter(pk__in=ids), self.keys))
 
     def _keyset_page(self, rows, keys) -> Page:

@@ -285,3 +285,17 @@ def test_the_capped_count_is_the_querysets_count_up_to_the_cap(world):
         assert capped_count(cases["none"], 10) == (0, False)
         assert capped_count(cases["nothing"], 10) == (0, False)
     assert ctx.captured_queries == []  # nothing to ask the database
+
+
+def test_a_deep_page_reads_its_rows_in_one_statement_with_the_ids_walk_inside(world, monkeypatch):
+    monkeypatch.setattr("twincity.core.pagination.DEFERRED_FROM", 0)
+    add_matters(world, 7)
+    queryset = rows_queryset().order_by("-year", "code")
+    expected = list(ordered(queryset, keyset_keys(queryset)).values_list("pk", flat=True))[4:6]
+    paginator = CappedPaginator(queryset, 2, cap=100)
+    paginator.count  # noqa: B018 - counted first, as a page does
+    with CaptureQueriesContext(connection) as ctx:
+        page = paginator.page(3)
+    assert [row.pk for row in page.object_list] == expected
+    assert len(ctx.captured_queries) == 1
+    assert "OFFSET" in ctx.captured_queries[0]["sql"]
