@@ -167,32 +167,42 @@ class MatterTable(tables.Table):
         lights = {value: escaped(name) for value, name in Light.choices}
         records = list(self.paginated_rows.data)  # the records themselves: no BoundRow made per row (no pinned rows)
         fields, leads_of = page_names(records, self.known_fields()) if records else ({}, {})
+        # Texts many rows share, escaped once a page: the fields' names, the statuses and lights as classes.
+        field_names = {pk: escaped(name) for pk, name in fields.items()}
+        no_field = escaped("—")
+        as_class: dict = {}
         out = []
         for m in records:
             pk = int(m.pk)
             href = escaped(address(pk))
+            code = escaped(m.code)
             cells = [f'<tr data-matter="{pk}">']
             if self.bulk:
                 cells.append(
                     f'<td class="tc-card-select"><input type="checkbox" name="pk" value="{pk}" '
-                    f'class="form-check-input" aria-label="{escaped(m.code)}"></td>'
+                    f'class="form-check-input" aria-label="{code}"></td>'
                 )
             leads = "".join(
                 f'<span class="badge text-bg-light border fw-normal">{escaped(n)}</span> '
                 for n in leads_of.get(m.pk, ())
             )
-            field = escaped(fields.get(m.field_id, "—"))
-            light = escaped(m.light or "")
-            status = statuses[m.status] if m.status in statuses else escaped(m.status)  # as get_status_display
+            field = field_names.get(m.field_id, no_field)
+            light = as_class.get(m.light or "")
+            if light is None:
+                light = as_class[m.light or ""] = escaped(m.light or "")
+            status_class = as_class.get(m.status)
+            if status_class is None:
+                status_class = as_class[m.status] = escaped(m.status)
+            status = statuses.get(m.status, status_class)  # as get_status_display
             percent = int(m.percent_complete)
             cells += [
                 f'<td class="text-nowrap" data-label="{label["code"]}"><a href="{href}" class="font-monospace">'
-                f"{escaped(m.code)}</a></td>",
+                f"{code}</a></td>",
                 f'<td class="tc-card-title" data-label="{label["title"]}"><a href="{href}">{escaped(m.title)}</a></td>',
                 f'<td class="text-nowrap" data-label="{label["field"]}">{field}</td>',
                 f'<td data-label="{label["lead_units"]}">{leads}</td>',
                 f'<td class="text-nowrap" data-label="{label["status"]}"><span class="badge tc-status '
-                f'tc-status-{escaped(m.status)}">{status}</span></td>',
+                f'tc-status-{status_class}">{status}</span></td>',
                 f'<td class="text-nowrap" data-label="{label["light"]}"><span class="tc-light tc-light-{light}">'
                 f"{lights[m.light] if m.light else ''}</span></td>",
                 f'<td data-label="{label["percent_complete"]}"><div class="d-flex align-items-center gap-2"><div '

@@ -118,3 +118,65 @@ def described(bound_column) -> tuple:
         str(bound_column.order_by),
         bound_column.visible,
     )
+
+
+def reference_rows(table, records, fields, leads_of) -> str:
+    """The rows as ``rows_html`` wrote them before its shared texts were escaped once a page: every text escaped
+    where it is written."""
+    from twincity.core.addresses import address_of  # noqa: PLC0415 - the reference's own, kept apart
+    from twincity.core.text import escaped  # noqa: PLC0415
+    from twincity.matters.choices import Light  # noqa: PLC0415
+
+    label = {name: escaped(table.columns[name].header) for name in table.sequence if name != "pk"}
+    statuses = {value: escaped(name) for value, name in Matter._meta.get_field("status").flatchoices}
+    lights = {value: escaped(name) for value, name in Light.choices}
+    out = []
+    for m in records:
+        href = escaped(address_of("matters:matter", m.pk))
+        cells = [f'<tr data-matter="{m.pk}">']
+        if table.bulk:
+            cells.append(
+                f'<td class="tc-card-select"><input type="checkbox" name="pk" value="{m.pk}" '
+                f'class="form-check-input" aria-label="{escaped(m.code)}"></td>'
+            )
+        leads = "".join(
+            f'<span class="badge text-bg-light border fw-normal">{escaped(n)}</span> ' for n in leads_of.get(m.pk, ())
+        )
+        status = statuses[m.status] if m.status in statuses else escaped(m.status)
+        due = m.due_date.strftime("%Y-%m-%d") if m.due_date else "—"
+        nxt = m.next_milestone_due.strftime("%Y-%m-%d") if m.next_milestone_due else "—"
+        cells += [
+            f'<td class="text-nowrap" data-label="{label["code"]}"><a href="{href}" class="font-monospace">'
+            f"{escaped(m.code)}</a></td>",
+            f'<td class="tc-card-title" data-label="{label["title"]}"><a href="{href}">{escaped(m.title)}</a></td>',
+            f'<td class="text-nowrap" data-label="{label["field"]}">{escaped(fields.get(m.field_id, "—"))}</td>',
+            f'<td data-label="{label["lead_units"]}">{leads}</td>',
+            f'<td class="text-nowrap" data-label="{label["status"]}"><span class="badge tc-status '
+            f'tc-status-{escaped(m.status)}">{status}</span></td>',
+            f'<td class="text-nowrap" data-label="{label["light"]}"><span class="tc-light tc-light-'
+            f'{escaped(m.light or "")}">{lights[m.light] if m.light else ""}</span></td>',
+            f'<td data-label="{label["percent_complete"]}"><div class="d-flex align-items-center gap-2"><div '
+            f'class="tc-progress flex-grow-1"><span data-percent="{int(m.percent_complete)}"></span></div><span '
+            f'class="small text-muted">{int(m.percent_complete)}%</span></div></td>',
+            f'<td class="text-nowrap" data-label="{label["due_date"]}">{due}</td>',
+            f'<td class="text-nowrap" data-label="{label["next_milestone_due"]}">{nxt}</td>',
+            "</tr>",
+        ]
+        out.append("".join(cells))
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("bulk", [True, False])
+def test_the_rows_are_those_every_text_escaped_where_written_gives(world, matters, language, bulk):
+    """``rows_html`` escapes the texts many rows share once a page (fields, statuses and lights as classes): the
+    rows are those escaping each where it is written gives, hostile codes and statuses too, and no light."""
+    rows = the_rows(world)
+    rows[0].code, rows[0].light = f'T"{HOSTILE}', None
+    rows[1].status = HOSTILE  # not one of the choices: as it is, escaped (a light is the database's CASE: one of its)
+    rows[2].status = rows[1].status
+    with translation.override(language):
+        table = MatterTable(rows, bulk=bulk)
+        fields, leads_of = page_names(rows)
+        assert str(table.rows_html()) == reference_rows(table, rows, fields, leads_of)
+    assert HOSTILE not in str(table.rows_html())
