@@ -37,7 +37,7 @@ from django.utils.crypto import get_random_string
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from twincity.accounts.access import memberships
+from twincity.accounts.access import memberships, partnerships_for
 from twincity.core.services import _stamp_path, forget_touches, move_stamps, touch_once
 
 logger = logging.getLogger(__name__)
@@ -69,24 +69,33 @@ def normalised_query(params) -> list:
     return [[name, sorted(v.strip() for v in params.getlist(name))] for name in sorted(params)]
 
 
-def stamps(partnership_ids) -> list:
-    """[(id, change stamp)] of the partnerships, in one query."""
+def stamps(partnership_ids, read=()) -> list:
+    """[(id, change stamp)] of the partnerships, in one query; ``read``: partnerships read just now, whose stamps are
+    taken from them (only the others are queried: none when they are all there)."""
     ids = sorted(set(partnership_ids))
     if not ids:
         return []
-    rows = _partnerships().filter(pk__in=ids).values_list("pk", "changed_at").order_by("pk")
-    return [(pk, changed.isoformat() if changed else "-") for pk, changed in rows]
+    found = {p.pk: p.changed_at for p in read if p.pk in ids and "changed_at" in p.__dict__}
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        found.update(_partnerships().filter(pk__in=missing).values_list("pk", "changed_at").order_by("pk"))
+    return [(pk, found[pk].isoformat() if found[pk] else "-") for pk in ids if pk in found]
 
 
-def _stamps_of(request, user) -> list:
+def _stamps_of(request, user, *, frame: bool = False) -> list:
     """The stamps of the user's partnerships, read once per GET request: its page key and its results' key are
-    made from the same reading (a GET writes nothing a key depends on; any other request reads them each time)."""
+    made from the same reading (a GET writes nothing a key depends on; any other request reads them each time).
+
+    ``frame``: the key of a whole page, whose frame lists the user's partnerships (``partnerships_for``): read now,
+    if nothing read them yet in this request, their stamps come with them and the frame's list costs no query of
+    its own (a list read before is not trusted for stamps: the user object may have outlived a write)."""
     ids = sorted({m.partnership_id for m in memberships(user)})
     if request.method != "GET":
         return stamps(ids)
     kept = getattr(request, "_twincity_stamps", None)
     if kept is None or kept[0] != ids:
-        kept = request._twincity_stamps = (ids, stamps(ids))
+        read = partnerships_for(user) if frame and not hasattr(user, "_twincity_partnerships") else ()
+        kept = request._twincity_stamps = (ids, stamps(ids, read))
     return kept[1]
 
 
@@ -300,6 +309,7 @@ def page_key(request, what: str) -> str | None:
         return None
     extra = [request.headers.get(name, "") for name in HTMX_HEADERS]
     extra.append(user_stamp(user.pk))
+    _stamps_of(request, user, frame=True)  # read with the frame's partnerships (kept on the request for the key)
     return piece_key(f"page:{what}:{request.path}", request, per_user=True, extra=extra)
 
 

@@ -29,8 +29,9 @@ import math
 from decimal import Decimal
 from uuid import UUID
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, ValidationError
 from django.core.paginator import EmptyPage, Page, Paginator
+from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.utils.functional import cached_property
 
@@ -47,9 +48,19 @@ DEFERRED_FROM = 500  # from this OFFSET on, a page walks the ids alone first (``
 def capped_count(queryset: QuerySet, cap: int) -> tuple[int, bool]:
     """(count, capped): the exact number of rows up to ``cap``; ``(cap, True)`` when there are more.
 
-    The database stops after ``cap + 1`` rows: the cost of a count no longer grows with the table.
+    The database stops after ``cap + 1`` rows: the cost of a count no longer grows with the table. The statement is
+    the one ``QuerySet.count()`` sends for the sliced ids (``SELECT COUNT(*) FROM (…LIMIT cap + 1) subquery``), the
+    ids' query compiled by the ORM and wrapped here: the ORM's aggregation (a second query object around the first,
+    its annotations walked and masked) cost a fifth of a millisecond more for the same statement.
     """
-    found = search.count_plan(queryset).order_by().values("pk")[: cap + 1].count()
+    ids = search.count_plan(queryset).order_by().values("pk")[: cap + 1]
+    try:
+        sql, params = ids.query.get_compiler(using=ids.db).as_sql()
+    except EmptyResultSet:  # a condition that matches nothing (``pk__in=[]``, ``none()``): as ``count()`` answers
+        return 0, False
+    with connections[ids.db].cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) subquery", params)
+        found = cursor.fetchone()[0]
     return (cap, True) if found > cap else (found, False)
 
 
@@ -294,11 +305,13 @@ class CappedPaginator(Paginator):
 
     def _rows_at(self, bottom: int, top: int) -> list:
         """The rows ``bottom:top`` in the list's order. Deep in the list, the OFFSET walks the ids alone (an index
-        in the list's order serves them without reading the rows), then the page's rows are read by id."""
+        in the list's order serves them without reading the rows), then the page's rows are read by id: in one
+        statement, the ids' sliced query a subquery of the rows' (``pk IN (SELECT … OFFSET … LIMIT …)``), where the ids
+        used to come back to Python and go out again in a second query."""
         queryset = ordered(self.queryset, self.keys)
         if bottom < DEFERRED_FROM:
             return list(queryset[bottom:top])
-        ids = list(queryset.values_list("pk", flat=True)[bottom:top])
+        ids = queryset.values("pk")[bottom:top]
         return list(ordered(self.queryset.filter(pk__in=ids), self.keys))
 
     def _keyset_page(self, rows, keys) -> Page:

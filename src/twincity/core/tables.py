@@ -17,6 +17,7 @@ only its ``<tbody>``.
 
 from __future__ import annotations
 
+import copy
 import inspect
 import re
 from collections.abc import Callable
@@ -259,6 +260,24 @@ def _attributes_html(attrs: dict) -> str:
         for name, value in attrs.items()
         if name not in AttributeDict.blacklist and value is not None
     )
+
+
+class ColumnCopies(dict):
+    """A table class's ``base_columns`` of which a table takes a copy of each column (``copy.copy``), where
+    django-tables2 deep-copied them (the columns, their attributes, accessors and orderings: most of a table's
+    construction). What a table changes is a column's own attributes (``visible`` by ``columns.hide``, ``accessor``
+    when a column has none), never what they hold: the dictionaries a column keeps are copied when a cell's or a
+    header's attributes are made from them. ``keep_column_copies(table_class)`` gives a table class these."""
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(column) for name, column in self.items()}
+
+
+def keep_column_copies(table_class):
+    """``table_class`` with ``ColumnCopies`` for its ``base_columns`` (a class decorator; a subclass gets
+    django-tables2's own copy again unless it says so too)."""
+    table_class.base_columns = ColumnCopies(table_class.base_columns)
+    return table_class
 
 
 class LeanTable(tables.Table):

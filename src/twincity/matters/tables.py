@@ -1,10 +1,16 @@
+import functools
+
 import django_tables2 as tables
-from django.db.models import Prefetch
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import CharField, F, Func, OuterRef, Prefetch
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.addresses import addresses_of
+from twincity.core.tables import keep_column_copies
 from twincity.core.text import escaped, join_words
 from twincity.matters.choices import Light, OwnerRole
 from twincity.matters.models import Matter, MatterOwner
@@ -17,13 +23,35 @@ ROW_FIELDS = ("id", "code", "title", "year", "field_id", "status", "percent_comp
 def rows_queryset():
     """Matters as the list on screen reads them: the row's own columns and its light, plain values a row
     (``matters.querysets.ListRow``: no model instance), no join (a join would reach the count and the ids of deep
-    pages) and no related instances: the names of the page's fields and lead units are read by ``page_names``."""
-    return Matter.objects.with_light().list_rows(*ROW_FIELDS)
+    pages) and no related instances: the names of the page's fields are read by ``page_names``, and so are its lead
+    units' unless the rows hold them (``lead_names``, on PostgreSQL)."""
+    rows = Matter.objects.with_light()
+    if connection.vendor == "postgresql":
+        rows = rows.annotate(lead_names=lead_names())
+    return rows.list_rows(*ROW_FIELDS)
+
+
+@functools.cache
+def lead_names():
+    """A matter's lead units as ``[[name, name_en], …]`` in the owners' order: a subquery of the row (PostgreSQL's
+    ``ARRAY(SELECT …)``), read with the page's rows instead of in a query of its own (``page_names``: a millisecond
+    of a list page, most of it the query's round trip and its 50 ids). Only the rows read are asked it: the count and
+    the ids of deep pages select no annotation (``values("pk")``), and PostgreSQL computes it after the LIMIT. Built
+    once: a query using an expression resolves a copy of it, never the expression itself."""
+    pair = Func(
+        F("organisation__name"),
+        F("organisation__name_en"),
+        template="ARRAY[%(expressions)s]",
+        output_field=ArrayField(CharField()),
+    )
+    owners = MatterOwner.objects.filter(matter=OuterRef("pk"), role=OwnerRole.LEAD).order_by("pk").values(pair=pair)
+    return ArraySubquery(owners)
 
 
 def page_names(matters, known_fields=()) -> tuple[dict[int, str], dict[int, list[str]]]:
     """The names of these matters' fields (by field) and lead units (by matter, in the owners' order), in the
-    language of the page: two queries of plain values for a page of rows.
+    language of the page: plain values, the lead units from the rows when they hold them (``lead_names``), else in
+    one query for the page's rows.
 
     ``known_fields``: fields the request has read already (the filter bar's choices, read through the door): their
     names are taken from them, and only a field not among them (an archived one) is read."""
@@ -34,6 +62,11 @@ def page_names(matters, known_fields=()) -> tuple[dict[int, str], dict[int, list
         rows = Field.objects.filter(pk__in=missing).order_by().values_list("pk", "name", "name_en")
         fields.update((pk, display_name(name, name_en)) for pk, name, name_en in rows)
     leads: dict[int, list[str]] = {}
+    if matters and all("lead_names" in vars(m) for m in matters):
+        for m in matters:
+            if m.lead_names:
+                leads[m.pk] = [display_name(name, name_en) for name, name_en in m.lead_names]
+        return fields, leads
     rows = (
         MatterOwner.objects.filter(matter_id__in=[m.pk for m in matters], role=OwnerRole.LEAD)
         .order_by("matter_id", "pk")
@@ -55,6 +88,7 @@ def list_queryset():
     )
 
 
+@keep_column_copies  # a copy of each column per table, not a deep copy of them all (core.tables.ColumnCopies)
 class MatterTable(tables.Table):
     """The annual list as the office reads it: columns, sorting and pagination.
 
@@ -131,34 +165,44 @@ class MatterTable(tables.Table):
         # choice's lazy name for each row).
         statuses = {value: escaped(name) for value, name in Matter._meta.get_field("status").flatchoices}
         lights = {value: escaped(name) for value, name in Light.choices}
-        records = [row.record for row in self.paginated_rows]
+        records = list(self.paginated_rows.data)  # the records themselves: no BoundRow made per row (no pinned rows)
         fields, leads_of = page_names(records, self.known_fields()) if records else ({}, {})
+        # Texts many rows share, escaped once a page: the fields' names, the statuses and lights as classes.
+        field_names = {pk: escaped(name) for pk, name in fields.items()}
+        no_field = escaped("—")
+        as_class: dict = {}
         out = []
         for m in records:
             pk = int(m.pk)
             href = escaped(address(pk))
+            code = escaped(m.code)
             cells = [f'<tr data-matter="{pk}">']
             if self.bulk:
                 cells.append(
                     f'<td class="tc-card-select"><input type="checkbox" name="pk" value="{pk}" '
-                    f'class="form-check-input" aria-label="{escaped(m.code)}"></td>'
+                    f'class="form-check-input" aria-label="{code}"></td>'
                 )
             leads = "".join(
                 f'<span class="badge text-bg-light border fw-normal">{escaped(n)}</span> '
                 for n in leads_of.get(m.pk, ())
             )
-            field = escaped(fields.get(m.field_id, "—"))
-            light = escaped(m.light or "")
-            status = statuses[m.status] if m.status in statuses else escaped(m.status)  # as get_status_display
+            field = field_names.get(m.field_id, no_field)
+            light = as_class.get(m.light or "")
+            if light is None:
+                light = as_class[m.light or ""] = escaped(m.light or "")
+            status_class = as_class.get(m.status)
+            if status_class is None:
+                status_class = as_class[m.status] = escaped(m.status)
+            status = statuses.get(m.status, status_class)  # as get_status_display
             percent = int(m.percent_complete)
             cells += [
                 f'<td class="text-nowrap" data-label="{label["code"]}"><a href="{href}" class="font-monospace">'
-                f"{escaped(m.code)}</a></td>",
+                f"{code}</a></td>",
                 f'<td class="tc-card-title" data-label="{label["title"]}"><a href="{href}">{escaped(m.title)}</a></td>',
                 f'<td class="text-nowrap" data-label="{label["field"]}">{field}</td>',
                 f'<td data-label="{label["lead_units"]}">{leads}</td>',
                 f'<td class="text-nowrap" data-label="{label["status"]}"><span class="badge tc-status '
-                f'tc-status-{escaped(m.status)}">{status}</span></td>',
+                f'tc-status-{status_class}">{status}</span></td>',
                 f'<td class="text-nowrap" data-label="{label["light"]}"><span class="tc-light tc-light-{light}">'
                 f"{lights[m.light] if m.light else ''}</span></td>",
                 f'<td data-label="{label["percent_complete"]}"><div class="d-flex align-items-center gap-2"><div '

@@ -51,6 +51,15 @@ def _as_html(attrs) -> str:
     return attrs.as_html() if hasattr(attrs, "as_html") else ""
 
 
+def page_number(number) -> str:
+    """``{{ p }}`` of a page link (``localize``), escaped. A page number under 1,000 is its digits in every language
+    (Django's formats group digits by three or four): written so, without ``localize``'s look-ups of the language's
+    formats (a tenth of a millisecond for a row of page links)."""
+    if type(number) is int and 0 <= number < 1000:
+        return str(number)
+    return escaped(localize(number))
+
+
 @register.simple_tag(takes_context=True)
 def table_head(context, table) -> str:
     """The ``<thead>`` of django-tables2's Bootstrap 5 template."""
@@ -85,7 +94,7 @@ def table_pages(context, table) -> str:
         for number in table_page_range(page, table.paginator):
             css = "page-item active" if page.number == number else "page-item"
             attrs = 'class="page-link" ' if number == "..." else f'class="page-link" href="{link(field, number)}"'
-            items.append((css, attrs, escaped(localize(number))))
+            items.append((css, attrs, page_number(number)))
     if page.has_next():
         href = link(field, page.next_page_number())
         text = f'{escaped(_("next"))} <span aria-hidden="true">&raquo;</span>'

@@ -141,15 +141,18 @@ def test_a_hit_runs_fewer_queries(scene, client, name):
 
 
 def test_a_miss_reads_the_stamps_once_for_the_page_and_its_results(world, client):
-    """The page's key and its results' key are made from one reading of the stamps (``_stamps_of``); a write between
-    two requests still moves the next request's keys."""
+    """The page's key and its results' key are made from one reading of the stamps (``_stamps_of``), the one that
+    reads the frame's partnerships (their stamps come with them: no query of the stamps alone); a write between two
+    requests still moves the next request's keys."""
     signed_in(client, world.users["office"])
     url = MATTERS + f"?partnership={world.partnership.pk}"
 
     def stamp_reads():
         with CaptureQueriesContext(connection) as ctx:
             body = client.get(url).content.decode()
-        return body, sum('"changed_at" AS "changed_at"' in q["sql"] for q in ctx.captured_queries)
+        sqls = [q["sql"] for q in ctx.captured_queries]
+        assert not any('"changed_at" AS "changed_at"' in sql for sql in sqls)  # no query of the stamps alone
+        return body, sum('"regions_partnership"."changed_at"' in sql for sql in sqls)
 
     before, reads = stamp_reads()
     assert reads == 1
@@ -435,3 +438,41 @@ def test_a_page_past_the_end_still_shows_the_last_page(world, client):
     assert "最后一页" in html
     html, _ = get(client, MATTERS + "?page=999")
     assert "最后一页" in html
+
+
+def test_stamps_taken_from_partnerships_read_now_are_those_the_stamps_query_reads(world):
+    other = build_second_partnership()
+    ids = [world.partnership.pk, other.partnership.pk]
+    queried = piece_cache.stamps(ids)
+    assert [pk for pk, _stamp in queried] == sorted(ids)
+    read = list(Partnership.objects.filter(pk__in=ids))
+    with CaptureQueriesContext(connection) as ctx:
+        assert piece_cache.stamps(ids, read) == queried
+    assert len(ctx.captured_queries) == 0  # all of them read: no query
+    with CaptureQueriesContext(connection) as ctx:
+        assert piece_cache.stamps(ids, read[:1]) == queried  # the others queried
+        assert piece_cache.stamps(ids, Partnership.objects.filter(pk__in=ids).defer("changed_at")) == queried
+    assert len(ctx.captured_queries) == 3  # the deferred ones' stamps are queried, not loaded one by one
+
+
+def test_a_page_key_trusts_only_partnerships_it_read_itself(world, rf):
+    """A user object whose partnerships were read before (and may have outlived a write) has its stamps queried."""
+    user = world.users["office"]
+    from twincity.accounts.access import partnerships_for  # noqa: PLC0415 - beside the read it stands for
+
+    before = partnerships_for(user)  # read before
+    make_matter(world, title="之后写入")  # moves the stamp
+    assert before[0].changed_at != stamp(world.partnership)
+    request = rf.get(MATTERS)
+    request.user = user
+    request.session = {}
+    assert piece_cache._stamps_of(request, user, frame=True) == piece_cache.stamps([world.partnership.pk])
+    fresh = type(user).objects.get(pk=user.pk)
+    request = rf.get(MATTERS)
+    request.user = fresh
+    request.session = {}
+    with CaptureQueriesContext(connection) as ctx:
+        kept = piece_cache._stamps_of(request, fresh, frame=True)
+    assert kept == piece_cache.stamps([world.partnership.pk])
+    assert fresh._twincity_partnerships  # read now, with the stamps: the frame's list
+    assert not any('"changed_at" AS "changed_at"' in q["sql"] for q in ctx.captured_queries)

@@ -262,3 +262,40 @@ def test_the_audit_logs_default_view_is_served_by_its_index_without_a_sort(clien
             plan = "\n".join(str(row[-1]) for row in cursor.fetchall())
             assert "audit_change_log_idx" in plan
             assert "TEMP B-TREE" not in plan
+
+
+def test_the_capped_count_is_the_querysets_count_up_to_the_cap(world):
+    """``capped_count`` sends ``SELECT COUNT(*) FROM (ids … LIMIT cap + 1)`` itself: the same figure as the ORM's count
+    of the sliced ids, for rows through the door, a DISTINCT, a condition that matches nothing and ``none()``."""
+    add_matters(world, 5)
+    rows = rows_queryset().restrict(world.users["lj-unit"], "view")
+    cases = {
+        "rows": rows.order_by("-year", "code"),
+        "distinct": Matter.objects.filter(owners__role="lead").distinct(),
+        "joined": Matter.objects.filter(owners__role="lead"),  # a row per lead unit
+        "nothing": Matter.objects.filter(pk__in=[]),
+        "none": Matter.objects.none(),
+        "outsider": Matter.objects.restrict(world.users["outsider"]),
+    }
+    for name, queryset in cases.items():
+        for cap in (1, 3, 100):
+            expected = queryset.order_by().values("pk")[: cap + 1].count()
+            assert capped_count(queryset, cap) == ((cap, True) if expected > cap else (expected, False)), (name, cap)
+    with CaptureQueriesContext(connection) as ctx:
+        assert capped_count(cases["none"], 10) == (0, False)
+        assert capped_count(cases["nothing"], 10) == (0, False)
+    assert ctx.captured_queries == []  # nothing to ask the database
+
+
+def test_a_deep_page_reads_its_rows_in_one_statement_with_the_ids_walk_inside(world, monkeypatch):
+    monkeypatch.setattr("twincity.core.pagination.DEFERRED_FROM", 0)
+    add_matters(world, 7)
+    queryset = rows_queryset().order_by("-year", "code")
+    expected = list(ordered(queryset, keyset_keys(queryset)).values_list("pk", flat=True))[4:6]
+    paginator = CappedPaginator(queryset, 2, cap=100)
+    paginator.count  # noqa: B018 - counted first, as a page does
+    with CaptureQueriesContext(connection) as ctx:
+        page = paginator.page(3)
+    assert [row.pk for row in page.object_list] == expected
+    assert len(ctx.captured_queries) == 1
+    assert "OFFSET" in ctx.captured_queries[0]["sql"]

@@ -3,10 +3,12 @@ is ``{% querystring_replace %}``'s (the query encoded whole, escaped), whatever 
 
 import pytest
 from django.test import RequestFactory
+from django.utils import translation
+from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.http import urlencode
 
-from twincity.core.templatetags.tableframe import _linker
+from twincity.core.templatetags.tableframe import _linker, page_number
 
 QUERIES = [
     "",
@@ -30,3 +32,12 @@ def test_every_link_is_the_whole_query_with_one_value_replaced(query):
 
 def test_a_link_without_a_request_is_the_value_alone():
     assert _linker(None)("page", 2) == "?page=2"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("separated", [False, True])
+def test_a_page_number_reads_as_localize_writes_it(settings, language, separated):
+    settings.USE_THOUSAND_SEPARATOR = separated
+    with translation.override(language):
+        for number in [*range(1200), 9999, 10000, 123456, "...", "<1>"]:
+            assert page_number(number) == escape(localize(number)), number
