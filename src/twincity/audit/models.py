@@ -9,6 +9,7 @@
 
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -94,7 +95,7 @@ class ObjectChange(models.Model):
         model = self.changed_object_type.model_class()
         if model is None:
             return self.diff()
-        fields = {f.attname: f for f in model._meta.concrete_fields}
+        fields = recorded_fields(model)
         hidden = hidden_fields(model)
         if derived:
             hidden = (hidden - derived_keys(model)) | {"version", *NEVER_SHOWN}
@@ -110,8 +111,14 @@ class ObjectChange(models.Model):
 
     def shown_diff(self) -> list[tuple[str, object, object]]:
         """What a change record shows a reader: what people changed; for a change that moved only what the system
-        derives (a new threshold moving a matter's dates), those values, so that no record reads "changed: —"."""
-        return self.readable_diff() or self.readable_diff(derived=True)
+        derives (a new threshold moving a matter's dates), those values, so that no record reads "changed: —".
+
+        Worked out once per record (a history asks it to choose the records it shows, then shows them);
+        ``with_names`` forgets it, as the names change what it reads."""
+        shown = self.__dict__.get("_shown_rows")
+        if shown is None:
+            shown = self._shown_rows = self.readable_diff() or self.readable_diff(derived=True)
+        return shown
 
     def _shown(self, field, value):
         if value is None or value == "":
@@ -122,7 +129,7 @@ class ObjectChange(models.Model):
             except (InvalidOperation, ValueError):
                 return value
         if field.choices:
-            return dict(field.flatchoices).get(value, value)
+            return choice_labels(field).get(value, value)
         if field.many_to_one:
             return getattr(self, "_names", {}).get(field.related_model, {}).get(value, value)
         if isinstance(field, models.BooleanField):
@@ -140,23 +147,46 @@ class ObjectChange(models.Model):
 NEVER_SHOWN = ("search_document",)
 
 
-def derived_keys(model) -> set[str]:
+# What follows is read from a model's fields, which do not change while the process runs: worked out once a model.
+
+
+@cache
+def recorded_fields(model) -> dict[str, models.Field]:
+    """The model's columns by the key a change record keeps them under (``attname``)."""
+    return {f.attname: f for f in model._meta.concrete_fields}
+
+
+@cache
+def reference_fields(model) -> dict[str, models.Field]:
+    """The model's foreign keys by their recorded key: what ``with_names`` names."""
+    return {f.attname: f for f in model._meta.concrete_fields if f.many_to_one}
+
+
+@cache
+def choice_labels(field) -> dict:
+    """A field's choices, value → label (lazy: read in the reader's language)."""
+    return dict(field.flatchoices)
+
+
+@cache
+def derived_keys(model) -> frozenset[str]:
     """The recorded keys of what nobody types: the version and the values the model derives (``audit_derived``)."""
     derived = set(getattr(model, "audit_derived", ()))
     keys = {"version"}
     for field in model._meta.concrete_fields:
         if field.name in derived or field.attname in derived:
             keys.add(field.attname)
-    return keys
+    return frozenset(keys)
 
 
-def hidden_fields(model) -> set[str]:
+@cache
+def hidden_fields(model) -> frozenset[str]:
     """The recorded values a reader is not shown: the key, the version, what the model derives, the two halves of a
     generic reference (the record it points to is named elsewhere)."""
     hidden = derived_keys(model) | {model._meta.pk.attname, *NEVER_SHOWN}
     for private in model._meta.private_fields:
         if isinstance(private, GenericForeignKey):
-            hidden.update({private.fk_field, f"{private.ct_field}_id"})
+            hidden |= {private.fk_field, f"{private.ct_field}_id"}
     return hidden
 
 
@@ -179,7 +209,7 @@ def with_names(changes) -> list[ObjectChange]:
         model = change.changed_object_type.model_class()
         if model is None:
             continue
-        fields = {f.attname: f for f in model._meta.concrete_fields if f.many_to_one}
+        fields = reference_fields(model)
         for name, before, after in change.diff():
             if name in fields:
                 wanted[fields[name].related_model].update(v for v in (before, after) if v is not None)
@@ -189,13 +219,18 @@ def with_names(changes) -> list[ObjectChange]:
     }
     for change in changes:
         change._names = names
+        change.__dict__.pop("_shown_rows", None)  # read again with the names
     return changes
 
 
 def history_of(obj, *, limit: int = 200) -> list[ObjectChange]:
     """The change records of an object and of what belongs to it, as its history shows them: references named
-    (``with_names``), and an update that changed nothing a reader is shown (only the search words, say) left out."""
-    changes = with_names(ObjectChange.objects.for_object(obj)[:limit])
+    (``with_names``), and an update that changed nothing a reader is shown (only the search words, say) left out.
+
+    A history shows what changed only for an update (``includes/history.html``): only updates have their references
+    named, not a creation's or an archiving's values nobody reads."""
+    changes = list(ObjectChange.objects.for_object(obj)[:limit])
+    with_names([c for c in changes if c.action == ChangeAction.UPDATE])
     return [c for c in changes if c.action != ChangeAction.UPDATE or c.shown_diff()]
 
 
