@@ -212,8 +212,12 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             units.update(Organisation._base_manager.in_bulk(others))
         report_ct = ContentType.objects.get_for_model(ProgressReport)
         attachments: dict[int, list[Attachment]] = {}
-        for a in Attachment.objects.filter(
-            content_type=report_ct, object_id__in=[r.pk for r in reports], archived_at__isnull=True
+        for a in (
+            Attachment.objects.filter(
+                content_type=report_ct, object_id__in=[r.pk for r in reports], archived_at__isnull=True
+            )
+            if reports
+            else ()
         ):
             attachments.setdefault(a.object_id, []).append(a)
         for r in reports:
@@ -236,20 +240,30 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             for f in r.files:
                 f.address = address_of("core:attachment", f.pk)
         addresses = {name: address_of(f"matters:{name}", matter.pk) for name in MATTER_STEPS}
+        # Each side's part, sorted out once (twenty sides are twenty cards).
+        side_milestones: dict[int, list[Milestone]] = {}
+        for m in milestones:
+            side_milestones.setdefault(m.side_id, []).append(m)
+        latest_reports: dict[int, ProgressReport] = {}
+        for r in reports:  # newest first
+            latest_reports.setdefault(r.side_id, r)
+        side_units: dict[tuple[int, str], list[Organisation]] = {}
+        for o in owners:
+            side_units.setdefault((o.side_id, o.role), []).append(o.organisation)
         parity = []
         for side in sides:
-            record = side_records.get(side.pk)
-            side_ms = [m for m in milestones if m.side_id == side.pk]
-            latest = next((r for r in reports if r.side_id == side.pk), None)
+            pk = side.pk
+            record = side_records.get(pk)
+            side_ms = side_milestones.get(pk, [])
             parity.append(
                 {
                     "side": side,
                     "record": record,
-                    "leads": [o.organisation for o in owners if o.side_id == side.pk and o.role == "lead"],
-                    "supports": [o.organisation for o in owners if o.side_id == side.pk and o.role == "support"],
+                    "leads": side_units.get((pk, "lead"), []),
+                    "supports": side_units.get((pk, "support"), []),
                     "milestones": side_ms,
                     "open_overdue": [m for m in side_ms if not m.done_date and m.due_date < today],
-                    "latest": latest,
+                    "latest": latest_reports.get(pk),
                     "percent": record.percent_complete if record else 0,
                     "lagging": False,
                 }
