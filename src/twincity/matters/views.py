@@ -306,12 +306,9 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             "transitions": transitions,
             "case": case,
             "may_reopen": matter.status == "completed" and matter.may_approve,
-            "progress_form": forms.ProgressForm(sides=report_sides)
-            if report_sides and matter.status not in ("completed", "cancelled")
-            else None,
-            "milestone_form": forms.MilestoneForm(sides=[s for s in sides if s.pk in side_records])
-            if matter.may_change
-            else None,
+            # The progress report's and the new milestone's forms load when their box is shown (htmx: the step's own
+            # address, found through the door as its POST); the page says only whether to offer them.
+            "may_file_progress": bool(report_sides) and matter.status not in CLOSED_STATUSES,
             "journal_form": forms.JournalForm(),
             "today": today,
         }
@@ -553,7 +550,22 @@ class MatterStepView(StepView):
         return matter_page(getattr(obj, "matter_id", obj.pk), self.anchor)
 
 
+def step_form(request, template: str, context: dict):
+    """A step's form as the matter page loads it when its box is shown (htmx: the form alone), or, without
+    JavaScript, as a page of its own."""
+    return render(
+        request, f"{template}#form" if is_fragment_request(request) else template, {"nav": "matters", **context}
+    )
+
+
 class FileProgressView(MatterStepView):
+    """File a side's progress report.
+
+    GET answers the form (the matter page loads it when the progress tab is shown), found as the POST finds the
+    matter: whoever may not report for any side gets the same 404. It offers the sides the reader reports for that
+    take part in the matter, as the service accepts."""
+
+    http_method_names = ["get", "post"]
     queryset = Matter.objects.select_related("partnership")
     action = Action.VIEW  # who may report for which side is the door's: may_report_for_side
     form_class = forms.ProgressForm
@@ -563,6 +575,20 @@ class FileProgressView(MatterStepView):
     @staticmethod
     def report_sides(user, matter):
         return [s for s in matter.partnership.sides() if may_report_for_side(user, matter, s.pk)]
+
+    def get(self, request, *args, **kwargs):
+        matter = self.get_object()
+        taking_part = set(matter.sides.values_list("region_id", flat=True))
+        sides = [s for s in self.report_sides(request.user, matter) if s.pk in taking_part]
+        if matter.status in CLOSED_STATUSES:
+            form, refusal = None, _("A closed matter takes no more reports.")
+        elif not sides:
+            form, refusal = None, _("This side takes no part in the matter.")
+        else:
+            form, refusal = forms.ProgressForm(sides=sides), ""
+        address = address_of("matters:file_progress", matter.pk)
+        context = {"matter": matter, "progress_form": form, "refusal": refusal, "address": address}
+        return step_form(request, "matters/progress_form.html", context)
 
     def allowed(self, user, matter):
         return bool(self.report_sides(user, matter))
@@ -583,6 +609,12 @@ class FileProgressView(MatterStepView):
 
 
 class AddMilestoneView(MatterStepView):
+    """Add a milestone (who may change the matter).
+
+    GET answers the form (the matter page loads it when the milestones tab is shown), found as the POST finds the
+    matter: whoever may not change it gets the same 404. It offers the sides that take part in the matter."""
+
+    http_method_names = ["get", "post"]
     queryset = Matter.objects.select_related("partnership")
     form_class = forms.MilestoneForm
     anchor = "#milestones"
@@ -590,6 +622,14 @@ class AddMilestoneView(MatterStepView):
 
     def form_kwargs(self, matter, user):
         return {"sides": matter.partnership.sides()}
+
+    def get(self, request, *args, **kwargs):
+        matter = self.get_object()
+        taking_part = set(matter.sides.values_list("region_id", flat=True))
+        form = forms.MilestoneForm(sides=[s for s in matter.partnership.sides() if s.pk in taking_part])
+        address = address_of("matters:add_milestone", matter.pk)
+        context = {"matter": matter, "milestone_form": form, "address": address}
+        return step_form(request, "matters/milestone_add.html", context)
 
     def step(self, matter, user, data):
         services.add_milestone(matter, side_id=data["side"], title=data["title"], due_date=data["due_date"], user=user)

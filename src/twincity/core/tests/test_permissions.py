@@ -217,6 +217,10 @@ def pages(s):
             reverse("matters:edit_milestone", args=[s["milestone"].pk]),
             {"office", "lj-coord", "lj-unit"},
         ),
+        # The progress report's and the new milestone's forms (the matter page loads them when their tab is shown):
+        # found as the POSTs they lead to, by whoever speaks for a side and whoever may change the matter.
+        "matters:file_progress": (reverse("matters:file_progress", args=[m.pk]), MEMBERS - {"leader", "auditor"}),
+        "matters:add_milestone": (reverse("matters:add_milestone", args=[m.pk]), EDITORS),
         "regions:partnerships": (reverse("regions:partnerships"), EVERYONE),
         "regions:partnership": (reverse("regions:partnership", args=[p]), MEMBERS),
         "regions:organisation": (reverse("regions:organisation", args=[w.tf_dept.pk]), MEMBERS),
