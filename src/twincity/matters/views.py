@@ -167,7 +167,17 @@ class MatterObjectMixin:
 
 
 # What the matter page posts to or links, by the address's name in ``matters``.
-MATTER_STEPS = ("edit", "roll_over", "change_status", "reopen", "archive", "add_milestone", "file_progress", "add_note")
+MATTER_STEPS = (
+    "edit",
+    "roll_over",
+    "change_status",
+    "reopen",
+    "archive",
+    "add_milestone",
+    "file_progress",
+    "add_note",
+    "history",
+)
 
 
 class MatterDetailView(MatterObjectMixin, ObjectDetailView):
@@ -273,10 +283,6 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             for p in parity:
                 p["lagging"] = p["record"] is not None and (top - p["percent"] >= 20 or bool(p["open_overdue"]))
         report_sides = [s for s in sides if s.pk in side_records and may_report_for_side(user, matter, s.pk)]
-        matter_ct = ContentType.objects.get_for_model(Matter)
-        history = history_of(matter)
-        events = AuditEvent.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("user")[:100]
-        journal = JournalEntry.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("author")[:100]
         # Each owning side's step on the matter's supervised item (签收, 反馈, 完成), shown on its half.
         case = case_of(matter)
         case_sides = {s.side_id: s for s in case.sides.all()} if case else {}
@@ -298,9 +304,6 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             "milestones": milestones,
             "reports": reports,
             "entries": matter.entries.select_related("year_list").order_by("year_list__year"),
-            "history": history,
-            "events": events,
-            "journal": journal,
             "can_change": matter.may_change,
             "can_approve": matter.may_approve,
             "transitions": transitions,
@@ -309,8 +312,37 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             # The progress report's and the new milestone's forms load when their box is shown (htmx: the step's own
             # address, found through the door as its POST); the page says only whether to offer them.
             "may_file_progress": bool(report_sides) and matter.status not in CLOSED_STATUSES,
-            "journal_form": forms.JournalForm(),
             "today": today,
+        }
+        return {**super().get_context_data(**kwargs), **context}
+
+
+class MatterHistoryView(MatterObjectMixin, ObjectDetailView):
+    """A matter's history: its changes (and its parts'), workflow events and notes, with the note form.
+
+    The matter page loads it when its history tab is shown (htmx: the panel alone); without JavaScript it is a page
+    of its own. Found through the door as the matter page (and as the note's POST: whoever reads the matter)."""
+
+    queryset = Matter.objects.all()  # its code and title: the frame's back link
+    template_name = "matters/matter_history.html"
+
+    def get_template_names(self):
+        return [f"{self.template_name}#panel" if is_fragment_request(self.request) else self.template_name]
+
+    def get_context_data(self, **kwargs):
+        matter = self.object
+        matter_ct = ContentType.objects.get_for_model(Matter)
+        context = {
+            "nav": "matters",
+            "history": history_of(matter),
+            "events": AuditEvent.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("user")[
+                :100
+            ],
+            "journal": JournalEntry.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("author")[
+                :100
+            ],
+            "journal_form": forms.JournalForm(),
+            "add_note": address_of("matters:add_note", matter.pk),
         }
         return {**super().get_context_data(**kwargs), **context}
 

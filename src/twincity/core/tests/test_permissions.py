@@ -196,6 +196,8 @@ def pages(s):
         "dashboard": (reverse("dashboard", args=[p]), MEMBERS),
         "matters:list": (reverse("matters:list") + f"?partnership={p}", EVERYONE),
         "matters:matter": (reverse("matters:matter", args=[m.pk]), MEMBERS),
+        # Its history tab's panel (the page loads it when the tab is shown): whoever reads the matter.
+        "matters:history": (reverse("matters:history", args=[m.pk]), MEMBERS),
         "matters:edit": (reverse("matters:edit", args=[m.pk]), EDITORS),
         "matters:roll_over": (reverse("matters:roll_over", args=[m.pk]), EDITORS),
         "matters:add": (reverse("matters:add") + f"?partnership={p}", EDITORS),
