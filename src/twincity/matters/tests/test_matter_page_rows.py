@@ -1,20 +1,70 @@
-"""The matter page's side cards (``{% parity_cards %}``, matters/templatetags/matter_page.py: one pass) against the
-template loop they replaced, byte for byte: every branch (a side taking part or not, lagging, each step of its
-supervision, with and without units, a leader, a last report, milestones done, overdue and ahead), hostile text,
-both languages; and the cards of a real page."""
+"""The matter page's side cards (``{% parity_cards %}``), milestone rows (``{% milestone_rows %}``) and report cards
+(``{% report_cards %}``), matters/templatetags/matter_page.py: one pass each, against the template loops they
+replaced, byte for byte: every branch (a side taking part or not, lagging, each step of its supervision, with and
+without units, a leader, a last report, milestones done, overdue and ahead, closable or not, reports with and without
+a unit, an author, files, a correction link), hostile text, both languages; and those of a real page."""
 
 import datetime as dt
+import re
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.template import Context, Engine, Template
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import SimpleLazyObject
 
 from twincity.matters import services
-from twincity.matters.templatetags.matter_page import parity_cards
+from twincity.matters.templatetags.matter_page import milestone_rows, parity_cards, report_cards
 from twincity.testing import make_matter
 from twincity.testkit import HOSTILE
+
+# The milestone rows and report cards of templates/matters/matter_detail.html as they were.
+MILESTONES = """{% load i18n %}{% for m in milestones %}
+          <tr data-milestone="{{ m.pk }}">
+            <td>{{ m.title }}</td><td>{{ m.side_label }}</td>
+            <td class="{% if not m.done_date and m.due_date < today %}\
+tc-text-red fw-semibold{% endif %}">{{ m.due_date|date:"Y-m-d" }}</td>
+            <td>{{ m.done_date|date:"Y-m-d"|default:"—" }}</td><td class="small tc-pre">\
+{{ m.evidence|default:"" }}</td>
+            <td>{% if not m.done_date and m.closable %}
+              <form method="post" action="{{ m.close_address }}" class="d-flex gap-1">\
+{% csrf_token %}
+                <input type="hidden" name="version" value="{{ m.version }}">
+                <input type="date" name="done_date" class="form-control form-control-sm" \
+value="{{ today|date:'Y-m-d' }}" required aria-label="{% translate 'Done on' %}">
+                <input name="evidence" class="form-control form-control-sm" \
+placeholder="{% translate 'Evidence' %}" required aria-label="{% translate 'Evidence' %}">
+                <button class="btn btn-sm btn-outline-success" type="submit">\
+{% translate "Close the milestone" %}</button>
+              </form>{% endif %}
+              {% if m.closable %}
+              <details class="small mt-1" data-milestone-edit="{{ m.pk }}" \
+hx-get="{{ m.edit_address }}" hx-trigger="toggle once" hx-target="find [data-milestone-forms]">\
+<summary>{% translate "Edit or archive" %}</summary>
+                <div data-milestone-forms><a href="{{ m.edit_address }}">\
+{% translate "Edit or archive the milestone" %}</a></div>
+              </details>
+              {% endif %}</td>
+          </tr>
+        {% empty %}<tr><td colspan="6" class="text-muted py-3">{% translate "No milestones yet." %}\
+</td></tr>{% endfor %}"""
+REPORTS = """{% load i18n people %}{% for r in reports %}
+    <div class="tc-card mb-2"><div class="tc-card-body">
+      <div class="d-flex flex-wrap gap-2 small text-muted mb-1">
+        <strong class="text-body">{{ r.side.label }}</strong><span>{{ r.period }}</span><span>\
+{{ r.percent_complete }}%</span>
+        <span>{{ r.organisation|default:"" }}</span><span>{% if r.author %}{{ r.author|person }}\
+{% endif %}</span><span class="ms-auto">{{ r.reported_on|date:"Y-m-d" }}</span>\
+{% if r.correctable %}<a href="{{ r.edit_address }}" class="small">{% translate "Correct" %}</a>\
+{% endif %}
+      </div>
+      <div class="tc-pre">{{ r.text }}</div>
+      {% for f in r.files %}<a class="small me-2" href="{{ f.address }}"><i class="bi bi-paperclip">\
+</i> {{ f.name }} ({{ f.size|filesizeformat }})</a>{% endfor %}
+    </div></div>
+    {% empty %}<p class="text-muted">{% translate "No progress reported yet." %}</p>{% endfor %}"""
 
 # The loop of templates/matters/matter_detail.html as it was (`{% for half in parity %}` to its `{% endfor %}`).
 TEMPLATE = """{% load i18n %}{% for half in parity %}
@@ -160,3 +210,106 @@ def test_the_cards_of_a_real_page_are_the_templates(world, client, language):
         cards = by_template(context["parity"], context["case"], context["today"])
         assert cards.count("data-side=") == len(context["parity"]) >= 2
         assert cards in response.content.decode()
+
+
+def render(template: str, **context) -> str:
+    return Template(template, engine=Engine.get_default()).render(Context(context))
+
+
+def made_up_milestones() -> list[SimpleNamespace]:
+    def milestone(pk, **values):
+        fields = {"title": HOSTILE, "side_label": HOSTILE, "due_date": TODAY, "done_date": None, "evidence": ""}
+        fields |= {"closable": True, "version": 3, "close_address": f"/close/{pk}?{HOSTILE}"}
+        fields |= {"edit_address": f"/edit/{pk}?{HOSTILE}"}
+        return SimpleNamespace(pk=pk, **(fields | values))
+
+    return [
+        milestone(1),  # due today, closable: both forms
+        milestone(2, due_date=dt.date(2026, 5, 31)),  # overdue
+        milestone(3, done_date=dt.date(2026, 5, 1), evidence=HOSTILE),  # done: the edit box only
+        milestone(4, closable=False, evidence=None),  # another side's
+        milestone(5, closable=False, done_date=dt.date(2026, 5, 1), due_date=dt.date(2026, 6, 30)),
+    ]
+
+
+def made_up_reports() -> list[SimpleNamespace]:
+    author = get_user_model()(username="login", first_name=HOSTILE, last_name="王")
+    side = SimpleNamespace(label=HOSTILE)
+    files = [
+        SimpleNamespace(address=f"/files/1?{HOSTILE}", name=HOSTILE, size=1536),
+        SimpleNamespace(address="/files/2", name="方案.pdf", size=5 * 1024 * 1024),
+    ]
+    common = {"side": side, "period": HOSTILE, "percent_complete": 40, "text": HOSTILE, "reported_on": TODAY}
+    return [
+        SimpleNamespace(
+            organisation=named_unit(HOSTILE),
+            author=author,
+            correctable=True,
+            edit_address=f"/r/1?{HOSTILE}",
+            files=files,
+            **common,
+        ),
+        SimpleNamespace(organisation=None, author=None, correctable=False, files=[], **common),
+        SimpleNamespace(
+            organisation=named_unit("两江局"),
+            author=get_user_model()(username=HOSTILE),
+            correctable=False,
+            files=files[1:],
+            **common,
+        ),
+    ]
+
+
+class named_unit:  # stands for an Organisation: named by str
+    def __init__(self, name):
+        self.name = name
+
+    def __str__(self):
+        return self.name
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_milestone_rows_write_what_the_template_wrote(language):
+    token = SimpleLazyObject(lambda: "tok" + HOSTILE)
+    with translation.override(language):
+        milestones = made_up_milestones()
+        context = Context({"csrf_token": token})
+        ours = milestone_rows(context, milestones, TODAY)
+        assert "&lt;script&gt;" in ours
+        assert "<script>" not in ours
+        assert ours == render(MILESTONES, milestones=milestones, today=TODAY, csrf_token=token)
+        assert milestone_rows(context, [], TODAY) == render(MILESTONES, milestones=[], today=TODAY)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_report_cards_write_what_the_template_wrote(language):
+    with translation.override(language):
+        reports = made_up_reports()
+        ours = report_cards(reports)
+        assert "&lt;script&gt;" in ours
+        assert "<script>" not in ours
+        assert ours == render(REPORTS, reports=reports)
+        assert report_cards([]) == render(REPORTS, reports=[])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_rows_of_a_real_page_are_the_templates(world, client, language):
+    matter = make_matter(world)
+    office = world.users["office"]
+    services.add_milestone(matter, side_id=world.lj.pk, title=HOSTILE, due_date=dt.date(2020, 6, 1), user=office)
+    services.file_progress(
+        matter, user=office, side_id=world.tf.pk, period="2020-05", text=HOSTILE, percent_complete=30
+    )
+    client.force_login(office)
+    with translation.override(language):
+        response = client.get(reverse("matters:matter", args=[matter.pk]), headers={"Accept-Language": language})
+        context = response.context
+        body = response.content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+        rows = render(MILESTONES, milestones=context["milestones"], today=context["today"], csrf_token=token)
+        assert rows.count("<tr data-milestone=") == 1
+        assert rows in body
+        cards = render(REPORTS, reports=context["reports"])
+        assert cards.count('<div class="tc-card mb-2">') == 1
+        assert cards in body
