@@ -100,12 +100,21 @@ class ObjectChange(models.Model):
 
     def shown_diff(self) -> list[tuple[str, object, object]]:
         """What a change record shows a reader: what people changed; for a change that moved only what the system
-        derives (a new threshold moving a matter's dates), those values, so that no record reads "changed: —"."""
+        derives (a new threshold moving a matter's dates), those values, so that no record reads "changed: —".
+
+        Worked out once per record and language (a history asks it to choose the records it shows, then shows
+        them); ``with_names`` forgets it, as the names change what it reads."""
+        language = get_language()
+        kept = self.__dict__.get("_shown_rows")
+        if kept is not None and kept[0] == language:
+            return kept[1]
         model = self.changed_object_type.model_class()
         if model is None:
             return self.diff()
         diff = self.diff()
-        return self._readable(model, diff, False) or self._readable(model, diff, True)
+        shown = self._readable(model, diff, False) or self._readable(model, diff, True)
+        self._shown_rows = (language, shown)
+        return shown
 
     def _readable(self, model, diff, derived: bool) -> list[tuple[str, object, object]]:
         """``readable_diff`` of ``diff``: what each field shows decided once per model (``shown_fields``), its name
@@ -201,23 +210,25 @@ def field_labels(model) -> dict[str, str]:
 NEVER_SHOWN = ("search_document",)
 
 
-def derived_keys(model) -> set[str]:
+@functools.cache
+def derived_keys(model) -> frozenset[str]:
     """The recorded keys of what nobody types: the version and the values the model derives (``audit_derived``)."""
     derived = set(getattr(model, "audit_derived", ()))
     keys = {"version"}
     for field in model._meta.concrete_fields:
         if field.name in derived or field.attname in derived:
             keys.add(field.attname)
-    return keys
+    return frozenset(keys)
 
 
-def hidden_fields(model) -> set[str]:
+@functools.cache
+def hidden_fields(model) -> frozenset[str]:
     """The recorded values a reader is not shown: the key, the version, what the model derives, the two halves of a
     generic reference (the record it points to is named elsewhere)."""
     hidden = derived_keys(model) | {model._meta.pk.attname, *NEVER_SHOWN}
     for private in model._meta.private_fields:
         if isinstance(private, GenericForeignKey):
-            hidden.update({private.fk_field, f"{private.ct_field}_id"})
+            hidden |= {private.fk_field, f"{private.ct_field}_id"}
     return hidden
 
 
@@ -249,34 +260,36 @@ def display_name(obj) -> str:
     return str(obj)
 
 
-def with_names(changes) -> list[ObjectChange]:
+def with_names(changes, known: dict[type, dict] | None = None) -> list[ObjectChange]:
     """The changes, with the records their foreign keys point to named ("side: ∅ → 天府", not "∅ → 1").
 
-    One query per kind of record referred to, however many changes: call it on a page's history.
+    One query per kind of record referred to, however many changes: call it on a page's history. ``known``: names a
+    page has read already (``{model: {pk: name}}``), not asked for again.
     """
     changes = list(changes)
+    names: dict[type, dict] = {model: dict(named) for model, named in (known or {}).items()}
     wanted: dict[type, set] = defaultdict(set)
     for change in changes:
-        model = change.changed_object_type.model_class()
-        if model is None:
-            continue
-        fields = {f.attname: f for f in model._meta.concrete_fields if f.many_to_one}
-        for name, before, after in change.diff():
-            if name in fields:
-                wanted[fields[name].related_model].update(v for v in (before, after) if v is not None)
-    names = {
-        related: {pk: display_name(obj) for pk, obj in related._base_manager.in_bulk(ids).items()}
-        for related, ids in wanted.items()
-    }
+        for related, ids in references_of(change).items():
+            wanted[related].update(ids - names.get(related, {}).keys())
+    for related, ids in wanted.items():
+        if ids:
+            found = related._base_manager.in_bulk(ids)
+            names.setdefault(related, {}).update((pk, display_name(obj)) for pk, obj in found.items())
     for change in changes:
         change._names = names
+        change.__dict__.pop("_shown_rows", None)  # read again with the names
     return changes
 
 
 def history_of(obj, *, limit: int = 200) -> list[ObjectChange]:
     """The change records of an object and of what belongs to it, as its history shows them: references named
-    (``with_names``), and an update that changed nothing a reader is shown (only the search words, say) left out."""
-    changes = with_names(ObjectChange.objects.for_object(obj)[:limit])
+    (``with_names``), and an update that changed nothing a reader is shown (only the search words, say) left out.
+
+    A history shows what changed only for an update (``includes/history.html``): only updates have their references
+    named, not a creation's or an archiving's values nobody reads."""
+    changes = list(ObjectChange.objects.for_object(obj)[:limit])
+    with_names([c for c in changes if c.action == ChangeAction.UPDATE])
     return [c for c in changes if c.action != ChangeAction.UPDATE or c.shown_diff()]
 
 

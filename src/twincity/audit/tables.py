@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from twincity.accounts.access import partnerships_for
-from twincity.audit.models import ObjectChange, display_name, references_of, with_names
+from twincity.audit.models import ObjectChange, display_name, with_names
 from twincity.core.tables import LeanTable, choice_display, td_attributes_of
 from twincity.core.text import escaped
 
@@ -115,15 +115,7 @@ class ObjectChangeTable(LeanTable):
                     kind.set_cached_value(change, ContentType.objects.get_for_id(change.changed_object_type_id))
             # The records the page's changes refer to, named: the partnerships the page has read already (the
             # reader's, ``partnerships_for``), any other in one query per kind of record, for the page only.
-            known = already_named(request)
-            others = []
-            for change in changes:
-                wanted = references_of(change)
-                if all(ids <= known.get(model, {}).keys() for model, ids in wanted.items()):
-                    change._names = known
-                else:
-                    others.append(change)
-            with_names(others)
+            with_names(changes, known=already_named(request))
 
     def lean_rows(self) -> SafeString:
         """The page's rows as ``LeanTable.lean_rows`` renders them from these columns (a test compares the two),

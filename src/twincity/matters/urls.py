@@ -28,6 +28,7 @@ urlpatterns = [
     path("<int:pk>/roll-over/", views.RollOverView.as_view(), name="roll_over"),
     path("<int:pk>/archive/", views.archive, name="archive"),
     path("<int:pk>/notes/", views.AddNoteView.as_view(), name="add_note"),
+    path("<int:pk>/history/", views.MatterHistoryView.as_view(), name="history"),
     path("milestones/<int:pk>/close/", views.CloseMilestoneView.as_view(), name="close_milestone"),
     path("milestones/<int:pk>/edit/", views.EditMilestoneView.as_view(), name="edit_milestone"),
     path("milestones/<int:pk>/archive/", views.ArchiveMilestoneView.as_view(), name="archive_milestone"),

@@ -167,7 +167,17 @@ class MatterObjectMixin:
 
 
 # What the matter page posts to or links, by the address's name in ``matters``.
-MATTER_STEPS = ("edit", "roll_over", "change_status", "reopen", "archive", "add_milestone", "file_progress", "add_note")
+MATTER_STEPS = (
+    "edit",
+    "roll_over",
+    "change_status",
+    "reopen",
+    "archive",
+    "add_milestone",
+    "file_progress",
+    "add_note",
+    "history",
+)
 
 
 class MatterDetailView(MatterObjectMixin, ObjectDetailView):
@@ -212,8 +222,12 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             units.update(Organisation._base_manager.in_bulk(others))
         report_ct = ContentType.objects.get_for_model(ProgressReport)
         attachments: dict[int, list[Attachment]] = {}
-        for a in Attachment.objects.filter(
-            content_type=report_ct, object_id__in=[r.pk for r in reports], archived_at__isnull=True
+        for a in (
+            Attachment.objects.filter(
+                content_type=report_ct, object_id__in=[r.pk for r in reports], archived_at__isnull=True
+            )
+            if reports
+            else ()
         ):
             attachments.setdefault(a.object_id, []).append(a)
         for r in reports:
@@ -236,20 +250,30 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             for f in r.files:
                 f.address = address_of("core:attachment", f.pk)
         addresses = {name: address_of(f"matters:{name}", matter.pk) for name in MATTER_STEPS}
+        # Each side's part, sorted out once (twenty sides are twenty cards).
+        side_milestones: dict[int, list[Milestone]] = {}
+        for m in milestones:
+            side_milestones.setdefault(m.side_id, []).append(m)
+        latest_reports: dict[int, ProgressReport] = {}
+        for r in reports:  # newest first
+            latest_reports.setdefault(r.side_id, r)
+        side_units: dict[tuple[int, str], list[Organisation]] = {}
+        for o in owners:
+            side_units.setdefault((o.side_id, o.role), []).append(o.organisation)
         parity = []
         for side in sides:
-            record = side_records.get(side.pk)
-            side_ms = [m for m in milestones if m.side_id == side.pk]
-            latest = next((r for r in reports if r.side_id == side.pk), None)
+            pk = side.pk
+            record = side_records.get(pk)
+            side_ms = side_milestones.get(pk, [])
             parity.append(
                 {
                     "side": side,
                     "record": record,
-                    "leads": [o.organisation for o in owners if o.side_id == side.pk and o.role == "lead"],
-                    "supports": [o.organisation for o in owners if o.side_id == side.pk and o.role == "support"],
+                    "leads": side_units.get((pk, "lead"), []),
+                    "supports": side_units.get((pk, "support"), []),
                     "milestones": side_ms,
                     "open_overdue": [m for m in side_ms if not m.done_date and m.due_date < today],
-                    "latest": latest,
+                    "latest": latest_reports.get(pk),
                     "percent": record.percent_complete if record else 0,
                     "lagging": False,
                 }
@@ -259,10 +283,6 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             for p in parity:
                 p["lagging"] = p["record"] is not None and (top - p["percent"] >= 20 or bool(p["open_overdue"]))
         report_sides = [s for s in sides if s.pk in side_records and may_report_for_side(user, matter, s.pk)]
-        matter_ct = ContentType.objects.get_for_model(Matter)
-        history = history_of(matter)
-        events = AuditEvent.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("user")[:100]
-        journal = JournalEntry.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("author")[:100]
         # Each owning side's step on the matter's supervised item (签收, 反馈, 完成), shown on its half.
         case = case_of(matter)
         case_sides = {s.side_id: s for s in case.sides.all()} if case else {}
@@ -284,22 +304,45 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             "milestones": milestones,
             "reports": reports,
             "entries": matter.entries.select_related("year_list").order_by("year_list__year"),
-            "history": history,
-            "events": events,
-            "journal": journal,
             "can_change": matter.may_change,
             "can_approve": matter.may_approve,
             "transitions": transitions,
             "case": case,
             "may_reopen": matter.status == "completed" and matter.may_approve,
-            "progress_form": forms.ProgressForm(sides=report_sides)
-            if report_sides and matter.status not in ("completed", "cancelled")
-            else None,
-            "milestone_form": forms.MilestoneForm(sides=[s for s in sides if s.pk in side_records])
-            if matter.may_change
-            else None,
-            "journal_form": forms.JournalForm(),
+            # The progress report's and the new milestone's forms load when their box is shown (htmx: the step's own
+            # address, found through the door as its POST); the page says only whether to offer them.
+            "may_file_progress": bool(report_sides) and matter.status not in CLOSED_STATUSES,
             "today": today,
+        }
+        return {**super().get_context_data(**kwargs), **context}
+
+
+class MatterHistoryView(MatterObjectMixin, ObjectDetailView):
+    """A matter's history: its changes (and its parts'), workflow events and notes, with the note form.
+
+    The matter page loads it when its history tab is shown (htmx: the panel alone); without JavaScript it is a page
+    of its own. Found through the door as the matter page (and as the note's POST: whoever reads the matter)."""
+
+    queryset = Matter.objects.all()  # its code and title: the frame's back link
+    template_name = "matters/matter_history.html"
+
+    def get_template_names(self):
+        return [f"{self.template_name}#panel" if is_fragment_request(self.request) else self.template_name]
+
+    def get_context_data(self, **kwargs):
+        matter = self.object
+        matter_ct = ContentType.objects.get_for_model(Matter)
+        context = {
+            "nav": "matters",
+            "history": history_of(matter),
+            "events": AuditEvent.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("user")[
+                :100
+            ],
+            "journal": JournalEntry.objects.filter(object_type=matter_ct, object_id=matter.pk).select_related("author")[
+                :100
+            ],
+            "journal_form": forms.JournalForm(),
+            "add_note": address_of("matters:add_note", matter.pk),
         }
         return {**super().get_context_data(**kwargs), **context}
 
@@ -539,7 +582,22 @@ class MatterStepView(StepView):
         return matter_page(getattr(obj, "matter_id", obj.pk), self.anchor)
 
 
+def step_form(request, template: str, context: dict):
+    """A step's form as the matter page loads it when its box is shown (htmx: the form alone), or, without
+    JavaScript, as a page of its own."""
+    return render(
+        request, f"{template}#form" if is_fragment_request(request) else template, {"nav": "matters", **context}
+    )
+
+
 class FileProgressView(MatterStepView):
+    """File a side's progress report.
+
+    GET answers the form (the matter page loads it when the progress tab is shown), found as the POST finds the
+    matter: whoever may not report for any side gets the same 404. It offers the sides the reader reports for that
+    take part in the matter, as the service accepts."""
+
+    http_method_names = ["get", "post"]
     queryset = Matter.objects.select_related("partnership")
     action = Action.VIEW  # who may report for which side is the door's: may_report_for_side
     form_class = forms.ProgressForm
@@ -549,6 +607,20 @@ class FileProgressView(MatterStepView):
     @staticmethod
     def report_sides(user, matter):
         return [s for s in matter.partnership.sides() if may_report_for_side(user, matter, s.pk)]
+
+    def get(self, request, *args, **kwargs):
+        matter = self.get_object()
+        taking_part = set(matter.sides.values_list("region_id", flat=True))
+        sides = [s for s in self.report_sides(request.user, matter) if s.pk in taking_part]
+        if matter.status in CLOSED_STATUSES:
+            form, refusal = None, _("A closed matter takes no more reports.")
+        elif not sides:
+            form, refusal = None, _("This side takes no part in the matter.")
+        else:
+            form, refusal = forms.ProgressForm(sides=sides), ""
+        address = address_of("matters:file_progress", matter.pk)
+        context = {"matter": matter, "progress_form": form, "refusal": refusal, "address": address}
+        return step_form(request, "matters/progress_form.html", context)
 
     def allowed(self, user, matter):
         return bool(self.report_sides(user, matter))
@@ -569,6 +641,12 @@ class FileProgressView(MatterStepView):
 
 
 class AddMilestoneView(MatterStepView):
+    """Add a milestone (who may change the matter).
+
+    GET answers the form (the matter page loads it when the milestones tab is shown), found as the POST finds the
+    matter: whoever may not change it gets the same 404. It offers the sides that take part in the matter."""
+
+    http_method_names = ["get", "post"]
     queryset = Matter.objects.select_related("partnership")
     form_class = forms.MilestoneForm
     anchor = "#milestones"
@@ -576,6 +654,14 @@ class AddMilestoneView(MatterStepView):
 
     def form_kwargs(self, matter, user):
         return {"sides": matter.partnership.sides()}
+
+    def get(self, request, *args, **kwargs):
+        matter = self.get_object()
+        taking_part = set(matter.sides.values_list("region_id", flat=True))
+        form = forms.MilestoneForm(sides=[s for s in matter.partnership.sides() if s.pk in taking_part])
+        address = address_of("matters:add_milestone", matter.pk)
+        context = {"matter": matter, "milestone_form": form, "address": address}
+        return step_form(request, "matters/milestone_add.html", context)
 
     def step(self, matter, user, data):
         services.add_milestone(matter, side_id=data["side"], title=data["title"], due_date=data["due_date"], user=user)

@@ -78,8 +78,12 @@ class Partnership(BilingualName, PrimaryModel):
         return self.pk
 
     def sides(self) -> list["Region"]:
-        """The member regions in host-rotation order."""
-        return [m.region for m in self.memberships.select_related("region").order_by("rotation_order", "pk")]
+        """The member regions in host-rotation order (the regions read through their seats: one instance a side)."""
+        return list(
+            Region.objects.filter(memberships__partnership=self).order_by(
+                "memberships__rotation_order", "memberships__pk"
+            )
+        )
 
 
 class Region(BilingualName, PrimaryModel):

@@ -196,6 +196,8 @@ def pages(s):
         "dashboard": (reverse("dashboard", args=[p]), MEMBERS),
         "matters:list": (reverse("matters:list") + f"?partnership={p}", EVERYONE),
         "matters:matter": (reverse("matters:matter", args=[m.pk]), MEMBERS),
+        # Its history tab's panel (the page loads it when the tab is shown): whoever reads the matter.
+        "matters:history": (reverse("matters:history", args=[m.pk]), MEMBERS),
         "matters:edit": (reverse("matters:edit", args=[m.pk]), EDITORS),
         "matters:roll_over": (reverse("matters:roll_over", args=[m.pk]), EDITORS),
         "matters:add": (reverse("matters:add") + f"?partnership={p}", EDITORS),
@@ -217,6 +219,10 @@ def pages(s):
             reverse("matters:edit_milestone", args=[s["milestone"].pk]),
             {"office", "lj-coord", "lj-unit"},
         ),
+        # The progress report's and the new milestone's forms (the matter page loads them when their tab is shown):
+        # found as the POSTs they lead to, by whoever speaks for a side and whoever may change the matter.
+        "matters:file_progress": (reverse("matters:file_progress", args=[m.pk]), MEMBERS - {"leader", "auditor"}),
+        "matters:add_milestone": (reverse("matters:add_milestone", args=[m.pk]), EDITORS),
         "regions:partnerships": (reverse("regions:partnerships"), EVERYONE),
         "regions:partnership": (reverse("regions:partnership", args=[p]), MEMBERS),
         "regions:organisation": (reverse("regions:organisation", args=[w.tf_dept.pk]), MEMBERS),

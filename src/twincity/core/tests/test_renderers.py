@@ -9,8 +9,11 @@ from django import forms
 from django.apps import apps
 from django.forms.renderers import DjangoTemplates
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import format_html
 
 from twincity.core.cache import clear_own_cache
+from twincity.core.forms import MultipleFileField
 from twincity.core.renderers import WidgetRenderer
 from twincity.core.tests.test_tables import (
     list_pages,
@@ -21,11 +24,12 @@ HOSTILE = "<b>\"&'</b> 天府"
 
 
 def both(bound: forms.BoundField) -> tuple[str, str]:
+    """The field's widget and its label (``label_tag``), by Django's templates and by ours."""
     form = bound.form
     form.renderer = DjangoTemplates()
-    django_html = str(bound)
+    django_html = str(bound) + "|" + bound.label_tag()
     form.renderer = WidgetRenderer()
-    ours = str(bound)
+    ours = str(bound) + "|" + bound.label_tag()
     return django_html, ours
 
 
@@ -39,6 +43,11 @@ class Sample(forms.Form):
     hidden = forms.CharField(widget=forms.HiddenInput)
     search = forms.CharField(widget=forms.TextInput(attrs={"type": "search"}), required=False)
     email = forms.EmailField(required=False)
+    note = forms.CharField(label=HOSTILE, widget=forms.Textarea(attrs={"rows": 2, "placeholder": HOSTILE}))
+    upload = forms.FileField(label=" 附件 ", required=False)
+    uploads = MultipleFileField(label=format_html("<i>{}</i>", HOSTILE), required=False)
+    plain_file = forms.FileField(widget=forms.FileInput(attrs={"accept": ".pdf"}), required=False)
+    asked = forms.CharField(label="Why?", label_suffix=" :", required=False)
 
 
 @pytest.mark.parametrize(
@@ -49,11 +58,26 @@ class Sample(forms.Form):
         {"plain": "nope", "number": "x", "hidden": HOSTILE, "email": "a@b"},
     ],
 )
-def test_made_up_widgets_render_as_djangos(data):
-    form = Sample(data=data, initial={"day": dt.date(2026, 1, 2), "hidden": 3})
-    for name in form.fields:
-        django_html, ours = both(form[name])
-        assert ours == django_html, name
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_made_up_widgets_render_as_djangos(data, auto_id, language):
+    """Filled, empty and hostile; with labels as tags and, without ids, as text; a file already there (the clearable
+    input's "currently" part) goes to Django's template."""
+    with translation.override(language):
+        form = Sample(data=data, initial={"day": dt.date(2026, 1, 2), "hidden": 3, "upload": Stored()}, auto_id=auto_id)
+        form.required_css_class = "needed"
+        for name in form.fields:
+            django_html, ours = both(form[name])
+            assert ours == django_html, name
+
+
+class Stored:
+    """A file already stored (what a ClearableFileInput shows as "currently")."""
+
+    url = "/files/1"
+
+    def __str__(self):
+        return HOSTILE
 
 
 @pytest.mark.django_db

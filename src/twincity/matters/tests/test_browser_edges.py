@@ -42,6 +42,34 @@ def test_a_milestone_is_corrected_then_archived_on_the_matter_page(browser_page,
     assert Milestone.objects.get(pk=milestone.pk).archived_at is not None
 
 
+def test_forms_and_history_load_when_their_tab_is_shown(browser_page, live_server, world):
+    """The new milestone's form and the history (with the note form) are loaded when their tab is shown; a milestone
+    added and a note written through them, the page comes back on their tab with them in it."""
+    matter = make_matter(world)
+    page = browser_page
+    login(page, live_server, "lj-coord")
+    page.goto(f"{live_server.url}/matters/{matter.pk}/")
+    expect(page.locator("#milestone-add form")).to_have_count(0)  # not before the tab is shown
+    page.click("#tab-milestones")
+    form = page.locator("#milestone-add form")
+    expect(form).to_be_visible()
+    expect(form.locator("[name=side] option")).to_have_count(2)
+    form.locator("[name=title]").fill("联合招商签约")
+    form.locator("[name=due_date]").fill("2020-10-31")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#milestones")).to_be_visible()
+    expect(page.locator("#milestones")).to_contain_text("联合招商签约")
+
+    expect(page.locator("#history .tc-timeline")).to_have_count(0)
+    page.click("#tab-history")
+    expect(page.locator("#history .tc-timeline")).to_be_visible()
+    expect(page.locator("#history")).to_contain_text("联合招商签约")  # the milestone's creation, in the history
+    page.locator("#history textarea[name=text]").fill("已与牵头单位电话确认")
+    page.locator("#history form button[type=submit]").click()
+    expect(page.locator("#history")).to_be_visible()
+    expect(page.locator("#history")).to_contain_text("已与牵头单位电话确认")
+
+
 def test_the_office_rolls_the_open_matters_over_after_a_preview(browser_page, live_server, world):
     first = make_matter(world, year=2020, title="第一项")
     stays = make_matter(world, year=2020, title="留在本年")

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from twincity.matters import services
 from twincity.matters.models import Milestone
+from twincity.matters.services import OwnerSpec
 from twincity.testing import PERSONAS, build_second_partnership, make_matter
 from twincity.testkit import assert_page
 
@@ -136,9 +137,9 @@ def add_parts(world, matter, n: int) -> None:
 
 # On a miss: the frame's (session, person, memberships, stamps, partnerships, counts), the matter with whether the
 # reader may change and approve it, its sides, owners, halves, milestones and reports with who may close and correct
-# them, the reports' files, the history (with the records its changes name), events, notes, list entries and the
-# supervised item with its sides. A unit contact's side is asked of the door once more (may they report for it).
-BUDGET = {"office": 27, "lj-unit": 28}
+# them, the reports' files, list entries and the supervised item with its sides. A unit contact's side is asked of
+# the door once more (may they report for it). The history tab loads when shown (its own budget below).
+BUDGET = {"office": 17, "lj-unit": 18}
 
 
 @pytest.mark.parametrize("persona", sorted(BUDGET))
@@ -151,3 +152,147 @@ def test_the_page_costs_the_same_queries_for_one_or_ten_milestones_and_reports(w
     add_parts(world, matter, 9)
     many = assert_page(client, url, warm=True, queries=BUDGET[persona], contains=["节点8", "进展8"]).queries
     assert many == few, f"{few} queries for one milestone and report, {many} for ten"
+
+
+# The history panel: the frame's, the matter, its changes (with the records its updates name: a creation's values are
+# not shown, so not named), workflow events and notes.
+HISTORY_BUDGET = 11
+
+
+def test_the_history_costs_the_same_queries_for_one_or_ten_milestones_and_reports(world, client_as):
+    matter = make_matter(world)
+    add_parts(world, matter, 1)
+    client = client_as("office")
+    url = reverse("matters:history", args=[matter.pk])
+    few = assert_page(client, url, warm=True, queries=HISTORY_BUDGET, contains=["节点0"]).queries
+    add_parts(world, matter, 9)
+    many = assert_page(client, url, warm=True, queries=HISTORY_BUDGET, contains=["节点8"]).queries
+    assert many == few == HISTORY_BUDGET
+
+
+# The progress report's and the new milestone's forms load when their box is shown (the step's own address, GET),
+# found through the door as the POST: who may report for a side, who may change the matter.
+MAY_REPORT = {"office", "tf-coord", "lj-coord", "tf-unit", "lj-unit"}
+MAY_CHANGE = {"office", "tf-coord", "lj-coord"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_step_forms_are_reached_by_exactly_who_may_post_them(world, client_as, persona):
+    matter = make_matter(world)
+    client = client_as(persona)
+    for name, allowed in (("matters:file_progress", MAY_REPORT), ("matters:add_milestone", MAY_CHANGE)):
+        url = reverse(name, args=[matter.pk])
+        expected = 200 if persona in allowed else 404
+        assert client.get(url).status_code == expected, name
+        assert client.get(url, headers=HTMX).status_code == expected, name
+        assert client.post(url, {}).status_code == (302 if persona in allowed else 404), name
+
+
+def test_the_page_offers_the_step_forms_and_renders_neither(world, client_as):
+    matter = make_matter(world)
+    page = client_as("tf-unit").get(reverse("matters:matter", args=[matter.pk])).content.decode()
+    progress = reverse("matters:file_progress", args=[matter.pk])
+    box = re.search(r'<div class="tc-card-body" id="progress-box"[^>]*>.*?</div>', page, re.S).group(0)
+    assert f'hx-get="{progress}"' in box
+    assert 'hx-trigger="intersect once"' in box
+    assert f'<a href="{progress}">' in box  # without JavaScript: the form's own page
+    assert 'id="progress-form"' not in page
+    assert 'name="percent_complete"' not in page
+    assert 'id="milestone-add"' not in page  # a unit contact adds no milestone
+    office = client_as("office").get(reverse("matters:matter", args=[matter.pk])).content.decode()
+    assert f'hx-get="{reverse("matters:add_milestone", args=[matter.pk])}"' in office
+    assert 'name="due_date"' not in office.split('id="milestone-add"')[1].split("</div></div>")[0]
+
+
+def test_the_progress_form_offers_the_readers_sides_that_take_part(world, client_as):
+    matter = make_matter(world)
+    url = reverse("matters:file_progress", args=[matter.pk])
+    fragment = client_as("tf-unit").get(url, headers=HTMX).content.decode()
+    assert "<html" not in fragment
+    assert f'action="{url}"' in fragment
+    assert 'id="progress-form"' in fragment
+    assert 'enctype="multipart/form-data"' in fragment
+    assert fragment.count('name="csrfmiddlewaretoken"') == 1
+    assert re.findall(r'<option value="(\d+)"', fragment) == [str(world.tf.pk)]
+    office = client_as("office").get(url, headers=HTMX).content.decode()
+    assert re.findall(r'<option value="(\d+)"', office) == [str(world.tf.pk), str(world.lj.pk)]
+    page = client_as("tf-unit").get(url).content.decode()
+    assert "<html" in page
+    assert f'href="{reverse("matters:matter", args=[matter.pk])}#progress"' in page
+    assert 'id="progress-form"' in page
+
+
+def test_a_closed_matter_offers_no_progress_form(world, client_as):
+    matter = make_matter(world, status="cancelled")
+    client = client_as("tf-unit")
+    assert "progress-box" not in client.get(reverse("matters:matter", args=[matter.pk])).content.decode()
+    fragment = client.get(reverse("matters:file_progress", args=[matter.pk]), headers=HTMX).content.decode()
+    assert 'id="progress-form"' not in fragment
+    assert "已办结的事项不再接受进展报告。" in fragment
+
+
+def test_the_milestone_form_offers_the_sides_that_take_part(world, client_as):
+    matter = make_matter(world, owners=[OwnerSpec(world.lj_dept)], leaders={world.lj.pk: "李主任"})
+    url = reverse("matters:add_milestone", args=[matter.pk])
+    fragment = client_as("office").get(url, headers=HTMX).content.decode()
+    assert "<html" not in fragment
+    assert f'action="{url}"' in fragment
+    assert re.findall(r'<option value="(\d+)"', fragment) == [str(world.lj.pk)]
+    assert 'name="title"' in fragment
+    assert 'name="due_date"' in fragment
+    posted = client_as("office").post(url, {"side": world.lj.pk, "title": "签约", "due_date": "2020-08-01"})
+    assert posted.status_code == 302
+    assert Milestone.objects.filter(matter=matter, title="签约").exists()
+
+
+# The history tab (changes, workflow events, notes and the note form) loads when the tab is shown: the matter's own
+# history address, found through the door as the page, by whoever reads the matter.
+MEMBERS = set(PERSONAS) - {"outsider"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_history_is_read_by_exactly_who_reads_the_matter(world, client_as, persona):
+    matter = make_matter(world)
+    client = client_as(persona)
+    url = reverse("matters:history", args=[matter.pk])
+    expected = 200 if persona in MEMBERS else 404
+    assert client.get(url).status_code == expected
+    assert client.get(url, headers=HTMX).status_code == expected
+    assert client.get(reverse("matters:matter", args=[matter.pk])).status_code == expected
+
+
+def test_the_page_links_its_history_and_renders_none_of_it(world, client_as):
+    matter = make_matter(world)
+    client = client_as("lj-unit")
+    client.post(reverse("matters:add_note", args=[matter.pk]), {"text": "已电话联系牵头单位"})
+    page = client.get(reverse("matters:matter", args=[matter.pk])).content.decode()
+    url = reverse("matters:history", args=[matter.pk])
+    panel = re.search(r'<div id="history-panel"[^>]*>.*?</div>', page, re.S).group(0)
+    assert f'hx-get="{url}"' in panel
+    assert 'hx-trigger="intersect once"' in panel
+    assert 'hx-swap="outerHTML"' in panel
+    assert f'<a href="{url}">' in panel  # without JavaScript: the history's own page
+    assert "已电话联系牵头单位" not in page
+    assert 'class="tc-timeline' not in page
+    assert reverse("matters:add_note", args=[matter.pk]) not in page
+
+
+def test_the_history_panel_holds_the_changes_events_notes_and_the_note_form(world, client_as):
+    matter = make_matter(world, title="共建内陆开放门户")
+    client = client_as("lj-unit")
+    note = reverse("matters:add_note", args=[matter.pk])
+    answer = client.post(note, {"text": "已电话联系牵头单位"})
+    assert answer["Location"] == reverse("matters:matter", args=[matter.pk]) + "#history"
+    url = reverse("matters:history", args=[matter.pk])
+    panel = client.get(url, headers=HTMX).content.decode()
+    assert "<html" not in panel
+    assert panel.startswith('<div class="row g-3">')
+    assert 'class="tc-timeline' in panel
+    assert "共建内陆开放门户" in panel  # the matter's creation among its changes
+    assert "已电话联系牵头单位" in panel
+    assert f'<form method="post" action="{note}">' in panel
+    assert panel.count('name="csrfmiddlewaretoken"') == 1
+    page = client.get(url).content.decode()
+    assert "<html" in page
+    assert f'href="{reverse("matters:matter", args=[matter.pk])}#history"' in page
+    assert "已电话联系牵头单位" in page

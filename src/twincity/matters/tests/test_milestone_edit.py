@@ -73,7 +73,9 @@ def test_an_archived_milestone_keeps_its_reason_leaves_the_page_and_its_case_is_
     assert case_of(fresh).state == CaseState.CANCELLED
     page = client.get(reverse("matters:matter", args=[milestone.matter_id])).content.decode()
     assert f'data-milestone="{milestone.pk}"' not in page
-    assert "节点已归档" in page  # the event, named, in the matter's history
+    assert "节点已归档" in page  # the step's message
+    history = client.get(reverse("matters:history", args=[milestone.matter_id])).content.decode()
+    assert "已归档 · 里程碑</div>\n    <div>签署协议</div>" in history  # its archiving, in the matter's history
 
 
 def test_the_api_edits_and_archives_a_milestone(world, api_as, milestone):

@@ -1,0 +1,315 @@
+"""The matter page's side cards (``{% parity_cards %}``), milestone rows (``{% milestone_rows %}``) and report cards
+(``{% report_cards %}``), matters/templatetags/matter_page.py: one pass each, against the template loops they
+replaced, byte for byte: every branch (a side taking part or not, lagging, each step of its supervision, with and
+without units, a leader, a last report, milestones done, overdue and ahead, closable or not, reports with and without
+a unit, an author, files, a correction link), hostile text, both languages; and those of a real page."""
+
+import datetime as dt
+import re
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.template import Context, Engine, Template
+from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import SimpleLazyObject
+
+from twincity.matters import services
+from twincity.matters.templatetags.matter_page import milestone_rows, parity_cards, report_cards
+from twincity.testing import make_matter
+from twincity.testkit import HOSTILE
+
+# The milestone rows and report cards of templates/matters/matter_detail.html as they were.
+MILESTONES = """{% load i18n %}{% for m in milestones %}
+          <tr data-milestone="{{ m.pk }}">
+            <td>{{ m.title }}</td><td>{{ m.side_label }}</td>
+            <td class="{% if not m.done_date and m.due_date < today %}\
+tc-text-red fw-semibold{% endif %}">{{ m.due_date|date:"Y-m-d" }}</td>
+            <td>{{ m.done_date|date:"Y-m-d"|default:"—" }}</td><td class="small tc-pre">\
+{{ m.evidence|default:"" }}</td>
+            <td>{% if not m.done_date and m.closable %}
+              <form method="post" action="{{ m.close_address }}" class="d-flex gap-1">\
+{% csrf_token %}
+                <input type="hidden" name="version" value="{{ m.version }}">
+                <input type="date" name="done_date" class="form-control form-control-sm" \
+value="{{ today|date:'Y-m-d' }}" required aria-label="{% translate 'Done on' %}">
+                <input name="evidence" class="form-control form-control-sm" \
+placeholder="{% translate 'Evidence' %}" required aria-label="{% translate 'Evidence' %}">
+                <button class="btn btn-sm btn-outline-success" type="submit">\
+{% translate "Close the milestone" %}</button>
+              </form>{% endif %}
+              {% if m.closable %}
+              <details class="small mt-1" data-milestone-edit="{{ m.pk }}" \
+hx-get="{{ m.edit_address }}" hx-trigger="toggle once" hx-target="find [data-milestone-forms]">\
+<summary>{% translate "Edit or archive" %}</summary>
+                <div data-milestone-forms><a href="{{ m.edit_address }}">\
+{% translate "Edit or archive the milestone" %}</a></div>
+              </details>
+              {% endif %}</td>
+          </tr>
+        {% empty %}<tr><td colspan="6" class="text-muted py-3">{% translate "No milestones yet." %}\
+</td></tr>{% endfor %}"""
+REPORTS = """{% load i18n people %}{% for r in reports %}
+    <div class="tc-card mb-2"><div class="tc-card-body">
+      <div class="d-flex flex-wrap gap-2 small text-muted mb-1">
+        <strong class="text-body">{{ r.side.label }}</strong><span>{{ r.period }}</span><span>\
+{{ r.percent_complete }}%</span>
+        <span>{{ r.organisation|default:"" }}</span><span>{% if r.author %}{{ r.author|person }}\
+{% endif %}</span><span class="ms-auto">{{ r.reported_on|date:"Y-m-d" }}</span>\
+{% if r.correctable %}<a href="{{ r.edit_address }}" class="small">{% translate "Correct" %}</a>\
+{% endif %}
+      </div>
+      <div class="tc-pre">{{ r.text }}</div>
+      {% for f in r.files %}<a class="small me-2" href="{{ f.address }}"><i class="bi bi-paperclip">\
+</i> {{ f.name }} ({{ f.size|filesizeformat }})</a>{% endfor %}
+    </div></div>
+    {% empty %}<p class="text-muted">{% translate "No progress reported yet." %}</p>{% endfor %}"""
+
+# The loop of templates/matters/matter_detail.html as it was (`{% for half in parity %}` to its `{% endfor %}`).
+TEMPLATE = """{% load i18n %}{% for half in parity %}
+      <div class="tc-card{% if half.lagging %} tc-lagging{% endif %}" data-side="{{ half.side.code }}">
+        <div class="tc-card-header"><span class="tc-side-header">{{ half.side.display_name }}</span>\
+{% if half.lagging %}<span class="badge text-bg-danger">{% translate "Lagging" %}</span>{% endif %}</div>
+        <div class="tc-card-body">
+          {% if half.record %}
+          <div class="mb-3">
+            <div class="d-flex justify-content-between small mb-1"><span>{% translate "Progress" %}</span>\
+<strong data-side-percent="{{ half.side.code }}">{{ half.percent }}%</strong></div>
+            <div class="tc-progress"><span data-percent="{{ half.percent }}"></span></div>
+          </div>
+          {% if half.case_side %}{% with s=half.case_side %}<div class="small mb-2" data-case-step="\
+{% if s.completed_at %}reported{% elif s.signed_at %}signed{% else %}waiting{% endif %}">{% translate "Supervision" %}:
+            {% if s.completed_at %}<i class="bi bi-check-circle-fill tc-text-green"></i> \
+{% translate "Completion reported" %}{% elif s.signed_at %}<i class="bi bi-check-circle"></i> \
+{% translate "Signed off" %}{% if s.signed_late %} <span class="badge text-bg-warning">{% translate "late" %}</span>\
+{% endif %}{% else %}<i class="bi bi-circle tc-text-grey"></i> {% translate "Not signed off yet" %}{% endif %}
+            {% if s.late_feedback_count %}<span class="badge text-bg-warning">\
+{% blocktranslate with n=s.late_feedback_count %}{{ n }} late{% endblocktranslate %}</span>{% endif %}
+            {% if case %}<a href="{{ case.get_absolute_url }}">{% translate "Details" %}</a>{% endif %}</div>\
+{% endwith %}{% endif %}
+          <dl class="row small mb-2">
+            <dt class="col-4 fw-normal tc-muted-label">{% translate "Lead units" %}</dt><dd class="col-8">\
+{% for o in half.leads %}<div>{{ o.display_name }}</div>{% empty %}—{% endfor %}</dd>
+            <dt class="col-4 fw-normal tc-muted-label">{% translate "Supporting" %}</dt><dd class="col-8">\
+{% for o in half.supports %}<div>{{ o.display_name }}</div>{% empty %}—{% endfor %}</dd>
+            <dt class="col-4 fw-normal tc-muted-label">{% translate "Responsible leader" %}</dt><dd class="col-8">\
+{{ half.record.responsible_leader|default:"—" }}</dd>
+            <dt class="col-4 fw-normal tc-muted-label">{% translate "Last report" %}</dt><dd class="col-8">\
+{{ half.record.last_reported_on|date:"Y-m-d"|default:"—" }}</dd>
+          </dl>
+          {% if half.latest %}<div class="border-start border-3 ps-2 small tc-pre mb-2">\
+{{ half.latest.text|truncatechars:240 }}</div>{% endif %}
+          <div class="small">
+            {% for m in half.milestones %}
+              <div class="d-flex gap-2 align-items-center py-1 border-top">
+                {% if m.done_date %}<i class="bi bi-check-circle-fill tc-text-green"></i>{% elif m.due_date < today %}\
+<i class="bi bi-exclamation-circle-fill tc-text-red"></i>{% else %}<i class="bi bi-circle tc-text-grey"></i>{% endif %}
+                <span class="flex-grow-1">{{ m.title }}</span><span class="text-muted">{{ m.due_date|date:"Y-m-d" }}\
+</span>
+              </div>
+            {% empty %}<div class="text-muted">{% translate "No milestones on this side." %}</div>{% endfor %}
+          </div>
+          {% else %}
+          <p class="text-muted small mb-0">{% translate "This side takes no part in the matter." %}</p>
+          {% endif %}
+        </div>
+      </div>
+      {% endfor %}"""
+
+TODAY = dt.date(2026, 6, 1)
+
+
+def by_template(parity, case, today=TODAY) -> str:
+    context = Context({"parity": parity, "case": case, "today": today})
+    return Template(TEMPLATE, engine=Engine.get_default()).render(context)
+
+
+def named(name):
+    return SimpleNamespace(display_name=name)
+
+
+def made_up() -> list[dict]:
+    """A card of each kind: hostile everywhere text goes."""
+    record = SimpleNamespace(responsible_leader=HOSTILE, last_reported_on=dt.date(2026, 5, 4))
+    bare = SimpleNamespace(responsible_leader="", last_reported_on=None)
+    milestones = [
+        SimpleNamespace(title=HOSTILE, done_date=dt.date(2026, 1, 2), due_date=dt.date(2026, 1, 1)),
+        SimpleNamespace(title="逾期", done_date=None, due_date=dt.date(2026, 5, 31)),
+        SimpleNamespace(title="将至", done_date=None, due_date=TODAY),
+    ]
+    steps = [
+        SimpleNamespace(
+            completed_at=dt.datetime(2026, 5, 1, tzinfo=dt.UTC),
+            signed_at=None,
+            signed_late=False,
+            late_feedback_count=0,
+        ),
+        SimpleNamespace(
+            completed_at=None, signed_at=dt.datetime(2026, 5, 1, tzinfo=dt.UTC), signed_late=True, late_feedback_count=3
+        ),
+        SimpleNamespace(
+            completed_at=None,
+            signed_at=dt.datetime(2026, 5, 1, tzinfo=dt.UTC),
+            signed_late=False,
+            late_feedback_count=0,
+        ),
+        SimpleNamespace(completed_at=None, signed_at=None, signed_late=False, late_feedback_count=1),
+        None,
+    ]
+    cards = []
+    for i, step in enumerate(steps):
+        side = SimpleNamespace(code=f"{HOSTILE}{i}", display_name=f"{HOSTILE}侧{i}")
+        cards.append(
+            {
+                "side": side,
+                "record": record if i % 2 else bare,
+                "leads": [named(HOSTILE), named("天府局")] if i % 2 else [],
+                "supports": [] if i % 2 else [named("配合")],
+                "milestones": milestones if i < 3 else [],
+                "latest": SimpleNamespace(text=HOSTILE * 30) if i % 2 else None,
+                "percent": 40 + i,
+                "lagging": i % 2 == 0,
+                "case_side": step,
+            }
+        )
+    cards.append({"side": SimpleNamespace(code="X", display_name="不参与"), "record": None, "lagging": True})
+    return cards
+
+
+class Case:
+    def get_absolute_url(self):
+        return f"/supervision/cases/1/?{HOSTILE}"
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("case", [Case(), None])
+def test_cards_write_what_the_template_wrote(language, case):
+    with translation.override(language):
+        parity = made_up()
+        ours = parity_cards(parity, case, TODAY)
+        assert "&lt;script&gt;" in ours
+        assert "<script>" not in ours
+        assert ours == by_template(parity, case)
+        assert parity_cards([], case, TODAY) == by_template([], case) == ""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_cards_of_a_real_page_are_the_templates(world, client, language):
+    matter = make_matter(world, title=HOSTILE)
+    office = world.users["office"]
+    services.add_milestone(matter, side_id=world.lj.pk, title=HOSTILE, due_date=dt.date(2020, 6, 1), user=office)
+    services.file_progress(
+        matter, user=office, side_id=world.tf.pk, period="2020-05", text=HOSTILE, percent_complete=30
+    )
+    client.force_login(office)
+    with translation.override(language):
+        response = client.get(reverse("matters:matter", args=[matter.pk]), headers={"Accept-Language": language})
+        context = response.context
+        cards = by_template(context["parity"], context["case"], context["today"])
+        assert cards.count("data-side=") == len(context["parity"]) >= 2
+        assert cards in response.content.decode()
+
+
+def render(template: str, **context) -> str:
+    return Template(template, engine=Engine.get_default()).render(Context(context))
+
+
+def made_up_milestones() -> list[SimpleNamespace]:
+    def milestone(pk, **values):
+        fields = {"title": HOSTILE, "side_label": HOSTILE, "due_date": TODAY, "done_date": None, "evidence": ""}
+        fields |= {"closable": True, "version": 3, "close_address": f"/close/{pk}?{HOSTILE}"}
+        fields |= {"edit_address": f"/edit/{pk}?{HOSTILE}"}
+        return SimpleNamespace(pk=pk, **(fields | values))
+
+    return [
+        milestone(1),  # due today, closable: both forms
+        milestone(2, due_date=dt.date(2026, 5, 31)),  # overdue
+        milestone(3, done_date=dt.date(2026, 5, 1), evidence=HOSTILE),  # done: the edit box only
+        milestone(4, closable=False, evidence=None),  # another side's
+        milestone(5, closable=False, done_date=dt.date(2026, 5, 1), due_date=dt.date(2026, 6, 30)),
+    ]
+
+
+def made_up_reports() -> list[SimpleNamespace]:
+    author = get_user_model()(username="login", first_name=HOSTILE, last_name="王")
+    side = SimpleNamespace(label=HOSTILE)
+    files = [
+        SimpleNamespace(address=f"/files/1?{HOSTILE}", name=HOSTILE, size=1536),
+        SimpleNamespace(address="/files/2", name="方案.pdf", size=5 * 1024 * 1024),
+    ]
+    common = {"side": side, "period": HOSTILE, "percent_complete": 40, "text": HOSTILE, "reported_on": TODAY}
+    return [
+        SimpleNamespace(
+            organisation=named_unit(HOSTILE),
+            author=author,
+            correctable=True,
+            edit_address=f"/r/1?{HOSTILE}",
+            files=files,
+            **common,
+        ),
+        SimpleNamespace(organisation=None, author=None, correctable=False, files=[], **common),
+        SimpleNamespace(
+            organisation=named_unit("两江局"),
+            author=get_user_model()(username=HOSTILE),
+            correctable=False,
+            files=files[1:],
+            **common,
+        ),
+    ]
+
+
+class named_unit:  # stands for an Organisation: named by str
+    def __init__(self, name):
+        self.name = name
+
+    def __str__(self):
+        return self.name
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_milestone_rows_write_what_the_template_wrote(language):
+    token = SimpleLazyObject(lambda: "tok" + HOSTILE)
+    with translation.override(language):
+        milestones = made_up_milestones()
+        context = Context({"csrf_token": token})
+        ours = milestone_rows(context, milestones, TODAY)
+        assert "&lt;script&gt;" in ours
+        assert "<script>" not in ours
+        assert ours == render(MILESTONES, milestones=milestones, today=TODAY, csrf_token=token)
+        assert milestone_rows(context, [], TODAY) == render(MILESTONES, milestones=[], today=TODAY)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_report_cards_write_what_the_template_wrote(language):
+    with translation.override(language):
+        reports = made_up_reports()
+        ours = report_cards(reports)
+        assert "&lt;script&gt;" in ours
+        assert "<script>" not in ours
+        assert ours == render(REPORTS, reports=reports)
+        assert report_cards([]) == render(REPORTS, reports=[])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_rows_of_a_real_page_are_the_templates(world, client, language):
+    matter = make_matter(world)
+    office = world.users["office"]
+    services.add_milestone(matter, side_id=world.lj.pk, title=HOSTILE, due_date=dt.date(2020, 6, 1), user=office)
+    services.file_progress(
+        matter, user=office, side_id=world.tf.pk, period="2020-05", text=HOSTILE, percent_complete=30
+    )
+    client.force_login(office)
+    with translation.override(language):
+        response = client.get(reverse("matters:matter", args=[matter.pk]), headers={"Accept-Language": language})
+        context = response.context
+        body = response.content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+        rows = render(MILESTONES, milestones=context["milestones"], today=context["today"], csrf_token=token)
+        assert rows.count("<tr data-milestone=") == 1
+        assert rows in body
+        cards = render(REPORTS, reports=context["reports"])
+        assert cards.count('<div class="tc-card mb-2">') == 1
+        assert cards in body
