@@ -39,7 +39,7 @@ def test_a_matter_and_its_case_name_people_in_their_trails(world, client_as, nam
     matter = make_matter(world)
     matter_services.update_matter(matter, user=named_office, version=matter.version, title="改过的标题")
     client = client_as("auditor")
-    body = client.get(reverse("matters:matter", args=[matter.pk])).content.decode()
+    body = client.get(reverse("matters:history", args=[matter.pk])).content.decode()  # the matter page's history tab
     name = named_office.get_full_name()
     assert name in body
     assert "· office" not in body
