@@ -3,14 +3,14 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import get_current_timezone, is_aware, template_localtime
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from twincity.accounts.access import partnerships_for
 from twincity.audit.models import ObjectChange, display_name, with_names
 from twincity.core.tables import LeanTable, choice_display, td_attributes_of
-from twincity.core.text import escaped
+from twincity.core.text import escaped, local_time
 
 
 def author(record) -> str:
@@ -48,16 +48,6 @@ class Escapes(dict):
         if found is None:
             found = self[value] = escaped(value)
         return found
-
-
-def second(value, zone=None) -> str:
-    """A time as ``DateTimeColumn(format="Y-m-d H:i:s")`` shows it: in the page's time zone (``zone``, when the
-    caller read it once for many rows: ``template_localtime`` with it)."""
-    if zone is None:
-        value = template_localtime(value)
-    elif is_aware(value):
-        value = value.astimezone(zone)
-    return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}:{value.second:02d}"
 
 
 def already_named(request) -> dict[type, dict]:
@@ -141,7 +131,7 @@ class ObjectChangeTable(LeanTable):
                 request = f'<a class="font-monospace small" href="?request_id={request_id}">{request_id[:8]}</a>'
             out.append(
                 f'<tr class="{parity}">'
-                f"<td {td['time']}>{second(c.time, zone)}</td>"
+                f"<td {td['time']}>{local_time(c.time, zone, seconds=True)}</td>"
                 f"<td {td['user_name']}>{escape(author(c))}</td>"
                 f"<td {td['action']}>{escape(action) if action else default['action']}</td>"
                 f"<td {td['changed_object_type']}>{kind}</td>"

@@ -2,13 +2,13 @@ import django_tables2 as tables
 from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.timezone import get_current_timezone, is_aware, template_localtime
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.addresses import addresses_of
 from twincity.core.tables import LeanTable, choice_display, td_attributes_of
-from twincity.core.text import escaped
+from twincity.core.text import escaped, local_time
 from twincity.meetings.choices import ActionLight, SessionStatus
 from twincity.meetings.models import ActionItem, MeetingSeries, Session
 from twincity.regions.models import Region
@@ -41,16 +41,6 @@ def status_badge(record) -> str:
         f'{_STATUS_ICONS.get(record.status, "bi-calendar-event")}" aria-hidden="true"></i> '
         f"{escaped(choice_display(record, 'status'))}</span>"
     )
-
-
-def minute(value, zone=None) -> str:
-    """A time as ``DateTimeColumn(format="Y-m-d H:i")`` shows it: in the page's time zone (``zone``, when the
-    caller read it once for many rows: ``template_localtime`` with it)."""
-    if zone is None:
-        value = template_localtime(value)
-    elif is_aware(value):
-        value = value.astimezone(zone)
-    return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
 
 
 def session_label(session) -> str:
@@ -170,7 +160,7 @@ class SessionTable(LeanTable):
                 f'<td {td["number"]}><a href="{escaped(address(s.pk))}">'
                 f"{escaped(label % {'number': s.number})}</a></td>"
                 f"<td {td['series']}>{series_cell}</td>"
-                f"<td {td['starts_at']}>{minute(s.starts_at, zone)}</td>"
+                f"<td {td['starts_at']}>{local_time(s.starts_at, zone)}</td>"
                 f"<td {td['host']}>{host_cell}</td>"
                 f"<td {td['venue']}>{escaped(s.venue) if s.venue else default['venue']}</td>"
                 f"<td {td['status']}>{badge}</td>"

@@ -8,22 +8,13 @@ the template it replaced, byte for byte (filled, empty, hostile, both languages)
 from django import template
 from django.template.defaultfilters import truncatechars
 from django.utils.safestring import mark_safe
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from twincity.accounts.people import actor_name
 from twincity.audit.choices import ChangeAction
-from twincity.core.text import escaped
+from twincity.core.text import escaped, local_time
 
 register = template.Library()
-
-
-def moment(value) -> str:
-    """``{{ value|date:"Y-m-d H:i" }}`` (in local time, as a template shows an aware time)."""
-    if not value:
-        return ""
-    value = template_localtime(value)
-    return f"{value.year:04d}-{value.month:02d}-{value.day:02d} {value.hour:02d}:{value.minute:02d}"
 
 
 def shown_value(value) -> str:
@@ -43,7 +34,7 @@ def history_row(change) -> str:
     else:
         values = ""
     return (
-        f'\n  <li><div class="small text-muted">{moment(change.time)} · {escaped(who)} · '
+        f'\n  <li><div class="small text-muted">{local_time(change.time) if change.time else ""} · {escaped(who)} · '
         f"{escaped(change.get_action_display())} · {escaped(change.changed_object_type.name)}</div>\n"
         f"    <div>{escaped(change.object_repr)}</div>\n    {values}\n  </li>\n"
     )
