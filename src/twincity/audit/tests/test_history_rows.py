@@ -106,19 +106,19 @@ def test_rows_write_what_the_template_wrote(world, language):
         assert by_rows([]) == by_template([])
 
 
+def changed_by_office(world, matter, **changes):
+    """The office moves the matter to the field 创新 (and makes ``changes``): an update whose reference is named."""
+    office = world.users["office"]
+    matter.refresh_from_db()
+    innovation = Field.objects.get(partnership=world.partnership, name="创新")
+    with acting(office):
+        services.update_matter(matter, user=office, version=matter.version, field=innovation, **changes)
+
+
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_a_real_history_writes_what_the_template_wrote(world, language):
     matter = make_matter(world)
-    office = world.users["office"]
-    matter.refresh_from_db()
-    with acting(office):
-        services.update_matter(
-            matter,
-            user=office,
-            version=matter.version,
-            title=HOSTILE,
-            field=Field.objects.get(partnership=world.partnership, name="创新"),
-        )
+    changed_by_office(world, matter, title=HOSTILE)
     with translation.override(language):
         history = history_of(matter)
         assert {c.action for c in history} >= {ChangeAction.CREATE, ChangeAction.UPDATE}
@@ -131,15 +131,7 @@ def test_a_history_names_only_what_it_shows(world, django_assert_num_queries):
     matter = make_matter(world)
     with django_assert_num_queries(1):
         history_of(matter)
-    office = world.users["office"]
-    matter.refresh_from_db()
-    with acting(office):
-        services.update_matter(
-            matter,
-            user=office,
-            version=matter.version,
-            field=Field.objects.get(partnership=world.partnership, name="创新"),
-        )
+    changed_by_office(world, matter)
     with django_assert_num_queries(2):
         shown = history_of(matter)
     assert any(("领域", "开放", "创新") in c.shown_diff() for c in shown)
