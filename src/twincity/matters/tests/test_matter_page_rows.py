@@ -194,18 +194,23 @@ def test_cards_write_what_the_template_wrote(language, case):
         assert parity_cards([], case, TODAY) == by_template([], case) == ""
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_the_cards_of_a_real_page_are_the_templates(world, client, language):
-    matter = make_matter(world, title=HOSTILE)
+def hostile_page(world, client, language, **matter_fields):
+    """The office's matter page in ``language``: a matter with a hostile milestone (Liangjiang) and report (Tianfu)."""
+    matter = make_matter(world, **matter_fields)
     office = world.users["office"]
     services.add_milestone(matter, side_id=world.lj.pk, title=HOSTILE, due_date=dt.date(2020, 6, 1), user=office)
     services.file_progress(
         matter, user=office, side_id=world.tf.pk, period="2020-05", text=HOSTILE, percent_complete=30
     )
     client.force_login(office)
+    return client.get(reverse("matters:matter", args=[matter.pk]), headers={"Accept-Language": language})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_cards_of_a_real_page_are_the_templates(world, client, language):
     with translation.override(language):
-        response = client.get(reverse("matters:matter", args=[matter.pk]), headers={"Accept-Language": language})
+        response = hostile_page(world, client, language, title=HOSTILE)
         context = response.context
         cards = by_template(context["parity"], context["case"], context["today"])
         assert cards.count("data-side=") == len(context["parity"]) >= 2
@@ -295,15 +300,8 @@ def test_report_cards_write_what_the_template_wrote(language):
 @pytest.mark.django_db
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_rows_of_a_real_page_are_the_templates(world, client, language):
-    matter = make_matter(world)
-    office = world.users["office"]
-    services.add_milestone(matter, side_id=world.lj.pk, title=HOSTILE, due_date=dt.date(2020, 6, 1), user=office)
-    services.file_progress(
-        matter, user=office, side_id=world.tf.pk, period="2020-05", text=HOSTILE, percent_complete=30
-    )
-    client.force_login(office)
     with translation.override(language):
-        response = client.get(reverse("matters:matter", args=[matter.pk]), headers={"Accept-Language": language})
+        response = hostile_page(world, client, language)
         context = response.context
         body = response.content.decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
