@@ -9,12 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from twincity.accounts.access import partnerships_for
 from twincity.core import search
-from twincity.core.validators import YEAR_VALIDATORS
+from twincity.core.validators import DB_INT_MAX, DB_INT_MIN, YEAR_VALIDATORS
 from twincity.core.widgets import mark_picker
-
-# What an integer column holds on every database we run on (PostgreSQL bigint, SQLite's int64):
-# an id or a number beyond it names no row, and sending it to the database is a server error.
-DB_INT_MIN, DB_INT_MAX = -(2**63), 2**63 - 1
 
 
 def _model_field(model, field_name: str):
@@ -171,8 +167,10 @@ class StyledFilterSet(BoundedFilterSet):
                     field.empty_label = _("All")  # django-filter's blank choice reads "---------"
                 if isinstance(field, forms.ModelChoiceField):
                     read_choices_once(field)
+                mark_picker(
+                    field, on_demand=True
+                )  # units and people: searchable as one types, units loaded when opened
                 widget = field.widget
-                mark_picker(field)  # units and people: searchable as one types
                 if isinstance(widget, forms.CheckboxSelectMultiple):
                     widget.attrs["class"] = "form-check-input"
                 elif isinstance(widget, forms.Select | forms.SelectMultiple):

@@ -8,6 +8,10 @@ from django.utils.translation import gettext_lazy as _
 # (forms, the API, imports, filters) because the rule sits on the model field.
 FIRST_YEAR, LAST_YEAR = 1949, 2100
 
+# What an integer column holds on every database we run on (PostgreSQL bigint, SQLite's int64):
+# an id or a number beyond it names no row, and sending it to the database is a server error.
+DB_INT_MIN, DB_INT_MAX = -(2**63), 2**63 - 1
+
 YEAR_VALIDATORS = [
     MinValueValidator(FIRST_YEAR, message=_("Enter a year between 1949 and 2100.")),
     MaxValueValidator(LAST_YEAR, message=_("Enter a year between 1949 and 2100.")),

@@ -225,5 +225,5 @@ def unit_options(request):
     if request.GET.get("side", "").isdigit():
         side = int(request.GET["side"])
         units = units.filter(Q(region_id=side) | Q(region__parent_id=side))
-    selected = request.GET.get("organisation", "")
+    selected = request.GET.get("selected") or request.GET.get("organisation", "")  # the chosen one stays chosen
     return render(request, "regions/unit_options.html", {"units": units[:5000], "selected": selected})

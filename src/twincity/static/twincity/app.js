@@ -168,10 +168,11 @@
     function key() {
       var form = select.form;
       var params = new URLSearchParams();
-      ["partnership", "side", "organisation"].forEach(function (name) {
+      ["partnership", "side"].forEach(function (name) {
         var field = form && form.elements.namedItem(name);
         if (field && field.value) params.set(name, field.value);
       });
+      if (select.value) params.set("selected", select.value);
       return params.toString();
     }
     return {
