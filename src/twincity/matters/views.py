@@ -189,7 +189,17 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             "may_change": can_expression(Matter, user, Action.CHANGE),
             "may_approve": can_expression(Matter, user, Action.APPROVE),
         }
-        return super().get_queryset().annotate(**may)
+        # Not the partnership nor the list: the partnership is the reader's, read with the frame (``partnership_of``);
+        # the list's year is kept on the matter (``Matter.year``).
+        return Matter.objects.select_related("field", "confirmed_by").annotate(**may)
+
+    def partnership_of(self, matter):
+        """The matter's partnership: one of the reader's, read once a request with the frame (``partnerships_for``);
+        one they do not list (an archived partnership) is read now."""
+        partnership = next((p for p in partnerships_for(self.request.user) if p.pk == matter.partnership_id), None)
+        if partnership is not None:
+            matter.partnership = partnership
+        return matter.partnership
 
     def get_context_data(self, **kwargs):
         matter = self.object
@@ -197,11 +207,13 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
         user = request.user
         today = timezone.localdate()
         verdict = explain(matter, today)
-        partnership = matter.partnership
+        partnership = self.partnership_of(matter)
         sides = partnership.sides()
         side_by_pk = {s.pk: s for s in sides}
-        owners = list(matter.owners.select_related("organisation"))
-        side_records = {s.region_id: s for s in matter.sides.all()}
+        # One matter's owners and halves in their models' order (the matter's own place in it is the same for all):
+        # ordered without joining the matter.
+        owners = list(matter.owners.select_related("organisation").order_by("role", "pk"))
+        side_records = {s.region_id: s for s in matter.sides.order_by("pk")}
         # Who may close (and so correct or archive) a milestone, and correct a report: the door's answer, read with
         # the rows themselves.
         milestones = list(
