@@ -315,7 +315,10 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             "owners": owners,
             "milestones": milestones,
             "reports": reports,
-            "entries": matter.entries.select_related("year_list").order_by("year_list__year"),
+            # The chain of lists, oldest first, as the overview shows it (``{% matter_overview %}``).
+            "entries": list(
+                matter.entries.order_by("year_list__year").values_list("year_list__year", "code", "outcome", "reason")
+            ),
             "can_change": matter.may_change,
             "can_approve": matter.may_approve,
             "transitions": transitions,

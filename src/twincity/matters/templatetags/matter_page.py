@@ -1,6 +1,7 @@
 """The matter page's repeated parts written in one pass: ``{% parity_cards parity case today %}``, a card for each
 side of the partnership ("Both sides", the page's first tab; twenty sides are twenty cards), ``{% milestone_rows %}``
-(the milestones tab's rows, with their close forms) and ``{% report_cards reports %}`` (the progress reports).
+(the milestones tab's rows, with their close forms), ``{% report_cards reports %}`` (the progress reports) and
+``{% matter_overview matter entries %}`` (the overview tab: goal, description, dates and the chain of lists).
 
 The template wrote each through tens of tags and lookups; this writes the same characters with f-strings, every text
 escaped as the template escapes it (``core.text.escaped``). ``matters/tests/test_matter_page_rows.py`` holds each to
@@ -198,3 +199,42 @@ def report_cards(reports) -> str:
     correctable, ``edit_address``, as the page's view sets them)."""
     cards = "".join(_report_card(r) for r in reports)
     return mark_safe(cards or f'<p class="text-muted">{_t("No progress reported yet.")}</p>')
+
+
+def _or_dash(text) -> str:
+    """``{{ text|default:"—" }}``."""
+    return escaped(text) if text else "—"
+
+
+def _entry(year, code, outcome, reason) -> str:
+    rolled = f' <span class="badge text-bg-light">{_t("rolled over")}</span>' if outcome == "rolled_over" else ""
+    reason = f'<div class="text-muted">{escaped(reason)}</div>' if reason else ""
+    return f'<div><span class="font-monospace">{escaped(str(year))} · {escaped(code)}</span>{rolled}{reason}</div>'
+
+
+@register.simple_tag
+def matter_overview(matter, entries) -> str:
+    """The overview tab's body: the matter's goal, description, field, dates and progress, and ``entries``, the chain
+    of lists it has been on (``(year, code, outcome, reason)`` a list, oldest first, as the page's view reads them)."""
+    label = '<dt class="col-5 fw-normal tc-muted-label">'
+    completed = (
+        f'{label}{_t("Completed")}</dt><dd class="col-7">{day(matter.completed_on)} · '
+        f"{escaped(display_name(matter.confirmed_by))}</dd>"
+        if matter.completed_on
+        else ""
+    )
+    return mark_safe(
+        '<div class="row g-3">\n      <div class="col-lg-8"><div class="tc-card"><div class="tc-card-body">\n'
+        f'        <h2 class="h6">{_t("Goal")}</h2><p class="tc-pre">{_or_dash(matter.goal)}</p>\n'
+        f'        <h2 class="h6">{_t("Description")}</h2><p class="tc-pre mb-0">{_or_dash(matter.description)}</p>\n'
+        '      </div></div></div>\n      <div class="col-lg-4"><div class="tc-card"><div class="tc-card-body small">\n'
+        '        <dl class="row mb-0">\n'
+        f'          {label}{_t("Field")}</dt><dd class="col-7">{_or_dash(matter.field)}</dd>\n'
+        f'          {label}{_t("Start")}</dt><dd class="col-7">{day(matter.start_date) or "—"}</dd>\n'
+        f'          {label}{_t("Due")}</dt><dd class="col-7">{day(matter.due_date) or "—"}</dd>\n'
+        f'          {label}{_t("Progress")}</dt><dd class="col-7">{escaped(str(matter.percent_complete))}%</dd>\n'
+        f"          {completed}\n"
+        f"          {label}{_t('Lists')}</dt>\n"
+        f'          <dd class="col-7" id="list-chain">{"".join(_entry(*e) for e in entries)}</dd>\n'
+        "        </dl>\n      </div></div></div>\n    </div>"
+    )

@@ -1,8 +1,9 @@
-"""The matter page's side cards (``{% parity_cards %}``), milestone rows (``{% milestone_rows %}``) and report cards
-(``{% report_cards %}``), matters/templatetags/matter_page.py: one pass each, against the template loops they
-replaced, byte for byte: every branch (a side taking part or not, lagging, each step of its supervision, with and
-without units, a leader, a last report, milestones done, overdue and ahead, closable or not, reports with and without
-a unit, an author, files, a correction link), hostile text, both languages; and those of a real page."""
+"""The matter page's side cards (``{% parity_cards %}``), milestone rows (``{% milestone_rows %}``), report cards
+(``{% report_cards %}``) and overview (``{% matter_overview %}``), matters/templatetags/matter_page.py: one pass each,
+against the template parts they replaced, byte for byte: every branch (a side taking part or not, lagging, each step of
+its supervision, with and without units, a leader, a last report, milestones done, overdue and ahead, closable or not,
+reports with and without a unit, an author, files, a correction link; a matter with and without its texts, field and
+dates, completed or not, on one list or rolled over), hostile text, both languages; and those of a real page."""
 
 import datetime as dt
 import re
@@ -16,7 +17,8 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from twincity.matters import services
-from twincity.matters.templatetags.matter_page import milestone_rows, parity_cards, report_cards
+from twincity.matters.templatetags.matter_page import matter_overview, milestone_rows, parity_cards, report_cards
+from twincity.regions.models import Field
 from twincity.testing import make_matter
 from twincity.testkit import HOSTILE
 
@@ -311,3 +313,91 @@ def test_the_rows_of_a_real_page_are_the_templates(world, client, language):
         cards = render(REPORTS, reports=context["reports"])
         assert cards.count('<div class="tc-card mb-2">') == 1
         assert cards in body
+
+
+# The overview tab of templates/matters/matter_detail.html as it was (inside its tab pane, after its heading).
+OVERVIEW = """{% load i18n people %}<div class="row g-3">
+      <div class="col-lg-8"><div class="tc-card"><div class="tc-card-body">
+        <h2 class="h6">{% translate "Goal" %}</h2><p class="tc-pre">{{ matter.goal|default:"—" }}</p>
+        <h2 class="h6">{% translate "Description" %}</h2><p class="tc-pre mb-0">{{ matter.description|default:"—" }}</p>
+      </div></div></div>
+      <div class="col-lg-4"><div class="tc-card"><div class="tc-card-body small">
+        <dl class="row mb-0">
+          <dt class="col-5 fw-normal tc-muted-label">{% translate "Field" %}</dt><dd class="col-7">\
+{{ matter.field|default:"—" }}</dd>
+          <dt class="col-5 fw-normal tc-muted-label">{% translate "Start" %}</dt><dd class="col-7">\
+{{ matter.start_date|date:"Y-m-d"|default:"—" }}</dd>
+          <dt class="col-5 fw-normal tc-muted-label">{% translate "Due" %}</dt><dd class="col-7">\
+{{ matter.due_date|date:"Y-m-d"|default:"—" }}</dd>
+          <dt class="col-5 fw-normal tc-muted-label">{% translate "Progress" %}</dt><dd class="col-7">\
+{{ matter.percent_complete }}%</dd>
+          {% if matter.completed_on %}<dt class="col-5 fw-normal tc-muted-label">{% translate "Completed" %}</dt>\
+<dd class="col-7">{{ matter.completed_on|date:"Y-m-d" }} · {{ matter.confirmed_by|person }}</dd>{% endif %}
+          <dt class="col-5 fw-normal tc-muted-label">{% translate "Lists" %}</dt>
+          <dd class="col-7" id="list-chain">{% for e in entries %}<div><span class="font-monospace">\
+{{ e.year_list.year }} · {{ e.code }}</span>{% if e.outcome == "rolled_over" %} <span class="badge text-bg-light">\
+{% translate "rolled over" %}</span>{% endif %}{% if e.reason %}<div class="text-muted">{{ e.reason }}</div>\
+{% endif %}</div>{% endfor %}</dd>
+        </dl>
+      </div></div></div>
+    </div>"""
+
+
+def made_up_matters() -> list[SimpleNamespace]:
+    """A matter with everything (hostile), a bare one, and one completed (by someone, or by nobody on record)."""
+    full = {"goal": HOSTILE, "description": HOSTILE, "field": Field(name=HOSTILE, name_en=f"{HOSTILE} en")}
+    full |= {"start_date": dt.date(2026, 1, 2), "due_date": dt.date(2026, 12, 31), "percent_complete": 45}
+    bare = {"goal": "", "description": "", "field": None, "start_date": None, "due_date": None, "percent_complete": 0}
+    confirmer = get_user_model()(username="login", first_name=HOSTILE, last_name="王")
+    return [
+        SimpleNamespace(**full, completed_on=None, confirmed_by=None),
+        SimpleNamespace(**bare, completed_on=None, confirmed_by=None),
+        SimpleNamespace(**full | {"percent_complete": 100}, completed_on=dt.date(2026, 11, 30), confirmed_by=confirmer),
+        SimpleNamespace(**bare, completed_on=dt.date(2026, 11, 30), confirmed_by=None),
+    ]
+
+
+# A list entry as the page reads it, (year, code, outcome, reason), and as the template read it (a ListEntry).
+CHAINS = [
+    [],
+    [(2026, "2026-0001", "current", "")],
+    [
+        (2024, HOSTILE, "rolled_over", HOSTILE),
+        (2025, "2025-R0001", "rolled_over", ""),
+        (2026, "2026-0012", "current", HOSTILE),
+    ],
+]
+
+
+def as_entries(chain) -> list[SimpleNamespace]:
+    return [
+        SimpleNamespace(year_list=SimpleNamespace(year=year), code=code, outcome=outcome, reason=reason)
+        for year, code, outcome, reason in chain
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("chain", CHAINS)
+def test_the_overview_writes_what_the_template_wrote(language, chain):
+    with translation.override(language):
+        for matter in made_up_matters():
+            ours = matter_overview(matter, chain)
+            assert "<script>" not in ours
+            assert ours == render(OVERVIEW, matter=matter, entries=as_entries(chain))
+        assert "&lt;script&gt;" in matter_overview(made_up_matters()[0], chain)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_overview_of_a_real_page_is_the_templates(world, client, language):
+    """A rolled-over matter with a hostile goal, description and reason: its overview, with the chain of two lists."""
+    with translation.override(language):
+        matter = make_matter(world, goal=HOSTILE, description=HOSTILE)
+        services.roll_over(matter, to_year=2021, user=world.users["office"], reason=HOSTILE)
+        client.force_login(world.users["office"])
+        response = client.get(reverse("matters:matter", args=[matter.pk]), headers={"Accept-Language": language})
+        entries = matter.entries.select_related("year_list").order_by("year_list__year")
+        overview = render(OVERVIEW, matter=response.context["matter"], entries=entries)
+        assert overview.count("font-monospace") == 2
+        assert "&amp;" in overview
+        assert overview in response.content.decode()
