@@ -1,7 +1,8 @@
 """The matter page's repeated parts written in one pass: ``{% parity_cards parity case today %}``, a card for each
 side of the partnership ("Both sides", the page's first tab; twenty sides are twenty cards), ``{% milestone_rows %}``
-(the milestones tab's rows, with their close forms), ``{% report_cards reports %}`` (the progress reports) and
-``{% matter_overview matter entries %}`` (the overview tab: goal, description, dates and the chain of lists).
+(the milestones tab's rows, with their close forms), ``{% report_cards reports %}`` (the progress reports),
+``{% matter_overview matter entries %}`` (the overview tab: goal, description, dates and the chain of lists) and
+``{% matter_head %}`` (the page's head: code, status, light, title, the steps offered, the completion notice, the tabs).
 
 The template wrote each through tens of tags and lookups; this writes the same characters with f-strings, every text
 escaped as the template escapes it (``core.text.escaped``). ``matters/tests/test_matter_page_rows.py`` holds each to
@@ -12,6 +13,7 @@ import datetime as dt
 from django import template
 from django.template.defaultfilters import filesizeformat, truncatechars
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from twincity.accounts.people import display_name
@@ -237,4 +239,115 @@ def matter_overview(matter, entries) -> str:
         f"          {label}{_t('Lists')}</dt>\n"
         f'          <dd class="col-7" id="list-chain">{"".join(_entry(*e) for e in entries)}</dd>\n'
         "        </dl>\n      </div></div></div>\n    </div>"
+    )
+
+
+def _button_class(to: str) -> str:
+    if to == "completed":
+        return "btn-success"
+    return "btn-outline-danger" if to == "cancelled" else "btn-outline-secondary"
+
+
+def _transition(to, label, matter, action: str, csrf: str) -> str:
+    label = escaped(label)
+    confirm = gettext("Set the status to “%(label)s”?") % {"label": label}
+    opinion = (
+        '<textarea class="form-control form-control-sm mb-1" name="reason" id="confirm-opinion" rows="1" '
+        f'placeholder="{_t("Your opinion (required to confirm completion)")}" aria-label="{_t("Opinion")}"></textarea>'
+        if to == "completed"
+        else ""
+    )
+    return (
+        f'\n      <form method="post" action="{action}" data-confirm="{confirm}">{csrf}\n'
+        f'        <input type="hidden" name="version" value="{escaped(str(matter.version))}"><input type="hidden" '
+        f'name="status" value="{escaped(to)}">\n        {opinion}\n'
+        f'        <button class="btn btn-sm {_button_class(to)}" type="submit" data-transition="{escaped(to)}">{label}'
+        "</button>\n      </form>\n    "
+    )
+
+
+def _steps(context, matter, addresses, csrf: str) -> str:
+    """The buttons and forms of the steps the reader may take: edit, roll over, the status changes, reopen, archive."""
+    can_change = context["can_change"]
+    closed = matter.status in ("completed", "cancelled")
+    edit = ""
+    if can_change:
+        roll_over = (
+            ""
+            if closed
+            else f'<a class="btn btn-sm btn-outline-secondary" href="{escaped(addresses["roll_over"])}" '
+            f'id="roll-over-link"><i class="bi bi-arrow-return-right"></i> {_t("Roll over")}</a>'
+        )
+        edit = (
+            f'\n      <a class="btn btn-sm btn-outline-primary" href="{escaped(addresses["edit"])}"><i class="bi '
+            f'bi-pencil"></i> {_t("Edit")}</a>\n      {roll_over}\n    '
+        )
+    action = escaped(addresses["change_status"])
+    transitions = "".join(_transition(to, label, matter, action, csrf) for to, label in context["transitions"])
+    reopen = ""
+    if context["may_reopen"]:
+        why = _t("Why it is reopened")
+        reopen = (
+            f'\n      <form method="post" action="{escaped(addresses["reopen"])}" id="reopen-form">{csrf}\n'
+            f'        <input type="hidden" name="version" value="{escaped(str(matter.version))}">\n'
+            '        <textarea class="form-control form-control-sm mb-1" name="reason" id="reopen-reason" rows="1" '
+            f'placeholder="{why}" aria-label="{why}"></textarea>\n'
+            '        <button class="btn btn-sm btn-outline-warning" type="submit" data-step="reopen">'
+            f"{_t('Reopen')}</button>\n      </form>\n    "
+        )
+    archive = ""
+    if can_change and not matter.is_archived:
+        archive = (
+            f'\n      <form method="post" action="{escaped(addresses["archive"])}" data-confirm="'
+            f'{_t("Archive this matter? It stays in the history.")}">{csrf}<button class="btn btn-sm '
+            f'btn-outline-danger" type="submit"><i class="bi bi-archive"></i> {_t("Archive")}</button></form>\n    '
+        )
+    return f"\n    {edit}\n    {transitions}\n    {reopen}\n    {archive}\n  "
+
+
+def _tab(target: str, label: str, active: bool = False, tab_id: str = "", count: int | None = None) -> str:
+    shown = f'{_t(label)} <span class="badge text-bg-light">{count}</span>' if count is not None else _t(label)
+    return (
+        f'\n  <li class="nav-item" role="presentation"><button class="nav-link{" active" if active else ""}" '
+        f'data-bs-toggle="tab" data-bs-target="#{target}" type="button" role="tab"{tab_id and f' id="{tab_id}"'}>'
+        f"{shown}</button></li>"
+    )
+
+
+@register.simple_tag(takes_context=True)
+def matter_head(context) -> str:
+    """The page's head, from the page's context (``matter``, ``verdict``, ``light_label``, ``addresses``,
+    ``can_change``, ``transitions``, ``may_reopen``, ``milestones``, ``reports``): the matter's code, status, light,
+    title and the light's reasons, the steps the reader may take, the notice of a completion waiting to be
+    confirmed, and the tabs."""
+    matter, verdict = context["matter"], context["verdict"]
+    light = escaped(verdict.light)
+    archived = f'<span class="badge text-bg-secondary">{_t("Archived")}</span>' if matter.is_archived else ""
+    reasons = "".join(f'<span class="me-2">{escaped(r)}</span>' for r in verdict.reasons)
+    notice = ""
+    if matter.completion_requested_at and matter.status != "completed":
+        on = escaped(day(template_localtime(matter.completion_requested_at)))
+        said = gettext(
+            "All sides reported the matter complete on %(date)s. The office or a leader confirms completion."
+        ) % {"date": on}
+        notice = f'\n<div class="alert alert-info py-2">{said}</div>\n'
+    tabs = (
+        _tab("parity", "Both sides", active=True)
+        + _tab("overview", "Overview")
+        + _tab("milestones", "Milestones", tab_id="tab-milestones", count=len(context["milestones"]))
+        + _tab("progress", "Progress reports", tab_id="tab-progress", count=len(context["reports"]))
+        + _tab("history", "History", tab_id="tab-history")
+    )
+    return mark_safe(
+        '<div class="d-flex flex-wrap align-items-start gap-3 mb-3">\n  <div class="me-auto">\n'
+        '    <div class="d-flex align-items-center gap-2 mb-1">\n'
+        f'      <span class="font-monospace text-muted" id="matter-code">{escaped(matter.code)}</span>\n'
+        f'      <span class="badge tc-status tc-status-{escaped(matter.status)}" id="matter-status">'
+        f"{escaped(matter.get_status_display())}</span>\n"
+        f'      <span class="tc-light tc-light-{light}" id="matter-light" data-light="{light}">'
+        f"{escaped(context['light_label'])}</span>\n      {archived}\n    </div>\n"
+        f'    <h1 class="h4 mb-1">{escaped(matter.title)}</h1>\n    <div class="small text-muted">{reasons}</div>\n'
+        '  </div>\n  <div class="d-flex flex-wrap align-items-start gap-2">'
+        f"{_steps(context, matter, context['addresses'], csrf_input(context))}</div>\n</div>\n\n{notice}\n\n"
+        f'<ul class="nav nav-tabs mb-3" role="tablist">{tabs}\n</ul>'
     )

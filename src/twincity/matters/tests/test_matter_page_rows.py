@@ -3,7 +3,9 @@
 against the template parts they replaced, byte for byte: every branch (a side taking part or not, lagging, each step of
 its supervision, with and without units, a leader, a last report, milestones done, overdue and ahead, closable or not,
 reports with and without a unit, an author, files, a correction link; a matter with and without its texts, field and
-dates, completed or not, on one list or rolled over), hostile text, both languages; and those of a real page."""
+dates, completed or not, on one list or rolled over) and its head (``{% matter_head %}``: each status's steps, for who
+may change and approve it or not, archived, a completion waiting), hostile text, both languages; and those of a real
+page."""
 
 import datetime as dt
 import re
@@ -17,7 +19,15 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from twincity.matters import services
-from twincity.matters.templatetags.matter_page import matter_overview, milestone_rows, parity_cards, report_cards
+from twincity.matters.choices import TRANSITION_LABELS, TRANSITIONS
+from twincity.matters.models import Matter
+from twincity.matters.templatetags.matter_page import (
+    matter_head,
+    matter_overview,
+    milestone_rows,
+    parity_cards,
+    report_cards,
+)
 from twincity.regions.models import Field
 from twincity.testing import make_matter
 from twincity.testkit import HOSTILE
@@ -401,3 +411,142 @@ def test_the_overview_of_a_real_page_is_the_templates(world, client, language):
         assert overview.count("font-monospace") == 2
         assert "&amp;" in overview
         assert overview in response.content.decode()
+
+
+# The head of templates/matters/matter_detail.html as it was (the top of its content block, to the tabs).
+HEAD = """{% load i18n %}<div class="d-flex flex-wrap align-items-start gap-3 mb-3">
+  <div class="me-auto">
+    <div class="d-flex align-items-center gap-2 mb-1">
+      <span class="font-monospace text-muted" id="matter-code">{{ matter.code }}</span>
+      <span class="badge tc-status tc-status-{{ matter.status }}" id="matter-status">\
+{{ matter.get_status_display }}</span>
+      <span class="tc-light tc-light-{{ verdict.light }}" id="matter-light" data-light="{{ verdict.light }}">\
+{{ light_label }}</span>
+      {% if matter.is_archived %}<span class="badge text-bg-secondary">{% translate "Archived" %}</span>\
+{% endif %}
+    </div>
+    <h1 class="h4 mb-1">{{ matter.title }}</h1>
+    <div class="small text-muted">{% for r in verdict.reasons %}<span class="me-2">{{ r }}</span>{% endfor %}\
+</div>
+  </div>
+  <div class="d-flex flex-wrap align-items-start gap-2">
+    {% if can_change %}
+      <a class="btn btn-sm btn-outline-primary" href="{{ addresses.edit }}"><i class="bi bi-pencil"></i> \
+{% translate "Edit" %}</a>
+      {% if matter.status != "completed" and matter.status != "cancelled" %}<a class="btn btn-sm \
+btn-outline-secondary" href="{{ addresses.roll_over }}" id="roll-over-link"><i class="bi \
+bi-arrow-return-right"></i> {% translate "Roll over" %}</a>{% endif %}
+    {% endif %}
+    {% for to, label in transitions %}
+      <form method="post" action="{{ addresses.change_status }}" data-confirm="{% blocktranslate %}Set the \
+status to “{{ label }}”?{% endblocktranslate %}">{% csrf_token %}
+        <input type="hidden" name="version" value="{{ matter.version }}"><input type="hidden" name="status" \
+value="{{ to }}">
+        {% if to == "completed" %}<textarea class="form-control form-control-sm mb-1" name="reason" \
+id="confirm-opinion" rows="1" placeholder="{% translate 'Your opinion (required to confirm completion)' %}" \
+aria-label="{% translate 'Opinion' %}"></textarea>{% endif %}
+        <button class="btn btn-sm {% if to == 'completed' %}btn-success{% elif to == 'cancelled' %}\
+btn-outline-danger{% else %}btn-outline-secondary{% endif %}" type="submit" data-transition="{{ to }}">\
+{{ label }}</button>
+      </form>
+    {% endfor %}
+    {% if may_reopen %}
+      <form method="post" action="{{ addresses.reopen }}" id="reopen-form">{% csrf_token %}
+        <input type="hidden" name="version" value="{{ matter.version }}">
+        <textarea class="form-control form-control-sm mb-1" name="reason" id="reopen-reason" rows="1" \
+placeholder="{% translate 'Why it is reopened' %}" aria-label="{% translate 'Why it is reopened' %}\
+"></textarea>
+        <button class="btn btn-sm btn-outline-warning" type="submit" data-step="reopen">\
+{% translate "Reopen" %}</button>
+      </form>
+    {% endif %}
+    {% if can_change and not matter.is_archived %}
+      <form method="post" action="{{ addresses.archive }}" data-confirm="\
+{% translate 'Archive this matter? It stays in the history.' %}">{% csrf_token %}<button class="btn btn-sm \
+btn-outline-danger" type="submit"><i class="bi bi-archive"></i> {% translate "Archive" %}</button></form>
+    {% endif %}
+  </div>
+</div>
+
+{% if matter.completion_requested_at and matter.status != "completed" %}
+<div class="alert alert-info py-2">{% blocktranslate with date=matter.completion_requested_at|date:"Y-m-d" %}\
+All sides reported the matter complete on {{ date }}. The office or a leader confirms completion.\
+{% endblocktranslate %}</div>
+{% endif %}
+
+<ul class="nav nav-tabs mb-3" role="tablist">
+  <li class="nav-item" role="presentation"><button class="nav-link active" data-bs-toggle="tab" \
+data-bs-target="#parity" type="button" role="tab">{% translate "Both sides" %}</button></li>
+  <li class="nav-item" role="presentation"><button class="nav-link" data-bs-toggle="tab" \
+data-bs-target="#overview" type="button" role="tab">{% translate "Overview" %}</button></li>
+  <li class="nav-item" role="presentation"><button class="nav-link" data-bs-toggle="tab" \
+data-bs-target="#milestones" type="button" role="tab" id="tab-milestones">{% translate "Milestones" %} <span \
+class="badge text-bg-light">{{ milestones|length }}</span></button></li>
+  <li class="nav-item" role="presentation"><button class="nav-link" data-bs-toggle="tab" \
+data-bs-target="#progress" type="button" role="tab" id="tab-progress">{% translate "Progress reports" %} \
+<span class="badge text-bg-light">{{ reports|length }}</span></button></li>
+  <li class="nav-item" role="presentation"><button class="nav-link" data-bs-toggle="tab" \
+data-bs-target="#history" type="button" role="tab" id="tab-history">{% translate "History" %}</button></li>
+</ul>"""
+
+
+def made_up_heads() -> list[dict]:
+    """The head's context for a matter in each status, with every step its status offers (and one hostile), or none;
+    archived or not; a completion waiting (reported late in the evening, UTC: the next day in Beijing) or none."""
+    addresses = {name: f"/matters/1/{name}/?{HOSTILE}" for name in ("edit", "roll_over", "change_status", "reopen")}
+    addresses["archive"] = f"/matters/1/archive/?{HOSTILE}"
+    verdict = SimpleNamespace(light="red", reasons=[HOSTILE, "里程碑逾期"])
+    heads = []
+    for i, status in enumerate(["proposed", "approved", "in_progress", "suspended", "completed", "cancelled"]):
+        may = i % 2 == 0
+        matter = Matter(
+            code=f"{HOSTILE}{i}",
+            title=HOSTILE,
+            status=status,
+            version=i + 2,
+            archived_at=dt.datetime(2026, 5, 1, tzinfo=dt.UTC) if i == 3 else None,
+            completion_requested_at=dt.datetime(2026, 5, 31, 20, 0, tzinfo=dt.UTC) if i in (2, 4) else None,
+        )
+        transitions = [(to, TRANSITION_LABELS[to]) for to in TRANSITIONS.get(status, {})] if may or i == 3 else []
+        if i == 2:
+            transitions.append(("suspended", HOSTILE))
+        heads.append(
+            {
+                "matter": matter,
+                "verdict": verdict if i % 3 else SimpleNamespace(light="grey", reasons=[]),
+                "light_label": HOSTILE,
+                "addresses": addresses,
+                "can_change": may or i == 3,
+                "transitions": transitions,
+                "may_reopen": status == "completed" and may,
+                "milestones": [None] * i,
+                "reports": [None] * (5 - i),
+            }
+        )
+    return heads
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_head_writes_what_the_template_wrote(language):
+    token = SimpleLazyObject(lambda: "tok" + HOSTILE)
+    with translation.override(language):
+        for context in made_up_heads():
+            ours = matter_head(Context({**context, "csrf_token": token}))
+            assert "<script>" not in ours
+            assert ours == render(HEAD, **context, csrf_token=token)
+        steps = matter_head(Context({**made_up_heads()[2], "csrf_token": token}))
+        assert steps.count("data-transition=") == 4
+        assert "2026-06-01" in steps  # the completion reported, on the day it was in Beijing
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_head_of_a_real_page_is_the_templates(world, client, language):
+    with translation.override(language):
+        response = hostile_page(world, client, language, title=HOSTILE)
+        body = response.content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+        head = render(HEAD, **{name: response.context[name] for name in made_up_heads()[0]}, csrf_token=token)
+        assert head.count("data-transition=") == 3
+        assert "&#x27;quoted&#x27;" in head  # the title, escaped (the service kept no tag of it)
+        assert head in body
