@@ -8,6 +8,7 @@ may change and approve it or not, archived, a completion waiting), hostile text,
 page."""
 
 import datetime as dt
+import inspect
 import re
 from types import SimpleNamespace
 
@@ -21,7 +22,9 @@ from django.utils.functional import SimpleLazyObject
 from twincity.matters import services
 from twincity.matters.choices import TRANSITION_LABELS, TRANSITIONS
 from twincity.matters.models import Matter
+from twincity.matters.templatetags import matter_page
 from twincity.matters.templatetags.matter_page import (
+    MARKED,
     matter_head,
     matter_overview,
     milestone_rows,
@@ -550,3 +553,13 @@ def test_the_head_of_a_real_page_is_the_templates(world, client, language):
         assert head.count("data-transition=") == 3
         assert "&#x27;quoted&#x27;" in head  # the title, escaped (the service kept no tag of it)
         assert head in body
+
+
+def test_every_text_written_inside_an_f_string_is_marked_for_the_catalogue():
+    """makemessages reads no ``_t("…")`` inside an f-string: each text must be in ``MARKED`` (then
+    core/tests/test_translations.py holds it to its Chinese), or the next catalogue update would drop it."""
+    source = inspect.getsource(matter_page)
+    texts = set(re.findall(r"""_t\(\s*["']([^"']+)["']\s*\)""", source))
+    texts |= set(re.findall(r'_tab\(\s*"[^"]+",\s*"([^"]+)"', source))
+    assert len(texts) > 40
+    assert texts - set(MARKED) == set()
