@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, FilteredRelation, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +32,6 @@ from twincity.audit.models import AuditEvent, JournalEntry, history_of
 from twincity.audit.services import add_journal_entry
 from twincity.core.addresses import address_of
 from twincity.core.listexport import ListPdfMixin
-from twincity.core.models import Attachment
 from twincity.core.services import ConflictError
 from twincity.core.views import (
     DoorObjectMixin,
@@ -53,7 +55,7 @@ from twincity.matters.health import explain
 from twincity.matters.models import Matter, MatterList, Milestone, ProgressReport
 from twincity.matters.tables import MatterTable, list_queryset, rows_queryset
 from twincity.regions.models import Organisation
-from twincity.supervision.services import case_of
+from twincity.supervision.models import CaseSide
 
 # ---------------------------------------------------------------------------------------------- list
 
@@ -221,29 +223,13 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             .annotate(closable=can_expression(Milestone, user, Action.REPORT))
             .order_by("due_date", "pk")
         )
-        reports = list(
-            matter.reports.filter(archived_at__isnull=True)
-            .annotate(correctable=can_expression(ProgressReport, user, Action.REPORT))
-            .select_related("author")
-            .order_by("-reported_on", "-pk")
-        )
+        reports = reports_with_files(matter, user)
         # The reporting units: the owners' units, read above; a unit that reported without owning, read once.
         units = {o.organisation_id: o.organisation for o in owners}
         others = {r.organisation_id for r in reports if r.organisation_id and r.organisation_id not in units}
         if others:
             units.update(Organisation._base_manager.in_bulk(others))
-        report_ct = ContentType.objects.get_for_model(ProgressReport)
-        attachments: dict[int, list[Attachment]] = {}
-        for a in (
-            Attachment.objects.filter(
-                content_type=report_ct, object_id__in=[r.pk for r in reports], archived_at__isnull=True
-            )
-            if reports
-            else ()
-        ):
-            attachments.setdefault(a.object_id, []).append(a)
         for r in reports:
-            r.files = attachments.get(r.pk, [])
             if r.organisation_id:
                 r.organisation = units[r.organisation_id]
             if r.side_id in side_by_pk:  # the partnership's sides, read above: no join for them
@@ -259,8 +245,6 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
         for r in reports:
             if r.correctable:
                 r.edit_address = address_of("matters:edit_report", r.pk)
-            for f in r.files:
-                f.address = address_of("core:attachment", f.pk)
         addresses = {name: address_of(f"matters:{name}", matter.pk) for name in MATTER_STEPS}
         # Each side's part, sorted out once (twenty sides are twenty cards).
         side_milestones: dict[int, list[Milestone]] = {}
@@ -295,9 +279,17 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             for p in parity:
                 p["lagging"] = p["record"] is not None and (top - p["percent"] >= 20 or bool(p["open_overdue"]))
         report_sides = [s for s in sides if s.pk in side_records and may_report_for_side(user, matter, s.pk)]
-        # Each owning side's step on the matter's supervised item (签收, 反馈, 完成), shown on its half.
-        case = case_of(matter)
-        case_sides = {s.side_id: s for s in case.sides.all()} if case else {}
+        # Each owning side's step on the matter's supervised item (签收, 反馈, 完成), shown on its half, read with the
+        # case (one per item): the page shows the case only through them.
+        case_sides = {
+            s.side_id: s
+            for s in CaseSide.objects.filter(
+                case__content_type=ContentType.objects.get_for_model(Matter), case__object_id=matter.pk
+            )
+            .select_related("case")
+            .order_by()
+        }
+        case = next(iter(case_sides.values())).case if case_sides else None
         for half in parity:
             half["case_side"] = case_sides.get(half["side"].pk)
         allowed = {Action.CHANGE: matter.may_change, Action.APPROVE: matter.may_approve}
@@ -330,6 +322,41 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             "today": today,
         }
         return {**super().get_context_data(**kwargs), **context}
+
+
+@dataclass(frozen=True)
+class ShownFile:
+    """A report's file as the page links it."""
+
+    address: str
+    name: str
+    size: int
+
+
+def reports_with_files(matter, user) -> list[ProgressReport]:
+    """The matter's live reports, newest first, each with who may correct it (``correctable``: the door's answer, read
+    with the rows) and its live files (``files``, oldest first), in one query: a report's files are joined to it
+    (a report with two files is read twice; the second row gives only its file)."""
+    rows = (
+        matter.reports.filter(archived_at__isnull=True)
+        .annotate(
+            correctable=can_expression(ProgressReport, user, Action.REPORT),
+            live_file=FilteredRelation("attachments", condition=Q(attachments__archived_at__isnull=True)),
+            file_pk=F("live_file__pk"),
+            file_name=F("live_file__name"),
+            file_size=F("live_file__size"),
+        )
+        .select_related("author")
+        .order_by("-reported_on", "-pk", "file_pk")
+    )
+    reports: list[ProgressReport] = []
+    for r in rows:
+        if not reports or reports[-1].pk != r.pk:
+            r.files = []
+            reports.append(r)
+        if r.file_pk is not None:
+            reports[-1].files.append(ShownFile(address_of("core:attachment", r.file_pk), r.file_name, r.file_size))
+    return reports
 
 
 class MatterHistoryView(MatterObjectMixin, ObjectDetailView):
