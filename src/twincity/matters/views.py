@@ -279,17 +279,15 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             for p in parity:
                 p["lagging"] = p["record"] is not None and (top - p["percent"] >= 20 or bool(p["open_overdue"]))
         report_sides = [s for s in sides if s.pk in side_records and may_report_for_side(user, matter, s.pk)]
-        # Each owning side's step on the matter's supervised item (签收, 反馈, 完成), shown on its half, read with the
-        # case (one per item): the page shows the case only through them.
+        # Each owning side's step on the matter's supervised item (签收, 反馈, 完成), shown on its half with the way to
+        # the item's case (one per item): the page shows the case only through them, so it reads them alone.
         case_sides = {
             s.side_id: s
             for s in CaseSide.objects.filter(
                 case__content_type=ContentType.objects.get_for_model(Matter), case__object_id=matter.pk
-            )
-            .select_related("case")
-            .order_by()
+            ).order_by()
         }
-        case = next(iter(case_sides.values())).case if case_sides else None
+        case_id = next(iter(case_sides.values())).case_id if case_sides else None
         for half in parity:
             half["case_side"] = case_sides.get(half["side"].pk)
         allowed = {Action.CHANGE: matter.may_change, Action.APPROVE: matter.may_approve}
@@ -314,7 +312,7 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             "can_change": matter.may_change,
             "can_approve": matter.may_approve,
             "transitions": transitions,
-            "case": case,
+            "case_address": address_of("supervision:case_detail", case_id) if case_id else "",
             "may_reopen": matter.status == "completed" and matter.may_approve,
             # The progress report's and the new milestone's forms load when their box is shown (htmx: the step's own
             # address, found through the door as its POST); the page says only whether to offer them.

@@ -1,5 +1,6 @@
-"""The matter page's repeated parts written in one pass: ``{% parity_cards parity case today %}``, a card for each
-side of the partnership ("Both sides", the page's first tab; twenty sides are twenty cards), ``{% milestone_rows %}``
+"""The matter page's repeated parts written in one pass: ``{% parity_cards parity case_address today %}``, a card
+for each side of the partnership ("Both sides", the page's first tab; twenty sides are twenty cards, each side's step
+on the supervised item linked to its case), ``{% milestone_rows %}``
 (the milestones tab's rows, with their close forms), ``{% report_cards reports %}`` (the progress reports),
 ``{% matter_overview matter entries %}`` (the overview tab: goal, description, dates and the chain of lists) and
 ``{% matter_head %}`` (the page's head: code, status, light, title, the steps offered, the completion notice, the tabs).
@@ -82,7 +83,7 @@ MARKED = (
 )
 
 
-def _case_step(s, case) -> str:
+def _case_step(s, case_address: str) -> str:
     """A side's step on the matter's supervised item (签收, 反馈, 完成)."""
     if s.completed_at:
         step, state = "reported", f'<i class="bi bi-check-circle-fill tc-text-green"></i> {_t("Completion reported")}'
@@ -96,7 +97,7 @@ def _case_step(s, case) -> str:
     if s.late_feedback_count:
         n = escaped(gettext("%(n)s late") % {"n": escaped(str(s.late_feedback_count))})
         late = f'<span class="badge text-bg-warning">{n}</span>'
-    details = f'<a href="{escaped(case.get_absolute_url())}">{_t("Details")}</a>' if case else ""
+    details = f'<a href="{escaped(case_address)}">{_t("Details")}</a>' if case_address else ""
     return (
         f'<div class="small mb-2" data-case-step="{step}">{_t("Supervision")}:\n            {state}\n'
         f"            {late}\n            {details}</div>"
@@ -121,14 +122,14 @@ def _milestone(m, today: dt.date) -> str:
     )
 
 
-def _card(half: dict, case, today: dt.date) -> str:
+def _card(half: dict, case_address: str, today: dt.date) -> str:
     side, record = half["side"], half["record"]
     code = escaped(side.code)
     lagging = half["lagging"]
     badge = f'<span class="badge text-bg-danger">{_t("Lagging")}</span>' if lagging else ""
     if record:
         percent = escaped(str(half["percent"]))
-        step = _case_step(half["case_side"], case) if half.get("case_side") else ""
+        step = _case_step(half["case_side"], case_address) if half.get("case_side") else ""
         latest = half["latest"]
         latest = (
             f'<div class="border-start border-3 ps-2 small tc-pre mb-2">{escaped(truncatechars(latest.text, 240))}'
@@ -166,9 +167,10 @@ def _card(half: dict, case, today: dt.date) -> str:
 
 
 @register.simple_tag
-def parity_cards(parity, case, today) -> str:
-    """The cards of ``{% for half in parity %}`` (the page's ``parity``: a dict a side)."""
-    return mark_safe("".join(_card(half, case, today) for half in parity))
+def parity_cards(parity, case_address, today) -> str:
+    """The cards of ``{% for half in parity %}`` (the page's ``parity``: a dict a side; ``case_address``: the page of
+    the matter's case, "" for none)."""
+    return mark_safe("".join(_card(half, case_address, today) for half in parity))
 
 
 def _close_form(m, today: dt.date, csrf: str) -> str:

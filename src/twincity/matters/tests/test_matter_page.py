@@ -200,7 +200,7 @@ def test_the_supervised_items_steps_come_with_it(world, client_as):
     page = assert_page(
         client_as("office"), reverse("matters:matter", args=[matter.pk]), warm=True, queries=BUDGET["office"]
     )
-    assert page.response.context["case"] == case
+    assert page.response.context["case_address"] == case.get_absolute_url()
     assert page.body.count('data-case-step="waiting"') == len(sides) >= 2
     assert page.body.count(f'<a href="{case.get_absolute_url()}">') == len(sides)
     for side in sides:
