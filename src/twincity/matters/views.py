@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -54,7 +55,7 @@ from twincity.matters.filtersets import MatterFilterSet
 from twincity.matters.health import explain
 from twincity.matters.models import Matter, MatterList, Milestone, ProgressReport
 from twincity.matters.tables import MatterTable, list_queryset, rows_queryset
-from twincity.regions.models import Organisation
+from twincity.regions.models import Organisation, display_name
 from twincity.supervision.models import CaseSide
 
 # ---------------------------------------------------------------------------------------------- list
@@ -214,7 +215,12 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
         side_by_pk = {s.pk: s for s in sides}
         # One matter's owners and halves in their models' order (the matter's own place in it is the same for all):
         # ordered without joining the matter.
-        owners = list(matter.owners.select_related("organisation").order_by("role", "pk"))
+        # The owning units as the page names them (values, not instances): (side, role, unit, name, English name).
+        owners = list(
+            matter.owners.order_by("role", "pk").values_list(
+                "side_id", "role", "organisation_id", "organisation__name", "organisation__name_en"
+            )
+        )
         side_records = {s.region_id: s for s in matter.sides.order_by("pk")}
         # Who may close (and so correct or archive) a milestone, and correct a report: the door's answer, read with
         # the rows themselves.
@@ -224,14 +230,14 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             .order_by("due_date", "pk")
         )
         reports = reports_with_files(matter, user)
-        # The reporting units: the owners' units, read above; a unit that reported without owning, read once.
-        units = {o.organisation_id: o.organisation for o in owners}
+        # The units by name (a report's ``unit``): the owners', read above; one that reported without owning, read once.
+        units = {unit: Unit(display_name(name, name_en)) for _side, _role, unit, name, name_en in owners}
         others = {r.organisation_id for r in reports if r.organisation_id and r.organisation_id not in units}
         if others:
-            units.update(Organisation._base_manager.in_bulk(others))
+            named = Organisation._base_manager.filter(pk__in=others).values_list("pk", "name", "name_en")
+            units.update((unit, Unit(display_name(name, name_en))) for unit, name, name_en in named)
         for r in reports:
-            if r.organisation_id:
-                r.organisation = units[r.organisation_id]
+            r.unit = units[r.organisation_id] if r.organisation_id else None
             if r.side_id in side_by_pk:  # the partnership's sides, read above: no join for them
                 r.side = side_by_pk[r.side_id]
         for m in milestones:
@@ -253,9 +259,9 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
         latest_reports: dict[int, ProgressReport] = {}
         for r in reports:  # newest first
             latest_reports.setdefault(r.side_id, r)
-        side_units: dict[tuple[int, str], list[Organisation]] = {}
-        for o in owners:
-            side_units.setdefault((o.side_id, o.role), []).append(o.organisation)
+        side_units: dict[tuple[int, str], list[Unit]] = {}
+        for side_id, role, unit, _name, _name_en in owners:
+            side_units.setdefault((side_id, role), []).append(units[unit])
         parity = []
         for side in sides:
             pk = side.pk
@@ -302,7 +308,6 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             "verdict": verdict,
             "light_label": Light(verdict.light).label,
             "parity": parity,
-            "owners": owners,
             "milestones": milestones,
             "reports": reports,
             # The chain of lists, oldest first, as the overview shows it (``{% matter_overview %}``).
@@ -320,6 +325,15 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             "today": today,
         }
         return {**super().get_context_data(**kwargs), **context}
+
+
+class Unit(NamedTuple):
+    """A unit as the page names it (an owner on its side's card, the unit that filed a report)."""
+
+    display_name: str
+
+    def __str__(self) -> str:
+        return self.display_name
 
 
 @dataclass(frozen=True)

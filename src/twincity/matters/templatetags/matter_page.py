@@ -228,7 +228,7 @@ def milestone_rows(context, milestones, today) -> str:
 
 
 def _report_card(r) -> str:
-    organisation = escaped(r.organisation) if r.organisation else ""
+    organisation = escaped(r.unit) if r.unit else ""
     author = escaped(display_name(r.author)) if r.author else ""
     correct = f'<a href="{escaped(r.edit_address)}" class="small">{_t("Correct")}</a>' if r.correctable else ""
     files = "".join(
@@ -249,8 +249,8 @@ def _report_card(r) -> str:
 
 @register.simple_tag
 def report_cards(reports) -> str:
-    """The cards of ``{% for r in reports %}`` in the progress tab (each with ``files``, ``correctable`` and, when
-    correctable, ``edit_address``, as the page's view sets them)."""
+    """The cards of ``{% for r in reports %}`` in the progress tab (each with ``unit``, the reporting unit as named,
+    ``files``, ``correctable`` and, when correctable, ``edit_address``, as the page's view sets them)."""
     cards = "".join(_report_card(r) for r in reports)
     return mark_safe(cards or f'<p class="text-muted">{_t("No progress reported yet.")}</p>')
 

@@ -31,7 +31,7 @@ from twincity.matters.templatetags.matter_page import (
     parity_cards,
     report_cards,
 )
-from twincity.regions.models import Field
+from twincity.regions.models import Field, Organisation
 from twincity.supervision.services import case_of
 from twincity.testing import make_matter
 from twincity.testkit import HOSTILE
@@ -264,7 +264,7 @@ def made_up_reports() -> list[SimpleNamespace]:
         SimpleNamespace(address="/files/2", name="方案.pdf", size=5 * 1024 * 1024),
     ]
     common = {"side": side, "period": HOSTILE, "percent_complete": 40, "text": HOSTILE, "reported_on": TODAY}
-    return [
+    reports = [
         SimpleNamespace(
             organisation=named_unit(HOSTILE),
             author=author,
@@ -282,6 +282,9 @@ def made_up_reports() -> list[SimpleNamespace]:
             **common,
         ),
     ]
+    for report in reports:  # the page names the reporting unit as ``unit``; the template read the report's own
+        report.unit = report.organisation
+    return reports
 
 
 class named_unit:  # stands for an Organisation: named by str
@@ -330,6 +333,36 @@ def test_the_rows_of_a_real_page_are_the_templates(world, client, language):
         cards = render(REPORTS, reports=context["reports"])
         assert cards.count('<div class="tc-card mb-2">') == 1
         assert cards in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_report_cards_name_their_units_as_the_template_did(world, client, language):
+    """Reports filed for an owning unit, for a unit of the side that owns nothing of the matter, and for none: each
+    card names its unit as the template named the report's own (a hostile name, an English one)."""
+    Organisation.objects.filter(pk=world.tf_dept.pk).update(name=HOSTILE, name_en=f"{HOSTILE} bureau")
+    Organisation.objects.filter(pk=world.tf_dept2.pk).update(name_en="Education Bureau")
+    with translation.override(language):
+        matter = make_matter(world)
+        office = world.users["office"]
+        for unit in (world.tf_dept, world.tf_dept2, None):
+            services.file_progress(
+                matter,
+                user=office,
+                side_id=world.tf.pk,
+                period="2020-05",
+                text="进展",
+                percent_complete=30,
+                organisation=unit,
+            )
+        client.force_login(office)
+        response = client.get(reverse("matters:matter", args=[matter.pk]), headers={"Accept-Language": language})
+        reports = response.context["reports"]
+        cards = render(REPORTS, reports=reports)  # each report's own unit, read by the template
+        assert [r.organisation_id for r in reports] == [None, world.tf_dept2.pk, world.tf_dept.pk]
+        assert ("Education Bureau" in cards) == (language == "en")
+        assert "&lt;script&gt;" in cards
+        assert cards in response.content.decode()
 
 
 # The overview tab of templates/matters/matter_detail.html as it was (inside its tab pane, after its heading).
