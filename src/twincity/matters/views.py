@@ -214,8 +214,8 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
         sides = partnership.sides()
         side_by_pk = {s.pk: s for s in sides}
         # One matter's owners and halves in their models' order (the matter's own place in it is the same for all):
-        # ordered without joining the matter.
-        # The owning units as the page names them (values, not instances): (side, role, unit, name, English name).
+        # ordered without joining the matter. The owners as the page names them (values, not instances): (side, role,
+        # unit, name, English name).
         owners = list(
             matter.owners.order_by("role", "pk").values_list(
                 "side_id", "role", "organisation_id", "organisation__name", "organisation__name_en"
