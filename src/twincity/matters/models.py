@@ -1,6 +1,7 @@
 """The rolling annual list of key cooperation matters (滚动推进年度重点合作事项)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -316,6 +317,9 @@ class ProgressReport(PrimaryModel):
     text = models.TextField(_("progress"))
     percent_complete = models.PositiveSmallIntegerField(_("percent complete"), validators=[MaxValueValidator(100)])
     search_document = models.TextField(editable=False, blank=True, default="")
+    # Its files (core.Attachment, a generic reference): no column, here so that the matter page reads a report's
+    # files in the report's own query (a join), not in one query more.
+    attachments = GenericRelation("core.Attachment")
 
     class Meta:
         ordering = ["matter", "-reported_on", "-pk"]

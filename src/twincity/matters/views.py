@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, FilteredRelation, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +33,6 @@ from twincity.audit.models import AuditEvent, JournalEntry, history_of
 from twincity.audit.services import add_journal_entry
 from twincity.core.addresses import address_of
 from twincity.core.listexport import ListPdfMixin
-from twincity.core.models import Attachment
 from twincity.core.services import ConflictError
 from twincity.core.views import (
     DoorObjectMixin,
@@ -52,8 +55,8 @@ from twincity.matters.filtersets import MatterFilterSet
 from twincity.matters.health import explain
 from twincity.matters.models import Matter, MatterList, Milestone, ProgressReport
 from twincity.matters.tables import MatterTable, list_queryset, rows_queryset
-from twincity.regions.models import Organisation
-from twincity.supervision.services import case_of
+from twincity.regions.models import Organisation, display_name
+from twincity.supervision.models import CaseSide
 
 # ---------------------------------------------------------------------------------------------- list
 
@@ -189,7 +192,17 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             "may_change": can_expression(Matter, user, Action.CHANGE),
             "may_approve": can_expression(Matter, user, Action.APPROVE),
         }
-        return super().get_queryset().annotate(**may)
+        # Not the partnership nor the list: the partnership is the reader's, read with the frame (``partnership_of``);
+        # the list's year is kept on the matter (``Matter.year``).
+        return Matter.objects.select_related("field", "confirmed_by").annotate(**may)
+
+    def partnership_of(self, matter):
+        """The matter's partnership: one of the reader's, read once a request with the frame (``partnerships_for``);
+        one they do not list (an archived partnership) is read now."""
+        partnership = next((p for p in partnerships_for(self.request.user) if p.pk == matter.partnership_id), None)
+        if partnership is not None:
+            matter.partnership = partnership
+        return matter.partnership
 
     def get_context_data(self, **kwargs):
         matter = self.object
@@ -197,11 +210,18 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
         user = request.user
         today = timezone.localdate()
         verdict = explain(matter, today)
-        partnership = matter.partnership
+        partnership = self.partnership_of(matter)
         sides = partnership.sides()
         side_by_pk = {s.pk: s for s in sides}
-        owners = list(matter.owners.select_related("organisation"))
-        side_records = {s.region_id: s for s in matter.sides.all()}
+        # One matter's owners and halves in their models' order (the matter's own place in it is the same for all):
+        # ordered without joining the matter. The owners as the page names them (values, not instances): (side, role,
+        # unit, name, English name).
+        owners = list(
+            matter.owners.order_by("role", "pk").values_list(
+                "side_id", "role", "organisation_id", "organisation__name", "organisation__name_en"
+            )
+        )
+        side_records = {s.region_id: s for s in matter.sides.order_by("pk")}
         # Who may close (and so correct or archive) a milestone, and correct a report: the door's answer, read with
         # the rows themselves.
         milestones = list(
@@ -209,31 +229,15 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             .annotate(closable=can_expression(Milestone, user, Action.REPORT))
             .order_by("due_date", "pk")
         )
-        reports = list(
-            matter.reports.filter(archived_at__isnull=True)
-            .annotate(correctable=can_expression(ProgressReport, user, Action.REPORT))
-            .select_related("author")
-            .order_by("-reported_on", "-pk")
-        )
-        # The reporting units: the owners' units, read above; a unit that reported without owning, read once.
-        units = {o.organisation_id: o.organisation for o in owners}
+        reports = reports_with_files(matter, user)
+        # The units by name (a report's ``unit``): the owners', read above; one that reported without owning, read once.
+        units = {unit: Unit(display_name(name, name_en)) for _side, _role, unit, name, name_en in owners}
         others = {r.organisation_id for r in reports if r.organisation_id and r.organisation_id not in units}
         if others:
-            units.update(Organisation._base_manager.in_bulk(others))
-        report_ct = ContentType.objects.get_for_model(ProgressReport)
-        attachments: dict[int, list[Attachment]] = {}
-        for a in (
-            Attachment.objects.filter(
-                content_type=report_ct, object_id__in=[r.pk for r in reports], archived_at__isnull=True
-            )
-            if reports
-            else ()
-        ):
-            attachments.setdefault(a.object_id, []).append(a)
+            named = Organisation._base_manager.filter(pk__in=others).values_list("pk", "name", "name_en")
+            units.update((unit, Unit(display_name(name, name_en))) for unit, name, name_en in named)
         for r in reports:
-            r.files = attachments.get(r.pk, [])
-            if r.organisation_id:
-                r.organisation = units[r.organisation_id]
+            r.unit = units[r.organisation_id] if r.organisation_id else None
             if r.side_id in side_by_pk:  # the partnership's sides, read above: no join for them
                 r.side = side_by_pk[r.side_id]
         for m in milestones:
@@ -247,8 +251,6 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
         for r in reports:
             if r.correctable:
                 r.edit_address = address_of("matters:edit_report", r.pk)
-            for f in r.files:
-                f.address = address_of("core:attachment", f.pk)
         addresses = {name: address_of(f"matters:{name}", matter.pk) for name in MATTER_STEPS}
         # Each side's part, sorted out once (twenty sides are twenty cards).
         side_milestones: dict[int, list[Milestone]] = {}
@@ -257,9 +259,9 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
         latest_reports: dict[int, ProgressReport] = {}
         for r in reports:  # newest first
             latest_reports.setdefault(r.side_id, r)
-        side_units: dict[tuple[int, str], list[Organisation]] = {}
-        for o in owners:
-            side_units.setdefault((o.side_id, o.role), []).append(o.organisation)
+        side_units: dict[tuple[int, str], list[Unit]] = {}
+        for side_id, role, unit, _name, _name_en in owners:
+            side_units.setdefault((side_id, role), []).append(units[unit])
         parity = []
         for side in sides:
             pk = side.pk
@@ -283,9 +285,15 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             for p in parity:
                 p["lagging"] = p["record"] is not None and (top - p["percent"] >= 20 or bool(p["open_overdue"]))
         report_sides = [s for s in sides if s.pk in side_records and may_report_for_side(user, matter, s.pk)]
-        # Each owning side's step on the matter's supervised item (签收, 反馈, 完成), shown on its half.
-        case = case_of(matter)
-        case_sides = {s.side_id: s for s in case.sides.all()} if case else {}
+        # Each owning side's step on the matter's supervised item (签收, 反馈, 完成), shown on its half with the way to
+        # the item's case (one per item): the page shows the case only through them, so it reads them alone.
+        case_sides = {
+            s.side_id: s
+            for s in CaseSide.objects.filter(
+                case__content_type=ContentType.objects.get_for_model(Matter), case__object_id=matter.pk
+            ).order_by()
+        }
+        case_id = next(iter(case_sides.values())).case_id if case_sides else None
         for half in parity:
             half["case_side"] = case_sides.get(half["side"].pk)
         allowed = {Action.CHANGE: matter.may_change, Action.APPROVE: matter.may_approve}
@@ -300,14 +308,16 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             "verdict": verdict,
             "light_label": Light(verdict.light).label,
             "parity": parity,
-            "owners": owners,
             "milestones": milestones,
             "reports": reports,
-            "entries": matter.entries.select_related("year_list").order_by("year_list__year"),
+            # The chain of lists, oldest first, as the overview shows it (``{% matter_overview %}``).
+            "entries": list(
+                matter.entries.order_by("year_list__year").values_list("year_list__year", "code", "outcome", "reason")
+            ),
             "can_change": matter.may_change,
             "can_approve": matter.may_approve,
             "transitions": transitions,
-            "case": case,
+            "case_address": address_of("supervision:case_detail", case_id) if case_id else "",
             "may_reopen": matter.status == "completed" and matter.may_approve,
             # The progress report's and the new milestone's forms load when their box is shown (htmx: the step's own
             # address, found through the door as its POST); the page says only whether to offer them.
@@ -315,6 +325,50 @@ class MatterDetailView(MatterObjectMixin, ObjectDetailView):
             "today": today,
         }
         return {**super().get_context_data(**kwargs), **context}
+
+
+class Unit(NamedTuple):
+    """A unit as the page names it (an owner on its side's card, the unit that filed a report)."""
+
+    display_name: str
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+@dataclass(frozen=True)
+class ShownFile:
+    """A report's file as the page links it."""
+
+    address: str
+    name: str
+    size: int
+
+
+def reports_with_files(matter, user) -> list[ProgressReport]:
+    """The matter's live reports, newest first, each with who may correct it (``correctable``: the door's answer, read
+    with the rows) and its live files (``files``, oldest first), in one query: a report's files are joined to it
+    (a report with two files is read twice; the second row gives only its file)."""
+    rows = (
+        matter.reports.filter(archived_at__isnull=True)
+        .annotate(
+            correctable=can_expression(ProgressReport, user, Action.REPORT),
+            live_file=FilteredRelation("attachments", condition=Q(attachments__archived_at__isnull=True)),
+            file_pk=F("live_file__pk"),
+            file_name=F("live_file__name"),
+            file_size=F("live_file__size"),
+        )
+        .select_related("author")
+        .order_by("-reported_on", "-pk", "file_pk")
+    )
+    reports: list[ProgressReport] = []
+    for r in rows:
+        if not reports or reports[-1].pk != r.pk:
+            r.files = []
+            reports.append(r)
+        if r.file_pk is not None:
+            reports[-1].files.append(ShownFile(address_of("core:attachment", r.file_pk), r.file_name, r.file_size))
+    return reports
 
 
 class MatterHistoryView(MatterObjectMixin, ObjectDetailView):

@@ -7,11 +7,16 @@ import datetime as dt
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
+from twincity.core.models import Attachment
 from twincity.matters import services
-from twincity.matters.models import Milestone
+from twincity.matters.models import Milestone, ProgressReport
 from twincity.matters.services import OwnerSpec
+from twincity.supervision.services import case_of
 from twincity.testing import PERSONAS, build_second_partnership, make_matter
 from twincity.testkit import assert_page
 
@@ -136,10 +141,10 @@ def add_parts(world, matter, n: int) -> None:
 
 
 # On a miss: the frame's (session, person, memberships, stamps, partnerships, counts), the matter with whether the
-# reader may change and approve it, its sides, owners, halves, milestones and reports with who may close and correct
-# them, the reports' files, list entries and the supervised item with its sides. A unit contact's side is asked of
-# the door once more (may they report for it). The history tab loads when shown (its own budget below).
-BUDGET = {"office": 17, "lj-unit": 18}
+# reader may change and approve it, its sides, owners, halves, milestones and reports (with their files) with who may
+# close and correct them, list entries and the supervised item's sides (with the item). A unit contact's side is asked
+# of the door once more (may they report for it). The history tab loads when shown (its own budget below).
+BUDGET = {"office": 15, "lj-unit": 16}  # 17 and 18 before the files came with their reports and the item with its sides
 
 
 @pytest.mark.parametrize("persona", sorted(BUDGET))
@@ -152,6 +157,55 @@ def test_the_page_costs_the_same_queries_for_one_or_ten_milestones_and_reports(w
     add_parts(world, matter, 9)
     many = assert_page(client, url, warm=True, queries=BUDGET[persona], contains=["节点8", "进展8"]).queries
     assert many == few, f"{few} queries for one milestone and report, {many} for ten"
+
+
+def test_a_reports_files_come_with_it(world, client_as, settings, tmp_path):
+    """Each report once, newest first, with its live files oldest first (an archived one not shown), linked to the
+    download; read with the reports: no query more than the budget."""
+    settings.MEDIA_ROOT = tmp_path
+    matter = make_matter(world)
+    add_parts(world, matter, 2)
+    office = world.users["office"]
+
+    def report(text: str, *names: str):
+        files = [SimpleUploadedFile(name, b"%PDF-1.4 test", content_type="application/pdf") for name in names]
+        return services.file_progress(
+            matter, user=office, side_id=world.tf.pk, period="2020-10", text=text, percent_complete=40, files=files
+        )
+
+    report("附两件", "甲方案.pdf", "乙方案.pdf")
+    report("附一件", "丙方案.pdf", "旧方案.pdf")
+    Attachment.objects.filter(name="旧方案.pdf").update(archived_at=timezone.now())
+    url = reverse("matters:matter", args=[matter.pk])
+    page = assert_page(client_as("office"), url, warm=True, queries=BUDGET["office"], absent=["旧方案.pdf"])
+    reports = page.response.context["reports"]
+    live = matter.reports.filter(archived_at__isnull=True).order_by("-reported_on", "-pk")
+    assert [r.pk for r in reports] == [r.pk for r in live]
+    report_type = ContentType.objects.get_for_model(ProgressReport)
+    for r in reports:
+        files = Attachment.objects.filter(content_type=report_type, object_id=r.pk, archived_at__isnull=True)
+        expected = [(reverse("core:attachment", args=[a.pk]), a.name, a.size) for a in files.order_by("pk")]
+        assert [(f.address, f.name, f.size) for f in r.files] == expected
+    assert [len(r.files) for r in reports if r.files] == [1, 2]
+    for name in ("甲方案.pdf", "乙方案.pdf", "丙方案.pdf"):
+        assert page.body.count(name) == 1
+    assert page.body.index("甲方案.pdf") < page.body.index("乙方案.pdf")
+
+
+def test_the_supervised_items_steps_come_with_it(world, client_as):
+    """Each owning side's step on the matter's case (签收, 反馈, 完成) on its half, with the way to the case."""
+    matter = make_matter(world)
+    case = case_of(matter)
+    sides = list(case.sides.all())
+    page = assert_page(
+        client_as("office"), reverse("matters:matter", args=[matter.pk]), warm=True, queries=BUDGET["office"]
+    )
+    assert page.response.context["case_address"] == case.get_absolute_url()
+    assert page.body.count('data-case-step="waiting"') == len(sides) >= 2
+    assert page.body.count(f'<a href="{case.get_absolute_url()}">') == len(sides)
+    for side in sides:
+        card = re.search(rf'data-side="{side.side.code}">.*?</div>\n      </div>', page.body, re.S).group(0)
+        assert "data-case-step=" in card
 
 
 # The history panel: the frame's, the matter, its changes (with the records its updates name: a creation's values are

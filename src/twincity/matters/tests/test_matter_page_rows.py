@@ -1,10 +1,14 @@
-"""The matter page's side cards (``{% parity_cards %}``), milestone rows (``{% milestone_rows %}``) and report cards
-(``{% report_cards %}``), matters/templatetags/matter_page.py: one pass each, against the template loops they
-replaced, byte for byte: every branch (a side taking part or not, lagging, each step of its supervision, with and
-without units, a leader, a last report, milestones done, overdue and ahead, closable or not, reports with and without
-a unit, an author, files, a correction link), hostile text, both languages; and those of a real page."""
+"""The matter page's side cards (``{% parity_cards %}``), milestone rows (``{% milestone_rows %}``), report cards
+(``{% report_cards %}``) and overview (``{% matter_overview %}``), matters/templatetags/matter_page.py: one pass each,
+against the template parts they replaced, byte for byte: every branch (a side taking part or not, lagging, each step of
+its supervision, with and without units, a leader, a last report, milestones done, overdue and ahead, closable or not,
+reports with and without a unit, an author, files, a correction link; a matter with and without its texts, field and
+dates, completed or not, on one list or rolled over) and its head (``{% matter_head %}``: each status's steps, for who
+may change and approve it or not, archived, a completion waiting), hostile text, both languages; and those of a real
+page."""
 
 import datetime as dt
+import inspect
 import re
 from types import SimpleNamespace
 
@@ -16,7 +20,19 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from twincity.matters import services
-from twincity.matters.templatetags.matter_page import milestone_rows, parity_cards, report_cards
+from twincity.matters.choices import TRANSITION_LABELS, TRANSITIONS
+from twincity.matters.models import Matter
+from twincity.matters.templatetags import matter_page
+from twincity.matters.templatetags.matter_page import (
+    MARKED,
+    matter_head,
+    matter_overview,
+    milestone_rows,
+    parity_cards,
+    report_cards,
+)
+from twincity.regions.models import Field, Organisation
+from twincity.supervision.services import case_of
 from twincity.testing import make_matter
 from twincity.testkit import HOSTILE
 
@@ -187,11 +203,12 @@ class Case:
 def test_cards_write_what_the_template_wrote(language, case):
     with translation.override(language):
         parity = made_up()
-        ours = parity_cards(parity, case, TODAY)
+        address = case.get_absolute_url() if case else ""  # the page passes the case's address alone
+        ours = parity_cards(parity, address, TODAY)
         assert "&lt;script&gt;" in ours
         assert "<script>" not in ours
         assert ours == by_template(parity, case)
-        assert parity_cards([], case, TODAY) == by_template([], case) == ""
+        assert parity_cards([], address, TODAY) == by_template([], case) == ""
 
 
 def hostile_page(world, client, language, **matter_fields):
@@ -212,8 +229,10 @@ def test_the_cards_of_a_real_page_are_the_templates(world, client, language):
     with translation.override(language):
         response = hostile_page(world, client, language, title=HOSTILE)
         context = response.context
-        cards = by_template(context["parity"], context["case"], context["today"])
+        case = case_of(context["matter"])  # read as it is, not as the page read it
+        cards = by_template(context["parity"], case, context["today"])
         assert cards.count("data-side=") == len(context["parity"]) >= 2
+        assert cards.count("data-case-step=") == case.sides.count() >= 2
         assert cards in response.content.decode()
 
 
@@ -245,7 +264,7 @@ def made_up_reports() -> list[SimpleNamespace]:
         SimpleNamespace(address="/files/2", name="方案.pdf", size=5 * 1024 * 1024),
     ]
     common = {"side": side, "period": HOSTILE, "percent_complete": 40, "text": HOSTILE, "reported_on": TODAY}
-    return [
+    reports = [
         SimpleNamespace(
             organisation=named_unit(HOSTILE),
             author=author,
@@ -263,6 +282,9 @@ def made_up_reports() -> list[SimpleNamespace]:
             **common,
         ),
     ]
+    for report in reports:  # the page names the reporting unit as ``unit``; the template read the report's own
+        report.unit = report.organisation
+    return reports
 
 
 class named_unit:  # stands for an Organisation: named by str
@@ -311,3 +333,270 @@ def test_the_rows_of_a_real_page_are_the_templates(world, client, language):
         cards = render(REPORTS, reports=context["reports"])
         assert cards.count('<div class="tc-card mb-2">') == 1
         assert cards in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_report_cards_name_their_units_as_the_template_did(world, client, language):
+    """Reports filed for an owning unit, for a unit of the side that owns nothing of the matter, and for none: each
+    card names its unit as the template named the report's own (a hostile name, an English one)."""
+    Organisation.objects.filter(pk=world.tf_dept.pk).update(name=HOSTILE, name_en=f"{HOSTILE} bureau")
+    Organisation.objects.filter(pk=world.tf_dept2.pk).update(name_en="Education Bureau")
+    with translation.override(language):
+        matter = make_matter(world)
+        office = world.users["office"]
+        for unit in (world.tf_dept, world.tf_dept2, None):
+            services.file_progress(
+                matter,
+                user=office,
+                side_id=world.tf.pk,
+                period="2020-05",
+                text="进展",
+                percent_complete=30,
+                organisation=unit,
+            )
+        client.force_login(office)
+        response = client.get(reverse("matters:matter", args=[matter.pk]), headers={"Accept-Language": language})
+        reports = response.context["reports"]
+        cards = render(REPORTS, reports=reports)  # each report's own unit, read by the template
+        assert [r.organisation_id for r in reports] == [None, world.tf_dept2.pk, world.tf_dept.pk]
+        assert ("Education Bureau" in cards) == (language == "en")
+        assert "&lt;script&gt;" in cards
+        assert cards in response.content.decode()
+
+
+# The overview tab of templates/matters/matter_detail.html as it was (inside its tab pane, after its heading).
+OVERVIEW = """{% load i18n people %}<div class="row g-3">
+      <div class="col-lg-8"><div class="tc-card"><div class="tc-card-body">
+        <h2 class="h6">{% translate "Goal" %}</h2><p class="tc-pre">{{ matter.goal|default:"—" }}</p>
+        <h2 class="h6">{% translate "Description" %}</h2><p class="tc-pre mb-0">{{ matter.description|default:"—" }}</p>
+      </div></div></div>
+      <div class="col-lg-4"><div class="tc-card"><div class="tc-card-body small">
+        <dl class="row mb-0">
+          <dt class="col-5 fw-normal tc-muted-label">{% translate "Field" %}</dt><dd class="col-7">\
+{{ matter.field|default:"—" }}</dd>
+          <dt class="col-5 fw-normal tc-muted-label">{% translate "Start" %}</dt><dd class="col-7">\
+{{ matter.start_date|date:"Y-m-d"|default:"—" }}</dd>
+          <dt class="col-5 fw-normal tc-muted-label">{% translate "Due" %}</dt><dd class="col-7">\
+{{ matter.due_date|date:"Y-m-d"|default:"—" }}</dd>
+          <dt class="col-5 fw-normal tc-muted-label">{% translate "Progress" %}</dt><dd class="col-7">\
+{{ matter.percent_complete }}%</dd>
+          {% if matter.completed_on %}<dt class="col-5 fw-normal tc-muted-label">{% translate "Completed" %}</dt>\
+<dd class="col-7">{{ matter.completed_on|date:"Y-m-d" }} · {{ matter.confirmed_by|person }}</dd>{% endif %}
+          <dt class="col-5 fw-normal tc-muted-label">{% translate "Lists" %}</dt>
+          <dd class="col-7" id="list-chain">{% for e in entries %}<div><span class="font-monospace">\
+{{ e.year_list.year }} · {{ e.code }}</span>{% if e.outcome == "rolled_over" %} <span class="badge text-bg-light">\
+{% translate "rolled over" %}</span>{% endif %}{% if e.reason %}<div class="text-muted">{{ e.reason }}</div>\
+{% endif %}</div>{% endfor %}</dd>
+        </dl>
+      </div></div></div>
+    </div>"""
+
+
+def made_up_matters() -> list[SimpleNamespace]:
+    """A matter with everything (hostile), a bare one, and one completed (by someone, or by nobody on record)."""
+    full = {"goal": HOSTILE, "description": HOSTILE, "field": Field(name=HOSTILE, name_en=f"{HOSTILE} en")}
+    full |= {"start_date": dt.date(2026, 1, 2), "due_date": dt.date(2026, 12, 31), "percent_complete": 45}
+    bare = {"goal": "", "description": "", "field": None, "start_date": None, "due_date": None, "percent_complete": 0}
+    confirmer = get_user_model()(username="login", first_name=HOSTILE, last_name="王")
+    return [
+        SimpleNamespace(**full, completed_on=None, confirmed_by=None),
+        SimpleNamespace(**bare, completed_on=None, confirmed_by=None),
+        SimpleNamespace(**full | {"percent_complete": 100}, completed_on=dt.date(2026, 11, 30), confirmed_by=confirmer),
+        SimpleNamespace(**bare, completed_on=dt.date(2026, 11, 30), confirmed_by=None),
+    ]
+
+
+# A list entry as the page reads it, (year, code, outcome, reason), and as the template read it (a ListEntry).
+CHAINS = [
+    [],
+    [(2026, "2026-0001", "current", "")],
+    [
+        (2024, HOSTILE, "rolled_over", HOSTILE),
+        (2025, "2025-R0001", "rolled_over", ""),
+        (2026, "2026-0012", "current", HOSTILE),
+    ],
+]
+
+
+def as_entries(chain) -> list[SimpleNamespace]:
+    return [
+        SimpleNamespace(year_list=SimpleNamespace(year=year), code=code, outcome=outcome, reason=reason)
+        for year, code, outcome, reason in chain
+    ]
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("chain", CHAINS)
+def test_the_overview_writes_what_the_template_wrote(language, chain):
+    with translation.override(language):
+        for matter in made_up_matters():
+            ours = matter_overview(matter, chain)
+            assert "<script>" not in ours
+            assert ours == render(OVERVIEW, matter=matter, entries=as_entries(chain))
+        assert "&lt;script&gt;" in matter_overview(made_up_matters()[0], chain)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_overview_of_a_real_page_is_the_templates(world, client, language):
+    """A rolled-over matter with a hostile goal, description and reason: its overview, with the chain of two lists."""
+    with translation.override(language):
+        matter = make_matter(world, goal=HOSTILE, description=HOSTILE)
+        services.roll_over(matter, to_year=2021, user=world.users["office"], reason=HOSTILE)
+        client.force_login(world.users["office"])
+        response = client.get(reverse("matters:matter", args=[matter.pk]), headers={"Accept-Language": language})
+        entries = matter.entries.select_related("year_list").order_by("year_list__year")
+        overview = render(OVERVIEW, matter=response.context["matter"], entries=entries)
+        assert overview.count("font-monospace") == 2
+        assert "&amp;" in overview
+        assert overview in response.content.decode()
+
+
+# The head of templates/matters/matter_detail.html as it was (the top of its content block, to the tabs).
+HEAD = """{% load i18n %}<div class="d-flex flex-wrap align-items-start gap-3 mb-3">
+  <div class="me-auto">
+    <div class="d-flex align-items-center gap-2 mb-1">
+      <span class="font-monospace text-muted" id="matter-code">{{ matter.code }}</span>
+      <span class="badge tc-status tc-status-{{ matter.status }}" id="matter-status">\
+{{ matter.get_status_display }}</span>
+      <span class="tc-light tc-light-{{ verdict.light }}" id="matter-light" data-light="{{ verdict.light }}">\
+{{ light_label }}</span>
+      {% if matter.is_archived %}<span class="badge text-bg-secondary">{% translate "Archived" %}</span>\
+{% endif %}
+    </div>
+    <h1 class="h4 mb-1">{{ matter.title }}</h1>
+    <div class="small text-muted">{% for r in verdict.reasons %}<span class="me-2">{{ r }}</span>{% endfor %}\
+</div>
+  </div>
+  <div class="d-flex flex-wrap align-items-start gap-2">
+    {% if can_change %}
+      <a class="btn btn-sm btn-outline-primary" href="{{ addresses.edit }}"><i class="bi bi-pencil"></i> \
+{% translate "Edit" %}</a>
+      {% if matter.status != "completed" and matter.status != "cancelled" %}<a class="btn btn-sm \
+btn-outline-secondary" href="{{ addresses.roll_over }}" id="roll-over-link"><i class="bi \
+bi-arrow-return-right"></i> {% translate "Roll over" %}</a>{% endif %}
+    {% endif %}
+    {% for to, label in transitions %}
+      <form method="post" action="{{ addresses.change_status }}" data-confirm="{% blocktranslate %}Set the \
+status to “{{ label }}”?{% endblocktranslate %}">{% csrf_token %}
+        <input type="hidden" name="version" value="{{ matter.version }}"><input type="hidden" name="status" \
+value="{{ to }}">
+        {% if to == "completed" %}<textarea class="form-control form-control-sm mb-1" name="reason" \
+id="confirm-opinion" rows="1" placeholder="{% translate 'Your opinion (required to confirm completion)' %}" \
+aria-label="{% translate 'Opinion' %}"></textarea>{% endif %}
+        <button class="btn btn-sm {% if to == 'completed' %}btn-success{% elif to == 'cancelled' %}\
+btn-outline-danger{% else %}btn-outline-secondary{% endif %}" type="submit" data-transition="{{ to }}">\
+{{ label }}</button>
+      </form>
+    {% endfor %}
+    {% if may_reopen %}
+      <form method="post" action="{{ addresses.reopen }}" id="reopen-form">{% csrf_token %}
+        <input type="hidden" name="version" value="{{ matter.version }}">
+        <textarea class="form-control form-control-sm mb-1" name="reason" id="reopen-reason" rows="1" \
+placeholder="{% translate 'Why it is reopened' %}" aria-label="{% translate 'Why it is reopened' %}\
+"></textarea>
+        <button class="btn btn-sm btn-outline-warning" type="submit" data-step="reopen">\
+{% translate "Reopen" %}</button>
+      </form>
+    {% endif %}
+    {% if can_change and not matter.is_archived %}
+      <form method="post" action="{{ addresses.archive }}" data-confirm="\
+{% translate 'Archive this matter? It stays in the history.' %}">{% csrf_token %}<button class="btn btn-sm \
+btn-outline-danger" type="submit"><i class="bi bi-archive"></i> {% translate "Archive" %}</button></form>
+    {% endif %}
+  </div>
+</div>
+
+{% if matter.completion_requested_at and matter.status != "completed" %}
+<div class="alert alert-info py-2">{% blocktranslate with date=matter.completion_requested_at|date:"Y-m-d" %}\
+All sides reported the matter complete on {{ date }}. The office or a leader confirms completion.\
+{% endblocktranslate %}</div>
+{% endif %}
+
+<ul class="nav nav-tabs mb-3" role="tablist">
+  <li class="nav-item" role="presentation"><button class="nav-link active" data-bs-toggle="tab" \
+data-bs-target="#parity" type="button" role="tab">{% translate "Both sides" %}</button></li>
+  <li class="nav-item" role="presentation"><button class="nav-link" data-bs-toggle="tab" \
+data-bs-target="#overview" type="button" role="tab">{% translate "Overview" %}</button></li>
+  <li class="nav-item" role="presentation"><button class="nav-link" data-bs-toggle="tab" \
+data-bs-target="#milestones" type="button" role="tab" id="tab-milestones">{% translate "Milestones" %} <span \
+class="badge text-bg-light">{{ milestones|length }}</span></button></li>
+  <li class="nav-item" role="presentation"><button class="nav-link" data-bs-toggle="tab" \
+data-bs-target="#progress" type="button" role="tab" id="tab-progress">{% translate "Progress reports" %} \
+<span class="badge text-bg-light">{{ reports|length }}</span></button></li>
+  <li class="nav-item" role="presentation"><button class="nav-link" data-bs-toggle="tab" \
+data-bs-target="#history" type="button" role="tab" id="tab-history">{% translate "History" %}</button></li>
+</ul>"""
+
+
+def made_up_heads() -> list[dict]:
+    """The head's context for a matter in each status, with every step its status offers (and one hostile), or none;
+    archived or not; a completion waiting (reported late in the evening, UTC: the next day in Beijing) or none."""
+    addresses = {name: f"/matters/1/{name}/?{HOSTILE}" for name in ("edit", "roll_over", "change_status", "reopen")}
+    addresses["archive"] = f"/matters/1/archive/?{HOSTILE}"
+    verdict = SimpleNamespace(light="red", reasons=[HOSTILE, "里程碑逾期"])
+    heads = []
+    for i, status in enumerate(["proposed", "approved", "in_progress", "suspended", "completed", "cancelled"]):
+        may = i % 2 == 0
+        matter = Matter(
+            code=f"{HOSTILE}{i}",
+            title=HOSTILE,
+            status=status,
+            version=i + 2,
+            archived_at=dt.datetime(2026, 5, 1, tzinfo=dt.UTC) if i == 3 else None,
+            completion_requested_at=dt.datetime(2026, 5, 31, 20, 0, tzinfo=dt.UTC) if i in (2, 4) else None,
+        )
+        transitions = [(to, TRANSITION_LABELS[to]) for to in TRANSITIONS.get(status, {})] if may or i == 3 else []
+        if i == 2:
+            transitions.append(("suspended", HOSTILE))
+        heads.append(
+            {
+                "matter": matter,
+                "verdict": verdict if i % 3 else SimpleNamespace(light="grey", reasons=[]),
+                "light_label": HOSTILE,
+                "addresses": addresses,
+                "can_change": may or i == 3,
+                "transitions": transitions,
+                "may_reopen": status == "completed" and may,
+                "milestones": [None] * i,
+                "reports": [None] * (5 - i),
+            }
+        )
+    return heads
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_head_writes_what_the_template_wrote(language):
+    token = SimpleLazyObject(lambda: "tok" + HOSTILE)
+    with translation.override(language):
+        for context in made_up_heads():
+            ours = matter_head(Context({**context, "csrf_token": token}))
+            assert "<script>" not in ours
+            assert ours == render(HEAD, **context, csrf_token=token)
+        steps = matter_head(Context({**made_up_heads()[2], "csrf_token": token}))
+        assert steps.count("data-transition=") == 4
+        assert "2026-06-01" in steps  # the completion reported, on the day it was in Beijing
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_head_of_a_real_page_is_the_templates(world, client, language):
+    with translation.override(language):
+        response = hostile_page(world, client, language, title=HOSTILE)
+        body = response.content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+        head = render(HEAD, **{name: response.context[name] for name in made_up_heads()[0]}, csrf_token=token)
+        assert head.count("data-transition=") == 3
+        assert "&#x27;quoted&#x27;" in head  # the title, escaped (the service kept no tag of it)
+        assert head in body
+
+
+def test_every_text_written_inside_an_f_string_is_marked_for_the_catalogue():
+    """makemessages reads no ``_t("…")`` inside an f-string: each text must be in ``MARKED`` (then
+    core/tests/test_translations.py holds it to its Chinese), or the next catalogue update would drop it."""
+    source = inspect.getsource(matter_page)
+    texts = set(re.findall(r"""_t\(\s*["']([^"']+)["']\s*\)""", source))
+    texts |= set(re.findall(r'_tab\(\s*"[^"]+",\s*"([^"]+)"', source))
+    assert len(texts) > 40
+    assert texts - set(MARKED) == set()
