@@ -41,6 +41,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
+from django.db import connections, router
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -74,16 +75,82 @@ DECLARATIONS = (PARTNERSHIP, REGIONS, ORGANISATIONS, "organisation_side", "organ
 
 
 def memberships(user) -> list:
-    """The user's active memberships, loaded once per user object (i.e. once per request)."""
+    """The user's active memberships, loaded once per user object (i.e. once per request), each with its partnership
+    read in the same query (``m.partnership``: the frame's list of them, ``partnerships_for``, costs none of its own),
+    by the partnership's name (then id) and the role."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
     cached = getattr(user, "_twincity_memberships", None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user, archived_at__isnull=True, partnership__archived_at__isnull=True)
-        )
-        user._twincity_memberships = cached
+        cached = user._twincity_memberships = _read_memberships(user.pk)
     return cached
+
+
+def memberships_queryset(user_id: int) -> QuerySet:
+    """What ``memberships`` reads, as the ORM says it (``_read_memberships`` is held to it by the tests)."""
+    return (
+        Membership.objects.filter(user_id=user_id, archived_at__isnull=True, partnership__archived_at__isnull=True)
+        .select_related("partnership")
+        .order_by("partnership__name", "partnership_id", "role")
+    )
+
+
+_STATEMENTS: dict[str, tuple] = {}  # by database alias: the statement, the fields it reads, their converters
+
+
+def _memberships_statement(connection) -> tuple:
+    """``memberships_queryset`` written once per process: every request reads the memberships first, and the ORM
+    would compile the same statement again each time (most of what the read cost, about 1 ms)."""
+    kept = _STATEMENTS.get(connection.alias)
+    if kept is None:
+        quote = connection.ops.quote_name
+        member, partnership = Membership._meta, Partnership._meta
+        columns = [f.get_col(member.db_table) for f in member.concrete_fields]
+        columns += [f.get_col(partnership.db_table) for f in partnership.concrete_fields]
+        converters = []  # as the ORM's compiler applies them (SQLite's dates, say): (position, converters, column)
+        for position, column in enumerate(columns):
+            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+            if found:
+                converters.append((position, found, column))
+
+        def name(meta, field: str) -> str:
+            return f"{quote(meta.db_table)}.{quote(meta.get_field(field).column)}"
+
+        sql = (
+            f"SELECT {', '.join(f'{quote(c.alias)}.{quote(c.target.column)}' for c in columns)}"
+            f" FROM {quote(member.db_table)} INNER JOIN {quote(partnership.db_table)}"
+            f" ON {name(member, 'partnership')} = {name(partnership, 'id')}"
+            f" WHERE {name(member, 'user')} = %s AND {name(member, 'archived_at')} IS NULL"
+            f" AND {name(partnership, 'archived_at')} IS NULL"
+            f" ORDER BY {name(partnership, 'name')}, {name(partnership, 'id')}, {name(member, 'role')}"
+        )
+        names = ([f.attname for f in member.concrete_fields], [f.attname for f in partnership.concrete_fields])
+        kept = _STATEMENTS[connection.alias] = (sql, names, converters)
+    return kept
+
+
+def _read_memberships(user_id: int) -> list:
+    """``list(memberships_queryset(user_id))`` in one plain statement: the same rows, made into the same objects
+    (``from_db``, the partnership set as ``select_related`` sets it)."""
+    alias = router.db_for_read(Membership)
+    connection = connections[alias]
+    sql, (member_names, partnership_names), converters = _memberships_statement(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id])
+        rows = cursor.fetchall()
+    split, link = len(member_names), Membership._meta.get_field("partnership")
+    found = []
+    for row in rows:
+        values = list(row)
+        for position, functions, column in converters:
+            value = values[position]
+            for function in functions:
+                value = function(value, column, connection)
+            values[position] = value
+        membership = Membership.from_db(alias, member_names, values[:split])
+        link.set_cached_value(membership, Partnership.from_db(alias, partnership_names, values[split:]))
+        found.append(membership)
+    return found
 
 
 # What is kept on the user object for the request, all of it read from or built on ``memberships(user)``.
@@ -327,9 +394,19 @@ def sides_spoken_for(user, partnership) -> set[int]:
 
 
 def partnerships_for(user) -> list:
+    """The active partnerships the user may read, by name (then id), kept on the user object: what
+    ``restrict(Partnership.objects…, VIEW).active()`` gives. A member's are those of their memberships, read with them
+    (no query of its own); a superuser's are every one (a query)."""
     cached = getattr(user, "_twincity_partnerships", None)
     if cached is None:
-        cached = list(Partnership.objects.restrict(user, Action.VIEW).active().order_by("name"))
+        if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
+            cached = list(Partnership.objects.restrict(user, Action.VIEW).active().order_by("name", "pk"))
+        else:
+            found = {}
+            for m in memberships(user):  # by name already; only the roles that may read a partnership
+                if m.role in RULES[Action.VIEW]:
+                    found.setdefault(m.partnership_id, m.partnership)
+            cached = list(found.values())
         user._twincity_partnerships = cached
     return cached
 

@@ -37,7 +37,7 @@ from django.utils.crypto import get_random_string
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from twincity.accounts.access import memberships, partnerships_for
+from twincity.accounts.access import memberships
 from twincity.core.services import _stamp_path, forget_touches, move_stamps, touch_once
 
 logger = logging.getLogger(__name__)
@@ -86,15 +86,17 @@ def _stamps_of(request, user, *, frame: bool = False) -> list:
     """The stamps of the user's partnerships, read once per GET request: its page key and its results' key are
     made from the same reading (a GET writes nothing a key depends on; any other request reads them each time).
 
-    ``frame``: the key of a whole page, whose frame lists the user's partnerships (``partnerships_for``): read now,
-    if nothing read them yet in this request, their stamps come with them and the frame's list costs no query of
-    its own (a list read before is not trusted for stamps: the user object may have outlived a write)."""
-    ids = sorted({m.partnership_id for m in memberships(user)})
+    ``frame``: the key of a whole page, whose memberships were read just now for it (``page_key``): their
+    partnerships, read with them (``accounts.access.memberships``; the frame's list, ``partnerships_for``), give the
+    stamps, no query of their own (memberships read before are not trusted for stamps: the user object may have
+    outlived a write)."""
+    mine = memberships(user)
+    ids = sorted({m.partnership_id for m in mine})
     if request.method != "GET":
         return stamps(ids)
     kept = getattr(request, "_twincity_stamps", None)
     if kept is None or kept[0] != ids:
-        read = partnerships_for(user) if frame and not hasattr(user, "_twincity_partnerships") else ()
+        read = [m.partnership for m in mine] if frame else ()
         kept = request._twincity_stamps = (ids, stamps(ids, read))
     return kept[1]
 
@@ -305,11 +307,12 @@ def page_key(request, what: str) -> str | None:
     if request.method != "GET" or _messages_waiting(request):
         return None
     user = request.user
+    fresh = not hasattr(user, "_twincity_memberships")  # read now, for this key (accounts.access.memberships)
     if scope_signature(user) is None:
         return None
     extra = [request.headers.get(name, "") for name in HTMX_HEADERS]
     extra.append(user_stamp(user.pk))
-    _stamps_of(request, user, frame=True)  # read with the frame's partnerships (kept on the request for the key)
+    _stamps_of(request, user, frame=fresh)  # with the memberships' partnerships (kept on the request for the key)
     return piece_key(f"page:{what}:{request.path}", request, per_user=True, extra=extra)
 
 

@@ -12,6 +12,9 @@ address serves the meeting sessions — the higher app fills this registry from 
 The navigation lists every entry (in ``order``); the partnership dashboard shows every panel that has
 something to say (a panel returning no item is left out).
 
+The frame's **badges** (the to-do and notice counts on every page) are counted by the apps they belong to, each
+giving its statement (``add_frame_count("todos", query)``), and read for a page in one statement (``frame_counts``).
+
 A higher app may also add **links to an object's page** of a lower one (the indicator system's "effect of the
 policy" on a policy's page): ``add_object_link("policies.policy", links)`` with ``links(obj, user) ->
 list[ObjectLink]``; the page shows ``object_links(obj, user)``.
@@ -24,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.urls import reverse
 
 
@@ -90,6 +94,7 @@ class ObjectLink:
 
 
 _MENU: list[MenuEntry] = []
+_COUNTS: dict[str, Callable[..., tuple[str, list] | None]] = {}
 _OBJECT_LINKS: dict[str, dict[str, Callable[..., list[ObjectLink]]]] = {}
 _PANELS: list[DashboardPanel] = []
 _CALENDAR: list[CalendarFeeds] = []
@@ -112,6 +117,32 @@ def add_menu_entry(entry: MenuEntry) -> None:
 
 def menu_entries() -> list[MenuEntry]:
     return list(_MENU)
+
+
+def add_frame_count(key: str, query: Callable[..., tuple[str, list] | None]) -> None:
+    """A number the frame shows on every page: ``query(user)`` gives its statement, ``("SELECT COUNT(*) …", params)``
+    for one value of the reader's, or None when it is nought without asking. Added again, it replaces the last."""
+    _COUNTS[key] = query
+
+
+def frame_counts(user) -> dict[str, int]:
+    """Every frame count of ``user`` (0 for someone signed out), the statements asked together in one query:
+    ``SELECT (…), (…)``."""
+    counts = dict.fromkeys(_COUNTS, 0)
+    if not getattr(user, "is_authenticated", False):
+        return counts
+    keys, parts, params = [], [], []
+    for key, query in _COUNTS.items():
+        asked = query(user)
+        if asked is not None:
+            keys.append(key)
+            parts.append(f"({asked[0]})")
+            params.extend(asked[1])
+    if keys:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {', '.join(parts)}", params)
+            counts.update(zip(keys, cursor.fetchone(), strict=True))
+    return counts
 
 
 def add_panel(panel: DashboardPanel) -> None:

@@ -13,6 +13,11 @@ class NotificationsConfig(AppConfig):
 
         register(Event)
 
+        from twincity.core.registry import add_frame_count
+        from twincity.notifications.models import unread_query
+
+        add_frame_count("unread", unread_query)  # the frame's notice badge
+
         from twincity.audit.services import allow_insert_rows
         from twincity.notifications.models import Delivery, Notification, ReminderLog
 

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +58,14 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+def unread_query(user) -> tuple[str, list]:
+    """How many notifications ``user`` has not read, as one plain statement (``Notification.objects.filter(user=user)
+    .unread().count()``): the frame's notice badge, asked together with its other counts (``core.registry``)."""
+    quote, meta = connection.ops.quote_name, Notification._meta
+    user_id, read_at = (quote(meta.get_field(name).column) for name in ("user", "read_at"))
+    return f"SELECT COUNT(*) FROM {quote(meta.db_table)} WHERE {user_id} = %s AND {read_at} IS NULL", [user.pk]
 
 
 class ReminderLog(models.Model):

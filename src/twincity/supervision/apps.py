@@ -16,3 +16,7 @@ class SupervisionConfig(AppConfig):
         register(Event)
         register_notices(Notice)
         todos.register_cases()  # supervision's own to-dos (the other sources register in their apps)
+
+        from twincity.core.registry import add_frame_count
+
+        add_frame_count("todos", todos.count_query)  # the frame's to-do badge

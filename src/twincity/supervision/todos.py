@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model, Q
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -328,6 +328,32 @@ def count_for(user, today: dt.date | None = None) -> int:
     if desk_filter(user) is None:
         return 0
     return open_for(user, today).count()
+
+
+def count_query(user, today: dt.date | None = None) -> tuple[str, list] | None:
+    """``count_for`` as one plain statement, the same rows on the same partial index: the frame's to-do badge, asked
+    together with its other counts (``core.registry.frame_counts``). None when the user sits at no desk."""
+    found = desks(user)
+    if not found:
+        return None
+    quote, meta = connection.ops.quote_name, Todo._meta
+    partnership, part, scope, active_from, done_at = (
+        quote(meta.get_field(name).column) for name in ("partnership", "part", "scope_id", "active_from", "done_at")
+    )
+    where, params = [], []
+    for partnership_id, desk_part, scope_id in found:
+        params += [partnership_id, desk_part]
+        if scope_id is None:
+            where.append(f"({partnership} = %s AND {part} = %s AND {scope} IS NULL)")
+        else:
+            where.append(f"({partnership} = %s AND {part} = %s AND {scope} = %s)")
+            params.append(scope_id)
+    params.append(connection.ops.adapt_datefield_value(today or timezone.localdate()))
+    sql = (
+        f"SELECT COUNT(*) FROM {quote(meta.db_table)} WHERE ({' OR '.join(where)})"
+        f" AND {done_at} IS NULL AND {active_from} <= %s"
+    )
+    return sql, params
 
 
 DESK_PARTS = (Part.RUNS_OFFICE, Part.DECIDES, Part.COORDINATES_SIDES, Part.SPEAKS_FOR_UNITS)

@@ -11,6 +11,7 @@ from django.template.defaulttags import URLNode
 from django.template.defaulttags import url as django_url
 from django.urls import NoReverseMatch
 from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
 
 from twincity.core.addresses import reversed_once
 
@@ -24,6 +25,8 @@ class FrameURLNode(URLNode):
         args = [arg.resolve(context) for arg in self.args]
         kwargs = {k: v.resolve(context) for k, v in self.kwargs.items()}
         view_name = self.view_name.resolve(context)
+        if isinstance(view_name, SafeString):  # a quoted name: ``reversed_once`` keeps only plain str (str() is self)
+            view_name = str.__str__(view_name)
         try:
             current_app = context.request.current_app
         except AttributeError:

@@ -456,23 +456,29 @@ def test_stamps_taken_from_partnerships_read_now_are_those_the_stamps_query_read
 
 
 def test_a_page_key_trusts_only_partnerships_it_read_itself(world, rf):
-    """A user object whose partnerships were read before (and may have outlived a write) has its stamps queried."""
+    """A user object whose memberships (and with them their partnerships) were read before, and may have outlived a
+    write, has its stamps queried; one read for the key takes them from the partnerships read with the memberships."""
     user = world.users["office"]
     from twincity.accounts.access import partnerships_for  # noqa: PLC0415 - beside the read it stands for
 
     before = partnerships_for(user)  # read before
     make_matter(world, title="之后写入")  # moves the stamp
     assert before[0].changed_at != stamp(world.partnership)
-    request = rf.get(MATTERS)
-    request.user = user
-    request.session = {}
-    assert piece_cache._stamps_of(request, user, frame=True) == piece_cache.stamps([world.partnership.pk])
-    fresh = type(user).objects.get(pk=user.pk)
-    request = rf.get(MATTERS)
-    request.user = fresh
-    request.session = {}
-    with CaptureQueriesContext(connection) as ctx:
-        kept = piece_cache._stamps_of(request, fresh, frame=True)
+
+    def key_stamps(reader):
+        request = rf.get(MATTERS)
+        request.user = reader
+        request.session = {}
+        with CaptureQueriesContext(connection) as ctx:
+            assert piece_cache.page_key(request, "test") is not None
+        return request._twincity_stamps[1], [q["sql"] for q in ctx.captured_queries]
+
+    kept, sqls = key_stamps(user)
     assert kept == piece_cache.stamps([world.partnership.pk])
-    assert fresh._twincity_partnerships  # read now, with the stamps: the frame's list
-    assert not any('"changed_at" AS "changed_at"' in q["sql"] for q in ctx.captured_queries)
+    assert any('"changed_at" AS "changed_at"' in sql for sql in sqls)  # queried, not taken from the old read
+    fresh = type(user).objects.get(pk=user.pk)
+    kept, sqls = key_stamps(fresh)
+    assert kept == piece_cache.stamps([world.partnership.pk])
+    assert [p.pk for p in partnerships_for(fresh)] == [world.partnership.pk]  # read now, with the stamps
+    assert not any('"changed_at" AS "changed_at"' in sql for sql in sqls)
+    assert len(sqls) == 1  # the memberships, with their partnerships and stamps

@@ -96,3 +96,19 @@ def test_an_address_of_anything_but_a_plain_id_is_reverses():
     assert addresses.address_of("dashboard", "12") == reverse("dashboard", args=["12"])
     with pytest.raises(NoReverseMatch):
         addresses.address_of("dashboard", -1)
+
+
+def test_a_quoted_name_in_a_template_is_reversed_once(monkeypatch):
+    """A name quoted in the template comes as a ``SafeString``: it is kept as the plain name it is."""
+    calls = []
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return reverse(*args, **kwargs)
+
+    monkeypatch.setattr(addresses, "_KEPT", {})
+    monkeypatch.setattr(addresses, "reverse", counted)
+    page = engines["django"].from_string("{% load frame_urls %}{% url 'dashboard' 4 %} {% url 'matters:list' %}")
+    first, second = page.render({}), page.render({})
+    assert first == second == f"{reverse('dashboard', args=[4])} {reverse('matters:list')}"
+    assert len(calls) == 2  # once each, not again for the second page

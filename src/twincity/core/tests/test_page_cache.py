@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db
 MATTERS = reverse("matters:list")
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
 ANY_TOKEN = re.compile(r"\b[A-Za-z0-9]{64}\b")  # a masked CSRF token, wherever the page carries it
-KEY_QUERIES = 4  # the session, the user, their memberships, their partnerships' stamps
+KEY_QUERIES = 3  # the session, the user, their memberships (with their partnerships' stamps)
 
 
 @pytest.fixture(autouse=True)

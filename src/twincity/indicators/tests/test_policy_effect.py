@@ -104,7 +104,7 @@ def test_the_effect_page(scene, client_as):
     policy_effect.add_target(scene.policy, scene.intensity, user=scene.users["office"])
     url = reverse("indicators:policy_effect", args=[scene.policy.pk])
     page = assert_page(
-        client_as("leader"), url, queries=12, warm=True, contains=["研发投入强度", 'data-chart="effect-chart-']
+        client_as("leader"), url, queries=10, warm=True, contains=["研发投入强度", 'data-chart="effect-chart-']
     )
     assert 'id="add-target"' not in page.body  # a leader reads, does not edit
     assert 'id="effect-chart-' in page.body  # the chart's options, as json_script

@@ -140,11 +140,13 @@ def add_parts(world, matter, n: int) -> None:
         )
 
 
-# On a miss: the frame's (session, person, memberships, stamps, partnerships, counts), the matter with whether the
-# reader may change and approve it, its sides, owners, halves, milestones and reports (with their files) with who may
-# close and correct them, list entries and the supervised item's sides (with the item). A unit contact's side is asked
-# of the door once more (may they report for it). The history tab loads when shown (its own budget below).
-BUDGET = {"office": 15, "lj-unit": 16}  # 17 and 18 before the files came with their reports and the item with its sides
+# On a miss: the frame's (session, person, memberships with their partnerships and stamps, the badges' counts in one),
+# the matter with whether the reader may change and approve it, its sides, owners, halves, milestones and reports (with
+# their files) with who may close and correct them, list entries and the supervised item's sides (with the item). A
+# unit contact's side is asked of the door once more (may they report for it). The history tab loads when shown (its
+# own budget below).
+BUDGET = {"office": 13, "lj-unit": 14}  # 17 and 18 before the frame read its partnerships and counts in two, the files
+# came with their reports and the item with its sides
 
 
 @pytest.mark.parametrize("persona", sorted(BUDGET))
@@ -210,7 +212,7 @@ def test_the_supervised_items_steps_come_with_it(world, client_as):
 
 # The history panel: the frame's, the matter, its changes (with the records its updates name: a creation's values are
 # not shown, so not named), workflow events and notes.
-HISTORY_BUDGET = 10  # 11 before the page key took the partnerships the frame reads (core.cache)
+HISTORY_BUDGET = 8  # 11, then 10 and 8: the page key took the partnerships, then the frame its badges in one query
 
 
 def test_the_history_costs_the_same_queries_for_one_or_ten_milestones_and_reports(world, client_as):

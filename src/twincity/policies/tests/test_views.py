@@ -75,7 +75,7 @@ def test_the_lists_take_constant_queries(world, client_as, name):
     rows = [add(i) for i in range(2)]
     client = client_as("office")
     url = list_url(name, world)
-    few = assert_page(client, url, queries=25, contains=[*rows[0], *rows[1]], warm=True)
+    few = assert_page(client, url, queries=23, contains=[*rows[0], *rows[1]], warm=True)
     rows += [add(i) for i in range(2, 12)]
     assert_page(client, url, queries=few.queries, contains=[*rows[0], *rows[2], *rows[11]])
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from twincity.accounts.access import Part, desks
 from twincity.audit.context import acting
+from twincity.core.registry import frame_counts
 from twincity.core.services import update_rows
 from twincity.exchanges import services as exchange_services
 from twincity.matters import services as matter_services
@@ -28,7 +29,7 @@ from twincity.supervision import todos
 from twincity.supervision.choices import CaseState, Rating, TodoKind
 from twincity.supervision.models import Case, CaseSide, Todo
 from twincity.supervision.services import case_of
-from twincity.testing import PERSONAS, make_matter
+from twincity.testing import PERSONAS, build_world, make_matter
 
 pytestmark = pytest.mark.django_db
 
@@ -455,6 +456,49 @@ def test_the_badge_costs_one_query(world, django_assert_num_queries):
         with django_assert_num_queries(1):
             count = todos.count_for(user)
         assert count >= 1
+        with django_assert_num_queries(1):  # the frame's: with the unread notices, in the same statement
+            assert frame_counts(user)["todos"] == count
+
+
+def test_the_badges_statement_counts_what_count_for_counts(world):
+    """``count_query`` (the frame's plain statement) and ``count_for`` (the ORM's) agree for every persona and day:
+    to-dos of every desk, done or open, active from yesterday, today or tomorrow, of another partnership."""
+    busy_world(world)
+    other = build_world(code_prefix="Z")
+    busy_world(other)
+    user = world.users["lj-coord"]
+    today = timezone.localdate()
+    content_type = ContentType.objects.get_for_model(Partnership)
+    Todo.objects.bulk_create(
+        Todo(
+            partnership=world.partnership,
+            part=part,
+            scope_id=scope,
+            kind=K.SIGN_OFF_CASE,
+            content_type=content_type,
+            object_id=1_000 + i,
+            title="x",
+            active_from=today + dt.timedelta(days=i % 3 - 1),
+            done_at=timezone.now() if i % 4 == 0 else None,
+        )
+        for i, (part, scope) in enumerate(
+            [(Part.COORDINATES_SIDES, world.lj.pk), (Part.COORDINATES_SIDES, world.tf.pk), (Part.RUNS_OFFICE, None)] * 4
+            + [(Part.SPEAKS_FOR_UNITS, world.lj_dept.pk), (Part.DECIDES, None)] * 4
+        )
+    )
+    assert todos.count_for(user) > 0
+    for w in (world, other):
+        for persona in PERSONAS:
+            user = w.users[persona]
+            for day in (today - dt.timedelta(days=1), today, today + dt.timedelta(days=1), None):
+                asked = todos.count_query(user, day)
+                if asked is None:
+                    assert not desks(user), persona
+                    assert todos.count_for(user, day) == 0
+                    continue
+                with connection.cursor() as cursor:
+                    cursor.execute(*asked)
+                    assert cursor.fetchone()[0] == todos.count_for(user, day), (persona, day)
 
 
 def test_the_count_uses_the_partial_index(world):
@@ -477,13 +521,14 @@ def test_the_count_uses_the_partial_index(world):
         for i in range(20_000)
     )
     queryset = todos.open_for(world.users["lj-coord"])
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE supervision_todo")
-        sql, params = queryset.query.sql_with_params()
-        cursor.execute(f"EXPLAIN {sql}" if connection.vendor == "postgresql" else f"EXPLAIN QUERY PLAN {sql}", params)
-        plan = " ".join(str(part) for row in cursor.fetchall() for part in row)
-    assert "todo_open_desk" in plan, plan
+    for sql, params in (queryset.query.sql_with_params(), todos.count_query(world.users["lj-coord"])):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("ANALYZE supervision_todo")
+            explain = "EXPLAIN" if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN"
+            cursor.execute(f"{explain} {sql}", params)
+            plan = " ".join(str(part) for row in cursor.fetchall() for part in row)
+        assert "todo_open_desk" in plan, plan
 
 
 def test_the_api_names_each_kind_in_the_readers_language(world, api_as):

@@ -60,7 +60,7 @@ def test_the_visit_list_takes_constant_queries(world, client_as):
         record(Lesson, world, visit, title=f"经验{i}")
     client = client_as("office")
     url = listing(world, "visit")
-    few = assert_page(client, url, queries=25, contains=["考察0", "考察2"], warm=True)
+    few = assert_page(client, url, queries=23, contains=["考察0", "考察2"], warm=True)
     for i in range(15):
         visit = record_visit(world, title=f"回访{i:02}", topics=[Topic.TALENT, Topic.REFORM])
         record(Gap, world, visit, title=f"差距{i}")
@@ -75,7 +75,7 @@ def test_the_lesson_list_shows_each_lessons_follow_up_and_its_lights_in_constant
     client = client_as("auditor")
     url = listing(world, "lesson")
     shown = ['data-count="1"', 'data-count="0"', "tc-light-", "坚持顶层设计战略谋划", "坚持抢抓机遇借势借力"]
-    few = assert_page(client, url, queries=25, contains=shown, warm=True)
+    few = assert_page(client, url, queries=23, contains=shown, warm=True)
     for i in range(12):
         lesson = record(Lesson, world, visit, title=f"经验{i:02}")
         follow_up(world, lesson, title=f"后续事项{i}")
