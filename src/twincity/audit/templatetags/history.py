@@ -45,5 +45,6 @@ def history_rows(history) -> str:
     """The ``<li>`` of each change (``history_of`` or ``with_names``), or the line saying there are none."""
     rows = "".join(history_row(change) for change in history)
     if not rows:
-        rows = f'<li class="text-muted">{escaped(gettext("No changes recorded."))}</li>'
+        none = escaped(gettext("No changes recorded."))  # outside the f-string, where makemessages reads it
+        rows = f'<li class="text-muted">{none}</li>'
     return mark_safe("\n" + rows)  # every text in it escaped above

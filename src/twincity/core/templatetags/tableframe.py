@@ -88,7 +88,8 @@ def table_pages(context, table) -> str:
     items = []
     if page.has_previous():
         href = link(field, page.previous_page_number())
-        text = f'<span aria-hidden="true">&laquo;</span> {escaped(_("previous"))}'
+        previous = escaped(_("previous"))  # outside the f-string, where makemessages reads it
+        text = f'<span aria-hidden="true">&laquo;</span> {previous}'
         items.append(("previous page-item", f'href="{href}" class="page-link"', text))
     if page.has_previous() or page.has_next():
         for number in table_page_range(page, table.paginator):
@@ -97,7 +98,8 @@ def table_pages(context, table) -> str:
             items.append((css, attrs, page_number(number)))
     if page.has_next():
         href = link(field, page.next_page_number())
-        text = f'{escaped(_("next"))} <span aria-hidden="true">&raquo;</span>'
+        following = escaped(_("next"))
+        text = f'{following} <span aria-hidden="true">&raquo;</span>'
         items.append(("next page-item", f'href="{href}" class="page-link"', text))
     html_items = "".join(f'<li class="{css}"><a {attrs}>{text}</a></li>' for css, attrs, text in items)
     return mark_safe(
