@@ -137,6 +137,12 @@ def ordered(queryset: QuerySet, keys: list) -> QuerySet:
     return queryset.order_by(*(term(*key) for key in keys))
 
 
+def reversed_keys(keys: list) -> list:
+    """The keys of the reverse order: ``ordered(reversed_keys(keys))`` lists the rows of ``ordered(keys)`` from the
+    last to the first (a NULL first descending is last ascending)."""
+    return [(name, not desc, nullable) for name, desc, nullable in keys]
+
+
 def keyset_filter(keys: list, values: list) -> Q:
     """Rows after the row whose sort values are ``values``, in the order ``ordered(keys)`` gives."""
     condition = Q(pk__in=[])  # nothing, to OR onto
@@ -311,7 +317,13 @@ class CappedPaginator(Paginator):
         queryset = ordered(self.queryset, self.keys)
         if bottom < DEFERRED_FROM:
             return list(queryset[bottom:top])
-        ids = queryset.values("pk")[bottom:top]
+        if not self.capped and self.count - top < bottom:
+            # Nearer the end than the start (the count is exact below the cap): the ids walked from the end, in the
+            # reverse order, which is as total as the order itself (the keys end with the pk, and each NULL goes to
+            # the other end with its key). The list's last page reads its 50 ids where it walked every row before.
+            ids = ordered(self.queryset, reversed_keys(self.keys)).values("pk")[self.count - top : self.count - bottom]
+        else:
+            ids = queryset.values("pk")[bottom:top]
         return list(ordered(self.queryset.filter(pk__in=ids), self.keys))
 
     def _keyset_page(self, rows, keys) -> Page:

@@ -14,7 +14,7 @@ from twincity.audit.context import acting
 from twincity.audit.models import ObjectChange
 from twincity.core import search
 from twincity.core.cache import clear_own_cache
-from twincity.core.pagination import CappedPaginator, capped_count, keyset_keys, ordered
+from twincity.core.pagination import CappedPaginator, capped_count, keyset_keys, ordered, reversed_keys
 from twincity.core.views import ObjectListView
 from twincity.matters import services
 from twincity.matters.models import Matter
@@ -299,3 +299,63 @@ def test_a_deep_page_reads_its_rows_in_one_statement_with_the_ids_walk_inside(wo
     assert [row.pk for row in page.object_list] == expected
     assert len(ctx.captured_queries) == 1
     assert "OFFSET" in ctx.captured_queries[0]["sql"]
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        (),
+        ("-year", "-code"),
+        ("due_date",),
+        ("-due_date",),
+        ("-next_milestone_due", "title"),
+        ("light",),
+        ("-field__order",),
+    ],
+)
+@pytest.mark.parametrize("rows", ["instances", "list-rows"])
+def test_a_page_nearer_the_end_walks_its_ids_from_the_end_and_shows_the_rows_of_its_offset(
+    world, order, rows, monkeypatch
+):
+    """Below the cap (an exact count) a deep page in the second half of the list reads its ids in the reverse order
+    from the end: every page shows the rows an OFFSET from the start shows, NULLs and ties too."""
+    monkeypatch.setattr("twincity.core.pagination.DEFERRED_FROM", 0)
+    add_matters(world, 11)
+    queryset = Matter.objects.with_light() if rows == "instances" else rows_queryset()
+    if order:
+        queryset = queryset.order_by(*order)
+    keys = keyset_keys(queryset)
+    expected = list(ordered(queryset, keys).values_list("pk", flat=True))
+    backwards = list(ordered(queryset, reversed_keys(keys)).values_list("pk", flat=True))
+    assert backwards == expected[::-1]
+    for per_page in (2, 3, 4):
+        paginator = CappedPaginator(queryset, per_page, cap=100)
+        assert not paginator.capped
+        for number in paginator.page_range:
+            with CaptureQueriesContext(connection) as ctx:
+                page = paginator.page(number)
+            bottom = (number - 1) * per_page
+            assert [row.pk for row in page.object_list] == expected[bottom : bottom + per_page], (per_page, number)
+            sql = ctx.captured_queries[-1]["sql"]
+            top = min(bottom + per_page, paginator.count)
+            skipped = paginator.count - top if paginator.count - top < bottom else bottom  # from the end, or not
+            assert ("OFFSET" in sql) == (skipped > 0)
+
+
+def test_the_last_page_of_a_list_below_the_cap_reads_its_ids_without_walking_the_rows_before(world, monkeypatch):
+    monkeypatch.setattr("twincity.core.pagination.DEFERRED_FROM", 0)
+    add_matters(world, 7)
+    queryset = rows_queryset().order_by("-year", "code")
+    expected = list(ordered(queryset, keyset_keys(queryset)).values_list("pk", flat=True))
+    paginator = CappedPaginator(queryset, 2, cap=100)
+    with CaptureQueriesContext(connection) as ctx:
+        page = paginator.page(9)  # past the last page: the last one (rows 6 to 7), saying so
+    assert page.beyond == 9
+    assert [row.pk for row in page.object_list] == expected[6:]
+    rows_sql = ctx.captured_queries[-1]["sql"]
+    assert "OFFSET" not in rows_sql  # the ids from the end: LIMIT 1, nothing skipped
+    capped = CappedPaginator(queryset, 2, cap=5)  # over the cap: the count is not exact, the walk is from the start
+    with CaptureQueriesContext(connection) as ctx:
+        page = capped.page(3)
+    assert [row.pk for row in page.object_list] == expected[4:6]
+    assert "OFFSET 4" in ctx.captured_queries[-1]["sql"]
