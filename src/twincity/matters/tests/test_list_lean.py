@@ -3,17 +3,18 @@ PostgreSQL) are those the owners' query reads, and a table copies its columns (`
 without one table's columns reaching another's."""
 
 import copy
+import datetime as dt
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 
 from twincity.accounts.choices import Action
 from twincity.matters.choices import OwnerRole
 from twincity.matters.models import Matter
 from twincity.matters.services import OwnerSpec
-from twincity.matters.tables import MatterTable, lead_names, page_names, rows_queryset
+from twincity.matters.tables import MatterTable, _rows_of, lead_names, page_names, rows_queryset
 from twincity.regions.models import Organisation
 from twincity.testing import make_matter
 from twincity.testkit import HOSTILE
@@ -180,3 +181,24 @@ def test_the_rows_are_those_every_text_escaped_where_written_gives(world, matter
         fields, leads_of = page_names(rows)
         assert str(table.rows_html()) == reference_rows(table, rows, fields, leads_of)
     assert HOSTILE not in str(table.rows_html())
+
+
+def test_the_rows_query_is_built_once_a_day_and_every_list_reads_a_copy_of_it(world, matters, monkeypatch):
+    """``rows_queryset`` copies the day's query (built once: ``_rows_of``): a copy narrowed through the door, sorted or
+    read leaves the next copy as built, and the light is the one of the day the list is read on."""
+    first = rows_queryset()
+    assert first is not rows_queryset()
+    assert first.query is not rows_queryset().query
+    assert _rows_of(timezone.localdate(), connection.vendor) is _rows_of(timezone.localdate(), connection.vendor)
+    assert list(first.restrict(world.users["outsider"], Action.VIEW)) == []  # narrowed: this copy only
+    office = rows_queryset().restrict(world.users["office"], Action.VIEW).order_by("code")
+    assert [row.title for row in office] == list(Matter.objects.order_by("code").values_list("title", flat=True))
+    assert len(list(rows_queryset().restrict(world.users["office"], Action.VIEW))) == 3
+    make_matter(world, title="六月到期", start_date=dt.date(2020, 1, 1), due_date=dt.date(2020, 6, 1))
+    lights = {}
+    for day in (dt.date(2020, 5, 1), dt.date(2020, 7, 1)):
+        monkeypatch.setattr(timezone, "localdate", lambda day=day: day)
+        rows = rows_queryset().restrict(world.users["office"], Action.VIEW)
+        lights[day] = {row.title: row.light for row in rows}
+        assert lights[day] == dict(Matter.objects.with_light(day).values_list("title", "light"))
+    assert lights[dt.date(2020, 5, 1)]["六月到期"] != lights[dt.date(2020, 7, 1)]["六月到期"] == "red"
