@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from twincity.core.addresses import addresses_of
+from twincity.core.addresses import STAND_IN, addresses_of
 from twincity.core.tables import keep_column_copies
 from twincity.core.text import escaped, join_words
 from twincity.matters.choices import Light, OwnerRole
@@ -172,33 +172,48 @@ class MatterTable(tables.Table):
         is one f-string, every text in it escaped by ``core.text.escaped`` (``format_html`` per cell was a fifth
         of a miss)."""
         label = {name: escaped(self.columns[name].header) for name in self.sequence if name != "pk"}
-        address = addresses_of("matters:matter")
+        href_of = _escaped_addresses("matters:matter")
         # The names of statuses and lights in the page's language, once (``get_status_display`` hashed every
         # choice's lazy name for each row).
         statuses = {value: escaped(name) for value, name in Matter._meta.get_field("status").flatchoices}
         lights = {value: escaped(name) for value, name in Light.choices}
         records = list(self.paginated_rows.data)  # the records themselves: no BoundRow made per row (no pinned rows)
         fields, leads_of = page_names(records, self.known_fields()) if records else ({}, {})
-        # Texts many rows share, escaped once a page: the fields' names, the statuses and lights as classes.
+        # Texts many rows share, escaped once a page: the fields' names, the lead units' badges, the statuses and
+        # lights as classes; the cells' constant parts (their headers as labels) written once.
         field_names = {pk: escaped(name) for pk, name in fields.items()}
         no_field = escaped("—")
+        badges: dict[str, str] = {}
         as_class: dict = {}
+        code_cell = f'<td class="text-nowrap" data-label="{label["code"]}"><a href="'
+        title_cell = f'<td class="tc-card-title" data-label="{label["title"]}"><a href="'
+        field_cell = f'<td class="text-nowrap" data-label="{label["field"]}">'
+        leads_cell = f'<td data-label="{label["lead_units"]}">'
+        status_cell = f'<td class="text-nowrap" data-label="{label["status"]}"><span class="badge tc-status tc-status-'
+        light_cell = f'<td class="text-nowrap" data-label="{label["light"]}"><span class="tc-light tc-light-'
+        percent_cell = (
+            f'<td data-label="{label["percent_complete"]}"><div class="d-flex align-items-center gap-2"><div '
+            'class="tc-progress flex-grow-1"><span data-percent="'
+        )
+        due_cell = f'<td class="text-nowrap" data-label="{label["due_date"]}">'
+        next_cell = f'<td class="text-nowrap" data-label="{label["next_milestone_due"]}">'
         out = []
         for m in records:
             pk = int(m.pk)
-            href = escaped(address(pk))
+            href = href_of(pk)
             code = escaped(m.code)
-            cells = [f'<tr data-matter="{pk}">']
-            if self.bulk:
-                cells.append(
-                    f'<td class="tc-card-select"><input type="checkbox" name="pk" value="{pk}" '
-                    f'class="form-check-input" aria-label="{code}"></td>'
-                )
-            leads = "".join(
-                f'<span class="badge text-bg-light border fw-normal">{escaped(n)}</span> '
-                for n in leads_of.get(m.pk, ())
+            select = (
+                f'<td class="tc-card-select"><input type="checkbox" name="pk" value="{pk}" '
+                f'class="form-check-input" aria-label="{code}"></td>'
+                if self.bulk
+                else ""
             )
-            field = field_names.get(m.field_id, no_field)
+            leads = ""
+            for name in leads_of.get(m.pk, ()):
+                badge = badges.get(name)
+                if badge is None:
+                    badge = badges[name] = f'<span class="badge text-bg-light border fw-normal">{escaped(name)}</span> '
+                leads += badge
             light = as_class.get(m.light or "")
             if light is None:
                 light = as_class[m.light or ""] = escaped(m.light or "")
@@ -207,24 +222,19 @@ class MatterTable(tables.Table):
                 status_class = as_class[m.status] = escaped(m.status)
             status = statuses.get(m.status, status_class)  # as get_status_display
             percent = int(m.percent_complete)
-            cells += [
-                f'<td class="text-nowrap" data-label="{label["code"]}"><a href="{href}" class="font-monospace">'
-                f"{code}</a></td>",
-                f'<td class="tc-card-title" data-label="{label["title"]}"><a href="{href}">{escaped(m.title)}</a></td>',
-                f'<td class="text-nowrap" data-label="{label["field"]}">{field}</td>',
-                f'<td data-label="{label["lead_units"]}">{leads}</td>',
-                f'<td class="text-nowrap" data-label="{label["status"]}"><span class="badge tc-status '
-                f'tc-status-{status_class}">{status}</span></td>',
-                f'<td class="text-nowrap" data-label="{label["light"]}"><span class="tc-light tc-light-{light}">'
-                f"{lights[m.light] if m.light else ''}</span></td>",
-                f'<td data-label="{label["percent_complete"]}"><div class="d-flex align-items-center gap-2"><div '
-                f'class="tc-progress flex-grow-1"><span data-percent="{percent}"></span></div><span class="small '
-                f'text-muted">{percent}%</span></div></td>',
-                f'<td class="text-nowrap" data-label="{label["due_date"]}">{_day(m.due_date)}</td>',
-                f'<td class="text-nowrap" data-label="{label["next_milestone_due"]}">{_day(m.next_milestone_due)}</td>',
-                "</tr>",
-            ]
-            out.append("".join(cells))
+            out.append(
+                f'<tr data-matter="{pk}">{select}'
+                f'{code_cell}{href}" class="font-monospace">{code}</a></td>'
+                f'{title_cell}{href}">{escaped(m.title)}</a></td>'
+                f"{field_cell}{field_names.get(m.field_id, no_field)}</td>"
+                f"{leads_cell}{leads}</td>"
+                f'{status_cell}{status_class}">{status}</span></td>'
+                f'{light_cell}{light}">{lights[m.light] if m.light else ""}</span></td>'
+                f'{percent_cell}{percent}"></span></div><span class="small text-muted">{percent}%</span></div></td>'
+                f"{due_cell}{_day(m.due_date)}</td>"
+                f"{next_cell}{_day(m.next_milestone_due)}</td>"
+                "</tr>"
+            )
         if not out:
             out.append(
                 format_html(
@@ -237,5 +247,23 @@ class MatterTable(tables.Table):
 
 
 def _day(value) -> str:
-    """A date as the list prints it (``Y-m-d``), or a dash."""
-    return value.strftime("%Y-%m-%d") if value else "—"
+    """A date as the list prints it (``Y-m-d``), or a dash: ``isoformat`` is ``strftime("%Y-%m-%d")`` for a year of four
+    digits, written without parsing a format."""
+    if not value:
+        return "—"
+    return value.isoformat() if value.year >= 1000 else value.strftime("%Y-%m-%d")
+
+
+def _escaped_addresses(view_name: str):
+    """``escaped(address_of(view_name, pk))`` for a page of ids: the address's text around the id escaped once (an
+    id's digits need no escaping)."""
+    address = addresses_of(view_name)
+    before, found, after = address(STAND_IN).partition(str(STAND_IN))
+    if not found or str(STAND_IN) in after:
+        return lambda pk: escaped(address(pk))
+    before, after = escaped(before), escaped(after)
+
+    def href(pk: int) -> str:
+        return f"{before}{pk}{after}" if type(pk) is int and pk >= 0 else escaped(address(pk))
+
+    return href

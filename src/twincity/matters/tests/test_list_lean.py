@@ -176,6 +176,7 @@ def test_the_rows_are_those_every_text_escaped_where_written_gives(world, matter
     rows[0].code, rows[0].light = f'T"{HOSTILE}', None
     rows[1].status = HOSTILE  # not one of the choices: as it is, escaped (a light is the database's CASE: one of its)
     rows[2].status = rows[1].status
+    rows[2].due_date, rows[2].next_milestone_due = dt.date(987, 6, 5), dt.date(1000, 1, 2)  # years of 3 and 4 digits
     with translation.override(language):
         table = MatterTable(rows, bulk=bulk)
         fields, leads_of = page_names(rows)
