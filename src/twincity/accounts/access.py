@@ -204,14 +204,56 @@ def _is_multivalued(model: type[Model], path: str) -> bool:
     return False
 
 
+def _through_step(model: type[Model], path: str):
+    """For a path that is a many-to-many, or one foreign key then a many-to-many (a region's ``partnerships``, its
+    ``parent__partnerships``): (the path to the row at the many-to-many's near end, ``"pk"`` for the row itself; the
+    table of the pairs; its field naming that row; its field naming the far end). None for any other path."""
+    *before, last = path.split("__")
+    if len(before) > 1:
+        return None
+    near = model
+    if before:
+        try:
+            step = model._meta.get_field(before[0])
+        except FieldDoesNotExist:
+            return None
+        if not (step.many_to_one or (step.one_to_one and step.concrete)):
+            return None
+        near = step.related_model
+    try:
+        field = near._meta.get_field(last)
+    except FieldDoesNotExist:
+        return None
+    if not field.many_to_many or field.related_model is near:
+        return None
+    if field.concrete:  # declared on this side
+        return (
+            before[0] if before else "pk",
+            field.remote_field.through,
+            field.m2m_field_name(),
+            field.m2m_reverse_field_name(),
+        )
+    declared = field.field  # the other side declared it: its pairs read the other way round
+    return (before[0] if before else "pk", field.through, declared.m2m_reverse_field_name(), declared.m2m_field_name())
+
+
 def _match(model: type[Model], paths: tuple[str, ...], values: set[int]) -> Q | None:
-    """Rows where any of the paths points to one of ``values``; multi-valued paths go through a subquery."""
+    """Rows where any of the paths points to one of ``values``; multi-valued paths go through a subquery: of the
+    pairs' own table when the path ends in a many-to-many one step away (``region IN (SELECT region_id FROM
+    <pairs> WHERE partnership_id IN …)``, the rows the join through the model found, without the join), else of the
+    model joined along the path."""
     result = None
+    subqueries = {}  # one of the pairs' subquery for the paths through the same pairs (a region and its parent)
     for path in paths:
-        if _is_multivalued(model, path):
-            q = Q(pk__in=model._base_manager.filter(**{f"{path}__in": values}).values("pk"))
-        else:
+        if not _is_multivalued(model, path):
             q = Q(**{f"{path}__in": values})
+        elif (through := _through_step(model, path)) is not None:
+            near, pairs, row, far = through
+            if (pairs, row, far) not in subqueries:
+                subqueries[pairs, row, far] = pairs._base_manager.filter(**{f"{far}__in": values}).values(row)
+            q = Q(**{f"{near}__in": subqueries[pairs, row, far]})
+        else:
+            q = Q(pk__in=model._base_manager.filter(**{f"{path}__in": values}).values("pk"))
         result = q if result is None else result | q
     return result
 
