@@ -27,6 +27,93 @@ def _model_field(model, field_name: str):
     return field
 
 
+class _ChoicesWhenAsked:
+    """A model choice field whose queryset (the door's choices, ``choices_of()``) is made the first time it is read:
+    a value to look up, choices to list. A filter bar makes a field for every filter, and most never read their
+    choices: a unit picker loads its options as one types, a partnership asked for is among those the frame read
+    (``AlreadyReadChoiceFilter``); making each restricted queryset was a millisecond of a list page. The model of the
+    choices is known before (``choices_model``)."""
+
+    def __init__(self, *args, choices_of, choices_model, queryset=None, **kwargs):
+        super().__init__(None, *args, **kwargs)  # no queryset yet (``queryset``: the filter's maker of it)
+        self.choices_model = choices_model
+        self._choices_of = choices_of
+
+    def _get_queryset(self):
+        make = getattr(self, "_choices_of", None)
+        if make is not None and self._queryset is None:
+            self._choices_of = None
+            self._queryset = make()
+        return self._queryset
+
+    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
+
+
+class _IteratorOfChoicesWhenAsked:
+    """A choice iterator reading its field's queryset when it lists the choices (Django's reads it when made, and
+    the field makes one when it is made)."""
+
+    def __init__(self, field):
+        self.field = field
+
+    @property
+    def queryset(self):
+        return self.field.queryset
+
+
+_WHEN_ASKED: dict[type, type] = {}
+
+
+def _when_asked(field_class: type) -> type:
+    """``field_class`` with its queryset made when read (``_ChoicesWhenAsked``), one class for each."""
+    if field_class not in _WHEN_ASKED:
+        iterator = type(
+            f"WhenAsked{field_class.iterator.__name__}", (_IteratorOfChoicesWhenAsked, field_class.iterator), {}
+        )
+        _WHEN_ASKED[field_class] = type(
+            f"WhenAsked{field_class.__name__}", (_ChoicesWhenAsked, field_class), {"iterator": iterator}
+        )
+    return _WHEN_ASKED[field_class]
+
+
+class _DoorChoicesWhenAsked:
+    """A model choice filter whose choices are the door's (``visible_to_requester``): its field makes them when it
+    first reads them (``_ChoicesWhenAsked``), not when the form is made."""
+
+    def get_queryset(self, request):
+        return None  # the field makes it: ``choices_of``
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            make, request = self.queryset, self.get_request()
+            self.extra["choices_of"] = lambda: make(request)
+            self.extra["choices_model"] = make.choices_model
+        return super().field
+
+
+_DOOR_FILTERS: dict[type, type] = {}
+
+
+def defer_door_choices(filter_) -> None:
+    """Make a model choice filter over the door's choices (``visible_to_requester``) make them when first read."""
+    make = getattr(filter_, "queryset", None)
+    if getattr(make, "choices_model", None) is None or isinstance(filter_, _DoorChoicesWhenAsked):
+        return
+    cls = type(filter_)
+    if cls not in _DOOR_FILTERS:
+        _DOOR_FILTERS[cls] = type(
+            cls.__name__, (_DoorChoicesWhenAsked, cls), {"field_class": _when_asked(cls.field_class)}
+        )
+    filter_.__class__ = _DOOR_FILTERS[cls]
+
+
+def choices_model(field):
+    """The model a model choice field chooses among, without making its choices."""
+    model = getattr(field, "choices_model", None)
+    return model if model is not None else field.queryset.model
+
+
 class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
     """A model filter's choices read with one plain query. Django's iterator reads them through
     ``QuerySet.iterator()``, which on PostgreSQL is a server-side cursor (DECLARE, FETCH, CLOSE: three round trips
@@ -75,7 +162,7 @@ def bound_numbers(form_field, model_field=None) -> None:
 def bound_keys(form_field) -> None:
     """Refuse an id the database cannot hold as an unknown choice (a 400), before any query is made."""
     if form_field.to_field_name or not isinstance(
-        form_field.queryset.model._meta.pk, models.AutoField | models.BigAutoField | models.IntegerField
+        choices_model(form_field)._meta.pk, models.AutoField | models.BigAutoField | models.IntegerField
     ):
         return
     clean = form_field.clean
@@ -120,6 +207,13 @@ class BoundedFilterSet(django_filters.FilterSet):
     Two costs of django-filter left out, with the same results: the form does not deep-copy the fields made for this
     filterset (``_FieldsOfOneFilterSet``), and a multiple model choice left empty is not compiled to learn that it
     is empty (``filter_queryset``)."""
+
+    @classmethod
+    def get_filters(cls):
+        filters = super().get_filters()
+        for filter_ in filters.values():
+            defer_door_choices(filter_)  # the door's choices made when read, not with the form
+        return filters
 
     def get_form_class(self):
         form_class = super().get_form_class()
@@ -212,6 +306,7 @@ def visible_to_requester(model):
     def choices(request):
         return model.objects.restrict(getattr(request, "user", None)).active()
 
+    choices.choices_model = model  # a filter over these makes them when it reads them (``defer_door_choices``)
     return choices
 
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 import json
 
 from django import forms
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from twincity.core.addresses import reversed_once
 from twincity.core.validators import DB_INT_MAX
 
 # The models whose choices are long enough to need a search (by label: core imports no app above it).
@@ -98,13 +98,16 @@ def mark_picker(field, *, on_demand: bool = False) -> None:
     ``on_demand`` (a filter bar's fields): a single choice over a model of ``OPTIONS_ON_DEMAND`` becomes an
     ``OptionsOnDemand`` picker, so that the page does not carry thousands of options nobody opened.
     """
-    queryset = getattr(field, "queryset", None)
+    model = getattr(field, "choices_model", None)  # a filter's choices, not made yet (core.filtersets)
+    if model is None:
+        queryset = getattr(field, "queryset", None)
+        model = None if queryset is None else queryset.model
     widget = field.widget
-    if queryset is None or queryset.model._meta.label not in PICKED_MODELS:
+    if model is None or model._meta.label not in PICKED_MODELS:
         return
-    address = OPTIONS_ON_DEMAND.get(queryset.model._meta.label)
+    address = OPTIONS_ON_DEMAND.get(model._meta.label)
     if on_demand and address and type(widget) is forms.Select:
-        field.widget = widget = OptionsOnDemand(reverse(address), attrs=widget.attrs)
+        field.widget = widget = OptionsOnDemand(reversed_once(address), attrs=widget.attrs)
         widget.choices = field.choices
     if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
         return

@@ -10,16 +10,20 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.test import RequestFactory
 from django.utils import translation
 
+from twincity.accounts import access
+from twincity.accounts.access import partnerships_for
+from twincity.accounts.choices import Action
 from twincity.audit.filtersets import ObjectChangeFilterSet
 from twincity.audit.models import ObjectChange
-from twincity.core.filtersets import BoundedFilterSet, SearchableFilterSet
+from twincity.core.filtersets import BoundedFilterSet, SearchableFilterSet, _DoorChoicesWhenAsked
 from twincity.matters.filtersets import MatterFilterSet
 from twincity.matters.models import Matter
 from twincity.meetings.filtersets import SessionFilterSet
 from twincity.meetings.models import Session
 from twincity.petitions.filtersets import PetitionFilterSet
 from twincity.petitions.models import Petition
-from twincity.testing import make_matter
+from twincity.regions.models import Field, Organisation, Region
+from twincity.testing import build_world, make_matter
 from twincity.testkit import HOSTILE
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +132,77 @@ def test_an_empty_multiple_model_choice_is_known_empty_without_compiling_its_que
     assert chosen.is_valid()
     assert list(chosen.qs.values_list("title", flat=True)) == ["一"]  # a choice made still filters
     assert isinstance(chosen, SearchableFilterSet)
+
+
+# ---------------------------------------------------------------------------------------------- the door's choices
+
+
+def made_with_every_choice(filterset):
+    """``filterset`` with its filters' choices made with its form, as django-filter makes them (the reference)."""
+    for filter_ in filterset.filters.values():
+        if isinstance(filter_, _DoorChoicesWhenAsked):
+            filter_.__class__ = next(c for c in type(filter_).__mro__ if not issubclass(c, _DoorChoicesWhenAsked))
+    return filterset
+
+
+def choices_made(monkeypatch):
+    """The models whose choices the door was asked for, in order."""
+    made = []
+    ask = access.restrict
+
+    def counting(queryset, user, action=Action.VIEW):
+        made.append(queryset.model)
+        return ask(queryset, user, action)
+
+    monkeypatch.setattr(access, "restrict", counting)
+    return made
+
+
+def test_a_filter_bar_makes_the_doors_choices_only_when_it_reads_them(world, monkeypatch):
+    """The unit picker (its options load when opened) and the partnership among those the frame read make no
+    choices; the sides make theirs when they are listed, a unit chosen is looked up through the door."""
+    made = choices_made(monkeypatch)
+    ours = filterset(MatterFilterSet, Matter, world.users["office"], partnership=str(world.partnership.pk))
+    partnerships_for(ours.request.user)  # the frame's read
+    made.clear()
+    assert ours.is_valid(), ours.form.errors
+    ours.qs  # noqa: B018
+    assert made == [Field]  # the fields left empty clean to ``none()`` of their choices
+    assert ours.form.fields["organisation"]._queryset is None
+    assert ours.form.fields["side"]._queryset is None
+    assert ours.form.fields["partnership"]._queryset is None
+    assert 'data-options-url="' in str(ours.form["organisation"])  # a picker all the same, and no choices made
+    assert made == [Field]
+    assert f">{world.tf.display_name}</option>" in str(ours.form["side"])
+    assert made == [Field, Region]
+    chosen = filterset(MatterFilterSet, Matter, world.users["office"], organisation=str(world.tf_dept.pk))
+    assert chosen.is_valid(), chosen.form.errors
+    assert chosen.form.cleaned_data["organisation"] == world.tf_dept
+    assert Organisation in made
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("persona", ["office", "tf-unit", "outsider"])
+def test_the_doors_choices_made_when_read_answer_as_those_made_with_the_form(world, language, persona):
+    """Values of every kind (chosen, another partnership's, unknown, past what the database holds, hostile): the form
+    renders, cleans and filters as the same form with every choice made when it was made."""
+    other = build_world(code_prefix="B")
+    cases = [
+        {"partnership": str(world.partnership.pk)},
+        {"partnership": str(other.partnership.pk), "organisation": str(other.tf_dept.pk)},
+        {"partnership": f"0{world.partnership.pk}", "side": str(world.tf.pk), "organisation": str(world.tf_dept.pk)},
+        {"side": str(other.tf.pk), "organisation": "99999999999999999999", "field": [str(world.field.pk), HOSTILE]},
+        {"side": HOSTILE, "organisation": HOSTILE, "q": HOSTILE, "field": [str(other.field.pk)]},
+    ]
+    user = world.users[persona]
+    for params in cases:
+        ours = filterset(MatterFilterSet, Matter, user, **params)
+        theirs = made_with_every_choice(filterset(MatterFilterSet, Matter, user, **params))
+        with translation.override(language):
+            assert ours.is_valid() == theirs.is_valid(), params
+            assert ours.form.errors == theirs.form.errors, params
+            assert ours.form.as_div() == theirs.form.as_div(), params
+            if ours.is_valid():
+                assert str(ours.qs.query) == str(theirs.qs.query)
+                assert list(ours.qs) == list(theirs.qs)
+    assert HOSTILE not in ours.form.as_div()
