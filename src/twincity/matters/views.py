@@ -94,7 +94,7 @@ class MatterListView(ObjectListView):
         if self.partnership is None or any(name in self.request.GET for name in LIST_FILTERS):
             return None
         return (
-            MatterList.objects.filter(partnership=self.partnership, archived_at__isnull=True)
+            MatterList.objects.filter(partnership_id=self.partnership.pk, archived_at__isnull=True)
             .order_by("-year")
             .values_list("year", flat=True)
             .first()
