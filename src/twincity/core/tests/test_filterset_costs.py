@@ -2,13 +2,19 @@
 results: the form takes the fields made for its filterset as they are (no deep copy), and a multiple model choice
 left empty is known to read nothing without compiling its query."""
 
+import contextlib
+import copy
+import importlib
+
 import django_filters
 import pytest
 from django import forms
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models.sql.compiler import SQLCompiler
 from django.test import RequestFactory
 from django.utils import translation
+from django_filters.filters import FilterMethod
 
 from twincity.accounts import access
 from twincity.accounts.access import partnerships_for
@@ -206,3 +212,70 @@ def test_the_doors_choices_made_when_read_answer_as_those_made_with_the_form(wor
                 assert str(ours.qs.query) == str(theirs.qs.query)
                 assert list(ours.qs) == list(theirs.qs)
     assert HOSTILE not in ours.form.as_div()
+
+
+# ---------------------------------------------------------------------------------------------- the filters' copies
+
+
+def every_filterset() -> list[type]:
+    """Every filterset class of the project (each app's ``filtersets`` module imported)."""
+    for app in apps.get_app_configs():
+        if app.name.startswith("twincity."):
+            with contextlib.suppress(ModuleNotFoundError):
+                importlib.import_module(f"{app.name}.filtersets")
+    found, todo = [], [BoundedFilterSet]
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if cls._meta.model is not None and cls.__module__.startswith("twincity.") and ".tests" not in cls.__module__:
+            found.append(cls)
+    return found
+
+
+def test_every_filterset_takes_its_own_copy_of_each_filter_and_of_its_field_arguments(world):
+    classes = every_filterset()
+    MatterFilterSet.base_filters["status"].field  # noqa: B018 - a field made on the class's filter (as the schema does)
+    assert {MatterFilterSet, PetitionFilterSet, SessionFilterSet, ObjectChangeFilterSet} <= set(classes)
+    for cls in classes:
+        first = filterset(cls, cls._meta.model, world.users["office"])
+        second = filterset(cls, cls._meta.model, world.users["office"])
+        for name, filter_ in first.filters.items():
+            base = cls.base_filters[name]
+            assert filter_ is not base, (cls, name)
+            assert filter_ is not second.filters[name], (cls, name)
+            assert filter_.extra is not base.extra
+            assert filter_.extra is not second.filters[name].extra
+            assert filter_.parent is first
+            assert filter_.model is cls._meta.model
+            # never the class's field (the API's schema makes some): one of its own, when it makes one
+            assert vars(filter_).get("_field") is None or vars(filter_)["_field"] is not vars(base).get("_field")
+            if isinstance(vars(filter_).get("filter"), FilterMethod):
+                assert filter_.filter.f is filter_  # its own filterset's method
+        first.form  # noqa: B018 - made from first's filters: second's and the class's keep their arguments
+        for name, filter_ in first.filters.items():
+            assert filter_._field is not vars(cls.base_filters[name]).get("_field")
+        assert all("choices_of" not in f.extra for f in second.filters.values())
+        assert all("choices_of" not in f.extra for f in cls.base_filters.values())
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize(("cls", "model"), FILTERSETS)
+def test_a_filterset_with_its_own_copies_answers_as_with_deep_copies(world, language, cls, model):
+    """The same form (hostile values too), the same errors and the same rows as django-filter's deep copies give."""
+    params = {
+        "q": HOSTILE,
+        "status": ["in_progress", HOSTILE],
+        "field": [str(world.field.pk)],
+        "side": str(world.tf.pk),
+    }
+    make_matter(world, title="一")
+    ours = filterset(cls, model, world.users["office"], **params)
+    deep = filterset(cls, model, world.users["office"], **params)
+    deep.filters = copy.deepcopy(dict(cls.base_filters))
+    for filter_ in deep.filters.values():
+        filter_.model, filter_.parent = model, deep
+    with translation.override(language):
+        assert ours.form.as_div() == deep.form.as_div()
+    assert ours.form.errors == deep.form.errors
+    if ours.is_valid():
+        assert list(ours.qs.values_list("pk", flat=True)) == list(deep.qs.values_list("pk", flat=True))
