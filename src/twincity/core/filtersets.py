@@ -1,4 +1,5 @@
 import copy
+from collections.abc import Callable
 
 import django_filters
 from django import forms
@@ -28,6 +29,22 @@ def _model_field(model, field_name: str):
     return field
 
 
+class ChoiceRow:
+    """A filter's choice read as plain values: its key and its label (``pk``, ``display_name`` and ``str()``, as
+    the model's rows give them), no model instance."""
+
+    __slots__ = ("display_name", "pk")
+
+    def __init__(self, pk, label: str):
+        self.pk, self.display_name = pk, label
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def __repr__(self) -> str:
+        return f"<ChoiceRow {self.pk}>"
+
+
 class _ChoicesWhenAsked:
     """A model choice field whose queryset (the door's choices, ``choices_of()``) is made the first time it is read:
     a value to look up, choices to list. A filter bar makes a field for every filter, and most never read their
@@ -35,10 +52,12 @@ class _ChoicesWhenAsked:
     (``AlreadyReadChoiceFilter``); making each restricted queryset was a millisecond of a list page. The model of the
     choices is known before (``choices_model``)."""
 
-    def __init__(self, *args, choices_of, choices_model, queryset=None, **kwargs):
+    def __init__(self, *args, choices_of, choices_model, choices_labels=None, queryset=None, **kwargs):
         super().__init__(None, *args, **kwargs)  # no queryset yet (``queryset``: the filter's maker of it)
         self.choices_model = choices_model
         self._choices_of = choices_of
+        self.choices_labels = choices_labels
+        self._listed = None
 
     def _get_queryset(self):
         make = getattr(self, "_choices_of", None)
@@ -48,6 +67,26 @@ class _ChoicesWhenAsked:
         return self._queryset
 
     queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result._listed = None
+        return result
+
+    def listed_choices(self) -> list[ChoiceRow] | None:
+        """The choices as plain rows, read once (``visible_to_requester(..., labels=)``), or None: no labels declared,
+        or a field that names its choices by another column or labels them otherwise."""
+        if (
+            self.choices_labels is None
+            or self.to_field_name
+            or type(self).label_from_instance is not forms.ModelChoiceField.label_from_instance
+        ):
+            return None
+        if self._listed is None:
+            columns, label = self.choices_labels
+            rows = self.queryset.values_list("pk", *columns)
+            self._listed = [ChoiceRow(pk, label(*values)) for pk, *values in rows]
+        return self._listed
 
 
 class _IteratorOfChoicesWhenAsked:
@@ -90,6 +129,7 @@ class _DoorChoicesWhenAsked:
             make, request = self.queryset, self.get_request()
             self.extra["choices_of"] = lambda: make(request)
             self.extra["choices_model"] = make.choices_model
+            self.extra["choices_labels"] = make.choices_labels
         return super().field
 
 
@@ -123,6 +163,12 @@ class ReadOnceChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
+        listed = getattr(self.field, "listed_choices", None)
+        rows = listed() if listed is not None else None
+        if rows is not None:  # read as plain values: the key and the label ``choice()`` gives a row
+            for row in rows:
+                yield (forms.models.ModelChoiceIteratorValue(row.pk, row), row.display_name)
+            return
         for obj in self.queryset:
             yield self.choice(obj)
 
@@ -319,19 +365,24 @@ def bound(filterset, name: str, field) -> None:
         bound_numbers(field, model_field)
 
 
-def visible_to_requester(model):
+def visible_to_requester(model, *, labels: tuple[tuple[str, ...], Callable[..., str]] | None = None):
     """A queryset callable for a choice filter: only what the requesting user may see.
 
     django-filter calls it with the request, so the choices of a filter go through the same access
     door as the rows (no name, id or count of another partnership leaks through a filter). No DISTINCT: the door
     never repeats a row (a path through many rows is a subquery, ``accounts.access._match``), and DISTINCT made the
     database compare every column of every choice (and select the columns it orders by).
+
+    ``labels``: (the columns a choice's label is made of, the function making it of them as ``str()`` of a row
+    does): a filter bar lists the choices read as those plain values (``ChoiceRow``), not as model instances (for
+    twenty sides, two thirds of a millisecond less). Values asked for are still looked up as rows.
     """
 
     def choices(request):
         return model.objects.restrict(getattr(request, "user", None)).active()
 
     choices.choices_model = model  # a filter over these makes them when it reads them (``defer_door_choices``)
+    choices.choices_labels = labels
     return choices
 
 

@@ -17,7 +17,10 @@ from twincity.core.filtersets import (
 from twincity.matters.choices import Light, MatterStatus
 from twincity.matters.models import Matter, Milestone, ProgressReport
 from twincity.matters.querysets import light_expression
-from twincity.regions.models import Field, Organisation, Partnership, Region
+from twincity.regions.models import Field, Organisation, Partnership, Region, display_name
+
+# A field's and a side's label, as ``str()`` of one gives it (``BilingualName.display_name``), of its two names.
+NAMES = (("name", "name_en"), display_name)
 
 
 class MatterFilterSet(SearchableFilterSet):
@@ -37,11 +40,15 @@ class MatterFilterSet(SearchableFilterSet):
         label=_("Light"),
         widget=forms.CheckboxSelectMultiple,
     )
+    # The fields and the sides are listed read as their names (``NAMES``: no model instance a choice).
     field = django_filters.ModelMultipleChoiceFilter(
-        queryset=visible_to_requester(Field), distinct=False, label=_("Field"), widget=forms.CheckboxSelectMultiple
+        queryset=visible_to_requester(Field, labels=NAMES),
+        distinct=False,
+        label=_("Field"),
+        widget=forms.CheckboxSelectMultiple,
     )
     side = django_filters.ModelChoiceFilter(
-        queryset=visible_to_requester(Region), method="filter_side", label=_("Side"), empty_label=_("All")
+        queryset=visible_to_requester(Region, labels=NAMES), method="filter_side", label=_("Side"), empty_label=_("All")
     )
     organisation = django_filters.ModelChoiceFilter(
         queryset=visible_to_requester(Organisation), method="filter_organisation", label=_("Unit")

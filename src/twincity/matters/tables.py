@@ -160,11 +160,16 @@ class MatterTable(tables.Table):
             self.columns.hide("pk")
 
     def known_fields(self):
-        """The fields the page read for its filter bar (the field filter's choices, through the door), which the
-        list page renders before its rows: ``{% render_table %}`` lends the table the page's context."""
+        """The fields the page read for its filter bar (the field filter's choices, through the door, as listed:
+        ``ChoiceRow``s), which the list page renders before its rows: ``{% render_table %}`` lends the table the
+        page's context."""
         filterset = (getattr(self, "context", None) or {}).get("filterset")
         field = getattr(getattr(filterset, "form", None), "fields", {}).get("field")
-        return () if field is None else field.queryset
+        if field is None:
+            return ()
+        listed = getattr(field, "listed_choices", None)
+        rows = listed() if listed is not None else None
+        return field.queryset if rows is None else rows
 
     def rows_html(self) -> SafeString:
         """The page's ``<tr>``s: what a template loop did cell by cell (a lookup of the column's header and two

@@ -21,7 +21,8 @@ from twincity.accounts.access import partnerships_for
 from twincity.accounts.choices import Action
 from twincity.audit.filtersets import ObjectChangeFilterSet
 from twincity.audit.models import ObjectChange
-from twincity.core.filtersets import BoundedFilterSet, SearchableFilterSet, _DoorChoicesWhenAsked
+from twincity.core.filtersets import BoundedFilterSet, ChoiceRow, SearchableFilterSet, _DoorChoicesWhenAsked
+from twincity.core.templatetags.filterbar import check_dropdown
 from twincity.matters.filtersets import MatterFilterSet
 from twincity.matters.models import Matter
 from twincity.meetings.filtersets import SessionFilterSet
@@ -29,6 +30,7 @@ from twincity.meetings.models import Session
 from twincity.petitions.filtersets import PetitionFilterSet
 from twincity.petitions.models import Petition
 from twincity.regions.models import Field, Organisation, Region
+from twincity.regions.services import add_field
 from twincity.testing import build_world, make_matter
 from twincity.testkit import HOSTILE
 
@@ -279,3 +281,32 @@ def test_a_filterset_with_its_own_copies_answers_as_with_deep_copies(world, lang
     assert ours.form.errors == deep.form.errors
     if ours.is_valid():
         assert list(ours.qs.values_list("pk", flat=True)) == list(deep.qs.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_choices_listed_as_plain_values_render_as_the_rows_did(world, language):
+    """The matter list's sides and fields are listed read as their names (``visible_to_requester(labels=)``): the
+    side's select, the fields' menu and the choices are those the rows gave (``str()`` of each), hostile names and
+    an English name missing too; a value asked for is still looked up as a row."""
+    Region.objects.create(code="H1", name=f"区 {HOSTILE}", name_en=f"Area {HOSTILE}", parent=world.tf)
+    Region.objects.create(code="H2", name="没有英文名的区", name_en="", parent=world.lj)
+    hostile = add_field(world.partnership, user=world.users["office"], name=f"领域 {HOSTILE}", name_en="")
+    add_field(world.partnership, user=world.users["office"], name="英文名", name_en=f"Field {HOSTILE}")
+    params = {"side": str(world.tf.pk), "field": [str(hostile.pk)]}
+    ours = filterset(MatterFilterSet, Matter, world.users["office"], **params)
+    rows = filterset(MatterFilterSet, Matter, world.users["office"], **params)
+    for name in ("side", "field"):
+        rows.form.fields[name].choices_labels = None  # listed as the rows (model instances)
+    with translation.override(language):
+        for name in ("side", "field"):
+            listed = [(str(value), label) for value, label in ours.form.fields[name].choices]
+            assert listed == [(str(value), label) for value, label in rows.form.fields[name].choices]
+            assert len(listed) > 3
+            assert isinstance(ours.form.fields[name].listed_choices()[0], ChoiceRow)
+            assert rows.form.fields[name].listed_choices() is None
+        assert str(ours.form["side"]) == str(rows.form["side"])
+        assert check_dropdown(ours.form["field"]) == check_dropdown(rows.form["field"])
+        assert HOSTILE not in str(ours.form["side"]) + check_dropdown(ours.form["field"])
+    assert ours.is_valid(), ours.form.errors
+    assert ours.form.cleaned_data["side"] == world.tf  # a value asked for: the row, through the door
+    assert list(ours.form.cleaned_data["field"]) == [hostile]
