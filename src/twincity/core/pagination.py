@@ -317,11 +317,16 @@ class CappedPaginator(Paginator):
         queryset = ordered(self.queryset, self.keys)
         if bottom < DEFERRED_FROM:
             return list(queryset[bottom:top])
-        if not self.capped and self.count - top < bottom:
-            # Nearer the end than the start (the count is exact below the cap): the ids walked from the end, in the
-            # reverse order, which is as total as the order itself (the keys end with the pk, and each NULL goes to
-            # the other end with its key). The list's last page reads its 50 ids where it walked every row before.
-            ids = ordered(self.queryset, reversed_keys(self.keys)).values("pk")[self.count - top : self.count - bottom]
+        from_end = self.count - top
+        if not self.capped and from_end < bottom:
+            # Nearer the end than the start (the count is exact below the cap): walked from the end, in the reverse
+            # order, which is as total as the order itself (the keys end with the pk, and each NULL goes to the other
+            # end with its key). Close to the end, the rows themselves, turned round (as a first page reads them);
+            # further, the ids first. The list's last page reads 50 rows where it walked 8,950 ids before.
+            backwards = ordered(self.queryset, reversed_keys(self.keys))
+            if from_end < DEFERRED_FROM:
+                return list(backwards[from_end : self.count - bottom])[::-1]
+            ids = backwards.values("pk")[from_end : self.count - bottom]
         else:
             ids = queryset.values("pk")[bottom:top]
         return list(ordered(self.queryset.filter(pk__in=ids), self.keys))

@@ -359,3 +359,22 @@ def test_the_last_page_of_a_list_below_the_cap_reads_its_ids_without_walking_the
         page = capped.page(3)
     assert [row.pk for row in page.object_list] == expected[4:6]
     assert "OFFSET 4" in ctx.captured_queries[-1]["sql"]
+
+
+@pytest.mark.parametrize("deferred_from", [0, 3, 100])
+def test_a_page_near_the_end_reads_its_rows_from_the_end_turned_round(world, monkeypatch, deferred_from):
+    """Walked from the end, a page within ``DEFERRED_FROM`` rows of the end reads its rows themselves in the reverse
+    order and turns them round; further from the end, its ids first. The same rows as an OFFSET from the start."""
+    monkeypatch.setattr("twincity.core.pagination.DEFERRED_FROM", deferred_from)
+    add_matters(world, 11)
+    queryset = rows_queryset().order_by("due_date")  # NULLs and ties
+    expected = list(ordered(queryset, keyset_keys(queryset)).values_list("pk", flat=True))
+    paginator = CappedPaginator(queryset, 2, cap=100)
+    for number in paginator.page_range:
+        with CaptureQueriesContext(connection) as ctx:
+            page = paginator.page(number)
+        bottom, top = (number - 1) * 2, min(number * 2, 11)
+        assert [row.pk for row in page.object_list] == expected[bottom:top], number
+        sql = ctx.captured_queries[-1]["sql"]
+        walked_ids = bottom >= deferred_from and not (11 - top < bottom and 11 - top < deferred_from)
+        assert ("IN (SELECT" in sql) == walked_ids, (number, sql)
