@@ -59,6 +59,16 @@ def walk(queryset, *, per_page, cap):
     return first, seen
 
 
+def eleven_matters(world, order, rows):
+    """Eleven matters read as model instances or as the list's rows, in ``order``: (queryset, keys, their ids)."""
+    add_matters(world, 11)
+    queryset = Matter.objects.with_light() if rows == "instances" else rows_queryset()
+    if order:
+        queryset = queryset.order_by(*order)
+    keys = keyset_keys(queryset)
+    return queryset, keys, list(ordered(queryset, keys).values_list("pk", flat=True))
+
+
 @pytest.mark.parametrize(
     "order",
     [
@@ -80,12 +90,7 @@ def test_numbered_pages_then_next_pages_show_every_row_once_in_the_sort_order(
     # Deep numbered pages walk the ids first (DEFERRED_FROM): the same rows, in the same order, as a plain OFFSET.
     # The list on screen reads plain rows (``matters.tables.rows_queryset``): their cursors are the same.
     monkeypatch.setattr("twincity.core.pagination.DEFERRED_FROM", 0 if deferred else 10**9)
-    add_matters(world, 11)
-    queryset = Matter.objects.with_light() if rows == "instances" else rows_queryset()
-    if order:
-        queryset = queryset.order_by(*order)
-    keys = keyset_keys(queryset)
-    expected = list(ordered(queryset, keys).values_list("pk", flat=True))
+    queryset, _keys, expected = eleven_matters(world, order, rows)
     assert len(expected) == 11
 
     paginator, seen = walk(queryset, per_page=2, cap=4)
@@ -320,12 +325,7 @@ def test_a_page_nearer_the_end_walks_its_ids_from_the_end_and_shows_the_rows_of_
     """Below the cap (an exact count) a deep page in the second half of the list reads its ids in the reverse order
     from the end: every page shows the rows an OFFSET from the start shows, NULLs and ties too."""
     monkeypatch.setattr("twincity.core.pagination.DEFERRED_FROM", 0)
-    add_matters(world, 11)
-    queryset = Matter.objects.with_light() if rows == "instances" else rows_queryset()
-    if order:
-        queryset = queryset.order_by(*order)
-    keys = keyset_keys(queryset)
-    expected = list(ordered(queryset, keys).values_list("pk", flat=True))
+    queryset, keys, expected = eleven_matters(world, order, rows)
     backwards = list(ordered(queryset, reversed_keys(keys)).values_list("pk", flat=True))
     assert backwards == expected[::-1]
     for per_page in (2, 3, 4):
