@@ -263,8 +263,9 @@ def check(n: int, seed: int) -> None:
     """Recompute a sample of matters with ``services.refresh_derived`` (which locks and saves; rolled back here):
     the generator must have stored exactly what the services would have."""
     from django.db import transaction
+    from django.db.models import F
 
-    from twincity.matters.models import Matter
+    from twincity.matters.models import Matter, MatterSide, Milestone
     from twincity.matters.services import refresh_derived
 
     names = ["percent_complete", "next_milestone_due", "watch_from", "lag_date", "search_document"]
@@ -285,6 +286,10 @@ def check(n: int, seed: int) -> None:
     if wrong:
         raise SystemExit(f"derived fields differ from the services' for matters {wrong[:10]}")
     print(f"check: {len(sample)} random matters recomputed by services.refresh_derived, all identical", flush=True)
+    for model in (MatterSide, Milestone):  # each carries its matter's list (the dashboard reads them by it)
+        if model.objects.exclude(year_list=F("matter__year_list")).exists():
+            raise SystemExit(f"{model._meta.verbose_name_plural}: a list not their matter's")
+    print("check: every side and milestone carries its matter's list", flush=True)
 
 
 def build(args, lap) -> dict[str, int]:
@@ -532,7 +537,19 @@ def build(args, lap) -> dict[str, int]:
                         open_dues.append(mdue)
                     step = MILESTONE_STEPS[j % len(MILESTONE_STEPS)]
                     ms_rows.append(
-                        (ms_id, now, now, 1, matter_id, s, f"{step}：{title}", mdue, done, "会议纪要" if done else "")
+                        (
+                            ms_id,
+                            now,
+                            now,
+                            1,
+                            matter_id,
+                            lists[year].pk,
+                            s,
+                            f"{step}：{title}",
+                            mdue,
+                            done,
+                            "会议纪要" if done else "",
+                        )
                     )
 
                 # Progress reports: each side reports in turn, percent rising with time.
@@ -588,7 +605,7 @@ def build(args, lap) -> dict[str, int]:
                 for s in sides:
                     side_id += 1
                     day, percent = latest.get(s, (None, 0))
-                    side_rows.append((side_id, now, now, matter_id, s, "", percent, day))
+                    side_rows.append((side_id, now, now, matter_id, lists[year].pk, s, "", percent, day))
                 percent = round(sum(latest.get(s, (None, 0))[1] for s in sides) / n_sides)
                 next_due = min(open_dues) if open_dues else None
                 watch_from, lag_date = derived_dates(
@@ -701,6 +718,7 @@ def build(args, lap) -> dict[str, int]:
                 "created",
                 "last_updated",
                 "matter",
+                "year_list",
                 "region",
                 "responsible_leader",
                 "percent_complete",
@@ -727,6 +745,7 @@ def build(args, lap) -> dict[str, int]:
                 "last_updated",
                 "version",
                 "matter",
+                "year_list",
                 "side",
                 "title",
                 "due_date",

@@ -127,11 +127,19 @@ class Matter(PrimaryModel):
                 condition=Q(archived_at__isnull=True),
                 name="matter_live_list_order",
             ),
+            # The archived matters of a list: few, so the dashboard leaves their sides and milestones out cheaply.
+            models.Index(fields=["year_list"], condition=Q(archived_at__isnull=False), name="matter_archived_in_list"),
             # The running ones in due order (the dashboard's overdue and due-soon lists stop after ten).
             models.Index(
                 fields=["partnership", "year", "due_date"],
                 condition=Q(archived_at__isnull=True, status__in=["approved", "in_progress"]),
                 name="matter_running_by_due",
+            ),
+            # … and by their next milestone (the dashboard's due-soon list reads those due soon by either date).
+            models.Index(
+                fields=["partnership", "year", "next_milestone_due"],
+                condition=Q(archived_at__isnull=True, status__in=["approved", "in_progress"]),
+                name="matter_running_by_milestone",
             ),
             # A year's live matters with what the dashboard counts them by (status, field, the light's dates): its
             # counts by status, light and field read this index alone, never the wide rows. Key columns, not
@@ -181,18 +189,28 @@ class MatterSide(ChangeLoggedModel):
     audit_parent_field = "matter"
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="sides")
+    # The matter's list, kept beside it (set where a side is made, moved by ``services.roll_over``): a year's progress
+    # per side is read from the sides of one list without joining the matters (the dashboard).
+    year_list = models.ForeignKey(
+        MatterList, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("side"))
     responsible_leader = models.CharField(_("responsible leader"), max_length=100, blank=True)
     percent_complete = models.PositiveSmallIntegerField(_("percent complete"), default=0, editable=False)
     last_reported_on = models.DateField(_("last report"), null=True, blank=True, editable=False)
 
-    audit_derived = ("percent_complete", "last_reported_on")
+    audit_derived = ("year_list", "percent_complete", "last_reported_on")
 
     class Meta:
         ordering = ["matter", "pk"]
         verbose_name = _("side of a matter")
         verbose_name_plural = _("sides of matters")
         constraints = [models.UniqueConstraint(fields=["matter", "region"], name="matter_side_unique")]
+        indexes = [
+            # A list's progress per side from the index alone (the dashboard).
+            # (the matter too: the sides of its archived matters are left out without reading the table).
+            models.Index(fields=["year_list", "region", "percent_complete", "matter"], name="side_progress_in_list"),
+        ]
 
     class Access:
         partnership = "matter__partnership"
@@ -264,11 +282,18 @@ class Milestone(PrimaryModel):
     audit_parent_field = "matter"
 
     matter = models.ForeignKey(Matter, on_delete=models.PROTECT, related_name="milestones")
+    # The matter's list, kept beside it (set where a milestone is made, moved by ``services.roll_over``): a year's open
+    # milestones are counted without joining the matters (the dashboard).
+    year_list = models.ForeignKey(
+        MatterList, on_delete=models.PROTECT, related_name="+", editable=False, db_index=False
+    )
     side = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("side"))
     title = models.CharField(_("title"), max_length=300)
     due_date = models.DateField(_("due date"))
     done_date = models.DateField(_("done on"), null=True, blank=True)
     evidence = models.TextField(_("evidence"), blank=True)
+
+    audit_derived = ("year_list",)
 
     class Meta:
         ordering = ["matter", "due_date", "pk"]
@@ -276,11 +301,11 @@ class Milestone(PrimaryModel):
         verbose_name_plural = _("milestones")
         indexes = [
             models.Index(fields=["matter", "done_date", "due_date"]),
-            # Open milestones past their date, counted by side (the dashboard) from the index alone.
+            # A list's open milestones past their date, counted by side (the dashboard) from the index alone.
             models.Index(
-                fields=["due_date", "matter", "side"],
+                fields=["year_list", "due_date", "side", "matter"],
                 condition=Q(done_date__isnull=True, archived_at__isnull=True),
-                name="milestone_open_by_due",
+                name="milestone_open_in_list",
             ),
         ]
 

@@ -30,6 +30,7 @@ from twincity.core.services import (
     lock,
     require,
     save_fields,
+    update_rows,
     update_versioned,
 )
 from twincity.core.text import join_words, plain
@@ -190,7 +191,10 @@ def set_owners(matter: Matter, owners: list[OwnerSpec], leaders: dict[int, str] 
             side = current.get(region_id)
             if side is None:
                 side = MatterSide.objects.create(
-                    matter=matter, region_id=region_id, responsible_leader=plain(leaders.get(region_id, ""))
+                    matter=matter,
+                    year_list_id=matter.year_list_id,
+                    region_id=region_id,
+                    responsible_leader=plain(leaders.get(region_id, "")),
                 )
                 check(side)
             elif region_id in leaders and side.responsible_leader != plain(leaders[region_id]):
@@ -348,7 +352,7 @@ def _new_matter(row: NewMatter, code: str, partnership: Partnership, year_list: 
     leaders = {region_id: plain(name) for region_id, name in row.leaders.items()}
     involved = {side_id for _spec, side_id in validated}
     sides = [
-        MatterSide(matter=matter, region=region, responsible_leader=leaders.get(region_id, ""))
+        MatterSide(matter=matter, year_list=year_list, region=region, responsible_leader=leaders.get(region_id, ""))
         for region_id, region in sides_by_id.items()
         if region_id in involved or region_id in leaders
     ]
@@ -567,7 +571,9 @@ def add_milestone(matter: Matter, *, side_id: int, title: str, due_date: dt.date
         lock(matter)
         if not matter.sides.filter(region_id=side_id).exists():
             raise ValidationError(_("This side takes no part in the matter."))
-        milestone = Milestone(matter=matter, side_id=side_id, title=plain(title), due_date=due_date)
+        milestone = Milestone(
+            matter=matter, year_list_id=matter.year_list_id, side_id=side_id, title=plain(title), due_date=due_date
+        )
         milestone.full_clean()
         milestone.save()
         refresh_derived(matter)
@@ -756,6 +762,9 @@ def roll_over(
         matter.code = code
         matter.version += 1
         save_fields(matter, ["year_list", "year", "code", "version"])
+        # Its sides and milestones keep the matter's list beside them (models.MatterSide.year_list).
+        update_rows(matter.sides.all(), year_list=target)
+        update_rows(matter.milestones.all(), year_list=target)
         log_event("matter.rolled_over", matter, message=reason, data={"from": previous, "to": f"{to_year} {code}"})
     return matter
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, F, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,7 @@ from twincity.core import registry
 from twincity.core.cache import cache_page_for_user, get_or_render, piece_key
 from twincity.core.views import restricted_object
 from twincity.matters.choices import ACTIVE_STATUSES, Light, MatterStatus
-from twincity.matters.models import Matter, MatterSide, Milestone
+from twincity.matters.models import Matter, MatterList, MatterSide, Milestone
 from twincity.matters.querysets import light_expression
 from twincity.matters.tables import list_queryset
 from twincity.meetings.services import actions_for_my_work
@@ -39,8 +39,11 @@ LIGHT_COLOURS = {Light.GREEN: "#1e8e3e", Light.YELLOW: "#e0a100", Light.RED: "#d
 # ---------------------------------------------------------------------------------------------- dashboard
 
 
-def _dashboard_figures(partnership, year: int, today: dt.date, user, is_en: bool, link) -> dict:
-    """The dashboard's counts, lists and chart options for one partnership and year, as plain data.
+def _dashboard_figures(
+    partnership, year: int, year_list_id: int | None, today: dt.date, user, is_en: bool, link
+) -> dict:
+    """The dashboard's counts, lists and chart options for one partnership and year (whose list is ``year_list_id``,
+    one the user may view; ``None`` when the year has none yet), as plain data.
 
     A fixed number of queries whatever the number of matters (``workspace/tests/test_dashboard_figures.py``), each
     reading narrow rows: the page is computed afresh after every write in the partnership (its cache key carries
@@ -65,32 +68,46 @@ def _dashboard_figures(partnership, year: int, today: dt.date, user, is_en: bool
         lights = by_field.setdefault(row["field_id"], {})
         lights[row["light"]] = lights.get(row["light"], 0) + row["n"]
     sides = partnership.sides()
-    # Per side, the mean of its latest percents: only the mean is shown, so no count (a COUNT(DISTINCT …) beside it
-    # made the database sort the year's side rows).
-    side_avg = dict(
-        MatterSide.objects.filter(matter__in=matters)
-        .values_list("region")
-        .annotate(avg=Avg("percent_complete"))
-        .order_by()
-    )
-    # Per side: open milestones past their date, the clearest sign of a lagging half.
-    overdue_steps = dict(
-        Milestone.objects.filter(
-            matter__in=matters, archived_at__isnull=True, done_date__isnull=True, due_date__lt=today
+    # Per side, from the sides and milestones of the year's list alone: each carries its matter's list, so the
+    # database reads one list's rows from an index instead of joining every year's rows to the matters; those of
+    # archived matters (a list has few) are left out.
+    side_avg, overdue_steps = {}, {}
+    if year_list_id is not None:
+        archived = Matter.objects.filter(year_list=year_list_id, archived_at__isnull=False).values("pk")
+        # The mean of each side's latest percents: only the mean is shown, so no count.
+        side_avg = dict(
+            MatterSide.objects.filter(year_list=year_list_id)
+            .exclude(matter__in=archived)
+            .values_list("region")
+            .annotate(avg=Avg("percent_complete"))
+            .order_by()
         )
-        .values_list("side")
-        .annotate(n=Count("matter"))  # every milestone has one: counted from the index (matters.Milestone)
-        .order_by()
-    )
+        # Open milestones past their date, the clearest sign of a lagging half.
+        overdue_steps = dict(
+            Milestone.objects.filter(
+                year_list=year_list_id, archived_at__isnull=True, done_date__isnull=True, due_date__lt=today
+            )
+            .exclude(matter__in=archived)
+            .values_list("side")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
     soon = today + dt.timedelta(days=30)
     # The short lists read only what they show (``_rows``): no related rows, no model instances.
     base = matters.annotate(light=light_expression(today)).values(*ROW_FIELDS)
     running = base.filter(status__in=ACTIVE_STATUSES)
     # Red written as plain conditions (not the CASE), so that the (year_list, due_date) index serves it.
     overdue = running.filter(Q(due_date__lt=today) | Q(next_milestone_due__lt=today)).order_by("due_date", "code")[:10]
-    due_soon = running.filter(Q(due_date__range=(today, soon)) | Q(next_milestone_due__range=(today, soon))).order_by(
-        "due_date", "code"
-    )[:10]
+    # Due soon by either date: read as two lists that each stop after ten from their own index (one read with the OR
+    # fetched and sorted every match), merged here in the same order (no due date last, as on both databases).
+    by_due = (F("due_date").asc(nulls_last=True), "code")
+    due_soon = _first_by_due(
+        running.filter(due_date__range=(today, soon)).order_by(*by_due)[:10],
+        running.filter(next_milestone_due__range=(today, soon))
+        .exclude(due_date__range=(today, soon))
+        .order_by(*by_due)[:10],
+        10,
+    )
     awaiting = base.filter(completion_requested_at__isnull=False).exclude(status=MatterStatus.COMPLETED)[:10]
     total = sum(by_status.values())
     # A field's figure for a light adds up every status with that light (approved and in progress can both be red;
@@ -234,6 +251,14 @@ def _fields_in_order(field_ids, using: str) -> list[tuple[int | None, str, str]]
     return [*ordered, (None, "", "")] if None in field_ids else ordered
 
 
+def _first_by_due(first, second, n: int) -> list[dict]:
+    """The first ``n`` rows of two lists of rows without a row in common, each in due order (a date, none last;
+    then the code), in that order."""
+    rows = [*first, *second]
+    rows.sort(key=lambda row: (row["due_date"] is None, row["due_date"] or dt.date.min, row["code"]))
+    return rows[:n]
+
+
 def _rows(matters) -> list[dict]:
     """Matters as the small lists of the dashboard show them (plain data, so that it can be cached), from rows of
     ``ROW_FIELDS``; the status's name as ``get_status_display`` gives it."""
@@ -257,7 +282,9 @@ def dashboard(request, pk: int):
     """The partnership at a glance: counts by status, light, field and side; what is overdue and due soon."""
     partnership = restricted_object(request, Partnership.objects.filter(archived_at__isnull=True), pk=pk)
     today = timezone.localdate()
-    years = list(partnership.matter_lists.order_by("-year").values_list("year", flat=True))
+    # The partnership's lists, as the door lets the user see them (the year chooser; the figures read the year's).
+    lists = dict(MatterList.objects.restrict(request.user).filter(partnership=partnership).values_list("year", "pk"))
+    years = sorted(lists, reverse=True)
     try:
         year = int(
             request.GET.get("year") or (today.year if today.year in years else (years[0] if years else today.year))
@@ -273,7 +300,7 @@ def dashboard(request, pk: int):
 
     def compute() -> dict:
         return {
-            **_dashboard_figures(partnership, year, today, request.user, is_en, link),
+            **_dashboard_figures(partnership, year, lists.get(year), today, request.user, is_en, link),
             "register_panels": registry.panels(partnership, today),
         }
 

@@ -360,7 +360,9 @@ def test_a_save_no_service_touched_still_shows(world, client):
     url = reverse("audit:log")
     before, _ = get(client, url)  # stored: from here on, the next write must move the stamp again
     stamped = stamp(world.partnership)
-    Milestone.objects.create(matter=matter, side=world.tf, title="直接保存", due_date=dt.date(2020, 5, 1))
+    Milestone.objects.create(
+        matter=matter, year_list=matter.year_list, side=world.tf, title="直接保存", due_date=dt.date(2020, 5, 1)
+    )
     assert stamp(world.partnership) > stamped
     after, _ = get(client, url)
     assert "直接保存" in after or after != before

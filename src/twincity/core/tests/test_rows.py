@@ -93,7 +93,11 @@ def listed(world):
 
 
 def _parts(world, matters):
-    sides = [MatterSide(matter=m, region=r, responsible_leader="张主任") for m in matters for r in (world.tf, world.lj)]
+    sides = [
+        MatterSide(matter=m, year_list=m.year_list, region=r, responsible_leader="张主任")
+        for m in matters
+        for r in (world.tf, world.lj)
+    ]
     owners = [
         MatterOwner(matter=m, organisation=o, side=o.region, role=OwnerRole.LEAD)
         for m in matters

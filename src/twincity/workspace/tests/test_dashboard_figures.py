@@ -19,7 +19,7 @@ from twincity.accounts.services import add_membership
 from twincity.audit.context import acting
 from twincity.matters import health, services
 from twincity.matters.choices import ACTIVE_STATUSES, Light, MatterStatus
-from twincity.matters.models import Matter, MatterSide, Milestone
+from twincity.matters.models import Matter, MatterList, MatterSide, Milestone
 from twincity.matters.services import OwnerSpec
 from twincity.regions.models import Field
 from twincity.testing import build_world, make_matter, make_user
@@ -78,8 +78,20 @@ def fill(w, *, tag: str = "", plain: bool = False) -> None:
         services.change_status(matter("暂缓事项", field=None), MatterStatus.SUSPENDED, user=office, reason="暂缓")
         services.change_status(matter("取消事项"), MatterStatus.CANCELLED, user=office, reason="取消")
         services.change_status(matter("完成事项"), MatterStatus.COMPLETED, user=office, reason="同意", on=days(-1))
-        services.archive_matter(matter("已归档", start_date=days(-90), due_date=days(-50)), user=office)
-        make_matter(w, year=year - 1, title=f"{tag}去年事项", start_date=days(-400), due_date=days(-380))
+        # What must not count carries progress and a late milestone of its own, so that counting it would show.
+        archived = matter("已归档", start_date=days(-90), due_date=days(-50))
+        last_year = make_matter(w, year=year - 1, title=f"{tag}去年事项", start_date=days(-400), due_date=days(-380))
+        moved_on = matter("转入明年", due_date=days(300))
+        for gone in (archived, last_year, moved_on):
+            services.add_milestone(gone, side_id=w.lj.pk, title="不计入", due_date=days(-6), user=office)
+            services.file_progress(gone, user=office, side_id=w.tf.pk, period="p0", text="进展", percent_complete=95)
+        services.archive_matter(archived, user=office)
+        services.roll_over(moved_on, to_year=year + 1, user=office, reason="跨年推进")
+        # … and a matter rolled over from last year's list into this one counts here, its sides and milestones too.
+        rolled_in = make_matter(w, year=year - 1, title=f"{tag}去年转入", start_date=days(-200), due_date=days(90))
+        services.add_milestone(rolled_in, side_id=w.lj.pk, title="转入节点", due_date=days(-8), user=office)
+        services.file_progress(rolled_in, user=office, side_id=w.lj.pk, period="p1", text="进展", percent_complete=30)
+        services.roll_over(rolled_in, to_year=year, user=office, reason="跨年推进")
 
 
 def expected(w, today: dt.date) -> dict:
@@ -178,8 +190,9 @@ def test_the_dashboard_shows_each_readers_own_figures_as_read_matter_by_matter(c
     # The first list has every status and every light; the second one is its own (two matters), not the first's.
     assert set(figures_a["by_status"]) == set(MatterStatus)
     assert set(figures_a["by_light"]) == set(Light)
-    assert figures_a["total"] == 11  # not the archived matter, nor last year's
-    assert figures_a["overdue_steps"] == {a.tf.pk: 0, a.lj.pk: 2}  # the closed and the archived step not counted
+    assert figures_a["total"] == 12  # not the archived matter, last year's or the one moved on; the one rolled in
+    # The closed and the archived step not counted, nor those of the matters that do not count; the rolled-in one's is.
+    assert figures_a["overdue_steps"] == {a.tf.pk: 0, a.lj.pk: 3}
     assert figures_a["due_soon"]
     assert figures_a["awaiting"]
     assert figures_a["overdue"]
@@ -237,17 +250,20 @@ def test_the_dashboard_reads_as_many_queries_for_a_long_list_as_for_a_short_one(
         assert client.get(url).status_code == 200
     for tag in ("二", "三", "四"):
         fill(world, tag=tag)
-    assert Matter.objects.filter(year=timezone.localdate().year, archived_at__isnull=True).count() == 4 * 11
+    assert Matter.objects.filter(year=timezone.localdate().year, archived_at__isnull=True).count() == 4 * 12
     with CaptureQueriesContext(connection) as long:
         assert client.get(url).status_code == 200
     assert len(long) == len(short), [q["sql"][:120] for q in long.captured_queries]
 
 
-def test_the_figures_take_eight_queries(world, django_assert_num_queries):
-    """Counts, sides, progress, open milestones past their date, the fields' names and the three short lists."""
+def test_the_figures_take_nine_queries(world, django_assert_num_queries):
+    """Counts, sides, progress, open milestones past their date, the fields' names and the three short lists (due
+    soon read as two)."""
     fill(world)
     today = timezone.localdate()
     office = world.users["office"]
-    views._dashboard_figures(world.partnership, today.year, today, office, False, lambda **kw: "")  # memberships read
-    with django_assert_num_queries(8):
-        views._dashboard_figures(world.partnership, today.year, today, office, False, lambda **kw: "")
+    year_list = MatterList.objects.get(partnership=world.partnership, year=today.year).pk
+    figures = (world.partnership, today.year, year_list, today, office, False, lambda **kw: "")
+    views._dashboard_figures(*figures)  # memberships read
+    with django_assert_num_queries(9):
+        views._dashboard_figures(*figures)
