@@ -20,6 +20,7 @@ from twincity.accounts.access import may_act_in
 from twincity.accounts.choices import Action
 from twincity.core import registry
 from twincity.core.cache import cache_page_for_user, get_or_render, piece_key
+from twincity.core.reads import Compiled
 from twincity.core.views import restricted_object
 from twincity.matters.choices import ACTIVE_STATUSES, Light, MatterStatus
 from twincity.matters.models import Matter, MatterList, MatterSide, Milestone
@@ -39,26 +40,140 @@ LIGHT_COLOURS = {Light.GREEN: "#1e8e3e", Light.YELLOW: "#e0a100", Light.RED: "#d
 # ---------------------------------------------------------------------------------------------- dashboard
 
 
-def _dashboard_figures(
-    partnership, year: int, year_list_id: int | None, today: dt.date, user, is_en: bool, link
-) -> dict:
-    """The dashboard's counts, lists and chart options for one partnership and year (whose list is ``year_list_id``,
-    one the user may view; ``None`` when the year has none yet), as plain data.
+def _live(partnership: int, year: int):
+    return Matter.objects.filter(partnership=partnership, year=year, archived_at__isnull=True)
 
-    A fixed number of queries whatever the number of matters (``workspace/tests/test_dashboard_figures.py``), each
-    reading narrow rows: the page is computed afresh after every write in the partnership (its cache key carries
-    the change stamp), so this is what a reader waits for after each change."""
-    matters = Matter.objects.restrict(user).filter(partnership=partnership, year=year, archived_at__isnull=True)
-    # One pass over the year's matters gives the counts by status, light and field. Grouped by the field's id, not
-    # its names, and counted as rows (COUNT(*), no column): the database then hashes narrow rows read from one index
-    # alone (``matters.Matter``: ``matter_live_year_figures``) instead of sorting the wide rows by two texts; the
-    # fields' names are read on their own, and the rows put in the fields' order here.
-    counts = list(
-        matters.annotate(light=light_expression(today))
+
+def _shown_rows(partnership: int, year: int, today: dt.date):
+    """The year's live matters as the short lists show them (``_rows``), with their light."""
+    return _live(partnership, year).annotate(light=light_expression(today)).values(*ROW_FIELDS)
+
+
+def _running_rows(partnership: int, year: int, today: dt.date):
+    return _shown_rows(partnership, year, today).filter(status__in=ACTIVE_STATUSES)
+
+
+def _archived(year_list: int):
+    return Matter.objects.filter(year_list=year_list, archived_at__isnull=False).values("pk")
+
+
+# The dashboard's reads, each compiled once per process (``core.reads``): the page is computed afresh after every
+# write in the partnership, and compiling its dozen querysets again cost more than the database took to answer them.
+# One pass over the year's matters gives the counts by status, light and field. Grouped by the field's id, not its
+# names, and counted as rows (COUNT(*), no column): the database hashes narrow rows read from one index alone
+# (``matters.Matter``: ``matter_live_year_figures``) instead of sorting the wide rows by two texts; the fields' names
+# are read on their own, and the rows put in the fields' order here.
+COUNTS = Compiled(
+    lambda partnership, year, today: (
+        _live(partnership, year)
+        .annotate(light=light_expression(today))
         .values("status", "light", "field_id")
         .annotate(n=Count("*"))
         .order_by()
-    )
+    ),
+    partnership=int,
+    year=int,
+    today=dt.date,
+)
+FIELDS = Compiled(
+    lambda partnership: Field.objects.filter(partnership=partnership).values_list("order", "pk", "name", "name_en"),
+    partnership=int,
+)
+# Per side, from the sides and milestones of the year's list alone: each carries its matter's list, so the database
+# reads one list's rows from an index instead of joining every year's rows to the matters; those of archived matters
+# (a list has few) are left out. The mean of each side's latest percents: only the mean is shown, so no count.
+SIDE_PROGRESS = Compiled(
+    lambda year_list: (
+        MatterSide.objects.filter(year_list=year_list)
+        .exclude(matter__in=_archived(year_list))
+        .values_list("region")
+        .annotate(avg=Avg("percent_complete"))
+        .order_by()
+    ),
+    year_list=int,
+)
+# Open milestones past their date, the clearest sign of a lagging half.
+LATE_STEPS = Compiled(
+    lambda year_list, today: (
+        Milestone.objects.filter(
+            year_list=year_list, archived_at__isnull=True, done_date__isnull=True, due_date__lt=today
+        )
+        .exclude(matter__in=_archived(year_list))
+        .values_list("side")
+        .annotate(n=Count("*"))
+        .order_by()
+    ),
+    year_list=int,
+    today=dt.date,
+)
+# Red written as plain conditions (not the CASE), so that the (year, due_date) index of the running ones serves it.
+OVERDUE = Compiled(
+    lambda partnership, year, today: (
+        _running_rows(partnership, year, today)
+        .filter(Q(due_date__lt=today) | Q(next_milestone_due__lt=today))
+        .order_by("due_date", "code")[:10]
+    ),
+    partnership=int,
+    year=int,
+    today=dt.date,
+)
+# Due soon by either date: read as two lists that each stop after ten from their own index (one read with the OR
+# fetched and sorted every match), merged in the same order (no due date last, as on both databases).
+BY_DUE = (F("due_date").asc(nulls_last=True), "code")
+DUE_SOON = Compiled(
+    lambda partnership, year, today, soon: (
+        _running_rows(partnership, year, today).filter(due_date__range=(today, soon)).order_by(*BY_DUE)[:10]
+    ),
+    partnership=int,
+    year=int,
+    today=dt.date,
+    soon=dt.date,
+)
+STEP_SOON = Compiled(
+    lambda partnership, year, today, soon: (
+        _running_rows(partnership, year, today)
+        .filter(next_milestone_due__range=(today, soon))
+        .exclude(due_date__range=(today, soon))
+        .order_by(*BY_DUE)[:10]
+    ),
+    partnership=int,
+    year=int,
+    today=dt.date,
+    soon=dt.date,
+)
+AWAITING = Compiled(
+    lambda partnership, year, today: (
+        _shown_rows(partnership, year, today)
+        .filter(completion_requested_at__isnull=False)
+        .exclude(status=MatterStatus.COMPLETED)[:10]
+    ),
+    partnership=int,
+    year=int,
+    today=dt.date,
+)
+
+
+def _dashboard_figures(partnership, year: int, year_list_id: int | None, today: dt.date, is_en: bool, link) -> dict:
+    """The dashboard's counts, lists and chart options for one partnership and year (whose list is ``year_list_id``;
+    ``None`` when the year has none yet), as plain data.
+
+    The partnership is one the door let the reader see (the view's ``restricted_object``), and reading a partnership
+    is reading every matter of it (``accounts.access.RULES``: every role views the whole partnership; held by
+    ``test_dashboard_figures.py``): the figures are the partnership's, the same for every reader. A fixed number of
+    queries whatever the number of matters, each reading narrow rows: the page is computed afresh after every write
+    in the partnership (its cache key carries the change stamp), so this is what a reader waits for after each
+    change."""
+    if year_list_id is None:  # no list, no matters: nothing to read
+        counts, side_avg, overdue_steps, overdue, due_soon, awaiting = [], {}, {}, [], [], []
+    else:
+        key = {"partnership": partnership.pk, "year": year, "today": today}
+        soon = today + dt.timedelta(days=30)
+        counts = COUNTS(**key)
+        side_avg = dict(SIDE_PROGRESS(year_list=year_list_id))
+        overdue_steps = dict(LATE_STEPS(year_list=year_list_id, today=today))
+        overdue = OVERDUE(**key)
+        due_soon = _first_by_due(DUE_SOON(**key, soon=soon), STEP_SOON(**key, soon=soon), 10)
+        awaiting = AWAITING(**key)
     by_status: dict[str, int] = {}
     by_light: dict[str, int] = {}
     by_field: dict[int | None, dict[str, int]] = {}
@@ -68,52 +183,11 @@ def _dashboard_figures(
         lights = by_field.setdefault(row["field_id"], {})
         lights[row["light"]] = lights.get(row["light"], 0) + row["n"]
     sides = partnership.sides()
-    # Per side, from the sides and milestones of the year's list alone: each carries its matter's list, so the
-    # database reads one list's rows from an index instead of joining every year's rows to the matters; those of
-    # archived matters (a list has few) are left out.
-    side_avg, overdue_steps = {}, {}
-    if year_list_id is not None:
-        archived = Matter.objects.filter(year_list=year_list_id, archived_at__isnull=False).values("pk")
-        # The mean of each side's latest percents: only the mean is shown, so no count.
-        side_avg = dict(
-            MatterSide.objects.filter(year_list=year_list_id)
-            .exclude(matter__in=archived)
-            .values_list("region")
-            .annotate(avg=Avg("percent_complete"))
-            .order_by()
-        )
-        # Open milestones past their date, the clearest sign of a lagging half.
-        overdue_steps = dict(
-            Milestone.objects.filter(
-                year_list=year_list_id, archived_at__isnull=True, done_date__isnull=True, due_date__lt=today
-            )
-            .exclude(matter__in=archived)
-            .values_list("side")
-            .annotate(n=Count("*"))
-            .order_by()
-        )
-    soon = today + dt.timedelta(days=30)
-    # The short lists read only what they show (``_rows``): no related rows, no model instances.
-    base = matters.annotate(light=light_expression(today)).values(*ROW_FIELDS)
-    running = base.filter(status__in=ACTIVE_STATUSES)
-    # Red written as plain conditions (not the CASE), so that the (year_list, due_date) index serves it.
-    overdue = running.filter(Q(due_date__lt=today) | Q(next_milestone_due__lt=today)).order_by("due_date", "code")[:10]
-    # Due soon by either date: read as two lists that each stop after ten from their own index (one read with the OR
-    # fetched and sorted every match), merged here in the same order (no due date last, as on both databases).
-    by_due = (F("due_date").asc(nulls_last=True), "code")
-    due_soon = _first_by_due(
-        running.filter(due_date__range=(today, soon)).order_by(*by_due)[:10],
-        running.filter(next_milestone_due__range=(today, soon))
-        .exclude(due_date__range=(today, soon))
-        .order_by(*by_due)[:10],
-        10,
-    )
-    awaiting = base.filter(completion_requested_at__isnull=False).exclude(status=MatterStatus.COMPLETED)[:10]
     total = sum(by_status.values())
     # A field's figure for a light adds up every status with that light (approved and in progress can both be red;
     # four statuses are grey): the chart once showed only one status's count.
     fields: dict[str, dict[str, int]] = {}
-    for field_id, name, name_en in _fields_in_order(by_field, matters.db):
+    for field_id, name, name_en in _fields_in_order(by_field, partnership.pk if by_field else None):
         name = (name_en if is_en and name_en else name) or _("(no field)")
         lights = fields.setdefault(name, {})
         for light, n in by_field[field_id].items():
@@ -239,14 +313,10 @@ def _dashboard_figures(
     }
 
 
-def _fields_in_order(field_ids, using: str) -> list[tuple[int | None, str, str]]:
-    """(id, name, English name) of the fields, in the fields' own order (``order``, then id), and last ``None``
-    (matters without a field) when there are any."""
-    named = sorted(
-        Field.objects.using(using)
-        .filter(pk__in=[pk for pk in field_ids if pk is not None])
-        .values_list("order", "pk", "name", "name_en")
-    )
+def _fields_in_order(field_ids, partnership: int | None) -> list[tuple[int | None, str, str]]:
+    """(id, name, English name) of the fields counted (``field_ids``), in the fields' own order (``order``, then id),
+    and last ``None`` (matters without a field) when there are any. The partnership's fields are few: all are read."""
+    named = sorted(row for row in FIELDS(partnership=partnership) if row[1] in field_ids) if partnership else []
     ordered = [(pk, name, name_en) for _order, pk, name, name_en in named]
     return [*ordered, (None, "", "")] if None in field_ids else ordered
 
@@ -300,7 +370,7 @@ def dashboard(request, pk: int):
 
     def compute() -> dict:
         return {
-            **_dashboard_figures(partnership, year, lists.get(year), today, request.user, is_en, link),
+            **_dashboard_figures(partnership, year, lists.get(year), today, is_en, link),
             "register_panels": registry.panels(partnership, today),
         }
 

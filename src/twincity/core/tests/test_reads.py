@@ -1,0 +1,132 @@
+"""Reads compiled once (``core.reads.Compiled``) give what the ORM gives for the same values, on either database, and
+refuse what they cannot answer right: a value computed from another, a value the statement does not use, rows of
+model instances."""
+
+import datetime as dt
+
+import pytest
+from django.db.models import Count, F, Q
+
+from twincity.audit.context import acting
+from twincity.core.reads import Compiled
+from twincity.matters import services
+from twincity.matters.models import Matter, MatterSide
+from twincity.matters.querysets import light_expression
+from twincity.testing import make_matter
+
+pytestmark = pytest.mark.django_db
+
+
+def _matters(partnership, year, start, end):
+    """Dates compared and in a range, a CASE of texts with a day in it, an id and a small number (the year)."""
+    return (
+        Matter.objects.filter(partnership=partnership, year=year, archived_at__isnull=True)
+        .filter(Q(due_date__range=(start, end)) | Q(start_date__lt=start))
+        .annotate(light=light_expression(start), steps=Count("milestones"))
+        .order_by(F("due_date").asc(nulls_last=True), "code")
+    )
+
+
+def _as_dicts(partnership, year, start, end):
+    return _matters(partnership, year, start, end).values("pk", "code", "light", "due_date", "steps")
+
+
+def _as_tuples(partnership, year, start, end):
+    return _matters(partnership, year, start, end).values_list("code", "due_date", "light")
+
+
+def _latest_due(partnership, year, start, end):
+    return _matters(partnership, year, start, end).values_list("due_date", flat=True)
+
+
+KINDS = {"partnership": int, "year": int, "start": dt.date, "end": dt.date}
+AS_DICTS = Compiled(_as_dicts, **KINDS)
+AS_TUPLES = Compiled(_as_tuples, **KINDS)
+FLAT = Compiled(_latest_due, **KINDS)
+
+
+@pytest.fixture
+def listed(world):
+    office = world.users["office"]
+    with acting(office):
+        for n, (year, due) in enumerate([(2020, 3), (2020, 6), (2020, None), (2021, 5), (2020, 9)]):
+            matter = make_matter(
+                world,
+                year=year,
+                title=f"事项{n}",
+                start_date=dt.date(year, 1, 10 + n),
+                due_date=dt.date(year, due, 20) if due else None,
+            )
+            services.add_milestone(matter, side_id=world.tf.pk, title="节点", due_date=dt.date(year, 2, 1), user=office)
+    return world
+
+
+CASES = [
+    (2020, dt.date(2020, 1, 1), dt.date(2020, 12, 31)),
+    (2020, dt.date(2020, 1, 13), dt.date(2020, 6, 30)),
+    (2020, dt.date(2020, 7, 1), dt.date(2020, 7, 31)),
+    (2021, dt.date(2021, 1, 1), dt.date(2021, 12, 31)),
+    (2022, dt.date(2022, 1, 1), dt.date(2022, 12, 31)),
+]
+
+
+@pytest.mark.parametrize(("year", "start", "end"), CASES)
+def test_a_compiled_read_gives_what_the_orm_gives(listed, year, start, end):
+    values = {"partnership": listed.partnership.pk, "year": year, "start": start, "end": end}
+    assert AS_DICTS(**values) == list(_as_dicts(**values))
+    assert AS_TUPLES(**values) == list(_as_tuples(**values))
+    assert FLAT(**values) == list(_latest_due(**values))
+    if start == dt.date(2020, 1, 13):
+        rows = AS_DICTS(**values)
+        assert len(rows) == 3  # two due in the range, and one without a due date that started before it
+        assert isinstance(rows[0]["due_date"], dt.date)  # converted as the ORM converts (SQLite gives text)
+        assert rows[-1]["due_date"] is None  # no due date last, as asked, on either database
+
+
+def test_the_statement_is_compiled_once_per_database(listed, django_assert_num_queries):
+    built = []
+
+    def build(year_list):
+        built.append(year_list)
+        return MatterSide.objects.filter(year_list=year_list).values_list("region").annotate(n=Count("*")).order_by()
+
+    read = Compiled(build, year_list=int)
+    year_list = Matter.objects.filter(year=2020).values_list("year_list", flat=True).first()
+    with django_assert_num_queries(1):
+        assert dict(read(year_list=year_list)) == {listed.tf.pk: 4, listed.lj.pk: 4}
+    assert len(built) == 2  # built twice with two sets of stand-ins, to tell the values' places from constants
+    with django_assert_num_queries(1):
+        assert read(year_list=year_list + 1000) == []
+    assert len(built) == 2
+
+
+def test_a_constant_equal_to_a_stand_in_stays_a_constant(listed):
+    """A number in the queryset that happens to be what a value stands in for is not taken for the value."""
+    read = Compiled(
+        lambda year: Matter.objects.filter(Q(year=year) | Q(year=30_011)).values_list("title", flat=True),
+        year=int,
+    )
+    assert sorted(read(year=2021)) == ["事项3"]
+
+
+def test_a_value_computed_from_another_is_refused(listed):
+    read = Compiled(
+        lambda day: Matter.objects.filter(due_date__lt=day + dt.timedelta(days=30)).values("pk"), day=dt.date
+    )
+    with pytest.raises(ValueError, match="computed from"):
+        read(day=dt.date(2020, 1, 1))
+
+
+def test_a_value_the_statement_does_not_use_is_refused(listed):
+    read = Compiled(lambda year, day: Matter.objects.filter(year=year).values("pk"), year=int, day=dt.date)
+    with pytest.raises(ValueError, match="does not use"):
+        read(year=2020, day=dt.date(2020, 1, 1))
+
+
+def test_rows_of_model_instances_and_other_values_are_refused(listed):
+    with pytest.raises(TypeError, match="values"):
+        Compiled(lambda year: Matter.objects.filter(year=year), year=int)(year=2020)
+    with pytest.raises(TypeError, match="ids or numbers"):
+        Compiled(lambda code: Matter.objects.filter(code=code).values("pk"), code=str)
+    with pytest.raises(TypeError, match="takes"):
+        AS_DICTS(partnership=1, year=2020)
