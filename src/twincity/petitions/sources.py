@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from twincity.meetings.sources import AgendaSource
 from twincity.meetings.sources import register as register_source
-from twincity.petitions.choices import PetitionStatus
+from twincity.petitions.choices import AWAITING_ANSWER, PetitionStatus
 from twincity.petitions.models import Petition
 from twincity.petitions.register import petitions
 from twincity.registers import registry
@@ -20,21 +20,23 @@ def _waiting(partnership):
 
 
 def panel_items(partnership, today) -> list[registry.PanelItem]:
-    """Requests in drafting that still lack an endorsement, and submitted ones without an answer."""
+    """Requests in drafting that still lack an endorsement, and submitted ones without an answer: the id, title and
+    date each shows, not the whole request (its text, response and search words)."""
     drafting = _waiting(partnership).filter(status=PetitionStatus.DRAFTING)
     # The requests lacking an endorsement by id (a semi-join), not the join to their sides made DISTINCT: that sorted
     # every drafting request's whole row before keeping five.
     unendorsed = drafting.filter(sides__endorsed_text__isnull=True).values("pk")
     items = [
         registry.PanelItem(petition.title, petition.get_absolute_url(), badge=_("awaiting endorsement"), tone="warning")
-        for petition in drafting.filter(pk__in=unendorsed).order_by("-year", "code")[:5]
+        for petition in drafting.filter(pk__in=unendorsed).order_by("-year", "code").only("pk", "title")[:5]
     ]
-    pending = _waiting(partnership).filter(status__in=(PetitionStatus.SUBMITTED, PetitionStatus.UNDER_CONSIDERATION))
+    # Served by the partial index petition_awaiting_answer: the five earliest are its first five entries.
+    pending = _waiting(partnership).filter(status__in=AWAITING_ANSWER)
     items.extend(
         registry.PanelItem(
             petition.title, petition.get_absolute_url(), date=petition.submitted_on, badge=_("awaiting the answer")
         )
-        for petition in pending.order_by("submitted_on")[:5]
+        for petition in pending.order_by("submitted_on").only("pk", "title", "submitted_on")[:5]
     )
     return items
 

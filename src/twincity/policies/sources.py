@@ -24,10 +24,15 @@ def _open_groups(partnership_id: int):
     ).order_by("status", "code", "pk")
 
 
+# What a line of the panel shows: the title, the divergence in its unit, the status and the link.
+SHOWN = ("pk", "title", "status", "divergence", "tolerance_kind", "unit")
+
+
 def panel_items(partnership, today) -> list[registry.PanelItem]:
-    """Groups whose divergence is flagged (red) and groups under negotiation (blue), with the figures."""
+    """Groups whose divergence is flagged (red) and groups under negotiation (blue), with the figures; each read as
+    the columns its line shows (``SHOWN``)."""
     items = []
-    for group in _open_groups(partnership.pk)[:8]:
+    for group in _open_groups(partnership.pk).only(*SHOWN)[:8]:
         diverging = group.status == AlignmentStatus.DIVERGING
         figures = group.divergence_display or "—"
         items.append(

@@ -6,7 +6,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db import connections
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from twincity.core.querysets import RestrictedQuerySet
@@ -59,12 +60,30 @@ class LearningQuerySet(RestrictedQuerySet):
         return self.filter(Exists(linked)) if yes else self.exclude(Exists(linked))
 
     def follow_up_counts(self) -> tuple[int, int]:
-        """(how many of the entries still lack a follow-up matter, how many there are), in one query: the links'
-        entries are read once and looked up by hash, instead of one lookup of the links per entry (the dashboard
-        counts thousands of lessons). The same verdict as ``followed_up``."""
-        linked = Q(pk__in=self._live_links().values("object_id"))
-        counts = self.aggregate(waiting=Count("pk", filter=~linked), total=Count("pk"))
-        return counts["waiting"], counts["total"]
+        """(how many of the entries still lack a follow-up matter, how many there are), in one query
+        (``follow_up_counts``)."""
+        return follow_up_counts(self)[0]
+
+
+def follow_up_counts(*entries: LearningQuerySet) -> list[tuple[int, int]]:
+    """For each queryset of lessons or gaps, (how many still lack a follow-up matter, how many there are), all in one
+    statement: ``SELECT (total), (linked), (total), (linked)``, each the ORM's query of the ids counted.
+
+    The total is counted in the index of the live entries (``<app>_<model>_live_count``: an index-only scan, not
+    thousands of rows read whole); the linked ones are found from the few live links (the links' partial unique index
+    ``one_live_link_per_matter``) and looked up by id; waiting = total − linked, the same verdict as ``followed_up``.
+    Asking "not linked" of each entry instead (``NOT IN``/``NOT EXISTS``) visited every row."""
+    parts, params = [], []
+    for queryset in entries:
+        for ids in (queryset, queryset.followed_up()):
+            ids = ids.order_by().values("pk")
+            sql, ids_params = ids.query.get_compiler(using=ids.db).as_sql()
+            parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")
+            params.extend(ids_params)
+    with connections[entries[0].db].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}", params)
+        row = cursor.fetchone()
+    return [(total - linked, total) for total, linked in zip(row[::2], row[1::2], strict=True)]
 
 
 @dataclass

@@ -13,6 +13,7 @@ from twincity.meetings.sources import register as register_source
 from twincity.registers import registry
 from twincity.visits.choices import VisitStatus
 from twincity.visits.models import Gap, Lesson, Visit
+from twincity.visits.querysets import follow_up_counts
 from twincity.visits.register import gaps, lessons, visits
 
 LEARNINGS = (Lesson, Gap)
@@ -22,10 +23,23 @@ def _live(model, partnership):
     return model.objects.filter(partnership=partnership, archived_at__isnull=True)
 
 
+# The region labels of a planned visit's line (``Region.label``), not the whole regions.
+REGION_LABEL = ("name", "name_en", "short_name")
+
+
 def panel_items(partnership, today) -> list[registry.PanelItem]:
-    """Planned visits, and the lessons and gaps that no matter follows up yet."""
+    """Planned visits (the columns their lines show, by the partial index visit_planned), and the lessons and gaps
+    that no matter follows up yet (both counted in one query)."""
     planned = (
-        _live(Visit, partnership).filter(status=VisitStatus.PLANNED).select_related("visiting_region", "host_region")
+        _live(Visit, partnership)
+        .filter(status=VisitStatus.PLANNED)
+        .select_related("visiting_region", "host_region")
+        .only(
+            "pk",
+            "title",
+            "start_date",
+            *(f"{side}__{name}" for side in ("visiting_region", "host_region") for name in REGION_LABEL),
+        )
     )
     items = [
         registry.PanelItem(
@@ -37,8 +51,8 @@ def panel_items(partnership, today) -> list[registry.PanelItem]:
         )
         for visit in planned.order_by("start_date")[:5]
     ]
-    for model in LEARNINGS:
-        waiting, total = _live(model, partnership).follow_up_counts()
+    counts = follow_up_counts(*(_live(model, partnership) for model in LEARNINGS))
+    for model, (waiting, total) in zip(LEARNINGS, counts, strict=True):
         if waiting:
             meta = model._meta
             items.append(
