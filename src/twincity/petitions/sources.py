@@ -26,15 +26,16 @@ def panel_items(partnership, today) -> list[registry.PanelItem]:
     # The requests lacking an endorsement by id (a semi-join), not the join to their sides made DISTINCT: that sorted
     # every drafting request's whole row before keeping five.
     unendorsed = drafting.filter(sides__endorsed_text__isnull=True).values("pk")
+    address = Petition.addresses()
     items = [
-        registry.PanelItem(petition.title, petition.get_absolute_url(), badge=_("awaiting endorsement"), tone="warning")
+        registry.PanelItem(petition.title, address(petition.pk), badge=_("awaiting endorsement"), tone="warning")
         for petition in drafting.filter(pk__in=unendorsed).order_by("-year", "code").only("pk", "title")[:5]
     ]
     # Served by the partial index petition_awaiting_answer: the five earliest are its first five entries.
     pending = _waiting(partnership).filter(status__in=AWAITING_ANSWER)
     items.extend(
         registry.PanelItem(
-            petition.title, petition.get_absolute_url(), date=petition.submitted_on, badge=_("awaiting the answer")
+            petition.title, address(petition.pk), date=petition.submitted_on, badge=_("awaiting the answer")
         )
         for petition in pending.order_by("submitted_on").only("pk", "title", "submitted_on")[:5]
     )

@@ -31,14 +31,14 @@ SHOWN = ("pk", "title", "status", "divergence", "tolerance_kind", "unit")
 def panel_items(partnership, today) -> list[registry.PanelItem]:
     """Groups whose divergence is flagged (red) and groups under negotiation (blue), with the figures; each read as
     the columns its line shows (``SHOWN``)."""
-    items = []
+    items, address = [], AlignmentGroup.addresses()
     for group in _open_groups(partnership.pk).only(*SHOWN)[:8]:
         diverging = group.status == AlignmentStatus.DIVERGING
         figures = group.divergence_display or "—"
         items.append(
             registry.PanelItem(
                 f"{group.title}（{figures}）",
-                group.get_absolute_url(),
+                address(group.pk),
                 badge=group.get_status_display(),
                 tone="danger" if diverging else "primary",
             )

@@ -36,15 +36,13 @@ def _bids_text(case) -> str:
 def panel_items(partnership, today) -> list[registry.PanelItem]:
     """Cases still open or under negotiation, then the decisions of the last half year: the columns their lines show,
     each part the first entries of its partial index (sitingcase_pending, sitingcase_decided)."""
-    items = []
+    items, address = [], SitingCase.addresses()
     pending = (
         _live(partnership).filter(status__in=OPEN_STATUSES).order_by("status", "created").only("pk", "title", "status")
     )  # under negotiation first
     for case in pending[:5]:
         tone = "warning" if case.status == CaseStatus.NEGOTIATING else "secondary"
-        items.append(
-            registry.PanelItem(case.title, case.get_absolute_url(), badge=case.get_status_display(), tone=tone)
-        )
+        items.append(registry.PanelItem(case.title, address(case.pk), badge=case.get_status_display(), tone=tone))
     decided = (
         _live(partnership)
         .filter(status=CaseStatus.DECIDED, decided_on__gte=today - RECENT_DECISIONS)
@@ -54,7 +52,7 @@ def panel_items(partnership, today) -> list[registry.PanelItem]:
     for case in decided.order_by("-decided_on")[:3]:
         badge = _("to %(side)s") % {"side": case.decided_side.label}
         items.append(
-            registry.PanelItem(case.title, case.get_absolute_url(), date=case.decided_on, badge=badge, tone="success")
+            registry.PanelItem(case.title, address(case.pk), date=case.decided_on, badge=badge, tone="success")
         )
     return items
 

@@ -41,10 +41,11 @@ def panel_items(partnership, today) -> list[registry.PanelItem]:
             *(f"{side}__{name}" for side in ("visiting_region", "host_region") for name in REGION_LABEL),
         )
     )
+    address = Visit.addresses()
     items = [
         registry.PanelItem(
             f"{visit.visiting_region.label} → {visit.host_region.label} {visit.title}",
-            visit.get_absolute_url(),
+            address(visit.pk),
             date=visit.start_date,
             badge=_("planned"),
             tone="info",
