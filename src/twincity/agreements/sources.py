@@ -34,34 +34,21 @@ SHOWN = ("pk", "code", "title", "expires_on")
 
 
 def panel_items(partnership, today: dt.date) -> list[PanelItem]:
-    """Lapsed agreements first (still marked in force), then those expiring soonest; each read as the columns its
-    line shows (``SHOWN``), by the index on (partnership, status, expiry)."""
-    items = [
-        PanelItem(
-            text=str(agreement),
-            url=agreement.get_absolute_url(),
-            date=agreement.expires_on,
-            badge=_("expired, still marked in force"),
-            tone="danger",
-        )
-        for agreement in _agreements(partnership.pk)
-        .lapsed(today)
-        .order_by("expires_on", "pk")
-        .only(*SHOWN)[:PANEL_LIMIT]
-    ]
-    expiring = (
-        _agreements(partnership.pk).expiring(today, DASHBOARD_HORIZON_DAYS).order_by("expires_on", "pk").only(*SHOWN)
-    )
-    for agreement in expiring[: max(PANEL_LIMIT - len(items), 0)]:
+    """Lapsed agreements first (still marked in force), then those expiring soonest: one query, the agreements in
+    force due for a decision within the horizon by their expiry, so the lapsed ones (expired before today) come first
+    as they did read on their own; each read as the columns its line shows (``SHOWN``), by the index on (partnership,
+    status, expiry)."""
+    items, address = [], Agreement.addresses()
+    due = _agreements(partnership.pk).due_for_decision(today, DASHBOARD_HORIZON_DAYS)
+    for agreement in due.order_by("expires_on", "pk").only(*SHOWN)[:PANEL_LIMIT]:
         days = agreement.days_left(today)
+        if days < 0:
+            badge, tone = _("expired, still marked in force"), "danger"
+        else:
+            badge = _("in %(days)s days") % {"days": days} if days else _("today")
+            tone = "warning" if days > 30 else "danger"
         items.append(
-            PanelItem(
-                text=str(agreement),
-                url=agreement.get_absolute_url(),
-                date=agreement.expires_on,
-                badge=_("in %(days)s days") % {"days": days} if days else _("today"),
-                tone="warning" if days > 30 else "danger",
-            )
+            PanelItem(text=str(agreement), url=address(agreement.pk), date=agreement.expires_on, badge=badge, tone=tone)
         )
     return items
 
