@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='gap',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True)), fields=['partnership', 'id'], name='visits_gap_live_count'),
+            index=models.Index(condition=models.Q(('archived_at__isnull', True)), fields=['partnership'], name='visits_gap_live_count'),
         ),
         migrations.AddIndex(
             model_name='lesson',
-            index=models.Index(condition=models.Q(('archived_at__isnull', True)), fields=['partnership', 'id'], name='visits_lesson_live_count'),
+            index=models.Index(condition=models.Q(('archived_at__isnull', True)), fields=['partnership'], name='visits_lesson_live_count'),
         ),
         migrations.AddIndex(
             model_name='visit',
