@@ -61,29 +61,42 @@ class LearningQuerySet(RestrictedQuerySet):
 
     def follow_up_counts(self) -> tuple[int, int]:
         """(how many of the entries still lack a follow-up matter, how many there are), in one query
-        (``follow_up_counts``)."""
-        return follow_up_counts(self)[0]
+        (``FollowUpCounts``)."""
+        return FollowUpCounts.of(self).run()[0]
 
 
-def follow_up_counts(*entries: LearningQuerySet) -> list[tuple[int, int]]:
-    """For each queryset of lessons or gaps, (how many still lack a follow-up matter, how many there are), all in one
-    statement: ``SELECT (total), (linked), (total), (linked)``, each the ORM's query of the ids counted.
+@dataclass(frozen=True)
+class FollowUpCounts:
+    """The statement that counts, for each queryset of lessons or gaps, how many still lack a follow-up matter and how
+    many there are, all at once: ``SELECT (total), (linked), (total), (linked)``, each the ORM's query of the ids
+    counted. Made by ``of(*querysets)``, asked by ``run()``; it holds no rows, so it may be kept and asked again.
 
     The total is counted in the index of the live entries (``<app>_<model>_live_count``: an index-only scan, not
     thousands of rows read whole); the linked ones are found from the few live links (the links' partial unique index
     ``one_live_link_per_matter``) and looked up by id; waiting = total − linked, the same verdict as ``followed_up``.
     Asking "not linked" of each entry instead (``NOT IN``/``NOT EXISTS``) visited every row."""
-    parts, params = [], []
-    for queryset in entries:
-        for ids in (queryset, queryset.followed_up()):
-            ids = ids.order_by().values("pk")
-            sql, ids_params = ids.query.get_compiler(using=ids.db).as_sql()
-            parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")
-            params.extend(ids_params)
-    with connections[entries[0].db].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(parts)}", params)
-        row = cursor.fetchone()
-    return [(total - linked, total) for total, linked in zip(row[::2], row[1::2], strict=True)]
+
+    sql: str
+    params: tuple
+    using: str
+
+    @classmethod
+    def of(cls, *entries: LearningQuerySet) -> FollowUpCounts:
+        parts, params = [], []
+        for queryset in entries:
+            for ids in (queryset, queryset.followed_up()):
+                ids = ids.order_by().values("pk")
+                sql, ids_params = ids.query.get_compiler(using=ids.db).as_sql()
+                parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")
+                params.extend(ids_params)
+        return cls(f"SELECT {', '.join(parts)}", tuple(params), entries[0].db)
+
+    def run(self) -> list[tuple[int, int]]:
+        """(waiting, total) for each queryset, in their order."""
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            row = cursor.fetchone()
+        return [(total - linked, total) for total, linked in zip(row[::2], row[1::2], strict=True)]
 
 
 @dataclass
