@@ -33,17 +33,24 @@ def _agreements(partnership_id: int):
 SHOWN = ("pk", "code", "title", "expires_on")
 
 
+@registry.panel_queries
+def _panel_queries(partnership_id: int, today: dt.date):
+    """The agreements in force due for a decision within the horizon, by their expiry (the lapsed ones, expired before
+    today, come first as they did read on their own), as the columns their lines show (``SHOWN``), by the index on
+    (partnership, status, expiry)."""
+    due = _agreements(partnership_id).due_for_decision(today, DASHBOARD_HORIZON_DAYS)
+    return (due.order_by("expires_on", "pk").only(*SHOWN)[:PANEL_LIMIT],)
+
+
 def panel_items(partnership, today: dt.date) -> list[PanelItem]:
-    """Lapsed agreements first (still marked in force), then those expiring soonest: one query, the agreements in
-    force due for a decision within the horizon by their expiry, so the lapsed ones (expired before today) come first
-    as they did read on their own; each read as the columns its line shows (``SHOWN``), by the index on (partnership,
-    status, expiry)."""
+    """Lapsed agreements first (still marked in force), then those expiring soonest: one query."""
     items, address = [], Agreement.addresses()
-    due = _agreements(partnership.pk).due_for_decision(today, DASHBOARD_HORIZON_DAYS)
-    for agreement in due.order_by("expires_on", "pk").only(*SHOWN)[:PANEL_LIMIT]:
+    (due,) = _panel_queries(partnership.pk, today)
+    lapsed = _("expired, still marked in force")
+    for agreement in due:
         days = agreement.days_left(today)
         if days < 0:
-            badge, tone = _("expired, still marked in force"), "danger"
+            badge, tone = lapsed, "danger"
         else:
             badge = _("in %(days)s days") % {"days": days} if days else _("today")
             tone = "warning" if days > 30 else "danger"

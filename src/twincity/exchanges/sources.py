@@ -51,12 +51,18 @@ def _who(secondment) -> str:
 SHOWN = ("pk", "person_name", "end_date", "cut_short_on")
 
 
-def panel_items(partnership, today: dt.date) -> list[PanelItem]:
+@registry.panel_queries
+def _panel_queries(partnership_id: int, today: dt.date):
     """Live secondments whose term ends within ``ENDING_SOON_DAYS`` days, soonest first: the columns their lines show
     (``SHOWN`` and the units' names), the first twenty of the partial index secondment_ending."""
+    return (_secondments(partnership_id).ending_within(ENDING_SOON_DAYS, today).only(*SHOWN)[:PANEL_LIMIT],)
+
+
+def panel_items(partnership, today: dt.date) -> list[PanelItem]:
+    """Live secondments whose term ends within ``ENDING_SOON_DAYS`` days, soonest first."""
     items, address = [], Secondment.addresses()
-    ending = _secondments(partnership.pk).ending_within(ENDING_SOON_DAYS, today).only(*SHOWN)
-    for secondment in ending[:PANEL_LIMIT]:
+    (ending,) = _panel_queries(partnership.pk, today)
+    for secondment in ending:
         days = (secondment.last_day - today).days
         items.append(
             PanelItem(

@@ -28,11 +28,17 @@ def _open_groups(partnership_id: int):
 SHOWN = ("pk", "title", "status", "divergence", "tolerance_kind", "unit")
 
 
+@registry.panel_queries
+def _panel_queries(partnership_id: int, today):
+    """The open groups, diverging first, as the columns their lines show (``SHOWN``)."""
+    return (_open_groups(partnership_id).only(*SHOWN)[:8],)
+
+
 def panel_items(partnership, today) -> list[registry.PanelItem]:
-    """Groups whose divergence is flagged (red) and groups under negotiation (blue), with the figures; each read as
-    the columns its line shows (``SHOWN``)."""
+    """Groups whose divergence is flagged (red) and groups under negotiation (blue), with the figures."""
     items, address = [], AlignmentGroup.addresses()
-    for group in _open_groups(partnership.pk).only(*SHOWN)[:8]:
+    (groups,) = _panel_queries(partnership.pk, today)
+    for group in groups:
         diverging = group.status == AlignmentStatus.DIVERGING
         figures = group.divergence_display or "—"
         items.append(

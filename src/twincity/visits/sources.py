@@ -38,11 +38,11 @@ def _follow_up_counts(partnership_id: int, content_type_ids: tuple[int, ...]) ->
 REGION_LABEL = ("name", "name_en", "short_name")
 
 
-def panel_items(partnership, today) -> list[registry.PanelItem]:
-    """Planned visits (the columns their lines show, by the partial index visit_planned), and the lessons and gaps
-    that no matter follows up yet (both counted in one query)."""
+@registry.panel_queries
+def _panel_queries(partnership_id: int, today):
+    """The planned visits, soonest first: the columns their lines show, by the partial index visit_planned."""
     planned = (
-        _live(Visit, partnership.pk)
+        _live(Visit, partnership_id)
         .filter(status=VisitStatus.PLANNED)
         .select_related("visiting_region", "host_region")
         .only(
@@ -52,6 +52,12 @@ def panel_items(partnership, today) -> list[registry.PanelItem]:
             *(f"{side}__{name}" for side in ("visiting_region", "host_region") for name in REGION_LABEL),
         )
     )
+    return (planned.order_by("start_date")[:5],)
+
+
+def panel_items(partnership, today) -> list[registry.PanelItem]:
+    """Planned visits, and the lessons and gaps that no matter follows up yet (both counted in one query)."""
+    (planned,) = _panel_queries(partnership.pk, today)
     address = Visit.addresses()
     items = [
         registry.PanelItem(
@@ -61,7 +67,7 @@ def panel_items(partnership, today) -> list[registry.PanelItem]:
             badge=_("planned"),
             tone="info",
         )
-        for visit in planned.order_by("start_date")[:5]
+        for visit in planned
     ]
     content_types = tuple(ContentType.objects.get_for_model(model).pk for model in LEARNINGS)
     counts = _follow_up_counts(partnership.pk, content_types).run()
