@@ -29,29 +29,33 @@ def _agreements(partnership_id: int):
     return Agreement.objects.filter(partnership_id=partnership_id, archived_at__isnull=True)
 
 
+# What a line of the panel shows: the number and title (``str``), the date and the link.
+SHOWN = ("pk", "code", "title", "expires_on")
+
+
+@registry.panel_queries
+def _panel_queries(partnership_id: int, today: dt.date):
+    """The agreements in force due for a decision within the horizon, by their expiry (the lapsed ones, expired before
+    today, come first as they did read on their own), as the columns their lines show (``SHOWN``), by the index on
+    (partnership, status, expiry)."""
+    due = _agreements(partnership_id).due_for_decision(today, DASHBOARD_HORIZON_DAYS)
+    return (due.order_by("expires_on", "pk").only(*SHOWN)[:PANEL_LIMIT],)
+
+
 def panel_items(partnership, today: dt.date) -> list[PanelItem]:
-    """Lapsed agreements first (still marked in force), then those expiring soonest."""
-    items = [
-        PanelItem(
-            text=str(agreement),
-            url=agreement.get_absolute_url(),
-            date=agreement.expires_on,
-            badge=_("expired, still marked in force"),
-            tone="danger",
-        )
-        for agreement in _agreements(partnership.pk).lapsed(today).order_by("expires_on", "pk")[:PANEL_LIMIT]
-    ]
-    expiring = _agreements(partnership.pk).expiring(today, DASHBOARD_HORIZON_DAYS).order_by("expires_on", "pk")
-    for agreement in expiring[: max(PANEL_LIMIT - len(items), 0)]:
+    """Lapsed agreements first (still marked in force), then those expiring soonest: one query."""
+    items, address = [], Agreement.addresses()
+    (due,) = _panel_queries(partnership.pk, today)
+    lapsed = _("expired, still marked in force")
+    for agreement in due:
         days = agreement.days_left(today)
+        if days < 0:
+            badge, tone = lapsed, "danger"
+        else:
+            badge = _("in %(days)s days") % {"days": days} if days else _("today")
+            tone = "warning" if days > 30 else "danger"
         items.append(
-            PanelItem(
-                text=str(agreement),
-                url=agreement.get_absolute_url(),
-                date=agreement.expires_on,
-                badge=_("in %(days)s days") % {"days": days} if days else _("today"),
-                tone="warning" if days > 30 else "danger",
-            )
+            PanelItem(text=str(agreement), url=address(agreement.pk), date=agreement.expires_on, badge=badge, tone=tone)
         )
     return items
 

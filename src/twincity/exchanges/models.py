@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 from twincity.accounts.choices import Action
 from twincity.core.models import PrimaryModel
 from twincity.exchanges.choices import Rank, Rating, SecondmentStatus
-from twincity.exchanges.querysets import SecondmentQuerySet
+from twincity.exchanges.querysets import SecondmentQuerySet, effective_end_expression
 from twincity.registers.models import RegisterEntry
 
 
@@ -99,6 +99,14 @@ class Secondment(RegisterEntry):
         indexes = [
             models.Index(fields=["partnership", "end_date"]),
             models.Index(fields=["partnership", "start_date"]),
+            # The dashboard's terms ending soon, by their last day (querysets.ending_within): the first twenty.
+            models.Index(
+                models.F("partnership"),
+                effective_end_expression(),
+                models.F("id"),
+                condition=Q(archived_at__isnull=True),
+                name="secondment_ending",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -17,35 +18,56 @@ from twincity.exchanges.querysets import effective_end_expression
 from twincity.exchanges.register import secondments
 from twincity.meetings.sources import AgendaSource
 from twincity.meetings.sources import register as register_source
+from twincity.regions.models import Organisation, display_name
 from twincity.registers import registry
 from twincity.registers.registry import PanelItem
 
 PANEL_LIMIT = 20
 
 
+UNITS = ("home_organisation", "host_organisation")
+
+
 def _secondments(partnership_id: int):
-    return Secondment.objects.filter(partnership_id=partnership_id, archived_at__isnull=True).select_related(
-        "home_organisation", "host_organisation"
-    )
+    """Live secondments with their two units' names (``<unit>_name``, ``<unit>_name_en``) read for the rows kept: a
+    subquery by id per name, not a join to every unit (which hashed all of them before the first twenty were kept)."""
+    names = {
+        f"{unit}_{name}": Subquery(Organisation.objects.filter(pk=OuterRef(f"{unit}_id")).order_by().values(name))
+        for unit in UNITS
+        for name in ("name", "name_en")
+    }
+    return Secondment.objects.filter(partnership_id=partnership_id, archived_at__isnull=True).annotate(**names)
 
 
 def _who(secondment) -> str:
     return _("%(person)s (%(home)s → %(host)s)") % {
         "person": secondment.person_name,
-        "home": secondment.home_organisation.display_name,
-        "host": secondment.host_organisation.display_name,
+        "home": display_name(secondment.home_organisation_name, secondment.home_organisation_name_en),
+        "host": display_name(secondment.host_organisation_name, secondment.host_organisation_name_en),
     }
+
+
+# What a line of the panel shows besides the units' names: who, the last day and the link.
+SHOWN = ("pk", "person_name", "end_date", "cut_short_on")
+
+
+@registry.panel_queries
+def _panel_queries(partnership_id: int, today: dt.date):
+    """Live secondments whose term ends within ``ENDING_SOON_DAYS`` days, soonest first: the columns their lines show
+    (``SHOWN`` and the units' names), the first twenty of the partial index secondment_ending."""
+    return (_secondments(partnership_id).ending_within(ENDING_SOON_DAYS, today).only(*SHOWN)[:PANEL_LIMIT],)
 
 
 def panel_items(partnership, today: dt.date) -> list[PanelItem]:
     """Live secondments whose term ends within ``ENDING_SOON_DAYS`` days, soonest first."""
-    items = []
-    for secondment in _secondments(partnership.pk).ending_within(ENDING_SOON_DAYS, today)[:PANEL_LIMIT]:
+    items, address = [], Secondment.addresses()
+    (ending,) = _panel_queries(partnership.pk, today)
+    for secondment in ending:
         days = (secondment.last_day - today).days
         items.append(
             PanelItem(
                 text=_who(secondment),
-                url=secondment.get_absolute_url(),
+                url=address(secondment.pk),
                 date=secondment.last_day,
                 badge=ngettext("in %(days)s day", "in %(days)s days", days) % {"days": days} if days else _("today"),
                 tone="danger" if days <= 14 else "warning",

@@ -13,6 +13,10 @@ class PetitionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# Submitted and not answered yet: the dashboard's "awaiting the answer" (and its partial index).
+AWAITING_ANSWER = (PetitionStatus.SUBMITTED, PetitionStatus.UNDER_CONSIDERATION)
+
+
 class Channel(models.TextChoices):
     JOINT_LETTER = "joint_letter", _("Joint letter of both sides")
     PROVINCES = "provinces", _("Through both provinces / municipalities")

@@ -8,11 +8,12 @@ serves are linked through ``registers.MatterLink``.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from twincity.core.models import ChangeLoggedModel
 from twincity.core.validators import YEAR_VALIDATORS
-from twincity.petitions.choices import Channel, PetitionStatus
+from twincity.petitions.choices import AWAITING_ANSWER, Channel, PetitionStatus
 from twincity.registers.models import RegisterEntry
 
 
@@ -37,7 +38,15 @@ class Petition(RegisterEntry):
         ordering = ["-year", "code", "pk"]
         verbose_name = _("joint request")
         verbose_name_plural = _("joint requests")
-        indexes = [models.Index(fields=["partnership", "year", "status"])]
+        indexes = [
+            models.Index(fields=["partnership", "year", "status"]),
+            # The dashboard's requests awaiting the answer, earliest submitted first: the first five entries.
+            models.Index(
+                fields=["partnership", "submitted_on"],
+                condition=Q(archived_at__isnull=True, status__in=AWAITING_ANSWER),
+                name="petition_awaiting_answer",
+            ),
+        ]
 
     class Access:
         partnership = "partnership"

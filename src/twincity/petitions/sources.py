@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from twincity.meetings.sources import AgendaSource
 from twincity.meetings.sources import register as register_source
-from twincity.petitions.choices import PetitionStatus
+from twincity.petitions.choices import AWAITING_ANSWER, PetitionStatus
 from twincity.petitions.models import Petition
 from twincity.petitions.register import petitions
 from twincity.registers import registry
@@ -19,23 +19,30 @@ def _waiting(partnership):
     return Petition.objects.filter(partnership=partnership, archived_at__isnull=True)
 
 
-def panel_items(partnership, today) -> list[registry.PanelItem]:
-    """Requests in drafting that still lack an endorsement, and submitted ones without an answer."""
-    drafting = _waiting(partnership).filter(status=PetitionStatus.DRAFTING)
+@registry.panel_queries
+def _panel_queries(partnership_id: int, today):
+    """Requests in drafting that still lack an endorsement, and submitted ones without an answer: the id, title and
+    date each shows, not the whole request (its text, response and search words)."""
+    waiting = Petition.objects.filter(partnership_id=partnership_id, archived_at__isnull=True)
+    drafting = waiting.filter(status=PetitionStatus.DRAFTING)
     # The requests lacking an endorsement by id (a semi-join), not the join to their sides made DISTINCT: that sorted
     # every drafting request's whole row before keeping five.
     unendorsed = drafting.filter(sides__endorsed_text__isnull=True).values("pk")
-    items = [
-        registry.PanelItem(petition.title, petition.get_absolute_url(), badge=_("awaiting endorsement"), tone="warning")
-        for petition in drafting.filter(pk__in=unendorsed).order_by("-year", "code")[:5]
-    ]
-    pending = _waiting(partnership).filter(status__in=(PetitionStatus.SUBMITTED, PetitionStatus.UNDER_CONSIDERATION))
-    items.extend(
-        registry.PanelItem(
-            petition.title, petition.get_absolute_url(), date=petition.submitted_on, badge=_("awaiting the answer")
-        )
-        for petition in pending.order_by("submitted_on")[:5]
+    return (
+        drafting.filter(pk__in=unendorsed).order_by("-year", "code").only("pk", "title")[:5],
+        # Served by the partial index petition_awaiting_answer: the five earliest are its first five entries.
+        waiting.filter(status__in=AWAITING_ANSWER).order_by("submitted_on").only("pk", "title", "submitted_on")[:5],
     )
+
+
+def panel_items(partnership, today) -> list[registry.PanelItem]:
+    """Requests in drafting that still lack an endorsement, and submitted ones without an answer."""
+    unendorsed, pending = _panel_queries(partnership.pk, today)
+    address = Petition.addresses()
+    badge = _("awaiting endorsement")
+    items = [registry.PanelItem(p.title, address(p.pk), badge=badge, tone="warning") for p in unendorsed]
+    badge = _("awaiting the answer")
+    items.extend(registry.PanelItem(p.title, address(p.pk), date=p.submitted_on, badge=badge) for p in pending)
     return items
 
 

@@ -24,16 +24,27 @@ def _open_groups(partnership_id: int):
     ).order_by("status", "code", "pk")
 
 
+# What a line of the panel shows: the title, the divergence in its unit, the status and the link.
+SHOWN = ("pk", "title", "status", "divergence", "tolerance_kind", "unit")
+
+
+@registry.panel_queries
+def _panel_queries(partnership_id: int, today):
+    """The open groups, diverging first, as the columns their lines show (``SHOWN``)."""
+    return (_open_groups(partnership_id).only(*SHOWN)[:8],)
+
+
 def panel_items(partnership, today) -> list[registry.PanelItem]:
     """Groups whose divergence is flagged (red) and groups under negotiation (blue), with the figures."""
-    items = []
-    for group in _open_groups(partnership.pk)[:8]:
+    items, address = [], AlignmentGroup.addresses()
+    (groups,) = _panel_queries(partnership.pk, today)
+    for group in groups:
         diverging = group.status == AlignmentStatus.DIVERGING
         figures = group.divergence_display or "—"
         items.append(
             registry.PanelItem(
                 f"{group.title}（{figures}）",
-                group.get_absolute_url(),
+                address(group.pk),
                 badge=group.get_status_display(),
                 tone="danger" if diverging else "primary",
             )

@@ -8,6 +8,8 @@ created or serves through ``MatterLink``, so the office can answer "what did we 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
@@ -15,7 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from twincity.core.addresses import address_of
+from twincity.core.addresses import addresses_of
 from twincity.core.models import ChangeLoggedModel, PrimaryModel
 from twincity.registers.choices import LinkRelation
 
@@ -93,9 +95,15 @@ class RegisterEntry(PrimaryModel):
     def __str__(self) -> str:
         return f"{self.code} {self.title}" if self.code else self.title
 
+    @classmethod
+    def addresses(cls) -> Callable[[int], str]:
+        """An entry's address from its id (``core.addresses.addresses_of``): read once for a list or a panel of
+        entries, and for one by ``get_absolute_url``."""
+        return addresses_of(f"{cls._meta.app_label}:{cls._meta.model_name}")
+
     def get_absolute_url(self) -> str:
         # Reversed once per register (core.addresses): a list links every row to its entry.
-        return address_of(f"{self._meta.app_label}:{self._meta.model_name}", self.pk)
+        return self.addresses()(self.pk)
 
     def search_text(self) -> str:
         """The text the list's search finds this entry by (segmented into ``search_document``)."""

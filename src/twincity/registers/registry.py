@@ -14,7 +14,7 @@ registers' words for it.
 
 from __future__ import annotations
 
-from twincity.core.registry import DashboardPanel, PanelItem, add_panel, list_link, panels
+from twincity.core.registry import DashboardPanel, PanelItem, add_panel, list_link, panel_queries, panels
 from twincity.core.registry import MenuEntry as Register
 from twincity.core.registry import add_menu_entry as register
 from twincity.core.registry import menu_entries as registers
@@ -26,6 +26,7 @@ __all__ = [
     "add_panel",
     "declaration_for",
     "list_link",
+    "panel_queries",
     "panels",
     "register",
     "registers",

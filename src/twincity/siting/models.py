@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from twincity.core.models import ChangeLoggedModel, PrimaryModel
 from twincity.registers.models import RegisterEntry
-from twincity.siting.choices import CLOSED_STATUSES, CaseStatus
+from twincity.siting.choices import CLOSED_STATUSES, OPEN_STATUSES, CaseStatus
 
 
 class SitingCase(RegisterEntry):
@@ -47,7 +47,21 @@ class SitingCase(RegisterEntry):
         ordering = ["-created", "-pk"]
         verbose_name = _("siting case")
         verbose_name_plural = _("siting cases")
-        indexes = [models.Index(fields=["partnership", "status"])]
+        indexes = [
+            models.Index(fields=["partnership", "status"]),
+            # The dashboard's cases still open, under negotiation first, then the oldest: the first five entries.
+            models.Index(
+                fields=["partnership", "status", "created"],
+                condition=Q(archived_at__isnull=True, status__in=OPEN_STATUSES),
+                name="sitingcase_pending",
+            ),
+            # The dashboard's recent decisions, the latest first.
+            models.Index(
+                fields=["partnership", "decided_on"],
+                condition=Q(archived_at__isnull=True, status=CaseStatus.DECIDED),
+                name="sitingcase_decided",
+            ),
+        ]
 
     class Access:
         partnership = "partnership"

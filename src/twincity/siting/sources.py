@@ -33,22 +33,33 @@ def _bids_text(case) -> str:
     return "；".join(f"{bid.side.label}：{bid.candidate_site}" for bid in case.live_bids)
 
 
+@registry.panel_queries
+def _panel_queries(partnership_id: int, today):
+    """Cases still open or under negotiation (under negotiation first), then the decisions of the last half year: the
+    columns their lines show, each part the first entries of its partial index (sitingcase_pending,
+    sitingcase_decided)."""
+    live = SitingCase.objects.filter(partnership_id=partnership_id, archived_at__isnull=True)
+    pending = live.filter(status__in=OPEN_STATUSES).order_by("status", "created").only("pk", "title", "status")
+    decided = (
+        live.filter(status=CaseStatus.DECIDED, decided_on__gte=today - RECENT_DECISIONS)
+        .select_related("decided_side")
+        .only("pk", "title", "decided_on", *(f"decided_side__{name}" for name in ("name", "name_en", "short_name")))
+        .order_by("-decided_on")
+    )
+    return pending[:5], decided[:3]
+
+
 def panel_items(partnership, today) -> list[registry.PanelItem]:
     """Cases still open or under negotiation, then the decisions of the last half year."""
-    items = []
-    pending = (
-        _live(partnership).filter(status__in=OPEN_STATUSES).order_by("status", "created")
-    )  # under negotiation first
-    for case in pending[:5]:
+    items, address = [], SitingCase.addresses()
+    pending, decided = _panel_queries(partnership.pk, today)
+    for case in pending:
         tone = "warning" if case.status == CaseStatus.NEGOTIATING else "secondary"
-        items.append(
-            registry.PanelItem(case.title, case.get_absolute_url(), badge=case.get_status_display(), tone=tone)
-        )
-    decided = _live(partnership).filter(status=CaseStatus.DECIDED, decided_on__gte=today - RECENT_DECISIONS)
-    for case in decided.select_related("decided_side").order_by("-decided_on")[:3]:
+        items.append(registry.PanelItem(case.title, address(case.pk), badge=case.get_status_display(), tone=tone))
+    for case in decided:
         badge = _("to %(side)s") % {"side": case.decided_side.label}
         items.append(
-            registry.PanelItem(case.title, case.get_absolute_url(), date=case.decided_on, badge=badge, tone="success")
+            registry.PanelItem(case.title, address(case.pk), date=case.decided_on, badge=badge, tone="success")
         )
     return items
 

@@ -53,7 +53,15 @@ class Visit(RegisterEntry):
         ordering = ["-start_date", "-pk"]
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
-        indexes = [models.Index(fields=["partnership", "start_date"])]
+        indexes = [
+            models.Index(fields=["partnership", "start_date"]),
+            # The dashboard's planned visits, soonest first: the first five entries.
+            models.Index(
+                fields=["partnership", "start_date"],
+                condition=Q(archived_at__isnull=True, status=VisitStatus.PLANNED),
+                name="visit_planned",
+            ),
+        ]
 
     class Access:
         partnership = "partnership"
@@ -142,7 +150,14 @@ class Learning(RegisterEntry):
     class Meta:
         abstract = True
         ordering = ["visit_id", "side_id", "number", "pk"]
-        indexes = [models.Index(fields=["partnership", "side"], name="%(app_label)s_%(class)s_side")]
+        indexes = [
+            models.Index(fields=["partnership", "side"], name="%(app_label)s_%(class)s_side"),
+            # The dashboard's count of the live entries, read in the index alone (visits.querysets.FollowUpCounts):
+            # one key, so the index keeps each partnership's entries as one deduplicated list, smaller to read.
+            models.Index(
+                fields=["partnership"], condition=Q(archived_at__isnull=True), name="%(app_label)s_%(class)s_live_count"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["visit", "side", "number"],
