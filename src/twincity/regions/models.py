@@ -79,10 +79,13 @@ class Partnership(BilingualName, PrimaryModel):
 
     def sides(self) -> list["Region"]:
         """The member regions in host-rotation order (the regions read through their seats: one instance a side)."""
-        return list(
-            Region.objects.filter(memberships__partnership=self).order_by(
-                "memberships__rotation_order", "memberships__pk"
-            )
+        return list(self.sides_of(self.pk))
+
+    @staticmethod
+    def sides_of(partnership_id: int) -> models.QuerySet:
+        """The member regions of the partnership ``partnership_id`` in host-rotation order, as a queryset."""
+        return Region.objects.filter(memberships__partnership=partnership_id).order_by(
+            "memberships__rotation_order", "memberships__pk"
         )
 
 

@@ -27,7 +27,7 @@ from twincity.matters.models import Matter, MatterList, MatterSide, Milestone
 from twincity.matters.querysets import light_expression
 from twincity.matters.tables import list_queryset
 from twincity.meetings.services import actions_for_my_work
-from twincity.regions.models import Field, Partnership
+from twincity.regions.models import Field, Partnership, Region
 from twincity.supervision.choices import TodoKind
 from twincity.supervision.todos import open_for
 
@@ -77,6 +77,10 @@ COUNTS = Compiled(
 )
 FIELDS = Compiled(
     lambda partnership: Field.objects.filter(partnership=partnership).values_list("order", "pk", "name", "name_en"),
+    partnership=int,
+)
+SIDES = Compiled(
+    lambda partnership: Partnership.sides_of(partnership).values_list("pk", "name", "name_en", "short_name"),
     partnership=int,
 )
 # Per side, from the sides and milestones of the year's list alone: each carries its matter's list, so the database
@@ -182,7 +186,11 @@ def _dashboard_figures(partnership, year: int, year_list_id: int | None, today: 
         by_light[row["light"]] = by_light.get(row["light"], 0) + row["n"]
         lights = by_field.setdefault(row["field_id"], {})
         lights[row["light"]] = lights.get(row["light"], 0) + row["n"]
-    sides = partnership.sides()
+    # The sides in rotation order, as names only (``Region.label`` asked of unsaved regions holding them).
+    sides = [
+        Region(pk=pk, name=name, name_en=name_en, short_name=short)
+        for pk, name, name_en, short in SIDES(partnership=partnership.pk)
+    ]
     total = sum(by_status.values())
     # A field's figure for a light adds up every status with that light (approved and in progress can both be red;
     # four statuses are grey): the chart once showed only one status's count.
