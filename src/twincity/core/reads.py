@@ -8,16 +8,20 @@ benchmark). A read is declared as a function that builds its queryset from named
                       .values("status").annotate(n=Count("*")).order_by(), partnership=int, year=int)
     COUNTS(partnership=1, year=2026)  # [{"status": ..., "n": ...}, ...]
 
-The first call on a database builds the queryset with stand-ins (days of the year 1001, ids below −10⁹: values no
-real read has), compiles it, and finds where each stand-in went among the statement's parameters; every later call
-runs that statement with its own values in those places. The rows come as ``values()``/``values_list()`` give them,
-through the same converters (SQLite's dates and decimals, say).
+The first call on a database builds and compiles the queryset twice, with two sets of stand-ins (days of the years 1001
+and 1002, numbers from 30,011 and 30,111: values no real read has, within a small integer column's range); the
+parameters that differ between the two are the values' places, the others the queryset's constants. Every later call
+runs that statement with its own values in those places. The rows come as the queryset would give them: dicts for
+``values()``, tuples or single values for ``values_list()``, objects (with those ``select_related()`` reads beside
+them and their annotations) otherwise, through the same converters (SQLite's dates and decimals, say).
 
-What the function builds must depend on the named values alone, each used as it is: a value computed from one (a
-day thirty days on) would be compiled in as a constant, so a parameter that looks like a stand-in without being one
-is refused when the read is compiled, as is a value not found in the statement at all. Anything else in the
-queryset (a status, a text of a CASE, a content type's id) is compiled in as it was: such things must not change
-while the process runs. ``core/tests/test_reads.py`` holds reads of every kind to the ORM's own answers.
+What the function builds must depend on the named values alone and never branch on them. A day may be a fixed number
+of days from a day value (a horizon: ``today + timedelta(days=30)``); anything else computed from a value (a month
+on, a number plus one) would be compiled in as a constant, so a parameter that moves with a value without being it
+or such a day is refused when the read is compiled. A value the statement does not use changes nothing it reads.
+Anything else in the queryset (a status, a text of a CASE, a content type's id) is compiled in as it was: such things
+must not change while the process runs. Nothing fetched after the rows (``prefetch_related``).
+``core/tests/test_reads.py`` holds reads of every kind to the ORM's own answers.
 """
 
 from __future__ import annotations
@@ -27,7 +31,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import connections, models, router
-from django.db.models.query import FlatValuesListIterable, ValuesIterable, ValuesListIterable
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesIterable,
+    ValuesListIterable,
+    _get_from_db,
+    get_related_populators,
+)
 
 
 class Compiled:
@@ -49,7 +60,7 @@ class Compiled:
         if kept is None:
             self._model, alias, kept = _compile(self.build, self.kinds, using)
             self._kept[alias] = kept
-        sql, constants, places, converters, (kind, names) = kept
+        sql, constants, places, converters, (kind, names, made) = kept
         connection = connections[alias]
         params = list(constants)
         for position, name, passed in places:
@@ -59,6 +70,8 @@ class Compiled:
             rows = cursor.fetchall()
         if converters:
             rows = [_converted(row, converters, connection) for row in rows]
+        if kind == "model":
+            return _objects(rows, names, made)
         if kind == "dict":
             return [dict(zip(names, row, strict=True)) for row in rows]
         if kind == "flat":
@@ -67,33 +80,56 @@ class Compiled:
 
 
 def _stand_ins(kinds: dict[str, type], second: bool = False) -> dict[str, Any]:
-    """Values no real read has, one per name: days of the year 1001 (1002 for the second set), numbers from 30,011
-    (30,111) — within a small integer column's range, where Django compiles an out-of-range one as an empty read."""
+    """Values no real read has, one per name: days from 1 January 1001, 37 days apart (from 15 July 1002, 53 days
+    apart, for the second set); numbers from 30,011 (30,111, 7 apart), within a small integer column's range, where
+    Django compiles an out-of-range one as an empty read. Spaced differently in the two sets, so that a day a fixed
+    number of days from one value is told apart from a day as far from another."""
     stand_ins = {}
     for n, (name, kind) in enumerate(sorted(kinds.items())):
         if kind is dt.date:
-            stand_ins[name] = dt.date(1002 if second else 1001, 1, 1) + dt.timedelta(days=n)
+            start, step = (dt.date(1002, 7, 15), 53) if second else (dt.date(1001, 1, 1), 37)
+            stand_ins[name] = start + dt.timedelta(days=step * n)
         else:
-            stand_ins[name] = (30_111 if second else 30_011) + n
+            stand_ins[name] = 30_111 + 7 * n if second else 30_011 + n
     return stand_ins
 
 
-def _place(param: Any, stand_ins: dict[str, Any]) -> tuple[str, Callable[[Any], Any]] | None:
-    """(name, how a value is passed) of the stand-in ``param`` is, or None: a day as the driver takes it (SQLite's
-    as ISO text), a number in the type the backend wrapped it in (psycopg's ``Int2`` for a small integer column)."""
-    for name, stand_in in stand_ins.items():
-        if isinstance(stand_in, dt.date):
-            if param == stand_in and isinstance(param, dt.date):
-                return name, _as_it_is
-            if param == stand_in.isoformat():
-                return name, dt.date.isoformat
-        elif isinstance(param, int) and not isinstance(param, bool) and param == stand_in:
-            return name, type(param)
+def _as_day(param: Any) -> dt.date | None:
+    """A day parameter as a date (SQLite is given days as ISO text), else None."""
+    if isinstance(param, dt.datetime):
+        return None
+    if isinstance(param, dt.date):
+        return param
+    if isinstance(param, str) and len(param) == 10:
+        try:
+            return dt.date.fromisoformat(param)
+        except ValueError:
+            return None
     return None
 
 
-def _as_it_is(value: Any) -> Any:
-    return value
+def _place(param: Any, other: Any, first: dict[str, Any], second: dict[str, Any]) -> tuple | None:
+    """(name, how its value is passed) of the value that put ``param`` in the first statement and ``other`` in the
+    second, or None. A day may be a fixed number of days from a day value (a horizon: ``today + 30 days``): it is the
+    same number of days from that value's stand-in in both; it is passed as the driver was given it (an ISO text on
+    SQLite). A number is the value itself, in the type the backend wrapped it in (psycopg's ``Int2``)."""
+    day, other_day = _as_day(param), _as_day(other)
+    for name, stand_in in first.items():
+        if isinstance(stand_in, dt.date):
+            if day is None or other_day is None:
+                continue
+            offset = day - stand_in
+            if other_day - second[name] == offset:
+                as_text = isinstance(param, str)
+                return (
+                    name,
+                    lambda value, offset=offset, as_text=as_text: (
+                        (value + offset).isoformat() if as_text else value + offset
+                    ),
+                )
+        elif isinstance(param, int) and not isinstance(param, bool) and param == stand_in and other == second[name]:
+            return name, type(param)
+    return None
 
 
 def _compile(build: Callable[..., models.QuerySet], kinds: dict[str, type], using: str | None) -> tuple:
@@ -106,37 +142,63 @@ def _compile(build: Callable[..., models.QuerySet], kinds: dict[str, type], usin
     queryset = build(**first)
     alias = using or router.db_for_read(queryset.model)
     queryset = queryset.using(alias)
-    shape_of = {ValuesIterable: "dict", ValuesListIterable: "tuple", FlatValuesListIterable: "flat"}
+    shape_of = {
+        ValuesIterable: "dict",
+        ValuesListIterable: "tuple",
+        FlatValuesListIterable: "flat",
+        ModelIterable: "model",
+    }
     kind = shape_of.get(queryset._iterable_class)
-    if kind is None:
-        raise TypeError("a compiled read gives rows of values: end the queryset with values() or values_list()")
+    if kind is None or queryset._known_related_objects or queryset._prefetch_related_lookups:
+        raise TypeError("a compiled read gives rows of values or objects, nothing fetched after them")
     compiler = queryset.query.get_compiler(alias)
     sql, params = compiler.as_sql()
     again_sql, again = build(**second).using(alias).query.get_compiler(alias).as_sql()
     if again_sql != sql or len(again) != len(params):
         raise ValueError("the read's statement changes with its values: build it from the values alone")
-    places, found = [], set()
+    places = []
     for position, (param, other) in enumerate(zip(params, again, strict=True)):
         if param == other:
             continue
-        place, other_place = _place(param, first), _place(other, second)
-        if place is None or other_place is None or place != other_place:
+        place = _place(param, other, first, second)
+        if place is None:
             raise ValueError(f"a parameter ({param!r}) was computed from a read's value: pass it as a value")
         places.append((position, *place))
-        found.add(place[0])
-    missing = set(kinds) - found
-    if missing:
-        raise ValueError(f"the read's statement does not use {sorted(missing)}")
     columns = [selected[0] for selected in compiler.select[: compiler.col_count]]
     converters = list(compiler.get_converters(columns).items())
     query = queryset.query
+    if kind == "model":  # made as ``ModelIterable`` makes them (the objects a select_related() reads with them too)
+        select_fields = compiler.klass_info["select_fields"]
+        start, end = select_fields[0], select_fields[-1] + 1
+        names = [selected[0].target.attname for selected in compiler.select[start:end]]
+        made = (
+            _get_from_db(queryset.model, queryset._fetch_mode),
+            (start, end),
+            get_related_populators(compiler.klass_info, compiler.select, alias, queryset._fetch_mode),
+            list(compiler.annotation_col_map.items()),
+            alias,
+        )
+        return queryset.model, alias, (sql, tuple(params), tuple(places), converters, (kind, names, made))
     # The columns' names as ``values()`` gives them (``ValuesIterable``): in the order selected, when it says one.
     names = (
         list(query.selected)
         if query.selected
         else [*query.extra_select, *query.values_select, *query.annotation_select]
     )
-    return queryset.model, alias, (sql, tuple(params), tuple(places), converters, (kind, names))
+    return queryset.model, alias, (sql, tuple(params), tuple(places), converters, (kind, names, None))
+
+
+def _objects(rows, names: list[str], made: tuple) -> list:
+    from_db, (start, end), populators, annotations, alias = made
+    objects = []
+    for row in rows:
+        obj = from_db(alias, names, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        for name, position in annotations:
+            setattr(obj, name, row[position])
+        objects.append(obj)
+    return objects
 
 
 def _converted(row, converters, connection) -> list:

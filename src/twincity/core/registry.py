@@ -31,6 +31,8 @@ from urllib.parse import urlencode
 from django.db import connection
 from django.urls import reverse
 
+from twincity.core.reads import Compiled
+
 
 @dataclass(frozen=True)
 class MenuEntry:
@@ -147,22 +149,32 @@ def frame_counts(user) -> dict[str, int]:
 
 
 def panel_queries(build: Callable[[int, dt.date], tuple]) -> Callable[[int, dt.date], tuple]:
-    """A panel's querysets for a partnership and a day, built once and copied for each use (``all()``), as the matter
-    list keeps its day's query: building one (its filters, its ordering, its columns) costs about as much as compiling
-    it, a copy a hundredth of that. ``build(partnership_id, today)`` gives them as a tuple; they must hold ids, dates
-    and words only, never a model instance nor a row (a kept query is never read itself)::
+    """A panel's reads for a partnership and a day, each compiled once per process (``core.reads.Compiled``): building
+    and compiling a panel's querysets on every dashboard cost more than the database took to answer them.
+    ``build(partnership_id, today)`` gives the querysets as a tuple, built from those two values alone (see
+    ``core.reads``); the call gives their rows (objects, or values), as lists, in the same order::
 
         @registry.panel_queries
         def _queries(partnership_id, today):
             return (Petition.objects.filter(partnership_id=partnership_id, ...).only(...)[:5],)
     """
-    kept = functools.lru_cache(maxsize=128)(build)
+    reads: list[Compiled] = []
 
     @functools.wraps(build)
-    def copies(partnership_id: int, today: dt.date) -> tuple:
-        return tuple(query.all() for query in kept(partnership_id, today))
+    def rows(partnership_id: int, today: dt.date) -> tuple:
+        if not reads:
+            count = len(build(1, dt.date(2000, 1, 1)))
+            reads.extend(
+                Compiled(
+                    lambda partnership_id, today, i=i: build(partnership_id, today)[i],
+                    partnership_id=int,
+                    today=dt.date,
+                )
+                for i in range(count)
+            )
+        return tuple(read(partnership_id=partnership_id, today=today) for read in reads)
 
-    return copies
+    return rows
 
 
 def add_panel(panel: DashboardPanel) -> None:

@@ -1,16 +1,18 @@
-"""Reads compiled once (``core.reads.Compiled``) give what the ORM gives for the same values, on either database, and
-refuse what they cannot answer right: a value computed from another, a value the statement does not use, rows of
-model instances."""
+"""Reads compiled once (``core.reads.Compiled``) give what the ORM gives for the same values, on either database
+(rows of values and objects), and refuse what they cannot answer right: a value computed from another, rows
+fetched after."""
 
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.db.models import Count, F, Q
+from django.test.utils import CaptureQueriesContext
 
 from twincity.audit.context import acting
 from twincity.core.reads import Compiled
 from twincity.matters import services
-from twincity.matters.models import Matter, MatterSide
+from twincity.matters.models import Matter, MatterSide, Milestone
 from twincity.matters.querysets import light_expression
 from twincity.testing import make_matter
 
@@ -109,23 +111,68 @@ def test_a_constant_equal_to_a_stand_in_stays_a_constant(listed):
     assert sorted(read(year=2021)) == ["事项3"]
 
 
-def test_a_value_computed_from_another_is_refused(listed):
-    read = Compiled(
-        lambda day: Matter.objects.filter(due_date__lt=day + dt.timedelta(days=30)).values("pk"), day=dt.date
-    )
+def test_a_day_some_days_from_a_value_is_read_with_the_value(listed):
+    def build(day):
+        return Matter.objects.filter(due_date__range=(day, day + dt.timedelta(days=100))).values_list(
+            "title", flat=True
+        )
+
+    read = Compiled(build, day=dt.date)
+    for day in (dt.date(2020, 1, 1), dt.date(2020, 4, 1), dt.date(2021, 3, 1), dt.date(2019, 12, 31)):
+        assert sorted(read(day=day)) == sorted(build(day))
+    assert sorted(read(day=dt.date(2020, 4, 1))) == ["事项1"]
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda day, year: Matter.objects.filter(due_date__lt=day.replace(month=12)).values("pk"),  # not days on
+        lambda day, year: Matter.objects.filter(year=year + 1, due_date__lt=day).values("pk"),  # a number plus one
+    ],
+)
+def test_anything_else_computed_from_a_value_is_refused(listed, build):
     with pytest.raises(ValueError, match="computed from"):
-        read(day=dt.date(2020, 1, 1))
+        Compiled(build, day=dt.date, year=int)(day=dt.date(2020, 1, 1), year=2020)
 
 
-def test_a_value_the_statement_does_not_use_is_refused(listed):
-    read = Compiled(lambda year, day: Matter.objects.filter(year=year).values("pk"), year=int, day=dt.date)
-    with pytest.raises(ValueError, match="does not use"):
-        read(year=2020, day=dt.date(2020, 1, 1))
+def test_a_value_the_statement_does_not_use_changes_nothing(listed):
+    read = Compiled(
+        lambda year, day: Matter.objects.filter(year=year).values_list("pk", flat=True), year=int, day=dt.date
+    )
+    assert read(year=2021, day=dt.date(2020, 1, 1)) == read(year=2021, day=dt.date(2030, 1, 1))
+    assert len(read(year=2021, day=dt.date(2020, 1, 1))) == 1
 
 
-def test_rows_of_model_instances_and_other_values_are_refused(listed):
-    with pytest.raises(TypeError, match="values"):
-        Compiled(lambda year: Matter.objects.filter(year=year), year=int)(year=2020)
+def test_objects_as_the_orm_makes_them(listed):
+    """Objects with some columns only, an annotation, a related object read beside them: the same values, the same
+    deferred fields, the related object without another query."""
+
+    def build(year, day):
+        return (
+            Milestone.objects.filter(matter__year=year, due_date__gte=day)
+            .select_related("side")
+            .only("pk", "title", "due_date", "matter_id", "side__name", "side__name_en", "side__short_name")
+            .annotate(code=F("matter__code"))
+            .order_by("pk")
+        )
+
+    read = Compiled(build, year=int, day=dt.date)
+    for year, day in [(2020, dt.date(2020, 1, 1)), (2021, dt.date(2020, 1, 1)), (2020, dt.date(2030, 1, 1))]:
+        mine, theirs = read(year=year, day=day), list(build(year, day))
+        assert [(m.pk, m.title, m.due_date, m.matter_id, m.code) for m in mine] == [
+            (m.pk, m.title, m.due_date, m.matter_id, m.code) for m in theirs
+        ]
+        assert all(m.get_deferred_fields() == t.get_deferred_fields() for m, t in zip(mine, theirs, strict=True))
+    found = read(year=2020, day=dt.date(2020, 1, 1))
+    assert len(found) == 4
+    with CaptureQueriesContext(connection) as captured:
+        assert {m.side.label for m in found} == {listed.tf.label}
+    assert len(captured) == 0
+
+
+def test_what_a_compiled_read_cannot_answer_is_refused(listed):
+    with pytest.raises(TypeError, match="nothing fetched after them"):
+        Compiled(lambda year: Matter.objects.filter(year=year).prefetch_related("sides"), year=int)(year=2020)
     with pytest.raises(TypeError, match="ids or numbers"):
         Compiled(lambda code: Matter.objects.filter(code=code).values("pk"), code=str)
     with pytest.raises(TypeError, match="takes"):
