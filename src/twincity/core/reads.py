@@ -53,6 +53,14 @@ class Compiled:
         self._kept: dict[str, tuple] = {}  # by database alias: what ``_compile`` made
 
     def __call__(self, *, using: str | None = None, **values: Any) -> list:
+        alias, sql, params = self.statement(using, values)
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return self.rows(cursor.fetchall(), alias)
+
+    def statement(self, using: str | None, values: dict[str, Any]) -> tuple[str, str, list]:
+        """(the database's alias, the statement, its parameters) of the read for ``values``."""
         if set(values) != set(self.kinds):
             raise TypeError(f"the read takes {sorted(self.kinds)}, was given {sorted(values)}")
         alias = using or (router.db_for_read(self._model) if self._model is not None else None)
@@ -60,15 +68,17 @@ class Compiled:
         if kept is None:
             self._model, alias, kept = _compile(self.build, self.kinds, using)
             self._kept[alias] = kept
-        sql, constants, places, converters, (kind, names, made) = kept
-        connection = connections[alias]
+        sql, constants, places = kept[:3]
         params = list(constants)
         for position, name, passed in places:
             params[position] = passed(values[name])
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
+        return alias, sql, params
+
+    def rows(self, rows: list, alias: str) -> list:
+        """The rows the database gave for the statement, as the queryset would give them."""
+        _sql, _constants, _places, converters, (kind, names, made) = self._kept[alias]
         if converters:
+            connection = connections[alias]
             rows = [_converted(row, converters, connection) for row in rows]
         if kind == "model":
             return _objects(rows, names, made)
@@ -77,6 +87,34 @@ class Compiled:
         if kind == "flat":
             return [row[0] for row in rows]
         return [tuple(row) for row in rows]
+
+
+def together(*calls: tuple[Compiled, dict[str, Any]], using: str | None = None) -> list[list]:
+    """The rows of several reads (each ``(read, values)``), in their order, in one round trip to PostgreSQL (the
+    statements sent as one text: its driver writes the values into it, and the results are read one after the other),
+    one read after the other elsewhere; the same rows as each read alone. For a page that asks many small things at once
+    (the dashboard's figures: nine reads), where the trip to the database and back cost more than most answers."""
+    statements = [read.statement(using, values) for read, values in calls]
+    aliases = {alias for alias, _sql, _params in statements}
+    if len(aliases) != 1:
+        raise ValueError("reads read together read one database")
+    alias = aliases.pop()
+    connection = connections[alias]
+    one_text = connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get("server_side_binding")
+    if not one_text or len(calls) == 1:  # (bound on the server, a text holds one statement)
+        with connection.cursor() as cursor:
+            found = []
+            for (read, _values), (_alias, sql, params) in zip(calls, statements, strict=True):
+                cursor.execute(sql, params)
+                found.append(read.rows(cursor.fetchall(), alias))
+            return found
+    with connection.cursor() as cursor:
+        cursor.execute(";\n".join(sql for _alias, sql, _params in statements), [p for *_, ps in statements for p in ps])
+        found = [calls[0][0].rows(cursor.fetchall(), alias)]
+        for read, _values in calls[1:]:
+            cursor.cursor.nextset()
+            found.append(read.rows(cursor.fetchall(), alias))
+    return found
 
 
 def _stand_ins(kinds: dict[str, type], second: bool = False) -> dict[str, Any]:

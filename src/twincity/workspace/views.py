@@ -20,7 +20,7 @@ from twincity.accounts.access import may_act_in
 from twincity.accounts.choices import Action
 from twincity.core import registry
 from twincity.core.cache import cache_page_for_user, get_or_render, piece_key
-from twincity.core.reads import Compiled
+from twincity.core.reads import Compiled, together
 from twincity.core.views import restricted_object
 from twincity.matters.choices import ACTIVE_STATUSES, Light, MatterStatus
 from twincity.matters.models import Matter, MatterList, MatterSide, Milestone
@@ -163,21 +163,30 @@ def _dashboard_figures(partnership, year: int, year_list_id: int | None, today: 
 
     The partnership is one the door let the reader see (the view's ``restricted_object``), and reading a partnership
     is reading every matter of it (``accounts.access.RULES``: every role views the whole partnership; held by
-    ``test_dashboard_figures.py``): the figures are the partnership's, the same for every reader. A fixed number of
-    queries whatever the number of matters, each reading narrow rows: the page is computed afresh after every write
-    in the partnership (its cache key carries the change stamp), so this is what a reader waits for after each
-    change."""
-    if year_list_id is None:  # no list, no matters: nothing to read
-        counts, side_avg, overdue_steps, overdue, due_soon, awaiting = [], {}, {}, [], [], []
+    ``test_dashboard_figures.py``): the figures are the partnership's, the same for every reader. Nine reads whatever
+    the number of matters, each of narrow rows, sent together (one round trip on PostgreSQL: ``core.reads.together``):
+    the page is computed afresh after every write in the partnership (its cache key carries the change stamp), so this
+    is what a reader waits for after each change."""
+    if year_list_id is None:  # no list, no matters: nothing to read but the sides
+        counts, side_avg, overdue_steps, overdue, due_soon, awaiting, named = [], [], [], [], [], [], []
+        (side_names,) = together((SIDES, {"partnership": partnership.pk}))
     else:
         key = {"partnership": partnership.pk, "year": year, "today": today}
-        soon = today + dt.timedelta(days=30)
-        counts = COUNTS(**key)
-        side_avg = dict(SIDE_PROGRESS(year_list=year_list_id))
-        overdue_steps = dict(LATE_STEPS(year_list=year_list_id, today=today))
-        overdue = OVERDUE(**key)
-        due_soon = _first_by_due(DUE_SOON(**key, soon=soon), STEP_SOON(**key, soon=soon), 10)
-        awaiting = AWAITING(**key)
+        soon = {**key, "soon": today + dt.timedelta(days=30)}
+        in_list = {"year_list": year_list_id}
+        counts, side_avg, overdue_steps, overdue, due, step_due, awaiting, named, side_names = together(
+            (COUNTS, key),
+            (SIDE_PROGRESS, in_list),
+            (LATE_STEPS, {**in_list, "today": today}),
+            (OVERDUE, key),
+            (DUE_SOON, soon),
+            (STEP_SOON, soon),
+            (AWAITING, key),
+            (FIELDS, {"partnership": partnership.pk}),
+            (SIDES, {"partnership": partnership.pk}),
+        )
+        due_soon = _first_by_due(due, step_due, 10)
+    side_avg, overdue_steps = dict(side_avg), dict(overdue_steps)
     by_status: dict[str, int] = {}
     by_light: dict[str, int] = {}
     by_field: dict[int | None, dict[str, int]] = {}
@@ -187,15 +196,12 @@ def _dashboard_figures(partnership, year: int, year_list_id: int | None, today: 
         lights = by_field.setdefault(row["field_id"], {})
         lights[row["light"]] = lights.get(row["light"], 0) + row["n"]
     # The sides in rotation order, as names only (``Region.label`` asked of unsaved regions holding them).
-    sides = [
-        Region(pk=pk, name=name, name_en=name_en, short_name=short)
-        for pk, name, name_en, short in SIDES(partnership=partnership.pk)
-    ]
+    sides = [Region(pk=pk, name=name, name_en=name_en, short_name=short) for pk, name, name_en, short in side_names]
     total = sum(by_status.values())
     # A field's figure for a light adds up every status with that light (approved and in progress can both be red;
     # four statuses are grey): the chart once showed only one status's count.
     fields: dict[str, dict[str, int]] = {}
-    for field_id, name, name_en in _fields_in_order(by_field, partnership.pk if by_field else None):
+    for field_id, name, name_en in _fields_in_order(by_field, named):
         name = (name_en if is_en and name_en else name) or _("(no field)")
         lights = fields.setdefault(name, {})
         for light, n in by_field[field_id].items():
@@ -321,11 +327,10 @@ def _dashboard_figures(partnership, year: int, year_list_id: int | None, today: 
     }
 
 
-def _fields_in_order(field_ids, partnership: int | None) -> list[tuple[int | None, str, str]]:
+def _fields_in_order(field_ids, named: list[tuple]) -> list[tuple[int | None, str, str]]:
     """(id, name, English name) of the fields counted (``field_ids``), in the fields' own order (``order``, then id),
-    and last ``None`` (matters without a field) when there are any. The partnership's fields are few: all are read."""
-    named = sorted(row for row in FIELDS(partnership=partnership) if row[1] in field_ids) if partnership else []
-    ordered = [(pk, name, name_en) for _order, pk, name, name_en in named]
+    and last ``None`` (matters without a field) when there are any; ``named`` the partnership's fields (``FIELDS``)."""
+    ordered = [(pk, name, name_en) for _order, pk, name, name_en in sorted(named) if pk in field_ids]
     return [*ordered, (None, "", "")] if None in field_ids else ordered
 
 

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q
 from django.test.utils import CaptureQueriesContext
 
 from twincity.audit.context import acting
-from twincity.core.reads import Compiled
+from twincity.core.reads import Compiled, together
 from twincity.matters import services
 from twincity.matters.models import Matter, MatterSide, Milestone
 from twincity.matters.querysets import light_expression
@@ -177,3 +177,25 @@ def test_what_a_compiled_read_cannot_answer_is_refused(listed):
         Compiled(lambda code: Matter.objects.filter(code=code).values("pk"), code=str)
     with pytest.raises(TypeError, match="takes"):
         AS_DICTS(partnership=1, year=2020)
+
+
+def test_reads_together_give_each_reads_rows_in_one_round_trip_on_postgresql(listed, django_assert_num_queries):
+    values = {
+        "partnership": listed.partnership.pk,
+        "year": 2020,
+        "start": dt.date(2020, 1, 1),
+        "end": dt.date(2020, 12, 31),
+    }
+    nothing = {**values, "year": 2030}
+    steps = Compiled(
+        lambda year: Milestone.objects.filter(matter__year=year).select_related("side").order_by("pk"), year=int
+    )
+    alone = [AS_DICTS(**values), FLAT(**nothing), steps(year=2020), AS_TUPLES(**values)]
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else 4):
+        found = together((AS_DICTS, values), (FLAT, nothing), (steps, {"year": 2020}), (AS_TUPLES, values))
+    assert found[0] == alone[0]
+    assert found[1] == alone[1] == []
+    assert found[3] == alone[3]
+    assert [(m.pk, m.side.label) for m in found[2]] == [(m.pk, m.side.label) for m in alone[2]]
+    assert len(found[2]) == 4
+    assert together((FLAT, values)) == [FLAT(**values)]
