@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 from django.db import connection
 from django.urls import reverse
 
-from twincity.core.reads import Compiled
+from twincity.core.reads import Compiled, together
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,8 @@ def panel_queries(build: Callable[[int, dt.date], tuple]) -> Callable[[int, dt.d
     """A panel's reads for a partnership and a day, each compiled once per process (``core.reads.Compiled``): building
     and compiling a panel's querysets on every dashboard cost more than the database took to answer them.
     ``build(partnership_id, today)`` gives the querysets as a tuple, built from those two values alone (see
-    ``core.reads``); the call gives their rows (objects, or values), as lists, in the same order::
+    ``core.reads``); the call gives their rows (objects, or values), as lists, in the same order, read together
+    (``core.reads.together``)::
 
         @registry.panel_queries
         def _queries(partnership_id, today):
@@ -172,7 +173,8 @@ def panel_queries(build: Callable[[int, dt.date], tuple]) -> Callable[[int, dt.d
                 )
                 for i in range(count)
             )
-        return tuple(read(partnership_id=partnership_id, today=today) for read in reads)
+        values = {"partnership_id": partnership_id, "today": today}
+        return tuple(together(*((read, values) for read in reads)))  # one round trip on PostgreSQL
 
     return rows
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from twincity.core import registry
 from twincity.matters.models import Milestone
@@ -36,12 +37,13 @@ def test_the_reads_are_built_once_and_read_afresh_for_each_partnership_and_day(w
         Milestone.objects.create(
             matter=matter, year_list=matter.year_list, side=world.tf, title=f"节点{n}", due_date=due
         )
-    with django_assert_num_queries(2):
+    together = 1 if connection.vendor == "postgresql" else 2  # the two reads in one round trip on PostgreSQL
+    with django_assert_num_queries(together):
         steps, codes = queries(world.partnership.pk, DAY)
     assert [(m.title, m.side.label) for m in steps] == [("节点1", world.tf.label), ("节点2", world.tf.label)]
     assert codes == ["LJ", "TF"]
     calls = len(built)  # the count of reads, then each read compiled with two sets of stand-ins
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(together):
         later_steps, _codes = queries(world.partnership.pk, DAY + dt.timedelta(days=45))
     assert [m.title for m in later_steps] == ["节点2"]
     assert queries(world.partnership.pk + 1000, DAY) == ([], ["LJ", "TF"])
