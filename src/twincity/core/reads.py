@@ -27,6 +27,9 @@ must not change while the process runs. Nothing fetched after the rows (``prefet
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -51,13 +54,10 @@ class Compiled:
         self.build, self.kinds = build, kinds
         self._model: type[models.Model] | None = None
         self._kept: dict[str, tuple] = {}  # by database alias: what ``_compile`` made
+        self._names: dict[str, str] = {}  # by database alias: its prepared statement's name (PostgreSQL)
 
     def __call__(self, *, using: str | None = None, **values: Any) -> list:
-        alias, sql, params = self.statement(using, values)
-        connection = connections[alias]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return self.rows(cursor.fetchall(), alias)
+        return together((self, values), using=using)[0]
 
     def statement(self, using: str | None, values: dict[str, Any]) -> tuple[str, str, list]:
         """(the database's alias, the statement, its parameters) of the read for ``values``."""
@@ -90,18 +90,24 @@ class Compiled:
 
 
 def together(*calls: tuple[Compiled, dict[str, Any]], using: str | None = None) -> list[list]:
-    """The rows of several reads (each ``(read, values)``), in their order, in one round trip to PostgreSQL (the
-    statements sent as one text: its driver writes the values into it, and the results are read one after the other),
-    one read after the other elsewhere; the same rows as each read alone. For a page that asks many small things at once
-    (the dashboard's figures: nine reads), where the trip to the database and back cost more than most answers."""
+    """The rows of several reads (each ``(read, values)``), in their order, in one round trip to PostgreSQL, one read
+    after the other elsewhere; the same rows as each read alone. For a page that asks many small things at once (the
+    dashboard: its figures and every panel's reads), where the trip to the database and back, and the planning of each
+    statement, cost more than most answers.
+
+    On PostgreSQL each read is a prepared statement of the connection (``_prepare``: its constants written in, its
+    values as parameters), so the server plans it once for the connection, not on every request; the reads are sent as
+    one text of ``EXECUTE``s (the driver writes the values into it) and their results read one after the other. (With
+    ``server_side_binding`` a text holds one statement: the reads are run one after the other.)"""
+    if not calls:
+        return []
     statements = [read.statement(using, values) for read, values in calls]
     aliases = {alias for alias, _sql, _params in statements}
     if len(aliases) != 1:
         raise ValueError("reads read together read one database")
     alias = aliases.pop()
     connection = connections[alias]
-    one_text = connection.vendor == "postgresql" and not connection.settings_dict["OPTIONS"].get("server_side_binding")
-    if not one_text or len(calls) == 1:  # (bound on the server, a text holds one statement)
+    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get("server_side_binding"):
         with connection.cursor() as cursor:
             found = []
             for (read, _values), (_alias, sql, params) in zip(calls, statements, strict=True):
@@ -109,12 +115,57 @@ def together(*calls: tuple[Compiled, dict[str, Any]], using: str | None = None) 
                 found.append(read.rows(cursor.fetchall(), alias))
             return found
     with connection.cursor() as cursor:
-        cursor.execute(";\n".join(sql for _alias, sql, _params in statements), [p for *_, ps in statements for p in ps])
+        texts, params = [], []
+        for (read, _values), (_alias, _sql, read_params) in zip(calls, statements, strict=True):
+            name, positions = _prepare(read, alias, cursor.cursor)
+            values = [read_params[position] for position in positions]
+            texts.append(f"EXECUTE {name}({', '.join(['%s'] * len(values))})" if values else f"EXECUTE {name}")
+            params.extend(values)
+        cursor.execute(";\n".join(texts), params)
         found = [calls[0][0].rows(cursor.fetchall(), alias)]
         for read, _values in calls[1:]:
             cursor.cursor.nextset()
             found.append(read.rows(cursor.fetchall(), alias))
     return found
+
+
+# The reads prepared on each PostgreSQL connection (the driver's connection: a new one after a reconnection prepares
+# them again): a prepared statement lasts as long as its session.
+_PREPARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_NAMES = itertools.count(1)
+
+
+def _prepare(read: Compiled, alias: str, driver_cursor) -> tuple[str, tuple[int, ...]]:
+    """(the name of ``read``'s prepared statement on the cursor's connection, the positions of its values among the
+    statement's parameters), preparing it the first time the connection reads it.
+
+    The constants are written into the statement as the driver writes them (so the planner sees a status or a flag as
+    it sees a partial index's condition, and one plan serves every request), the values are ``$1``, ``$2``…, their
+    types inferred by the server from where they stand. The ``PREPARE`` is the connection's own setting up, sent
+    outside the page's statements (as the driver's own ``SET``s are): it is not one of a page's queries."""
+    sql, constants, places = read._kept[alias][:3]
+    name = read._names.get(alias)
+    if name is None:
+        name = read._names.setdefault(alias, f"twincity_read_{next(_NAMES)}")
+    prepared = _PREPARED.setdefault(driver_cursor.connection, set())
+    positions = tuple(position for position, *_how in places)
+    if name not in prepared:
+        number = {position: n for n, position in enumerate(positions, 1)}
+        pieces, position = [], 0
+        for piece in re.split(r"(%%|%s)", sql):
+            if piece == "%%":
+                pieces.append("%")
+            elif piece == "%s":
+                if position in number:
+                    pieces.append(f"${number[position]}")
+                else:
+                    pieces.append(driver_cursor.mogrify("%s", [constants[position]]))
+                position += 1
+            else:
+                pieces.append(piece)
+        driver_cursor.execute(f"PREPARE {name} AS {''.join(pieces)}")
+        prepared.add(name)
+    return name, positions
 
 
 def _stand_ins(kinds: dict[str, type], second: bool = False) -> dict[str, Any]:

@@ -199,3 +199,43 @@ def test_reads_together_give_each_reads_rows_in_one_round_trip_on_postgresql(lis
     assert [(m.pk, m.side.label) for m in found[2]] == [(m.pk, m.side.label) for m in alone[2]]
     assert len(found[2]) == 4
     assert together((FLAT, values)) == [FLAT(**values)]
+
+
+def _prepared_names() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@pytest.mark.django_db(transaction=True)  # so that the connection may be closed and opened again
+def test_a_read_is_prepared_once_for_the_connection_on_postgresql_and_then_only_executed(listed):
+    values = {
+        "partnership": listed.partnership.pk,
+        "year": 2020,
+        "start": dt.date(2020, 1, 1),
+        "end": dt.date(2020, 12, 31),
+    }
+    tricky = Compiled(  # constants a driver must quote: a quote, a percent sign, a backslash
+        lambda year: (
+            Matter.objects.filter(year=year).exclude(title__contains="50%'s \\ 事项").values_list("code", flat=True)
+        ),
+        year=int,
+    )
+    expected = [list(_as_dicts(**values)), list(Matter.objects.filter(year=2020).values_list("code", flat=True))]
+    assert together((AS_DICTS, values), (tricky, {"year": 2020})) == expected
+    with CaptureQueriesContext(connection) as sent:
+        assert together((AS_DICTS, values), (tricky, {"year": 2020})) == expected
+    if connection.vendor != "postgresql":  # SQLite: the two statements themselves, one after the other
+        assert len(sent.captured_queries) == 2
+        assert all(q["sql"].startswith("SELECT") for q in sent.captured_queries)
+        return
+    (text,) = [q["sql"] for q in sent.captured_queries]
+    names = [line.strip().split("(")[0].removeprefix("EXECUTE ") for line in text.split(";")]
+    assert all(line.strip().startswith("EXECUTE ") for line in text.split(";")), text
+    assert set(names) <= _prepared_names()  # each read a statement of the connection, its plan kept there
+    for _ in range(7):  # past the server's five custom plans: the kept (generic) plan gives the same rows
+        assert together((AS_DICTS, values), (tricky, {"year": 2020})) == expected
+    connection.close()  # a new connection knows none of them: they are prepared again
+    assert not set(names) & _prepared_names()
+    assert together((AS_DICTS, values), (tricky, {"year": 2020})) == expected
+    assert set(names) <= _prepared_names()
