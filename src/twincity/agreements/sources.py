@@ -42,10 +42,10 @@ def _panel_queries(partnership_id: int, today: dt.date):
     return (due.order_by("expires_on", "pk").only(*SHOWN)[:PANEL_LIMIT],)
 
 
-def panel_items(partnership, today: dt.date) -> list[PanelItem]:
+def panel_items(partnership, today: dt.date, rows: tuple | None = None) -> list[PanelItem]:
     """Lapsed agreements first (still marked in force), then those expiring soonest: one query."""
     items, address = [], Agreement.addresses()
-    (due,) = _panel_queries(partnership.pk, today)
+    (due,) = _panel_queries(partnership.pk, today, rows)
     lapsed = _("expired, still marked in force")
     for agreement in due:
         days = agreement.days_left(today)
@@ -98,6 +98,7 @@ registry.add_panel(
         key="agreements_expiry",
         title=gettext_lazy("Agreements expiring"),
         items=panel_items,
+        reads=_panel_queries,
         icon="hourglass-split",
         order=20,
         link=registry.list_link("agreements:agreement_list", expiring=90),

@@ -62,7 +62,8 @@ class PanelItem:
 
 @dataclass(frozen=True)
 class DashboardPanel:
-    """A panel of the partnership dashboard: ``items(partnership, today)`` says what to show.
+    """A panel of the partnership dashboard: ``items(partnership, today, rows)`` says what to show, from the rows of
+    its ``reads`` (``panel_queries``; ``rows`` is ``None`` when it is asked alone: it then reads them itself).
 
     Every member of a partnership reads all of its registers (docs/permissions.md), so a panel
     depends on the partnership only, not on the person looking.
@@ -74,6 +75,7 @@ class DashboardPanel:
     icon: str = "bell"
     order: int = 100
     link: Callable[..., str] | None = field(default=None)
+    reads: PanelReads | None = None
 
 
 @dataclass(frozen=True)
@@ -148,35 +150,51 @@ def frame_counts(user) -> dict[str, int]:
     return counts
 
 
-def panel_queries(build: Callable[[int, dt.date], tuple]) -> Callable[[int, dt.date], tuple]:
-    """A panel's reads for a partnership and a day, each compiled once per process (``core.reads.Compiled``): building
-    and compiling a panel's querysets on every dashboard cost more than the database took to answer them.
-    ``build(partnership_id, today)`` gives the querysets as a tuple, built from those two values alone (see
-    ``core.reads``); the call gives their rows (objects, or values), as lists, in the same order, read together
-    (``core.reads.together``)::
+class PanelReads:
+    """A panel's reads for a partnership and a day (``panel_queries``), each compiled once per process
+    (``core.reads.Compiled``): building and compiling a panel's querysets on every dashboard cost more than the database
+    took to answer them. ``calls(partnership_id, today)`` gives them as ``(read, values)`` for ``core.reads.together``,
+    so that the dashboard sends every panel's reads with its own figures in one round trip; called, it gives their rows
+    (``rows`` when the caller already read them)."""
 
-        @registry.panel_queries
-        def _queries(partnership_id, today):
-            return (Petition.objects.filter(partnership_id=partnership_id, ...).only(...)[:5],)
-    """
-    reads: list[Compiled] = []
+    def __init__(self, build: Callable[[int, dt.date], tuple]):
+        self.build = build
+        self.reads: list[Compiled] = []
+        functools.update_wrapper(self, build)
 
-    @functools.wraps(build)
-    def rows(partnership_id: int, today: dt.date) -> tuple:
-        if not reads:
-            count = len(build(1, dt.date(2000, 1, 1)))
-            reads.extend(
+    def calls(self, partnership_id: int, today: dt.date) -> list[tuple[Compiled, dict]]:
+        if not self.reads:
+            count = len(self.build(1, dt.date(2000, 1, 1)))
+            self.reads.extend(
                 Compiled(
-                    lambda partnership_id, today, i=i: build(partnership_id, today)[i],
+                    lambda partnership_id, today, i=i: self.build(partnership_id, today)[i],
                     partnership_id=int,
                     today=dt.date,
                 )
                 for i in range(count)
             )
         values = {"partnership_id": partnership_id, "today": today}
-        return tuple(together(*((read, values) for read in reads)))  # one round trip on PostgreSQL
+        return [(read, values) for read in self.reads]
 
-    return rows
+    def __call__(self, partnership_id: int, today: dt.date, rows: tuple | None = None) -> tuple:
+        if rows is not None:
+            return rows
+        return tuple(together(*self.calls(partnership_id, today)))  # one round trip on PostgreSQL
+
+
+def panel_queries(build: Callable[[int, dt.date], tuple]) -> PanelReads:
+    """A panel's reads (``PanelReads``): ``build(partnership_id, today)`` gives the querysets as a tuple, built from
+    those two values alone (see ``core.reads``); the panel gives them to its ``DashboardPanel`` as ``reads`` and takes
+    their rows (lists, in the same order) from the ``rows`` its ``items`` is given::
+
+        @registry.panel_queries
+        def _queries(partnership_id, today):
+            return (Petition.objects.filter(partnership_id=partnership_id, ...).only(...)[:5],)
+
+        def items(partnership, today, rows=None):
+            (waiting,) = _queries(partnership.pk, today, rows)
+    """
+    return PanelReads(build)
 
 
 def add_panel(panel: DashboardPanel) -> None:
@@ -185,11 +203,21 @@ def add_panel(panel: DashboardPanel) -> None:
         _PANELS.sort(key=lambda p: p.order)
 
 
-def panels(partnership, today: dt.date) -> list[dict]:
-    """The dashboard panels with something to show, each with its items."""
+def panel_reads(partnership_id: int, today: dt.date) -> list[tuple[Compiled, dict]]:
+    """Every panel's reads (``PanelReads.calls``), in the panels' order: for a page that sends them with its own."""
+    return [call for panel in _PANELS if panel.reads is not None for call in panel.reads.calls(partnership_id, today)]
+
+
+def panels(partnership, today: dt.date, rows: list[list] | None = None) -> list[dict]:
+    """The dashboard panels with something to show, each with its items. ``rows``: the answers to ``panel_reads``,
+    when the caller read them with its own (else they are read here, in one round trip on PostgreSQL)."""
+    if rows is None:
+        rows = together(*panel_reads(partnership.pk, today))
+    answers = iter(rows)
     shown = []
     for panel in _PANELS:
-        items = panel.items(partnership, today)
+        given = tuple(next(answers) for _read in panel.reads.reads) if panel.reads is not None else None
+        items = panel.items(partnership, today, given)
         if items:
             link = panel.link(partnership) if panel.link else ""
             shown.append({"key": panel.key, "title": panel.title, "icon": panel.icon, "items": items, "link": link})

@@ -58,10 +58,10 @@ def _panel_queries(partnership_id: int, today: dt.date):
     return (_secondments(partnership_id).ending_within(ENDING_SOON_DAYS, today).only(*SHOWN)[:PANEL_LIMIT],)
 
 
-def panel_items(partnership, today: dt.date) -> list[PanelItem]:
+def panel_items(partnership, today: dt.date, rows: tuple | None = None) -> list[PanelItem]:
     """Live secondments whose term ends within ``ENDING_SOON_DAYS`` days, soonest first."""
     items, address = [], Secondment.addresses()
-    (ending,) = _panel_queries(partnership.pk, today)
+    (ending,) = _panel_queries(partnership.pk, today, rows)
     for secondment in ending:
         days = (secondment.last_day - today).days
         items.append(
@@ -110,6 +110,7 @@ registry.add_panel(
         key="secondments_ending",
         title=gettext_lazy("Secondments ending within 60 days"),
         items=panel_items,
+        reads=_panel_queries,
         icon="person-badge",
         order=40,
         link=registry.list_link("exchanges:secondment_list", ending_within=ENDING_SOON_DAYS),

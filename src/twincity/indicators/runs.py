@@ -605,17 +605,23 @@ def gap_rows(run: IndexRun, period: str, region_a: int, region_b: int) -> list[d
     return rows
 
 
-def latest_coupling(partnership) -> list[dict] | None:
-    """The between-sides coupling coordination of the latest published run, one dict per period in the run's
-    chosen variant: ``period``, ``C``, ``T``, ``D``, ``class_code``, ``class_name`` (in the user's language),
-    ``lagging_region_id``, ``variant``. None when no published run has it."""
+def published_runs(partnership_id: int):
+    """The partnership's published runs, the latest first (only a finished run is published)."""
+    return IndexRun.objects.filter(
+        partnership_id=partnership_id, published_at__isnull=False, status=RunStatus.DONE
+    ).order_by("-published_at", "-pk")
 
-    run = (
-        IndexRun.objects.filter(partnership=partnership, published_at__isnull=False, status=RunStatus.DONE)
-        .order_by("-published_at", "-pk")
-        .only("spec", "results")
-        .first()
-    )
+
+def latest_coupling(partnership) -> list[dict] | None:
+    """The between-sides coupling coordination of the latest published run (``coupling_rows``); None when no
+    published run has it."""
+    return coupling_rows(published_runs(partnership.pk).only("spec", "results").first())
+
+
+def coupling_rows(run: IndexRun | None) -> list[dict] | None:
+    """The between-sides coupling coordination of ``run``, one dict per period in the run's chosen variant:
+    ``period``, ``C``, ``T``, ``D``, ``class_code``, ``class_name`` (in the user's language),
+    ``lagging_region_id``, ``variant``. None when the run (or its absence) has none."""
     coupling = (run.results or {}).get("coupling") if run else None
     if not coupling:
         return None

@@ -25,11 +25,11 @@ from twincity.analytics import TEN_LEVELS, location_quotient
 from twincity.core import registry
 from twincity.indicators import runs
 from twincity.indicators.choices import Direction
-from twincity.indicators.models import DataElement, IndexRun, Indicator, Observation
+from twincity.indicators.models import DataElement, Indicator, Observation
 from twincity.indicators.values import indicator_values
 from twincity.meetings.sources import AgendaSource
 from twincity.meetings.sources import register as register_source
-from twincity.regions.models import Region
+from twincity.regions.models import Partnership, Region
 from twincity.siting import specialisation
 
 # ----------------------------------------------------------------------------- the dashboard panel
@@ -42,29 +42,30 @@ def _run_url(run_id: int) -> str:
         return ""
 
 
-def _latest_run(partnership) -> IndexRun | None:
-    return (
-        IndexRun.objects.filter(partnership=partnership, published_at__isnull=False)
-        .order_by("-published_at", "-pk")
-        .only("pk", "title")
-        .first()
-    )
-
-
 def class_zh(code: int | None) -> str:
     """The ten-level class's Chinese name (1 = 极度失调 … 10 = 优质协调)."""
     return TEN_LEVELS[int(code) - 1][0] if code and 1 <= int(code) <= len(TEN_LEVELS) else "—"
 
 
-def coupling_items(partnership, today) -> list[registry.PanelItem]:
+@registry.panel_queries
+def _coupling_queries(partnership_id: int, today):
+    """The latest published run (its spec and results) and the partnership's sides (their names: who lags)."""
+    return (
+        runs.published_runs(partnership_id).only("pk", "spec", "results")[:1],
+        Partnership.sides_of(partnership_id).only("pk", "name", "name_en", "short_name"),
+    )
+
+
+def coupling_items(partnership, today, rows: tuple | None = None) -> list[registry.PanelItem]:
     """The latest published run's coupling between the sides: D and its class for the latest period, who lags,
-    and D in the run's first period. Three queries (the coupling, the run's address, the lagging side)."""
-    rows = runs.latest_coupling(partnership)
-    if not rows:
+    and D in the run's first period."""
+    latest, sides = _coupling_queries(partnership.pk, today, rows)
+    run = latest[0] if latest else None
+    periods = runs.coupling_rows(run)
+    if not periods:
         return []
-    last, first = rows[-1], rows[0]
-    run = _latest_run(partnership)
-    url = _run_url(run.pk) if run else ""
+    last, first = periods[-1], periods[0]
+    url = _run_url(run.pk)
     items = [
         registry.PanelItem(
             _("%(period)s coupling coordination D = %(D).3f") % {"period": last["period"], "D": last["D"]},
@@ -74,7 +75,9 @@ def coupling_items(partnership, today) -> list[registry.PanelItem]:
         )
     ]
     if last["lagging_region_id"]:
-        side = Region.objects.filter(pk=last["lagging_region_id"]).first()
+        lagging = last["lagging_region_id"]
+        # A side of the partnership (the run's spec names its sides); a region since left, read alone.
+        side = next((s for s in sides if s.pk == lagging), None) or Region.objects.filter(pk=lagging).first()
         if side is not None:
             items.append(
                 registry.PanelItem(_("Side that lags: %(side)s") % {"side": side.label}, url, tone="secondary")
@@ -287,6 +290,7 @@ registry.add_panel(
         key="indicators_coupling",
         title=gettext_lazy("Latest coupling coordination"),
         items=coupling_items,
+        reads=_coupling_queries,
         icon="diagram-2",
         order=60,
         link=coupling_link,

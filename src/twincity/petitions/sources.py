@@ -35,9 +35,9 @@ def _panel_queries(partnership_id: int, today):
     )
 
 
-def panel_items(partnership, today) -> list[registry.PanelItem]:
+def panel_items(partnership, today, rows: tuple | None = None) -> list[registry.PanelItem]:
     """Requests in drafting that still lack an endorsement, and submitted ones without an answer."""
-    unendorsed, pending = _panel_queries(partnership.pk, today)
+    unendorsed, pending = _panel_queries(partnership.pk, today, rows)
     address = Petition.addresses()
     badge = _("awaiting endorsement")
     items = [registry.PanelItem(p.title, address(p.pk), badge=badge, tone="warning") for p in unendorsed]
@@ -77,6 +77,7 @@ registry.add_panel(
         key="petitions",
         title=gettext_lazy("Joint requests to higher authorities"),
         items=panel_items,
+        reads=_panel_queries,
         icon="send",
         order=10,
         link=registry.list_link("petitions:petition_list"),

@@ -34,10 +34,10 @@ def _panel_queries(partnership_id: int, today):
     return (_open_groups(partnership_id).only(*SHOWN)[:8],)
 
 
-def panel_items(partnership, today) -> list[registry.PanelItem]:
+def panel_items(partnership, today, rows: tuple | None = None) -> list[registry.PanelItem]:
     """Groups whose divergence is flagged (red) and groups under negotiation (blue), with the figures."""
     items, address = [], AlignmentGroup.addresses()
-    (groups,) = _panel_queries(partnership.pk, today)
+    (groups,) = _panel_queries(partnership.pk, today, rows)
     for group in groups:
         diverging = group.status == AlignmentStatus.DIVERGING
         figures = group.divergence_display or "—"
@@ -88,6 +88,7 @@ registry.add_panel(
         key="policies",
         title=gettext_lazy("Policy alignment: divergences"),
         items=panel_items,
+        reads=_panel_queries,
         icon="sliders",
         order=50,
         link=registry.list_link("policies:alignmentgroup_list"),

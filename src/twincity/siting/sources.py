@@ -49,10 +49,10 @@ def _panel_queries(partnership_id: int, today):
     return pending[:5], decided[:3]
 
 
-def panel_items(partnership, today) -> list[registry.PanelItem]:
+def panel_items(partnership, today, rows: tuple | None = None) -> list[registry.PanelItem]:
     """Cases still open or under negotiation, then the decisions of the last half year."""
     items, address = [], SitingCase.addresses()
-    pending, decided = _panel_queries(partnership.pk, today)
+    pending, decided = _panel_queries(partnership.pk, today, rows)
     for case in pending:
         tone = "warning" if case.status == CaseStatus.NEGOTIATING else "secondary"
         items.append(registry.PanelItem(case.title, address(case.pk), badge=case.get_status_display(), tone=tone))
@@ -93,6 +93,7 @@ registry.add_panel(
         key="siting",
         title=gettext_lazy("Siting cases"),
         items=panel_items,
+        reads=_panel_queries,
         icon="geo-alt",
         order=60,
         link=registry.list_link("siting:sitingcase_list"),

@@ -152,7 +152,7 @@ class Learning(RegisterEntry):
         ordering = ["visit_id", "side_id", "number", "pk"]
         indexes = [
             models.Index(fields=["partnership", "side"], name="%(app_label)s_%(class)s_side"),
-            # The dashboard's count of the live entries, read in the index alone (visits.querysets.FollowUpCounts):
+            # The dashboard's count of the live entries, read in the index alone (visits.sources, the panel's reads):
             # one key, so the index keeps each partnership's entries as one deduplicated list, smaller to read.
             models.Index(
                 fields=["partnership"], condition=Q(archived_at__isnull=True), name="%(app_label)s_%(class)s_live_count"

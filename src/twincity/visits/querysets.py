@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.contrib.contenttypes.models import ContentType
-from django.db import connections
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
@@ -40,8 +38,11 @@ class VisitQuerySet(RestrictedQuerySet):
 class LearningQuerySet(RestrictedQuerySet):
     def _live_links(self):
         """The live links of every entry of this kind (one matter following one entry up each)."""
+        meta = self.model._meta
+        # The content type by its name, not its id: the dashboard's reads keep this statement for the process
+        # (``core.reads``), and a database set up again (a test's flush) may number the content types anew.
         return MatterLink.objects.filter(
-            content_type=ContentType.objects.get_for_model(self.model), archived_at__isnull=True
+            content_type__app_label=meta.app_label, content_type__model=meta.model_name, archived_at__isnull=True
         ).order_by()
 
     def _links(self):
@@ -58,45 +59,6 @@ class LearningQuerySet(RestrictedQuerySet):
         """Entries that have (or, with ``yes=False``, still lack) a follow-up matter."""
         linked = self._links().values("object_id")
         return self.filter(Exists(linked)) if yes else self.exclude(Exists(linked))
-
-    def follow_up_counts(self) -> tuple[int, int]:
-        """(how many of the entries still lack a follow-up matter, how many there are), in one query
-        (``FollowUpCounts``)."""
-        return FollowUpCounts.of(self).run()[0]
-
-
-@dataclass(frozen=True)
-class FollowUpCounts:
-    """The statement that counts, for each queryset of lessons or gaps, how many still lack a follow-up matter and how
-    many there are, all at once: ``SELECT (total), (linked), (total), (linked)``, each the ORM's query of the ids
-    counted. Made by ``of(*querysets)``, asked by ``run()``; it holds no rows, so it may be kept and asked again.
-
-    The total is counted in the index of the live entries (``<app>_<model>_live_count``: an index-only scan, not
-    thousands of rows read whole); the linked ones are found from the few live links (the links' partial unique index
-    ``one_live_link_per_matter``) and looked up by id; waiting = total − linked, the same verdict as ``followed_up``.
-    Asking "not linked" of each entry instead (``NOT IN``/``NOT EXISTS``) visited every row."""
-
-    sql: str
-    params: tuple
-    using: str
-
-    @classmethod
-    def of(cls, *entries: LearningQuerySet) -> FollowUpCounts:
-        parts, params = [], []
-        for queryset in entries:
-            for ids in (queryset, queryset.followed_up()):
-                ids = ids.order_by().values("pk")
-                sql, ids_params = ids.query.get_compiler(using=ids.db).as_sql()
-                parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")
-                params.extend(ids_params)
-        return cls(f"SELECT {', '.join(parts)}", tuple(params), entries[0].db)
-
-    def run(self) -> list[tuple[int, int]]:
-        """(waiting, total) for each queryset, in their order."""
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, self.params)
-            row = cursor.fetchone()
-        return [(total - linked, total) for total, linked in zip(row[::2], row[1::2], strict=True)]
 
 
 @dataclass

@@ -4,9 +4,7 @@ sources (lessons and gaps recorded since the last session without follow-up, pro
 
 from __future__ import annotations
 
-import functools
-
-from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,7 +14,6 @@ from twincity.meetings.sources import register as register_source
 from twincity.registers import registry
 from twincity.visits.choices import VisitStatus
 from twincity.visits.models import Gap, Lesson, Visit
-from twincity.visits.querysets import FollowUpCounts
 from twincity.visits.register import gaps, lessons, visits
 
 LEARNINGS = (Lesson, Gap)
@@ -26,21 +23,21 @@ def _live(model, partnership_id: int):
     return model.objects.filter(partnership_id=partnership_id, archived_at__isnull=True)
 
 
-@functools.lru_cache(maxsize=64)
-def _follow_up_counts(partnership_id: int, content_type_ids: tuple[int, ...]) -> FollowUpCounts:
-    """The statement counting a partnership's lessons and gaps without a follow-up, written once per process (building
-    and compiling its four queries was 1–2 ms of every dashboard). Kept by the content types' ids too, which the
-    statement holds: a database set up again (a test's flush) may give them other ids."""
-    return FollowUpCounts.of(*(_live(model, partnership_id) for model in LEARNINGS))
-
-
 # The region labels of a planned visit's line (``Region.label``), not the whole regions.
 REGION_LABEL = ("name", "name_en", "short_name")
 
 
+def _counted(entries):
+    """How many ``entries`` there are, as the one row ``(partnership, n)`` (no row: none)."""
+    return entries.values_list("partnership").annotate(n=Count("*")).order_by()
+
+
 @registry.panel_queries
 def _panel_queries(partnership_id: int, today):
-    """The planned visits, soonest first: the columns their lines show, by the partial index visit_planned."""
+    """The planned visits, soonest first: the columns their lines show, by the partial index visit_planned; and for
+    lessons and gaps, how many are live (counted in the index of the live entries, ``<app>_<model>_live_count``: an
+    index-only scan) and how many of those a matter follows up (found from the few live links and looked up by id):
+    waiting = live − followed up, the verdict of ``followed_up(False)``."""
     planned = (
         _live(Visit, partnership_id)
         .filter(status=VisitStatus.PLANNED)
@@ -52,12 +49,16 @@ def _panel_queries(partnership_id: int, today):
             *(f"{side}__{name}" for side in ("visiting_region", "host_region") for name in REGION_LABEL),
         )
     )
-    return (planned.order_by("start_date")[:5],)
+    counts = []
+    for model in LEARNINGS:
+        live = _live(model, partnership_id)
+        counts += [_counted(live), _counted(live.followed_up())]
+    return (planned.order_by("start_date")[:5], *counts)
 
 
-def panel_items(partnership, today) -> list[registry.PanelItem]:
-    """Planned visits, and the lessons and gaps that no matter follows up yet (both counted in one query)."""
-    (planned,) = _panel_queries(partnership.pk, today)
+def panel_items(partnership, today, rows: tuple | None = None) -> list[registry.PanelItem]:
+    """Planned visits, and the lessons and gaps that no matter follows up yet."""
+    planned, *counts = _panel_queries(partnership.pk, today, rows)
     address = Visit.addresses()
     items = [
         registry.PanelItem(
@@ -69,9 +70,9 @@ def panel_items(partnership, today) -> list[registry.PanelItem]:
         )
         for visit in planned
     ]
-    content_types = tuple(ContentType.objects.get_for_model(model).pk for model in LEARNINGS)
-    counts = _follow_up_counts(partnership.pk, content_types).run()
-    for model, (waiting, total) in zip(LEARNINGS, counts, strict=True):
+    for model, live, linked in zip(LEARNINGS, counts[::2], counts[1::2], strict=True):
+        total = live[0][1] if live else 0
+        waiting = total - (linked[0][1] if linked else 0)
         if waiting:
             meta = model._meta
             items.append(
@@ -123,6 +124,7 @@ registry.add_panel(
         key="visits",
         title=gettext_lazy("Visits, lessons and gaps"),
         items=panel_items,
+        reads=_panel_queries,
         icon="airplane",
         order=30,
         link=registry.list_link("visits:visit_list"),

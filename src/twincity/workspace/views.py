@@ -24,7 +24,7 @@ from twincity.core.reads import Compiled, together
 from twincity.core.views import restricted_object
 from twincity.matters.choices import ACTIVE_STATUSES, Light, MatterStatus
 from twincity.matters.models import Matter, MatterList, MatterSide, Milestone
-from twincity.matters.querysets import light_expression
+from twincity.matters.querysets import light_counts, light_expression, lights_of
 from twincity.matters.tables import list_queryset
 from twincity.meetings.services import actions_for_my_work
 from twincity.regions.models import Field, Partnership, Region
@@ -59,17 +59,13 @@ def _archived(year_list: int):
 
 # The dashboard's reads, each compiled once per process (``core.reads``): the page is computed afresh after every
 # write in the partnership, and compiling its dozen querysets again cost more than the database took to answer them.
-# One pass over the year's matters gives the counts by status, light and field. Grouped by the field's id, not its
-# names, and counted as rows (COUNT(*), no column): the database hashes narrow rows read from one index alone
-# (``matters.Matter``: ``matter_live_year_figures``) instead of sorting the wide rows by two texts; the fields' names
-# are read on their own, and the rows put in the fields' order here.
+# One pass over the year's matters gives the counts by status, field and light. Grouped by the status and the field's
+# id, not names, the lights counted by their conditions (``light_counts``), not worked out per matter and grouped by:
+# the database hashes narrow rows read from one index alone (``matters.Matter``: ``matter_live_year_figures``); the
+# fields' names are read on their own, and the rows put in the fields' order here.
 COUNTS = Compiled(
     lambda partnership, year, today: (
-        _live(partnership, year)
-        .annotate(light=light_expression(today))
-        .values("status", "light", "field_id")
-        .annotate(n=Count("*"))
-        .order_by()
+        _live(partnership, year).values("status", "field_id").annotate(**light_counts(today)).order_by()
     ),
     partnership=int,
     year=int,
@@ -157,9 +153,33 @@ AWAITING = Compiled(
 )
 
 
-def _dashboard_figures(partnership, year: int, year_list_id: int | None, today: dt.date, is_en: bool, link) -> dict:
+def _figure_reads(partnership_id: int, year: int, year_list_id: int | None, today: dt.date) -> list[tuple]:
+    """The reads of the dashboard's figures (``core.reads``: ``(read, values)``), for ``together``."""
+    sides = (SIDES, {"partnership": partnership_id})
+    if year_list_id is None:  # no list, no matters: nothing to read but the sides
+        return [sides]
+    key = {"partnership": partnership_id, "year": year, "today": today}
+    soon = {**key, "soon": today + dt.timedelta(days=30)}
+    in_list = {"year_list": year_list_id}
+    return [
+        (COUNTS, key),
+        (SIDE_PROGRESS, in_list),
+        (LATE_STEPS, {**in_list, "today": today}),
+        (OVERDUE, key),
+        (DUE_SOON, soon),
+        (STEP_SOON, soon),
+        (AWAITING, key),
+        (FIELDS, {"partnership": partnership_id}),
+        sides,
+    ]
+
+
+def _dashboard_figures(
+    partnership, year: int, year_list_id: int | None, today: dt.date, is_en: bool, link, rows: list | None = None
+) -> dict:
     """The dashboard's counts, lists and chart options for one partnership and year (whose list is ``year_list_id``;
-    ``None`` when the year has none yet), as plain data.
+    ``None`` when the year has none yet), as plain data, from the rows of ``_figure_reads`` (``rows``, when the caller
+    read them with its own; else read here).
 
     The partnership is one the door let the reader see (the view's ``restricted_object``), and reading a partnership
     is reading every matter of it (``accounts.access.RULES``: every role views the whole partnership; held by
@@ -167,24 +187,13 @@ def _dashboard_figures(partnership, year: int, year_list_id: int | None, today: 
     the number of matters, each of narrow rows, sent together (one round trip on PostgreSQL: ``core.reads.together``):
     the page is computed afresh after every write in the partnership (its cache key carries the change stamp), so this
     is what a reader waits for after each change."""
-    if year_list_id is None:  # no list, no matters: nothing to read but the sides
+    if rows is None:
+        rows = together(*_figure_reads(partnership.pk, year, year_list_id, today))
+    if year_list_id is None:
         counts, side_avg, overdue_steps, overdue, due_soon, awaiting, named = [], [], [], [], [], [], []
-        (side_names,) = together((SIDES, {"partnership": partnership.pk}))
+        (side_names,) = rows
     else:
-        key = {"partnership": partnership.pk, "year": year, "today": today}
-        soon = {**key, "soon": today + dt.timedelta(days=30)}
-        in_list = {"year_list": year_list_id}
-        counts, side_avg, overdue_steps, overdue, due, step_due, awaiting, named, side_names = together(
-            (COUNTS, key),
-            (SIDE_PROGRESS, in_list),
-            (LATE_STEPS, {**in_list, "today": today}),
-            (OVERDUE, key),
-            (DUE_SOON, soon),
-            (STEP_SOON, soon),
-            (AWAITING, key),
-            (FIELDS, {"partnership": partnership.pk}),
-            (SIDES, {"partnership": partnership.pk}),
-        )
+        counts, side_avg, overdue_steps, overdue, due, step_due, awaiting, named, side_names = rows
         due_soon = _first_by_due(due, step_due, 10)
     side_avg, overdue_steps = dict(side_avg), dict(overdue_steps)
     by_status: dict[str, int] = {}
@@ -192,9 +201,10 @@ def _dashboard_figures(partnership, year: int, year_list_id: int | None, today: 
     by_field: dict[int | None, dict[str, int]] = {}
     for row in counts:
         by_status[row["status"]] = by_status.get(row["status"], 0) + row["n"]
-        by_light[row["light"]] = by_light.get(row["light"], 0) + row["n"]
         lights = by_field.setdefault(row["field_id"], {})
-        lights[row["light"]] = lights.get(row["light"], 0) + row["n"]
+        for light, n in lights_of(row["status"], row["n"], row["red"], row["warned"]).items():
+            by_light[light] = by_light.get(light, 0) + n
+            lights[light] = lights.get(light, 0) + n
     # The sides in rotation order, as names only (``Region.label`` asked of unsaved regions holding them).
     sides = [Region(pk=pk, name=name, name_en=name_en, short_name=short) for pk, name, name_en, short in side_names]
     total = sum(by_status.values())
@@ -382,9 +392,13 @@ def dashboard(request, pk: int):
         return f"{list_url}?{query}"
 
     def compute() -> dict:
+        # The figures and every register panel's reads sent together: one round trip on PostgreSQL.
+        figure_reads = _figure_reads(partnership.pk, year, lists.get(year), today)
+        rows = together(*figure_reads, *registry.panel_reads(partnership.pk, today))
+        figures, panels = rows[: len(figure_reads)], rows[len(figure_reads) :]
         return {
-            **_dashboard_figures(partnership, year, lists.get(year), today, is_en, link),
-            "register_panels": registry.panels(partnership, today),
+            **_dashboard_figures(partnership, year, lists.get(year), today, is_en, link, figures),
+            "register_panels": registry.panels(partnership, today, panels),
         }
 
     # One way to cache (core/cache.py): the user's access scope, the query (year), the language, the day and the

@@ -18,6 +18,7 @@ from twincity.accounts.access import PARTNERSHIP, RULES
 from twincity.accounts.choices import Action, Role
 from twincity.accounts.services import add_membership
 from twincity.audit.context import acting
+from twincity.core import registry
 from twincity.matters import health, services
 from twincity.matters.choices import ACTIVE_STATUSES, Light, MatterStatus
 from twincity.matters.models import Matter, MatterList, MatterSide, Milestone
@@ -266,6 +267,29 @@ def test_the_figures_take_nine_reads_in_one_round_trip_on_postgresql(world, djan
     figures = (world.partnership, today.year, year_list, today, False, lambda **kw: "")
     with django_assert_num_queries(1 if connection.vendor == "postgresql" else 9):
         views._dashboard_figures(*figures)
+
+
+@override_settings(CACHES=EVERY_REQUEST_COMPUTED)
+def test_the_figures_and_every_panels_reads_are_one_round_trip_on_postgresql(client, world):
+    """The page sends its figures' nine reads and every register panel's reads as one text of prepared statements
+    (``core.reads.together``) on PostgreSQL; on SQLite each read is its own statement."""
+    fill(world)
+    today = timezone.localdate()
+    year_list = MatterList.objects.get(partnership=world.partnership, year=today.year).pk
+    reads = len(views._figure_reads(world.partnership.pk, today.year, year_list, today))
+    reads += len(registry.panel_reads(world.partnership.pk, today))
+    client.force_login(world.users["office"])
+    url = reverse("dashboard", args=[world.partnership.pk])
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as sent:
+        assert client.get(url).status_code == 200
+    executed = [q["sql"] for q in sent.captured_queries if q["sql"].startswith("EXECUTE")]
+    if connection.vendor == "postgresql":
+        assert len(executed) == 1
+        assert executed[0].count("EXECUTE ") == reads >= 9 + 7
+    else:
+        assert not executed
+        assert len(sent.captured_queries) > reads
 
 
 def test_every_role_views_the_whole_partnership_so_the_figures_are_the_partnerships():

@@ -23,9 +23,9 @@ def test_the_dashboard_keeps_its_address_and_shows_the_years_matters(client_as, 
 
 def test_the_dashboard_shows_a_registered_panel_with_items_and_leaves_out_an_empty_one(client_as, world):
     said = registry.DashboardPanel(
-        key="test-said", title="有话要说", items=lambda p, today: [registry.PanelItem("第一件事", badge="新")]
+        key="test-said", title="有话要说", items=lambda p, today, rows: [registry.PanelItem("第一件事", badge="新")]
     )
-    silent = registry.DashboardPanel(key="test-silent", title="无话可说", items=lambda p, today: [])
+    silent = registry.DashboardPanel(key="test-silent", title="无话可说", items=lambda p, today, rows: [])
     registry.add_panel(said)
     registry.add_panel(silent)
     try:
