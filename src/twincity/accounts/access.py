@@ -41,12 +41,12 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
-from django.db import connections, router
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from twincity.accounts.choices import Action, Role
 from twincity.accounts.models import Membership
+from twincity.core.reads import Compiled
 from twincity.regions.models import Partnership
 
 PARTNERSHIP, REGIONS, ORGANISATIONS = "partnership", "regions", "organisations"
@@ -95,62 +95,16 @@ def memberships_queryset(user_id: int) -> QuerySet:
     )
 
 
-_STATEMENTS: dict[str, tuple] = {}  # by database alias: the statement, the fields it reads, their converters
-
-
-def _memberships_statement(connection) -> tuple:
-    """``memberships_queryset`` written once per process: every request reads the memberships first, and the ORM
-    would compile the same statement again each time (most of what the read cost, about 1 ms)."""
-    kept = _STATEMENTS.get(connection.alias)
-    if kept is None:
-        quote = connection.ops.quote_name
-        member, partnership = Membership._meta, Partnership._meta
-        columns = [f.get_col(member.db_table) for f in member.concrete_fields]
-        columns += [f.get_col(partnership.db_table) for f in partnership.concrete_fields]
-        converters = []  # as the ORM's compiler applies them (SQLite's dates, say): (position, converters, column)
-        for position, column in enumerate(columns):
-            found = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-            if found:
-                converters.append((position, found, column))
-
-        def name(meta, field: str) -> str:
-            return f"{quote(meta.db_table)}.{quote(meta.get_field(field).column)}"
-
-        sql = (
-            f"SELECT {', '.join(f'{quote(c.alias)}.{quote(c.target.column)}' for c in columns)}"
-            f" FROM {quote(member.db_table)} INNER JOIN {quote(partnership.db_table)}"
-            f" ON {name(member, 'partnership')} = {name(partnership, 'id')}"
-            f" WHERE {name(member, 'user')} = %s AND {name(member, 'archived_at')} IS NULL"
-            f" AND {name(partnership, 'archived_at')} IS NULL"
-            f" ORDER BY {name(partnership, 'name')}, {name(partnership, 'id')}, {name(member, 'role')}"
-        )
-        names = ([f.attname for f in member.concrete_fields], [f.attname for f in partnership.concrete_fields])
-        kept = _STATEMENTS[connection.alias] = (sql, names, converters)
-    return kept
+# ``memberships_queryset`` compiled once per process (``core.reads``; a prepared statement of each connection on
+# PostgreSQL): every request reads the memberships first, and the ORM would compile the same statement again each
+# time (most of what the read cost, about 1 ms).
+_MEMBERSHIPS = Compiled(memberships_queryset, user_id=int)
 
 
 def _read_memberships(user_id: int) -> list:
-    """``list(memberships_queryset(user_id))`` in one plain statement: the same rows, made into the same objects
-    (``from_db``, the partnership set as ``select_related`` sets it)."""
-    alias = router.db_for_read(Membership)
-    connection = connections[alias]
-    sql, (member_names, partnership_names), converters = _memberships_statement(connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id])
-        rows = cursor.fetchall()
-    split, link = len(member_names), Membership._meta.get_field("partnership")
-    found = []
-    for row in rows:
-        values = list(row)
-        for position, functions, column in converters:
-            value = values[position]
-            for function in functions:
-                value = function(value, column, connection)
-            values[position] = value
-        membership = Membership.from_db(alias, member_names, values[:split])
-        link.set_cached_value(membership, Partnership.from_db(alias, partnership_names, values[split:]))
-        found.append(membership)
-    return found
+    """``list(memberships_queryset(user_id))``: the same rows, made into the same objects (the partnership set as
+    ``select_related`` sets it)."""
+    return _MEMBERSHIPS(user_id=user_id)
 
 
 # What is kept on the user object for the request, all of it read from or built on ``memberships(user)``.

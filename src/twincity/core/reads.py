@@ -116,10 +116,12 @@ def together(*calls: tuple[Compiled, dict[str, Any]], using: str | None = None) 
             return found
     with connection.cursor() as cursor:
         texts, params = [], []
-        for (read, _values), (_alias, _sql, read_params) in zip(calls, statements, strict=True):
+        for (read, _values), (_alias, sql, read_params) in zip(calls, statements, strict=True):
             name, positions = _prepare(read, alias, cursor.cursor)
             values = [read_params[position] for position in positions]
-            texts.append(f"EXECUTE {name}({', '.join(['%s'] * len(values))})" if values else f"EXECUTE {name}")
+            arguments = f"({', '.join(['%s'] * len(values))})" if values else ""
+            # The statement beside its name, as a comment: the query logs (and the tests) still say what was read.
+            texts.append(f"EXECUTE {name}{arguments} /* {sql.replace('*/', '* /').replace('%', '%%')} */")
             params.extend(values)
         cursor.execute(";\n".join(texts), params)
         found = [calls[0][0].rows(cursor.fetchall(), alias)]

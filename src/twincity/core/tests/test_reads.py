@@ -3,6 +3,7 @@
 fetched after."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -230,8 +231,9 @@ def test_a_read_is_prepared_once_for_the_connection_on_postgresql_and_then_only_
         assert all(q["sql"].startswith("SELECT") for q in sent.captured_queries)
         return
     (text,) = [q["sql"] for q in sent.captured_queries]
-    names = [line.strip().split("(")[0].removeprefix("EXECUTE ") for line in text.split(";")]
-    assert all(line.strip().startswith("EXECUTE ") for line in text.split(";")), text
+    names = re.findall(r"^EXECUTE (\w+)", text, flags=re.MULTILINE)
+    assert len(names) == text.count("EXECUTE ") == 2, text
+    assert '/* SELECT "matters_matter"."code"' in text  # each with its statement as a comment: the logs say what
     assert set(names) <= _prepared_names()  # each read a statement of the connection, its plan kept there
     for _ in range(7):  # past the server's five custom plans: the kept (generic) plan gives the same rows
         assert together((AS_DICTS, values), (tricky, {"year": 2020})) == expected
