@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
@@ -612,24 +613,34 @@ def published_runs(partnership_id: int):
     ).order_by("-published_at", "-pk")
 
 
+def latest_coupling_read(partnership_id: int):
+    """What the coupling of the latest published run needs of it, as one row of values: its id (``pk``), the spec's
+    coupling choice (``choice``), the results' coupling and periods: not the whole results, which grow with the run
+    (every score of every unit and period), read on every dashboard."""
+    return published_runs(partnership_id).values(
+        "pk", choice=F("spec__coupling"), coupling=F("results__coupling"), periods=F("results__periods")
+    )[:1]
+
+
 def latest_coupling(partnership) -> list[dict] | None:
     """The between-sides coupling coordination of the latest published run (``coupling_rows``); None when no
     published run has it."""
-    return coupling_rows(published_runs(partnership.pk).only("spec", "results").first())
+    found = list(latest_coupling_read(partnership.pk))
+    return coupling_rows(found[0] if found else None)
 
 
-def coupling_rows(run: IndexRun | None) -> list[dict] | None:
-    """The between-sides coupling coordination of ``run``, one dict per period in the run's chosen variant:
-    ``period``, ``C``, ``T``, ``D``, ``class_code``, ``class_name`` (in the user's language),
+def coupling_rows(run: dict | None) -> list[dict] | None:
+    """The between-sides coupling coordination of a run read by ``latest_coupling_read``, one dict per period in the
+    run's chosen variant: ``period``, ``C``, ``T``, ``D``, ``class_code``, ``class_name`` (in the user's language),
     ``lagging_region_id``, ``variant``. None when the run (or its absence) has none."""
-    coupling = (run.results or {}).get("coupling") if run else None
+    coupling = run["coupling"] if run else None
     if not coupling:
         return None
-    variant = run.spec.get("coupling", {}).get("variant", "corrected")
+    variant = (run["choice"] or {}).get("variant", "corrected")
     data = coupling["variants"][variant]
     en = (get_language() or "").startswith("en")
     rows = []
-    for t, period in enumerate(run.results["periods"]):
+    for t, period in enumerate(run["periods"]):
         if data["D"][t] is None:
             continue
         lag = coupling["lagging"][t]

@@ -49,9 +49,9 @@ def class_zh(code: int | None) -> str:
 
 @registry.panel_queries
 def _coupling_queries(partnership_id: int, today):
-    """The latest published run (its spec and results) and the partnership's sides (their names: who lags)."""
+    """What the latest published run's coupling needs of it, and the partnership's sides (their names: who lags)."""
     return (
-        runs.published_runs(partnership_id).only("pk", "spec", "results")[:1],
+        runs.latest_coupling_read(partnership_id),
         Partnership.sides_of(partnership_id).only("pk", "name", "name_en", "short_name"),
     )
 
@@ -65,7 +65,7 @@ def coupling_items(partnership, today, rows: tuple | None = None) -> list[regist
     if not periods:
         return []
     last, first = periods[-1], periods[0]
-    url = _run_url(run.pk)
+    url = _run_url(run["pk"])
     items = [
         registry.PanelItem(
             _("%(period)s coupling coordination D = %(D).3f") % {"period": last["period"], "D": last["D"]},
