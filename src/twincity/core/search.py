@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import jieba
 from django.db import connection, connections, migrations
@@ -23,6 +25,7 @@ from django.db.models.sql.where import AND, WhereNode
 _lock = threading.Lock()
 _ready = False
 _TOKEN = re.compile(r"[\w\u4e00-\u9fff]+", re.UNICODE)
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _jieba():
@@ -36,14 +39,43 @@ def _jieba():
     return jieba
 
 
+_once = threading.local()
+
+
+@contextmanager
+def segmenting_once() -> Iterator[None]:
+    """Inside, each distinct run of Chinese is segmented once and its words reused: for a bulk write whose rows
+    repeat texts (a unit's name on hundreds of matters, one goal for many). jieba gives the same words for the
+    same run (its dictionary does not change while a process runs), so the documents are those of ``tokens``
+    called for each row; the words kept are dropped on the way out (nothing is kept beyond the write)."""
+    if getattr(_once, "words", None) is not None:
+        yield
+        return
+    _once.words = {}
+    try:
+        yield
+    finally:
+        _once.words = None
+
+
+def _chinese_words(chunk: str) -> list[str]:
+    kept = getattr(_once, "words", None)
+    if kept is None:
+        return [w for w in _jieba().cut_for_search(chunk) if w.strip()]
+    words = kept.get(chunk)
+    if words is None:
+        words = kept[chunk] = [w for w in _jieba().cut_for_search(chunk) if w.strip()]
+    return words
+
+
 def tokens(text: str) -> list[str]:
     """The words of ``text`` (Chinese segmented by jieba, Latin words and numbers lower-cased)."""
     if not text:
         return []
     words = []
     for chunk in _TOKEN.findall(text):
-        if re.search(r"[\u4e00-\u9fff]", chunk):
-            words.extend(w for w in _jieba().cut_for_search(chunk) if w.strip())
+        if _CHINESE.search(chunk):
+            words.extend(_chinese_words(chunk))
         else:
             words.append(chunk.lower())
     return words

@@ -248,7 +248,7 @@ def create_matters(rows: list[NewMatter], *, partnership: Partnership, year: int
     entry, its sides and owning units, a change record for each of them and a ``matter.created`` event.
     """
     rows = list(rows)
-    with transaction.atomic(), todos.together():
+    with transaction.atomic(), todos.together(), search.segmenting_once():
         require_partnership(user, Action.CHANGE, partnership)
         year_list = get_or_create_list(partnership, year)
         sides_by_id = {side.pk: side for side in partnership.sides()}  # in rotation order
